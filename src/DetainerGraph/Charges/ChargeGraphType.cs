@@ -1,0 +1,40 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Charges;
+
+public sealed class ChargeGraphType : ObjectGraphType<Charge>
+{
+    public ChargeGraphType()
+    {
+        Name = "Charge";
+        Description = "A criminal charge or conviction listed for a detainer.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The charge's opaque ID.").Resolve(c => GlobalId.Encode("Charge", c.Source.Id));
+        Field(c => c.Description).Description("The offense exactly as published, e.g. `DRIVING UNDER INFLUENCE ALCOHOL` or `Cocaine - Sell`.");
+        Field(c => c.NcicCode, nullable: true).Description("The four-digit NCIC offense code, when the description matches one (case, punctuation and abbreviations folded).");
+        Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx.");
+        Field(c => c.Status).Description("Whether this is a pending charge or a conviction.");
+    }
+}
+
+public sealed class ChargeStatusGraphType : EnumerationGraphType<ChargeStatus>
+{
+    public ChargeStatusGraphType()
+    {
+        Name = "ChargeStatus";
+        Description = "Whether an offense is a pending charge or a conviction.";
+    }
+}
+
+public static class ChargesByDetainerIdLoader
+{
+    public static GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Charge>?> LoadCharges(this GraphQL.IResolveFieldContext context, long detainerId) =>
+        context.Batch<long, IReadOnlyList<Charge>>(nameof(ChargesByDetainerIdLoader), detainerId, async (db, ids, ct) =>
+        {
+            var charges = await db.Charges.Where(c => ids.Contains(c.DetainerId)).OrderBy(c => c.Ordinal).ToListAsync(ct);
+            var byDetainer = charges.ToLookup(c => c.DetainerId);
+            return ids.ToDictionary(id => id, id => (IReadOnlyList<Charge>)[.. byDetainer[id]]);
+        });
+}

@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DetainerGraph.Data.Configurations;
+
+internal sealed class CorrectionConfiguration : IEntityTypeConfiguration<Correction>
+{
+    public void Configure(EntityTypeBuilder<Correction> builder)
+    {
+        builder.Property(c => c.Field).HasMaxLength(60);
+        builder.Property(c => c.OldValue).HasMaxLength(400);
+        builder.Property(c => c.NewValue).HasMaxLength(400);
+        builder.Property(c => c.CorrectedOn).HasMaxLength(10);
+        builder.Property(c => c.Reason).HasMaxLength(2000);
+        builder.Property(c => c.Authority).HasMaxLength(400);
+        builder.HasIndex(c => new { c.SourceId, c.SourceLine }).IsUnique();
+        builder.HasIndex(c => c.DetainerId);
+        builder.HasOne<Detainer>().WithMany().HasForeignKey(c => c.DetainerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(c => c.SectionOneEntry).WithMany(e => e.Corrections).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(c => c.Source).WithMany().OnDelete(DeleteBehavior.Restrict);
+    }
+}

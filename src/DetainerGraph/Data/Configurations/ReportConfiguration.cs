@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DetainerGraph.Data.Configurations;
+
+internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
+{
+    public void Configure(EntityTypeBuilder<Report> builder)
+    {
+        builder.HasKey(r => r.Number);
+        builder.Property(r => r.Number).ValueGeneratedNever();
+        builder.HasIndex(r => r.WeekStart).IsUnique();
+        builder.HasOne(r => r.Source).WithMany().OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,108 @@
+using DetainerGraph.Import;
+using DetainerGraph.Reference;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>Where and how the server stores its data: the <c>Storage</c> and <c>Database</c> configuration sections.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The folder for the embedded database (and the embedded search index).</summary>
+    public required string Directory { get; init; }
+    public DatabaseProvider Provider { get; init; }
+    public required string ConnectionString { get; init; }
+    /// <summary>Whether serving loads the shipped sample data (idempotently) before it listens.</summary>
+    public bool LoadSampleData { get; init; } = true;
+}
+
+public static partial class DataServiceExtensions
+{
+    /// <summary>
+    /// Embedded SQLite in <c>Storage:Directory</c> by default; SQL Server when <c>Database:Provider=SqlServer</c>
+    /// and <c>ConnectionStrings:Detainers</c> are set.
+    /// </summary>
+    public static IHostApplicationBuilder AddDetainerData(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var directory = Path.GetFullPath(configuration["Storage:Directory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
+        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
+        {
+            throw new InvalidOperationException(
+                $"Database:Provider is '{providerText}'; expected {string.Join(" or ", Enum.GetNames<DatabaseProvider>())}.");
+        }
+        var connectionString = configuration.GetConnectionString("Detainers");
+        if (provider == DatabaseProvider.SqlServer && string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Detainers is not set.");
+        }
+        var options = new StorageOptions
+        {
+            Directory = directory,
+            Provider = provider,
+            ConnectionString = connectionString ?? $"Data Source={Path.Combine(directory, "detainers.db")}",
+            LoadSampleData = configuration.GetValue("Storage:LoadSampleData", true),
+        };
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            builder.Services.AddDbContext<DetainerDbContext, SqlServerDetainerDbContext>(o =>
+                o.UseSqlServer(options.ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        }
+        else
+        {
+            builder.Services.AddDbContext<DetainerDbContext, SqliteDetainerDbContext>(o =>
+                o.UseSqlite(options.ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        }
+        builder.Services.AddScoped<Importer>();
+        builder.Services.AddScoped<SampleData>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Readies the store before serving. SQLite is created and migrated in place; SQL Server is only
+    /// checked, since production schema changes are an explicit <c>migrate</c>.
+    /// </summary>
+    public static async Task PrepareStoreAsync(this IServiceProvider services, bool loadSampleData, CancellationToken ct = default)
+    {
+        var options = services.GetRequiredService<StorageOptions>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("DetainerGraph.Storage");
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            System.IO.Directory.CreateDirectory(options.Directory);
+            await db.Database.MigrateAsync(ct);
+            // WAL lets readers run while an import writes; the setting persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            LogEmbeddedStore(logger, options.Directory);
+        }
+        else
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The SQL Server database lacks {pending.Count} migration(s) ({string.Join(", ", pending)}). " +
+                    "Run: dotnet run --project src/DetainerGraph -- migrate");
+            }
+        }
+        if (loadSampleData && options.LoadSampleData)
+        {
+            await scope.ServiceProvider.GetRequiredService<SampleData>().EnsureLoadedAsync(ct);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded SQLite store at {Directory}")]
+    private static partial void LogEmbeddedStore(ILogger logger, string directory);
+}

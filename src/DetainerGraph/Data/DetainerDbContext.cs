@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Data;
+
+/// <summary>
+/// The relational store. One model, two providers, each with its own migrations set:
+/// <see cref="SqliteDetainerDbContext"/> (embedded default) and <see cref="SqlServerDetainerDbContext"/>.
+/// After changing the model, regenerate both from the repository root:
+/// <code>
+/// dotnet ef migrations add NAME --project src/DetainerGraph --context SqliteDetainerDbContext --output-dir Data/Migrations/Sqlite
+/// dotnet ef migrations add NAME --project src/DetainerGraph --context SqlServerDetainerDbContext --output-dir Data/Migrations/SqlServer
+/// </code>
+/// A test fails while either set lags behind the model.
+/// </summary>
+public abstract class DetainerDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<Jurisdiction> Jurisdictions => Set<Jurisdiction>();
+    public DbSet<Facility> Facilities => Set<Facility>();
+    public DbSet<Report> Reports => Set<Report>();
+    public DbSet<Week> Weeks => Set<Week>();
+    public DbSet<Detainer> Detainers => Set<Detainer>();
+    public DbSet<Charge> Charges => Set<Charge>();
+    public DbSet<Policy> Policies => Set<Policy>();
+    public DbSet<SectionOneEntry> SectionOneEntries => Set<SectionOneEntry>();
+    public DbSet<Correction> Corrections => Set<Correction>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(DetainerDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: the database stays readable without this code.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+    }
+}
+
+public sealed class SqliteDetainerDbContext(DbContextOptions<SqliteDetainerDbContext> options)
+    : DetainerDbContext(options);
+
+public sealed class SqlServerDetainerDbContext(DbContextOptions<SqlServerDetainerDbContext> options)
+    : DetainerDbContext(options);

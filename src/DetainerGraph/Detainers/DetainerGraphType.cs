@@ -1,0 +1,62 @@
+using DetainerGraph.Api;
+using DetainerGraph.Charges;
+using DetainerGraph.Data;
+using DetainerGraph.Jurisdictions;
+using DetainerGraph.Weeks;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Detainers;
+
+public sealed class DetainerGraphType : ObjectGraphType<Detainer>
+{
+    public DetainerGraphType()
+    {
+        Name = "Detainer";
+        Description = "An ICE detainer: a request to a local agency to hold or report a person, and what became of it.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The detainer's opaque ID.").Resolve(c => GlobalId.Encode("Detainer", c.Source.Id));
+        Field<IsoDateGraphType>("issuedOn").Description("When ICE issued (lodged) the detainer, when known.").Resolve(c => c.Source.IssuedOn);
+        Field(d => d.DetainerType).Description("The form ICE used.");
+        Field(d => d.DetainerTypeAsPublished, nullable: true).Description("The form as the source spelled it.");
+        Field(d => d.Outcome).Description("What became of the detainer (ICE's lift reason), or OPEN.");
+        Field(d => d.OutcomeAsPublished, nullable: true).Description("The lift reason as the source spelled it.");
+        Field<IsoDateGraphType>("outcomeRecordedOn").Description("When the outcome was recorded, when known.").Resolve(c => c.Source.OutcomeRecordedOn);
+        Field(d => d.Citizenship, nullable: true).Description("The person's country of citizenship, as published.");
+        Field<JurisdictionGraphType>("jurisdiction")
+            .Description("The jurisdiction the detainer was issued to, when known.")
+            .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
+        Field<FacilityGraphType>("facility")
+            .Description("The facility holding the person, when known.")
+            .Resolve(c => c.Source.FacilityId is { } id
+                ? c.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) =>
+                    await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct))
+                : null);
+        Field<WeekGraphType>("week")
+            .Description("The reporting week: given by the report, or the week its outcome was recorded in.")
+            .Resolve(c => c.Source.WeekStart is { } start ? new Week { Start = start, End = start.AddDays(6) } : null);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeGraphType>>>>("charges")
+            .Description("The person's criminal charges and convictions, as listed.")
+            .Resolve(c => c.LoadCharges(c.Source.Id));
+        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
+            .Description("Where this record came from.")
+            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine, c.Source.SourceUrl));
+    }
+}
+
+public sealed class DetainerOutcomeGraphType : EnumerationGraphType<DetainerOutcome>
+{
+    public DetainerOutcomeGraphType()
+    {
+        Name = "DetainerOutcome";
+        Description = "What became of a detainer: ICE's lift-reason vocabulary, plus OPEN.";
+    }
+}
+
+public sealed class DetainerTypeGraphType : EnumerationGraphType<DetainerType>
+{
+    public DetainerTypeGraphType()
+    {
+        Name = "DetainerType";
+        Description = "The detainer form.";
+    }
+}

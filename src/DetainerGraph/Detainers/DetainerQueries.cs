@@ -1,0 +1,27 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Detainers;
+
+public static class DetainerQueries
+{
+    public static void AddDetainerQueries(this ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
+            .Description("All detainers, in the order they were imported.")
+            .WithPagingArguments()
+            .ResolveAsync(async c => await c.Db().Detainers.OrderBy(d => d.Id).ToConnectionAsync(c));
+
+        query.Field<DetainerGraphType>("detainer")
+            .Description("One detainer by its ID, or null when there is none.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The detainer's ID.")
+            .ResolveAsync(async c =>
+            {
+                var key = c.GetIdArgument("id", "Detainer");
+                return long.TryParse(key, out var id) ? await c.Db().Detainers.FirstOrDefaultAsync(d => d.Id == id, c.CancellationToken) : null;
+            });
+    }
+}

@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using DetainerGraph.Data;
+using DetainerGraph.Reference;
+using Microsoft.EntityFrameworkCore;
+using Spectre.Console;
+
+namespace DetainerGraph.Import;
+
+/// <summary>
+/// The command-line verbs: <c>import</c>, <c>generate</c>, <c>migrate</c> and <c>stats</c>. No verb serves.
+/// Commands read the same configuration as the server (appsettings, environment variables such as
+/// <c>Storage__Directory</c>).
+/// </summary>
+public static class Commands
+{
+    public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "help", "--help", "-h"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
+
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services)
+    {
+        try
+        {
+            return args[0].ToLowerInvariant() switch
+            {
+                "import" => await ImportAsync(args[1..], services),
+                "generate" => Generate(args[1..], services),
+                "migrate" => await MigrateAsync(services),
+                "stats" => await StatsAsync(services),
+                _ => Help(),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("Run with 'help' for usage.");
+            return 2;
+        }
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine("""
+            DetainerGraph: a GraphQL server over ICE detainer data.
+
+            Usage: dotnet run --project src/DetainerGraph -- [command]
+
+              (no command)                 serve GraphQL at /graphql (honors --urls)
+              import FILE...               import CSV files; the format is read from each header
+              generate --detainers N --seed S --out FILE [--from YYYY-MM-DD] [--weeks W]
+                                           write synthetic detainers in the 'detainers' import format
+              migrate                      apply database migrations (required once for SQL Server)
+              stats                        print row counts per table
+
+            Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers.
+            """);
+        return 0;
+    }
+
+    private static async Task<int> ImportAsync(string[] files, IServiceProvider services)
+    {
+        if (files.Length == 0)
+        {
+            throw new UsageException("import needs at least one FILE");
+        }
+        await services.PrepareStoreAsync(loadSampleData: false);
+        var refused = 0;
+        foreach (var file in files)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var importer = scope.ServiceProvider.GetRequiredService<Importer>();
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var result = await WithProgressAsync(file, progress => importer.ImportAsync(file, progress));
+                foreach (var warning in result.Warnings)
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+                Console.WriteLine(result.Outcome == ImportOutcome.AlreadyImported
+                    ? $"{result.File}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
+                    : $"{result.File}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
+            }
+            catch (ImportRejectedException e)
+            {
+                refused++;
+                Console.Error.WriteLine($"{e.Message}:");
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine($"  {error}");
+                }
+            }
+        }
+        return refused == 0 ? 0 : 1;
+    }
+
+    /// <summary>A progress bar on a terminal; plain lines when output is redirected.</summary>
+    private static async Task<ImportResult> WithProgressAsync(string file, Func<IProgress<ImportProgress>, Task<ImportResult>> run)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var lastPercent = -10;
+            return await run(new Progress<ImportProgress>(p =>
+            {
+                var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+                if (percent >= lastPercent + 10 || p.Done == p.Total)
+                {
+                    lastPercent = percent;
+                    Console.WriteLine($"{p.File}: {p.Done}/{p.Total} detainers written ({percent}%)");
+                }
+            }));
+        }
+        ImportResult? result = null;
+        await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
+        {
+            var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1);
+            task.IsIndeterminate = true;
+            result = await run(new SynchronousProgress<ImportProgress>(p =>
+            {
+                task.IsIndeterminate = false;
+                task.MaxValue = Math.Max(1, p.Total);
+                task.Value = p.Done;
+            }));
+            task.Value = task.MaxValue;
+        });
+        return result!;
+    }
+
+    private static int Generate(string[] args, IServiceProvider services)
+    {
+        var options = ParseOptions(args);
+        var detainers = RequiredInt(options, "detainers", min: 1);
+        var seed = RequiredInt(options, "seed", min: 0);
+        var output = options.GetValueOrDefault("out") ?? throw new UsageException("generate needs --out FILE");
+        var from = SampleData.DemoFirstWeek;
+        if (options.TryGetValue("from", out var fromText) && !DateOnly.TryParseExact(fromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out from))
+        {
+            throw new UsageException($"--from '{fromText}' is not a date as YYYY-MM-DD");
+        }
+        var weeks = options.ContainsKey("weeks") ? RequiredInt(options, "weeks", min: 1) : SampleData.DemoWeeks;
+        using var writer = new StreamWriter(output, append: false, new System.Text.UTF8Encoding(false));
+        var rows = new DetainerGenerator(services.GetRequiredService<ReferenceData>()).Write(writer, detainers, seed, from, weeks);
+        Console.WriteLine($"{output}: {detainers} synthetic detainers ({rows} rows, seed {seed}) from week {Week.StartOf(from):yyyy-MM-dd}, {weeks} week(s)");
+        return 0;
+    }
+
+    private static async Task<int> MigrateAsync(IServiceProvider services)
+    {
+        var storage = services.GetRequiredService<StorageOptions>();
+        if (storage.Provider == DatabaseProvider.Sqlite)
+        {
+            Directory.CreateDirectory(storage.Directory);
+        }
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
+        await db.Database.MigrateAsync();
+        Console.WriteLine(pending.Count == 0
+            ? $"{storage.Provider}: the database is up to date"
+            : $"{storage.Provider}: applied {string.Join(", ", pending)}");
+        return 0;
+    }
+
+    private static async Task<int> StatsAsync(IServiceProvider services)
+    {
+        await services.PrepareStoreAsync(loadSampleData: false);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        var counts = await StoreStatistics.CountAsync(db);
+        var table = new Table().AddColumn("table").AddColumn(new TableColumn("rows").RightAligned());
+        foreach (var (name, count) in counts)
+        {
+            table.AddRow(name, count.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        if (Console.IsOutputRedirected)
+        {
+            foreach (var (name, count) in counts)
+            {
+                Console.WriteLine($"{name}\t{count}");
+            }
+        }
+        else
+        {
+            AnsiConsole.Write(table);
+        }
+        return 0;
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new UsageException($"unexpected argument '{args[i]}'");
+            }
+            options[args[i][2..]] = args[++i];
+        }
+        return options;
+    }
+
+    private static int RequiredInt(Dictionary<string, string> options, string name, int min)
+    {
+        if (!options.TryGetValue(name, out var text))
+        {
+            throw new UsageException($"--{name} is required");
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
+        {
+            throw new UsageException($"--{name} '{text}' is not a whole number of at least {min}");
+        }
+        return value;
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+
+    /// <summary>Reports on the caller's thread: Spectre's live display is updated from inside its own callback.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
+
+public static class StoreStatistics
+{
+    public static async Task<IReadOnlyList<(string Table, int Rows)>> CountAsync(DetainerDbContext db, CancellationToken ct = default) =>
+    [
+        ("sources", await db.Sources.CountAsync(ct)),
+        ("jurisdictions", await db.Jurisdictions.CountAsync(ct)),
+        ("facilities", await db.Facilities.CountAsync(ct)),
+        ("reports", await db.Reports.CountAsync(ct)),
+        ("weeks", await db.Weeks.CountAsync(ct)),
+        ("detainers", await db.Detainers.CountAsync(ct)),
+        ("charges", await db.Charges.CountAsync(ct)),
+        ("policies", await db.Policies.CountAsync(ct)),
+        ("section_one_entries", await db.SectionOneEntries.CountAsync(ct)),
+        ("corrections", await db.Corrections.CountAsync(ct)),
+    ];
+}

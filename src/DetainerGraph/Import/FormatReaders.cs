@@ -1,0 +1,295 @@
+using DetainerGraph.Data;
+using DetainerGraph.Reference;
+
+namespace DetainerGraph.Import;
+
+/// <summary>
+/// One reader per import format. Each turns header-mapped rows into <see cref="ParsedFile"/> rows and
+/// reports every bad cell; none touches the database.
+/// </summary>
+public sealed class FormatReaders(ReferenceData reference)
+{
+    private readonly JurisdictionNames _names = new(reference);
+
+    public void Read(ImportFormat format, IEnumerable<Row> rows, ParsedFile file)
+    {
+        switch (format)
+        {
+            case ImportFormat.DdorSectionTwo: ReadSectionTwo(rows, file); break;
+            case ImportFormat.FoiaDetainers: ReadFoia(rows, file); break;
+            case ImportFormat.DdorSectionOne: ReadSectionOne(rows, file); break;
+            case ImportFormat.DdorSectionThree: ReadSectionThree(rows, file); break;
+            case ImportFormat.DdorReports: ReadReports(rows, file); break;
+            case ImportFormat.Corrections: ReadCorrections(rows, file); break;
+            case ImportFormat.Detainers: ReadDetainers(rows, file); break;
+            default: throw new ArgumentOutOfRangeException(nameof(format), format, null);
+        }
+    }
+
+    private void ReadSectionTwo(IEnumerable<Row> rows, ParsedFile file)
+    {
+        foreach (var row in rows)
+        {
+            var state = row.State("state");
+            var county = row.Required("county", "the county or city as published");
+            var facility = row.Optional("facility");
+            var description = row.Required("notable_criminal_activity", "the offense as published");
+            var status = row.ChargeStatus("charge_or_conviction", required: true);
+            var issued = row.Date("detainer_issued_date");
+            var declined = row.Date("detainer_declined_date");
+            var reportWeek = row.ReportWeek("report_week");
+            if (declined is null && reportWeek is null && row.Optional("detainer_declined_date") is null)
+            {
+                row.Fail("report_week", null, "a report week when detainer_declined_date is empty");
+            }
+            var week = reportWeek ?? (declined is { } d ? Week.StartOf(d) : null);
+            if (declined is { } day && reportWeek is { } start && Week.StartOf(day) != start)
+            {
+                row.Fail("detainer_declined_date", row.Optional("detainer_declined_date"),
+                    $"a date within report_week {start:yyyy-MM-dd}..{start.AddDays(6):yyyy-MM-dd}");
+            }
+            if (issued is { } i && declined is { } dd && i > dd)
+            {
+                row.Fail("detainer_issued_date", row.Optional("detainer_issued_date"), "a date on or before detainer_declined_date");
+            }
+            if (state.Length == 0 || county.Length == 0 || status is null)
+            {
+                continue;
+            }
+            var jurisdiction = _names.FromName(state, county);
+            var detainer = new DetainerRow
+            {
+                Line = row.Line,
+                Jurisdiction = jurisdiction,
+                Facility = facility is null ? null : new FacilityRef(state, facility, null, jurisdiction),
+                IssuedOn = issued,
+                Outcome = DetainerOutcome.DeclinedByLea,
+                OutcomeAsPublished = "Detainer Declined by LEA",
+                OutcomeRecordedOn = declined,
+                WeekStart = week,
+                Citizenship = row.Optional("citizenship"),
+                SourceUrl = row.Optional("source_url"),
+            };
+            detainer.Charges.Add(new ChargeRow(description, status.Value));
+            file.Detainers.Add(detainer);
+        }
+    }
+
+    private void ReadFoia(IEnumerable<Row> rows, ParsedFile file)
+    {
+        foreach (var row in rows)
+        {
+            // The release does not say whether `date` is the prepare or the lift date. Open detainers carry
+            // one too, so it is read as the issue (prepare) date; see data/README.md.
+            var date = row.Date("date");
+            if (row.Optional("date") is null)
+            {
+                row.Fail("date", null, Values.DateExpectation);
+            }
+            var outcome = row.Outcome("lift_reason");
+            var facility = row.Required("det_facility", "the facility as published");
+            var city = row.Optional("city");
+            var state = row.State("state");
+            var type = row.DetainerType("detainer_type");
+            if (state.Length == 0 || facility.Length == 0)
+            {
+                continue;
+            }
+            var jurisdiction = _names.FromFacility(state, facility, city);
+            file.Detainers.Add(new DetainerRow
+            {
+                Line = row.Line,
+                Jurisdiction = jurisdiction,
+                Facility = new FacilityRef(state, facility, city, jurisdiction),
+                IssuedOn = date,
+                DetainerType = type,
+                DetainerTypeAsPublished = row.Optional("detainer_type"),
+                Outcome = outcome,
+                OutcomeAsPublished = row.Optional("lift_reason"),
+            });
+        }
+    }
+
+    private void ReadSectionOne(IEnumerable<Row> rows, ParsedFile file)
+    {
+        foreach (var row in rows)
+        {
+            var week = row.ReportWeek("report_week", required: true);
+            var rank = row.WholeNumber("rank", required: true, min: 1);
+            var state = row.State("state");
+            var county = row.Required("county", "the county or city as published");
+            var issued = row.WholeNumber("detainers_issued_in_week");
+            if (week is null || rank is null || state.Length == 0 || county.Length == 0)
+            {
+                continue;
+            }
+            file.SectionOne.Add(new SectionOneRow(row.Line, week.Value, rank.Value, _names.FromName(state, county), issued, row.Optional("source_notes")));
+        }
+        foreach (var duplicate in file.SectionOne.GroupBy(e => (e.WeekStart, e.Rank)).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)))
+        {
+            file.Errors.Add(new ImportError(file.FileName, duplicate.Line, "rank", duplicate.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture), "a rank not already given in the same week"));
+        }
+    }
+
+    private void ReadSectionThree(IEnumerable<Row> rows, ParsedFile file)
+    {
+        foreach (var row in rows)
+        {
+            var text = row.Required("jurisdiction_(aor)", "'Name, State (Field Office)'");
+            var name = row.Required("policy", "the policy's name as published");
+            var enacted = row.Optional("date_enacted");
+            DateOnly? enactedOn = null;
+            if (enacted is not null)
+            {
+                if (Values.TryParseMonth(enacted, out var month))
+                {
+                    enactedOn = month;
+                }
+                else
+                {
+                    row.Fail("date_enacted", enacted, "a month and year ('February 2017') or a date");
+                }
+            }
+            if (text.Length == 0 || name.Length == 0)
+            {
+                continue;
+            }
+            if (!_names.TryParseWithFieldOffice(text, out var jurisdiction, out var problem))
+            {
+                row.Fail("jurisdiction_(aor)", text, problem);
+                continue;
+            }
+            file.Policies.Add(new PolicyRow(row.Line, jurisdiction, enacted, enactedOn, name, row.Optional("criteria_for_honoring_detainer")));
+        }
+    }
+
+    private static void ReadReports(IEnumerable<Row> rows, ParsedFile file)
+    {
+        foreach (var row in rows)
+        {
+            var number = row.WholeNumber("report_number", required: true, min: 1);
+            var start = row.ReportWeek("week_start", required: true);
+            var end = row.Date("week_end");
+            if (start is { } s && end is { } e && e != s.AddDays(6))
+            {
+                row.Fail("week_end", row.Optional("week_end"), $"the Friday after week_start ({s.AddDays(6):yyyy-MM-dd})");
+            }
+            var published = row.Date("published_on");
+            var nationwide = row.WholeNumber("detainers_issued_nationwide");
+            if (number is null || start is null)
+            {
+                continue;
+            }
+            file.Reports.Add(new ReportRow(row.Line, number.Value, start.Value, published, nationwide));
+        }
+    }
+
+    private static void ReadCorrections(IEnumerable<Row> rows, ParsedFile file)
+    {
+        foreach (var row in rows)
+        {
+            var week = row.ReportWeek("report_week", required: true);
+            var section = row.Required("section", "the report section: I");
+            if (section.Length > 0 && section != "I")
+            {
+                row.Fail("section", section, "section I (corrections to other sections arrive with the corrections API)");
+            }
+            var rank = row.WholeNumber("rank", required: true, min: 1);
+            var state = row.State("state");
+            var county = row.Required("county", "the corrected entry's county as published");
+            var field = row.Required("field", "the corrected field");
+            var correctedOn = row.Required("corrected_on", "when it was corrected, as YYYY-MM or YYYY-MM-DD");
+            if (correctedOn.Length > 0 && !Values.IsPartialDate(correctedOn))
+            {
+                row.Fail("corrected_on", correctedOn, "when it was corrected, as YYYY-MM or YYYY-MM-DD");
+            }
+            var reason = row.Required("reason", "why it was corrected");
+            var authority = row.Required("authority", "on whose authority");
+            if (week is null || rank is null || state.Length == 0 || county.Length == 0 || field.Length == 0
+                || reason.Length == 0 || authority.Length == 0 || !Values.IsPartialDate(correctedOn))
+            {
+                continue;
+            }
+            file.Corrections.Add(new CorrectionRow(row.Line, week.Value, rank.Value, state, county, field,
+                row.Optional("old_value"), row.Optional("new_value"), correctedOn, reason, authority));
+        }
+    }
+
+    private void ReadDetainers(IEnumerable<Row> rows, ParsedFile file)
+    {
+        var firstLineOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        DetainerRow? current = null;
+        string? currentKey = null;
+        foreach (var row in rows)
+        {
+            var key = row.Required("detainer_key", "an identifier shared by the rows of one detainer");
+            var description = row.Required("charge", "the charge as published");
+            var status = row.ChargeStatus("charge_status", required: true);
+            if (row.Optional("synthetic_seed") is { } seedText)
+            {
+                if (!int.TryParse(seedText, System.Globalization.CultureInfo.InvariantCulture, out var seed)
+                    || (file.SyntheticSeed is { } known && known != seed))
+                {
+                    row.Fail("synthetic_seed", seedText, "one whole-number seed for the whole file");
+                }
+                else
+                {
+                    file.SyntheticSeed = seed;
+                }
+            }
+            if (key.Length > 0 && key == currentKey && current is not null)
+            {
+                if (description.Length > 0 && status is not null)
+                {
+                    current.Charges.Add(new ChargeRow(description, status.Value));
+                }
+                continue;
+            }
+            if (key.Length > 0 && !firstLineOfKey.TryAdd(key, row.Line))
+            {
+                row.Fail("detainer_key", key, $"rows of one detainer to stand together (it began at line {firstLineOfKey[key]})");
+                continue;
+            }
+            var state = row.State("state");
+            var county = row.Required("county", "the county or city");
+            var facility = row.Optional("facility");
+            var issued = row.Date("issued_date");
+            var outcome = row.Outcome("outcome");
+            var outcomeDate = row.Date("outcome_date");
+            var type = row.DetainerType("detainer_type");
+            var reportWeek = row.ReportWeek("report_week");
+            if (outcome == DetainerOutcome.Open && outcomeDate is not null)
+            {
+                row.Fail("outcome_date", row.Optional("outcome_date"), "no outcome date for an open detainer");
+            }
+            if (issued is { } i && outcomeDate is { } o && i > o)
+            {
+                row.Fail("issued_date", row.Optional("issued_date"), "a date on or before outcome_date");
+            }
+            currentKey = key;
+            current = null;
+            if (key.Length == 0 || state.Length == 0 || county.Length == 0 || description.Length == 0 || status is null)
+            {
+                continue;
+            }
+            var jurisdiction = _names.FromName(state, county);
+            current = new DetainerRow
+            {
+                Line = row.Line,
+                Jurisdiction = jurisdiction,
+                Facility = facility is null ? null : new FacilityRef(state, facility, row.Optional("facility_city"), jurisdiction),
+                IssuedOn = issued,
+                DetainerType = type,
+                DetainerTypeAsPublished = row.Optional("detainer_type"),
+                Outcome = outcome,
+                OutcomeAsPublished = row.Optional("outcome"),
+                OutcomeRecordedOn = outcomeDate,
+                WeekStart = reportWeek ?? (outcomeDate is { } od ? Week.StartOf(od) : null),
+                Citizenship = row.Optional("citizenship"),
+                SourceUrl = row.Optional("source_url"),
+            };
+            current.Charges.Add(new ChargeRow(description, status.Value));
+            file.Detainers.Add(current);
+        }
+    }
+}

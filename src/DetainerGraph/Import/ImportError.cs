@@ -1,0 +1,21 @@
+namespace DetainerGraph.Import;
+
+/// <summary>One bad cell or row: where it is, what it holds, and what was expected there.</summary>
+public sealed record ImportError(string File, int Line, string? Column, string? Value, string Expected)
+{
+    public override string ToString()
+    {
+        var at = Column is null ? $"{File}:{Line}" : $"{File}:{Line} [{Column}]";
+        return Value is null ? $"{at}: expected {Expected}" : $"{at}: '{Truncate(Value)}': expected {Expected}";
+    }
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : value[..77] + "...";
+}
+
+/// <summary>A file refused whole. Nothing from it was written.</summary>
+public sealed class ImportRejectedException(string file, IReadOnlyList<ImportError> errors)
+    : Exception($"{file}: refused, {errors.Count} bad row(s); nothing was written")
+{
+    public string File { get; } = file;
+    public IReadOnlyList<ImportError> Errors { get; } = errors;
+}

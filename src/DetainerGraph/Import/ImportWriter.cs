@@ -1,0 +1,372 @@
+using DetainerGraph.Data;
+using DetainerGraph.Reference;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Import;
+
+public sealed record ImportProgress(string File, int Done, int Total);
+
+/// <summary>
+/// Writes one parsed file in one transaction: its <see cref="Source"/>, the jurisdictions, facilities and
+/// weeks it names that the store lacks, then its rows. Any failure rolls the whole file back.
+/// </summary>
+public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
+{
+    private const int ChunkSize = 5_000;
+
+    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            return await strategy.ExecuteAsync(async ct =>
+            {
+                db.ChangeTracker.Clear();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var source = new Source
+                {
+                    Kind = file.SyntheticSeed is null ? SourceKind.File : SourceKind.Synthetic,
+                    Format = ImportFormatSpec.Of(file.Format).Name,
+                    FileName = file.FileName,
+                    ContentSha256 = sha256,
+                    Section = SectionOf(file),
+                    SyntheticSeed = file.SyntheticSeed,
+                    ImportedAt = DateTimeOffset.UtcNow,
+                    RowCount = file.RowCount,
+                };
+                db.Sources.Add(source);
+                await db.SaveChangesAsync(ct);
+
+                var jurisdictions = await ResolveJurisdictionsAsync(file, source, ct);
+                var facilities = await ResolveFacilitiesAsync(file, source, jurisdictions, ct);
+                await EnsureWeeksAsync(file, ct);
+                await WriteReportsAsync(file, source, ct);
+                await WriteSectionOneAsync(file, source, jurisdictions, ct);
+                await WriteCorrectionsAsync(file, source, ct);
+                await WritePoliciesAsync(file, source, jurisdictions, ct);
+                await WriteDetainersAsync(file, source, jurisdictions, facilities, progress, ct);
+
+                await transaction.CommitAsync(ct);
+                return source;
+            }, cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+            db.ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private static string SectionOf(ParsedFile file) => file.Format switch
+    {
+        ImportFormat.DdorSectionTwo => "DDOR Section II",
+        ImportFormat.DdorSectionOne => "DDOR Section I",
+        ImportFormat.DdorSectionThree => "DDOR Section III",
+        ImportFormat.DdorReports => "DDOR reports",
+        ImportFormat.Corrections => "Corrections to DDOR Section I",
+        ImportFormat.FoiaDetainers => "ICE FOIA detainer records",
+        ImportFormat.Detainers => file.SyntheticSeed is { } seed ? $"Synthetic detainers (generate --seed {seed})" : "Detainer records",
+        _ => file.Format.ToString(),
+    };
+
+    private async Task<Dictionary<(string, string), int>> ResolveJurisdictionsAsync(ParsedFile file, Source source, CancellationToken ct)
+    {
+        var named = new List<(JurisdictionRef Ref, int Line)>();
+        named.AddRange(file.Detainers.Where(d => d.Jurisdiction is not null).Select(d => (d.Jurisdiction!, d.Line)));
+        named.AddRange(file.SectionOne.Select(e => (e.Jurisdiction, e.Line)));
+        named.AddRange(file.Policies.Select(p => (p.Jurisdiction, p.Line)));
+        var byKey = new Dictionary<(string, string), Jurisdiction>(NameKeyComparer.Instance);
+        if (named.Count == 0)
+        {
+            return [];
+        }
+        var states = named.Select(n => n.Ref.State).Distinct().ToList();
+        foreach (var existing in await db.Jurisdictions.Where(j => states.Contains(j.State)).ToListAsync(ct))
+        {
+            byKey.TryAdd((existing.State, existing.Name), existing);
+        }
+        foreach (var (named1, line) in named)
+        {
+            if (byKey.TryGetValue((named1.State, named1.Name), out var known))
+            {
+                // Only unknowns are filled in: a published value is never replaced.
+                if (known.FieldOffice is null && named1.FieldOffice is not null)
+                {
+                    known.FieldOffice = named1.FieldOffice;
+                    db.Entry(known).Property(j => j.FieldOffice).IsModified = true;
+                }
+                continue;
+            }
+            var created = new Jurisdiction
+            {
+                Name = named1.Name,
+                State = named1.State,
+                Kind = named1.Kind,
+                Fips = named1.Kind == JurisdictionKind.County ? reference.FipsOf(named1.State, named1.Name) : null,
+                FieldOffice = named1.FieldOffice,
+                SourceId = source.Id,
+                SourceLine = line,
+            };
+            db.Jurisdictions.Add(created);
+            byKey[(named1.State, named1.Name)] = created;
+        }
+        await db.SaveChangesAsync(ct);
+        return byKey.ToDictionary(p => p.Key, p => p.Value.Id, NameKeyComparer.Instance);
+    }
+
+    private async Task<Dictionary<(string, string, string), int>> ResolveFacilitiesAsync(
+        ParsedFile file, Source source, Dictionary<(string, string), int> jurisdictions, CancellationToken ct)
+    {
+        var named = file.Detainers.Where(d => d.Facility is not null).Select(d => (Ref: d.Facility!, d.Line)).ToList();
+        var byKey = new Dictionary<(string, string, string), Facility>(FacilityKeyComparer.Instance);
+        if (named.Count == 0)
+        {
+            return [];
+        }
+        var states = named.Select(n => n.Ref.State).Distinct().ToList();
+        foreach (var existing in await db.Facilities.Where(f => states.Contains(f.State)).ToListAsync(ct))
+        {
+            byKey.TryAdd((existing.State, existing.Name, existing.City ?? ""), existing);
+        }
+        foreach (var (facility, line) in named)
+        {
+            var key = (facility.State, facility.Name, facility.City ?? "");
+            if (byKey.ContainsKey(key))
+            {
+                continue;
+            }
+            var created = new Facility
+            {
+                Name = facility.Name,
+                City = facility.City,
+                State = facility.State,
+                JurisdictionId = facility.Jurisdiction is { } j ? jurisdictions[(j.State, j.Name)] : null,
+                SourceId = source.Id,
+                SourceLine = line,
+            };
+            db.Facilities.Add(created);
+            byKey[key] = created;
+        }
+        await db.SaveChangesAsync(ct);
+        return byKey.ToDictionary(p => p.Key, p => p.Value.Id, FacilityKeyComparer.Instance);
+    }
+
+    private async Task EnsureWeeksAsync(ParsedFile file, CancellationToken ct)
+    {
+        var starts = file.Detainers.Where(d => d.WeekStart is not null).Select(d => d.WeekStart!.Value)
+            .Concat(file.SectionOne.Select(e => e.WeekStart))
+            .Concat(file.Reports.Select(r => r.WeekStart))
+            .ToHashSet();
+        if (starts.Count == 0)
+        {
+            return;
+        }
+        var existing = (await db.Weeks.Select(w => w.Start).ToListAsync(ct)).ToHashSet();
+        db.Weeks.AddRange(starts.Where(s => !existing.Contains(s)).Select(s => new Week { Start = s, End = s.AddDays(6) }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task WriteReportsAsync(ParsedFile file, Source source, CancellationToken ct)
+    {
+        if (file.Reports.Count == 0)
+        {
+            return;
+        }
+        var numbers = file.Reports.Select(r => r.Number).ToList();
+        var starts = file.Reports.Select(r => r.WeekStart).ToList();
+        var clashes = await db.Reports.Where(r => numbers.Contains(r.Number) || starts.Contains(r.WeekStart)).ToListAsync(ct);
+        var errors = new List<ImportError>();
+        foreach (var row in file.Reports)
+        {
+            if (clashes.FirstOrDefault(r => r.Number == row.Number || r.WeekStart == row.WeekStart) is { } clash)
+            {
+                errors.Add(new ImportError(file.FileName, row.Line, "report_number", row.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"a report not already imported (report {clash.Number} for week {clash.WeekStart:yyyy-MM-dd} came from source {clash.SourceId})"));
+            }
+        }
+        foreach (var duplicate in file.Reports.GroupBy(r => r.Number).Where(g => g.Count() > 1).SelectMany(g => g.Skip(1)))
+        {
+            errors.Add(new ImportError(file.FileName, duplicate.Line, "report_number", duplicate.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "a report number not already used in this file"));
+        }
+        ThrowIfAny(file, errors);
+        db.Reports.AddRange(file.Reports.Select(r => new Report
+        {
+            Number = r.Number,
+            WeekStart = r.WeekStart,
+            PublishedOn = r.PublishedOn,
+            DetainersIssuedNationwide = r.DetainersIssuedNationwide,
+            SourceId = source.Id,
+            SourceLine = r.Line,
+        }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task WriteSectionOneAsync(ParsedFile file, Source source, Dictionary<(string, string), int> jurisdictions, CancellationToken ct)
+    {
+        if (file.SectionOne.Count == 0)
+        {
+            return;
+        }
+        db.SectionOneEntries.AddRange(file.SectionOne.Select(e => new SectionOneEntry
+        {
+            WeekStart = e.WeekStart,
+            Rank = e.Rank,
+            JurisdictionId = jurisdictions[(e.Jurisdiction.State, e.Jurisdiction.Name)],
+            DetainersIssued = e.DetainersIssued,
+            SourceNotes = e.Notes,
+            SourceId = source.Id,
+            SourceLine = e.Line,
+        }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task WriteCorrectionsAsync(ParsedFile file, Source source, CancellationToken ct)
+    {
+        if (file.Corrections.Count == 0)
+        {
+            return;
+        }
+        var weeks = file.Corrections.Select(c => c.WeekStart).Distinct().ToList();
+        var entries = await db.SectionOneEntries.AsNoTracking()
+            .Where(e => weeks.Contains(e.WeekStart))
+            .Select(e => new { e.Id, e.WeekStart, e.Rank, e.Jurisdiction.State, e.Jurisdiction.Name })
+            .ToListAsync(ct);
+        var errors = new List<ImportError>();
+        foreach (var row in file.Corrections)
+        {
+            var targets = entries.Where(e => e.WeekStart == row.WeekStart && e.Rank == row.Rank
+                && string.Equals(e.State, row.State, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(e.Name, row.County, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (targets.Count != 1)
+            {
+                errors.Add(new ImportError(file.FileName, row.Line, "rank", row.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"an imported Section I entry for {row.County}, {row.State} at this rank in week {row.WeekStart:yyyy-MM-dd} (import Section I first)"));
+                continue;
+            }
+            db.Corrections.Add(new Correction
+            {
+                Target = CorrectionTarget.SectionOneEntry,
+                SectionOneEntryId = targets[0].Id,
+                Field = row.Field,
+                OldValue = row.OldValue,
+                NewValue = row.NewValue,
+                CorrectedOn = row.CorrectedOn,
+                Reason = row.Reason,
+                Authority = row.Authority,
+                SourceId = source.Id,
+                SourceLine = row.Line,
+            });
+        }
+        ThrowIfAny(file, errors);
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task WritePoliciesAsync(ParsedFile file, Source source, Dictionary<(string, string), int> jurisdictions, CancellationToken ct)
+    {
+        if (file.Policies.Count == 0)
+        {
+            return;
+        }
+        db.Policies.AddRange(file.Policies.Select(p => new Policy
+        {
+            JurisdictionId = jurisdictions[(p.Jurisdiction.State, p.Jurisdiction.Name)],
+            DateEnactedAsPublished = p.DateEnacted,
+            EnactedOn = p.EnactedOn,
+            Name = p.Name,
+            CriteriaForHonoringDetainers = p.Criteria,
+            SourceId = source.Id,
+            SourceLine = p.Line,
+        }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task WriteDetainersAsync(
+        ParsedFile file,
+        Source source,
+        Dictionary<(string, string), int> jurisdictions,
+        Dictionary<(string, string, string), int> facilities,
+        IProgress<ImportProgress>? progress,
+        CancellationToken ct)
+    {
+        var offenses = new Dictionary<string, NcicOffense?>(StringComparer.Ordinal);
+        var done = 0;
+        foreach (var chunk in file.Detainers.Chunk(ChunkSize))
+        {
+            foreach (var row in chunk)
+            {
+                var detainer = new Detainer
+                {
+                    IssuedOn = row.IssuedOn,
+                    DetainerType = row.DetainerType,
+                    DetainerTypeAsPublished = row.DetainerTypeAsPublished,
+                    Outcome = row.Outcome,
+                    OutcomeAsPublished = row.OutcomeAsPublished,
+                    OutcomeRecordedOn = row.OutcomeRecordedOn,
+                    WeekStart = row.WeekStart,
+                    Citizenship = row.Citizenship,
+                    JurisdictionId = row.Jurisdiction is { } j ? jurisdictions[(j.State, j.Name)] : null,
+                    FacilityId = row.Facility is { } f ? facilities[(f.State, f.Name, f.City ?? "")] : null,
+                    SourceUrl = row.SourceUrl,
+                    SourceId = source.Id,
+                    SourceLine = row.Line,
+                };
+                var ordinal = 0;
+                foreach (var charge in row.Charges)
+                {
+                    if (!offenses.TryGetValue(charge.Description, out var offense))
+                    {
+                        offense = reference.MatchOffense(charge.Description);
+                        offenses[charge.Description] = offense;
+                    }
+                    detainer.Charges.Add(new Charge
+                    {
+                        Description = charge.Description,
+                        Status = charge.Status,
+                        NcicCode = offense?.Code,
+                        Category = offense?.Category,
+                        Ordinal = ++ordinal,
+                    });
+                }
+                db.Detainers.Add(detainer);
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            done += chunk.Length;
+            progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
+        }
+    }
+
+    private static void ThrowIfAny(ParsedFile file, List<ImportError> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new ImportRejectedException(file.FileName, errors);
+        }
+    }
+
+    private sealed class NameKeyComparer : IEqualityComparer<(string, string)>
+    {
+        public static readonly NameKeyComparer Instance = new();
+
+        public bool Equals((string, string) x, (string, string) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Item1, y.Item1) && StringComparer.OrdinalIgnoreCase.Equals(x.Item2, y.Item2);
+
+        public int GetHashCode((string, string) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item1), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item2));
+    }
+
+    private sealed class FacilityKeyComparer : IEqualityComparer<(string, string, string)>
+    {
+        public static readonly FacilityKeyComparer Instance = new();
+
+        public bool Equals((string, string, string) x, (string, string, string) y) =>
+            StringComparer.OrdinalIgnoreCase.Equals(x.Item1, y.Item1) && StringComparer.OrdinalIgnoreCase.Equals(x.Item2, y.Item2)
+            && StringComparer.OrdinalIgnoreCase.Equals(x.Item3, y.Item3);
+
+        public int GetHashCode((string, string, string) obj) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item1), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item2),
+                StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Item3));
+    }
+}

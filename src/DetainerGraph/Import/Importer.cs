@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+using DetainerGraph.Data;
+using DetainerGraph.Reference;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Import;
+
+public enum ImportOutcome
+{
+    Imported,
+    AlreadyImported,
+}
+
+public sealed record ImportResult(string File, ImportOutcome Outcome, Source Source, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Imports one file: all of it or none of it, and at most once. The file's format comes from its header;
+/// every bad row is reported (line, column, value, expectation) before anything is written.
+/// </summary>
+public sealed class Importer(DetainerDbContext db, ReferenceData reference)
+{
+    public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var fileName = Path.GetFileName(path);
+        byte[] bytes;
+        try
+        {
+            bytes = await File.ReadAllBytesAsync(path, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImportRejectedException(fileName, [new ImportError(fileName, 0, null, null, $"a readable file ({e.Message})")]);
+        }
+        return await ImportAsync(fileName, bytes, progress, ct);
+    }
+
+    public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
+        if (existing is not null)
+        {
+            return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
+        }
+        var parsed = Parse(fileName, bytes);
+        if (parsed.Errors.Count > 0)
+        {
+            throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
+        }
+        var source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, ct);
+        return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
+    }
+
+    /// <summary>Reads and checks a whole file without touching the database.</summary>
+    public ParsedFile Parse(string fileName, byte[] bytes)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Rejected(fileName, 1, "UTF-8 text");
+        }
+        List<CsvRecord> records;
+        try
+        {
+            records = [.. CsvReader.Read(new StringReader(text))];
+        }
+        catch (CsvFormatException e)
+        {
+            throw Rejected(fileName, e.Line, $"well-formed CSV ({e.Problem})");
+        }
+        if (records.Count == 0)
+        {
+            throw Rejected(fileName, 1, "a CSV header naming the columns");
+        }
+
+        var header = records[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+        var spec = ImportFormatSpec.Detect(header, out var problem)
+            ?? throw new ImportRejectedException(fileName, [new ImportError(fileName, 1, null, string.Join(",", header), problem)]);
+        var parsed = new ParsedFile(fileName, spec.Format);
+
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (!columns.TryAdd(header[i], i))
+            {
+                parsed.Errors.Add(new ImportError(fileName, 1, header[i], null, "each column named once"));
+            }
+            else if (!spec.Required.Contains(header[i]) && !spec.Optional.Contains(header[i]))
+            {
+                parsed.Warnings.Add($"{fileName}: column '{header[i]}' is not part of the {spec.Name} format and was ignored");
+            }
+        }
+
+        var rows = new List<Row>(records.Count - 1);
+        foreach (var record in records.Skip(1))
+        {
+            if (record.Fields.Count != header.Count)
+            {
+                parsed.Errors.Add(new ImportError(fileName, record.Line, null, null, $"{header.Count} fields as in the header, not {record.Fields.Count}"));
+                continue;
+            }
+            rows.Add(new Row(fileName, record, columns, parsed.Errors));
+        }
+        if (rows.Count == 0 && parsed.Errors.Count == 0)
+        {
+            parsed.Errors.Add(new ImportError(fileName, 2, null, null, "at least one row after the header"));
+        }
+        new FormatReaders(reference).Read(spec.Format, rows, parsed);
+        return parsed;
+    }
+
+    private static ImportRejectedException Rejected(string fileName, int line, string expected) =>
+        new(fileName, [new ImportError(fileName, line, null, null, expected)]);
+}

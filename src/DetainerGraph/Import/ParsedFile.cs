@@ -1,0 +1,64 @@
+using DetainerGraph.Data;
+
+namespace DetainerGraph.Import;
+
+// What a reader makes of a file before anything touches the database: plain rows that name their
+// jurisdictions and facilities by published name. The writer resolves names to records.
+
+public sealed record JurisdictionRef(string State, string Name, JurisdictionKind Kind, string? FieldOffice);
+
+public sealed record FacilityRef(string State, string Name, string? City, JurisdictionRef? Jurisdiction);
+
+public sealed record ChargeRow(string Description, ChargeStatus Status);
+
+public sealed class DetainerRow
+{
+    public required int Line { get; init; }
+    public JurisdictionRef? Jurisdiction { get; init; }
+    public FacilityRef? Facility { get; init; }
+    public DateOnly? IssuedOn { get; init; }
+    public DetainerType DetainerType { get; init; }
+    public string? DetainerTypeAsPublished { get; init; }
+    public DetainerOutcome Outcome { get; init; }
+    public string? OutcomeAsPublished { get; init; }
+    public DateOnly? OutcomeRecordedOn { get; init; }
+    public DateOnly? WeekStart { get; init; }
+    public string? Citizenship { get; init; }
+    public string? SourceUrl { get; init; }
+    public List<ChargeRow> Charges { get; } = [];
+}
+
+public sealed record PolicyRow(int Line, JurisdictionRef Jurisdiction, string? DateEnacted, DateOnly? EnactedOn, string Name, string? Criteria);
+
+public sealed record SectionOneRow(int Line, DateOnly WeekStart, int Rank, JurisdictionRef Jurisdiction, int? DetainersIssued, string? Notes);
+
+public sealed record ReportRow(int Line, int Number, DateOnly WeekStart, DateOnly? PublishedOn, int? DetainersIssuedNationwide);
+
+public sealed record CorrectionRow(
+    int Line,
+    DateOnly WeekStart,
+    int Rank,
+    string State,
+    string County,
+    string Field,
+    string? OldValue,
+    string? NewValue,
+    string CorrectedOn,
+    string Reason,
+    string Authority);
+
+public sealed class ParsedFile(string fileName, ImportFormat format)
+{
+    public string FileName { get; } = fileName;
+    public ImportFormat Format { get; } = format;
+    public List<DetainerRow> Detainers { get; } = [];
+    public List<PolicyRow> Policies { get; } = [];
+    public List<SectionOneRow> SectionOne { get; } = [];
+    public List<ReportRow> Reports { get; } = [];
+    public List<CorrectionRow> Corrections { get; } = [];
+    public List<ImportError> Errors { get; } = [];
+    public List<string> Warnings { get; } = [];
+    public int? SyntheticSeed { get; set; }
+
+    public int RowCount => Detainers.Count + Policies.Count + SectionOne.Count + Reports.Count + Corrections.Count;
+}

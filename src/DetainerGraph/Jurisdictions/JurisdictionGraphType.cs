@@ -1,0 +1,98 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Jurisdictions;
+
+public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
+{
+    public JurisdictionGraphType()
+    {
+        Name = "Jurisdiction";
+        Description = "A county, city or agency that holds people on ICE detainers.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The jurisdiction's opaque ID.").Resolve(c => GlobalId.Encode("Jurisdiction", c.Source.Id));
+        Field(j => j.Name).Description("The name as published, e.g. \"Travis County\".");
+        Field(j => j.State).Description("The state's two-letter USPS code.");
+        Field(j => j.Kind).Description("County, city, state agency or other.");
+        Field(j => j.Fips, nullable: true).Description("The five-digit county FIPS code, when the name matches a U.S. county.");
+        Field(j => j.FieldOffice, nullable: true).Description("The ICE field office (Area of Responsibility), e.g. \"San Antonio\", when known.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<FacilityGraphType>>>>("facilities")
+            .Description("The jails and other facilities in this jurisdiction.")
+            .Resolve(c => c.Batch<int, IReadOnlyList<Facility>>("FacilitiesByJurisdictionId", c.Source.Id, async (db, ids, ct) =>
+            {
+                var rows = (await db.Facilities.Where(f => f.JurisdictionId != null && ids.Contains(f.JurisdictionId.Value))
+                    .OrderBy(f => f.Name).ToListAsync(ct)).ToLookup(f => f.JurisdictionId!.Value);
+                return ids.ToDictionary(id => id, id => (IReadOnlyList<Facility>)[.. rows[id]]);
+            }));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("policies")
+            .Description("Published policies that limit cooperation with ICE (DDOR Section III), newest first.")
+            .Resolve(c => c.Batch<int, IReadOnlyList<Policy>>("PoliciesByJurisdictionId", c.Source.Id, async (db, ids, ct) =>
+            {
+                var rows = (await db.Policies.Where(p => ids.Contains(p.JurisdictionId))
+                    .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.JurisdictionId);
+                return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
+            }));
+        Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
+            .Description("The detainers issued to this jurisdiction, oldest first.")
+            .WithPagingArguments()
+            .ResolveAsync(async c => await c.Db().Detainers.Where(d => d.JurisdictionId == c.Source.Id)
+                .OrderBy(d => d.IssuedOn).ThenBy(d => d.Id).ToConnectionAsync(c));
+        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
+            .Description("The record this jurisdiction was first read from.")
+            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+    }
+}
+
+public sealed class JurisdictionKindGraphType : EnumerationGraphType<JurisdictionKind>
+{
+    public JurisdictionKindGraphType()
+    {
+        Name = "JurisdictionKind";
+        Description = "What sort of body a jurisdiction is.";
+    }
+}
+
+public sealed class FacilityGraphType : ObjectGraphType<Facility>
+{
+    public FacilityGraphType()
+    {
+        Name = "Facility";
+        Description = "A jail, prison or other facility where a detainer was lodged.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The facility's opaque ID.").Resolve(c => GlobalId.Encode("Facility", c.Source.Id));
+        Field(f => f.Name).Description("The name as published, e.g. \"MONTGOMERY CNTY JAIL, PA\".");
+        Field(f => f.City, nullable: true).Description("The city as published, when known.");
+        Field(f => f.State).Description("The state's two-letter USPS code.");
+        Field<JurisdictionGraphType>("jurisdiction")
+            .Description("The jurisdiction that runs the facility, when the source names it or the name says it.")
+            .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
+        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
+            .Description("The record this facility was first read from.")
+            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+    }
+}
+
+public sealed class PolicyGraphType : ObjectGraphType<Policy>
+{
+    public PolicyGraphType()
+    {
+        Name = "Policy";
+        Description = "A jurisdiction's published policy limiting cooperation with ICE detainers (DDOR Section III).";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The policy's opaque ID.").Resolve(c => GlobalId.Encode("Policy", c.Source.Id));
+        Field(p => p.Name).Description("The policy as published, e.g. an ordinance or a sheriff's policy.");
+        Field("dateEnacted", p => p.DateEnactedAsPublished, nullable: true).Description("The date enacted as published, e.g. \"February 2017\".");
+        Field<IsoDateGraphType>("enactedOn").Description("The first day of the published enactment period, for sorting.").Resolve(c => c.Source.EnactedOn);
+        Field(p => p.CriteriaForHonoringDetainers, nullable: true).Description("When the jurisdiction will honor a detainer, as published.");
+        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
+            .Description("Where this row was published.")
+            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+    }
+}
+
+public static class JurisdictionByIdLoader
+{
+    public static GraphQL.DataLoader.IDataLoaderResult<Jurisdiction?> LoadJurisdiction(this GraphQL.IResolveFieldContext context, int id) =>
+        context.Batch<int, Jurisdiction>(nameof(JurisdictionByIdLoader), id, async (db, ids, ct) =>
+            await db.Jurisdictions.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct));
+}

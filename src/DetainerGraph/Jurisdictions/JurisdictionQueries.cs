@@ -1,0 +1,27 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Jurisdictions;
+
+public static class JurisdictionQueries
+{
+    public static void AddJurisdictionQueries(this ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ConnectionGraphType<JurisdictionGraphType, Jurisdiction>>>("jurisdictions")
+            .Description("All jurisdictions, by state and name.")
+            .WithPagingArguments()
+            .ResolveAsync(async c => await c.Db().Jurisdictions.OrderBy(j => j.State).ThenBy(j => j.Name).ThenBy(j => j.Id).ToConnectionAsync(c));
+
+        query.Field<JurisdictionGraphType>("jurisdiction")
+            .Description("One jurisdiction by its ID, or null when there is none.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The jurisdiction's ID.")
+            .ResolveAsync(async c =>
+            {
+                var key = c.GetIdArgument("id", "Jurisdiction");
+                return int.TryParse(key, out var id) ? await c.Db().Jurisdictions.FirstOrDefaultAsync(j => j.Id == id, c.CancellationToken) : null;
+            });
+    }
+}

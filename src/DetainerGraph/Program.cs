@@ -1,0 +1,29 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Import;
+
+// With a command (import, generate, migrate, stats) the program runs it and exits; with none it serves.
+var isCommand = Commands.IsCommand(args);
+var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+builder.AddDetainerData();
+builder.Services.AddDetainerGraphQL(builder.Environment);
+
+var app = builder.Build();
+if (isCommand)
+{
+    return await Commands.RunAsync(args, app.Services);
+}
+
+await app.Services.PrepareStoreAsync(loadSampleData: true);
+app.MapDetainerGraphQL();
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var url in app.Urls)
+    {
+        Console.WriteLine($"DetainerGraph is serving GraphQL at {url.TrimEnd('/')}/graphql");
+    }
+});
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,144 @@
+using System.Text;
+using DetainerGraph.Import;
+
+namespace DetainerGraph.Reference;
+
+/// <summary>
+/// The reference tables the importers match against, read once from the shipped <c>data/</c> folder:
+/// U.S. counties with FIPS codes, field offices by state and county, and the NCIC offense catalog.
+/// </summary>
+public sealed class ReferenceData
+{
+    private readonly Dictionary<(string State, string County), string> _fipsByCounty;
+    private readonly Dictionary<string, string> _fieldOfficeByState;
+    private readonly Dictionary<(string State, string County), string> _fieldOfficeByCounty;
+    private readonly Dictionary<string, NcicOffense> _offenseByFoldedText;
+    private readonly Dictionary<string, string> _categoryByBlock;
+    private readonly Dictionary<string, string> _spellingFolds;
+
+    public ReferenceData(string dataDirectory)
+    {
+        DataDirectory = dataDirectory;
+        Counties = Rows("us_counties_fips.csv")
+            .Select(r => new County(r["state"], r["countyname"], r["statefp"] + r["countyfp"]))
+            .ToList();
+        _fipsByCounty = new(CountyKeyComparer.Instance);
+        foreach (var county in Counties)
+        {
+            _fipsByCounty.TryAdd((county.State, county.Name), county.Fips);
+        }
+
+        _fieldOfficeByState = new(StringComparer.OrdinalIgnoreCase);
+        _fieldOfficeByCounty = new(CountyKeyComparer.Instance);
+        foreach (var row in Rows("field_offices.csv"))
+        {
+            var office = FieldOffices.Normalize(row["field_office"])
+                ?? throw new InvalidDataException($"field_offices.csv: unknown field office '{row["field_office"]}'");
+            if (row["county"].Length == 0)
+            {
+                _fieldOfficeByState[row["state"]] = office;
+            }
+            else
+            {
+                _fieldOfficeByCounty[(row["state"], row["county"])] = office;
+            }
+        }
+
+        _spellingFolds = Rows("ncic_spelling_folds.csv").ToDictionary(r => r["variant"], r => r["canonical"]);
+        _categoryByBlock = Rows("ncic_categories.csv").ToDictionary(r => r["block"], r => r["category"]);
+        Offenses = Rows("ncic_offense_codes.csv")
+            .Select(r => new NcicOffense(r["ncic_code"], r["description"], _categoryByBlock.GetValueOrDefault(r["ncic_code"][..2])))
+            .ToList();
+        _offenseByFoldedText = new();
+        foreach (var offense in Offenses)
+        {
+            _offenseByFoldedText.TryAdd(Fold(offense.Description), offense);
+        }
+    }
+
+    public string DataDirectory { get; }
+    public IReadOnlyList<County> Counties { get; }
+    public IReadOnlyList<NcicOffense> Offenses { get; }
+
+    public string? FipsOf(string state, string countyName) => _fipsByCounty.GetValueOrDefault((state, countyName));
+
+    /// <summary>The field office for a county: a county-specific entry wins over its state's.</summary>
+    public string? FieldOfficeOf(string state, string? countyName) =>
+        (countyName is not null ? _fieldOfficeByCounty.GetValueOrDefault((state, countyName)) : null)
+        ?? (IsSplitState(state) ? null : _fieldOfficeByState.GetValueOrDefault(state));
+
+    /// <summary>A state whose counties fall under several offices and that has no state-wide default.</summary>
+    public bool IsSplitState(string state) => !_fieldOfficeByState.ContainsKey(state);
+
+    /// <summary>Matches a charge text to an NCIC offense, with case, punctuation and known abbreviations folded.</summary>
+    public NcicOffense? MatchOffense(string description) => _offenseByFoldedText.GetValueOrDefault(Fold(description));
+
+    /// <summary>The NCIC block name for a four-digit code ("5404" is "Traffic Offense").</summary>
+    public string? CategoryOf(string ncicCode) =>
+        ncicCode.Length >= 2 ? _categoryByBlock.GetValueOrDefault(ncicCode[..2]) : null;
+
+    /// <summary>
+    /// Upper-cases, turns every run of non-alphanumerics into one space, and replaces known variant spellings,
+    /// so "Aggravated Assault - Non-family-Weapon" and "AGGRAV ASSLT - NONFAMILY-WEAPON" fold alike.
+    /// </summary>
+    public string Fold(string text)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (var ch in text)
+        {
+            if (char.IsLetterOrDigit(ch))
+            {
+                word.Append(char.ToUpperInvariant(ch));
+            }
+            else if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+        }
+        if (word.Length > 0)
+        {
+            words.Add(word.ToString());
+        }
+        return string.Join(' ', words.Select(w => _spellingFolds.GetValueOrDefault(w, w)));
+    }
+
+    private IEnumerable<Dictionary<string, string>> Rows(string fileName)
+    {
+        var path = Path.Combine(DataDirectory, fileName);
+        string[]? header = null;
+        foreach (var record in CsvReader.ReadFile(path))
+        {
+            if (header is null)
+            {
+                header = [.. record.Fields];
+                continue;
+            }
+            var row = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < header.Length; i++)
+            {
+                row[header[i]] = i < record.Fields.Count ? record.Fields[i].Trim() : "";
+            }
+            yield return row;
+        }
+    }
+
+    private sealed class CountyKeyComparer : IEqualityComparer<(string State, string County)>
+    {
+        public static readonly CountyKeyComparer Instance = new();
+
+        public bool Equals((string State, string County) x, (string State, string County) y) =>
+            string.Equals(x.State, y.State, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.County, y.County, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string State, string County) obj) =>
+            HashCode.Combine(
+                StringComparer.OrdinalIgnoreCase.GetHashCode(obj.State),
+                StringComparer.OrdinalIgnoreCase.GetHashCode(obj.County));
+    }
+}
+
+public sealed record County(string State, string Name, string Fips);
+
+public sealed record NcicOffense(string Code, string Description, string? Category);

@@ -1,0 +1,45 @@
+using System.Globalization;
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Weeks;
+
+public sealed class WeekGraphType : ObjectGraphType<Week>
+{
+    public WeekGraphType()
+    {
+        Name = "Week";
+        Description = "A Saturday-to-Friday reporting week of the Declined Detainer Outcome Report.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The week's opaque ID.")
+            .Resolve(c => GlobalId.Encode("Week", c.Source.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        Field<NonNullGraphType<IsoDateGraphType>>("start").Description("The Saturday that starts the week; it identifies the week.").Resolve(c => c.Source.Start);
+        Field<NonNullGraphType<IsoDateGraphType>>("end").Description("The Friday that ends the week.").Resolve(c => c.Source.End);
+        Field<ReportGraphType>("report")
+            .Description("The Declined Detainer Outcome Report that covered this week, if one did.")
+            .Resolve(c => c.Batch<DateOnly, Report>("ReportsByWeek", c.Source.Start, async (db, starts, ct) =>
+                await db.Reports.Where(r => starts.Contains(r.WeekStart)).ToDictionaryAsync(r => r.WeekStart, ct)));
+        Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
+            .Description("The detainers whose outcome was recorded in this week (or that a report placed in it).")
+            .WithPagingArguments()
+            .ResolveAsync(async c => await c.Db().Detainers.Where(d => d.WeekStart == c.Source.Start)
+                .OrderBy(d => d.Id).ToConnectionAsync(c));
+    }
+}
+
+public sealed class ReportGraphType : ObjectGraphType<Report>
+{
+    public ReportGraphType()
+    {
+        Name = "Report";
+        Description = "One weekly Declined Detainer Outcome Report. ICE published three, in March and April 2017.";
+        Field(r => r.Number).Description("The report's number in the series, from 1.");
+        Field<IsoDateGraphType>("publishedOn").Description("When ICE published it, when known.").Resolve(c => c.Source.PublishedOn);
+        Field(r => r.DetainersIssuedNationwide, nullable: true).Description("Detainers ICE issued nationwide in the week, as the report stated.");
+        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
+            .Description("Where these facts were transcribed from.")
+            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+    }
+}

@@ -1,0 +1,31 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Weeks;
+
+public static class WeekQueries
+{
+    public static void AddWeekQueries(this ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ConnectionGraphType<WeekGraphType, Week>>>("weeks")
+            .Description("The reporting weeks that hold data, oldest first.")
+            .WithPagingArguments()
+            .ResolveAsync(async c => await c.Db().Weeks.OrderBy(w => w.Start).ToConnectionAsync(c));
+
+        query.Field<WeekGraphType>("week")
+            .Description("The reporting week that starts on a Saturday, or null when no data falls in it.")
+            .Argument<NonNullGraphType<IsoDateGraphType>>("start", "The week's Saturday, YYYY-MM-DD.")
+            .ResolveAsync(async c =>
+            {
+                var start = c.GetArgument<DateOnly>("start");
+                if (start.DayOfWeek != DayOfWeek.Saturday)
+                {
+                    throw new ExecutionError($"Reporting weeks start on Saturday; {start:yyyy-MM-dd} is a {start.DayOfWeek}.") { Code = "NOT_A_WEEK_START" };
+                }
+                return await c.Db().Weeks.FirstOrDefaultAsync(w => w.Start == start, c.CancellationToken);
+            });
+    }
+}

@@ -5,6 +5,11 @@ using DetainerGraph.Import;
 // With a command (import, generate, migrate, stats) the program runs it and exits; with none it serves.
 var isCommand = Commands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+if (isCommand)
+{
+    // A command's output is its own; the store's progress logs would only clutter it.
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
 builder.AddDetainerData();
 builder.Services.AddDetainerGraphQL(builder.Environment);
 

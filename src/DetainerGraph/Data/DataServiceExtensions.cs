@@ -25,15 +25,32 @@ public static partial class DataServiceExtensions
 {
     /// <summary>
     /// Embedded SQLite in <c>Storage:Directory</c> by default; SQL Server when <c>Database:Provider=SqlServer</c>
-    /// and <c>ConnectionStrings:Detainers</c> are set.
+    /// and <c>ConnectionStrings:Detainers</c> are set. Configuration is read when the container is built, so
+    /// test hosts and command lines can override it.
     /// </summary>
     public static IHostApplicationBuilder AddDetainerData(this IHostApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
+        var services = builder.Services;
+        services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
+        services.AddDbContext<SqliteDetainerDbContext>((sp, o) =>
+            o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        services.AddDbContext<SqlServerDetainerDbContext>((sp, o) =>
+            o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer
+            ? sp.GetRequiredService<SqlServerDetainerDbContext>()
+            : sp.GetRequiredService<SqliteDetainerDbContext>());
+        services.AddScoped<Importer>();
+        services.AddScoped<SampleData>();
+        return builder;
+    }
+
+    public static StorageOptions ReadStorageOptions(IConfiguration configuration, IHostEnvironment environment)
+    {
         var directory = Path.GetFullPath(configuration["Storage:Directory"] is { Length: > 0 } configured
             ? configured
-            : Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
-        var providerText = configuration["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+            : Path.Combine(environment.ContentRootPath, "App_Data"));
+        var providerText = configuration["Database:Provider"] is { Length: > 0 } p ? p : nameof(DatabaseProvider.Sqlite);
         if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
         {
             throw new InvalidOperationException(
@@ -44,29 +61,13 @@ public static partial class DataServiceExtensions
         {
             throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Detainers is not set.");
         }
-        var options = new StorageOptions
+        return new StorageOptions
         {
             Directory = directory,
             Provider = provider,
-            ConnectionString = connectionString ?? $"Data Source={Path.Combine(directory, "detainers.db")}",
+            ConnectionString = connectionString is { Length: > 0 } ? connectionString : $"Data Source={Path.Combine(directory, "detainers.db")}",
             LoadSampleData = configuration.GetValue("Storage:LoadSampleData", true),
         };
-
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
-        if (provider == DatabaseProvider.SqlServer)
-        {
-            builder.Services.AddDbContext<DetainerDbContext, SqlServerDetainerDbContext>(o =>
-                o.UseSqlServer(options.ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
-        }
-        else
-        {
-            builder.Services.AddDbContext<DetainerDbContext, SqliteDetainerDbContext>(o =>
-                o.UseSqlite(options.ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
-        }
-        builder.Services.AddScoped<Importer>();
-        builder.Services.AddScoped<SampleData>();
-        return builder;
     }
 
     /// <summary>

@@ -291,6 +291,12 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         CancellationToken ct)
     {
         var offenses = new Dictionary<string, NcicOffense?>(StringComparer.Ordinal);
+        var bulk = db.Database.IsSqlite();
+        using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
+        using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
+        // SQLite path: keys are assigned here, inside the transaction that holds the write lock.
+        var nextDetainerId = bulk ? await db.Detainers.MaxAsync(d => (long?)d.Id, ct) ?? 0 : 0;
+        var nextChargeId = bulk ? await db.Charges.MaxAsync(c => (long?)c.Id, ct) ?? 0 : 0;
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
@@ -329,10 +335,28 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                         Ordinal = ++ordinal,
                     });
                 }
-                db.Detainers.Add(detainer);
+                if (bulk)
+                {
+                    detainer.Id = ++nextDetainerId;
+                    detainerInserter!.Insert(detainer);
+                    foreach (var charge in detainer.Charges)
+                    {
+                        charge.Id = ++nextChargeId;
+                        charge.DetainerId = detainer.Id;
+                        chargeInserter!.Insert(charge);
+                    }
+                }
+                else
+                {
+                    db.Detainers.Add(detainer);
+                }
             }
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            if (!bulk)
+            {
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+            ct.ThrowIfCancellationRequested();
             done += chunk.Length;
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
         }

@@ -7,7 +7,7 @@ namespace DetainerGraph.Reference;
 /// The reference tables the importers match against, read once from the shipped <c>data/</c> folder:
 /// U.S. counties with FIPS codes, field offices by state and county, and the NCIC offense catalog.
 /// </summary>
-public sealed class ReferenceData
+public sealed partial class ReferenceData
 {
     private readonly Dictionary<(string State, string County), string> _fipsByCounty;
     private readonly Dictionary<string, string> _fieldOfficeByState;
@@ -71,7 +71,15 @@ public sealed class ReferenceData
     public bool IsSplitState(string state) => !_fieldOfficeByState.ContainsKey(state);
 
     /// <summary>Matches a charge text to an NCIC offense, with case, punctuation and known abbreviations folded.</summary>
-    public NcicOffense? MatchOffense(string description) => _offenseByFoldedText.GetValueOrDefault(Fold(description));
+    public NcicOffense? MatchOffense(string description) =>
+        _offenseByFoldedText.GetValueOrDefault(Fold(description))
+        // "Illegal Entry (INA SEC.101(a)(43)(O), 8USC1325 only)": the statute note does not name the offense.
+        ?? (Parenthetical().Replace(description, " ") is var bare && bare != description
+            ? _offenseByFoldedText.GetValueOrDefault(Fold(bare))
+            : null);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\((?>[^()]+|\((?<d>)|\)(?<-d>))*\)|\[[^\]]*\]")]
+    private static partial System.Text.RegularExpressions.Regex Parenthetical();
 
     /// <summary>The NCIC block name for a four-digit code ("5404" is "Traffic Offense").</summary>
     public string? CategoryOf(string ncicCode) =>

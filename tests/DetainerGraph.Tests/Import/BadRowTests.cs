@@ -1,0 +1,122 @@
+using DetainerGraph.Import;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Import;
+
+/// <summary>
+/// Every class of bad row refuses its whole file: the error names the file, line, column, value and
+/// expectation, and not one row of the file is written, good rows included.
+/// </summary>
+public sealed class BadRowTests : IDisposable
+{
+    private const string SectionTwoHeader =
+        "state,county,facility,citizenship,notable_criminal_activity,charge_or_conviction,detainer_issued_date,detainer_declined_date,report_week\n";
+    private const string GoodSectionTwoRow = "TX,Travis County,Travis County Jail,Mexico,ASSAULT,Charge,2017-01-29,2017-02-01,\n";
+    private const string FoiaHeader = "date,lift_reason,det_facility,city,state,detainer_type\n";
+    private const string GoodFoiaRow = "2007-10-02 00:00:00,Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n";
+
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    public static TheoryData<string, string, int, string?, string> BadFiles => new()
+    {
+        // name, file content, line, column, a phrase of the expectation
+        { "free-text date", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,last Tuesday,2017-02-01,\n", 3, "detainer_issued_date", "YYYY-MM-DD" },
+        { "year alone", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017,2017-02-01,\n", 3, "detainer_issued_date", "YYYY-MM-DD" },
+        { "two-digit year", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,1/29/17,2017-02-01,\n", 3, "detainer_issued_date", "M/D/YYYY" },
+        { "impossible date", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-02-30,2017-03-01,\n", 3, "detainer_issued_date", "YYYY-MM-DD" },
+        { "unknown state", SectionTwoHeader + GoodSectionTwoRow + "Texass,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,2017-02-01,\n", 3, "state", "state or territory" },
+        { "missing county", SectionTwoHeader + GoodSectionTwoRow + "TX,,Jail,Mexico,ASSAULT,Charge,2017-01-29,2017-02-01,\n", 3, "county", "county or city" },
+        { "missing offense", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,,Charge,2017-01-29,2017-02-01,\n", 3, "notable_criminal_activity", "offense" },
+        { "bad charge status", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Maybe,2017-01-29,2017-02-01,\n", 3, "charge_or_conviction", "Conviction" },
+        { "no week at all", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,,\n", 3, "report_week", "report week" },
+        { "week not a Saturday", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,,2017-01-29\n", 3, "report_week", "Saturday" },
+        { "week range not Sat-Fri", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,,2017-01-28..2017-02-04\n", 3, "report_week", "Friday" },
+        { "declined outside its week", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,2017-02-06,2017-01-28\n", 3, "detainer_declined_date", "within report_week" },
+        { "issued after declined", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-02-03,2017-02-01,\n", 3, "detainer_issued_date", "on or before" },
+        { "unknown lift reason", FoiaHeader + GoodFoiaRow + "2007-10-02 00:00:00,Vanished,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n", 3, "lift_reason", "lift reason" },
+        { "unknown detainer form", FoiaHeader + GoodFoiaRow + "2007-10-02 00:00:00,Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,I-999\n", 3, "detainer_type", "detainer form" },
+        { "FOIA date missing", FoiaHeader + GoodFoiaRow + ",Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n", 3, "date", "YYYY-MM-DD" },
+        { "bad FOIA time", FoiaHeader + GoodFoiaRow + "2007-10-02 25:00:00,Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n", 3, "date", "HH:MM:SS" },
+        { "too few fields", FoiaHeader + GoodFoiaRow + "2007-10-02 00:00:00,Lifted,BUCKS\n", 3, null, "6 fields" },
+        { "unclosed quote", FoiaHeader + GoodFoiaRow + "2007-10-02 00:00:00,Lifted,\"BUCKS CNTY JAIL, PA,DOYLESTOWN,PENNSYLVANIA,\n", 3, null, "never closed" },
+        { "unknown header", "name,age\nann,3\n", 1, null, "closest is" },
+        { "header only", FoiaHeader, 2, null, "at least one row" },
+        { "duplicate column", "date,date,lift_reason,det_facility,city,state,detainer_type\n2007-10-02,2007-10-02,Lifted,X,Y,PA,\n", 1, "date", "each column named once" },
+        { "duplicate Section I rank", "report_week,rank,state,county,detainers_issued_in_week\n2017-01-28,1,NV,Clark County,51\n2017-01-28,1,NY,Nassau County,38\n", 3, "rank", "not already given" },
+        { "negative count", "report_week,rank,state,county,detainers_issued_in_week\n2017-01-28,1,NV,Clark County,-5\n", 2, "detainers_issued_in_week", "whole number" },
+        { "Section III without field office", "jurisdiction_(AOR),date_enacted,policy,criteria_for_honoring_detainer\n\"Ithaca, New York\",February 2017,Code,\n", 2, "jurisdiction_(aor)", "Field Office" },
+        { "Section III unknown field office", "jurisdiction_(AOR),date_enacted,policy,criteria_for_honoring_detainer\n\"Ithaca, New York (Gotham)\",February 2017,Code,\n", 2, "jurisdiction_(aor)", "field office in parentheses" },
+        { "Section III bad month", "jurisdiction_(AOR),date_enacted,policy,criteria_for_honoring_detainer\n\"Ithaca, New York (Buffalo)\",Spring,Code,\n", 2, "date_enacted", "month and year" },
+        { "correction without its entry", "report_week,section,rank,state,county,field,old_value,new_value,corrected_on,reason,authority\n2017-01-28,I,4,IA,Montgomery County,jurisdiction,a,,2017-04,why,ICE\n", 2, "rank", "import Section I first" },
+        { "correction date in words", "report_week,section,rank,state,county,field,old_value,new_value,corrected_on,reason,authority\n2017-01-28,I,4,IA,Montgomery County,jurisdiction,a,,April,why,ICE\n", 2, "corrected_on", "YYYY-MM" },
+        { "report week end mismatch", "report_number,week_start,week_end,published_on,detainers_issued_nationwide\n1,2017-01-28,2017-02-04,2017-03-20,3083\n", 2, "week_end", "Friday after" },
+        { "detainer key split", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\nb,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\na,TX,Travis County,,,,2017-01-01,,,BATTERY,Charge\n", 4, "detainer_key", "stand together" },
+        { "open detainer with outcome date", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,2017-01-05,ASSAULT,Charge\n", 2, "outcome_date", "open detainer" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task A_bad_row_refuses_the_whole_file_with_its_line_and_column(string name, string content, int line, string? column, string expectation)
+    {
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => _app.ImportAsync($"{name}.csv", content));
+
+        Assert.Contains(refused.Errors, e =>
+            e.File == $"{name}.csv" && e.Line == line && e.Column == column && e.Expected.Contains(expectation, StringComparison.Ordinal));
+        Assert.All(await _app.CountsAsync(), c => Assert.True(c.Value == 0, $"{name}: {c.Value} rows written to {c.Key}"));
+    }
+
+    [Fact]
+    public async Task Every_bad_row_of_a_file_is_listed_not_just_the_first()
+    {
+        var content = FoiaHeader + GoodFoiaRow
+            + "someday,Lifted,X,Y,PENNSYLVANIA,\n"
+            + GoodFoiaRow
+            + "2007-10-02 00:00:00,Vanished,X,Y,Atlantis,\n";
+
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => _app.ImportAsync("many.csv", content));
+
+        Assert.Equal([(3, "date"), (5, "lift_reason"), (5, "state")], refused.Errors.Select(e => (e.Line, e.Column!)));
+        Assert.Equal("many.csv:3 [date]: 'someday': expected " + Values.DateExpectation, refused.Errors[0].ToString());
+    }
+
+    [Fact]
+    public async Task Line_numbers_count_line_breaks_inside_quoted_fields()
+    {
+        var content = FoiaHeader
+            + "2007-10-02 00:00:00,Lifted,\"BUCKS CNTY\nJAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n"
+            + "2007-10-02,Nope,X,Y,PENNSYLVANIA,\n";
+
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => _app.ImportAsync("multiline.csv", content));
+
+        Assert.Equal(4, Assert.Single(refused.Errors).Line);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_utf8_text_is_refused()
+    {
+        await using var scope = _app.Started().CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<Importer>();
+
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => importer.ImportAsync("binary.csv", [0xFF, 0xFE, 0x00, 0xC3, 0x28]));
+
+        Assert.Contains("UTF-8", Assert.Single(refused.Errors).Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_report_clash_rolls_back_everything_the_file_had_written()
+    {
+        const string Reports = "report_number,week_start,week_end,published_on,detainers_issued_nationwide\n1,2017-01-28,2017-02-03,2017-03-20,3083\n";
+        await _app.ImportAsync("reports.csv", Reports);
+        var before = await _app.CountsAsync();
+
+        // Report 1 again, in a different file: the week and source would be written before the clash is found.
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() =>
+            _app.ImportAsync("reports-again.csv", Reports.Replace("3083", "3084", StringComparison.Ordinal)));
+
+        Assert.Contains("already imported", Assert.Single(refused.Errors).Expected, StringComparison.Ordinal);
+        Assert.Equal(before, await _app.CountsAsync());
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using DetainerGraph.Tests.Infrastructure;
+using Snapshooter.Xunit;
+
+namespace DetainerGraph.Tests.Api;
+
+public sealed class QueryTests : IAsyncLifetime, IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public async Task InitializeAsync()
+    {
+        await _app.ImportAsync("reports.csv", SampleRows.Reports);
+        await _app.ImportAsync("section2.csv", SampleRows.SectionTwo);
+        await _app.ImportAsync("section3.csv", SampleRows.SectionThree);
+        await _app.ImportAsync("pa.csv", SampleRows.Foia);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task A_detainer_page_carries_its_jurisdiction_facility_week_charges_and_provenance()
+    {
+        var data = await _app.DataAsync("""
+            {
+              detainers(first: 2) {
+                totalCount
+                pageInfo { hasNextPage hasPreviousPage }
+                nodes {
+                  issuedOn outcome outcomeAsPublished outcomeRecordedOn detainerType citizenship
+                  jurisdiction { name state kind fips fieldOffice policies { name dateEnacted enactedOn } }
+                  facility { name city state }
+                  week { start end report { number publishedOn detainersIssuedNationwide } }
+                  charges { description ncicCode category status }
+                  provenance { line url source { fileName format kind section syntheticSeed rowCount } }
+                }
+              }
+            }
+            """);
+
+        Snapshot.Match(Newtonsoft.Json.Linq.JToken.Parse(data.GetRawText()));
+    }
+
+    [Fact]
+    public async Task Pages_follow_each_other_without_gaps_or_repeats()
+    {
+        const string Page = "query($after: String) { detainers(first: 3, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id } } } }";
+
+        var first = (await _app.DataAsync(Page)).GetProperty("detainers");
+        var second = (await _app.DataAsync(Page, new { after = first.GetProperty("pageInfo").GetProperty("endCursor").GetString() })).GetProperty("detainers");
+
+        Assert.Equal(8, first.GetProperty("totalCount").GetInt32());
+        Assert.True(first.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        Assert.False(first.GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+        Assert.True(second.GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+        var ids = Ids(first).Concat(Ids(second)).ToList();
+        Assert.Equal(6, ids.Distinct().Count());
+
+        var rest = (await _app.DataAsync(Page, new { after = second.GetProperty("pageInfo").GetProperty("endCursor").GetString() })).GetProperty("detainers");
+        Assert.Equal(2, Ids(rest).Count());
+        Assert.False(rest.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+
+        static IEnumerable<string> Ids(JsonElement connection) =>
+            connection.GetProperty("edges").EnumerateArray().Select(e => e.GetProperty("node").GetProperty("id").GetString()!);
+    }
+
+    [Theory]
+    [InlineData("{ detainers(first: 101) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ detainers(first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ detainers(after: \"not-a-cursor\") { totalCount } }", "INVALID_CURSOR")]
+    [InlineData("{ detainer(id: \"garbage!\") { id } }", "INVALID_ID")]
+    [InlineData("{ week(start: \"2017-01-29\") { start } }", "NOT_A_WEEK_START")]
+    public async Task Bad_arguments_get_a_clear_error_code(string query, string code)
+    {
+        var result = await _app.QueryAsync(query);
+
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(code, error.GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task An_id_of_one_type_is_refused_where_another_is_expected()
+    {
+        var week = (await _app.DataAsync("{ weeks(first: 1) { nodes { id } } }")).GetProperty("weeks").GetProperty("nodes")[0].GetProperty("id").GetString();
+
+        var result = await _app.QueryAsync("query($id: ID!) { detainer(id: $id) { id } }", new { id = week });
+
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal("ID_TYPE_MISMATCH", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("Week", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Root_lookups_round_trip_their_ids()
+    {
+        var node = (await _app.DataAsync("{ detainers(first: 1) { nodes { id jurisdiction { id name } } } }")).GetProperty("detainers").GetProperty("nodes")[0];
+
+        var detainer = (await _app.DataAsync("query($id: ID!) { detainer(id: $id) { id } }", new { id = node.GetProperty("id").GetString() })).GetProperty("detainer");
+        var jurisdiction = (await _app.DataAsync("query($id: ID!) { jurisdiction(id: $id) { name detainers { totalCount } } }",
+            new { id = node.GetProperty("jurisdiction").GetProperty("id").GetString() })).GetProperty("jurisdiction");
+        var week = (await _app.DataAsync("{ week(start: \"2017-01-28\") { end report { number } detainers { totalCount } } }")).GetProperty("week");
+
+        Assert.Equal(node.GetProperty("id").GetString(), detainer.GetProperty("id").GetString());
+        Assert.Equal("Travis County", jurisdiction.GetProperty("name").GetString());
+        Assert.Equal(3, jurisdiction.GetProperty("detainers").GetProperty("totalCount").GetInt32());
+        Assert.Equal("2017-02-03", week.GetProperty("end").GetString());
+        Assert.Equal(1, week.GetProperty("report").GetProperty("number").GetInt32());
+        Assert.Equal(3, week.GetProperty("detainers").GetProperty("totalCount").GetInt32());
+    }
+}

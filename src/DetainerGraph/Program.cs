@@ -4,11 +4,17 @@ using DetainerGraph.Import;
 
 // With a command (import, generate, migrate, stats) the program runs it and exits; with none it serves.
 var isCommand = Commands.IsCommand(args);
-var builder = WebApplication.CreateBuilder(isCommand ? [] : args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = isCommand ? [] : args,
+    // Settings files ship beside the binaries; the working directory stays the caller's.
+    ContentRootPath = AppContext.BaseDirectory,
+});
 if (isCommand)
 {
-    // A command's output is its own; the store's progress logs would only clutter it.
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    // A command's standard output is its result; logs go to standard error.
+    builder.Logging.ClearProviders();
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 builder.AddDetainerData();
 builder.Services.AddDetainerGraphQL(builder.Environment);

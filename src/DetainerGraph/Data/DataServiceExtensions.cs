@@ -31,7 +31,7 @@ public static partial class DataServiceExtensions
     public static IHostApplicationBuilder AddDetainerData(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
         services.AddDbContext<SqliteDetainerDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
@@ -45,11 +45,11 @@ public static partial class DataServiceExtensions
         return builder;
     }
 
-    public static StorageOptions ReadStorageOptions(IConfiguration configuration, IHostEnvironment environment)
+    public static StorageOptions ReadStorageOptions(IConfiguration configuration)
     {
         var directory = Path.GetFullPath(configuration["Storage:Directory"] is { Length: > 0 } configured
             ? configured
-            : Path.Combine(environment.ContentRootPath, "App_Data"));
+            : Path.Combine(System.IO.Directory.GetCurrentDirectory(), "App_Data"));
         var providerText = configuration["Database:Provider"] is { Length: > 0 } p ? p : nameof(DatabaseProvider.Sqlite);
         if (!Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider))
         {

@@ -77,3 +77,19 @@ public sealed class BatchLoaders
         return (BatchLoader<TKey, TValue>)loader;
     }
 }
+
+public static class DataLoaderResultExtensions
+{
+    /// <summary>Maps a loader's result when it arrives, keeping the batch.</summary>
+    public static IDataLoaderResult<TResult> Then<T, TResult>(this IDataLoaderResult<T> result, Func<T, TResult> map) =>
+        new Mapped<T, TResult>(result, map);
+
+    private sealed class Mapped<T, TResult>(IDataLoaderResult<T> inner, Func<T, TResult> map) : IDataLoaderResult<TResult>
+    {
+        public async Task<TResult> GetResultAsync(CancellationToken cancellationToken = default) =>
+            map(await inner.GetResultAsync(cancellationToken).ConfigureAwait(false));
+
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) =>
+            await GetResultAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -72,42 +72,79 @@ public sealed class ConnectionGraphType<TNodeGraphType, T> : ObjectGraphType<Con
     }
 }
 
+/// <summary>Page sizes: <c>GraphQL:Paging:DefaultPageSize</c> (20) and <c>GraphQL:Paging:MaxPageSize</c> (100).</summary>
+public sealed class PagingOptions
+{
+    public int DefaultPageSize { get; set; } = 20;
+    public int MaxPageSize { get; set; } = 100;
+}
+
 public static class Paging
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-
     public static string NodeName<TNodeGraphType>() => typeof(TNodeGraphType).Name.Replace("GraphType", "", StringComparison.Ordinal);
 
-    /// <summary>Adds <c>first</c> and <c>after</c> to a connection field.</summary>
+    /// <summary>Adds <c>first</c>, <c>after</c>, <c>last</c> and <c>before</c> to a connection field.</summary>
     public static FieldBuilder<TSource, TReturn> WithPagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) =>
         field
-            .Argument<IntGraphType>("first", $"How many items to return: {DefaultPageSize} when omitted, at most {MaxPageSize}.")
-            .Argument<StringGraphType>("after", "Return the items after this cursor (a previous page's `pageInfo.endCursor`).");
+            .Argument<IntGraphType>("first", "Return the first this many items (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
+            .Argument<StringGraphType>("after", "Return items after this cursor (a previous page's `pageInfo.endCursor`).")
+            .Argument<IntGraphType>("last", "Return the last this many items (of those before `before`).")
+            .Argument<StringGraphType>("before", "Return items before this cursor (a page's `pageInfo.startCursor`).");
 
     /// <summary>
-    /// One page of an ordered query, read with the query's own LIMIT/OFFSET in SQL, plus one extra row to
-    /// know whether another page follows. The total is a separate COUNT, run only when selected.
+    /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
+    /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
+    /// is a separate COUNT, run only when <c>totalCount</c> is selected. Cursors are positions in the
+    /// ordered result, so a page stays stable as long as the data does.
     /// </summary>
     public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context)
     {
-        var first = context.GetArgument<int?>("first") ?? DefaultPageSize;
-        if (first is < 0 or > MaxPageSize)
+        var options = context.RequestServices!.GetRequiredService<PagingOptions>();
+        var first = PageSize(context, "first", options);
+        var last = PageSize(context, "last", options);
+        if (first is not null && last is not null)
         {
-            throw new ExecutionError($"`first` must be between 0 and {MaxPageSize}; it was {first}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
+            throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
         }
-        var offset = 0;
-        if (context.GetArgument<string?>("after") is { } after)
+        var start = context.GetArgument<string?>("after") is { } after ? DecodeCursor(after) + 1 : 0;
+        int? end = context.GetArgument<string?>("before") is { } before ? DecodeCursor(before) : null;
+        var ct = context.CancellationToken;
+
+        int offset;
+        int size;
+        bool hasNext;
+        List<T> rows;
+        if (last is null)
         {
-            offset = DecodeCursor(after) + 1;
+            size = first ?? options.DefaultPageSize;
+            offset = start;
+            var window = end is { } e ? Math.Max(0, Math.Min(size + 1, e - start)) : size + 1;
+            rows = window == 0 ? [] : await ordered.Skip(offset).Take(window).ToListAsync(ct);
+            hasNext = rows.Count > size;
+            if (hasNext)
+            {
+                rows.RemoveAt(rows.Count - 1);
+            }
+            hasNext |= end is not null && offset + rows.Count < end;
         }
-        var rows = await ordered.Skip(offset).Take(first + 1).ToListAsync(context.CancellationToken);
-        var hasNext = rows.Count > first;
-        if (hasNext)
+        else
         {
-            rows.RemoveAt(rows.Count - 1);
+            var windowEnd = end ?? await ordered.CountAsync(ct);
+            offset = Math.Max(start, windowEnd - last.Value);
+            rows = windowEnd - offset <= 0 ? [] : await ordered.Skip(offset).Take(windowEnd - offset).ToListAsync(ct);
+            hasNext = end is not null;
         }
-        return new Connection<T>(rows, offset, hasNext, ct => ordered.CountAsync(ct));
+        return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token));
+    }
+
+    private static int? PageSize(IResolveFieldContext context, string argument, PagingOptions options)
+    {
+        var value = context.GetArgument<int?>(argument);
+        if (value is < 0 || value > options.MaxPageSize)
+        {
+            throw new ExecutionError($"`{argument}` must be between 0 and {options.MaxPageSize}; it was {value}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
+        }
+        return value;
     }
 
     public static string EncodeCursor(int offset) =>

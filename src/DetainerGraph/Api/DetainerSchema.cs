@@ -29,8 +29,10 @@ public sealed class QueryType : ObjectGraphType
     {
         Name = "Query";
         Description = "Reads over jurisdictions, reporting weeks and detainers.";
+        this.AddNodeQueries();
         this.AddJurisdictionQueries();
         this.AddWeekQueries();
         this.AddDetainerQueries();
+        this.AddDetainerStatsQuery();
     }
 }

@@ -7,8 +7,9 @@ namespace DetainerGraph.Api;
 
 public static class GraphQLServiceExtensions
 {
-    public static IServiceCollection AddDetainerGraphQL(this IServiceCollection services, IHostEnvironment environment)
+    public static IServiceCollection AddDetainerGraphQL(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        services.AddSingleton(_ => configuration.GetSection("GraphQL:Paging").Get<PagingOptions>() ?? new PagingOptions());
         services.AddScoped<BatchLoaders>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddGraphQL(b => b

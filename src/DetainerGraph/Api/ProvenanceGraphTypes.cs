@@ -1,42 +1,50 @@
 using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Api;
 
-/// <summary>Where one record came from: its source and the line in it.</summary>
-public sealed record Provenance(int SourceId, int Line, string? Url = null);
+/// <summary>Where one record came from: its imported file and the line in it.</summary>
+public sealed record Provenance(Source File, int Line, string? Url = null);
 
-public sealed class ProvenanceGraphType : ObjectGraphType<Provenance>
+public static class ProvenanceLoader
 {
-    public ProvenanceGraphType()
+    /// <summary>The record's provenance; the files of a whole page are fetched in one query.</summary>
+    public static IDataLoaderResult<Provenance> LoadProvenance(this IResolveFieldContext context, int sourceId, int line, string? url = null) =>
+        context.Batch<int, Source>("SourcesById", sourceId, async (db, ids, ct) =>
+                await db.Sources.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct))
+            .Then(source => new Provenance(source!, line, url));
+
+    /// <summary>Adds the <c>source</c> field to a type whose records keep a source and line.</summary>
+    public static void SourceField<T>(this ObjectGraphType<T> type, Func<T, (int SourceId, int Line, string? Url)> provenance, string description)
     {
-        Name = "Provenance";
-        Description = "Where a record came from: the source file or report, and the line within it.";
-        Field(p => p.Line).Description("The line of the source file where the record starts (the header is line 1).");
-        Field(p => p.Url, nullable: true).Description("Where the source published this row, when it said.");
-        Field<NonNullGraphType<SourceGraphType>>("source")
-            .Description("The imported file or report.")
-            .Resolve(c => c.Batch<int, Source>("SourcesById", c.Source.SourceId, async (db, ids, ct) =>
-                await db.Sources.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct)));
+        type.Field<NonNullGraphType<SourceGraphType>>("source")
+            .Description(description)
+            .Resolve(c =>
+            {
+                var (sourceId, line, url) = provenance(c.Source);
+                return c.LoadProvenance(sourceId, line, url);
+            });
     }
 }
 
-public sealed class SourceGraphType : ObjectGraphType<Source>
+public sealed class SourceGraphType : ObjectGraphType<Provenance>
 {
     public SourceGraphType()
     {
         Name = "Source";
-        Description = "An imported file: a transcription of a report section, an ICE release, or synthetic data.";
-        Field<NonNullGraphType<IdGraphType>>("id").Description("The source's opaque ID.").Resolve(c => GlobalId.Encode("Source", c.Source.Id));
-        Field(s => s.Kind).Description("Whether the source holds real records or synthetic ones.");
-        Field(s => s.Format).Description("The import format read from the file's header, e.g. `ddor-section2`.");
-        Field(s => s.FileName).Description("The file's name as imported.");
-        Field(s => s.ContentSha256).Description("SHA-256 of the file's bytes: the same file is never imported twice.");
-        Field(s => s.Section, nullable: true).Description("What the file transcribes, e.g. \"DDOR Section I\".");
-        Field(s => s.SyntheticSeed, nullable: true).Description("For synthetic data, the generator's seed; null for real records.");
-        Field(s => s.ImportedAt).Description("When the file was imported.");
-        Field(s => s.RowCount).Description("How many records the file held.");
+        Description = "Where a record came from: the imported file (a transcription of a report section, an ICE release, or synthetic data) and the line in it.";
+        Field(p => p.Line).Description("The line of the file where the record starts (the header is line 1).");
+        Field(p => p.Url, nullable: true).Description("Where the source published this row, when it said.");
+        Field<NonNullGraphType<StringGraphType>>("fileName").Description("The file's name as imported.").Resolve(c => c.Source.File.FileName);
+        Field<NonNullGraphType<StringGraphType>>("format").Description("The import format read from the file's header, e.g. `ddor-section2`.").Resolve(c => c.Source.File.Format);
+        Field<NonNullGraphType<SourceKindGraphType>>("kind").Description("Whether the file holds real or synthetic records.").Resolve(c => c.Source.File.Kind);
+        Field<StringGraphType>("section").Description("What the file transcribes, e.g. \"DDOR Section I\".").Resolve(c => c.Source.File.Section);
+        Field<IntGraphType>("syntheticSeed").Description("For synthetic data, the generator's seed; null for real records.").Resolve(c => c.Source.File.SyntheticSeed);
+        Field<NonNullGraphType<StringGraphType>>("contentSha256").Description("SHA-256 of the file's bytes: the same file is never imported twice.").Resolve(c => c.Source.File.ContentSha256);
+        Field<NonNullGraphType<DateTimeOffsetGraphType>>("importedAt").Description("When the file was imported.").Resolve(c => c.Source.File.ImportedAt);
     }
 }
 

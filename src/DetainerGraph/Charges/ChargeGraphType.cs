@@ -11,11 +11,16 @@ public sealed class ChargeGraphType : ObjectGraphType<Charge>
     {
         Name = "Charge";
         Description = "A criminal charge or conviction listed for a detainer.";
+        this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The charge's opaque ID.").Resolve(c => GlobalId.Encode("Charge", c.Source.Id));
         Field(c => c.Description).Description("The offense exactly as published, e.g. `DRIVING UNDER INFLUENCE ALCOHOL` or `Cocaine - Sell`.");
         Field(c => c.NcicCode, nullable: true).Description("The four-digit NCIC offense code, when the description matches one (case, punctuation and abbreviations folded).");
         Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx.");
         Field(c => c.Status).Description("Whether this is a pending charge or a conviction.");
+        Field<NonNullGraphType<DetainerGraph.Detainers.DetainerGraphType>>("detainer")
+            .Description("The detainer that lists this charge.")
+            .Resolve(c => c.Batch<long, Detainer>("DetainersById", c.Source.DetainerId, async (db, ids, ct) =>
+                await db.Detainers.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct)));
     }
 }
 

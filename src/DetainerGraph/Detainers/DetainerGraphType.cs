@@ -1,5 +1,6 @@
 using DetainerGraph.Api;
 using DetainerGraph.Charges;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Weeks;
@@ -14,6 +15,7 @@ public sealed class DetainerGraphType : ObjectGraphType<Detainer>
     {
         Name = "Detainer";
         Description = "An ICE detainer: a request to a local agency to hold or report a person, and what became of it.";
+        this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The detainer's opaque ID.").Resolve(c => GlobalId.Encode("Detainer", c.Source.Id));
         Field<IsoDateGraphType>("issuedOn").Description("When ICE issued (lodged) the detainer, when known.").Resolve(c => c.Source.IssuedOn);
         Field(d => d.DetainerType).Description("The form ICE used.");
@@ -37,9 +39,10 @@ public sealed class DetainerGraphType : ObjectGraphType<Detainer>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeGraphType>>>>("charges")
             .Description("The person's criminal charges and convictions, as listed.")
             .Resolve(c => c.LoadCharges(c.Source.Id));
-        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
-            .Description("Where this record came from.")
-            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine, c.Source.SourceUrl));
+        this.SourceField(x => (x.SourceId, x.SourceLine, x.SourceUrl), "Where this record came from.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
+            .Description("Corrections made to this record since it was published, oldest first. The fields above keep the published values.")
+            .Resolve(c => c.LoadCorrectionsOfDetainer(c.Source.Id));
     }
 }
 

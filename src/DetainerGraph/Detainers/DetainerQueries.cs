@@ -1,4 +1,5 @@
 using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.Types;
@@ -11,9 +12,13 @@ public static class DetainerQueries
     public static void AddDetainerQueries(this ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
-            .Description("All detainers, in the order they were imported.")
+            .Description("Detainers, filtered and sorted as asked; by default in the order they were imported.")
             .WithPagingArguments()
-            .ResolveAsync(async c => await c.Db().Detainers.OrderBy(d => d.Id).ToConnectionAsync(c));
+            .WithFilterAndSort<object?, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
+            .ResolveAsync(async c => await c.Db().Detainers
+                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
+                .ToConnectionAsync(c));
 
         query.Field<DetainerGraphType>("detainer")
             .Description("One detainer by its ID, or null when there is none.")

@@ -1,4 +1,6 @@
 using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using GraphQL.Types;
@@ -12,6 +14,7 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
     {
         Name = "Jurisdiction";
         Description = "A county, city or agency that holds people on ICE detainers.";
+        this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The jurisdiction's opaque ID.").Resolve(c => GlobalId.Encode("Jurisdiction", c.Source.Id));
         Field(j => j.Name).Description("The name as published, e.g. \"Travis County\".");
         Field(j => j.State).Description("The state's two-letter USPS code.");
@@ -35,13 +38,17 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
                 return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
             }));
         Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
-            .Description("The detainers issued to this jurisdiction, oldest first.")
+            .Description("The detainers issued to this jurisdiction; by default oldest first.")
             .WithPagingArguments()
+            .WithFilterAndSort<Jurisdiction, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
             .ResolveAsync(async c => await c.Db().Detainers.Where(d => d.JurisdictionId == c.Source.Id)
-                .OrderBy(d => d.IssuedOn).ThenBy(d => d.Id).ToConnectionAsync(c));
-        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
-            .Description("The record this jurisdiction was first read from.")
-            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
+                .ToConnectionAsync(c));
+        this.SourceField(x => (x.SourceId, x.SourceLine, null), "The record this jurisdiction was first read from.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
+            .Description("Corrections to records published about this jurisdiction, such as ICE's 2017 corrections to Section I.")
+            .Resolve(c => c.LoadCorrectionsOfJurisdiction(c.Source.Id));
     }
 }
 
@@ -60,6 +67,7 @@ public sealed class FacilityGraphType : ObjectGraphType<Facility>
     {
         Name = "Facility";
         Description = "A jail, prison or other facility where a detainer was lodged.";
+        this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The facility's opaque ID.").Resolve(c => GlobalId.Encode("Facility", c.Source.Id));
         Field(f => f.Name).Description("The name as published, e.g. \"MONTGOMERY CNTY JAIL, PA\".");
         Field(f => f.City, nullable: true).Description("The city as published, when known.");
@@ -67,9 +75,7 @@ public sealed class FacilityGraphType : ObjectGraphType<Facility>
         Field<JurisdictionGraphType>("jurisdiction")
             .Description("The jurisdiction that runs the facility, when the source names it or the name says it.")
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
-        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
-            .Description("The record this facility was first read from.")
-            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+        this.SourceField(x => (x.SourceId, x.SourceLine, null), "The record this facility was first read from.");
     }
 }
 
@@ -79,14 +85,13 @@ public sealed class PolicyGraphType : ObjectGraphType<Policy>
     {
         Name = "Policy";
         Description = "A jurisdiction's published policy limiting cooperation with ICE detainers (DDOR Section III).";
+        this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The policy's opaque ID.").Resolve(c => GlobalId.Encode("Policy", c.Source.Id));
         Field(p => p.Name).Description("The policy as published, e.g. an ordinance or a sheriff's policy.");
         Field("dateEnacted", p => p.DateEnactedAsPublished, nullable: true).Description("The date enacted as published, e.g. \"February 2017\".");
         Field<IsoDateGraphType>("enactedOn").Description("The first day of the published enactment period, for sorting.").Resolve(c => c.Source.EnactedOn);
         Field(p => p.CriteriaForHonoringDetainers, nullable: true).Description("When the jurisdiction will honor a detainer, as published.");
-        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
-            .Description("Where this row was published.")
-            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+        this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where this row was published.");
     }
 }
 

@@ -1,4 +1,5 @@
 using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.Types;
@@ -11,9 +12,13 @@ public static class JurisdictionQueries
     public static void AddJurisdictionQueries(this ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ConnectionGraphType<JurisdictionGraphType, Jurisdiction>>>("jurisdictions")
-            .Description("All jurisdictions, by state and name.")
+            .Description("Jurisdictions, filtered and sorted as asked; by default by state and name.")
             .WithPagingArguments()
-            .ResolveAsync(async c => await c.Db().Jurisdictions.OrderBy(j => j.State).ThenBy(j => j.Name).ThenBy(j => j.Id).ToConnectionAsync(c));
+            .WithFilterAndSort<object?, object, JurisdictionFilterInputGraphType, JurisdictionSortInputGraphType>()
+            .ResolveAsync(async c => await c.Db().Jurisdictions
+                .Filtered<Jurisdiction, JurisdictionFilterInputGraphType>(c)
+                .Sorted<Jurisdiction, JurisdictionSortInputGraphType, int>(c, j => j.Id, q => q.OrderBy(j => j.State).ThenBy(j => j.Name).ThenBy(j => j.Id))
+                .ToConnectionAsync(c));
 
         query.Field<JurisdictionGraphType>("jurisdiction")
             .Description("One jurisdiction by its ID, or null when there is none.")

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using GraphQL.Types;
@@ -13,6 +14,7 @@ public sealed class WeekGraphType : ObjectGraphType<Week>
     {
         Name = "Week";
         Description = "A Saturday-to-Friday reporting week of the Declined Detainer Outcome Report.";
+        this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The week's opaque ID.")
             .Resolve(c => GlobalId.Encode("Week", c.Source.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         Field<NonNullGraphType<IsoDateGraphType>>("start").Description("The Saturday that starts the week; it identifies the week.").Resolve(c => c.Source.Start);
@@ -24,8 +26,11 @@ public sealed class WeekGraphType : ObjectGraphType<Week>
         Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
             .Description("The detainers whose outcome was recorded in this week (or that a report placed in it).")
             .WithPagingArguments()
+            .WithFilterAndSort<Week, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
             .ResolveAsync(async c => await c.Db().Detainers.Where(d => d.WeekStart == c.Source.Start)
-                .OrderBy(d => d.Id).ToConnectionAsync(c));
+                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
+                .ToConnectionAsync(c));
     }
 }
 
@@ -35,11 +40,12 @@ public sealed class ReportGraphType : ObjectGraphType<Report>
     {
         Name = "Report";
         Description = "One weekly Declined Detainer Outcome Report. ICE published three, in March and April 2017.";
+        this.ImplementsNode();
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The report's opaque ID.").Resolve(c => GlobalId.Encode("Report", c.Source.Number));
         Field(r => r.Number).Description("The report's number in the series, from 1.");
+        Field<NonNullGraphType<WeekGraphType>>("week").Description("The week the report covers.").Resolve(c => new Week { Start = c.Source.WeekStart, End = c.Source.WeekStart.AddDays(6) });
         Field<IsoDateGraphType>("publishedOn").Description("When ICE published it, when known.").Resolve(c => c.Source.PublishedOn);
         Field(r => r.DetainersIssuedNationwide, nullable: true).Description("Detainers ICE issued nationwide in the week, as the report stated.");
-        Field<NonNullGraphType<ProvenanceGraphType>>("provenance")
-            .Description("Where these facts were transcribed from.")
-            .Resolve(c => new Provenance(c.Source.SourceId, c.Source.SourceLine));
+        this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where these facts were transcribed from.");
     }
 }

@@ -1,4 +1,5 @@
 using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.Types;
@@ -11,9 +12,13 @@ public static class WeekQueries
     public static void AddWeekQueries(this ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ConnectionGraphType<WeekGraphType, Week>>>("weeks")
-            .Description("The reporting weeks that hold data, oldest first.")
+            .Description("The reporting weeks that hold data; by default oldest first.")
             .WithPagingArguments()
-            .ResolveAsync(async c => await c.Db().Weeks.OrderBy(w => w.Start).ToConnectionAsync(c));
+            .WithFilterAndSort<object?, object, WeekFilterInputGraphType, WeekSortInputGraphType>()
+            .ResolveAsync(async c => await c.Db().Weeks
+                .Filtered<Week, WeekFilterInputGraphType>(c)
+                .Sorted<Week, WeekSortInputGraphType, DateOnly>(c, w => w.Start)
+                .ToConnectionAsync(c));
 
         query.Field<WeekGraphType>("week")
             .Description("The reporting week that starts on a Saturday, or null when no data falls in it.")

@@ -1,0 +1,159 @@
+using System.Linq.Expressions;
+using GraphQL.Types;
+
+namespace DetainerGraph.Api.Filtering;
+
+/// <summary>
+/// A HotChocolate-style <c>where</c> input over entity <typeparamref name="T"/>. Each field is declared
+/// with the member it filters, and the same declaration turns an input value into an expression tree
+/// that EF Core translates to SQL. Nothing is filtered in memory.
+/// </summary>
+public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
+    where TSelf : FilterInputGraphType<T, TSelf>, new()
+{
+    private static TSelf? _instance;
+    private readonly Dictionary<string, Func<Expression, object?, Expression>> _fields = new(StringComparer.Ordinal);
+
+    protected FilterInputGraphType(string name, string description)
+    {
+        Name = name;
+        Description = description + " Fields in one object must all hold; use `or` for alternatives.";
+        Field<ListGraphType<NonNullGraphType<TSelf>>>("and").Description("All of these must hold.");
+        Field<ListGraphType<NonNullGraphType<TSelf>>>("or").Description("At least one of these must hold.");
+    }
+
+    /// <summary>The declarations, built once: the predicate builders are pure.</summary>
+    private static TSelf Instance => _instance ??= new TSelf();
+
+    /// <summary>The predicate for a <c>where</c> value; null or empty matches everything.</summary>
+    public static Expression<Func<T, bool>> ToPredicate(IDictionary<string, object?>? where)
+    {
+        var parameter = Expression.Parameter(typeof(T), "x");
+        return Expression.Lambda<Func<T, bool>>(Build(parameter, where), parameter);
+    }
+
+    internal static Expression Build(Expression target, IDictionary<string, object?>? where)
+    {
+        if (where is null)
+        {
+            return Expression.Constant(true);
+        }
+        var parts = new List<Expression>();
+        foreach (var (field, value) in where)
+        {
+            if (field == "and")
+            {
+                parts.Add(Expressions.AndAll(StringOperationFilterInputGraphType.Nested(value).Select(v => Build(target, v))));
+            }
+            else if (field == "or")
+            {
+                parts.Add(Expressions.OrAll([.. StringOperationFilterInputGraphType.Nested(value).Select(v => Build(target, v))]));
+            }
+            else if (value is not null)
+            {
+                var build = Instance._fields.GetValueOrDefault(field) ?? throw FilterErrors.Invalid($"`{field}` cannot be filtered on.");
+                parts.Add(build(target, value));
+            }
+        }
+        return Expressions.AndAll(parts);
+    }
+
+    protected void String(string name, Expression<Func<T, string?>> member, string description)
+    {
+        Field<StringOperationFilterInputGraphType>(name).Description(description);
+        _fields[name] = (target, value) => StringOperationFilterInputGraphType.Build(Expressions.Inline(member, target), Operations(value));
+    }
+
+    protected void Comparable<TScalarGraphType, TValue>(string name, LambdaExpression member, string description)
+        where TScalarGraphType : ScalarGraphType, new()
+        where TValue : struct
+    {
+        Field<ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>>(name).Description(description);
+        _fields[name] = (target, value) =>
+            ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>.Build(Expressions.Inline(member, target), Operations(value));
+    }
+
+    protected void Date(string name, Expression<Func<T, DateOnly?>> member, string description) =>
+        Comparable<IsoDateGraphType, DateOnly>(name, member, description);
+
+    protected void Date(string name, Expression<Func<T, DateOnly>> member, string description) =>
+        Comparable<IsoDateGraphType, DateOnly>(name, member, description);
+
+    protected void Enum<TEnumGraphType, TEnum>(string name, Expression<Func<T, TEnum>> member, string description)
+        where TEnumGraphType : EnumerationGraphType<TEnum>, new()
+        where TEnum : struct, System.Enum
+    {
+        Field<EnumOperationFilterInputGraphType<TEnumGraphType, TEnum>>(name).Description(description);
+        _fields[name] = (target, value) =>
+            EnumOperationFilterInputGraphType<TEnumGraphType, TEnum>.Build(Expressions.Inline(member, target), Operations(value));
+    }
+
+    /// <summary>A nested object: <c>jurisdiction: { state: { eq: "TX" } }</c>. A missing object never matches.</summary>
+    protected void Object<TOther, TOtherFilter>(string name, Expression<Func<T, TOther?>> navigation, string description)
+        where TOther : class
+        where TOtherFilter : FilterInputGraphType<TOther, TOtherFilter>, new()
+    {
+        Field<TOtherFilter>(name).Description(description);
+        _fields[name] = (target, value) =>
+        {
+            var other = Expressions.Inline(navigation, target);
+            return Expression.AndAlso(
+                Expression.NotEqual(other, Expression.Constant(null, typeof(TOther))),
+                FilterInputGraphType<TOther, TOtherFilter>.Build(other, Operations(value)));
+        };
+    }
+
+    /// <summary>A collection: <c>charges: { some: { status: { eq: CONVICTION } } }</c>.</summary>
+    protected void List<TOther, TOtherFilter>(string name, Expression<Func<T, IEnumerable<TOther>>> collection, string description)
+        where TOther : class
+        where TOtherFilter : FilterInputGraphType<TOther, TOtherFilter>, new()
+    {
+        Field<ListFilterInputGraphType<TOther, TOtherFilter>>(name).Description(description);
+        _fields[name] = (target, value) => ListFilterInputGraphType<TOther, TOtherFilter>.Build(Expressions.Inline(collection, target), Operations(value));
+    }
+
+    private static IDictionary<string, object?> Operations(object? value) =>
+        value as IDictionary<string, object?> ?? throw FilterErrors.Invalid("A filter field needs an object of operations.");
+}
+
+/// <summary>Conditions on a collection's items: some, all, none, any.</summary>
+public sealed class ListFilterInputGraphType<TOther, TOtherFilter> : InputObjectGraphType
+    where TOther : class
+    where TOtherFilter : FilterInputGraphType<TOther, TOtherFilter>, new()
+{
+    public ListFilterInputGraphType()
+    {
+        var itemFilter = new TOtherFilter().Name;
+        Name = "List" + itemFilter;
+        Description = $"Conditions on a list of items, each tested with {itemFilter}.";
+        Field<TOtherFilter>("some").Description("At least one item matches.");
+        Field<TOtherFilter>("all").Description("Every item matches (true of an empty list).");
+        Field<TOtherFilter>("none").Description("No item matches.");
+        Field<BooleanGraphType>("any").Description("true: the list has items; false: it is empty.");
+    }
+
+    internal static Expression Build(Expression collection, IDictionary<string, object?> operations)
+    {
+        var parts = new List<Expression>();
+        foreach (var (operation, value) in operations)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+            var item = Expression.Parameter(typeof(TOther), "item");
+            LambdaExpression Predicate() => Expression.Lambda(FilterInputGraphType<TOther, TOtherFilter>.Build(item, (IDictionary<string, object?>)value), item);
+            parts.Add(operation switch
+            {
+                "some" => Expression.Call(typeof(Enumerable), nameof(Enumerable.Any), [typeof(TOther)], collection, Predicate()),
+                "all" => Expression.Call(typeof(Enumerable), nameof(Enumerable.All), [typeof(TOther)], collection, Predicate()),
+                "none" => Expression.Not(Expression.Call(typeof(Enumerable), nameof(Enumerable.Any), [typeof(TOther)], collection, Predicate())),
+                "any" => (bool)value
+                    ? Expression.Call(typeof(Enumerable), nameof(Enumerable.Any), [typeof(TOther)], collection)
+                    : Expression.Not(Expression.Call(typeof(Enumerable), nameof(Enumerable.Any), [typeof(TOther)], collection)),
+                _ => throw FilterErrors.Invalid($"`{operation}` is not a list operation."),
+            });
+        }
+        return Expressions.AndAll(parts);
+    }
+}

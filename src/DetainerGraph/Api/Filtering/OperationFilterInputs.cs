@@ -1,0 +1,205 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using GraphQL;
+using GraphQL.Types;
+
+namespace DetainerGraph.Api.Filtering;
+
+// The operation inputs of HotChocolate.Data, one per kind of value, each with the code that turns it
+// into a predicate over a member expression. Negated operations (neq, nin, ncontains...) match nulls.
+
+internal static class FilterErrors
+{
+    public static ExecutionError Invalid(string message) => new(message) { Code = "INVALID_FILTER" };
+}
+
+public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
+{
+    private static readonly MethodInfo ContainsMethod = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
+    private static readonly MethodInfo StartsWithMethod = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+    private static readonly MethodInfo EndsWithMethod = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
+    private static readonly MethodInfo ToLowerMethod = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
+
+    public StringOperationFilterInputGraphType()
+    {
+        Name = "StringOperationFilterInput";
+        Description = "Conditions on a text value. Several conditions in one object must all hold. Matching is case-sensitive unless the operation says IgnoreCase.";
+        Field<ListGraphType<NonNullGraphType<StringOperationFilterInputGraphType>>>("and").Description("All of these must hold.");
+        Field<ListGraphType<NonNullGraphType<StringOperationFilterInputGraphType>>>("or").Description("At least one of these must hold.");
+        Field<StringGraphType>("eq").Description("Equal to this value (null: the value is missing).");
+        Field<StringGraphType>("neq").Description("Not equal to this value (null: the value is present).");
+        Field<StringGraphType>("contains").Description("Contains this text.");
+        Field<StringGraphType>("ncontains").Description("Does not contain this text, or is missing.");
+        Field<StringGraphType>("startsWith").Description("Starts with this text.");
+        Field<StringGraphType>("nstartsWith").Description("Does not start with this text, or is missing.");
+        Field<StringGraphType>("endsWith").Description("Ends with this text.");
+        Field<StringGraphType>("nendsWith").Description("Does not end with this text, or is missing.");
+        Field<ListGraphType<StringGraphType>>("in").Description("Equal to one of these values.");
+        Field<ListGraphType<StringGraphType>>("nin").Description("Equal to none of these values, or missing.");
+        Field<StringGraphType>("eqIgnoreCase").Description("Equal to this value, ignoring case.");
+        Field<StringGraphType>("containsIgnoreCase").Description("Contains this text, ignoring case.");
+        Field<StringGraphType>("startsWithIgnoreCase").Description("Starts with this text, ignoring case.");
+        Field<StringGraphType>("endsWithIgnoreCase").Description("Ends with this text, ignoring case.");
+    }
+
+    public static Expression Build(Expression member, IDictionary<string, object?> operations)
+    {
+        var parts = new List<Expression>();
+        foreach (var (operation, value) in operations)
+        {
+            parts.Add(operation switch
+            {
+                "and" => Expressions.AndAll(Nested(value).Select(o => Build(member, o))),
+                "or" => Expressions.OrAll([.. Nested(value).Select(o => Build(member, o))]),
+                "eq" => Expression.Equal(member, Expressions.Parameter(value, typeof(string))),
+                "neq" => value is null
+                    ? Expression.NotEqual(member, Expression.Constant(null, typeof(string)))
+                    : OrMissing(member, Expression.NotEqual(member, Expressions.Parameter(value, typeof(string)))),
+                "contains" => Call(member, ContainsMethod, Text(operation, value)),
+                "ncontains" => OrMissing(member, Expression.Not(Call(member, ContainsMethod, Text(operation, value)))),
+                "startsWith" => Call(member, StartsWithMethod, Text(operation, value)),
+                "nstartsWith" => OrMissing(member, Expression.Not(Call(member, StartsWithMethod, Text(operation, value)))),
+                "endsWith" => Call(member, EndsWithMethod, Text(operation, value)),
+                "nendsWith" => OrMissing(member, Expression.Not(Call(member, EndsWithMethod, Text(operation, value)))),
+                "in" => In(member, value, operation),
+                "nin" => OrMissing(member, Expression.Not(In(member, value, operation))),
+                "eqIgnoreCase" => Expression.Equal(Lower(member), Expressions.Parameter(Text(operation, value).ToLowerInvariant(), typeof(string))),
+                "containsIgnoreCase" => Call(Lower(member), ContainsMethod, Text(operation, value).ToLowerInvariant()),
+                "startsWithIgnoreCase" => Call(Lower(member), StartsWithMethod, Text(operation, value).ToLowerInvariant()),
+                "endsWithIgnoreCase" => Call(Lower(member), EndsWithMethod, Text(operation, value).ToLowerInvariant()),
+                _ => throw FilterErrors.Invalid($"`{operation}` is not a string filter operation."),
+            });
+        }
+        return Expressions.AndAll(parts);
+    }
+
+    private static string Text(string operation, object? value) =>
+        value as string ?? throw FilterErrors.Invalid($"`{operation}` needs a text value, not null.");
+
+    private static BinaryExpression Call(Expression member, MethodInfo method, string text) =>
+        Expression.AndAlso(
+            Expression.NotEqual(member, Expression.Constant(null, typeof(string))),
+            Expression.Call(member, method, Expressions.Parameter(text, typeof(string))));
+
+    private static MethodCallExpression Lower(Expression member) => Expression.Call(member, ToLowerMethod);
+
+    private static BinaryExpression OrMissing(Expression member, Expression condition) =>
+        Expression.OrElse(Expression.Equal(member, Expression.Constant(null, typeof(string))), condition);
+
+    private static MethodCallExpression In(Expression member, object? value, string operation)
+    {
+        var values = (value as IEnumerable<object?> ?? throw FilterErrors.Invalid($"`{operation}` needs a list.")).Select(v => v as string).ToList();
+        return Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expressions.Parameter(values, typeof(List<string?>)), member);
+    }
+
+    internal static IEnumerable<IDictionary<string, object?>> Nested(object? value) =>
+        (value as IEnumerable<object?> ?? []).OfType<IDictionary<string, object?>>();
+}
+
+/// <summary>Conditions on an ordered value (dates, numbers), named after its scalar: ComparableDateOperationFilterInput.</summary>
+public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TValue> : InputObjectGraphType
+    where TScalarGraphType : ScalarGraphType, new()
+    where TValue : struct
+{
+    public ComparableOperationFilterInputGraphType()
+    {
+        var scalar = new TScalarGraphType().Name;
+        Name = $"Comparable{scalar}OperationFilterInput";
+        Description = $"Conditions on a {scalar} value. Several conditions in one object must all hold.";
+        Field<ListGraphType<NonNullGraphType<ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>>>>("and").Description("All of these must hold.");
+        Field<ListGraphType<NonNullGraphType<ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>>>>("or").Description("At least one of these must hold.");
+        Field<TScalarGraphType>("eq").Description("Equal to this value (null: the value is missing).");
+        Field<TScalarGraphType>("neq").Description("Not equal to this value (null: the value is present).");
+        Field<TScalarGraphType>("gt").Description("Greater (later) than this value.");
+        Field<TScalarGraphType>("gte").Description("Greater (later) than or equal to this value.");
+        Field<TScalarGraphType>("lt").Description("Less (earlier) than this value.");
+        Field<TScalarGraphType>("lte").Description("Less (earlier) than or equal to this value.");
+        Field<ListGraphType<NonNullGraphType<TScalarGraphType>>>("in").Description("Equal to one of these values.");
+        Field<ListGraphType<NonNullGraphType<TScalarGraphType>>>("nin").Description("Equal to none of these values, or missing.");
+    }
+
+    public static Expression Build(Expression member, IDictionary<string, object?> operations)
+    {
+        var parts = new List<Expression>();
+        var nullable = member.Type != typeof(TValue);
+        foreach (var (operation, value) in operations)
+        {
+            parts.Add(operation switch
+            {
+                "and" => Expressions.AndAll(StringOperationFilterInputGraphType.Nested(value).Select(o => Build(member, o))),
+                "or" => Expressions.OrAll([.. StringOperationFilterInputGraphType.Nested(value).Select(o => Build(member, o))]),
+                "eq" => Expression.Equal(member, Value(member, value)),
+                "neq" => value is null || !nullable
+                    ? Expression.NotEqual(member, Value(member, value))
+                    : Expression.OrElse(Expression.Equal(member, Expression.Constant(null, member.Type)), Expression.NotEqual(member, Value(member, value))),
+                "gt" => Expression.GreaterThan(member, Value(member, Required(operation, value))),
+                "gte" => Expression.GreaterThanOrEqual(member, Value(member, Required(operation, value))),
+                "lt" => Expression.LessThan(member, Value(member, Required(operation, value))),
+                "lte" => Expression.LessThanOrEqual(member, Value(member, Required(operation, value))),
+                "in" => In(member, value, operation),
+                "nin" => nullable
+                    ? Expression.OrElse(Expression.Equal(member, Expression.Constant(null, member.Type)), Expression.Not(In(member, value, operation)))
+                    : Expression.Not(In(member, value, operation)),
+                _ => throw FilterErrors.Invalid($"`{operation}` is not a comparison operation."),
+            });
+        }
+        return Expressions.AndAll(parts);
+    }
+
+    private static object Required(string operation, object? value) =>
+        value ?? throw FilterErrors.Invalid($"`{operation}` needs a value, not null.");
+
+    private static Expression Value(Expression member, object? value) =>
+        value is null ? Expression.Constant(null, member.Type) : Expression.Convert(Expressions.Parameter(value, typeof(TValue)), member.Type);
+
+    private static MethodCallExpression In(Expression member, object? value, string operation)
+    {
+        var values = (value as IEnumerable<object?> ?? throw FilterErrors.Invalid($"`{operation}` needs a list."))
+            .Select(v => (TValue?)(TValue)v!).ToList();
+        var nullableMember = member.Type == typeof(TValue) ? Expression.Convert(member, typeof(TValue?)) : member;
+        return Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TValue?)], Expressions.Parameter(values, typeof(List<TValue?>)), nullableMember);
+    }
+}
+
+/// <summary>Conditions on an enum value, named after the enum: DetainerOutcomeOperationFilterInput.</summary>
+public sealed class EnumOperationFilterInputGraphType<TEnumGraphType, TEnum> : InputObjectGraphType
+    where TEnumGraphType : EnumerationGraphType<TEnum>, new()
+    where TEnum : struct, Enum
+{
+    public EnumOperationFilterInputGraphType()
+    {
+        var enumName = new TEnumGraphType().Name;
+        Name = $"{enumName}OperationFilterInput";
+        Description = $"Conditions on a {enumName} value.";
+        Field<TEnumGraphType>("eq").Description("Equal to this value.");
+        Field<TEnumGraphType>("neq").Description("Not equal to this value.");
+        Field<ListGraphType<NonNullGraphType<TEnumGraphType>>>("in").Description("One of these values.");
+        Field<ListGraphType<NonNullGraphType<TEnumGraphType>>>("nin").Description("None of these values.");
+    }
+
+    public static Expression Build(Expression member, IDictionary<string, object?> operations)
+    {
+        var parts = new List<Expression>();
+        foreach (var (operation, value) in operations)
+        {
+            parts.Add(operation switch
+            {
+                "eq" => Expression.Equal(member, Expressions.Parameter(Required(operation, value), typeof(TEnum))),
+                "neq" => Expression.NotEqual(member, Expressions.Parameter(Required(operation, value), typeof(TEnum))),
+                "in" => In(member, value, operation),
+                "nin" => Expression.Not(In(member, value, operation)),
+                _ => throw FilterErrors.Invalid($"`{operation}` is not an enum operation."),
+            });
+        }
+        return Expressions.AndAll(parts);
+    }
+
+    private static object Required(string operation, object? value) =>
+        value ?? throw FilterErrors.Invalid($"`{operation}` needs a value, not null.");
+
+    private static MethodCallExpression In(Expression member, object? value, string operation)
+    {
+        var values = (value as IEnumerable<object?> ?? throw FilterErrors.Invalid($"`{operation}` needs a list.")).Select(v => (TEnum)v!).ToList();
+        return Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TEnum)], Expressions.Parameter(values, typeof(List<TEnum>)), member);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Api;
+
+/// <summary>The Relay <c>Node</c> interface: anything with a global ID can be fetched again by it.</summary>
+public sealed class NodeInterfaceGraphType : InterfaceGraphType
+{
+    public NodeInterfaceGraphType()
+    {
+        Name = "Node";
+        Description = "An object with a global ID, which `node(id:)` fetches again.";
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The object's opaque global ID.");
+    }
+}
+
+/// <summary>How to fetch each node type by its keys, one query per type.</summary>
+public static class NodeFetchers
+{
+    private delegate Task<Dictionary<string, object>> Fetch(DetainerDbContext db, IReadOnlyCollection<string> keys, CancellationToken ct);
+
+    private static readonly Dictionary<string, Fetch> ByType = new(StringComparer.Ordinal)
+    {
+        ["Detainer"] = async (db, keys, ct) => Keyed(await db.Detainers.Where(d => Longs(keys).Contains(d.Id)).ToListAsync(ct), d => d.Id),
+        ["Charge"] = async (db, keys, ct) => Keyed(await db.Charges.Where(c => Longs(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id),
+        ["Jurisdiction"] = async (db, keys, ct) => Keyed(await db.Jurisdictions.Where(j => Ints(keys).Contains(j.Id)).ToListAsync(ct), j => j.Id),
+        ["Facility"] = async (db, keys, ct) => Keyed(await db.Facilities.Where(f => Ints(keys).Contains(f.Id)).ToListAsync(ct), f => f.Id),
+        ["Policy"] = async (db, keys, ct) => Keyed(await db.Policies.Where(p => Ints(keys).Contains(p.Id)).ToListAsync(ct), p => p.Id),
+        ["Report"] = async (db, keys, ct) => Keyed(await db.Reports.Where(r => Ints(keys).Contains(r.Number)).ToListAsync(ct), r => r.Number),
+        ["SectionOneEntry"] = async (db, keys, ct) => Keyed(await db.SectionOneEntries.Where(e => Ints(keys).Contains(e.Id)).ToListAsync(ct), e => e.Id),
+        ["Correction"] = async (db, keys, ct) => Keyed(await db.Corrections.Where(c => Ints(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id),
+        ["Week"] = async (db, keys, ct) =>
+        {
+            var starts = keys.Select(k => DateOnly.TryParseExact(k, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : (DateOnly?)null)
+                .OfType<DateOnly>().ToList();
+            var weeks = await db.Weeks.Where(w => starts.Contains(w.Start)).ToListAsync(ct);
+            return weeks.ToDictionary(w => w.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), w => (object)w);
+        },
+    };
+
+    public static async Task<IReadOnlyList<object?>> FetchAsync(DetainerDbContext db, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var decoded = ids.Select(id =>
+        {
+            if (!GlobalId.TryDecode(id, out var type, out var key) || !ByType.ContainsKey(type))
+            {
+                throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+            }
+            return (Type: type, Key: key);
+        }).ToList();
+        var found = new Dictionary<(string, string), object>();
+        foreach (var group in decoded.GroupBy(d => d.Type))
+        {
+            foreach (var (key, node) in await ByType[group.Key](db, [.. group.Select(g => g.Key).Distinct()], ct))
+            {
+                found[(group.Key, key)] = node;
+            }
+        }
+        return [.. decoded.Select(d => found.GetValueOrDefault((d.Type, d.Key)))];
+    }
+
+    private static List<long> Longs(IEnumerable<string> keys) =>
+        [.. keys.Select(k => long.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1)];
+
+    private static List<int> Ints(IEnumerable<string> keys) =>
+        [.. keys.Select(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1)];
+
+    private static Dictionary<string, object> Keyed<T, TKey>(List<T> rows, Func<T, TKey> key)
+        where T : notnull
+        where TKey : IFormattable =>
+        rows.ToDictionary(r => key(r).ToString(null, CultureInfo.InvariantCulture), r => (object)r);
+}
+
+public static class NodeQueries
+{
+    public const int MaxIds = 50;
+
+    public static void AddNodeQueries(this ObjectGraphType query)
+    {
+        query.Field<NodeInterfaceGraphType>("node")
+            .Description("The object with this global ID, of any type, or null when there is none.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "A global ID from any `id` field.")
+            .ResolveAsync(async c => (await NodeFetchers.FetchAsync(c.Db(), [c.GetArgument<string>("id")], c.CancellationToken))[0]);
+
+        query.Field<NonNullGraphType<ListGraphType<NodeInterfaceGraphType>>>("nodes")
+            .Description($"The objects with these global IDs, in the same order, with null where there is none. At most {MaxIds} IDs.")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "Global IDs from any `id` fields.")
+            .ResolveAsync(async c =>
+            {
+                var ids = c.GetArgument<List<string>>("ids");
+                if (ids.Count > MaxIds)
+                {
+                    throw new ExecutionError($"`nodes` takes at most {MaxIds} IDs; it was given {ids.Count}.") { Code = "TOO_MANY_IDS" };
+                }
+                return await NodeFetchers.FetchAsync(c.Db(), ids, c.CancellationToken);
+            });
+    }
+
+    /// <summary>Declares that a type implements <c>Node</c> and how to recognize its objects.</summary>
+    public static void ImplementsNode<T>(this ObjectGraphType<T> type)
+    {
+        type.Interface<NodeInterfaceGraphType>();
+        type.IsTypeOf = o => o is T;
+    }
+}

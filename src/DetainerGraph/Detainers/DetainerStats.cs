@@ -1,0 +1,176 @@
+using System.Linq.Expressions;
+using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
+using DetainerGraph.Data;
+using DetainerGraph.Jurisdictions;
+using DetainerGraph.Weeks;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Detainers;
+
+public enum DetainerStatsDimension
+{
+    State,
+    Jurisdiction,
+    FieldOffice,
+    Week,
+    Outcome,
+    DetainerType,
+    Citizenship,
+    ChargeCategory,
+}
+
+/// <summary>One group's key: only the dimensions asked for are set.</summary>
+public sealed class DetainerStatsKey
+{
+    public string? State { get; set; }
+    public int? JurisdictionId { get; set; }
+    public string? FieldOffice { get; set; }
+    public DateOnly? Week { get; set; }
+    public DetainerOutcome? Outcome { get; set; }
+    public DetainerType? DetainerType { get; set; }
+    public string? Citizenship { get; set; }
+    public string? ChargeCategory { get; set; }
+}
+
+public sealed record DetainerStatsGroup(DetainerStatsKey Keys, int Count);
+
+/// <summary>
+/// <c>detainerStats</c>: counts of detainers grouped by any of eight dimensions, computed by one SQL
+/// GROUP BY. Grouping by charge category counts a detainer once in each category of its charges.
+/// </summary>
+public static class DetainerStats
+{
+    public const int MaxGroups = 1000;
+
+    private static readonly Dictionary<DetainerStatsDimension, (string Member, LambdaExpression Key)> Keys = new()
+    {
+        [DetainerStatsDimension.State] = (nameof(DetainerStatsKey.State), Key(d => d.Jurisdiction!.State)),
+        [DetainerStatsDimension.Jurisdiction] = (nameof(DetainerStatsKey.JurisdictionId), Key(d => d.JurisdictionId)),
+        [DetainerStatsDimension.FieldOffice] = (nameof(DetainerStatsKey.FieldOffice), Key(d => d.Jurisdiction!.FieldOffice)),
+        [DetainerStatsDimension.Week] = (nameof(DetainerStatsKey.Week), Key(d => d.WeekStart)),
+        [DetainerStatsDimension.Outcome] = (nameof(DetainerStatsKey.Outcome), Key(d => (DetainerOutcome?)d.Outcome)),
+        [DetainerStatsDimension.DetainerType] = (nameof(DetainerStatsKey.DetainerType), Key(d => (DetainerType?)d.DetainerType)),
+        [DetainerStatsDimension.Citizenship] = (nameof(DetainerStatsKey.Citizenship), Key(d => d.Citizenship)),
+    };
+
+    private static LambdaExpression Key<TKey>(Expression<Func<Detainer, TKey>> key) => key;
+
+    public static void AddDetainerStatsQuery(this ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>>("detainerStats")
+            .Description("Counts of detainers, grouped by the dimensions asked for, largest groups first. Computed in the database.")
+            .Argument<DetainerFilterInputGraphType>("where", "Count only the detainers that match.")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsDimensionGraphType>>>>("groupBy", "The dimensions to group by; an empty list counts all matching detainers.")
+            .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {MaxGroups}).")
+            .ResolveAsync(async c =>
+            {
+                var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
+                var first = c.GetArgument<int?>("first") ?? MaxGroups;
+                if (first is < 0 or > MaxGroups)
+                {
+                    throw new ExecutionError($"`first` must be between 0 and {MaxGroups}; it was {first}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
+                }
+                var detainers = c.Db().Detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c);
+                return await CountAsync(c.Db(), detainers, dimensions, first, c.CancellationToken);
+            });
+    }
+
+    public static async Task<List<DetainerStatsGroup>> CountAsync(
+        DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyCollection<DetainerStatsDimension> dimensions, int first, CancellationToken ct)
+    {
+        if (dimensions.Count == 0)
+        {
+            return [new DetainerStatsGroup(new DetainerStatsKey(), await detainers.CountAsync(ct))];
+        }
+        if (!dimensions.Contains(DetainerStatsDimension.ChargeCategory))
+        {
+            var key = KeySelector<Detainer>(dimensions, d => d);
+            return await detainers.GroupBy(key)
+                .OrderByDescending(g => g.Count())
+                .Take(first)
+                .Select(g => new DetainerStatsGroup(g.Key, g.Count()))
+                .ToListAsync(ct);
+        }
+        // One row per detainer and category, so that each detainer counts once per category.
+        var filteredIds = detainers.Select(d => d.Id);
+        var charges = db.Charges.Where(ch => filteredIds.Contains(ch.DetainerId));
+        var chargeKey = KeySelector<Charge>(dimensions, ch => ch.Detainer);
+        return await charges.GroupBy(chargeKey)
+            .OrderByDescending(g => g.Select(ch => ch.DetainerId).Distinct().Count())
+            .Take(first)
+            .Select(g => new DetainerStatsGroup(g.Key, g.Select(ch => ch.DetainerId).Distinct().Count()))
+            .ToListAsync(ct);
+    }
+
+    /// <summary><c>x => new DetainerStatsKey { State = x...State, ... }</c> with only the asked-for members bound.</summary>
+    private static Expression<Func<T, DetainerStatsKey>> KeySelector<T>(IEnumerable<DetainerStatsDimension> dimensions, Expression<Func<T, Detainer>> detainerOf)
+    {
+        var parameter = Expression.Parameter(typeof(T), "x");
+        var detainer = Expressions.Inline(detainerOf, parameter);
+        var bindings = new List<MemberBinding>();
+        foreach (var dimension in dimensions)
+        {
+            if (dimension == DetainerStatsDimension.ChargeCategory)
+            {
+                bindings.Add(Expression.Bind(typeof(DetainerStatsKey).GetProperty(nameof(DetainerStatsKey.ChargeCategory))!,
+                    Expression.Property(parameter, nameof(Charge.Category))));
+                continue;
+            }
+            var (member, key) = Keys[dimension];
+            var property = typeof(DetainerStatsKey).GetProperty(member)!;
+            var value = Expressions.Inline(key, detainer);
+            bindings.Add(Expression.Bind(property, value.Type == property.PropertyType ? value : Expression.Convert(value, property.PropertyType)));
+        }
+        return Expression.Lambda<Func<T, DetainerStatsKey>>(Expression.MemberInit(Expression.New(typeof(DetainerStatsKey)), bindings), parameter);
+    }
+}
+
+public sealed class DetainerStatsDimensionGraphType : EnumerationGraphType<DetainerStatsDimension>
+{
+    public DetainerStatsDimensionGraphType()
+    {
+        Name = "DetainerStatsDimension";
+        Description = "A dimension to group detainer counts by.";
+        Values["STATE"]!.Description = "The jurisdiction's state.";
+        Values["JURISDICTION"]!.Description = "The jurisdiction.";
+        Values["FIELD_OFFICE"]!.Description = "The jurisdiction's ICE field office.";
+        Values["WEEK"]!.Description = "The reporting week.";
+        Values["OUTCOME"]!.Description = "The outcome.";
+        Values["DETAINER_TYPE"]!.Description = "The detainer form.";
+        Values["CITIZENSHIP"]!.Description = "The country of citizenship.";
+        Values["CHARGE_CATEGORY"]!.Description = "The NCIC category of a charge: a detainer counts once in each category of its charges.";
+    }
+}
+
+public sealed class DetainerStatsGroupGraphType : ObjectGraphType<DetainerStatsGroup>
+{
+    public DetainerStatsGroupGraphType()
+    {
+        Name = "DetainerStatsGroup";
+        Description = "The number of detainers that share one combination of keys.";
+        Field<NonNullGraphType<DetainerStatsKeyGraphType>>("keys").Description("The group's keys; dimensions not grouped by are null.").Resolve(c => c.Source.Keys);
+        Field(g => g.Count).Description("How many detainers the group holds.");
+    }
+}
+
+public sealed class DetainerStatsKeyGraphType : ObjectGraphType<DetainerStatsKey>
+{
+    public DetainerStatsKeyGraphType()
+    {
+        Name = "DetainerStatsKeys";
+        Description = "The keys of a group of detainers. A key that is null within a grouped dimension means the value is unknown.";
+        Field(k => k.State, nullable: true).Description("The state code.");
+        Field<JurisdictionGraphType>("jurisdiction").Description("The jurisdiction.")
+            .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
+        Field(k => k.FieldOffice, nullable: true).Description("The field office.");
+        Field<WeekGraphType>("week").Description("The reporting week.")
+            .Resolve(c => c.Source.Week is { } start ? new Week { Start = start, End = start.AddDays(6) } : null);
+        Field<DetainerOutcomeGraphType>("outcome").Description("The outcome.").Resolve(c => c.Source.Outcome);
+        Field<DetainerTypeGraphType>("detainerType").Description("The detainer form.").Resolve(c => c.Source.DetainerType);
+        Field(k => k.Citizenship, nullable: true).Description("The country of citizenship.");
+        Field(k => k.ChargeCategory, nullable: true).Description("The NCIC charge category.");
+    }
+}

@@ -17,7 +17,7 @@ if (isCommand)
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 builder.AddDetainerData();
-builder.Services.AddDetainerGraphQL(builder.Configuration, builder.Environment);
+builder.Services.AddDetainerGraphQL(builder.Environment);
 
 var app = builder.Build();
 if (isCommand)

@@ -34,5 +34,6 @@ public sealed class QueryType : ObjectGraphType
         this.AddWeekQueries();
         this.AddDetainerQueries();
         this.AddDetainerStatsQuery();
+        this.AddWeeklyReportQuery();
     }
 }

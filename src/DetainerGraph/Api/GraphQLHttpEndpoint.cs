@@ -1,94 +1,343 @@
+using System.Diagnostics;
 using System.Net.Mime;
+using System.Text;
 using System.Text.Json;
+using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
+using GraphQL.Utilities;
+using GraphQLParser.AST;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace DetainerGraph.Api;
 
 /// <summary>
-/// GraphQL over HTTP: <c>POST application/json</c> and <c>GET ?query=</c>. Responses are
-/// <c>application/graphql-response+json</c> when the client asks for it and <c>application/json</c>
-/// otherwise; a request that never executes (bad document, failed validation) is 400 under the former
-/// and 200 under the latter, as the specification's legacy rules say.
+/// GraphQL over HTTP, after the GraphQL-over-HTTP draft (the rules its conformance suite checks):
+/// <list type="bullet">
+/// <item><c>POST</c> with <c>application/json</c> (UTF-8 unless a charset says otherwise), a request object or, when
+/// batching is on, an array of them; <c>GET</c> with <c>query</c>, <c>operationName</c> and JSON-encoded
+/// <c>variables</c>/<c>extensions</c>; <c>GET ?sdl</c> for the schema.</item>
+/// <item>Responses are <c>application/graphql-response+json</c> when the client asks for it and
+/// <c>application/json</c> for <c>application/json</c>, <c>*/*</c> or no Accept; nothing acceptable is 406.</item>
+/// <item>400 for a body or parameters that are not a GraphQL request; for a document that fails to parse,
+/// validate or coerce its variables, 400 without <c>data</c> under the modern type and 200 under legacy JSON;
+/// 200 once the operation executed; 405 (<c>Allow: POST</c>) for a mutation over GET; 413 for an oversized
+/// body; 415 for a POST that is not JSON.</item>
+/// </list>
 /// </summary>
-public sealed class GraphQLHttpEndpoint(IDocumentExecuter<ISchema> executer, IGraphQLTextSerializer serializer)
+public sealed class GraphQLHttpEndpoint(
+    IDocumentExecuter<ISchema> executer,
+    IGraphQLTextSerializer serializer,
+    ISchema schema,
+    GraphQLServerOptions options,
+    IServiceScopeFactory scopes)
 {
     public const string GraphQLResponseJson = "application/graphql-response+json";
 
+    private string? _sdl;
+
     public async Task HandleAsync(HttpContext http)
     {
-        var responseType = NegotiateResponseType(http.Request);
+        var request = http.Request;
+        if (HttpMethods.IsGet(request.Method) && request.Query.ContainsKey("sdl"))
+        {
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            if (_sdl is null)
+            {
+                schema.Initialize();
+                _sdl = schema.Print(new PrintOptions { StringComparison = StringComparison.Ordinal });
+            }
+            await http.Response.WriteAsync(_sdl, http.RequestAborted);
+            return;
+        }
+
+        var responseType = NegotiateResponseType(request);
         if (responseType is null)
         {
-            await WriteErrorAsync(http, StatusCodes.Status406NotAcceptable, MediaTypeNames.Application.Json,
-                $"None of the Accept types is served; ask for {GraphQLResponseJson} or application/json.", "NOT_ACCEPTABLE");
+            await WriteErrorAsync(http, StatusCodes.Status406NotAcceptable, MediaTypeNames.Application.Json, "NOT_ACCEPTABLE",
+                $"None of the Accept types is served: ask for {GraphQLResponseJson} or application/json.");
             return;
         }
 
-        GraphQLRequest? request;
-        if (HttpMethods.IsPost(http.Request.Method))
+        var parsed = HttpMethods.IsPost(request.Method) ? await ReadPostAsync(http) : ReadGet(request);
+        if (parsed.Error is { } error)
         {
-            if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var contentType)
-                || !contentType.MediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+            if (error.Status == StatusCodes.Status405MethodNotAllowed)
             {
-                await WriteErrorAsync(http, StatusCodes.Status415UnsupportedMediaType, responseType,
-                    "POST a JSON body with Content-Type: application/json.", "UNSUPPORTED_MEDIA_TYPE");
-                return;
+                http.Response.Headers.Allow = "POST";
             }
-            try
-            {
-                request = await serializer.ReadAsync<GraphQLRequest>(http.Request.Body, http.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                await WriteErrorAsync(http, StatusCodes.Status400BadRequest, responseType, $"The body is not a valid GraphQL request: {e.Message}", "INVALID_REQUEST");
-                return;
-            }
-        }
-        else
-        {
-            var query = http.Request.Query;
-            try
-            {
-                request = new GraphQLRequest
-                {
-                    Query = query["query"].FirstOrDefault(),
-                    OperationName = query["operationName"].FirstOrDefault() is { Length: > 0 } name ? name : null,
-                    Variables = query["variables"].FirstOrDefault() is { Length: > 0 } variables ? serializer.Deserialize<Inputs>(variables) : null,
-                };
-            }
-            catch (JsonException e)
-            {
-                await WriteErrorAsync(http, StatusCodes.Status400BadRequest, responseType, $"`variables` is not a JSON object: {e.Message}", "INVALID_REQUEST");
-                return;
-            }
-        }
-        if (request is null || string.IsNullOrEmpty(request.Query))
-        {
-            await WriteErrorAsync(http, StatusCodes.Status400BadRequest, responseType, "The request has no `query` string.", "INVALID_REQUEST");
+            await WriteErrorAsync(http, error.Status, responseType, error.Code, error.Message);
             return;
         }
 
-        var result = await executer.ExecuteAsync(new ExecutionOptions
+        http.Response.ContentType = responseType + "; charset=utf-8";
+        if (parsed.Batch is { } batch)
         {
-            Query = request.Query,
-            OperationName = request.OperationName,
-            Variables = request.Variables,
-            Extensions = request.Extensions,
-            RequestServices = http.RequestServices,
-            User = http.User,
-            CancellationToken = http.RequestAborted,
-        });
+            var results = new List<ExecutionResult>(batch.Count);
+            foreach (var item in batch)
+            {
+                // Each operation of a batch gets its own scope: its own DbContext and batch loaders.
+                await using var scope = scopes.CreateAsyncScope();
+                results.Add(await ExecuteAsync(http, item, scope.ServiceProvider));
+            }
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            await serializer.WriteAsync(http.Response.Body, results, http.RequestAborted);
+            return;
+        }
+
+        var result = await ExecuteAsync(http, parsed.Single!, http.RequestServices);
         http.Response.StatusCode = !result.Executed && responseType == GraphQLResponseJson
             ? StatusCodes.Status400BadRequest
             : StatusCodes.Status200OK;
-        http.Response.ContentType = responseType + "; charset=utf-8";
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
-    /// <summary>The response type the client prefers: the modern type when it names it, else legacy JSON.</summary>
+    private async Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, IServiceProvider services)
+    {
+        var statements = SqlStatementCounter.Begin();
+        var watch = Stopwatch.StartNew();
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = request.Query,
+            DocumentId = request.DocumentId,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            RequestServices = services,
+            User = http.User,
+            CancellationToken = http.RequestAborted,
+        });
+        if (options.ExposeMetrics)
+        {
+            result.Extensions ??= [];
+            result.Extensions["metrics"] = new Dictionary<string, object>
+            {
+                ["sqlStatements"] = statements.Statements,
+                ["milliseconds"] = Math.Round(watch.Elapsed.TotalMilliseconds, 2),
+            };
+        }
+        return result;
+    }
+
+    private ParsedRequest ReadGet(HttpRequest request)
+    {
+        var query = request.Query;
+        string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } value ? value : null;
+
+        var graphQLRequest = new GraphQLRequest { Query = Param("query"), OperationName = Param("operationName"), DocumentId = Param("documentId") };
+        foreach (var name in (string[])["variables", "extensions"])
+        {
+            if (Param(name) is not { } json)
+            {
+                continue;
+            }
+            Inputs? inputs;
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` must be a JSON object.");
+                }
+                inputs = serializer.Deserialize<Inputs>(json);
+            }
+            catch (JsonException e)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` is not valid JSON: {e.Message}");
+            }
+            graphQLRequest = name == "variables" ? Copy(graphQLRequest, variables: inputs) : Copy(graphQLRequest, extensions: inputs);
+        }
+        if (graphQLRequest.Query is null && graphQLRequest.DocumentId is null)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request has no `query` parameter.");
+        }
+        if (graphQLRequest.Query is not null && IsMutation(graphQLRequest.Query, graphQLRequest.OperationName))
+        {
+            return ParsedRequest.Fail(StatusCodes.Status405MethodNotAllowed, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.");
+        }
+        return new ParsedRequest(graphQLRequest, null, null);
+    }
+
+    private async Task<ParsedRequest> ReadPostAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "POST a JSON body with Content-Type: application/json.");
+        }
+        Encoding encoding;
+        try
+        {
+            encoding = contentType.Charset.HasValue ? Encoding.GetEncoding(contentType.Charset.Value!) : Encoding.UTF8;
+        }
+        catch (ArgumentException)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                $"The charset '{contentType.Charset}' is not supported; send UTF-8.");
+        }
+        if (request.ContentLength > options.MaxRequestBytes)
+        {
+            return TooLarge();
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBytes;
+        }
+
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+            {
+                body.Write(buffer, 0, read);
+                if (body.Length > options.MaxRequestBytes)
+                {
+                    return TooLarge();
+                }
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        JsonDocument document;
+        try
+        {
+            var text = encoding.GetString(body.GetBuffer(), 0, (int)body.Length);
+            document = JsonDocument.Parse(text);
+        }
+        catch (Exception e) when (e is JsonException or DecoderFallbackException)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"The body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                return ToRequest(root, out var single) is { } problem
+                    ? ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", problem)
+                    : new ParsedRequest(single, null, null);
+            }
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The body must be a JSON object (or an array of them for a batch).");
+            }
+            if (!options.EnableBatching)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "BATCHING_DISABLED", "Batched requests are turned off on this server.");
+            }
+            var count = root.GetArrayLength();
+            if (count == 0 || count > options.MaxBatchSize)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "BATCH_SIZE_OUT_OF_RANGE",
+                    $"A batch holds 1 to {options.MaxBatchSize} requests; this one holds {count}.");
+            }
+            var batch = new List<GraphQLRequest>(count);
+            var index = 0;
+            foreach (var item in root.EnumerateArray())
+            {
+                if (ToRequest(item, out var one) is { } problem)
+                {
+                    return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"Batch item {index}: {problem}");
+                }
+                batch.Add(one);
+                index++;
+            }
+            return new ParsedRequest(null, batch, null);
+        }
+    }
+
+    /// <summary>Checks the shape of one request object; returns the problem, or null with the request.</summary>
+    private string? ToRequest(JsonElement element, out GraphQLRequest request)
+    {
+        request = new GraphQLRequest();
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return "a request must be a JSON object.";
+        }
+        string? query = null, operationName = null, documentId = null;
+        Inputs? variables = null, extensions = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+            switch (property.Name)
+            {
+                case "query" or "operationName" or "documentId" when value.ValueKind != JsonValueKind.String:
+                    return $"`{property.Name}` must be a string.";
+                case "query":
+                    query = value.GetString();
+                    break;
+                case "operationName":
+                    operationName = value.GetString();
+                    break;
+                case "documentId":
+                    documentId = value.GetString();
+                    break;
+                case "variables" or "extensions" when value.ValueKind != JsonValueKind.Object:
+                    return $"`{property.Name}` must be a JSON object.";
+                case "variables":
+                    variables = serializer.Deserialize<Inputs>(value.GetRawText());
+                    break;
+                case "extensions":
+                    extensions = serializer.Deserialize<Inputs>(value.GetRawText());
+                    break;
+                default:
+                    // Unknown members are ignored, as the specification requires.
+                    break;
+            }
+        }
+        if (query is null && documentId is null)
+        {
+            return "the request has no `query` string.";
+        }
+        request = new GraphQLRequest { Query = query, OperationName = operationName, DocumentId = documentId, Variables = variables, Extensions = extensions };
+        return null;
+    }
+
+    private static GraphQLRequest Copy(GraphQLRequest r, Inputs? variables = null, Inputs? extensions = null) => new()
+    {
+        Query = r.Query,
+        OperationName = r.OperationName,
+        DocumentId = r.DocumentId,
+        Variables = variables ?? r.Variables,
+        Extensions = extensions ?? r.Extensions,
+    };
+
+    /// <summary>Whether the operation a GET would run is a mutation. Unparseable documents are left to the executer to report.</summary>
+    private static bool IsMutation(string query, string? operationName)
+    {
+        GraphQLDocument document;
+        try
+        {
+            document = GraphQLParser.Parser.Parse(query);
+        }
+        catch (GraphQLParser.Exceptions.GraphQLParserException)
+        {
+            return false;
+        }
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        var operation = operationName is null
+            ? operations.Count == 1 ? operations[0] : null
+            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        return operation?.Operation is OperationType.Mutation or OperationType.Subscription;
+    }
+
+    private ParsedRequest TooLarge() =>
+        ParsedRequest.Fail(StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", $"The request body is larger than {options.MaxRequestBytes} bytes.");
+
+    /// <summary>The response type the client prefers: the modern type when it ranks it first or alone, else legacy JSON.</summary>
     private static string? NegotiateResponseType(HttpRequest request)
     {
         var accept = request.GetTypedHeaders().Accept;
@@ -116,11 +365,18 @@ public sealed class GraphQLHttpEndpoint(IDocumentExecuter<ISchema> executer, IGr
         return null;
     }
 
-    private async Task WriteErrorAsync(HttpContext http, int status, string contentType, string message, string code)
+    private async Task WriteErrorAsync(HttpContext http, int status, string contentType, string code, string message)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = contentType + "; charset=utf-8";
         var result = new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] };
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private sealed record RequestError(int Status, string Code, string Message);
+
+    private sealed record ParsedRequest(GraphQLRequest? Single, List<GraphQLRequest>? Batch, RequestError? Error)
+    {
+        public static ParsedRequest Fail(int status, string code, string message) => new(null, null, new RequestError(status, code, message));
     }
 }

@@ -7,17 +7,41 @@ namespace DetainerGraph.Api;
 
 public static class GraphQLServiceExtensions
 {
-    public static IServiceCollection AddDetainerGraphQL(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>
+    /// The schema, its execution pipeline and the HTTP endpoint. Options are read from the <c>GraphQL</c>
+    /// section when the container is built, so test hosts can override them.
+    /// </summary>
+    public static IServiceCollection AddDetainerGraphQL(this IServiceCollection services, IHostEnvironment environment)
     {
-        services.AddSingleton(_ => configuration.GetSection("GraphQL:Paging").Get<PagingOptions>() ?? new PagingOptions());
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("GraphQL").Get<GraphQLServerOptions>() ?? new GraphQLServerOptions());
+        services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("GraphQL:Paging").Get<PagingOptions>() ?? new PagingOptions());
         services.AddScoped<BatchLoaders>();
         services.AddSingleton<GraphQLHttpEndpoint>();
+        services.AddSingleton<DocumentCache>();
         services.AddGraphQL(b => b
             .AddSchema<DetainerSchema>()
             .AddSystemTextJson()
             .AddGraphTypes(typeof(DetainerSchema).Assembly)
             // Resolvers share the request's DbContext, which is not thread-safe: run them one at a time.
             .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            .AddComplexityAnalyzer((c, sp) =>
+            {
+                var options = sp.GetRequiredService<GraphQLServerOptions>();
+                c.MaxDepth = options.MaxDepth;
+                c.MaxComplexity = options.MaxComplexity;
+            })
+            .ConfigureExecutionOptions(o =>
+            {
+                o.Timeout = TimeSpan.FromSeconds(o.RequestServices!.GetRequiredService<GraphQLServerOptions>().ExecutionTimeoutSeconds);
+                o.TimeoutAction = TimeoutAction.ReturnTimeoutError;
+            })
+            .UsePersistedDocuments<TrustedDocumentStore>(GraphQL.DI.ServiceLifetime.Singleton, (o, sp) =>
+            {
+                o.AllowOnlyPersistedDocuments = sp.GetRequiredService<GraphQLServerOptions>().TrustedDocuments.OnlyTrusted;
+                o.AllowedPrefixes.Clear();
+                o.AllowedPrefixes.Add("sha256");
+            })
+            .ConfigureExecution<DocumentCache>()
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
         return services;
     }

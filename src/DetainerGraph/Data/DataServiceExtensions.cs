@@ -33,10 +33,15 @@ public static partial class DataServiceExtensions
         var services = builder.Services;
         services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
+        services.AddSingleton<SqlStatementCounter>();
         services.AddDbContext<SqliteDetainerDbContext>((sp, o) =>
-            o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+            o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()));
         services.AddDbContext<SqlServerDetainerDbContext>((sp, o) =>
-            o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+            o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()));
         services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerDetainerDbContext>()
             : sp.GetRequiredService<SqliteDetainerDbContext>());

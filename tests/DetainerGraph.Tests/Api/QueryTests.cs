@@ -34,7 +34,7 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
                   facility { name city state }
                   week { start end report { number publishedOn detainersIssuedNationwide } }
                   charges { description ncicCode category status }
-                  provenance { line url source { fileName format kind section syntheticSeed rowCount } }
+                  source { line url fileName format kind section syntheticSeed }
                 }
               }
             }

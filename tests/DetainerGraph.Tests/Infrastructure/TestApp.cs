@@ -17,10 +17,12 @@ namespace DetainerGraph.Tests.Infrastructure;
 public sealed class TestApp : WebApplicationFactory<Program>
 {
     private readonly bool _loadSampleData;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public TestApp(bool loadSampleData = false)
+    public TestApp(bool loadSampleData = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _loadSampleData = loadSampleData;
+        _settings = settings ?? new Dictionary<string, string?>();
         StorageDirectory = Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
     }
 
@@ -33,6 +35,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Storage:LoadSampleData", _loadSampleData ? "true" : "false");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Detainers", "");
+        builder.UseSetting("GraphQL:ExposeMetrics", "true");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>Starts the server (which migrates the store) if it has not started yet.</summary>
@@ -75,6 +82,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    /// <summary>The SQL statements the last response says it ran (extensions.metrics.sqlStatements).</summary>
+    public static int SqlStatements(JsonElement response) =>
+        response.GetProperty("extensions").GetProperty("metrics").GetProperty("sqlStatements").GetInt32();
 
     /// <summary>Like <see cref="QueryAsync"/>, and fails the test on any GraphQL error.</summary>
     public async Task<JsonElement> DataAsync(string query, object? variables = null)

@@ -1,0 +1,42 @@
+namespace DetainerGraph.Api;
+
+/// <summary>The <c>GraphQL</c> configuration section: transport limits, execution limits, caching.</summary>
+public sealed class GraphQLServerOptions
+{
+    /// <summary>Largest request body accepted, in bytes; larger requests get 413.</summary>
+    public long MaxRequestBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Whether a JSON array of requests is accepted, and how many it may hold.</summary>
+    public bool EnableBatching { get; set; } = true;
+    public int MaxBatchSize { get; set; } = 10;
+
+    /// <summary>Deepest field nesting allowed.</summary>
+    public int MaxDepth { get; set; } = 12;
+
+    /// <summary>
+    /// Largest complexity allowed. Each field costs 1 and a list multiplies its selection by its page size
+    /// (<c>first</c>/<c>last</c>, or 20 when it has none), so a page of 100 detainers with their charges,
+    /// jurisdiction and week costs about 10,000.
+    /// </summary>
+    public int MaxComplexity { get; set; } = 50_000;
+
+    public int ExecutionTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Total length of the query texts whose parsed documents are cached.</summary>
+    public long DocumentCacheChars { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Adds <c>extensions.metrics</c> (SQL statements, milliseconds) to each response.</summary>
+    public bool ExposeMetrics { get; set; }
+
+    public TrustedDocumentOptions TrustedDocuments { get; set; } = new();
+}
+
+/// <summary>Trusted (persisted) documents: <c>{"documentId": "sha256:&lt;hex&gt;"}</c> instead of a query text.</summary>
+public sealed class TrustedDocumentOptions
+{
+    /// <summary>A folder of <c>*.graphql</c> files; each is known by the SHA-256 of its text.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>Refuse query texts: only the known documents may run.</summary>
+    public bool OnlyTrusted { get; set; }
+}

@@ -1,0 +1,114 @@
+using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
+using DetainerGraph.Corrections;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
+using DetainerGraph.Jurisdictions;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Weeks;
+
+/// <summary>The Declined Detainer Outcome Report for one week, rebuilt from the data.</summary>
+public sealed record WeeklyReport(Week Week);
+
+public sealed record WeeklyReportTotals(int DetainersRecorded, int Declined, int DecliningJurisdictions, int? DetainersIssuedNationwide);
+
+public static class WeeklyReportQueries
+{
+    public static void AddWeeklyReportQuery(this ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<WeeklyReportGraphType>>("weeklyReport")
+            .Description("The Declined Detainer Outcome Report for a week, rebuilt from the data: Section I as published with its corrections, Section II's declined detainers, Section III's policies in force, and totals.")
+            .Argument<NonNullGraphType<IsoDateGraphType>>("start", "The week's Saturday, YYYY-MM-DD.")
+            .Resolve(c =>
+            {
+                var start = c.GetArgument<DateOnly>("start");
+                if (start.DayOfWeek != DayOfWeek.Saturday)
+                {
+                    throw new ExecutionError($"Reporting weeks start on Saturday; {start:yyyy-MM-dd} is a {start.DayOfWeek}.") { Code = "NOT_A_WEEK_START" };
+                }
+                return new WeeklyReport(new Week { Start = start, End = start.AddDays(6) });
+            });
+    }
+}
+
+public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
+{
+    public WeeklyReportGraphType()
+    {
+        Name = "WeeklyReport";
+        Description = "One week of the Declined Detainer Outcome Report, rebuilt from the data.";
+        Field<NonNullGraphType<WeekGraphType>>("week").Description("The reporting week.").Resolve(c => c.Source.Week);
+        Field<ReportGraphType>("report")
+            .Description("The report ICE published for the week, if it did.")
+            .ResolveAsync(async c => await c.Db().Reports.FirstOrDefaultAsync(r => r.WeekStart == c.Source.Week.Start, c.CancellationToken));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<SectionOneEntryGraphType>>>>("sectionOne")
+            .Description("Section I: the jurisdictions with the most detainers issued that week among those that do not cooperate, as published, by rank, each with the corrections made to it since.")
+            .ResolveAsync(async c => await c.Db().SectionOneEntries.Where(e => e.WeekStart == c.Source.Week.Start)
+                .OrderBy(e => e.Rank).ThenBy(e => e.Id).ToListAsync(c.CancellationToken));
+        Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("sectionTwo")
+            .Description("Section II: the detainers declined by the local agency whose decline was recorded in the week.")
+            .WithPagingArguments()
+            .WithFilterAndSort<WeeklyReport, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
+            .ResolveAsync(async c => await c.Db().Detainers
+                .Where(d => d.WeekStart == c.Source.Week.Start && d.Outcome == DetainerOutcome.DeclinedByLea)
+                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id,
+                    q => q.OrderBy(d => d.Jurisdiction!.State).ThenBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Id))
+                .ToConnectionAsync(c));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("sectionThree")
+            .Description("Section III: published policies limiting cooperation that were enacted by the week's end, newest first.")
+            .ResolveAsync(async c => await c.Db().Policies.Where(p => p.EnactedOn == null || p.EnactedOn <= c.Source.Week.End)
+                .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(c.CancellationToken));
+        Field<NonNullGraphType<WeeklyReportTotalsGraphType>>("totals")
+            .Description("Counts over the week's detainers.")
+            .ResolveAsync(async c =>
+            {
+                var db = c.Db();
+                var start = c.Source.Week.Start;
+                var week = db.Detainers.Where(d => d.WeekStart == start);
+                var declined = week.Where(d => d.Outcome == DetainerOutcome.DeclinedByLea);
+                return new WeeklyReportTotals(
+                    await week.CountAsync(c.CancellationToken),
+                    await declined.CountAsync(c.CancellationToken),
+                    await declined.Where(d => d.JurisdictionId != null).Select(d => d.JurisdictionId).Distinct().CountAsync(c.CancellationToken),
+                    await db.Reports.Where(r => r.WeekStart == start).Select(r => r.DetainersIssuedNationwide).FirstOrDefaultAsync(c.CancellationToken));
+            });
+    }
+}
+
+public sealed class WeeklyReportTotalsGraphType : ObjectGraphType<WeeklyReportTotals>
+{
+    public WeeklyReportTotalsGraphType()
+    {
+        Name = "WeeklyReportTotals";
+        Description = "Counts over one reporting week.";
+        Field(t => t.DetainersRecorded).Description("Detainers whose outcome was recorded in the week, whatever the outcome.");
+        Field(t => t.Declined).Description("Of those, the detainers declined by the local agency (Section II's rows).");
+        Field(t => t.DecliningJurisdictions).Description("How many jurisdictions declined at least one detainer.");
+        Field(t => t.DetainersIssuedNationwide, nullable: true).Description("Detainers ICE issued nationwide that week, as its report stated; null when no report said.");
+    }
+}
+
+public sealed class SectionOneEntryGraphType : ObjectGraphType<SectionOneEntry>
+{
+    public SectionOneEntryGraphType()
+    {
+        Name = "SectionOneEntry";
+        Description = "A row of Section I: a jurisdiction among the week's top ten by detainers issued, as published.";
+        this.ImplementsNode();
+        Field<NonNullGraphType<IdGraphType>>("id").Description("The entry's opaque ID.").Resolve(c => GlobalId.Encode("SectionOneEntry", c.Source.Id));
+        Field(e => e.Rank).Description("The published rank, from 1.");
+        Field<NonNullGraphType<JurisdictionGraphType>>("jurisdiction").Description("The jurisdiction as published.").Resolve(c => c.LoadJurisdiction(c.Source.JurisdictionId));
+        Field(e => e.DetainersIssued, nullable: true).Description("Detainers issued to it that week, as published; null where the count was not printed.");
+        Field(e => e.SourceNotes, nullable: true).Description("Where the row was transcribed from.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
+            .Description("Corrections made to this entry since publication; the fields above keep the published values.")
+            .Resolve(c => c.LoadCorrectionsOfSectionOneEntry(c.Source.Id));
+        Field<NonNullGraphType<BooleanGraphType>>("isCorrected").Description("Whether any correction has been made to this entry.")
+            .Resolve(c => c.LoadCorrectionsOfSectionOneEntry(c.Source.Id).Then(list => list is { Count: > 0 }));
+        this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where this row was transcribed from.");
+    }
+}

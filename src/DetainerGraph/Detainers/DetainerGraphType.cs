@@ -62,4 +62,7 @@ public sealed class DetainerTypeGraphType : EnumerationGraphType<DetainerType>
         Name = "DetainerType";
         Description = "The detainer form.";
     }
+
+    // The form names read as ICE writes them (I247D), not split at the digits (I_247_D).
+    protected override string ChangeEnumCase(string val) => val.ToUpperInvariant();
 }

@@ -15,6 +15,9 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
     // Its own cache, sized in characters of query text, so no other cache user competes for its budget.
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheChars });
 
+    /// <summary>How many documents are cached now.</summary>
+    public int Count => _cache.Count;
+
     public void Dispose() => _cache.Dispose();
 
     // Before execution starts, after persisted documents have turned a documentId into a query.

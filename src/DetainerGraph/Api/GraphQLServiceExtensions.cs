@@ -41,7 +41,7 @@ public static class GraphQLServiceExtensions
                 o.AllowedPrefixes.Clear();
                 o.AllowedPrefixes.Add("sha256");
             })
-            .ConfigureExecution<DocumentCache>()
+            .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
         return services;
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DetainerGraph.Tests.Api;
 
@@ -103,5 +104,144 @@ public sealed class HttpEndpointTests : IDisposable
         var (status, _, _) = await SendAsync(Post("""{"query":"{ weeks { totalCount } }"}""", accept: "text/html"));
 
         Assert.Equal(HttpStatusCode.NotAcceptable, status);
+    }
+
+    [Fact]
+    public async Task A_mutation_over_get_is_405_with_allow_post()
+    {
+        using var client = _app.CreateClient();
+        using var response = await client.GetAsync("/graphql?query=" + Uri.EscapeDataString("mutation { correct }"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task The_sdl_is_served_at_sdl()
+    {
+        using var client = _app.CreateClient();
+        var sdl = await client.GetStringAsync("/graphql?sdl");
+
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "schema", "schema.graphql")).TrimEnd(), sdl.ReplaceLineEndings("\n").TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_json_array_is_a_batch_answered_in_order()
+    {
+        var (status, _, body) = await SendAsync(Post("""[{"query":"{ weeks { totalCount } }"},{"query":"query Q($n: Int) { detainers(first: $n) { totalCount } }","variables":{"n":1}},{"query":"{ nope }"}]"""));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, body.GetArrayLength());
+        Assert.Equal(0, body[0].GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
+        Assert.Equal(0, body[1].GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32());
+        Assert.NotEmpty(body[2].GetProperty("errors").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("[{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"},{\"query\":\"{ weeks { totalCount } }\"}]")]
+    public async Task An_empty_or_oversized_batch_is_400(string body)
+    {
+        var (status, _, response) = await SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("BATCH_SIZE_OUT_OF_RANGE", response.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_413()
+    {
+        var huge = "{\"query\":\"{ weeks { totalCount } }\",\"extensions\":{\"pad\":\"" + new string('x', 300 * 1024) + "\"}}";
+
+        var (status, _, body) = await SendAsync(Post(huge));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("REQUEST_TOO_LARGE", body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_utf16_body_is_decoded_by_its_charset()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new ByteArrayContent(Encoding.Unicode.GetBytes("""{"query":"{ weeks { totalCount } }"}""")),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-16");
+
+        var (status, _, body) = await SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, body.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_unknown_charset_is_415()
+    {
+        var (status, _, _) = await SendAsync(Post("""{"query":"{ weeks { totalCount } }"}""", "application/json; charset=klingon"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+    }
+
+    [Theory]
+    [InlineData("""{"query":"{ weeks { totalCount } }","variables":[1]}""")]
+    [InlineData("""{"query":"{ weeks { totalCount } }","operationName":7}""")]
+    [InlineData("""[1]""")]
+    [InlineData("42")]
+    public async Task Request_members_of_the_wrong_type_are_400(string body)
+    {
+        var (status, _, response) = await SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_REQUEST", response.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Variables_that_do_not_coerce_are_400_under_the_modern_type()
+    {
+        var (status, _, body) = await SendAsync(Post("""{"query":"query($n: Int) { detainers(first: $n) { totalCount } }","variables":{"n":"ten"}}""", accept: "application/graphql-response+json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False(body.TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task A_partial_error_still_answers_200_with_data()
+    {
+        var (status, _, body) = await SendAsync(Post("""{"query":"{ weeks { totalCount } detainer(id: \"bad\") { id } }"}""", accept: "application/graphql-response+json"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, body.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
+        Assert.Equal("INVALID_ID", body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Deep_and_expensive_queries_are_refused_with_codes()
+    {
+        // Cheap but deep: every list holds one item, so only the depth limit (12) can refuse it.
+        var deep = await _app.QueryAsync("{ detainers(first: 1) { nodes { week { detainers(first: 1) { nodes { week { detainers(first: 1) { nodes { week { detainers(first: 1) { nodes { week { start } } } } } } } } } } } } }");
+        var expensive = await _app.QueryAsync("{ a: jurisdictions(first: 100) { nodes { detainers(first: 100) { nodes { charges { description } } } } } }");
+        var aliases = await _app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 1000).Select(i => $"a{i}: detainers(first: 100) {{ totalCount nodes {{ id }} }}")) + " }");
+
+        Assert.Equal("COMPLEXITY", deep.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("depth", deep.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("COMPLEXITY", expensive.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("COMPLEXITY", aliases.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.False(deep.TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task A_repeated_document_is_served_from_the_cache_and_still_validated()
+    {
+        const string Query = "query($n: Int) { detainers(first: $n) { totalCount } }";
+        var cache = _app.Started().GetRequiredService<DetainerGraph.Api.DocumentCache>();
+
+        var first = await _app.QueryAsync(Query, new { n = 5 });
+        var again = await _app.QueryAsync(Query, new { n = 6 });
+        var tooBig = await _app.QueryAsync(Query, new { n = 500 });
+
+        Assert.True(first.TryGetProperty("data", out _));
+        Assert.True(again.TryGetProperty("data", out _));
+        Assert.Equal(1, cache.Count);
+        Assert.Equal("PAGE_SIZE_OUT_OF_RANGE", tooBig.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DetainerGraph.Tests.Infrastructure;
 
@@ -28,6 +29,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public string StorageDirectory { get; }
 
+    /// <summary>The SQL text of every command EF Core ran, in order.</summary>
+    public SqlLog Sql { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -40,6 +44,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddFilter<SqlLog>("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information);
+            logging.AddProvider(Sql);
+        });
     }
 
     /// <summary>Starts the server (which migrates the store) if it has not started yet.</summary>

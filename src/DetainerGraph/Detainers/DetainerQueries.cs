@@ -11,7 +11,7 @@ public static class DetainerQueries
 {
     public static void AddDetainerQueries(this ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
+        query.Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
             .Description("Detainers, filtered and sorted as asked; by default in the order they were imported.")
             .WithPagingArguments()
             .WithFilterAndSort<object?, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()

@@ -37,7 +37,7 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
                     .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.JurisdictionId);
                 return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
             }));
-        Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
+        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
             .Description("The detainers issued to this jurisdiction; by default oldest first.")
             .WithPagingArguments()
             .WithFilterAndSort<Jurisdiction, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()

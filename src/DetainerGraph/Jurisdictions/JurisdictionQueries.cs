@@ -11,7 +11,7 @@ public static class JurisdictionQueries
 {
     public static void AddJurisdictionQueries(this ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ConnectionGraphType<JurisdictionGraphType, Jurisdiction>>>("jurisdictions")
+        query.Field<ConnectionGraphType<JurisdictionGraphType, Jurisdiction>>("jurisdictions")
             .Description("Jurisdictions, filtered and sorted as asked; by default by state and name.")
             .WithPagingArguments()
             .WithFilterAndSort<object?, object, JurisdictionFilterInputGraphType, JurisdictionSortInputGraphType>()

@@ -23,7 +23,7 @@ public sealed class WeekGraphType : ObjectGraphType<Week>
             .Description("The Declined Detainer Outcome Report that covered this week, if one did.")
             .Resolve(c => c.Batch<DateOnly, Report>("ReportsByWeek", c.Source.Start, async (db, starts, ct) =>
                 await db.Reports.Where(r => starts.Contains(r.WeekStart)).ToDictionaryAsync(r => r.WeekStart, ct)));
-        Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("detainers")
+        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
             .Description("The detainers whose outcome was recorded in this week (or that a report placed in it).")
             .WithPagingArguments()
             .WithFilterAndSort<Week, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()

@@ -11,7 +11,7 @@ public static class WeekQueries
 {
     public static void AddWeekQueries(this ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ConnectionGraphType<WeekGraphType, Week>>>("weeks")
+        query.Field<ConnectionGraphType<WeekGraphType, Week>>("weeks")
             .Description("The reporting weeks that hold data; by default oldest first.")
             .WithPagingArguments()
             .WithFilterAndSort<object?, object, WeekFilterInputGraphType, WeekSortInputGraphType>()

@@ -48,7 +48,7 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
             .Description("Section I: the jurisdictions with the most detainers issued that week among those that do not cooperate, as published, by rank, each with the corrections made to it since.")
             .ResolveAsync(async c => await c.Db().SectionOneEntries.Where(e => e.WeekStart == c.Source.Week.Start)
                 .OrderBy(e => e.Rank).ThenBy(e => e.Id).ToListAsync(c.CancellationToken));
-        Field<NonNullGraphType<ConnectionGraphType<DetainerGraphType, Detainer>>>("sectionTwo")
+        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("sectionTwo")
             .Description("Section II: the detainers declined by the local agency whose decline was recorded in the week.")
             .WithPagingArguments()
             .WithFilterAndSort<WeeklyReport, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()

@@ -20,7 +20,8 @@ public sealed class GraphQLServerOptions
     /// </summary>
     public int MaxComplexity { get; set; } = 50_000;
 
-    public int ExecutionTimeoutSeconds { get; set; } = 30;
+    /// <summary>Execution stops past it with a <c>TIMEOUT</c> error, cancelling its database work.</summary>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Total length of the query texts whose parsed documents are cached.</summary>
     public long DocumentCacheChars { get; set; } = 8 * 1024 * 1024;

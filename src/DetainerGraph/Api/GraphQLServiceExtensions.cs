@@ -32,7 +32,7 @@ public static class GraphQLServiceExtensions
             })
             .ConfigureExecutionOptions(o =>
             {
-                o.Timeout = TimeSpan.FromSeconds(o.RequestServices!.GetRequiredService<GraphQLServerOptions>().ExecutionTimeoutSeconds);
+                o.Timeout = o.RequestServices!.GetRequiredService<GraphQLServerOptions>().ExecutionTimeout;
                 o.TimeoutAction = TimeoutAction.ReturnTimeoutError;
             })
             .UsePersistedDocuments<TrustedDocumentStore>(GraphQL.DI.ServiceLifetime.Singleton, (o, sp) =>

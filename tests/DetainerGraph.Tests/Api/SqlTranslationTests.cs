@@ -58,3 +58,25 @@ public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
     }
 }
+
+public sealed class TimeoutTests : IDisposable
+{
+    private readonly TestApp _app = new(settings: new Dictionary<string, string?> { ["GraphQL:ExecutionTimeout"] = "00:00:00.001" });
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Work_past_the_execution_timeout_is_cancelled_with_a_code()
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 5_000, 3, new DateOnly(2017, 1, 28), 4);
+        await _app.ImportAsync("many.csv", writer.ToString());
+
+        // A hundred grouped counts over 5,000 detainers take far longer than the 1 ms allowed.
+        var stats = string.Join(' ', Enumerable.Range(0, 100).Select(i => $"s{i}: detainerStats(groupBy: [CHARGE_CATEGORY, CITIZENSHIP, WEEK, STATE]) {{ count }}"));
+        var result = await _app.QueryAsync("{ " + stats + " }");
+
+        Assert.True(result.TryGetProperty("errors", out _), result.ToString()[..Math.Min(400, result.ToString().Length)]);
+        Assert.Equal("TIMEOUT", result.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+}

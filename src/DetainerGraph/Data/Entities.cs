@@ -101,11 +101,8 @@ public sealed class Week
     public static DateOnly StartOf(DateOnly day) =>
         day.AddDays(-(((int)day.DayOfWeek - (int)DayOfWeek.Saturday + 7) % 7));
 
-    public static Week Containing(DateOnly day)
-    {
-        var start = StartOf(day);
-        return new Week { Start = start, End = start.AddDays(6) };
-    }
+    /// <summary>The week that starts on <paramref name="saturday"/>.</summary>
+    public static Week Starting(DateOnly saturday) => new() { Start = saturday, End = saturday.AddDays(6) };
 }
 
 public sealed class Detainer

@@ -35,7 +35,7 @@ public sealed class DetainerGraphType : ObjectGraphType<Detainer>
                 : null);
         Field<WeekGraphType>("week")
             .Description("The reporting week: given by the report, or the week its outcome was recorded in.")
-            .Resolve(c => c.Source.WeekStart is { } start ? new Week { Start = start, End = start.AddDays(6) } : null);
+            .Resolve(c => c.Source.WeekStart is { } start ? Week.Starting(start) : null);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeGraphType>>>>("charges")
             .Description("The person's criminal charges and convictions, as listed.")
             .Resolve(c => c.LoadCharges(c.Source.Id));

@@ -167,7 +167,7 @@ public sealed class DetainerStatsKeyGraphType : ObjectGraphType<DetainerStatsKey
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
         Field(k => k.FieldOffice, nullable: true).Description("The field office.");
         Field<WeekGraphType>("week").Description("The reporting week.")
-            .Resolve(c => c.Source.Week is { } start ? new Week { Start = start, End = start.AddDays(6) } : null);
+            .Resolve(c => c.Source.Week is { } start ? Week.Starting(start) : null);
         Field<DetainerOutcomeGraphType>("outcome").Description("The outcome.").Resolve(c => c.Source.Outcome);
         Field<DetainerTypeGraphType>("detainerType").Description("The detainer form.").Resolve(c => c.Source.DetainerType);
         Field(k => k.Citizenship, nullable: true).Description("The country of citizenship.");

@@ -164,7 +164,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             return;
         }
         var existing = (await db.Weeks.Select(w => w.Start).ToListAsync(ct)).ToHashSet();
-        db.Weeks.AddRange(starts.Where(s => !existing.Contains(s)).Select(s => new Week { Start = s, End = s.AddDays(6) }));
+        db.Weeks.AddRange(starts.Where(s => !existing.Contains(s)).Select(Week.Starting));
         await db.SaveChangesAsync(ct);
     }
 

@@ -25,12 +25,19 @@ public static class WeekQueries
             .Argument<NonNullGraphType<IsoDateGraphType>>("start", "The week's Saturday, YYYY-MM-DD.")
             .ResolveAsync(async c =>
             {
-                var start = c.GetArgument<DateOnly>("start");
-                if (start.DayOfWeek != DayOfWeek.Saturday)
-                {
-                    throw new ExecutionError($"Reporting weeks start on Saturday; {start:yyyy-MM-dd} is a {start.DayOfWeek}.") { Code = "NOT_A_WEEK_START" };
-                }
+                var start = c.GetWeekStartArgument("start");
                 return await c.Db().Weeks.FirstOrDefaultAsync(w => w.Start == start, c.CancellationToken);
             });
+    }
+
+    /// <summary>A date argument that must be a Saturday, the day a reporting week starts.</summary>
+    public static DateOnly GetWeekStartArgument(this IResolveFieldContext context, string argument)
+    {
+        var start = context.GetArgument<DateOnly>(argument);
+        if (start.DayOfWeek != DayOfWeek.Saturday)
+        {
+            throw new ExecutionError($"Reporting weeks start on Saturday; {start:yyyy-MM-dd} is a {start.DayOfWeek}.") { Code = "NOT_A_WEEK_START" };
+        }
+        return start;
     }
 }

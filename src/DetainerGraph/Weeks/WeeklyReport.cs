@@ -24,12 +24,7 @@ public static class WeeklyReportQueries
             .Argument<NonNullGraphType<IsoDateGraphType>>("start", "The week's Saturday, YYYY-MM-DD.")
             .Resolve(c =>
             {
-                var start = c.GetArgument<DateOnly>("start");
-                if (start.DayOfWeek != DayOfWeek.Saturday)
-                {
-                    throw new ExecutionError($"Reporting weeks start on Saturday; {start:yyyy-MM-dd} is a {start.DayOfWeek}.") { Code = "NOT_A_WEEK_START" };
-                }
-                return new WeeklyReport(new Week { Start = start, End = start.AddDays(6) });
+                return new WeeklyReport(Week.Starting(c.GetWeekStartArgument("start")));
             });
     }
 }

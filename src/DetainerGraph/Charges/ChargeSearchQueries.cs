@@ -9,10 +9,10 @@ public static partial class ChargeSearchQueries
 {
     public static void AddChargeSearchQueries(this ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ChargeSearchConnectionGraphType>>("searchCharges")
+        query.Field<ChargeSearchConnectionGraphType>("searchCharges")
             .Description("Full-text search over charge descriptions, NCIC codes and categories, best matches first. " +
                 "Words are ANDed and matched with their stems, synonyms and abbreviations (DUI, agg, poss…) and with typos tolerated; " +
-                "\"quoted phrases\" match exactly; a trailing * matches a prefix. An empty query matches every charge.")
+                "\"quoted phrases\" match exactly; a trailing * matches a prefix. An empty query matches every charge. Null, with an error coded in `extensions.code`, when the query is refused or search is unavailable: other fields still answer.")
             .Argument<NonNullGraphType<StringGraphType>>("query", $"The search text, at most {ChargeQuery.MaxLength} characters. It is read as words, phrases and prefixes only: no engine syntax.")
             .Argument<ChargeSearchFilterInputGraphType>("where", "Conditions on the charge and its detainer, applied inside the engine.")
             .Argument<IntGraphType>("first", "Return the first this many hits (of those after `after`). The default page size applies when not given; more than the maximum page size is an error.")

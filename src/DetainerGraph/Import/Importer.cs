@@ -49,10 +49,9 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
         var source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, ct);
-        // Indexed after the commit; a crash in between is caught up at the next start (SearchCatchUpService).
         if (indexing is not null)
         {
-            await indexing.IndexSourceAsync(db, source.Id, ct);
+            await indexing.DrainAfterImportAsync(db, ct);
         }
         return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
     }

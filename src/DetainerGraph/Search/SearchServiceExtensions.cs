@@ -32,7 +32,8 @@ public static class SearchServiceExtensions
                 sp.GetRequiredService<ILogger<LuceneChargeSearch>>());
         });
         services.AddScoped<ChargeIndexing>();
-        services.AddHostedService<SearchCatchUpService>();
+        services.AddSingleton<SearchOutboxSignal>();
+        services.AddHostedService<SearchOutboxWorker>();
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
+using DetainerGraph.Search;
 
 // With a command (import, generate, migrate, stats) the program runs it and exits; with none it serves.
 var isCommand = Commands.IsCommand(args);
@@ -17,6 +18,7 @@ if (isCommand)
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 builder.AddDetainerData();
+builder.AddChargeSearch();
 builder.Services.AddDetainerGraphQL(builder.Environment);
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ if (isCommand)
     return await Commands.RunAsync(args, app.Services);
 }
 
+app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
 app.MapDetainerGraphQL();
 app.Lifetime.ApplicationStarted.Register(() =>

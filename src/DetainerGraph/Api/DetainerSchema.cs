@@ -35,5 +35,6 @@ public sealed class QueryType : ObjectGraphType
         this.AddDetainerQueries();
         this.AddDetainerStatsQuery();
         this.AddWeeklyReportQuery();
+        this.AddChargeSearchQueries();
     }
 }

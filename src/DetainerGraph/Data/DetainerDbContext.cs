@@ -24,6 +24,7 @@ public abstract class DetainerDbContext(DbContextOptions options) : DbContext(op
     public DbSet<Policy> Policies => Set<Policy>();
     public DbSet<SectionOneEntry> SectionOneEntries => Set<SectionOneEntry>();
     public DbSet<Correction> Corrections => Set<Correction>();
+    public DbSet<SearchOutboxEntry> SearchOutbox => Set<SearchOutboxEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DetainerDbContext).Assembly);

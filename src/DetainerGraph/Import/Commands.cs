@@ -14,7 +14,7 @@ namespace DetainerGraph.Import;
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "help", "--help", "-h"];
+    public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "reindex", "help", "--help", "-h"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -28,6 +28,7 @@ public static class Commands
                 "generate" => Generate(args[1..], services),
                 "migrate" => await MigrateAsync(services),
                 "stats" => await StatsAsync(services),
+                "reindex" => await ReindexAsync(services),
                 _ => Help(),
             };
         }
@@ -52,6 +53,7 @@ public static class Commands
                                            write synthetic detainers in the 'detainers' import format
               migrate                      apply database migrations (required once for SQL Server)
               stats                        print row counts per table
+              reindex                      rebuild the search index from the database into a new folder, then switch to it
 
             Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers.
             """);
@@ -184,6 +186,22 @@ public static class Commands
         {
             AnsiConsole.Write(table);
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// Rebuild-and-swap: the new index is built in its own folder and named live only when complete, so a
+    /// search never sees a half-built index. A server already running keeps its open index until restarted.
+    /// </summary>
+    private static async Task<int> ReindexAsync(IServiceProvider services)
+    {
+        await services.PrepareStoreAsync(loadSampleData: false);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        var watch = Stopwatch.StartNew();
+        await scope.ServiceProvider.GetRequiredService<Search.ChargeIndexing>().RebuildAsync(db, CancellationToken.None);
+        var count = await scope.ServiceProvider.GetRequiredService<Search.IChargeSearch>().CountAsync(CancellationToken.None);
+        Console.WriteLine($"search index rebuilt: {count} charges in {watch.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 

@@ -47,6 +47,12 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await WriteCorrectionsAsync(file, source, ct);
                 await WritePoliciesAsync(file, source, jurisdictions, ct);
                 await WriteDetainersAsync(file, source, jurisdictions, facilities, progress, ct);
+                // The search documents owed, committed with the data or not at all (see SearchOutboxEntry).
+                if (file.Detainers.Count > 0)
+                {
+                    db.SearchOutbox.Add(new SearchOutboxEntry { SourceId = source.Id, CreatedAt = DateTimeOffset.UtcNow });
+                    await db.SaveChangesAsync(ct);
+                }
 
                 await transaction.CommitAsync(ct);
                 return source;

@@ -18,7 +18,7 @@ public sealed record ImportResult(string File, ImportOutcome Outcome, Source Sou
 /// Imports one file: all of it or none of it, and at most once. The file's format comes from its header;
 /// every bad row is reported (line, column, value, expectation) before anything is written.
 /// </summary>
-public sealed class Importer(DetainerDbContext db, ReferenceData reference)
+public sealed class Importer(DetainerDbContext db, ReferenceData reference, DetainerGraph.Search.ChargeIndexing? indexing = null)
 {
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -49,6 +49,10 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference)
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
         var source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, ct);
+        if (indexing is not null)
+        {
+            await indexing.DrainAfterImportAsync(db, ct);
+        }
         return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
     }
 

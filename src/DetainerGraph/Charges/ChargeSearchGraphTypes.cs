@@ -1,0 +1,185 @@
+using System.Collections;
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
+using DetainerGraph.Search;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Charges;
+
+/// <summary>One page of search hits, with what is needed to count facets over all hits on demand.</summary>
+public sealed class ChargeSearchPage(ChargeSearchResult result, int offset, Func<IReadOnlyList<SearchFacet>, CancellationToken, Task<IReadOnlyList<FacetResult>>> facets)
+{
+    public int TotalCount => result.TotalCount;
+    public IReadOnlyList<ChargeSearchHit> Nodes => result.Hits;
+    public string? Suggestion => result.Suggestion;
+    public IEnumerable<Edge<ChargeSearchHit>> Edges => Nodes.Select((hit, i) => new Edge<ChargeSearchHit>(Paging.EncodeCursor(offset + i), hit));
+    public PageInfo PageInfo => new(offset + Nodes.Count < TotalCount, offset > 0,
+        Nodes.Count > 0 ? Paging.EncodeCursor(offset) : null,
+        Nodes.Count > 0 ? Paging.EncodeCursor(offset + Nodes.Count - 1) : null);
+    public Task<IReadOnlyList<FacetResult>> FacetsAsync(IReadOnlyList<SearchFacet> fields, CancellationToken ct) => facets(fields, ct);
+}
+
+public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSearchPage>
+{
+    public ChargeSearchConnectionGraphType()
+    {
+        Name = "ChargeSearchConnection";
+        Description = "A page of charge search hits, best first, with the total, facets and a suggestion.";
+        Field<NonNullGraphType<IntGraphType>>("totalCount")
+            .Description("How many charges match the query and filters, across all pages (exact).")
+            .Resolve(c => c.Source.TotalCount);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchHitGraphType>>>>("nodes")
+            .Description("The hits of this page, best first.")
+            .Resolve(c => c.Source.Nodes);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<EdgeGraphType<ChargeSearchHitGraphType, ChargeSearchHit>>>>>("edges")
+            .Description("The hits of this page with their cursors.")
+            .Resolve(c => c.Source.Edges);
+        Field<NonNullGraphType<PageInfoGraphType>>("pageInfo")
+            .Description("Where this page stands.")
+            .Resolve(c => c.Source.PageInfo);
+        Field<StringGraphType>("suggestion")
+            .Description("When nothing matched: the query with each unknown word replaced by the nearest indexed word (\"did you mean\"), or null.")
+            .Resolve(c => c.Source.Suggestion);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetGraphType>>>>("facets")
+            .Description("Counts of hits per value of each field asked for, over all hits (not just this page). Hits without a value are counted in a bucket whose value is null.")
+            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetFieldGraphType>>>>("fields", "The fields to count by, in the order wanted.")
+            .ResolveAsync(async c =>
+            {
+                var fields = c.GetArgument<List<SearchFacet>>("fields");
+                if (fields.Count > Enum.GetValues<SearchFacet>().Length)
+                {
+                    throw new ExecutionError("Ask for each facet field at most once.") { Code = "INVALID_FACET_FIELDS" };
+                }
+                var results = await c.Source.FacetsAsync([.. fields.Distinct()], c.CancellationToken);
+                return results.Select(r => new FacetView(r.Field, [.. r.Buckets.Select(b => ToView(c.Schema, r.Field, b))])).ToList();
+            });
+    }
+
+    /// <summary>Bucket values are what the filters take: jurisdiction IDs, enum names as the schema spells them, ISO dates.</summary>
+    private static FacetBucket ToView(ISchema schema, SearchFacet field, FacetBucket bucket)
+    {
+        if (bucket.Value is null)
+        {
+            return bucket;
+        }
+        return field switch
+        {
+            SearchFacet.Jurisdiction => bucket with { Value = GlobalId.Encode("Jurisdiction", bucket.Value) },
+            SearchFacet.Outcome => bucket with { Value = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value), Label = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value) },
+            SearchFacet.Status => bucket with { Value = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value), Label = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value) },
+            _ => bucket,
+        };
+    }
+
+    private static string EnumName<TEnum>(ISchema schema, string typeName, string value)
+        where TEnum : struct, Enum =>
+        Enum.TryParse<TEnum>(value, out var parsed) && schema.AllTypes[typeName] is EnumerationGraphType type
+            && type.Values.FindByValue(parsed) is { } found
+            ? found.Name
+            : value;
+}
+
+public sealed record FacetView(SearchFacet Field, IReadOnlyList<FacetBucket> Buckets);
+
+public sealed class ChargeSearchFacetGraphType : ObjectGraphType<FacetView>
+{
+    public ChargeSearchFacetGraphType()
+    {
+        Name = "ChargeSearchFacet";
+        Description = "The hits counted by the values of one field.";
+        Field<NonNullGraphType<ChargeSearchFacetFieldGraphType>>("field").Description("The field counted.").Resolve(c => c.Source.Field);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetBucketGraphType>>>>("buckets")
+            .Description("One bucket per value, most hits first; the null-valued bucket last. The counts add up to `totalCount`.")
+            .Resolve(c => c.Source.Buckets);
+    }
+}
+
+public sealed class ChargeSearchFacetBucketGraphType : ObjectGraphType<FacetBucket>
+{
+    public ChargeSearchFacetBucketGraphType()
+    {
+        Name = "ChargeSearchFacetBucket";
+        Description = "A value of a facet field and how many hits carry it.";
+        Field(b => b.Value, nullable: true).Description("The value as the search filters take it (a jurisdiction ID, an enum value, a YYYY-MM-DD week start, a state code), or null for hits without one.");
+        Field(b => b.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction; null for hits without a value.");
+        Field(b => b.Count).Description("How many hits carry this value.");
+    }
+}
+
+public sealed class ChargeSearchFacetFieldGraphType : EnumerationGraphType<SearchFacet>
+{
+    public ChargeSearchFacetFieldGraphType()
+    {
+        Name = "ChargeSearchFacetField";
+        Description = "A field that search hits can be counted by.";
+    }
+}
+
+public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
+{
+    public ChargeSearchHitGraphType()
+    {
+        Name = "ChargeSearchHit";
+        Description = "A charge that matches a search, with its relevance and highlighted text.";
+        Field(h => h.Score).Description("Relevance (BM25); higher is better. Comparable only within one search.");
+        Field(h => h.Highlight).Description("The charge description, HTML-escaped, with the matched words (including synonym and stem matches) wrapped in `<mark>…</mark>`.");
+        Field<NonNullGraphType<ChargeGraphType>>("charge")
+            .Description("The charge, read from the database.")
+            .Resolve(c => c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
+                await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct)));
+        Field<NonNullGraphType<DetainerGraphType>>("detainer")
+            .Description("The detainer that lists the charge, read from the database.")
+            .Resolve(c => c.Batch<long, Detainer>("DetainersById", c.Source.DetainerId, async (db, ids, ct) =>
+                await db.Detainers.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct)));
+    }
+}
+
+public sealed class ChargeSearchFilterInputGraphType : InputObjectGraphType<ChargeSearchFilter>
+{
+    public ChargeSearchFilterInputGraphType()
+    {
+        Name = "ChargeSearchFilterInput";
+        Description = "Conditions on the charge and its detainer, all of which must hold; a list means any of its values. Applied inside the search engine, so counts and pages are exact.";
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("states").Description("Two-letter state codes of the detainer's jurisdiction (or facility).");
+        Field<ListGraphType<NonNullGraphType<IdGraphType>>>("jurisdictions").Description("Jurisdiction IDs.");
+        Field<IsoDateGraphType>("weekFrom").Description("Reporting weeks starting on or after this date.");
+        Field<IsoDateGraphType>("weekTo").Description("Reporting weeks starting on or before this date.");
+        Field<ListGraphType<NonNullGraphType<DetainerOutcomeGraphType>>>("outcomes").Description("Detainer outcomes.");
+        Field<ListGraphType<NonNullGraphType<DetainerTypeGraphType>>>("detainerTypes").Description("Detainer forms.");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("citizenships").Description("Countries of citizenship, as published.");
+        Field<ListGraphType<NonNullGraphType<ChargeStatusGraphType>>>("statuses").Description("Pending charge or conviction.");
+        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("categories").Description("NCIC block names, e.g. \"Traffic Offense\".");
+    }
+
+    public override object ParseDictionary(IDictionary<string, object?> value) => new ChargeSearchFilter
+    {
+        States = Strings(value, "states"),
+        JurisdictionIds = Strings(value, "jurisdictions")?.Select(JurisdictionKey).ToList(),
+        WeekFrom = value.TryGetValue("weekFrom", out var from) ? from as DateOnly? : null,
+        WeekTo = value.TryGetValue("weekTo", out var to) ? to as DateOnly? : null,
+        Outcomes = Values<DetainerOutcome>(value, "outcomes"),
+        DetainerTypes = Values<DetainerType>(value, "detainerTypes"),
+        Citizenships = Strings(value, "citizenships"),
+        Statuses = Values<ChargeStatus>(value, "statuses"),
+        Categories = Strings(value, "categories"),
+    };
+
+    private static List<string>? Strings(IDictionary<string, object?> value, string name) =>
+        value.TryGetValue(name, out var list) && list is IEnumerable items ? [.. items.Cast<object>().Select(o => o.ToString()!)] : null;
+
+    private static List<T>? Values<T>(IDictionary<string, object?> value, string name) =>
+        value.TryGetValue(name, out var list) && list is IEnumerable items ? [.. items.Cast<T>()] : null;
+
+    private static int JurisdictionKey(string id)
+    {
+        if (GlobalId.TryDecode(id, out var type, out var key) && type == "Jurisdiction"
+            && int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+        throw new ExecutionError($"`{id}` is not a Jurisdiction ID.") { Code = "INVALID_ID" };
+    }
+}

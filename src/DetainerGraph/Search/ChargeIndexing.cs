@@ -1,0 +1,229 @@
+using DetainerGraph.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Search;
+
+/// <summary>
+/// Keeps the search index in step with the database. After an import commits, its charges are indexed
+/// (<see cref="IndexSourceAsync"/>); if the process died in between, <see cref="CatchUpAsync"/> finds the
+/// index short at the next start and rebuilds it. Indexing is idempotent: documents are keyed by charge id.
+/// </summary>
+public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSignal signal, ILogger<ChargeIndexing> logger)
+{
+    private const int BatchSize = 5_000;
+
+    /// <summary>The search documents of the database, read in one query with their detainer and jurisdiction.</summary>
+    public static IQueryable<ChargeDocument> Documents(IQueryable<Charge> charges) =>
+        charges.AsNoTracking().Select(c => new ChargeDocument(
+            c.Id,
+            c.DetainerId,
+            c.Description,
+            c.NcicCode,
+            c.Category,
+            c.Status,
+            c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.State : c.Detainer.Facility != null ? c.Detainer.Facility.State : null,
+            c.Detainer.JurisdictionId,
+            c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.Name : null,
+            c.Detainer.WeekStart,
+            c.Detainer.Outcome,
+            c.Detainer.DetainerType,
+            c.Detainer.Citizenship,
+            c.Detainer.IssuedOn));
+
+    /// <summary>Indexes the charges one imported source wrote.</summary>
+    public async Task IndexSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
+    {
+        var lastId = 0L;
+        while (true)
+        {
+            var batch = await Documents(db.Charges.Where(c => c.Detainer.SourceId == sourceId && c.Id > lastId).OrderBy(c => c.Id).Take(BatchSize))
+                .ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+            await search.IndexAsync(batch, ct);
+            lastId = batch[^1].ChargeId;
+        }
+    }
+
+    /// <summary>
+    /// Indexes what the outbox says is owed, oldest first, marking each row done. Stops at the first failure,
+    /// recording it on the row, and rethrows so the caller can retry later. Returns how many rows it drained.
+    /// </summary>
+    public async Task<int> DrainOutboxAsync(DetainerDbContext db, CancellationToken ct)
+    {
+        await signal.Gate.WaitAsync(ct);
+        try
+        {
+            var drained = 0;
+            while (true)
+            {
+                var entry = await db.SearchOutbox.AsTracking().Where(e => e.ProcessedAt == null).OrderBy(e => e.Id).FirstOrDefaultAsync(ct);
+                if (entry is null)
+                {
+                    return drained;
+                }
+                entry.Attempts++;
+                try
+                {
+                    await IndexSourceAsync(db, entry.SourceId, ct);
+                    entry.ProcessedAt = DateTimeOffset.UtcNow;
+                    entry.LastError = null;
+                    drained++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    entry.LastError = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    throw;
+                }
+                finally
+                {
+                    db.ChangeTracker.Clear();
+                }
+                db.SearchOutbox.Attach(entry).State = EntityState.Modified;
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+        }
+        finally
+        {
+            signal.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Right after an import commits, drains its outbox row so the data is searchable when the import returns.
+    /// A failure (for example the index locked by a running server when the <c>import</c> command runs) leaves
+    /// the row owed for the outbox worker: the import itself has succeeded and is not undone.
+    /// </summary>
+    public async Task DrainAfterImportAsync(DetainerDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await DrainOutboxAsync(db, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogLeftOwed(logger, e.Message);
+            signal.Wake();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Imported data left in the search outbox for the worker: {Reason}")]
+    private static partial void LogLeftOwed(ILogger logger, string reason);
+
+    /// <summary>How many outbox rows are still owed (the index lag).</summary>
+    public static Task<int> LagAsync(DetainerDbContext db, CancellationToken ct) =>
+        db.SearchOutbox.CountAsync(e => e.ProcessedAt == null, ct);
+
+    /// <summary>Rebuilds the whole index from the database, swapping it in when complete.</summary>
+    public async Task RebuildAsync(DetainerDbContext db, CancellationToken ct)
+    {
+        await search.RebuildAsync(Documents(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), ct);
+    }
+
+    /// <summary>Rebuilds when the index and the database disagree on the number of charges; returns whether it did.</summary>
+    public async Task<bool> CatchUpAsync(DetainerDbContext db, CancellationToken ct)
+    {
+        var charges = await db.Charges.LongCountAsync(ct);
+        var indexed = await search.CountAsync(ct);
+        if (charges == indexed)
+        {
+            return false;
+        }
+        LogCatchingUp(logger, indexed, charges);
+        await RebuildAsync(db, ct);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The search index holds {Indexed} charges, the database {Charges}: rebuilding it")]
+    private static partial void LogCatchingUp(ILogger logger, long indexed, long charges);
+}
+
+/// <summary>Wakes the outbox worker early (after an import in this process) and keeps one drain at a time per process.</summary>
+public sealed class SearchOutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
+
+    public void Dispose()
+    {
+        _wake.Dispose();
+        Gate.Dispose();
+    }
+}
+
+/// <summary>
+/// Drains the search outbox into the engine: at start (catching up on whatever a crash or another process
+/// such as the <c>import</c> command left owed), when woken after an import, and every
+/// <c>Search:OutboxPollSeconds</c> (5). A failed row is retried with a growing delay, up to a minute.
+/// At start it also rebuilds the index if its document count differs from the database's.
+/// </summary>
+public sealed partial class SearchOutboxWorker(IServiceScopeFactory scopes, SearchOutboxSignal signal, IConfiguration configuration, ILogger<SearchOutboxWorker> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Search:OutboxPollSeconds", 5)));
+        var failures = 0;
+        var first = true;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var indexing = scope.ServiceProvider.GetRequiredService<ChargeIndexing>();
+                var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+                await indexing.DrainOutboxAsync(db, stoppingToken);
+                if (first)
+                {
+                    await indexing.CatchUpAsync(db, stoppingToken);
+                    first = false;
+                }
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The worker must outlive any one failure: it logs, backs off and retries.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                failures++;
+                LogFailed(logger, failures, e);
+            }
+            var delay = failures == 0 ? poll : TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures)));
+            try
+            {
+                await signal.WaitAsync(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Draining the search outbox failed ({Failures} in a row); retrying")]
+    private static partial void LogFailed(ILogger logger, int failures, Exception exception);
+}

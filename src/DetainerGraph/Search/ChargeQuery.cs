@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+
+namespace DetainerGraph.Search;
+
+public enum QueryClauseKind
+{
+    /// <summary>A word: must match, stemmed, with typo tolerance by its length.</summary>
+    Word,
+    /// <summary>A word ending in <c>*</c>: any indexed word starting with it.</summary>
+    Prefix,
+    /// <summary>A "quoted phrase": these words, in this order.</summary>
+    Phrase,
+}
+
+public sealed record QueryClause(QueryClauseKind Kind, string Text);
+
+/// <summary>
+/// The user's query text, read by our own small grammar, never by an engine's query parser: words are
+/// ANDed, <c>"quoted phrases"</c> match exactly, a trailing <c>*</c> makes a prefix. Everything else is
+/// text. Both engines translate these clauses into their own query objects.
+/// </summary>
+public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses)
+{
+    public const int MaxLength = 500;
+    public const int MaxClauses = 32;
+
+    /// <summary>True when the text held no words at all (blank): every document matches.</summary>
+    public bool MatchesAll => Clauses.Count == 0 && string.IsNullOrWhiteSpace(Text);
+
+    public static ChargeQuery Parse(string? text)
+    {
+        text ??= "";
+        if (text.Length > MaxLength)
+        {
+            throw new SearchQueryException("SEARCH_QUERY_TOO_LONG",
+                $"The search query is {text.Length} characters long; at most {MaxLength} are allowed.");
+        }
+        var clean = Clean(text);
+        var clauses = new List<QueryClause>();
+        var i = 0;
+        while (i < clean.Length)
+        {
+            if (char.IsWhiteSpace(clean[i]))
+            {
+                i++;
+                continue;
+            }
+            if (clean[i] == '"')
+            {
+                var close = clean.IndexOf('"', i + 1);
+                if (close > i)
+                {
+                    var phrase = clean[(i + 1)..close].Trim();
+                    if (phrase.Length > 0)
+                    {
+                        clauses.Add(new QueryClause(phrase.Contains(' ', StringComparison.Ordinal) ? QueryClauseKind.Phrase : QueryClauseKind.Word, phrase));
+                    }
+                    i = close + 1;
+                    continue;
+                }
+                // An unbalanced quote is just a character: the rest is read as words.
+                i++;
+                continue;
+            }
+            var end = i;
+            while (end < clean.Length && !char.IsWhiteSpace(clean[end]) && clean[end] != '"')
+            {
+                end++;
+            }
+            var word = clean[i..end];
+            i = end;
+            if (word.EndsWith('*'))
+            {
+                var stem = word.TrimEnd('*');
+                if (stem.Any(char.IsLetterOrDigit))
+                {
+                    clauses.Add(new QueryClause(QueryClauseKind.Prefix, stem));
+                }
+            }
+            else if (word.Any(char.IsLetterOrDigit))
+            {
+                clauses.Add(new QueryClause(QueryClauseKind.Word, word));
+            }
+        }
+        if (clauses.Count > MaxClauses)
+        {
+            throw new SearchQueryException("SEARCH_QUERY_TOO_COMPLEX",
+                $"The search query has {clauses.Count} words or phrases; at most {MaxClauses} are allowed.");
+        }
+        return new ChargeQuery(text, clauses);
+    }
+
+    /// <summary>Typo tolerance like Elasticsearch's <c>fuzziness: AUTO</c>: 0 edits up to 2 characters, 1 up to 5, else 2.</summary>
+    public static int AutoEdits(string word) => word.Length switch
+    {
+        <= 2 => 0,
+        <= 5 => 1,
+        _ => 2,
+    };
+
+    /// <summary>Control characters and lone surrogates become spaces; the text is NFC-normalized.</summary>
+    private static string Clean(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (char.IsControl(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            {
+                builder.Append(' ');
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        var cleaned = builder.ToString();
+        return cleaned.IsNormalized(NormalizationForm.FormC) ? cleaned : cleaned.Normalize(NormalizationForm.FormC);
+    }
+}
+
+/// <summary>A query the user can fix: <see cref="Code"/> goes to <c>extensions.code</c>.</summary>
+public sealed class SearchQueryException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

@@ -1,0 +1,97 @@
+using System.ComponentModel;
+using DetainerGraph.Data;
+
+namespace DetainerGraph.Search;
+
+/// <summary>
+/// The search engine behind <c>searchCharges</c>: Lucene.NET embedded (now) or Elasticsearch (later).
+/// Every implementation filters, counts and facets inside the engine, so totals and pages are exact.
+/// </summary>
+public interface IChargeSearch
+{
+    /// <summary>Adds or replaces documents, keyed by charge id. Visible to searches when the call returns.</summary>
+    Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct);
+
+    /// <summary>Removes documents by charge id; unknown ids are ignored.</summary>
+    Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct);
+
+    /// <summary>
+    /// Builds a complete new index from <paramref name="documents"/> and switches searches to it only when
+    /// it is complete: a search never sees a half-built index.
+    /// </summary>
+    Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct);
+
+    Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct);
+
+    /// <summary>How many documents the index holds.</summary>
+    Task<long> CountAsync(CancellationToken ct);
+}
+
+/// <summary>One search document per charge, with the detainer fields that filters and facets need.</summary>
+public sealed record ChargeDocument(
+    long ChargeId,
+    long DetainerId,
+    string Description,
+    string? NcicCode,
+    string? Category,
+    ChargeStatus Status,
+    string? State,
+    int? JurisdictionId,
+    string? JurisdictionName,
+    DateOnly? WeekStart,
+    DetainerOutcome Outcome,
+    DetainerType DetainerType,
+    string? Citizenship,
+    DateOnly? IssuedOn);
+
+/// <summary>Structured conditions, all ANDed; a null or empty list means "any".</summary>
+public sealed class ChargeSearchFilter
+{
+    public IReadOnlyList<string>? States { get; set; }
+    public IReadOnlyList<int>? JurisdictionIds { get; set; }
+    public DateOnly? WeekFrom { get; set; }
+    public DateOnly? WeekTo { get; set; }
+    public IReadOnlyList<DetainerOutcome>? Outcomes { get; set; }
+    public IReadOnlyList<DetainerType>? DetainerTypes { get; set; }
+    public IReadOnlyList<string>? Citizenships { get; set; }
+    public IReadOnlyList<ChargeStatus>? Statuses { get; set; }
+    public IReadOnlyList<string>? Categories { get; set; }
+}
+
+public enum SearchFacet
+{
+    [Description("The detainer's state (two-letter code).")]
+    State,
+    [Description("The jurisdiction the detainer was issued to.")]
+    Jurisdiction,
+    [Description("The reporting week (its Saturday).")]
+    Week,
+    [Description("The detainer's outcome.")]
+    Outcome,
+    [Description("The charge's NCIC block, e.g. \"Traffic Offense\".")]
+    ChargeCategory,
+    [Description("Pending charge or conviction.")]
+    Status,
+    [Description("The person's country of citizenship.")]
+    Citizenship,
+}
+
+public sealed record ChargeSearchRequest(
+    ChargeQuery Query,
+    ChargeSearchFilter Filter,
+    int Offset,
+    int Limit,
+    IReadOnlyList<SearchFacet> Facets,
+    bool Highlight = true);
+
+public sealed record ChargeSearchHit(long ChargeId, long DetainerId, float Score, string Highlight);
+
+/// <summary>A facet value and how many hits carry it; <see cref="Value"/> null is the "no value" bucket.</summary>
+public sealed record FacetBucket(string? Value, string? Label, int Count);
+
+public sealed record FacetResult(SearchFacet Field, IReadOnlyList<FacetBucket> Buckets);
+
+public sealed record ChargeSearchResult(int TotalCount, IReadOnlyList<ChargeSearchHit> Hits, IReadOnlyList<FacetResult> Facets, string? Suggestion);
+
+/// <summary>The engine is down or failed: only search fails, with a code and no engine text.</summary>
+public sealed class SearchUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

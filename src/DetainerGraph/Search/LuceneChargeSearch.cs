@@ -1,0 +1,677 @@
+using System.Globalization;
+using System.Net;
+using DetainerGraph.Data;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Lucene.Net.Util.Automaton;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace DetainerGraph.Search;
+
+/// <summary>
+/// The embedded engine: one Lucene.NET index under <c>Storage:Directory/search/</c>. Follows the known
+/// pitfalls of 4.8.0-beta00017: <see cref="NIOFSDirectory"/> opened explicitly (MMapDirectory crashes under
+/// concurrent search), one <see cref="IndexWriter"/>, a <see cref="SearcherManager"/> with Acquire/Release in
+/// try/finally and a refresh after every write, BM25 on writer and searcher like Elasticsearch, and no
+/// Thread.Interrupt anywhere (cancellation is checked between batches).
+/// </summary>
+public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
+{
+    // Field names. Filters use indexed keyword fields; facets use doc values; text fields are analyzed.
+    private const string IdField = "id";
+    private const string DetainerIdField = "detainer_id";
+    private const string SortIdField = "sort_id";
+    private const string DescriptionField = "description";
+    private const string CodesField = "codes";
+    private const string WordsField = "words";
+    private const string FacetPrefix = "f_";
+    private const char LabelSeparator = '\u001f';
+
+    /// <summary>Searches may page this deep at most, like Elasticsearch's default <c>index.max_result_window</c>.</summary>
+    public const int MaxResultWindow = 10_000;
+
+    private readonly string _root;
+    private readonly Analyzer _indexAnalyzer;
+    private readonly Analyzer _queryAnalyzer = ChargeAnalysis.QueryAnalyzer();
+    private readonly Analyzer _plainAnalyzer = ChargeAnalysis.PlainWordAnalyzer();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly System.Threading.Lock _swapLock = new();
+    private readonly ILogger<LuceneChargeSearch> _logger;
+    private IndexState? _state;
+    private bool _disposed;
+
+    public LuceneChargeSearch(StorageOptions storage, string synonymFile, ILogger<LuceneChargeSearch> logger)
+    {
+        _root = Path.Combine(storage.Directory, "search");
+        _indexAnalyzer = ChargeAnalysis.IndexAnalyzer(ChargeAnalysis.LoadSynonyms(synonymFile));
+        _logger = logger;
+    }
+
+    /// <summary>The folder of the live index (tests and the <c>reindex</c> command print it).</summary>
+    public string CurrentFolder => State().Folder;
+
+    public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) =>
+        WriteAsync(writer =>
+        {
+            foreach (var document in documents)
+            {
+                writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), ToLucene(document));
+            }
+        }, ct);
+
+    public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) =>
+        WriteAsync(writer => writer.DeleteDocuments([.. chargeIds.Select(id => new Term(IdField, Key(id)))]), ct);
+
+    private async Task WriteAsync(Action<IndexWriter> write, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var state = State();
+            write(state.Writer);
+            state.Writer.Commit();
+            state.Manager.MaybeRefreshBlocking();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var folder = "index-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+            var fresh = Open(folder, OpenMode.CREATE);
+            try
+            {
+                var count = 0;
+                await foreach (var document in documents.WithCancellation(ct))
+                {
+                    fresh.Writer.AddDocument(ToLucene(document));
+                    count++;
+                }
+                fresh.Writer.Commit();
+                fresh.Manager.MaybeRefreshBlocking();
+                LogRebuilt(_logger, count, folder);
+            }
+            catch
+            {
+                fresh.Dispose();
+                TryDelete(Path.Combine(_root, folder));
+                throw;
+            }
+            // The pointer file names the live folder: written beside, then moved over, so it is never half-written.
+            var pointer = Path.Combine(_root, "current");
+            File.WriteAllText(pointer + ".tmp", folder);
+            File.Move(pointer + ".tmp", pointer, overwrite: true);
+            IndexState? old;
+            lock (_swapLock)
+            {
+                old = _state;
+                _state = fresh;
+            }
+            // Searches still holding the old searcher keep it alive by its reference count until they release it.
+            old?.Dispose();
+            if (old is not null)
+            {
+                TryDelete(Path.Combine(_root, old.Folder));
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public Task<long> CountAsync(CancellationToken ct) =>
+        Task.FromResult(WithSearcher(searcher => (long)searcher.IndexReader.NumDocs));
+
+    public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
+    {
+        if (request.Offset < 0 || request.Limit < 0 || (long)request.Offset + request.Limit > MaxResultWindow)
+        {
+            throw new SearchQueryException("SEARCH_WINDOW_TOO_LARGE",
+                $"Search results can be paged to the first {MaxResultWindow} hits; narrow the query or the filters.");
+        }
+        return Task.FromResult(WithSearcher(searcher => Search(searcher, request)));
+    }
+
+    private ChargeSearchResult Search(IndexSearcher searcher, ChargeSearchRequest request)
+    {
+        var query = BuildQuery(searcher.IndexReader, request.Query);
+        var filter = BuildFilter(request.Filter);
+        var window = request.Offset + request.Limit;
+        var facets = new FacetCollector([.. request.Facets.Select(f => FacetPrefix + FacetName(f))]);
+        TopFieldCollector? top = window > 0
+            ? TopFieldCollector.Create(new Sort(SortField.FIELD_SCORE, new SortField(SortIdField, SortFieldType.INT64)),
+                window, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false)
+            : null;
+        var counter = new TotalHitCountCollector();
+        ICollector collector = top is null ? MultiCollector.Wrap(counter, facets) : MultiCollector.Wrap(top, counter, facets);
+        searcher.Search(query, filter, collector);
+
+        var hits = new List<ChargeSearchHit>();
+        if (top is not null)
+        {
+            var docs = top.GetTopDocs(request.Offset, request.Limit).ScoreDocs;
+            var highlighter = request.Highlight && !request.Query.MatchesAll ? NewHighlighter(searcher, query) : null;
+            foreach (var scoreDoc in docs)
+            {
+                var doc = searcher.Doc(scoreDoc.Doc);
+                var description = doc.Get(DescriptionField);
+                hits.Add(new ChargeSearchHit(
+                    long.Parse(doc.Get(IdField), CultureInfo.InvariantCulture),
+                    doc.GetField(DetainerIdField).GetInt64Value() ?? 0,
+                    float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score,
+                    Highlight(highlighter, description)));
+            }
+        }
+        var total = counter.TotalHits;
+        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? Suggest(searcher.IndexReader, request.Query) : null;
+        return new ChargeSearchResult(total, hits, [.. request.Facets.Select((f, i) => new FacetResult(f, facets.Buckets(i)))], suggestion);
+    }
+
+    private T WithSearcher<T>(Func<IndexSearcher, T> use)
+    {
+        IndexState state;
+        IndexSearcher searcher;
+        lock (_swapLock)
+        {
+            state = State();
+            searcher = state.Manager.Acquire();
+        }
+        try
+        {
+            return use(searcher);
+        }
+        finally
+        {
+            state.Manager.Release(searcher);
+        }
+    }
+
+    // ---- Query building: our clauses to Lucene Query objects; user text never reaches a query parser. ----
+
+    private Query BuildQuery(IndexReader reader, ChargeQuery parsed)
+    {
+        if (parsed.MatchesAll)
+        {
+            return new MatchAllDocsQuery();
+        }
+        var root = new BooleanQuery();
+        foreach (var clause in parsed.Clauses)
+        {
+            if (ClauseQuery(reader, clause) is { } q)
+            {
+                root.Add(q, Occur.MUST);
+            }
+        }
+        // Text made only of symbols or emoji has no words: it matches nothing rather than everything.
+        return root.Clauses.Count > 0 ? root : new BooleanQuery { { new TermQuery(new Term(IdField, "")), Occur.MUST } };
+    }
+
+    private Query? ClauseQuery(IndexReader reader, QueryClause clause)
+    {
+        switch (clause.Kind)
+        {
+            case QueryClauseKind.Word:
+                {
+                    var tokens = ChargeAnalysis.Tokens(_queryAnalyzer, DescriptionField, clause.Text);
+                    if (tokens.Count == 0)
+                    {
+                        return null;
+                    }
+                    if (tokens.Count == 1)
+                    {
+                        return WordQuery(reader, tokens[0]);
+                    }
+                    var all = new BooleanQuery();
+                    foreach (var token in tokens)
+                    {
+                        all.Add(EitherField(f => new TermQuery(new Term(f, token))), Occur.MUST);
+                    }
+                    return all;
+                }
+            case QueryClauseKind.Phrase:
+                {
+                    var tokens = ChargeAnalysis.Tokens(_queryAnalyzer, DescriptionField, clause.Text);
+                    return tokens.Count == 0 ? null : EitherField(f =>
+                    {
+                        var phrase = new PhraseQuery();
+                        foreach (var token in tokens)
+                        {
+                            phrase.Add(new Term(f, token));
+                        }
+                        return phrase;
+                    });
+                }
+            case QueryClauseKind.Prefix:
+                {
+                    var words = ChargeAnalysis.Tokens(_plainAnalyzer, WordsField, clause.Text);
+                    if (words.Count == 0)
+                    {
+                        return null;
+                    }
+                    var all = new BooleanQuery();
+                    foreach (var word in words.SkipLast(1))
+                    {
+                        all.Add(new TermQuery(new Term(WordsField, word)), Occur.MUST);
+                    }
+                    // Prefixes match unstemmed words ("drivin*" finds "driving") and the stemmed text (synonyms, codes).
+                    var last = words[^1];
+                    var prefixes = new BooleanQuery();
+                    foreach (var field in new[] { WordsField, DescriptionField, CodesField })
+                    {
+                        prefixes.Add(new PrefixQuery(new Term(field, last)), Occur.SHOULD);
+                    }
+                    all.Add(prefixes, Occur.MUST);
+                    return all;
+                }
+            default:
+                return null;
+        }
+    }
+
+    private static Query WordQuery(IndexReader reader, string token)
+    {
+        var either = new BooleanQuery
+        {
+            { new TermQuery(new Term(DescriptionField, token)) { Boost = 2 }, Occur.SHOULD },
+            { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
+        };
+        if (FuzzyQuery(reader, token) is { } fuzzy)
+        {
+            either.Add(fuzzy, Occur.SHOULD);
+        }
+        return either;
+    }
+
+    /// <summary>
+    /// Typo tolerance: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
+    /// scores a document by its best such word. Each word's boost is its similarity times a factor that gives
+    /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
+    /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
+    /// </summary>
+    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token)
+    {
+        var maxEdits = ChargeQuery.AutoEdits(token);
+        var terms = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
+        if (terms is null)
+        {
+            return null;
+        }
+        var found = new Dictionary<string, (int Edits, int DocFreq)>(StringComparer.Ordinal);
+        for (var edits = 1; edits <= maxEdits; edits++)
+        {
+            var candidates = new CompiledAutomaton(new LevenshteinAutomata(token, withTranspositions: true).ToAutomaton(edits)).GetTermsEnum(terms);
+            while (candidates.MoveNext())
+            {
+                var word = candidates.Term.Utf8ToString();
+                if (word != token)
+                {
+                    found.TryAdd(word, (edits, candidates.DocFreq));
+                }
+            }
+        }
+        if (found.Count == 0)
+        {
+            return null;
+        }
+        var expansions = found.OrderBy(p => p.Value.Edits).ThenByDescending(p => p.Value.DocFreq).Take(50).ToList();
+        var documents = Math.Max(1, reader.NumDocs);
+        var blended = Idf(expansions.Max(p => p.Value.DocFreq), documents);
+        var disjunction = new DisjunctionMaxQuery(0f);
+        foreach (var (word, (edits, docFreq)) in expansions)
+        {
+            var similarity = 1f - ((float)edits / Math.Max(token.Length, word.Length));
+            disjunction.Add(new TermQuery(new Term(DescriptionField, word)) { Boost = similarity * blended / Idf(docFreq, documents) });
+        }
+        return disjunction;
+    }
+
+    private static float Idf(int docFreq, int documents) => (float)Math.Log(1 + ((documents - docFreq + 0.5) / (docFreq + 0.5)));
+
+    private static BooleanQuery EitherField(Func<string, Query> make) => new()
+    {
+        { make(DescriptionField), Occur.SHOULD },
+        { make(CodesField), Occur.SHOULD },
+    };
+
+    private static Filter? BuildFilter(ChargeSearchFilter filter)
+    {
+        var all = new BooleanQuery();
+        AnyOf(all, "state", filter.States?.Select(s => s.ToUpperInvariant()));
+        AnyOf(all, "jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        AnyOf(all, "outcome", filter.Outcomes?.Select(o => o.ToString()));
+        AnyOf(all, "type", filter.DetainerTypes?.Select(t => t.ToString()));
+        AnyOf(all, "citizenship", filter.Citizenships);
+        AnyOf(all, "status", filter.Statuses?.Select(s => s.ToString()));
+        AnyOf(all, "category", filter.Categories);
+        if (filter.WeekFrom is not null || filter.WeekTo is not null)
+        {
+            all.Add(TermRangeQuery.NewStringRange("week", filter.WeekFrom is { } from ? Day(from) : null,
+                filter.WeekTo is { } to ? Day(to) : null, true, true), Occur.MUST);
+        }
+        return all.Clauses.Count == 0 ? null : new QueryWrapperFilter(all);
+    }
+
+    private static void AnyOf(BooleanQuery all, string field, IEnumerable<string>? values)
+    {
+        var list = values?.ToList();
+        if (list is null || list.Count == 0)
+        {
+            return;
+        }
+        var any = new BooleanQuery();
+        foreach (var value in list.Distinct(StringComparer.Ordinal))
+        {
+            any.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
+        }
+        all.Add(any, Occur.MUST);
+    }
+
+    // ---- Highlighting: the index analyzer, so synonym and stem matches are marked too. ----
+
+    private static Highlighter NewHighlighter(IndexSearcher searcher, Query query) =>
+        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(searcher.Rewrite(query), DescriptionField))
+        {
+            TextFragmenter = new NullFragmenter(),
+        };
+
+    private string Highlight(Highlighter? highlighter, string description)
+    {
+        if (highlighter?.GetBestFragment(_indexAnalyzer, DescriptionField, description) is { } marked)
+        {
+            return marked;
+        }
+        return WebUtility.HtmlEncode(description);
+    }
+
+    // ---- "Did you mean": the nearest indexed words (unstemmed) within two edits, most frequent first. ----
+
+    private string? Suggest(IndexReader reader, ChargeQuery query)
+    {
+        var terms = MultiFields.GetTerms(reader, WordsField);
+        if (terms is null)
+        {
+            return null;
+        }
+        var changed = false;
+        var words = new List<string>();
+        foreach (var clause in query.Clauses)
+        {
+            var tokens = ChargeAnalysis.Tokens(_plainAnalyzer, WordsField, clause.Text);
+            var fixedTokens = new List<string>();
+            foreach (var token in tokens)
+            {
+                var best = Nearest(terms, token);
+                changed |= best != token;
+                fixedTokens.Add(best);
+            }
+            var text = string.Join(' ', fixedTokens);
+            words.Add(clause.Kind switch
+            {
+                QueryClauseKind.Phrase => $"\"{text}\"",
+                QueryClauseKind.Prefix => text + "*",
+                _ => text,
+            });
+        }
+        return changed ? string.Join(' ', words) : null;
+    }
+
+    private static string Nearest(Terms terms, string token)
+    {
+        var termsEnum = terms.GetEnumerator();
+        if (token.Length < 3 || termsEnum.SeekExact(new BytesRef(token)))
+        {
+            return token;
+        }
+        for (var edits = 1; edits <= 2; edits++)
+        {
+            var automaton = new LevenshteinAutomata(token, withTranspositions: true).ToAutomaton(edits);
+            var candidates = new CompiledAutomaton(automaton).GetTermsEnum(terms);
+            string? best = null;
+            var bestFrequency = 0;
+            while (candidates.MoveNext())
+            {
+                if (candidates.DocFreq > bestFrequency)
+                {
+                    bestFrequency = candidates.DocFreq;
+                    best = candidates.Term.Utf8ToString();
+                }
+            }
+            if (best is not null)
+            {
+                return best;
+            }
+        }
+        return token;
+    }
+
+    // ---- Documents ----
+
+    private static Document ToLucene(ChargeDocument d)
+    {
+        var doc = new Document
+        {
+            new StringField(IdField, Key(d.ChargeId), Field.Store.YES),
+            new StoredField(DetainerIdField, d.DetainerId),
+            new NumericDocValuesField(SortIdField, d.ChargeId),
+            new TextField(DescriptionField, d.Description, Field.Store.YES),
+            new TextField(WordsField, d.Description, Field.Store.NO),
+            new TextField(CodesField, string.Join(' ', new[] { d.NcicCode, d.Category }.Where(v => v is not null)), Field.Store.NO),
+        };
+        Keyword(doc, "state", FacetName(SearchFacet.State), d.State, d.State);
+        Keyword(doc, "jurisdiction", FacetName(SearchFacet.Jurisdiction), d.JurisdictionId?.ToString(CultureInfo.InvariantCulture),
+            d.JurisdictionId is { } j ? $"{j}{LabelSeparator}{d.JurisdictionName}, {d.State}" : null);
+        var week = d.WeekStart is { } w ? Day(w) : null;
+        Keyword(doc, "week", FacetName(SearchFacet.Week), week, week);
+        Keyword(doc, "outcome", FacetName(SearchFacet.Outcome), d.Outcome.ToString(), d.Outcome.ToString());
+        Keyword(doc, "type", null, d.DetainerType.ToString(), null);
+        Keyword(doc, "citizenship", FacetName(SearchFacet.Citizenship), d.Citizenship, d.Citizenship);
+        Keyword(doc, "status", FacetName(SearchFacet.Status), d.Status.ToString(), d.Status.ToString());
+        Keyword(doc, "category", FacetName(SearchFacet.ChargeCategory), d.Category, d.Category);
+        return doc;
+    }
+
+    private static void Keyword(Document doc, string field, string? facet, string? value, string? facetValue)
+    {
+        if (value is not null)
+        {
+            doc.Add(new StringField(field, value, Field.Store.NO));
+        }
+        if (facet is not null && facetValue is not null)
+        {
+            doc.Add(new SortedDocValuesField(FacetPrefix + facet, new BytesRef(facetValue)));
+        }
+    }
+
+    private static string FacetName(SearchFacet facet) => facet.ToString().ToLowerInvariant();
+
+    private static string Key(long chargeId) => chargeId.ToString(CultureInfo.InvariantCulture);
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    // ---- Index lifetime ----
+
+    private IndexState State()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_state is { } state)
+        {
+            return state;
+        }
+        lock (_swapLock)
+        {
+            if (_state is null)
+            {
+                System.IO.Directory.CreateDirectory(_root);
+                var pointer = Path.Combine(_root, "current");
+                var folder = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : "";
+                if (folder.Length == 0 || folder.Contains('/', StringComparison.Ordinal) || folder.Contains('\\', StringComparison.Ordinal))
+                {
+                    folder = "index-initial";
+                    File.WriteAllText(pointer, folder);
+                }
+                _state = Open(folder, OpenMode.CREATE_OR_APPEND);
+            }
+            return _state;
+        }
+    }
+
+    private IndexState Open(string folder, OpenMode mode)
+    {
+        LuceneDirectory directory = new NIOFSDirectory(new DirectoryInfo(Path.Combine(_root, folder)));
+        var config = new IndexWriterConfig(ChargeAnalysis.Version, new PerFieldAnalyzerWrapper(_indexAnalyzer,
+            new Dictionary<string, Analyzer> { [WordsField] = _plainAnalyzer }))
+        {
+            OpenMode = mode,
+            Similarity = new BM25Similarity(),
+        };
+        var writer = new IndexWriter(directory, config);
+        // A fresh index needs one commit before a reader can open it.
+        writer.Commit();
+        var manager = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        return new IndexState(folder, directory, writer, manager);
+    }
+
+    private void TryDelete(string folder)
+    {
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogDeleteFailed(_logger, folder, e.Message);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        lock (_swapLock)
+        {
+            _state?.Dispose();
+            _state = null;
+        }
+        _indexAnalyzer.Dispose();
+        _queryAnalyzer.Dispose();
+        _plainAnalyzer.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private sealed class IndexState(string folder, LuceneDirectory directory, IndexWriter writer, SearcherManager manager) : IDisposable
+    {
+        public string Folder { get; } = folder;
+        public IndexWriter Writer { get; } = writer;
+        public SearcherManager Manager { get; } = manager;
+
+        public void Dispose()
+        {
+            Manager.Dispose();
+            Writer.Dispose();
+            directory.Dispose();
+        }
+    }
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <summary>Counts facet values over every hit (not just the page), per segment by ordinal; a missing value counts as null.</summary>
+    private sealed class FacetCollector(string[] fields) : ICollector
+    {
+        private readonly Dictionary<string, int>[] _counts = [.. fields.Select(_ => new Dictionary<string, int>(StringComparer.Ordinal))];
+        private readonly int[] _missing = new int[fields.Length];
+        private SortedDocValues?[] _values = new SortedDocValues?[fields.Length];
+        private int[][] _ordCounts = new int[fields.Length][];
+
+        public bool AcceptsDocsOutOfOrder => true;
+
+        public void SetScorer(Scorer scorer)
+        {
+        }
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            Flush();
+            _values = [.. fields.Select(f => context.AtomicReader.GetSortedDocValues(f))];
+            _ordCounts = [.. _values.Select(v => new int[v?.ValueCount ?? 0])];
+        }
+
+        public void Collect(int doc)
+        {
+            for (var i = 0; i < fields.Length; i++)
+            {
+                var ord = _values[i]?.GetOrd(doc) ?? -1;
+                if (ord < 0)
+                {
+                    _missing[i]++;
+                }
+                else
+                {
+                    _ordCounts[i][ord]++;
+                }
+            }
+        }
+
+        private void Flush()
+        {
+            var term = new BytesRef();
+            for (var i = 0; i < fields.Length; i++)
+            {
+                if (_values[i] is not { } values)
+                {
+                    continue;
+                }
+                for (var ord = 0; ord < _ordCounts[i].Length; ord++)
+                {
+                    if (_ordCounts[i][ord] > 0)
+                    {
+                        values.LookupOrd(ord, term);
+                        var key = term.Utf8ToString();
+                        _counts[i][key] = _counts[i].GetValueOrDefault(key) + _ordCounts[i][ord];
+                    }
+                }
+                _ordCounts[i] = [];
+            }
+        }
+
+        /// <summary>Most frequent first, then by value; the null bucket last.</summary>
+        public IReadOnlyList<FacetBucket> Buckets(int index)
+        {
+            Flush();
+            var buckets = _counts[index]
+                .Select(p => p.Key.Split(LabelSeparator) is [var value, var label] ? new FacetBucket(value, label, p.Value) : new FacetBucket(p.Key, p.Key, p.Value))
+                .OrderByDescending(b => b.Count).ThenBy(b => b.Value, StringComparer.Ordinal)
+                .ToList();
+            if (_missing[index] > 0)
+            {
+                buckets.Add(new FacetBucket(null, null, _missing[index]));
+            }
+            return buckets;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt: {Count} documents in {Folder}")]
+    private static partial void LogRebuilt(ILogger logger, int count, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the old search index {Folder}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string folder, string reason);
+}

@@ -1,0 +1,261 @@
+using System.Text.Json;
+using DetainerGraph.Data;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary><c>searchCharges</c> over the shipped sample data, through HTTP.</summary>
+public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture<SampleDataApp>
+{
+    private const string Search = """
+        query($q: String!, $where: ChargeSearchFilterInput, $first: Int, $after: String) {
+          searchCharges(query: $q, where: $where, first: $first, after: $after) {
+            totalCount suggestion
+            pageInfo { hasNextPage endCursor }
+            nodes { score highlight charge { id description ncicCode category } detainer { id } }
+          }
+        }
+        """;
+
+    private static readonly string[] Texas = ["TX"];
+    private static readonly string[] QueryCodes = ["SEARCH_QUERY_TOO_LONG", "SEARCH_QUERY_TOO_COMPLEX"];
+
+    private TestApp App => fixture.App;
+
+    private async Task<JsonElement> SearchAsync(string q, object? where = null, int? first = null, string? after = null) =>
+        (await App.DataAsync(Search, new { q, where, first, after })).GetProperty("searchCharges");
+
+    private static List<JsonElement> Nodes(JsonElement result) => [.. result.GetProperty("nodes").EnumerateArray()];
+
+    private static string Description(JsonElement node) => node.GetProperty("charge").GetProperty("description").GetString()!;
+
+    [Theory]
+    [InlineData("DUI")]
+    [InlineData("drunk driving")]
+    [InlineData("DWI")]
+    public async Task Impaired_driving_in_plain_words_finds_driving_under_influence_first_highlighted(string q)
+    {
+        var result = await SearchAsync(q, first: 10);
+        var nodes = Nodes(result);
+        Assert.NotEmpty(nodes);
+        foreach (var node in nodes)
+        {
+            Assert.Contains("Driving Under Influence", Description(node), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("<mark>", node.GetProperty("highlight").GetString(), StringComparison.Ordinal);
+        }
+        // Every DUI charge is found, whatever its spelling. (Typo tolerance may add a few one-edit neighbours of
+        // a three-letter word, ranked below them, as Elasticsearch's AUTO fuzziness would.)
+        var inDatabase = (await App.WithDbAsync(db => db.Charges.Select(c => c.Description).ToListAsync()))
+            .Count(d => d.Contains("DRIVING UNDER INFLUENCE", StringComparison.OrdinalIgnoreCase));
+        Assert.InRange(result.GetProperty("totalCount").GetInt32(), inDatabase, inDatabase + 10);
+    }
+
+    [Fact]
+    public async Task A_typo_finds_the_intended_word()
+    {
+        var nodes = Nodes(await SearchAsync("asault", first: 5));
+        Assert.NotEmpty(nodes);
+        Assert.Contains("Assault", Description(nodes[0]), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<mark>Assault</mark>", nodes[0].GetProperty("highlight").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Agg_assault_finds_aggravated_assault_first_with_both_words_marked()
+    {
+        var nodes = Nodes(await SearchAsync("agg assault", first: 5));
+        Assert.NotEmpty(nodes);
+        Assert.Equal("Aggravated Assault - Weapon", Description(nodes[0]));
+        Assert.Equal("<mark>Aggravated</mark> <mark>Assault</mark> - Weapon", nodes[0].GetProperty("highlight").GetString());
+    }
+
+    [Fact]
+    public async Task A_quoted_phrase_matches_exactly()
+    {
+        var result = await SearchAsync("\"cruelty toward wife\"", first: 50);
+        var nodes = Nodes(result);
+        var inDatabase = (await App.WithDbAsync(db => db.Charges.Select(c => c.Description).ToListAsync()))
+            .Count(d => d.Equals("CRUELTY TOWARD WIFE", StringComparison.OrdinalIgnoreCase));
+        Assert.True(inDatabase > 0, "the sample data should hold CRUELTY TOWARD WIFE");
+        Assert.Equal(inDatabase, result.GetProperty("totalCount").GetInt32());
+        Assert.All(nodes, n => Assert.Equal("<mark>CRUELTY</mark> <mark>TOWARD</mark> <mark>WIFE</mark>", n.GetProperty("highlight").GetString()));
+        // In another order the words are not the phrase.
+        Assert.Equal(0, (await SearchAsync("\"wife toward cruelty\"")).GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_ncic_code_or_a_category_name_finds_its_charges()
+    {
+        var byCode = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.NcicCode == "5404"));
+        Assert.Equal(byCode, (await SearchAsync("5404")).GetProperty("totalCount").GetInt32());
+        var byCategory = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Category == "Family Offense"));
+        var result = await SearchAsync("\"family offense\"", first: 100);
+        Assert.True(result.GetProperty("totalCount").GetInt32() >= byCategory);
+        Assert.Contains(Nodes(result), n => n.GetProperty("charge").GetProperty("category").GetString() == "Family Offense");
+    }
+
+    [Fact]
+    public async Task A_trailing_star_is_a_prefix()
+    {
+        var nodes = Nodes(await SearchAsync("cocai*", first: 20));
+        Assert.NotEmpty(nodes);
+        Assert.All(nodes, n => Assert.Contains("cocaine", Description(n), StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Filters_run_in_the_engine_so_the_total_is_exact()
+    {
+        var from = new DateOnly(2017, 2, 4);
+        var to = new DateOnly(2017, 2, 11);
+        var where = new { weekFrom = "2017-02-04", weekTo = "2017-02-11", outcomes = new[] { "DECLINED_BY_LEA" }, statuses = new[] { "CONVICTION" } };
+        var result = await SearchAsync("", where, first: 100);
+        var expected = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.WeekStart >= from && c.Detainer.WeekStart <= to
+            && c.Detainer.Outcome == DetainerOutcome.DeclinedByLea && c.Status == ChargeStatus.Conviction));
+        Assert.True(expected > 0);
+        Assert.Equal(expected, result.GetProperty("totalCount").GetInt32());
+
+        var inTexas = await SearchAsync("assault", new { states = Texas }, first: 100);
+        var expectedTexas = await App.WithDbAsync(async db => (await db.Charges
+            .Where(c => c.Detainer.Jurisdiction!.State == "TX").Select(c => c.Description).ToListAsync())
+            .Count(d => d.Contains("assault", StringComparison.OrdinalIgnoreCase) || d.Contains("ASSLT", StringComparison.Ordinal)));
+        Assert.True(inTexas.GetProperty("totalCount").GetInt32() >= expectedTexas);
+        var ids = Nodes(inTexas).Select(n => n.GetProperty("detainer").GetProperty("id").GetString()).ToList();
+        Assert.NotEmpty(ids);
+    }
+
+    [Fact]
+    public async Task Facets_count_all_hits_and_add_up_to_the_total()
+    {
+        var data = await App.DataAsync("""
+            { searchCharges(query: "assault", first: 1) {
+                totalCount
+                facets(fields: [STATE, JURISDICTION, WEEK, OUTCOME, CHARGE_CATEGORY, STATUS, CITIZENSHIP]) { field buckets { value label count } }
+            } }
+            """);
+        var result = data.GetProperty("searchCharges");
+        var total = result.GetProperty("totalCount").GetInt32();
+        Assert.True(total > 1);
+        var facets = result.GetProperty("facets").EnumerateArray().ToList();
+        Assert.Equal(7, facets.Count);
+        foreach (var facet in facets)
+        {
+            Assert.Equal(total, facet.GetProperty("buckets").EnumerateArray().Sum(b => b.GetProperty("count").GetInt32()));
+        }
+        // The FOIA detainers have no reporting week: their hits land in the null bucket.
+        var weeks = facets.Single(f => f.GetProperty("field").GetString() == "WEEK").GetProperty("buckets").EnumerateArray().ToList();
+        Assert.Contains(weeks, b => b.GetProperty("value").ValueKind == JsonValueKind.Null);
+
+        // A facet value filters to exactly its count.
+        var state = facets.Single(f => f.GetProperty("field").GetString() == "STATE").GetProperty("buckets")[0];
+        var filtered = await SearchAsync("assault", new { states = new[] { state.GetProperty("value").GetString() } });
+        Assert.Equal(state.GetProperty("count").GetInt32(), filtered.GetProperty("totalCount").GetInt32());
+        var jurisdiction = facets.Single(f => f.GetProperty("field").GetString() == "JURISDICTION").GetProperty("buckets")[0];
+        var byJurisdiction = await SearchAsync("assault", new { jurisdictions = new[] { jurisdiction.GetProperty("value").GetString() } });
+        Assert.Equal(jurisdiction.GetProperty("count").GetInt32(), byJurisdiction.GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Pages_are_stable_and_add_up_to_one_long_page()
+    {
+        var whole = Nodes(await SearchAsync("assault", first: 30)).Select(n => n.GetProperty("charge").GetProperty("id").GetString()).ToList();
+        Assert.Equal(30, whole.Count);
+        var paged = new List<string?>();
+        string? after = null;
+        for (var page = 0; page < 3; page++)
+        {
+            var result = await SearchAsync("assault", first: 10, after: after);
+            paged.AddRange(Nodes(result).Select(n => n.GetProperty("charge").GetProperty("id").GetString()));
+            Assert.True(result.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+            after = result.GetProperty("pageInfo").GetProperty("endCursor").GetString();
+        }
+        Assert.Equal(whole, paged);
+        Assert.Equal(whole.Count, whole.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Hits_load_charges_and_detainers_in_one_batch_each()
+    {
+        var response = await App.QueryAsync("{ searchCharges(query: \"theft\", first: 50) { nodes { charge { description } detainer { outcome } } } }");
+        Assert.False(response.TryGetProperty("errors", out _));
+        Assert.Equal(2, TestApp.SqlStatements(response));
+    }
+
+    [Fact]
+    public async Task Nothing_matched_suggests_the_nearest_indexed_words()
+    {
+        var result = await SearchAsync("burglary qqqqqzx");
+        Assert.Equal(0, result.GetProperty("totalCount").GetInt32());
+        var corrected = await SearchAsync("robery xqzzqq");
+        Assert.Equal("robbery xqzzqq", corrected.GetProperty("suggestion").GetString());
+        Assert.Equal(JsonValueKind.Null, (await SearchAsync("robbery")).GetProperty("suggestion").ValueKind);
+    }
+
+    public static TheoryData<string> HostileStrings => new()
+    {
+        "title:x AND (",
+        "\"unbalanced",
+        "\"\"\"",
+        "*",
+        "***",
+        "?",
+        "a*",
+        "~~~ ^2 [1 TO 5] {a TO b}",
+        "assault~2",
+        "NOT OR AND",
+        "-assault +robbery",
+        "\\",
+        "/regex.*/",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE charges; --",
+        "\u0000\u0001\u0007\u001b[31m",
+        "\ud83d\ude00\ud83d\udd25 drunk \ud83d\ude97",
+        "\ud800 lone surrogate",
+        "Ｆｕｌｌｗｉｄｔｈ ＤＵＩ",
+        "zero\u200bwidth",
+        "اعتداء",
+        "暴行",
+        new string('a', 500),
+        string.Join(' ', Enumerable.Repeat("assault", 32)),
+        string.Join(' ', Enumerable.Repeat("ab*", 30)),
+        string.Concat(Enumerable.Repeat("(", 400)),
+        new string('x', 5000),
+        string.Join(' ', Enumerable.Repeat("assault", 100)),
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStrings))]
+    public async Task Hostile_strings_get_results_or_a_coded_error_never_a_5xx(string q)
+    {
+        // QueryAsync fails the test on any non-2xx status.
+        var response = await App.QueryAsync("query($q: String!) { searchCharges(query: $q, first: 5) { totalCount nodes { highlight } } }", new { q });
+        if (response.TryGetProperty("errors", out var errors))
+        {
+            foreach (var error in errors.EnumerateArray())
+            {
+                var code = error.GetProperty("extensions").GetProperty("code").GetString();
+                Assert.Contains(code, QueryCodes);
+                Assert.DoesNotContain("Lucene", error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+            }
+        }
+        else
+        {
+            var result = response.GetProperty("data").GetProperty("searchCharges");
+            Assert.True(result.GetProperty("totalCount").GetInt32() >= 0);
+            Assert.All(result.GetProperty("nodes").EnumerateArray(),
+                n => Assert.DoesNotContain("<script", n.GetProperty("highlight").GetString(), StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("{ searchCharges(query: \"theft\", first: 1000) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ searchCharges(query: \"theft\", first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ searchCharges(query: \"theft\", after: \"bm90LWEtY3Vyc29y\") { totalCount } }", "INVALID_CURSOR")]
+    [InlineData("{ searchCharges(query: \"theft\", after: \"b2Zmc2V0Ojk5OTk5\") { totalCount } }", "SEARCH_WINDOW_TOO_LARGE")]
+    [InlineData("{ searchCharges(query: \"theft\", where: { jurisdictions: [\"RGV0YWluZXI6MQ\"] }) { totalCount } }", "INVALID_LITERAL")]
+    public async Task Bad_arguments_get_clear_codes(string query, string code)
+    {
+        var response = await App.QueryAsync(query);
+        var error = response.GetProperty("errors")[0];
+        Assert.Equal(code, error.GetProperty("extensions").GetProperty("code").GetString());
+    }
+}

@@ -151,10 +151,11 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         var query = BuildQuery(searcher.IndexReader, request.Query);
         var filter = BuildFilter(request.Filter);
         var window = request.Offset + request.Limit;
+        // Every collector takes documents in order (see FacetCollector): the sort reads doc values too.
         var facets = new FacetCollector([.. request.Facets.Select(f => FacetPrefix + FacetName(f))]);
         TopFieldCollector? top = window > 0
             ? TopFieldCollector.Create(new Sort(SortField.FIELD_SCORE, new SortField(SortIdField, SortFieldType.INT64)),
-                window, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false)
+                window, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true)
             : null;
         var counter = new TotalHitCountCollector();
         ICollector collector = top is null ? MultiCollector.Wrap(counter, facets) : MultiCollector.Wrap(top, counter, facets);
@@ -297,7 +298,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     }
 
     /// <summary>
-    /// Typo tolerance: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
+    /// Typo tolerance for a word the index does not hold: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
     /// scores a document by its best such word. Each word's boost is its similarity times a factor that gives
     /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
     /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
@@ -306,7 +307,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     {
         var maxEdits = ChargeQuery.AutoEdits(token);
         var terms = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
-        if (terms is null)
+        // A word the index knows is taken as meant: expanding "dui" to its one-edit neighbours "dwi", "owi"
+        // and "oui" (its own synonyms, 200k postings each on 1M detainers) cost 150-300 ms for nothing.
+        if (terms is null || terms.GetEnumerator().SeekExact(new BytesRef(token)))
         {
             return null;
         }
@@ -602,7 +605,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         private SortedDocValues?[] _values = new SortedDocValues?[fields.Length];
         private int[][] _ordCounts = new int[fields.Length][];
 
-        public bool AcceptsDocsOutOfOrder => true;
+        // In order: doc values are read from NIOFSDirectory through a buffer, so out-of-order (random) reads
+        // would cost a file read each. Measured on 1M detainers: 640 ms out of order, tens of ms in order.
+        public bool AcceptsDocsOutOfOrder => false;
 
         public void SetScorer(Scorer scorer)
         {

@@ -29,6 +29,7 @@ if (isCommand)
 
 app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
+app.UseBananaCakePop("/graphql");
 app.MapDetainerGraphQL();
 app.Lifetime.ApplicationStarted.Register(() =>
 {

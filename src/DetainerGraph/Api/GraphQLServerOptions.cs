@@ -13,6 +13,9 @@ public sealed class GraphQLServerOptions
     /// <summary>Deepest field nesting allowed.</summary>
     public int MaxDepth { get; set; } = 12;
 
+    /// <summary>Deepest nesting of an operation that asks only for the schema (<c>__schema</c>, <c>__type</c>), which is exempt from the complexity limit.</summary>
+    public int MaxIntrospectionDepth { get; set; } = 15;
+
     /// <summary>
     /// Largest complexity allowed, from GraphQL.NET's analyzer: fields cost 1 and a connection multiplies its
     /// selection by its page size. A page of 100 detainers with jurisdiction, facility, week, charges and

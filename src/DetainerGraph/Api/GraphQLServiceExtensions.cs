@@ -29,6 +29,18 @@ public static class GraphQLServiceExtensions
                 var options = sp.GetRequiredService<GraphQLServerOptions>();
                 c.MaxDepth = options.MaxDepth;
                 c.MaxComplexity = options.MaxComplexity;
+                // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
+                // analyzer's list weighting, far over any data limit. An operation that asks only for the
+                // schema is held to its own depth bound instead; the execution timeout still applies.
+                c.ValidateComplexityDelegate = context =>
+                {
+                    if (context.Error is not null && IsIntrospectionOnly(context.ValidationContext.Operation)
+                        && context.MaxDepth <= options.MaxIntrospectionDepth)
+                    {
+                        context.Error = null;
+                    }
+                    return Task.CompletedTask;
+                };
             })
             .ConfigureExecutionOptions(o =>
             {
@@ -52,4 +64,7 @@ public static class GraphQLServiceExtensions
         endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Post], endpoint.HandleAsync);
         return endpoints;
     }
+
+    private static bool IsIntrospectionOnly(GraphQLOperationDefinition operation) =>
+        operation.SelectionSet.Selections.All(s => s is GraphQLField field && field.Name.StringValue.StartsWith("__", StringComparison.Ordinal));
 }

@@ -244,4 +244,22 @@ public sealed class HttpEndpointTests : IDisposable
         Assert.Equal(1, cache.Count);
         Assert.Equal("PAGE_SIZE_OUT_OF_RANGE", tooBig.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
     }
+
+    [Fact]
+    public async Task The_standard_introspection_query_passes_the_limits_but_a_deeper_one_does_not()
+    {
+        const string TypeRef = "fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+        var standard = await _app.QueryAsync("""
+            query IntrospectionQuery { __schema { queryType { name } types { ...FullType } directives { name locations args { ...InputValue } } } }
+            fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name args { ...InputValue } type { ...TypeRef } isDeprecated } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name } possibleTypes { ...TypeRef } }
+            fragment InputValue on __InputValue { name type { ...TypeRef } defaultValue }
+            """ + TypeRef);
+        // fields { type { fields { type ... } } } nested 18 deep: past MaxIntrospectionDepth (15).
+        string[] path = ["__schema", "types", .. Enumerable.Repeat<string[]>(["fields", "type"], 7).SelectMany(p => p), "fields"];
+        var bomb = await _app.QueryAsync("{ " + string.Join(" { ", path) + " { name " + new string('}', path.Length) + " }");
+
+        Assert.False(standard.TryGetProperty("errors", out var errors), errors.ToString());
+        Assert.Contains(standard.GetProperty("data").GetProperty("__schema").GetProperty("types").EnumerateArray(), t => t.GetProperty("name").GetString() == "Detainer");
+        Assert.Equal("COMPLEXITY", bomb.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
 }

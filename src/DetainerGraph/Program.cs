@@ -3,7 +3,7 @@ using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Search;
 
-// With a command (import, generate, migrate, stats) the program runs it and exits; with none it serves.
+// With a command (import, generate, migrate, stats, reindex) the program runs it and exits; with none it serves.
 var isCommand = Commands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

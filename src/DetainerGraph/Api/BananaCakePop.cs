@@ -21,8 +21,9 @@ public static partial class BananaCakePop
 
     /// <summary>
     /// What the IDE reads from <c>&lt;page&gt;/bcp-config.json</c> at start: query the page's own URL (its
-    /// trailing slash stripped, so <c>/graphql/</c> queries <c>/graphql</c>), and send nothing to
-    /// ChilliCream's telemetry or Google's tag manager, which this server's users never agreed to.
+    /// trailing slash stripped, so <c>/graphql/</c> queries <c>/graphql</c>), and never post to
+    /// telemetry.chillicream.com, which this server's users never agreed to. (Google's tag manager loads
+    /// only with a <c>gaTrackingId</c>, which is not set.)
     /// </summary>
     internal static readonly object Config = new { useBrowserUrlAsEndpoint = true, disableTelemetry = true };
 

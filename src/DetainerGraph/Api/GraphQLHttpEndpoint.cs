@@ -98,17 +98,33 @@ public sealed class GraphQLHttpEndpoint(
     {
         var statements = SqlStatementCounter.Begin();
         var watch = Stopwatch.StartNew();
-        var result = await executer.ExecuteAsync(new ExecutionOptions
+        // The execution timeout: every resolver's database and search call takes this token, so work past
+        // the limit stops at its next call instead of running on for a client that has been answered.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(options.ExecutionTimeout);
+        ExecutionResult result;
+        try
         {
-            Query = request.Query,
-            DocumentId = request.DocumentId,
-            OperationName = request.OperationName,
-            Variables = request.Variables,
-            Extensions = request.Extensions,
-            RequestServices = services,
-            User = http.User,
-            CancellationToken = http.RequestAborted,
-        });
+            result = await executer.ExecuteAsync(new ExecutionOptions
+            {
+                Query = request.Query,
+                DocumentId = request.DocumentId,
+                OperationName = request.OperationName,
+                Variables = request.Variables,
+                Extensions = request.Extensions,
+                RequestServices = services,
+                User = http.User,
+                CancellationToken = timeout.Token,
+            });
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !http.RequestAborted.IsCancellationRequested)
+        {
+            result = new ExecutionResult
+            {
+                Executed = true,
+                Errors = [new ExecutionError($"The operation ran longer than the execution timeout ({options.ExecutionTimeout.TotalSeconds:0.###} s) and was stopped.") { Code = "TIMEOUT" }],
+            };
+        }
         if (options.ExposeMetrics)
         {
             result.Extensions ??= [];

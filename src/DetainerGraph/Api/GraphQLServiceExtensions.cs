@@ -42,11 +42,6 @@ public static class GraphQLServiceExtensions
                     return Task.CompletedTask;
                 };
             })
-            .ConfigureExecutionOptions(o =>
-            {
-                o.Timeout = o.RequestServices!.GetRequiredService<GraphQLServerOptions>().ExecutionTimeout;
-                o.TimeoutAction = TimeoutAction.ReturnTimeoutError;
-            })
             .UsePersistedDocuments<TrustedDocumentStore>(GraphQL.DI.ServiceLifetime.Singleton, (o, sp) =>
             {
                 o.AllowOnlyPersistedDocuments = sp.GetRequiredService<GraphQLServerOptions>().TrustedDocuments.OnlyTrusted;

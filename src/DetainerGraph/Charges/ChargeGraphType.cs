@@ -1,5 +1,6 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,10 +18,9 @@ public sealed class ChargeGraphType : ObjectGraphType<Charge>
         Field(c => c.NcicCode, nullable: true).Description("The four-digit NCIC offense code, when the description matches one (case, punctuation and abbreviations folded).");
         Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx.");
         Field(c => c.Status).Description("Whether this is a pending charge or a conviction.");
-        Field<NonNullGraphType<DetainerGraph.Detainers.DetainerGraphType>>("detainer")
+        Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists this charge.")
-            .Resolve(c => c.Batch<long, Detainer>("DetainersById", c.Source.DetainerId, async (db, ids, ct) =>
-                await db.Detainers.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct)));
+            .Resolve(c => c.LoadDetainer(c.Source.DetainerId));
     }
 }
 

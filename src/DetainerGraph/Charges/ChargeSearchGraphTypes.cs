@@ -132,8 +132,7 @@ public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
                 await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct)));
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists the charge, read from the database.")
-            .Resolve(c => c.Batch<long, Detainer>("DetainersById", c.Source.DetainerId, async (db, ids, ct) =>
-                await db.Detainers.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct)));
+            .Resolve(c => c.LoadDetainer(c.Source.DetainerId));
     }
 }
 

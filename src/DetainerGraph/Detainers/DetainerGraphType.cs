@@ -66,3 +66,10 @@ public sealed class DetainerTypeGraphType : EnumerationGraphType<DetainerType>
     // The form names read as ICE writes them (I247D), not split at the digits (I_247_D).
     protected override string ChangeEnumCase(string val) => val.ToUpperInvariant();
 }
+
+public static class DetainerByIdLoader
+{
+    public static GraphQL.DataLoader.IDataLoaderResult<Detainer?> LoadDetainer(this GraphQL.IResolveFieldContext context, long id) =>
+        context.Batch<long, Detainer>(nameof(DetainerByIdLoader), id, async (db, ids, ct) =>
+            await db.Detainers.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct));
+}

@@ -54,4 +54,19 @@ public sealed class MigrationTests
         Assert.Contains("CREATE UNIQUE INDEX [IX_Detainers_SourceId_SourceLine]", script, StringComparison.Ordinal);
         Assert.Contains("[IssuedOn] date NULL", script, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_committed_sql_server_script_matches_the_migrations()
+    {
+        using var db = SqlServer();
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent).ReplaceLineEndings("\n");
+        var path = Path.Combine(DetainerGraph.Tests.Infrastructure.RepositoryFiles.Root, "docker", "sqlserver-migrations.sql");
+        if (Environment.GetEnvironmentVariable("UPDATE_SCHEMA") == "1")
+        {
+            File.WriteAllText(path, script);
+        }
+
+        Assert.True(File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == script,
+            "docker/sqlserver-migrations.sql differs from the SQL Server migrations: review the change, then run UPDATE_SCHEMA=1 dotnet test");
+    }
 }

@@ -100,8 +100,8 @@ public static class Paging
     public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context)
     {
         var options = context.RequestServices!.GetRequiredService<PagingOptions>();
-        var first = PageSize(context, "first", options);
-        var last = PageSize(context, "last", options);
+        var first = context.GetPageSizeArgument("first", options.MaxPageSize);
+        var last = context.GetPageSizeArgument("last", options.MaxPageSize);
         if (first is not null && last is not null)
         {
             throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
@@ -137,12 +137,13 @@ public static class Paging
         return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token));
     }
 
-    private static int? PageSize(IResolveFieldContext context, string argument, PagingOptions options)
+    /// <summary>A page-size argument, null when absent; outside 0..<paramref name="max"/> it is an error, never a silent cut.</summary>
+    public static int? GetPageSizeArgument(this IResolveFieldContext context, string argument, int max)
     {
         var value = context.GetArgument<int?>(argument);
-        if (value is < 0 || value > options.MaxPageSize)
+        if (value is < 0 || value > max)
         {
-            throw new ExecutionError($"`{argument}` must be between 0 and {options.MaxPageSize}; it was {value}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
+            throw new ExecutionError($"`{argument}` must be between 0 and {max}; it was {value}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
         }
         return value;
     }

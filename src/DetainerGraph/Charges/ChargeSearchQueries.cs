@@ -24,11 +24,7 @@ public static partial class ChargeSearchQueries
     {
         var services = context.RequestServices!;
         var paging = services.GetRequiredService<PagingOptions>();
-        var first = context.GetArgument<int?>("first") ?? paging.DefaultPageSize;
-        if (first < 0 || first > paging.MaxPageSize)
-        {
-            throw new ExecutionError($"`first` must be between 0 and {paging.MaxPageSize}; it was {first}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
-        }
+        var first = context.GetPageSizeArgument("first", paging.MaxPageSize) ?? paging.DefaultPageSize;
         var offset = context.GetArgument<string?>("after") is { } after ? Paging.DecodeCursor(after) + 1 : 0;
         var filter = context.GetArgument<ChargeSearchFilter?>("where") ?? new ChargeSearchFilter();
         var search = services.GetRequiredService<IChargeSearch>();

@@ -68,11 +68,7 @@ public static class DetainerStats
             .ResolveAsync(async c =>
             {
                 var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
-                var first = c.GetArgument<int?>("first") ?? MaxGroups;
-                if (first is < 0 or > MaxGroups)
-                {
-                    throw new ExecutionError($"`first` must be between 0 and {MaxGroups}; it was {first}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
-                }
+                var first = c.GetPageSizeArgument("first", MaxGroups) ?? MaxGroups;
                 var detainers = c.Db().Detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c);
                 return await CountAsync(c.Db(), detainers, dimensions, first, c.CancellationToken);
             });

@@ -82,7 +82,28 @@ public sealed record ChargeSearchRequest(
     int Offset,
     int Limit,
     IReadOnlyList<SearchFacet> Facets,
-    bool Highlight = true);
+    bool Highlight = true,
+    SearchAfterKey? After = null)
+{
+    /// <summary>Searches may page this deep at most: Elasticsearch's default <c>index.max_result_window</c>, on both engines.</summary>
+    public const int MaxResultWindow = 10_000;
+
+    /// <summary>Refuses a page past <see cref="MaxResultWindow"/> with a code the client can act on.</summary>
+    public void CheckWindow()
+    {
+        if (Offset < 0 || Limit < 0 || (long)Offset + Limit > MaxResultWindow)
+        {
+            throw new SearchQueryException("SEARCH_WINDOW_TOO_LARGE",
+                $"Search results can be paged to the first {MaxResultWindow} hits; narrow the query or the filters.");
+        }
+    }
+}
+
+/// <summary>
+/// The sort key of the last hit of the previous page (hits sort by score, then charge id): the next page starts
+/// after it (Elasticsearch's <c>search_after</c>) instead of at <see cref="ChargeSearchRequest.Offset"/>.
+/// </summary>
+public sealed record SearchAfterKey(float Score, long ChargeId);
 
 public sealed record ChargeSearchHit(long ChargeId, long DetainerId, float Score, string Highlight);
 

@@ -35,7 +35,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     private const char LabelSeparator = '\u001f';
 
     /// <summary>Searches may page this deep at most, like Elasticsearch's default <c>index.max_result_window</c>.</summary>
-    public const int MaxResultWindow = 10_000;
+    public const int MaxResultWindow = ChargeSearchRequest.MaxResultWindow;
 
     private readonly string _root;
     private readonly Analyzer _indexAnalyzer;
@@ -138,11 +138,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
 
     public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
-        if (request.Offset < 0 || request.Limit < 0 || (long)request.Offset + request.Limit > MaxResultWindow)
-        {
-            throw new SearchQueryException("SEARCH_WINDOW_TOO_LARGE",
-                $"Search results can be paged to the first {MaxResultWindow} hits; narrow the query or the filters.");
-        }
+        request.CheckWindow();
         return Task.FromResult(WithSearcher(searcher => Search(searcher, request)));
     }
 

@@ -1,4 +1,6 @@
 using DetainerGraph.Data;
+using DetainerGraph.Search.Elasticsearch;
+using Elastic.Clients.Elasticsearch;
 
 namespace DetainerGraph.Search;
 
@@ -12,23 +14,25 @@ public static class SearchServiceExtensions
 {
     /// <summary>
     /// Charge search, chosen by <c>Search:Provider</c>: <c>Lucene</c> (default, embedded, its index under
-    /// <c>Storage:Directory/search/</c>) or <c>Elasticsearch</c> (not built yet: refused at start).
+    /// <c>Storage:Directory/search/</c>) or <c>Elasticsearch</c> (<c>Search:Url</c>, credentials, <c>Search:IndexPrefix</c>,
+    /// <c>Search:RequestTimeout</c>; see <see cref="ElasticsearchOptions"/>).
     /// </summary>
     public static IHostApplicationBuilder AddChargeSearch(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<IChargeSearch>(sp =>
         {
-            var configured = sp.GetRequiredService<IConfiguration>()["Search:Provider"];
-            var provider = ReadProvider(configured);
-            if (provider != SearchProvider.Lucene)
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var synonyms = Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName);
+            if (ReadProvider(configuration["Search:Provider"]) == SearchProvider.Elasticsearch)
             {
-                throw new InvalidOperationException(
-                    "Search:Provider is Elasticsearch, but Elasticsearch support is not built yet; use Search:Provider=Lucene (the default).");
+                var options = ElasticsearchOptions.Read(configuration);
+                return new ElasticChargeSearch(new ElasticsearchClient(options.ClientSettings()), options,
+                    ElasticChargeIndex.ReadSynonymRules(synonyms), TimeProvider.System, sp.GetRequiredService<ILogger<ElasticChargeSearch>>());
             }
             return new LuceneChargeSearch(
                 sp.GetRequiredService<StorageOptions>(),
-                Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName),
+                synonyms,
                 sp.GetRequiredService<ILogger<LuceneChargeSearch>>());
         });
         services.AddScoped<ChargeIndexing>();
@@ -45,7 +49,7 @@ public static class SearchServiceExtensions
         var text = configured is { Length: > 0 } ? configured : nameof(SearchProvider.Lucene);
         if (!Enum.TryParse<SearchProvider>(text, ignoreCase: true, out var provider) || !Enum.IsDefined(provider))
         {
-            throw new InvalidOperationException($"Search:Provider is '{text}'; expected Lucene (Elasticsearch is not built yet).");
+            throw new InvalidOperationException($"Search:Provider is '{text}'; expected Lucene or Elasticsearch.");
         }
         return provider;
     }

@@ -1,0 +1,124 @@
+using System.Text.Json.Serialization;
+using Elastic.Clients.Elasticsearch;
+using Elastic.Clients.Elasticsearch.IndexManagement;
+
+namespace DetainerGraph.Search.Elasticsearch;
+
+/// <summary>
+/// The Elasticsearch index: its field names, its analysis (the same chain as <see cref="ChargeAnalysis"/> on
+/// Lucene) and its mapping. Synonyms are applied at index time with the plain <c>synonym</c> filter, as Lucene
+/// does: a query word then meets the synonym tokens stacked in the document, multi-word rules included, and
+/// the search analyzer needs no synonyms. (Elasticsearch's own advice for index-time synonyms is the plain
+/// filter; <c>synonym_graph</c> is for search analyzers.)
+/// </summary>
+public static class ElasticChargeIndex
+{
+    public const string ChargeId = "charge_id";
+    public const string DetainerId = "detainer_id";
+    public const string Description = "description";
+    /// <summary>The description unstemmed (lower case, ASCII folded): prefixes and "did you mean".</summary>
+    public const string Words = "description.words";
+    public const string Codes = "codes";
+    public const string State = "state";
+    public const string JurisdictionId = "jurisdiction_id";
+    /// <summary><c>{id}|{name}, {state}</c>: the jurisdiction facet's value and label in one keyword.</summary>
+    public const string JurisdictionFacet = "jurisdiction_facet";
+    public const string Week = "week";
+    public const string Outcome = "outcome";
+    public const string DetainerType = "detainer_type";
+    public const string Citizenship = "citizenship";
+    public const string Status = "status";
+    public const string Category = "category";
+    public const string IssuedOn = "issued_on";
+
+    public const string IndexAnalyzer = "charge_index";
+    public const string QueryAnalyzer = "charge_query";
+    public const string PlainAnalyzer = "charge_plain";
+
+    /// <summary>The facet field each facet counts.</summary>
+    public static string FacetField(SearchFacet facet) => facet switch
+    {
+        SearchFacet.State => State,
+        SearchFacet.Jurisdiction => JurisdictionFacet,
+        SearchFacet.Week => Week,
+        SearchFacet.Outcome => Outcome,
+        SearchFacet.ChargeCategory => Category,
+        SearchFacet.Status => Status,
+        SearchFacet.Citizenship => Citizenship,
+        _ => throw new ArgumentOutOfRangeException(nameof(facet)),
+    };
+
+    /// <summary>The rules of the synonym file (Solr format), comments and blank lines left out.</summary>
+    public static List<string> ReadSynonymRules(string path) =>
+        [.. File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))];
+
+    /// <summary>The body of <c>PUT /{index}</c>: one shard (exact counts and BM25 statistics over the whole index), analysis, strict mapping.</summary>
+    public static void Define(CreateIndexRequestDescriptor<ElasticChargeDocument> index, IReadOnlyList<string> synonyms) => index
+        .Settings(s => s
+            .NumberOfShards(1)
+            .MaxResultWindow(ChargeSearchRequest.MaxResultWindow)
+            .Analysis(a => a
+                .Tokenizers(t => t.Standard("charge_tokenizer", st => st.MaxTokenLength(64)))
+                .TokenFilters(f => f
+                    .Synonym("charge_synonyms", sy => sy.Synonyms([.. synonyms]).Expand(true).Lenient(false))
+                    .Stemmer("charge_possessive", st => st.Language("possessive_english")))
+                .Analyzers(an => an
+                    .Custom(IndexAnalyzer, c => c.Tokenizer("charge_tokenizer")
+                        .Filter("lowercase", "asciifolding", "charge_synonyms", "charge_possessive", "porter_stem"))
+                    .Custom(QueryAnalyzer, c => c.Tokenizer("charge_tokenizer")
+                        .Filter("lowercase", "asciifolding", "charge_possessive", "porter_stem"))
+                    .Custom(PlainAnalyzer, c => c.Tokenizer("charge_tokenizer")
+                        .Filter("lowercase", "asciifolding")))))
+        .Mappings(m => m
+            .Dynamic(Elastic.Clients.Elasticsearch.Mapping.DynamicMapping.Strict)
+            .Properties(p => p
+                .LongNumber(ChargeId)
+                .LongNumber(DetainerId, l => l.Index(false))
+                .Text(Description, t => t.Analyzer(IndexAnalyzer).SearchAnalyzer(QueryAnalyzer)
+                    .Fields(f => f.Text("words", w => w.Analyzer(PlainAnalyzer))))
+                .Text(Codes, t => t.Analyzer(IndexAnalyzer).SearchAnalyzer(QueryAnalyzer))
+                .Keyword(State)
+                .Keyword(JurisdictionId)
+                .Keyword(JurisdictionFacet)
+                .Date(Week, d => d.Format("strict_date"))
+                .Keyword(Outcome)
+                .Keyword(DetainerType)
+                .Keyword(Citizenship)
+                .Keyword(Status)
+                .Keyword(Category)
+                .Date(IssuedOn, d => d.Format("strict_date"))));
+}
+
+/// <summary>One charge as Elasticsearch stores it (<c>_source</c>); <c>_id</c> is the charge id.</summary>
+public sealed record ElasticChargeDocument(
+    [property: JsonPropertyName(ElasticChargeIndex.ChargeId)] long ChargeId,
+    [property: JsonPropertyName(ElasticChargeIndex.DetainerId)] long DetainerId,
+    [property: JsonPropertyName(ElasticChargeIndex.Description)] string Description,
+    [property: JsonPropertyName(ElasticChargeIndex.Codes)] string? Codes,
+    [property: JsonPropertyName(ElasticChargeIndex.State)] string? State,
+    [property: JsonPropertyName(ElasticChargeIndex.JurisdictionId)] string? JurisdictionId,
+    [property: JsonPropertyName(ElasticChargeIndex.JurisdictionFacet)] string? JurisdictionFacet,
+    [property: JsonPropertyName(ElasticChargeIndex.Week)] string? Week,
+    [property: JsonPropertyName(ElasticChargeIndex.Outcome)] string Outcome,
+    [property: JsonPropertyName(ElasticChargeIndex.DetainerType)] string DetainerType,
+    [property: JsonPropertyName(ElasticChargeIndex.Citizenship)] string? Citizenship,
+    [property: JsonPropertyName(ElasticChargeIndex.Status)] string Status,
+    [property: JsonPropertyName(ElasticChargeIndex.Category)] string? Category,
+    [property: JsonPropertyName(ElasticChargeIndex.IssuedOn)] string? IssuedOn)
+{
+    public static ElasticChargeDocument From(ChargeDocument d) => new(
+        d.ChargeId,
+        d.DetainerId,
+        d.Description,
+        string.Join(' ', new[] { d.NcicCode, d.Category }.Where(v => v is not null)) is { Length: > 0 } codes ? codes : null,
+        d.State,
+        d.JurisdictionId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        d.JurisdictionId is { } j ? $"{j}|{d.JurisdictionName}, {d.State}" : null,
+        d.WeekStart?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        d.Outcome.ToString(),
+        d.DetainerType.ToString(),
+        d.Citizenship,
+        d.Status.ToString(),
+        d.Category,
+        d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+}

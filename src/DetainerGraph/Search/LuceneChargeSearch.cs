@@ -146,12 +146,17 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     {
         var query = BuildQuery(searcher.IndexReader, request.Query);
         var filter = BuildFilter(request.Filter);
-        var window = request.Offset + request.Limit;
+        // After a hit's sort key (search_after), the page starts right after it; otherwise at the offset.
+        var offset = request.After is null ? request.Offset : 0;
+        var window = offset + request.Limit;
         // Every collector takes documents in order (see FacetCollector): the sort reads doc values too.
         var facets = new FacetCollector([.. request.Facets.Select(f => FacetPrefix + FacetName(f))]);
+        var after = request.After is { } key
+            ? new FieldDoc(int.MaxValue, key.Score, [J2N.Numerics.Single.GetInstance(key.Score), J2N.Numerics.Int64.GetInstance(key.ChargeId)])
+            : null;
         TopFieldCollector? top = window > 0
             ? TopFieldCollector.Create(new Sort(SortField.FIELD_SCORE, new SortField(SortIdField, SortFieldType.INT64)),
-                window, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true)
+                window, after, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true)
             : null;
         var counter = new TotalHitCountCollector();
         ICollector collector = top is null ? MultiCollector.Wrap(counter, facets) : MultiCollector.Wrap(top, counter, facets);
@@ -160,7 +165,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         var hits = new List<ChargeSearchHit>();
         if (top is not null)
         {
-            var docs = top.GetTopDocs(request.Offset, request.Limit).ScoreDocs;
+            var docs = top.GetTopDocs(offset, request.Limit).ScoreDocs;
             var highlighter = request.Highlight && !request.Query.MatchesAll ? NewHighlighter(searcher, query) : null;
             foreach (var scoreDoc in docs)
             {

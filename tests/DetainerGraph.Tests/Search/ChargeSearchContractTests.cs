@@ -1,0 +1,284 @@
+using DetainerGraph.Data;
+using DetainerGraph.Search;
+using DetainerGraph.Search.Elasticsearch;
+using DetainerGraph.Tests.Infrastructure;
+using Elastic.Clients.Elasticsearch;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// What every <see cref="IChargeSearch"/> engine guarantees over the shipped sample data, run against Lucene
+/// always and against a live Elasticsearch 9 when <c>DETAINERGRAPH_ELASTICSEARCH_URL</c> is set.
+/// <para>Both engines guarantee: the right charges first for the done-means queries (DUI, drunk driving, asault,
+/// agg assault, "cruelty toward wife"), with the matched words marked; exact totals (equal to the database's
+/// count where the meaning is unambiguous); hits in non-increasing score order; facets over all hits that add
+/// up to the total, and a facet value that filters to exactly its count; filters inside the engine; pages
+/// that add up to one long page, by position or after a hit; any string gives results or a coded query error;
+/// index and database counts agree.</para>
+/// <para>They may differ in: raw scores (per-engine BM25 statistics and norms) and so the order of hits of
+/// equal relevance further down; fuzzy details (Elasticsearch also expands words the index holds, Lucene only
+/// words it lacks; which near-misses a typo reaches beyond the intended word); the wording of a suggestion.</para>
+/// </summary>
+public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
+    where TEngine : ContractEngine
+{
+    private static readonly SearchFacet[] AllFacets = Enum.GetValues<SearchFacet>();
+
+    private IChargeSearch Engine
+    {
+        get
+        {
+            Skip.If(fixture.Engine is null, fixture.SkipReason);
+            return fixture.Engine!;
+        }
+    }
+
+    private Task<ChargeSearchResult> SearchAsync(string query, ChargeSearchFilter? filter = null, int offset = 0, int limit = 20,
+        SearchFacet[]? facets = null, SearchAfterKey? after = null) =>
+        Engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(query), filter ?? new ChargeSearchFilter(), offset, limit, facets ?? [], true, after),
+            CancellationToken.None);
+
+    private Task<Dictionary<long, string>> DescriptionsAsync() =>
+        fixture.App.WithDbAsync(db => db.Charges.ToDictionaryAsync(c => c.Id, c => c.Description));
+
+    [SkippableTheory]
+    [InlineData("DUI")]
+    [InlineData("drunk driving")]
+    public async Task Impaired_driving_finds_every_driving_under_influence_charge_and_nothing_else_marked(string query)
+    {
+        var result = await SearchAsync(query, limit: 10);
+        var descriptions = await DescriptionsAsync();
+        Assert.Equal(descriptions.Values.Count(d => d.Contains("DRIVING UNDER INFLUENCE", StringComparison.OrdinalIgnoreCase)), result.TotalCount);
+        Assert.Equal(10, result.Hits.Count);
+        Assert.All(result.Hits, h =>
+        {
+            Assert.Contains("driving under influence", descriptions[h.ChargeId], StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("<mark>", h.Highlight, StringComparison.Ordinal);
+        });
+    }
+
+    [SkippableFact]
+    public async Task A_typo_finds_the_intended_word_first()
+    {
+        var result = await SearchAsync("asault", limit: 5);
+        Assert.NotEmpty(result.Hits);
+        Assert.Contains("<mark>Assault</mark>", result.Hits[0].Highlight, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [SkippableFact]
+    public async Task Agg_assault_finds_aggravated_assault_first()
+    {
+        var result = await SearchAsync("agg assault", limit: 5);
+        var descriptions = await DescriptionsAsync();
+        Assert.Equal("Aggravated Assault - Weapon", descriptions[result.Hits[0].ChargeId]);
+        Assert.Equal("<mark>Aggravated</mark> <mark>Assault</mark> - Weapon", result.Hits[0].Highlight);
+    }
+
+    [SkippableFact]
+    public async Task A_phrase_matches_exactly_and_in_order()
+    {
+        var result = await SearchAsync("\"cruelty toward wife\"", limit: 100);
+        var descriptions = await DescriptionsAsync();
+        var expected = descriptions.Values.Count(d => d.Equals("CRUELTY TOWARD WIFE", StringComparison.OrdinalIgnoreCase));
+        Assert.True(expected > 0);
+        Assert.Equal(expected, result.TotalCount);
+        Assert.All(result.Hits, h => Assert.Equal("<mark>CRUELTY</mark> <mark>TOWARD</mark> <mark>WIFE</mark>", h.Highlight));
+        Assert.Equal(0, (await SearchAsync("\"wife toward cruelty\"")).TotalCount);
+    }
+
+    [SkippableFact]
+    public async Task An_ncic_code_finds_exactly_its_charges_and_a_prefix_finds_words_starting_with_it()
+    {
+        var code = await fixture.App.WithDbAsync(db => db.Charges.CountAsync(c => c.NcicCode == "5404"));
+        Assert.Equal(code, (await SearchAsync("5404")).TotalCount);
+        var descriptions = await DescriptionsAsync();
+        var prefix = await SearchAsync("cocai*", limit: 50);
+        Assert.NotEmpty(prefix.Hits);
+        Assert.All(prefix.Hits, h => Assert.Contains("cocaine", descriptions[h.ChargeId], StringComparison.OrdinalIgnoreCase));
+    }
+
+    [SkippableFact]
+    public async Task Hits_come_best_first()
+    {
+        var result = await SearchAsync("assault weapon", limit: 50);
+        Assert.NotEmpty(result.Hits);
+        for (var i = 1; i < result.Hits.Count; i++)
+        {
+            Assert.True(result.Hits[i - 1].Score >= result.Hits[i].Score, $"hit {i} scores above hit {i - 1}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task Filters_run_in_the_engine_so_totals_equal_the_database()
+    {
+        var filter = new ChargeSearchFilter
+        {
+            WeekFrom = new DateOnly(2017, 2, 4),
+            WeekTo = new DateOnly(2017, 2, 11),
+            Outcomes = [DetainerOutcome.DeclinedByLea],
+            Statuses = [ChargeStatus.Conviction],
+        };
+        var expected = await fixture.App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.WeekStart >= filter.WeekFrom
+            && c.Detainer.WeekStart <= filter.WeekTo && c.Detainer.Outcome == DetainerOutcome.DeclinedByLea && c.Status == ChargeStatus.Conviction));
+        Assert.True(expected > 0);
+        Assert.Equal(expected, (await SearchAsync("", filter, limit: 0)).TotalCount);
+        var all = await fixture.App.WithDbAsync(db => db.Charges.LongCountAsync());
+        Assert.Equal(all, (await SearchAsync("", limit: 0)).TotalCount);
+        Assert.Equal(all, await Engine.CountAsync(CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task Facets_count_all_hits_add_up_and_each_value_filters_to_its_count()
+    {
+        var result = await SearchAsync("assault", limit: 1, facets: AllFacets);
+        Assert.True(result.TotalCount > 1);
+        Assert.Equal(AllFacets, result.Facets.Select(f => f.Field));
+        Assert.All(result.Facets, f => Assert.Equal(result.TotalCount, f.Buckets.Sum(b => b.Count)));
+        Assert.Contains(result.Facets.Single(f => f.Field == SearchFacet.Week).Buckets, b => b.Value is null);
+
+        var state = result.Facets.Single(f => f.Field == SearchFacet.State).Buckets[0];
+        Assert.Equal(state.Count, (await SearchAsync("assault", new ChargeSearchFilter { States = [state.Value!] }, limit: 0)).TotalCount);
+        var jurisdiction = result.Facets.Single(f => f.Field == SearchFacet.Jurisdiction).Buckets[0];
+        Assert.Equal(jurisdiction.Count, (await SearchAsync("assault",
+            new ChargeSearchFilter { JurisdictionIds = [int.Parse(jurisdiction.Value!, System.Globalization.CultureInfo.InvariantCulture)] }, limit: 0)).TotalCount);
+        var week = result.Facets.Single(f => f.Field == SearchFacet.Week).Buckets[0];
+        var day = DateOnly.Parse(week.Value!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(week.Count, (await SearchAsync("assault", new ChargeSearchFilter { WeekFrom = day, WeekTo = day }, limit: 0)).TotalCount);
+    }
+
+    [SkippableFact]
+    public async Task Pages_by_position_and_after_a_hit_add_up_to_one_long_page()
+    {
+        var whole = (await SearchAsync("theft", limit: 30)).Hits.Select(h => h.ChargeId).ToList();
+        Assert.Equal(30, whole.Count);
+        var byPosition = new List<long>();
+        var afterHit = new List<long>();
+        SearchAfterKey? after = null;
+        for (var page = 0; page < 3; page++)
+        {
+            byPosition.AddRange((await SearchAsync("theft", offset: page * 10, limit: 10)).Hits.Select(h => h.ChargeId));
+            var hits = (await SearchAsync("theft", offset: page * 10, limit: 10, after: after)).Hits;
+            afterHit.AddRange(hits.Select(h => h.ChargeId));
+            after = new SearchAfterKey(hits[^1].Score, hits[^1].ChargeId);
+        }
+        Assert.Equal(whole, byPosition);
+        Assert.Equal(whole, afterHit);
+    }
+
+    [SkippableFact]
+    public async Task Past_the_result_window_is_a_coded_error()
+    {
+        var error = await Assert.ThrowsAsync<SearchQueryException>(() => SearchAsync("theft", offset: ChargeSearchRequest.MaxResultWindow, limit: 1));
+        Assert.Equal("SEARCH_WINDOW_TOO_LARGE", error.Code);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(SampleDataSearchTests.HostileStrings), MemberType = typeof(SampleDataSearchTests))]
+    public async Task Any_string_gives_results_or_a_coded_query_error(string query)
+    {
+        _ = Engine;
+        ChargeQuery parsed;
+        try
+        {
+            parsed = ChargeQuery.Parse(query);
+        }
+        catch (SearchQueryException e)
+        {
+            Assert.StartsWith("SEARCH_QUERY_TOO_", e.Code, StringComparison.Ordinal);
+            return;
+        }
+        var result = await Engine.SearchAsync(new ChargeSearchRequest(parsed, new ChargeSearchFilter(), 0, 5, AllFacets), CancellationToken.None);
+        Assert.True(result.TotalCount >= 0);
+        Assert.All(result.Hits, h => Assert.DoesNotContain("<script", h.Highlight, StringComparison.Ordinal));
+        Assert.All(result.Facets, f => Assert.Equal(result.TotalCount, f.Buckets.Sum(b => b.Count)));
+    }
+}
+
+/// <summary>An engine loaded with the shipped sample data, beside the database it was loaded from.</summary>
+public abstract class ContractEngine : IAsyncLifetime
+{
+    public TestApp App { get; } = new(loadSampleData: true);
+
+    public IChargeSearch? Engine { get; protected set; }
+
+    public string SkipReason { get; protected set; } = "";
+
+    public abstract Task InitializeAsync();
+
+    public virtual Task DisposeAsync()
+    {
+        App.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class LuceneEngine : ContractEngine
+{
+    public override Task InitializeAsync()
+    {
+        Engine = App.Started().GetRequiredService<IChargeSearch>();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A live Elasticsearch 9 at <c>DETAINERGRAPH_ELASTICSEARCH_URL</c> (e.g. the docker stack's), loaded through
+/// a rebuild into an index of its own that is deleted afterwards. Without the variable the tests are skipped.
+/// </summary>
+public sealed class ElasticsearchEngine : ContractEngine
+{
+    public const string UrlVariable = "DETAINERGRAPH_ELASTICSEARCH_URL";
+
+    private ElasticsearchClient? _client;
+    private string? _prefix;
+
+    public override async Task InitializeAsync()
+    {
+        var url = Environment.GetEnvironmentVariable(UrlVariable);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            SkipReason = $"No live Elasticsearch: set {UrlVariable} (e.g. http://localhost:9200) to run the contract against it.";
+            return;
+        }
+        _prefix = "detainergraph-contract-" + Guid.NewGuid().ToString("N")[..12];
+        var options = new ElasticsearchOptions
+        {
+            Url = new Uri(url),
+            Username = Environment.GetEnvironmentVariable("DETAINERGRAPH_ELASTICSEARCH_USERNAME"),
+            Password = Environment.GetEnvironmentVariable("DETAINERGRAPH_ELASTICSEARCH_PASSWORD"),
+            ApiKey = Environment.GetEnvironmentVariable("DETAINERGRAPH_ELASTICSEARCH_APIKEY"),
+            IndexPrefix = _prefix,
+            RequestTimeout = TimeSpan.FromSeconds(30),
+        };
+        _client = new ElasticsearchClient(options.ClientSettings());
+        var engine = new ElasticChargeSearch(_client, options,
+            ElasticChargeIndex.ReadSynonymRules(Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName)),
+            TimeProvider.System, NullLogger<ElasticChargeSearch>.Instance);
+        App.Started();
+        await App.WithDbAsync(async db =>
+        {
+            await engine.RebuildAsync(ChargeIndexing.Documents(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), CancellationToken.None);
+            return true;
+        });
+        Engine = engine;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_client is not null && _prefix is not null)
+        {
+            await _client.Indices.DeleteAsync(new Elastic.Clients.Elasticsearch.IndexManagement.DeleteIndexRequest(Indices.Parse(_prefix + "-*")));
+        }
+        (Engine as IDisposable)?.Dispose();
+        await base.DisposeAsync();
+    }
+}
+
+public sealed class LuceneChargeSearchContractTests(LuceneEngine fixture)
+    : ChargeSearchContractTests<LuceneEngine>(fixture), IClassFixture<LuceneEngine>;
+
+public sealed class ElasticsearchChargeSearchContractTests(ElasticsearchEngine fixture)
+    : ChargeSearchContractTests<ElasticsearchEngine>(fixture), IClassFixture<ElasticsearchEngine>;

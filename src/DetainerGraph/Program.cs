@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
+using DetainerGraph.Operability;
 using DetainerGraph.Search;
 
 // With a command (import, generate, migrate, stats, reindex) the program runs it and exits; with none it serves.
@@ -19,6 +20,7 @@ if (isCommand)
 }
 builder.AddDetainerData();
 builder.AddChargeSearch();
+builder.AddDetainerOperability();
 builder.Services.AddDetainerGraphQL(builder.Environment);
 
 var app = builder.Build();
@@ -31,6 +33,7 @@ app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
 app.UseBananaCakePop("/graphql");
 app.MapDetainerGraphQL();
+app.MapDetainerHealth();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var url in app.Urls)

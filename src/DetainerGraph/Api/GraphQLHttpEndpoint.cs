@@ -3,6 +3,7 @@ using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using DetainerGraph.Data;
+using DetainerGraph.Operability;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Types;
@@ -32,7 +33,8 @@ public sealed class GraphQLHttpEndpoint(
     IGraphQLTextSerializer serializer,
     ISchema schema,
     GraphQLServerOptions options,
-    IServiceScopeFactory scopes)
+    IServiceScopeFactory scopes,
+    DetainerGraphTelemetry telemetry)
 {
     public const string GraphQLResponseJson = "application/graphql-response+json";
 
@@ -98,6 +100,7 @@ public sealed class GraphQLHttpEndpoint(
     {
         var statements = SqlStatementCounter.Begin();
         var watch = Stopwatch.StartNew();
+        using var observation = telemetry.StartRequest(request.OperationName);
         // The execution timeout: every resolver's database and search call takes this token, so work past
         // the limit stops at its next call instead of running on for a client that has been answered.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -125,6 +128,7 @@ public sealed class GraphQLHttpEndpoint(
                 Errors = [new ExecutionError($"The operation ran longer than the execution timeout ({options.ExecutionTimeout.TotalSeconds:0.###} s) and was stopped.") { Code = "TIMEOUT" }],
             };
         }
+        observation.Complete(result, statements.Statements);
         if (options.ExposeMetrics)
         {
             result.Extensions ??= [];

@@ -13,7 +13,9 @@ internal sealed class CorrectionConfiguration : IEntityTypeConfiguration<Correct
         builder.Property(c => c.CorrectedOn).HasMaxLength(10);
         builder.Property(c => c.Reason).HasMaxLength(2000);
         builder.Property(c => c.Authority).HasMaxLength(400);
+        // Import idempotence: one correction per source file and line.
         builder.HasIndex(c => new { c.SourceId, c.SourceLine }).IsUnique();
+        // A detainer's corrections (the batch loader behind Detainer.corrections).
         builder.HasIndex(c => c.DetainerId);
         builder.HasOne<Detainer>().WithMany().HasForeignKey(c => c.DetainerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(c => c.SectionOneEntry).WithMany(e => e.Corrections).OnDelete(DeleteBehavior.Restrict);

@@ -11,12 +11,18 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.Property(d => d.OutcomeAsPublished).HasMaxLength(100);
         builder.Property(d => d.Citizenship).HasMaxLength(100);
         builder.Property(d => d.SourceUrl).HasMaxLength(2000);
-        // A row's identity is its source file and line: the database refuses a second copy.
+        // Import idempotence: a row's identity is its source file and line, so the database refuses a second
+        // copy. Also the search indexer's path (a source's detainers) and the FK index of SourceId.
         builder.HasIndex(d => new { d.SourceId, d.SourceLine }).IsUnique();
-        // The paths the API filters on: a jurisdiction's detainers, a week's detainers, outcome and date.
+        // A jurisdiction's detainers (the nested jurisdiction filter, Jurisdiction.detainers), newest first.
         builder.HasIndex(d => new { d.JurisdictionId, d.IssuedOn });
+        // A week's detainers and its declines: weeklyReport's Section II and totals, Week.detainers.
         builder.HasIndex(d => new { d.WeekStart, d.Outcome });
+        // Date ranges and the issuedOn sort over all detainers.
         builder.HasIndex(d => d.IssuedOn);
+        // Outcome filters over all weeks (e.g. every decline), sorted by date; detainerStats by OUTCOME reads it alone.
+        builder.HasIndex(d => new { d.Outcome, d.IssuedOn });
+        // The FK: a facility's detainers, and deletes of a facility.
         builder.HasIndex(d => d.FacilityId);
         builder.HasOne(d => d.Week).WithMany().HasForeignKey(d => d.WeekStart).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(d => d.Facility).WithMany().OnDelete(DeleteBehavior.Restrict);

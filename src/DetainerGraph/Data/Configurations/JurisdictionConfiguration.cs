@@ -11,7 +11,8 @@ internal sealed class JurisdictionConfiguration : IEntityTypeConfiguration<Juris
         builder.Property(j => j.State).HasMaxLength(2).IsFixedLength();
         builder.Property(j => j.Fips).HasMaxLength(5).IsFixedLength();
         builder.Property(j => j.FieldOffice).HasMaxLength(40);
-        // A jurisdiction is its published name within its state; importers look it up by this key.
+        // A jurisdiction is its published name within its state; importers look it up by this key. It also
+        // serves the state filter (`jurisdiction: { state: ... }`) and the default jurisdiction order (state, name).
         builder.HasIndex(j => new { j.State, j.Name }).IsUnique();
         builder.HasOne(j => j.Source).WithMany().OnDelete(DeleteBehavior.Restrict);
     }

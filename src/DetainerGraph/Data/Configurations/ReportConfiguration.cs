@@ -9,6 +9,7 @@ internal sealed class ReportConfiguration : IEntityTypeConfiguration<Report>
     {
         builder.HasKey(r => r.Number);
         builder.Property(r => r.Number).ValueGeneratedNever();
+        // One report per week, looked up by the week (weeklyReport.report, Week.report).
         builder.HasIndex(r => r.WeekStart).IsUnique();
         builder.HasOne(r => r.Source).WithMany().OnDelete(DeleteBehavior.Restrict);
     }

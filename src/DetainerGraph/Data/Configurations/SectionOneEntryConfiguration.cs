@@ -8,7 +8,9 @@ internal sealed class SectionOneEntryConfiguration : IEntityTypeConfiguration<Se
     public void Configure(EntityTypeBuilder<SectionOneEntry> builder)
     {
         builder.Property(e => e.SourceNotes).HasMaxLength(1000);
+        // Import idempotence: one entry per source file and line.
         builder.HasIndex(e => new { e.SourceId, e.SourceLine }).IsUnique();
+        // A week's Section I in rank order (weeklyReport.sectionOne).
         builder.HasIndex(e => new { e.WeekStart, e.Rank });
         builder.HasOne(e => e.Week).WithMany().HasForeignKey(e => e.WeekStart).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(e => e.Jurisdiction).WithMany().OnDelete(DeleteBehavior.Restrict);

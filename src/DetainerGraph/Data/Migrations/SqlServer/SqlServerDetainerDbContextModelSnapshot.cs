@@ -59,6 +59,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.HasIndex("NcicCode");
 
+                    b.HasIndex("Category", "DetainerId");
+
                     b.HasIndex("DetainerId", "Ordinal")
                         .IsUnique();
 
@@ -192,6 +194,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.HasIndex("IssuedOn");
 
                     b.HasIndex("JurisdictionId", "IssuedOn");
+
+                    b.HasIndex("Outcome", "IssuedOn");
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();

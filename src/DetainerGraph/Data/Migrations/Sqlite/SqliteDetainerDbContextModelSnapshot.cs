@@ -52,6 +52,8 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.HasIndex("NcicCode");
 
+                    b.HasIndex("Category", "DetainerId");
+
                     b.HasIndex("DetainerId", "Ordinal")
                         .IsUnique();
 
@@ -181,6 +183,8 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasIndex("IssuedOn");
 
                     b.HasIndex("JurisdictionId", "IssuedOn");
+
+                    b.HasIndex("Outcome", "IssuedOn");
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using DetainerGraph.Tests.Infrastructure;
+using Snapshooter.Xunit;
+
+namespace DetainerGraph.Tests.SqlServer;
+
+/// <summary>
+/// The SQL Server statements behind the API's key operations, proven without a server and committed as
+/// snapshots for review: each filter, sort, page window and grouping is in the SQL (OFFSET/FETCH paging, WHERE,
+/// EXISTS, GROUP BY), and values are parameters. See <see cref="SqlServerCapture"/> for how they are recorded.
+/// </summary>
+public sealed class SqlServerQueryTests : IDisposable
+{
+    private static readonly Regex OffsetFetch = new(@"OFFSET @p\d* ROWS FETCH NEXT @p\d+ ROWS ONLY$", RegexOptions.Multiline);
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private Task<IReadOnlyList<string>> RunAsync(string query) => SqlServerCapture.RunAsync(_app.Started(), query);
+
+    private static string Joined(IReadOnlyList<string> statements) => string.Join("\n\n-- next statement\n", statements) + "\n";
+
+    [Fact]
+    public async Task A_filtered_sorted_detainers_page_is_one_offset_fetch_select_and_one_count()
+    {
+        var statements = await RunAsync("""
+            {
+              detainers(first: 20, after: "b2Zmc2V0OjM5",
+                where: { outcome: { in: [DECLINED_BY_LEA, LIFTED] }, issuedOn: { gte: "2017-01-01" }, citizenship: { containsIgnoreCase: "hond" } },
+                order: [{ issuedOn: DESC }, { jurisdiction: { name: ASC } }]) {
+                totalCount
+                pageInfo { hasNextPage endCursor }
+                nodes { id issuedOn outcome }
+              }
+            }
+            """);
+
+        Assert.Equal(2, statements.Count);
+        var page = statements[0];
+        Assert.Contains("ORDER BY [d].[IssuedOn] DESC, [j].[Name], [d].[Id]", page, StringComparison.Ordinal);
+        // after: offset 39, so the window starts at 40 and reads one row past the page of 20 to learn hasNextPage.
+        Assert.Matches(OffsetFetch, page);
+        Assert.Contains("-- @p Int32 = 40", page, StringComparison.Ordinal);
+        Assert.Matches(@"-- @p\d+ Int32 = 21", page);
+        Assert.DoesNotContain("hond", page.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)).Aggregate("", string.Concat), StringComparison.Ordinal);
+        Assert.StartsWith("SELECT COUNT(*)", statements[1].Split('\n').First(l => !l.StartsWith("--", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Snapshot.Match(Joined(statements));
+    }
+
+    [Fact]
+    public async Task The_nested_jurisdiction_filter_is_a_join_in_the_same_statement()
+    {
+        var statements = await RunAsync("""
+            {
+              detainers(first: 10, where: {
+                  jurisdiction: { state: { eq: "PA" }, fieldOffice: { eq: "Philadelphia" } },
+                  charges: { some: { category: { eq: "Traffic Offense" } } } }) {
+                nodes { id }
+              }
+            }
+            """);
+
+        var page = Assert.Single(statements);
+        Assert.Contains("LEFT JOIN [Jurisdictions] AS [j]", page, StringComparison.Ordinal);
+        Assert.Contains("EXISTS", page, StringComparison.Ordinal);
+        Assert.Matches(OffsetFetch, page);
+        Snapshot.Match(Joined(statements));
+    }
+
+    [Fact]
+    public async Task Detainer_stats_are_one_group_by_each()
+    {
+        var statements = await RunAsync("""
+            {
+              byStateAndOutcome: detainerStats(groupBy: [STATE, OUTCOME], where: { issuedOn: { gte: "2017-01-01" } }) { count }
+              byCategory: detainerStats(groupBy: [CHARGE_CATEGORY, WEEK], first: 50) { count }
+            }
+            """);
+
+        Assert.Equal(2, statements.Count);
+        Assert.All(statements, s => Assert.Contains("GROUP BY", s, StringComparison.Ordinal));
+        Assert.Contains("COUNT(DISTINCT", statements[1], StringComparison.Ordinal);
+        Snapshot.Match(Joined(statements));
+    }
+
+    [Fact]
+    public async Task The_weekly_report_is_a_fixed_handful_of_statements()
+    {
+        var statements = await RunAsync("""
+            {
+              weeklyReport(start: "2017-01-28") {
+                report { number }
+                sectionOne { rank }
+                sectionTwo(first: 50) { totalCount nodes { id } }
+                sectionThree { name }
+                totals { detainersRecorded declined decliningJurisdictions detainersIssuedNationwide }
+              }
+            }
+            """);
+
+        Assert.Equal(9, statements.Count);
+        Assert.Contains(statements, s => s.Contains("ORDER BY [j].[State], [j].[Name], [d].[Id]", StringComparison.Ordinal) && OffsetFetch.IsMatch(s));
+        Snapshot.Match(Joined(statements));
+    }
+}

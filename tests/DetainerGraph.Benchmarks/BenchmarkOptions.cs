@@ -12,7 +12,8 @@ public sealed record BenchmarkOptions(
     double ThroughputSeconds,
     int Concurrency,
     string? Directory,
-    bool Keep)
+    bool Keep,
+    bool ImportOnly = false)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -27,6 +28,7 @@ public sealed record BenchmarkOptions(
           --weeks W          reporting weeks the detainers spread over (default 52)
           --dir PATH         build the store here instead of a fresh temporary folder (must be empty or absent)
           --keep             keep the store when done
+          --import-only      build the store, report the import and stop (for profiling the import)
         """;
 
     public bool Quick { get; private init; }
@@ -50,6 +52,7 @@ public sealed record BenchmarkOptions(
                 "--weeks" => options with { Weeks = NextInt() },
                 "--dir" => options with { Directory = Next() },
                 "--keep" => options with { Keep = true },
+                "--import-only" => options with { ImportOnly = true },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }

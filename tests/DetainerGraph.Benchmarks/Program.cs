@@ -30,6 +30,10 @@ try
     Console.WriteLine($"# Dataset: {options.Detainers:N0} detainers (seed {options.Seed}, {options.Weeks} weeks) in {store}");
     var import = await Dataset.BuildAsync(options, store);
     Report.Import(import);
+    if (options.ImportOnly)
+    {
+        return 0;
+    }
 
     // The raw side searches its own copy of the index (the server holds the live one's write lock) and reads
     // the same SQLite file.
@@ -97,7 +101,7 @@ internal static class Report
     public static void Import(ImportFigures f)
     {
         Console.WriteLine($"# Import: {f.Detainers:N0} detainers ({f.Rows:N0} rows) in {f.Import.TotalSeconds:F1} s = {f.DetainersPerSecond:N0} detainers/s, index included " +
-            $"(write {f.Write.TotalSeconds:F1} s, index {f.Index.TotalSeconds:F1} s; generating the CSV took {f.Generate.TotalSeconds:F1} s, not counted)");
+            $"(write {f.Write.TotalSeconds:F1} s, of which parsing {f.Parse.TotalSeconds:F1} s; index {f.Index.TotalSeconds:F1} s; generating the CSV took {f.Generate.TotalSeconds:F1} s, not counted)");
         Console.WriteLine($"# On disk: {Mb(f.StoreBytes):F0} MB (database {Mb(f.DatabaseBytes):F0} MB, search index {Mb(f.IndexBytes):F0} MB)");
     }
 

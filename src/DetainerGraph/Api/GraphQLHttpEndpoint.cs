@@ -136,6 +136,8 @@ public sealed class GraphQLHttpEndpoint(
             {
                 ["sqlStatements"] = statements.Statements,
                 ["milliseconds"] = Math.Round(watch.Elapsed.TotalMilliseconds, 2),
+                // Process-wide, not this request's: the benchmark subtracts consecutive values of a serial run.
+                ["processAllocatedBytes"] = GC.GetTotalAllocatedBytes(),
             };
         }
         return result;

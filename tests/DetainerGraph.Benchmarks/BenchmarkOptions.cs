@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace DetainerGraph.Benchmarks;
+
+/// <summary>The command line: <c>--detainers N</c>, or <c>--quick</c> for a small smoke run (CI).</summary>
+public sealed record BenchmarkOptions(
+    int Detainers,
+    int Seed,
+    int Weeks,
+    int LatencyRounds,
+    int LatencyBlock,
+    double ThroughputSeconds,
+    int Concurrency,
+    string? Directory,
+    bool Keep,
+    bool ImportOnly = false)
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
+
+          --detainers N      detainers to generate and import (default 100000)
+          --quick            small smoke run: 2,000 detainers, few iterations (CI)
+          --rounds R         latency rounds per workload; each round alternates endpoint and raw (default 12)
+          --block B          requests per side per round (default 25)
+          --seconds S        length of each throughput run (default 3)
+          --concurrency C    clients in the throughput runs (default 2 x cores)
+          --seed S           generator seed (default 6)
+          --weeks W          reporting weeks the detainers spread over (default 52)
+          --dir PATH         build the store here instead of a fresh temporary folder (must be empty or absent)
+          --keep             keep the store when done
+          --import-only      build the store, report the import and stop (for profiling the import)
+        """;
+
+    public bool Quick { get; private init; }
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions(100_000, 6, 52, 12, 25, 3, Environment.ProcessorCount * 2, null, false);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int NextInt() => int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--detainers" => options with { Detainers = NextInt() },
+                "--quick" => options with { Quick = true, Detainers = 2_000, LatencyRounds = 3, LatencyBlock = 10, ThroughputSeconds = 0.5 },
+                "--rounds" => options with { LatencyRounds = NextInt() },
+                "--block" => options with { LatencyBlock = NextInt() },
+                "--seconds" => options with { ThroughputSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--concurrency" => options with { Concurrency = NextInt() },
+                "--seed" => options with { Seed = NextInt() },
+                "--weeks" => options with { Weeks = NextInt() },
+                "--dir" => options with { Directory = Next() },
+                "--keep" => options with { Keep = true },
+                "--import-only" => options with { ImportOnly = true },
+                _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
+            };
+        }
+        if (options.Detainers < 1 || options.LatencyRounds < 1 || options.LatencyBlock < 2 || options.Concurrency < 1 || options.Weeks < 1)
+        {
+            throw new ArgumentException("--detainers, --rounds, --concurrency and --weeks must be at least 1, --block at least 2");
+        }
+        return options;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text;
+using DetainerGraph.Data;
+using DetainerGraph.Import;
+using DetainerGraph.Reference;
+using DetainerGraph.Search;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace DetainerGraph.Benchmarks;
+
+public sealed record ImportFigures(int Detainers, int Rows, TimeSpan Generate, TimeSpan Parse, TimeSpan Write, TimeSpan Index, long StoreBytes, long DatabaseBytes, long IndexBytes)
+{
+    public TimeSpan Import => Write + Index;
+    public double DetainersPerSecond => Detainers / Import.TotalSeconds;
+}
+
+/// <summary>
+/// Builds the benchmark's store the way a user would: the <c>generate</c> command's generator writes a CSV,
+/// and the importer reads it into SQLite and indexes it for search. The two halves of the importer (write,
+/// then drain the search outbox) are timed apart; their sum is what the <c>import</c> command takes.
+/// </summary>
+public static class Dataset
+{
+    public static IHost BuildHost(string storeDirectory, string? searchDirectory = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Directory"] = storeDirectory,
+            ["Storage:LoadSampleData"] = "false",
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // appsettings.json asks for Information; the benchmark's output is its figures.
+        builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+        builder.AddDetainerData();
+        builder.AddChargeSearch();
+        if (searchDirectory is not null)
+        {
+            // The raw baseline opens its own copy of the index: the server holds the live one's write lock.
+            builder.Services.AddSingleton<IChargeSearch>(sp => new LuceneChargeSearch(
+                new StorageOptions { Directory = searchDirectory, ConnectionString = "" },
+                Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName),
+                sp.GetRequiredService<ILogger<LuceneChargeSearch>>()));
+        }
+        return builder.Build();
+    }
+
+    public static async Task<ImportFigures> BuildAsync(BenchmarkOptions options, string storeDirectory)
+    {
+        Directory.CreateDirectory(storeDirectory);
+        var csv = Path.Combine(storeDirectory, "..", $"bench-{options.Detainers}-seed{options.Seed}.csv");
+        using var host = BuildHost(storeDirectory);
+        var services = host.Services;
+
+        var watch = Stopwatch.StartNew();
+        int rows;
+        await using (var writer = new StreamWriter(csv, append: false, new UTF8Encoding(false)))
+        {
+            rows = new DetainerGenerator(services.GetRequiredService<ReferenceData>())
+                .Write(writer, options.Detainers, options.Seed, SampleData.DemoFirstWeek, options.Weeks);
+        }
+        var generate = watch.Elapsed;
+
+        // Parsing alone, once more, to show how the write splits (not counted: the import below parses again).
+        watch.Restart();
+        TimeSpan parse;
+        await using (var parseScope = services.CreateAsyncScope())
+        {
+            var parsed = parseScope.ServiceProvider.GetRequiredService<Importer>().Parse(Path.GetFileName(csv), await File.ReadAllBytesAsync(csv));
+            parse = watch.Elapsed;
+            if (parsed.Errors.Count > 0)
+            {
+                throw new InvalidOperationException($"the generated file has errors: {parsed.Errors[0]}");
+            }
+        }
+
+        await services.PrepareStoreAsync(loadSampleData: false);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        // The importer without its indexing step, then the step itself: together, Importer.ImportAsync.
+        watch.Restart();
+        var result = await new Importer(db, services.GetRequiredService<ReferenceData>()).ImportAsync(csv);
+        var write = watch.Elapsed;
+        if (result.Outcome != ImportOutcome.Imported)
+        {
+            throw new InvalidOperationException($"{csv} was not imported: {result.Outcome}");
+        }
+        watch.Restart();
+        var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>().DrainOutboxAsync(db, CancellationToken.None);
+        var index = watch.Elapsed;
+        if (drained != 1)
+        {
+            throw new InvalidOperationException($"expected one outbox row to index, drained {drained}");
+        }
+        File.Delete(csv);
+        var databaseBytes = FolderBytes(storeDirectory) - FolderBytes(Path.Combine(storeDirectory, "search"));
+        var indexBytes = FolderBytes(Path.Combine(storeDirectory, "search"));
+        return new ImportFigures(options.Detainers, rows, generate, parse, write, index, databaseBytes + indexBytes, databaseBytes, indexBytes);
+    }
+
+    public static long FolderBytes(string folder) =>
+        Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+
+    public static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            // The index writer's lock file is its own: the copy opens its own writer.
+            if (Path.GetFileName(file) != "write.lock")
+            {
+                File.Copy(file, target);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using DetainerGraph.Benchmarks;
+
+// The benchmark: build a store of N generated detainers through the real import path, start the real
+// server on it, and measure each workload against the engine underneath, side by side. See BENCHMARKS.md.
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(BenchmarkOptions.Usage);
+    return 2;
+}
+
+var root = options.Directory is { } given ? Path.GetFullPath(given) : Path.Combine(Path.GetTempPath(), $"dg-bench-{Guid.NewGuid():N}");
+if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+{
+    Console.Error.WriteLine($"error: {root} is not empty; the benchmark builds a fresh store");
+    return 2;
+}
+var store = Path.Combine(root, "store");
+var rawCopy = Path.Combine(root, "raw-index");
+try
+{
+    Report.Machine(options);
+    Console.WriteLine($"# Dataset: {options.Detainers:N0} detainers (seed {options.Seed}, {options.Weeks} weeks) in {store}");
+    var import = await Dataset.BuildAsync(options, store);
+    Report.Import(import);
+    if (options.ImportOnly)
+    {
+        return 0;
+    }
+
+    // The raw side searches its own copy of the index (the server holds the live one's write lock) and reads
+    // the same SQLite file.
+    Dataset.CopyFolder(Path.Combine(store, "search"), Path.Combine(rawCopy, "search"));
+    using var rawHost = Dataset.BuildHost(store, searchDirectory: rawCopy);
+    var rawServices = rawHost.Services;
+
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2, UseProxy = false })
+    {
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+    await using var server = await ServerProcess.StartAsync(store, http);
+    var (rssIdle, _) = server.Memory();
+    Console.WriteLine($"# Server: pid {server.Id} at {server.Endpoint}, RSS at rest {Report.Mb(rssIdle):F0} MB");
+    Console.WriteLine();
+
+    var runner = new Runner(http, server, options);
+    var workloads = new[]
+    {
+        Workloads.Search(rawServices),
+        Workloads.List(rawServices),
+        Workloads.StatsWorkload(rawServices),
+        Workloads.Node(rawServices, options.Detainers),
+    };
+    var results = new List<WorkloadFigures>();
+    foreach (var workload in workloads)
+    {
+        Console.Error.WriteLine($"measuring {workload.Name}...");
+        results.Add(await runner.RunAsync(workload));
+    }
+    var (_, rssPeak) = server.Memory();
+    Report.Workloads(workloads, results, options, rssPeak);
+    Report.Summary(results, import, rssPeak);
+    return 0;
+}
+finally
+{
+    if (!options.Keep)
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"could not delete {root}: {e.Message}");
+        }
+    }
+}
+
+internal static class Report
+{
+    public static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
+
+    private static string Kb(double bytes) => (bytes / 1024).ToString("N0", CultureInfo.InvariantCulture) + " KB";
+
+    public static void Machine(BenchmarkOptions options)
+    {
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+        Console.WriteLine($"# DetainerGraph benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"# {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load}");
+        Console.WriteLine($"# latency: {options.LatencyRounds} rounds x {options.LatencyBlock} requests per side, concurrency 1; throughput: {options.Concurrency} clients, 2 x {options.ThroughputSeconds} s per side");
+    }
+
+    public static void Import(ImportFigures f)
+    {
+        Console.WriteLine($"# Import: {f.Detainers:N0} detainers ({f.Rows:N0} rows) in {f.Import.TotalSeconds:F1} s = {f.DetainersPerSecond:N0} detainers/s, index included " +
+            $"(write {f.Write.TotalSeconds:F1} s, of which parsing {f.Parse.TotalSeconds:F1} s; index {f.Index.TotalSeconds:F1} s; generating the CSV took {f.Generate.TotalSeconds:F1} s, not counted)");
+        Console.WriteLine($"# On disk: {Mb(f.StoreBytes):F0} MB (database {Mb(f.DatabaseBytes):F0} MB, search index {Mb(f.IndexBytes):F0} MB)");
+    }
+
+    public static void Workloads(Workload[] workloads, List<WorkloadFigures> results, BenchmarkOptions options, long rssPeak)
+    {
+        Console.WriteLine("| workload | endpoint p50 | endpoint p99 | raw p50 | raw p99 | overhead (p50) | endpoint rps | raw rps | SQL/request | alloc/request endpoint | alloc/request raw | server RSS after | RSS peak under load |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"| {r.Name} | {r.EndpointP50:F2} ms | {r.EndpointP99:F2} ms | {r.RawP50:F2} ms | {r.RawP99:F2} ms | {r.Overhead:F2} | " +
+                $"{r.EndpointRps:F0} | {r.RawRps:F0} | {r.SqlPerRequest:F1} | {Kb(r.EndpointAllocBytes)} | {Kb(r.RawAllocBytes)} | {Mb(r.RssAfter):F0} MB | {Mb(r.RssPeakDuringLoad):F0} MB |");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"Server peak RSS (VmHWM) over the run: {Mb(rssPeak):F0} MB. Throughput at {options.Concurrency} concurrent clients.");
+        foreach (var w in workloads)
+        {
+            Console.WriteLine($"- {w.Name}: {w.Description}");
+        }
+        Console.WriteLine();
+    }
+
+    public static void Summary(List<WorkloadFigures> results, ImportFigures import, long rssPeak)
+    {
+        var search = results.Single(r => r.Name == "search");
+        var list = results.Single(r => r.Name == "list");
+        var stats = results.Single(r => r.Name == "stats");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"SUMMARY search_p50_ms={search.EndpointP50:F2} search_p99_ms={search.EndpointP99:F2} search_overhead={search.Overhead:F2} " +
+            $"list_p50_ms={list.EndpointP50:F2} list_overhead={list.Overhead:F2} list_rps={list.EndpointRps:F0} stats_overhead={stats.Overhead:F2} " +
+            $"sql_per_request={list.SqlPerRequest:F1} import_per_s={import.DetainersPerSecond:F0} rss_mb={Mb(rssPeak):F0}"));
+    }
+}

@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace DetainerGraph.Benchmarks;
+
+public sealed record WorkloadFigures(
+    string Name,
+    double EndpointP50,
+    double EndpointP99,
+    double RawP50,
+    double RawP99,
+    double EndpointRps,
+    double RawRps,
+    double SqlPerRequest,
+    double EndpointAllocBytes,
+    double RawAllocBytes,
+    long RssAfter,
+    long RssPeakDuringLoad,
+    int Samples)
+{
+    /// <summary>Endpoint over raw engine, at the median, one request at a time.</summary>
+    public double Overhead => EndpointP50 / RawP50;
+}
+
+/// <summary>
+/// Measures one workload on both sides, interleaved: each latency round runs a block of endpoint requests
+/// and a block of raw calls (the order alternating by round), and the throughput runs alternate
+/// endpoint, raw, raw, endpoint, so a burst of noise from the other jobs on this machine lands on both.
+/// </summary>
+public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptions options)
+{
+    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+
+    public async Task<WorkloadFigures> RunAsync(Workload workload)
+    {
+        // Warm-up: every variant once on each side (JIT, caches, the document cache, SQLite's page cache).
+        for (var i = 0; i < workload.Variants * 2; i++)
+        {
+            Check(workload, i, await PostAsync(workload.EndpointBody(i)));
+            await workload.RawAsync(i);
+        }
+
+        var endpoint = new List<double>();
+        var raw = new List<double>();
+        long sql = 0, sqlCount = 0;
+        double endpointAlloc = 0, rawAlloc = 0;
+        long endpointAllocCount = 0, rawAllocCount = 0;
+        for (var round = 0; round < options.LatencyRounds; round++)
+        {
+            var first = round * options.LatencyBlock;
+            for (var side = 0; side < 2; side++)
+            {
+                if ((side + round) % 2 == 0)
+                {
+                    long? previous = null;
+                    for (var j = 0; j < options.LatencyBlock; j++)
+                    {
+                        var watch = Stopwatch.StartNew();
+                        var response = await PostAsync(workload.EndpointBody(first + j));
+                        endpoint.Add(watch.Elapsed.TotalMilliseconds);
+                        var metrics = Check(workload, first + j, response);
+                        sql += metrics.Sql;
+                        sqlCount++;
+                        // The server's allocation counter is process-wide: between two consecutive responses
+                        // of a one-at-a-time run it grew by one request's allocations (and any background work).
+                        if (previous is { } before)
+                        {
+                            endpointAlloc += metrics.ProcessAllocated - before;
+                            endpointAllocCount++;
+                        }
+                        previous = metrics.ProcessAllocated;
+                    }
+                }
+                else
+                {
+                    var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                    for (var j = 0; j < options.LatencyBlock; j++)
+                    {
+                        var watch = Stopwatch.StartNew();
+                        await workload.RawAsync(first + j);
+                        raw.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+                    rawAlloc += GC.GetTotalAllocatedBytes(precise: true) - allocated;
+                    rawAllocCount += options.LatencyBlock;
+                }
+            }
+        }
+
+        double endpointRps = 0, rawRps = 0;
+        long rssPeak = 0;
+        foreach (var side in new[] { 0, 1, 1, 0 })
+        {
+            if (side == 0)
+            {
+                using var sampling = new CancellationTokenSource();
+                var sampler = SampleRssAsync(sampling.Token);
+                endpointRps += await ThroughputAsync(i => PostAsync(workload.EndpointBody(i))) / 2;
+                await sampling.CancelAsync();
+                rssPeak = Math.Max(rssPeak, await sampler);
+            }
+            else
+            {
+                rawRps += await ThroughputAsync(workload.RawAsync) / 2;
+            }
+        }
+
+        return new WorkloadFigures(
+            workload.Name,
+            Percentile(endpoint, 50), Percentile(endpoint, 99), Percentile(raw, 50), Percentile(raw, 99),
+            endpointRps, rawRps,
+            (double)sql / Math.Max(1, sqlCount),
+            endpointAlloc / Math.Max(1, endpointAllocCount), rawAlloc / Math.Max(1, rawAllocCount),
+            server.Memory().Current, rssPeak, endpoint.Count);
+    }
+
+    private async Task<long> SampleRssAsync(CancellationToken ct)
+    {
+        long peak = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            peak = Math.Max(peak, server.Memory().Current);
+            try
+            {
+                await Task.Delay(50, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        return Math.Max(peak, server.Memory().Current);
+    }
+
+    private async Task<double> ThroughputAsync(Func<int, Task> call)
+    {
+        var duration = TimeSpan.FromSeconds(options.ThroughputSeconds);
+        var completed = 0;
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, options.Concurrency).Select(async worker =>
+        {
+            for (var i = worker; watch.Elapsed < duration; i += options.Concurrency)
+            {
+                await call(i);
+                Interlocked.Increment(ref completed);
+            }
+        });
+        await Task.WhenAll(workers);
+        return completed / watch.Elapsed.TotalSeconds;
+    }
+
+    private async Task<byte[]> PostAsync(byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = JsonType;
+        using var response = await http.PostAsync(server.Endpoint, content);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+        }
+        return bytes;
+    }
+
+    private static (int Sql, long ProcessAllocated) Check(Workload workload, int i, byte[] response)
+    {
+        using var document = JsonDocument.Parse(response);
+        var root = document.RootElement;
+        if (root.TryGetProperty("errors", out var errors) || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidOperationException($"{workload.Name} request {i} failed: {(root.TryGetProperty("errors", out errors) ? errors.ToString() : Encoding.UTF8.GetString(response))}");
+        }
+        if (!root.TryGetProperty("extensions", out var extensions) || !extensions.TryGetProperty("metrics", out var metrics))
+        {
+            throw new InvalidOperationException("the server did not return extensions.metrics (GraphQL:ExposeMetrics)");
+        }
+        return (metrics.GetProperty("sqlStatements").GetInt32(),
+            metrics.TryGetProperty("processAllocatedBytes", out var allocated) ? allocated.GetInt64() : 0);
+    }
+
+    public static double Percentile(List<double> values, double percentile)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = values.Order().ToList();
+        // Nearest rank: the smallest value with at least this share of the samples at or below it.
+        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
+    }
+}

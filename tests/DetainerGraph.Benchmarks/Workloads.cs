@@ -1,0 +1,243 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Benchmarks;
+
+/// <summary>
+/// One kind of request, asked two ways: through the GraphQL endpoint over HTTP, and straight to the engine
+/// underneath in this process (Lucene.NET through <see cref="IChargeSearch"/>, EF Core or plain SQL over
+/// SQLite, serialized with System.Text.Json). Request <c>i</c> of a run is the same question on both sides.
+/// </summary>
+public sealed class Workload(string name, string description, int variants, Func<int, byte[]> endpointBody, Func<int, Task> raw)
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public int Variants { get; } = variants;
+    public byte[] EndpointBody(int i) => endpointBody(i % Variants);
+    public Task RawAsync(int i) => raw(i % Variants);
+}
+
+public static class Workloads
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    private static byte[] Body(string query, object? variables) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { query, variables }, Json);
+
+    // ---- search: words, a phrase, typos, prefixes, synonyms, with and without filters ----
+
+    private const string SearchQuery = """
+        query Search($q: String!, $w: ChargeSearchFilterInput) {
+          searchCharges(query: $q, where: $w, first: 10) {
+            totalCount
+            nodes { score highlight charge { description ncicCode } detainer { outcome issuedOn } }
+          }
+        }
+        """;
+
+    private static readonly (string Query, ChargeSearchFilter? Filter, object? Where)[] Searches =
+    [
+        ("assault", null, null),
+        ("\"driving under influence\"", null, null),
+        ("asault", null, null),
+        ("assa*", null, null),
+        ("dui", new() { States = ["TX"] }, new { states = new[] { "TX" } }),
+        ("agg assault", null, null),
+        ("cocaine", new() { Outcomes = [DetainerOutcome.BookedIntoDetention] }, new { outcomes = new[] { "BOOKED_INTO_DETENTION" } }),
+        ("burglary", new() { WeekFrom = new DateOnly(2017, 6, 3) }, new { weekFrom = "2017-06-03" }),
+        ("drivin*", new() { States = ["CA"] }, new { states = new[] { "CA" } }),
+        ("larceny", null, null),
+        ("traffic offense", new() { Statuses = [ChargeStatus.Conviction] }, new { statuses = new[] { "CONVICTION" } }),
+        ("burglery", null, null),
+    ];
+
+    public static Workload Search(IServiceProvider raw) => new(
+        "search",
+        $"searchCharges, first 10 with highlight, {Searches.Length} queries: words, a phrase, typos (asault, burglery), prefixes, a synonym (dui), 5 with a where",
+        Searches.Length,
+        i => Body(SearchQuery, new { q = Searches[i].Query, w = Searches[i].Where }),
+        async i =>
+        {
+            var engine = raw.GetRequiredService<IChargeSearch>();
+            var (text, filter, _) = Searches[i];
+            await engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(text), filter ?? new ChargeSearchFilter(), 0, 10, []), CancellationToken.None);
+        });
+
+    // ---- list: a front-end page of 50 detainers, filtered and sorted, with what a table shows ----
+
+    private const string ListQuery = """
+        query List($w: DetainerFilterInput, $o: [DetainerSortInput!]) {
+          detainers(first: 50, where: $w, order: $o) {
+            pageInfo { hasNextPage endCursor }
+            nodes {
+              id issuedOn outcome citizenship
+              jurisdiction { name state }
+              facility { name city }
+              week { start end }
+              charges { description ncicCode category status }
+            }
+          }
+        }
+        """;
+
+    private static readonly (object Where, object Order)[] Lists =
+    [
+        (new { jurisdiction = new { state = new { eq = "TX" } }, outcome = new { @in = new[] { "BOOKED_INTO_DETENTION", "OPEN" } } }, new[] { new { issuedOn = "DESC" } }),
+        (new { jurisdiction = new { state = new { eq = "CA" } } }, new[] { new { issuedOn = "DESC" } }),
+        (new { week = new { start = new { gte = "2017-06-03" } }, citizenship = new { eq = "Guatemala" } }, new[] { new { issuedOn = "DESC" } }),
+        (new { outcome = new { eq = "DECLINED_BY_LEA" } }, new object[] { new { jurisdiction = new { name = "ASC" } }, new { issuedOn = "DESC" } }),
+    ];
+
+    private static IQueryable<Detainer> RawList(DetainerDbContext db, int i) => i switch
+    {
+        0 => db.Detainers.Where(d => d.Jurisdiction!.State == "TX" && (d.Outcome == DetainerOutcome.BookedIntoDetention || d.Outcome == DetainerOutcome.Open))
+            .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id),
+        1 => db.Detainers.Where(d => d.Jurisdiction!.State == "CA").OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id),
+        2 => db.Detainers.Where(d => d.WeekStart >= new DateOnly(2017, 6, 3) && d.Citizenship == "Guatemala").OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id),
+        _ => db.Detainers.Where(d => d.Outcome == DetainerOutcome.DeclinedByLea).OrderBy(d => d.Jurisdiction!.Name).ThenByDescending(d => d.IssuedOn).ThenBy(d => d.Id),
+    };
+
+    public static Workload List(IServiceProvider raw) => new(
+        "list",
+        "detainers(first: 50) with jurisdiction, facility, week and charges; 4 filter+sort variants",
+        Lists.Length,
+        i => Body(ListQuery, new { w = Lists[i].Where, o = Lists[i].Order }),
+        async i =>
+        {
+            await using var scope = raw.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+            var rows = await Project(RawList(db, i).Take(51)).ToListAsync();
+            var page = new { hasNextPage = rows.Count > 50, nodes = rows.Take(50) };
+            await JsonSerializer.SerializeAsync(Stream.Null, page, Json);
+        });
+
+    private static IQueryable<DetainerRow> Project(IQueryable<Detainer> detainers) =>
+        detainers.AsNoTracking().Select(d => new DetainerRow
+        {
+            Id = d.Id,
+            IssuedOn = d.IssuedOn,
+            Outcome = d.Outcome,
+            Citizenship = d.Citizenship,
+            Jurisdiction = d.Jurisdiction == null ? null : new NamedRow { Name = d.Jurisdiction.Name, Place = d.Jurisdiction.State },
+            Facility = d.Facility == null ? null : new NamedRow { Name = d.Facility.Name, Place = d.Facility.City },
+            WeekStart = d.WeekStart,
+            WeekEnd = d.Week == null ? null : d.Week.End,
+            Charges = d.Charges.OrderBy(c => c.Ordinal).Select(c => new ChargeRow { Description = c.Description, NcicCode = c.NcicCode, Category = c.Category, Status = c.Status }).ToList(),
+        });
+
+    // ---- stats: detainerStats by state and week ----
+
+    private static readonly (string Where, object? Variables)[] Stats =
+    [
+        ("", null),
+        ("WHERE d.\"Outcome\" IN ('DeclinedByLea', 'Lifted')", new { w = new { outcome = new { @in = new[] { "DECLINED_BY_LEA", "LIFTED" } } } }),
+    ];
+
+    private const string StatsQuery = """
+        query Stats($w: DetainerFilterInput) {
+          detainerStats(groupBy: [STATE, WEEK], where: $w) { keys { state week { start } } count }
+        }
+        """;
+
+    public static Workload StatsWorkload(IServiceProvider raw) => new(
+        "stats",
+        "detainerStats(groupBy: [STATE, WEEK]), without and with an outcome filter",
+        Stats.Length,
+        i => Body(StatsQuery, Stats[i].Variables),
+        async i =>
+        {
+            await using var scope = raw.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT j."State", d."WeekStart", COUNT(*) AS n
+                FROM "Detainers" d LEFT JOIN "Jurisdictions" j ON j."Id" = d."JurisdictionId"
+                {Stats[i].Where}
+                GROUP BY j."State", d."WeekStart" ORDER BY n DESC LIMIT 1000
+                """;
+            var groups = new List<StatsRow>();
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    groups.Add(new StatsRow(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2)));
+                }
+            }
+            await JsonSerializer.SerializeAsync(Stream.Null, groups, Json);
+        });
+
+    // ---- node: one detainer by global id, with what a detail view shows ----
+
+    private const string NodeQuery = """
+        query Node($id: ID!) {
+          node(id: $id) {
+            id
+            ... on Detainer {
+              issuedOn outcome citizenship
+              jurisdiction { name state }
+              facility { name city }
+              week { start end }
+              charges { description ncicCode category status }
+            }
+          }
+        }
+        """;
+
+    public static Workload Node(IServiceProvider raw, int detainers)
+    {
+        var ids = Enumerable.Range(0, Math.Min(200, detainers)).Select(k => 1 + ((long)k * detainers / Math.Min(200, detainers))).ToArray();
+        return new(
+            "node",
+            $"node(id:) for one detainer with jurisdiction, facility, week and charges; {ids.Length} ids spread over the table",
+            ids.Length,
+            i => Body(NodeQuery, new { id = GlobalId.Encode("Detainer", ids[i]) }),
+            async i =>
+            {
+                await using var scope = raw.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+                var id = ids[i];
+                var row = await Project(db.Detainers.Where(d => d.Id == id)).FirstOrDefaultAsync();
+                await JsonSerializer.SerializeAsync(Stream.Null, row ?? throw new InvalidOperationException($"detainer {id} is missing"), Json);
+            });
+    }
+
+    private sealed class DetainerRow
+    {
+        public long Id { get; init; }
+        public DateOnly? IssuedOn { get; init; }
+        public DetainerOutcome Outcome { get; init; }
+        public string? Citizenship { get; init; }
+        public NamedRow? Jurisdiction { get; init; }
+        public NamedRow? Facility { get; init; }
+        public DateOnly? WeekStart { get; init; }
+        public DateOnly? WeekEnd { get; init; }
+        public List<ChargeRow> Charges { get; init; } = [];
+    }
+
+    private sealed class NamedRow
+    {
+        public required string Name { get; init; }
+        public string? Place { get; init; }
+    }
+
+    private sealed class ChargeRow
+    {
+        public required string Description { get; init; }
+        public string? NcicCode { get; init; }
+        public string? Category { get; init; }
+        public ChargeStatus Status { get; init; }
+    }
+
+    private sealed record StatsRow(string? State, string? Week, int Count);
+}

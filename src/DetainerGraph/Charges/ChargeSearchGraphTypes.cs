@@ -1,4 +1,3 @@
-using System.Collections;
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
@@ -103,7 +102,7 @@ public sealed class ChargeSearchFacetBucketGraphType : ObjectGraphType<FacetBuck
     {
         Name = "ChargeSearchFacetBucket";
         Description = "A value of a facet field and how many hits carry it.";
-        Field(b => b.Value, nullable: true).Description("The value as the search filters take it (a jurisdiction ID, an enum value, a YYYY-MM-DD week start, a state code), or null for hits without one.");
+        Field(b => b.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction ID (`node(id:)`; filter by its name and state), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`) or a country (`citizenship: { eq }`); null for hits without one.");
         Field(b => b.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction; null for hits without a value.");
         Field(b => b.Count).Description("How many hits carry this value.");
     }
@@ -133,52 +132,5 @@ public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists the charge, read from the database.")
             .Resolve(c => c.LoadDetainer(c.Source.DetainerId));
-    }
-}
-
-public sealed class ChargeSearchFilterInputGraphType : InputObjectGraphType<ChargeSearchFilter>
-{
-    public ChargeSearchFilterInputGraphType()
-    {
-        Name = "ChargeSearchFilterInput";
-        Description = "Conditions on the charge and its detainer, all of which must hold; a list means any of its values. Applied inside the search engine, so counts and pages are exact.";
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("states").Description("Two-letter state codes of the detainer's jurisdiction (or facility).");
-        Field<ListGraphType<NonNullGraphType<IdGraphType>>>("jurisdictions").Description("Jurisdiction IDs.");
-        Field<IsoDateGraphType>("weekFrom").Description("Reporting weeks starting on or after this date.");
-        Field<IsoDateGraphType>("weekTo").Description("Reporting weeks starting on or before this date.");
-        Field<ListGraphType<NonNullGraphType<DetainerOutcomeGraphType>>>("outcomes").Description("Detainer outcomes.");
-        Field<ListGraphType<NonNullGraphType<DetainerTypeGraphType>>>("detainerTypes").Description("Detainer forms.");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("citizenships").Description("Countries of citizenship, as published.");
-        Field<ListGraphType<NonNullGraphType<ChargeStatusGraphType>>>("statuses").Description("Pending charge or conviction.");
-        Field<ListGraphType<NonNullGraphType<StringGraphType>>>("categories").Description("NCIC block names, e.g. \"Traffic Offense\".");
-    }
-
-    public override object ParseDictionary(IDictionary<string, object?> value) => new ChargeSearchFilter
-    {
-        States = Strings(value, "states"),
-        JurisdictionIds = Strings(value, "jurisdictions")?.Select(JurisdictionKey).ToList(),
-        WeekFrom = value.TryGetValue("weekFrom", out var from) ? from as DateOnly? : null,
-        WeekTo = value.TryGetValue("weekTo", out var to) ? to as DateOnly? : null,
-        Outcomes = Values<DetainerOutcome>(value, "outcomes"),
-        DetainerTypes = Values<DetainerType>(value, "detainerTypes"),
-        Citizenships = Strings(value, "citizenships"),
-        Statuses = Values<ChargeStatus>(value, "statuses"),
-        Categories = Strings(value, "categories"),
-    };
-
-    private static List<string>? Strings(IDictionary<string, object?> value, string name) =>
-        value.TryGetValue(name, out var list) && list is IEnumerable items ? [.. items.Cast<object>().Select(o => o.ToString()!)] : null;
-
-    private static List<T>? Values<T>(IDictionary<string, object?> value, string name) =>
-        value.TryGetValue(name, out var list) && list is IEnumerable items ? [.. items.Cast<T>()] : null;
-
-    private static int JurisdictionKey(string id)
-    {
-        if (GlobalId.TryDecode(id, out var type, out var key) && type == "Jurisdiction"
-            && int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
-        {
-            return number;
-        }
-        throw new ExecutionError($"`{id}` is not a Jurisdiction ID.") { Code = "INVALID_ID" };
     }
 }

@@ -1,4 +1,6 @@
 using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using DetainerGraph.Search;
 using GraphQL;
 using GraphQL.Types;
@@ -14,9 +16,16 @@ public static partial class ChargeSearchQueries
                 "Words are ANDed and matched with their stems, synonyms and abbreviations (DUI, agg, poss…) and with typos tolerated; " +
                 "\"quoted phrases\" match exactly; a trailing * matches a prefix. An empty query matches every charge. Null, with an error coded in `extensions.code`, when the query is refused or search is unavailable: other fields still answer.")
             .Argument<NonNullGraphType<StringGraphType>>("query", $"The search text, at most {ChargeQuery.MaxLength} characters. It is read as words, phrases and prefixes only: no engine syntax.")
-            .Argument<ChargeSearchFilterInputGraphType>("where", "Conditions on the charge and its detainer, applied inside the engine.")
-            .Argument<IntGraphType>("first", "Return the first this many hits (of those after `after`). The default page size applies when not given; more than the maximum page size is an error.")
+            .Argument<DetainerFilterInputGraphType>("where",
+                "Conditions on the charge's detainer, the same input the detainer lists take, applied inside the search engine so totals and pages are exact. " +
+                "Supported: `jurisdiction { ... }` and `week { ... }` (any of their conditions), `outcome` and `detainerType` (eq, in, neq, nin), `citizenship` (eq, in), `and`. " +
+                "Anything else is refused with SEARCH_FILTER_UNSUPPORTED rather than filtered after the search.")
+            .Argument<ListGraphType<NonNullGraphType<ChargeStatusGraphType>>>("chargeStatus", "Only charges with one of these statuses (the hit's own status).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("chargeCategory", "Only charges in one of these NCIC blocks, e.g. \"Traffic Offense\" (the CHARGE_CATEGORY facet's values).")
+            .Argument<IntGraphType>("first", "Return the first this many hits (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
             .Argument<StringGraphType>("after", "Return hits after this cursor (a previous page's `pageInfo.endCursor`).")
+            .Argument<IntGraphType>("last", "Return the last this many hits (of those before `before`, or of all hits).")
+            .Argument<StringGraphType>("before", "Return hits before this cursor (a page's `pageInfo.startCursor`).")
             .ResolveAsync(async c => await SearchAsync(c));
     }
 
@@ -24,20 +33,48 @@ public static partial class ChargeSearchQueries
     {
         var services = context.RequestServices!;
         var paging = services.GetRequiredService<PagingOptions>();
-        var first = context.GetPageSizeArgument("first", paging.MaxPageSize) ?? paging.DefaultPageSize;
-        var offset = context.GetArgument<string?>("after") is { } after ? Paging.DecodeCursor(after) + 1 : 0;
-        var filter = context.GetArgument<ChargeSearchFilter?>("where") ?? new ChargeSearchFilter();
+        var first = context.GetPageSizeArgument("first", paging.MaxPageSize);
+        var last = context.GetPageSizeArgument("last", paging.MaxPageSize);
+        if (first is not null && last is not null)
+        {
+            throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
+        }
+        var start = context.GetArgument<string?>("after") is { } after ? Paging.DecodeCursor(after) + 1 : 0;
+        int? end = context.GetArgument<string?>("before") is { } before ? Paging.DecodeCursor(before) : null;
         var search = services.GetRequiredService<IChargeSearch>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("DetainerGraph.Search");
+        var ct = context.CancellationToken;
         try
         {
             var query = ChargeQuery.Parse(context.GetArgument<string>("query"));
-            var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, first, []), context.CancellationToken);
-            return new ChargeSearchPage(result, offset, async (fields, ct) =>
+            var filter = await ChargeSearchWhere.TranslateAsync(context.GetArgument<Dictionary<string, object?>?>("where"), context.Db(), ct);
+            filter.Statuses = context.GetArgument<List<ChargeStatus>?>("chargeStatus");
+            filter.Categories = context.GetArgument<List<string>?>("chargeCategory");
+
+            int offset;
+            int limit;
+            if (last is null)
+            {
+                offset = start;
+                limit = first ?? paging.DefaultPageSize;
+                if (end is { } e)
+                {
+                    limit = Math.Max(0, Math.Min(limit, e - start));
+                }
+            }
+            else
+            {
+                // The last hits before `before`, or before the end: the end needs the total first.
+                var stop = end ?? (await search.SearchAsync(new ChargeSearchRequest(query, filter, 0, 0, [], Highlight: false), ct)).TotalCount;
+                offset = Math.Max(start, stop - last.Value);
+                limit = Math.Max(0, stop - offset);
+            }
+            var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, limit, []), ct);
+            return new ChargeSearchPage(result, offset, async (fields, facetCt) =>
             {
                 try
                 {
-                    return (await search.SearchAsync(new ChargeSearchRequest(query, filter, 0, 0, fields, Highlight: false), ct)).Facets;
+                    return (await search.SearchAsync(new ChargeSearchRequest(query, filter, 0, 0, fields, Highlight: false), facetCt)).Facets;
                 }
                 catch (Exception e) when (e is not (OperationCanceledException or ExecutionError or SearchQueryException))
                 {
@@ -55,7 +92,10 @@ public static partial class ChargeSearchQueries
         }
     }
 
-    /// <summary>The engine's own message stays in the log: clients get a code and a plain sentence.</summary>
+    /// <summary>
+    /// Engine failures (<see cref="SearchUnavailableException"/> from either engine, or anything unexpected) reach
+    /// clients as SEARCH_UNAVAILABLE with a plain sentence: the engine's own message stays in the log.
+    /// </summary>
     private static ExecutionError Unavailable(ILogger logger, Exception e)
     {
         LogSearchFailed(logger, e);

@@ -21,7 +21,8 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
             c.NcicCode,
             c.Category,
             c.Status,
-            c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.State : c.Detainer.Facility != null ? c.Detainer.Facility.State : null,
+            // The jurisdiction's state, as `where: { jurisdiction: { state } }` means it: a STATE facet value filters to its count.
+            c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.State : null,
             c.Detainer.JurisdictionId,
             c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.Name : null,
             c.Detainer.WeekStart,

@@ -44,13 +44,15 @@ public sealed record ChargeDocument(
     string? Citizenship,
     DateOnly? IssuedOn);
 
-/// <summary>Structured conditions, all ANDed; a null or empty list means "any".</summary>
+/// <summary>Structured conditions, all ANDed; a null list means "any", an empty list matches nothing.</summary>
 public sealed class ChargeSearchFilter
 {
     public IReadOnlyList<string>? States { get; set; }
     public IReadOnlyList<int>? JurisdictionIds { get; set; }
     public DateOnly? WeekFrom { get; set; }
     public DateOnly? WeekTo { get; set; }
+    /// <summary>Reporting weeks by their Saturday.</summary>
+    public IReadOnlyList<DateOnly>? WeekStarts { get; set; }
     public IReadOnlyList<DetainerOutcome>? Outcomes { get; set; }
     public IReadOnlyList<DetainerType>? DetainerTypes { get; set; }
     public IReadOnlyList<string>? Citizenships { get; set; }
@@ -60,7 +62,7 @@ public sealed class ChargeSearchFilter
 
 public enum SearchFacet
 {
-    [Description("The detainer's state (two-letter code).")]
+    [Description("The state (two-letter code) of the jurisdiction the detainer was issued to.")]
     State,
     [Description("The jurisdiction the detainer was issued to.")]
     Jurisdiction,

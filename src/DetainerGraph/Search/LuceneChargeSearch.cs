@@ -361,6 +361,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         AnyOf(all, "citizenship", filter.Citizenships);
         AnyOf(all, "status", filter.Statuses?.Select(s => s.ToString()));
         AnyOf(all, "category", filter.Categories);
+        AnyOf(all, "week", filter.WeekStarts?.Select(Day));
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
             all.Add(TermRangeQuery.NewStringRange("week", filter.WeekFrom is { } from ? Day(from) : null,
@@ -372,10 +373,11 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     private static void AnyOf(BooleanQuery all, string field, IEnumerable<string>? values)
     {
         var list = values?.ToList();
-        if (list is null || list.Count == 0)
+        if (list is null)
         {
             return;
         }
+        // An empty list allows no value: the clause stays empty, and an empty MUST clause matches nothing.
         var any = new BooleanQuery();
         foreach (var value in list.Distinct(StringComparer.Ordinal))
         {

@@ -152,11 +152,19 @@ public sealed class PierceAndSyncTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public void An_unbuilt_provider_stops_the_start_with_its_reason()
+    public void Elasticsearch_without_a_url_stops_the_start_with_its_reason()
     {
         using var app = new TestApp(settings: new Dictionary<string, string?> { ["Search:Provider"] = "Elasticsearch" });
         var error = Assert.ThrowsAny<Exception>(() => app.Started());
-        Assert.Contains("Elasticsearch support is not built yet", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Search:Url must be the cluster's http(s) address", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_provider_stops_the_start_with_its_reason()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["Search:Provider"] = "Solr" });
+        var error = Assert.ThrowsAny<Exception>(() => app.Started());
+        Assert.Contains("Search:Provider is 'Solr'; expected Lucene or Elasticsearch.", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,10 +9,10 @@ namespace DetainerGraph.Tests.Search;
 public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture<SampleDataApp>
 {
     private const string Search = """
-        query($q: String!, $where: ChargeSearchFilterInput, $first: Int, $after: String) {
-          searchCharges(query: $q, where: $where, first: $first, after: $after) {
+        query($q: String!, $where: DetainerFilterInput, $status: [ChargeStatus!], $first: Int, $after: String, $last: Int, $before: String) {
+          searchCharges(query: $q, where: $where, chargeStatus: $status, first: $first, after: $after, last: $last, before: $before) {
             totalCount suggestion
-            pageInfo { hasNextPage endCursor }
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
             nodes { score highlight charge { id description ncicCode category } detainer { id } }
           }
         }
@@ -23,8 +23,9 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
 
     private TestApp App => fixture.App;
 
-    private async Task<JsonElement> SearchAsync(string q, object? where = null, int? first = null, string? after = null) =>
-        (await App.DataAsync(Search, new { q, where, first, after })).GetProperty("searchCharges");
+    private async Task<JsonElement> SearchAsync(string q, object? where = null, int? first = null, string? after = null,
+        string[]? status = null, int? last = null, string? before = null) =>
+        (await App.DataAsync(Search, new { q, where, status, first, after, last, before })).GetProperty("searchCharges");
 
     private static List<JsonElement> Nodes(JsonElement result) => [.. result.GetProperty("nodes").EnumerateArray()];
 
@@ -106,18 +107,23 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     {
         var from = new DateOnly(2017, 2, 4);
         var to = new DateOnly(2017, 2, 11);
-        var where = new { weekFrom = "2017-02-04", weekTo = "2017-02-11", outcomes = new[] { "DECLINED_BY_LEA" }, statuses = new[] { "CONVICTION" } };
-        var result = await SearchAsync("", where, first: 100);
+        var where = new { week = new { start = new { gte = "2017-02-04", lte = "2017-02-11" } }, outcome = new { eq = "DECLINED_BY_LEA" } };
+        var result = await SearchAsync("", where, first: 100, status: ["CONVICTION"]);
         var expected = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.WeekStart >= from && c.Detainer.WeekStart <= to
             && c.Detainer.Outcome == DetainerOutcome.DeclinedByLea && c.Status == ChargeStatus.Conviction));
         Assert.True(expected > 0);
         Assert.Equal(expected, result.GetProperty("totalCount").GetInt32());
 
-        var inTexas = await SearchAsync("assault", new { states = Texas }, first: 100);
+        var inTexas = await SearchAsync("assault", new { jurisdiction = new { state = new { @in = Texas } } }, first: 100);
         var expectedTexas = await App.WithDbAsync(async db => (await db.Charges
             .Where(c => c.Detainer.Jurisdiction!.State == "TX").Select(c => c.Description).ToListAsync())
             .Count(d => d.Contains("assault", StringComparison.OrdinalIgnoreCase) || d.Contains("ASSLT", StringComparison.Ordinal)));
         Assert.True(inTexas.GetProperty("totalCount").GetInt32() >= expectedTexas);
+        // Negated enums are the other values; `and` parts all hold.
+        var notDeclined = await SearchAsync("", new { and = new object[] { new { outcome = new { neq = "DECLINED_BY_LEA" } }, new { week = new { start = new { eq = "2017-02-04" } } } } }, first: 1);
+        var expectedNotDeclined = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.Outcome != DetainerOutcome.DeclinedByLea
+            && c.Detainer.WeekStart == new DateOnly(2017, 2, 4)));
+        Assert.Equal(expectedNotDeclined, notDeclined.GetProperty("totalCount").GetInt32());
         var ids = Nodes(inTexas).Select(n => n.GetProperty("detainer").GetProperty("id").GetString()).ToList();
         Assert.NotEmpty(ids);
     }
@@ -146,11 +152,11 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
 
         // A facet value filters to exactly its count.
         var state = facets.Single(f => f.GetProperty("field").GetString() == "STATE").GetProperty("buckets")[0];
-        var filtered = await SearchAsync("assault", new { states = new[] { state.GetProperty("value").GetString() } });
+        var filtered = await SearchAsync("assault", new { jurisdiction = new { state = new { eq = state.GetProperty("value").GetString() } } });
         Assert.Equal(state.GetProperty("count").GetInt32(), filtered.GetProperty("totalCount").GetInt32());
-        var jurisdiction = facets.Single(f => f.GetProperty("field").GetString() == "JURISDICTION").GetProperty("buckets")[0];
-        var byJurisdiction = await SearchAsync("assault", new { jurisdictions = new[] { jurisdiction.GetProperty("value").GetString() } });
-        Assert.Equal(jurisdiction.GetProperty("count").GetInt32(), byJurisdiction.GetProperty("totalCount").GetInt32());
+        var outcome = facets.Single(f => f.GetProperty("field").GetString() == "OUTCOME").GetProperty("buckets")[0];
+        var byOutcome = await SearchAsync("assault", new { outcome = new { eq = outcome.GetProperty("value").GetString() } });
+        Assert.Equal(outcome.GetProperty("count").GetInt32(), byOutcome.GetProperty("totalCount").GetInt32());
     }
 
     [Fact]
@@ -169,6 +175,22 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
         }
         Assert.Equal(whole, paged);
         Assert.Equal(whole.Count, whole.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Last_and_before_page_backwards_through_the_same_order()
+    {
+        var filter = new { week = new { start = new { eq = "2017-02-04" } } };
+        var whole = await SearchAsync("theft", filter, first: 100);
+        var ids = Nodes(whole).Select(n => n.GetProperty("charge").GetProperty("id").GetString()).ToList();
+        var total = whole.GetProperty("totalCount").GetInt32();
+        Assert.InRange(total, 4, 100);
+        var tail = await SearchAsync("theft", filter, last: 3);
+        Assert.Equal(ids[^3..], Nodes(tail).Select(n => n.GetProperty("charge").GetProperty("id").GetString()));
+        Assert.False(tail.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        Assert.True(tail.GetProperty("pageInfo").GetProperty("hasPreviousPage").GetBoolean());
+        var before = await SearchAsync("theft", filter, last: 2, before: tail.GetProperty("pageInfo").GetProperty("startCursor").GetString());
+        Assert.Equal(ids[^5..^3], Nodes(before).Select(n => n.GetProperty("charge").GetProperty("id").GetString()));
     }
 
     [Fact]
@@ -250,7 +272,12 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     [InlineData("{ searchCharges(query: \"theft\", first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
     [InlineData("{ searchCharges(query: \"theft\", after: \"bm90LWEtY3Vyc29y\") { totalCount } }", "INVALID_CURSOR")]
     [InlineData("{ searchCharges(query: \"theft\", after: \"b2Zmc2V0Ojk5OTk5\") { totalCount } }", "SEARCH_WINDOW_TOO_LARGE")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { jurisdictions: [\"RGV0YWluZXI6MQ\"] }) { totalCount } }", "INVALID_LITERAL")]
+    [InlineData("{ searchCharges(query: \"theft\", first: 5, last: 5) { totalCount } }", "INVALID_PAGING_ARGUMENTS")]
+    [InlineData("{ searchCharges(query: \"theft\", where: { or: [{ outcome: { eq: LIFTED } }] }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(query: \"theft\", where: { issuedOn: { gte: \"2017-01-01\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(query: \"theft\", where: { charges: { some: { status: { eq: CONVICTION } } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(query: \"theft\", where: { citizenship: { contains: \"ex\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(query: \"theft\", where: { facility: { state: { eq: \"PA\" } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
     public async Task Bad_arguments_get_clear_codes(string query, string code)
     {
         var response = await App.QueryAsync(query);

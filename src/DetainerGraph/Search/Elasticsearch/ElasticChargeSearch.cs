@@ -395,6 +395,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         AnyOf(filters, ElasticChargeIndex.Citizenship, filter.Citizenships);
         AnyOf(filters, ElasticChargeIndex.Status, filter.Statuses?.Select(s => s.ToString()));
         AnyOf(filters, ElasticChargeIndex.Category, filter.Categories);
+        AnyOf(filters, ElasticChargeIndex.Week, filter.WeekStarts?.Select(w => w.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
             filters.Add(new DateRangeQuery(ElasticChargeIndex.Week)
@@ -414,6 +415,11 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         if (list is { Count: > 0 })
         {
             filters.Add(new TermsQuery(field, new TermsQueryField([.. list.Select(FieldValue.String)])));
+        }
+        else if (list is not null)
+        {
+            // No value allowed: nothing matches.
+            filters.Add(new MatchNoneQuery());
         }
     }
 

@@ -101,7 +101,7 @@ internal static class Report
     public static void Import(ImportFigures f)
     {
         Console.WriteLine($"# Import: {f.Detainers:N0} detainers ({f.Rows:N0} rows) in {f.Import.TotalSeconds:F1} s = {f.DetainersPerSecond:N0} detainers/s, index included " +
-            $"(write {f.Write.TotalSeconds:F1} s, of which parsing {f.Parse.TotalSeconds:F1} s; index {f.Index.TotalSeconds:F1} s; {f.Cpu.TotalSeconds:F1} s of CPU time; generating the CSV took {f.Generate.TotalSeconds:F1} s, not counted)");
+            $"(write {f.Write.TotalSeconds:F1} s, of which parsing {f.Parse.TotalSeconds:F1} s; index {f.Index.TotalSeconds:F1} s; {f.Cpu.TotalSeconds:F1} s of CPU time, {f.WriteCpu.TotalSeconds:F1} s of it writing; generating the CSV took {f.Generate.TotalSeconds:F1} s, not counted)");
         Console.WriteLine($"# On disk: {Mb(f.StoreBytes):F0} MB (database {Mb(f.DatabaseBytes):F0} MB, search index {Mb(f.IndexBytes):F0} MB)");
     }
 

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DetainerGraph.Benchmarks;
 
-public sealed record ImportFigures(int Detainers, int Rows, TimeSpan Generate, TimeSpan Parse, TimeSpan Write, TimeSpan Index, long StoreBytes, long DatabaseBytes, long IndexBytes)
+public sealed record ImportFigures(int Detainers, int Rows, TimeSpan Generate, TimeSpan Parse, TimeSpan Write, TimeSpan Index, TimeSpan Cpu, TimeSpan WriteCpu, long StoreBytes, long DatabaseBytes, long IndexBytes)
 {
     public TimeSpan Import => Write + Index;
     public double DetainersPerSecond => Detainers / Import.TotalSeconds;
@@ -82,9 +82,11 @@ public static class Dataset
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
         // The importer without its indexing step, then the step itself: together, Importer.ImportAsync.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         watch.Restart();
         var result = await new Importer(db, services.GetRequiredService<ReferenceData>()).ImportAsync(csv);
         var write = watch.Elapsed;
+        var writeCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         if (result.Outcome != ImportOutcome.Imported)
         {
             throw new InvalidOperationException($"{csv} was not imported: {result.Outcome}");
@@ -92,6 +94,7 @@ public static class Dataset
         watch.Restart();
         var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>().DrainOutboxAsync(db, CancellationToken.None);
         var index = watch.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         if (drained != 1)
         {
             throw new InvalidOperationException($"expected one outbox row to index, drained {drained}");
@@ -99,7 +102,7 @@ public static class Dataset
         File.Delete(csv);
         var databaseBytes = FolderBytes(storeDirectory) - FolderBytes(Path.Combine(storeDirectory, "search"));
         var indexBytes = FolderBytes(Path.Combine(storeDirectory, "search"));
-        return new ImportFigures(options.Detainers, rows, generate, parse, write, index, databaseBytes + indexBytes, databaseBytes, indexBytes);
+        return new ImportFigures(options.Detainers, rows, generate, parse, write, index, cpu, writeCpu, databaseBytes + indexBytes, databaseBytes, indexBytes);
     }
 
     public static long FolderBytes(string folder) =>

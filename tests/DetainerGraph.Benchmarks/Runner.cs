@@ -18,11 +18,9 @@ public sealed record WorkloadFigures(
     double RawAllocBytes,
     long RssAfter,
     long RssPeakDuringLoad,
-    int Samples)
-{
-    /// <summary>Endpoint over raw engine, at the median, one request at a time.</summary>
-    public double Overhead => EndpointP50 / RawP50;
-}
+    int Samples,
+    double ExecutionP50,
+    double Overhead);
 
 /// <summary>
 /// Measures one workload on both sides, interleaved: each latency round runs a block of endpoint requests
@@ -44,6 +42,9 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
 
         var endpoint = new List<double>();
         var raw = new List<double>();
+        var endpointByVariant = Enumerable.Range(0, workload.Variants).Select(_ => new List<double>()).ToArray();
+        var rawByVariant = Enumerable.Range(0, workload.Variants).Select(_ => new List<double>()).ToArray();
+        var execution = new List<double>();
         long sql = 0, sqlCount = 0;
         double endpointAlloc = 0, rawAlloc = 0;
         long endpointAllocCount = 0, rawAllocCount = 0;
@@ -60,8 +61,10 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                         var watch = Stopwatch.StartNew();
                         var response = await PostAsync(workload.EndpointBody(first + j));
                         endpoint.Add(watch.Elapsed.TotalMilliseconds);
+                        endpointByVariant[(first + j) % workload.Variants].Add(endpoint[^1]);
                         var metrics = Check(workload, first + j, response);
                         sql += metrics.Sql;
+                        execution.Add(metrics.Milliseconds);
                         sqlCount++;
                         // The server's allocation counter is process-wide: between two consecutive responses
                         // of a one-at-a-time run it grew by one request's allocations (and any background work).
@@ -81,6 +84,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                         var watch = Stopwatch.StartNew();
                         await workload.RawAsync(first + j);
                         raw.Add(watch.Elapsed.TotalMilliseconds);
+                        rawByVariant[(first + j) % workload.Variants].Add(raw[^1]);
                     }
                     rawAlloc += GC.GetTotalAllocatedBytes(precise: true) - allocated;
                     rawAllocCount += options.LatencyBlock;
@@ -112,7 +116,8 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             endpointRps, rawRps,
             (double)sql / Math.Max(1, sqlCount),
             endpointAlloc / Math.Max(1, endpointAllocCount), rawAlloc / Math.Max(1, rawAllocCount),
-            server.Memory().Current, rssPeak, endpoint.Count);
+            server.Memory().Current, rssPeak, endpoint.Count, Percentile(execution, 50),
+            Overhead(endpointByVariant, rawByVariant));
     }
 
     private async Task<long> SampleRssAsync(CancellationToken ct)
@@ -163,7 +168,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
         return bytes;
     }
 
-    private static (int Sql, long ProcessAllocated) Check(Workload workload, int i, byte[] response)
+    private static (int Sql, long ProcessAllocated, double Milliseconds) Check(Workload workload, int i, byte[] response)
     {
         using var document = JsonDocument.Parse(response);
         var root = document.RootElement;
@@ -176,7 +181,20 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             throw new InvalidOperationException("the server did not return extensions.metrics (GraphQL:ExposeMetrics)");
         }
         return (metrics.GetProperty("sqlStatements").GetInt32(),
-            metrics.TryGetProperty("processAllocatedBytes", out var allocated) ? allocated.GetInt64() : 0);
+            metrics.TryGetProperty("processAllocatedBytes", out var allocated) ? allocated.GetInt64() : 0,
+            metrics.GetProperty("milliseconds").GetDouble());
+    }
+
+    /// <summary>
+    /// Endpoint over raw: the ratio of medians for each variant of the workload (the same question on both
+    /// sides), then their geometric mean. The median of a mixed run would land on whichever variant sits in
+    /// the middle (a fast filtered stats query on one side, a slow full one on the other).
+    /// </summary>
+    private static double Overhead(List<double>[] endpoint, List<double>[] raw)
+    {
+        var ratios = endpoint.Zip(raw).Where(p => p.First.Count > 0 && p.Second.Count > 0)
+            .Select(p => Percentile(p.First, 50) / Percentile(p.Second, 50)).ToList();
+        return ratios.Count == 0 ? double.NaN : Math.Exp(ratios.Average(Math.Log));
     }
 
     public static double Percentile(List<double> values, double percentile)

@@ -543,6 +543,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         {
             OpenMode = mode,
             Similarity = new BM25Similarity(),
+            // Fewer, larger flushed segments while importing (the default is 16 MB): fewer merges later.
+            RAMBufferSizeMB = 48,
         };
         var writer = new IndexWriter(directory, config);
         // A fresh index needs one commit before a reader can open it.

@@ -69,6 +69,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ChargeId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CorrectedOn")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -77,9 +80,17 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<long?>("DetainerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Editor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Field")
                         .IsRequired()
                         .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NewValue")
@@ -95,10 +106,13 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SectionOneEntryId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("SourceId")
+                    b.Property<int?>("SourceId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SourceLine")
@@ -111,9 +125,14 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChargeId");
+
                     b.HasIndex("DetainerId");
 
                     b.HasIndex("SectionOneEntryId");
+
+                    b.HasIndex("Editor", "IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
@@ -160,6 +179,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.Property<DateOnly?>("OutcomeRecordedOn")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SourceId")
                         .HasColumnType("INTEGER");
@@ -362,6 +384,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DetainerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -369,10 +394,12 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SourceId")
+                    b.Property<int?>("SourceId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DetainerId");
 
                     b.HasIndex("SourceId");
 
@@ -394,6 +421,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Retracted")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SourceId")
@@ -495,6 +525,11 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
             modelBuilder.Entity("DetainerGraph.Data.Correction", b =>
                 {
+                    b.HasOne("DetainerGraph.Data.Charge", null)
+                        .WithMany()
+                        .HasForeignKey("ChargeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("DetainerGraph.Data.Detainer", null)
                         .WithMany()
                         .HasForeignKey("DetainerId")
@@ -508,8 +543,7 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasOne("DetainerGraph.Data.Source", "Source")
                         .WithMany()
                         .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("SectionOneEntry");
 
@@ -615,11 +649,15 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
             modelBuilder.Entity("DetainerGraph.Data.SearchOutboxEntry", b =>
                 {
+                    b.HasOne("DetainerGraph.Data.Detainer", null)
+                        .WithMany()
+                        .HasForeignKey("DetainerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("DetainerGraph.Data.Source", null)
                         .WithMany()
                         .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.SectionOneEntry", b =>

@@ -27,7 +27,7 @@ public sealed class MutationType : ObjectGraphType
             }));
 
         Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("retractDetainer")
-            .Description("Retracts a detainer that should never have been listed. It is kept, marked `retracted`, and left out of lists and search unless `includeRetracted` asks for it.")
+            .Description("Retracts a detainer that should never have been listed. It is kept, marked `retracted`, and left out of search, and of lists unless `includeRetracted` asks for it.")
             .Argument<NonNullGraphType<RetractDetainerInputGraphType>>("input", "The detainer, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "retractDetainer", async (writer, editor) =>
             {

@@ -453,27 +453,151 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261128043608_AddQueryIndexes'
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
 )
 BEGIN
-    CREATE INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers] ([Outcome], [IssuedOn]);
+    DROP INDEX [IX_Corrections_SourceId_SourceLine] ON [Corrections];
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261128043608_AddQueryIndexes'
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
 )
 BEGIN
-    CREATE INDEX [IX_Charges_Category_DetainerId] ON [Charges] ([Category], [DetainerId]);
+    ALTER TABLE [SectionOneEntries] ADD [Retracted] bit NOT NULL DEFAULT CAST(0 AS bit);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261128043608_AddQueryIndexes'
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[SearchOutbox]') AND [c].[name] = N'SourceId');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [SearchOutbox] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [SearchOutbox] ALTER COLUMN [SourceId] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [SearchOutbox] ADD [DetainerId] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [Retracted] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    DECLARE @var1 nvarchar(max);
+    SELECT @var1 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'SourceId');
+    IF @var1 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var1 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [SourceId] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [Corrections] ADD [ChargeId] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [Corrections] ADD [Editor] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [Corrections] ADD [IdempotencyKey] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [Corrections] ADD [RecordedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    CREATE INDEX [IX_SearchOutbox_DetainerId] ON [SearchOutbox] ([DetainerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    CREATE INDEX [IX_Corrections_ChargeId] ON [Corrections] ([ChargeId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Corrections_Editor_IdempotencyKey] ON [Corrections] ([Editor], [IdempotencyKey]) WHERE [Editor] IS NOT NULL AND [IdempotencyKey] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Corrections_SourceId_SourceLine] ON [Corrections] ([SourceId], [SourceLine]) WHERE [SourceId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [Corrections] ADD CONSTRAINT [FK_Corrections_Charges_ChargeId] FOREIGN KEY ([ChargeId]) REFERENCES [Charges] ([Id]) ON DELETE NO ACTION;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
+)
+BEGIN
+    ALTER TABLE [SearchOutbox] ADD CONSTRAINT [FK_SearchOutbox_Detainers_DetainerId] FOREIGN KEY ([DetainerId]) REFERENCES [Detainers] ([Id]) ON DELETE CASCADE;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043013_AddCorrectionWrites'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261128043608_AddQueryIndexes', N'10.0.15');
+    VALUES (N'20261128043013_AddCorrectionWrites', N'10.0.15');
 END;
 
 COMMIT;

@@ -1,10 +1,11 @@
 using DetainerGraph.Api;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Operability;
 using DetainerGraph.Search;
 
-// With a command (import, generate, migrate, stats, reindex) the program runs it and exits; with none it serves.
+// With a command (import, generate, migrate, stats, reindex, token) the program runs it and exits; with none it serves.
 var isCommand = Commands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -21,6 +22,7 @@ if (isCommand)
 builder.AddDetainerData();
 builder.AddChargeSearch();
 builder.AddDetainerOperability();
+builder.AddCorrections();
 builder.Services.AddDetainerGraphQL(builder.Environment);
 
 var app = builder.Build();

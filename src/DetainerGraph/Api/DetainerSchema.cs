@@ -1,4 +1,5 @@
 using DetainerGraph.Charges;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using DetainerGraph.Jurisdictions;
@@ -9,9 +10,10 @@ namespace DetainerGraph.Api;
 
 public sealed class DetainerSchema : Schema
 {
-    public DetainerSchema(IServiceProvider services, QueryType query) : base(services)
+    public DetainerSchema(IServiceProvider services, QueryType query, MutationType mutation) : base(services)
     {
         Query = query;
+        Mutation = mutation;
         Description = "DetainerGraph: ICE detainers, their outcomes, and the weekly Declined Detainer Outcome Report.";
         RegisterTypeMapping(typeof(DateOnly), typeof(IsoDateGraphType));
         RegisterTypeMapping(typeof(DetainerOutcome), typeof(DetainerOutcomeGraphType));

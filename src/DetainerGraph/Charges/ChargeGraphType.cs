@@ -1,4 +1,5 @@
 using DetainerGraph.Api;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using GraphQL.Types;
@@ -18,6 +19,9 @@ public sealed class ChargeGraphType : ObjectGraphType<Charge>
         Field(c => c.NcicCode, nullable: true).Description("The four-digit NCIC offense code, when the description matches one (case, punctuation and abbreviations folded).");
         Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx.");
         Field(c => c.Status).Description("Whether this is a pending charge or a conviction.");
+        Field<NonNullGraphType<ChargeAsPublishedGraphType>>("published")
+            .Description("The text and status as published, before any correction (corrections are listed on the detainer).")
+            .Resolve(c => c.LoadPublished(c.Source));
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists this charge.")
             .Resolve(c => c.LoadDetainer(c.Source.DetainerId));

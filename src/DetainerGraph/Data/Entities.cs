@@ -130,6 +130,8 @@ public sealed class Detainer
     public int SourceLine { get; set; }
     public Source Source { get; set; } = null!;
     public List<Charge> Charges { get; } = [];
+    /// <summary>Withdrawn by a <c>retractDetainer</c> correction: kept, but left out of lists unless asked for.</summary>
+    public bool Retracted { get; set; }
 }
 
 /// <summary>The form ICE used. Forms before 2 April 2017 and the consolidated I-247A after it.</summary>
@@ -237,11 +239,20 @@ public sealed class SectionOneEntry
     public int SourceLine { get; set; }
     public Source Source { get; set; } = null!;
     public List<Correction> Corrections { get; } = [];
+    /// <summary>Withdrawn by a <c>retractSectionOneEntry</c> correction: kept, but left out of lists unless asked for.</summary>
+    public bool Retracted { get; set; }
 }
 
 /// <summary>
-/// A correction to a published record. The record itself keeps its published values; a correction
-/// says what changed, from what to what, when, why and on whose authority.
+/// A correction to a published record, appended and never changed. Two kinds:
+/// <list type="bullet">
+/// <item>Imported from a file (ICE's own 2017 corrections): <see cref="SourceId"/> and <see cref="SourceLine"/>
+/// say where it was read; it is attached to the record as a note and does not change its values.</item>
+/// <item>Made through the API by an editor (<see cref="Editor"/>, <see cref="RecordedAt"/>): it is applied,
+/// i.e. the record's columns now hold <see cref="NewValue"/>, and <see cref="OldValue"/> keeps what they held.</item>
+/// </list>
+/// Values are stored as text the API reads back: enum names as in the schema (<c>DECLINED_BY_LEA</c>),
+/// dates as YYYY-MM-DD, references as global IDs, numbers in decimal; null means no value.
 /// </summary>
 public sealed class Correction
 {
@@ -250,17 +261,30 @@ public sealed class Correction
     public long? DetainerId { get; set; }
     public int? SectionOneEntryId { get; set; }
     public SectionOneEntry? SectionOneEntry { get; set; }
-    /// <summary>The corrected field, e.g. "jurisdiction".</summary>
+    /// <summary>For a correction to one of a detainer's charges, the charge.</summary>
+    public long? ChargeId { get; set; }
+    /// <summary>The corrected field as the API names it, e.g. "jurisdiction", "charge.status" or "retracted".</summary>
     public required string Field { get; set; }
     public string? OldValue { get; set; }
     public string? NewValue { get; set; }
     /// <summary>When the correction was made, as precisely as known: "2017-04" or "2017-04-10".</summary>
     public required string CorrectedOn { get; set; }
     public required string Reason { get; set; }
+    /// <summary>On whose authority, or from which document: the correcting agency, a court record, a URL.</summary>
     public required string Authority { get; set; }
-    public int SourceId { get; set; }
+    /// <summary>The imported file it was read from; null for corrections made through the API.</summary>
+    public int? SourceId { get; set; }
     public int SourceLine { get; set; }
-    public Source Source { get; set; } = null!;
+    public Source? Source { get; set; }
+    /// <summary>The editor who made it through the API (the token's name); null when imported.</summary>
+    public string? Editor { get; set; }
+    /// <summary>When the API recorded it; null when imported.</summary>
+    public DateTimeOffset? RecordedAt { get; set; }
+    /// <summary>The client's key for this write: the same editor sending the same key again gets this correction back instead of a second one.</summary>
+    public string? IdempotencyKey { get; set; }
+
+    /// <summary>Whether the record's values were changed by this correction (made through the API), not only annotated.</summary>
+    public bool IsApplied => RecordedAt is not null;
 }
 
 public enum CorrectionTarget

@@ -41,8 +41,12 @@ public sealed class DetainerGraphType : ObjectGraphType<Detainer>
             .Resolve(c => c.LoadCharges(c.Source.Id));
         this.SourceField(x => (x.SourceId, x.SourceLine, x.SourceUrl), "Where this record came from.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
-            .Description("Corrections made to this record since it was published, oldest first. The fields above keep the published values.")
+            .Description("Corrections made to this record and its charges since it was published, oldest first. The fields above show the corrected values; `published` keeps the values as published.")
             .Resolve(c => c.LoadCorrectionsOfDetainer(c.Source.Id));
+        Field<NonNullGraphType<DetainerAsPublishedGraphType>>("published")
+            .Description("The correctable fields as published, before any correction.")
+            .Resolve(c => c.LoadPublished(c.Source));
+        Field(d => d.Retracted).Description("Whether the detainer was retracted (should never have been listed). Lists leave retracted detainers out unless `includeRetracted` is true.");
     }
 }
 

@@ -1,5 +1,6 @@
 using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.Types;
@@ -15,13 +16,14 @@ public static class DetainerQueries
             .Description("Detainers, filtered and sorted as asked; by default in the order they were imported.")
             .WithPagingArguments()
             .WithFilterAndSort<object?, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .ResolveAsync(async c => await c.Db().Detainers
+            .WithIncludeRetracted("detainers")
+            .ResolveAsync(async c => await c.Db().Detainers.Listed(c)
                 .Filtered<Detainer, DetainerFilterInputGraphType>(c)
                 .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
                 .ToConnectionAsync(c));
 
         query.Field<DetainerGraphType>("detainer")
-            .Description("One detainer by its ID, or null when there is none.")
+            .Description("One detainer by its ID, or null when there is none; a retracted detainer is returned, marked `retracted`.")
             .Argument<NonNullGraphType<IdGraphType>>("id", "The detainer's ID.")
             .ResolveAsync(async c =>
             {

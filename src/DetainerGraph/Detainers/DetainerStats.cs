@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Weeks;
@@ -65,11 +66,12 @@ public static class DetainerStats
             .Argument<DetainerFilterInputGraphType>("where", "Count only the detainers that match.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsDimensionGraphType>>>>("groupBy", "The dimensions to group by; an empty list counts all matching detainers.")
             .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {MaxGroups}).")
+            .WithIncludeRetracted("detainers")
             .ResolveAsync(async c =>
             {
                 var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
                 var first = c.GetPageSizeArgument("first", MaxGroups) ?? MaxGroups;
-                var detainers = c.Db().Detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c);
+                var detainers = c.Db().Detainers.Listed(c).Filtered<Detainer, DetainerFilterInputGraphType>(c);
                 return await CountAsync(c.Db(), detainers, dimensions, first, c.CancellationToken);
             });
     }

@@ -8,13 +8,13 @@ using Spectre.Console;
 namespace DetainerGraph.Import;
 
 /// <summary>
-/// The command-line verbs: <c>import</c>, <c>generate</c>, <c>migrate</c> and <c>stats</c>. No verb serves.
+/// The command-line verbs: <c>import</c>, <c>generate</c>, <c>migrate</c>, <c>stats</c>, <c>reindex</c> and <c>token</c>. No verb serves.
 /// Commands read the same configuration as the server (appsettings, environment variables such as
 /// <c>Storage__Directory</c>).
 /// </summary>
 public static class Commands
 {
-    public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "reindex", "help", "--help", "-h"];
+    public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "reindex", "token", "help", "--help", "-h"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -29,6 +29,7 @@ public static class Commands
                 "migrate" => await MigrateAsync(services),
                 "stats" => await StatsAsync(services),
                 "reindex" => await ReindexAsync(services),
+                "token" => Token(args[1..], services),
                 _ => Help(),
             };
         }
@@ -54,8 +55,11 @@ public static class Commands
               migrate                      apply database migrations (required once for SQL Server)
               stats                        print row counts per table
               reindex                      rebuild the search index from the database into a new folder, then switch to it
+              token --name NAME [--role editor] [--hours 8]
+                                           mint a token signed with Auth:SigningKey (in Development, the generated one)
 
-            Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers.
+            Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers,
+            Auth__Issuer, Auth__Audience, Auth__SigningKey.
             """);
         return 0;
     }
@@ -202,6 +206,26 @@ public static class Commands
         await scope.ServiceProvider.GetRequiredService<Search.ChargeIndexing>().RebuildAsync(db, CancellationToken.None);
         var count = await scope.ServiceProvider.GetRequiredService<Search.IChargeSearch>().CountAsync(CancellationToken.None);
         Console.WriteLine($"search index rebuilt: {count} charges in {watch.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    /// <summary>
+    /// Prints a bearer token for trying corrections: <c>Authorization: Bearer $(... token --name alice)</c>.
+    /// Roles are comma-separated; the default is the editor role that every mutation requires.
+    /// </summary>
+    private static int Token(string[] args, IServiceProvider services)
+    {
+        var options = ParseOptions(args);
+        var name = options.GetValueOrDefault("name") is { Length: > 0 } n ? n.Trim() : throw new UsageException("token needs --name NAME");
+        var roles = (options.GetValueOrDefault("role") ?? Corrections.EditorTokens.EditorRole)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var hours = options.ContainsKey("hours") ? RequiredInt(options, "hours", min: 1) : 8;
+        var tokens = services.GetRequiredService<Corrections.EditorTokens>();
+        if (tokens.SigningKey is null)
+        {
+            throw new UsageException("no signing key: set Auth__SigningKey (Development makes one under Storage:Directory)");
+        }
+        Console.WriteLine(tokens.Mint(name, roles, TimeSpan.FromHours(hours)));
         return 0;
     }
 

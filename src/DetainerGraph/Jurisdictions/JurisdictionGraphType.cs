@@ -41,7 +41,8 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
             .Description("The detainers issued to this jurisdiction; by default oldest first.")
             .WithPagingArguments()
             .WithFilterAndSort<Jurisdiction, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .ResolveAsync(async c => await c.Db().Detainers.Where(d => d.JurisdictionId == c.Source.Id)
+            .WithIncludeRetracted("detainers")
+            .ResolveAsync(async c => await c.Db().Detainers.Listed(c).Where(d => d.JurisdictionId == c.Source.Id)
                 .Filtered<Detainer, DetainerFilterInputGraphType>(c)
                 .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
                 .ToConnectionAsync(c));

@@ -14,9 +14,12 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     // 1M-detainer import paid ~300 of them at 5,000. 20,000 documents hold ~6 MB in memory.
     private const int BatchSize = 20_000;
 
-    /// <summary>The search documents of the database, read in one query with their detainer and jurisdiction.</summary>
+    /// <summary>
+    /// The search documents of the database, read in one query with their detainer and jurisdiction. The
+    /// charges of retracted detainers are not searchable, so they have none.
+    /// </summary>
     public static IQueryable<ChargeDocument> Documents(IQueryable<Charge> charges) =>
-        charges.AsNoTracking().Select(c => new ChargeDocument(
+        charges.AsNoTracking().Where(c => !c.Detainer.Retracted).Select(c => new ChargeDocument(
             c.Id,
             c.DetainerId,
             c.Description,
@@ -57,6 +60,22 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     }
 
     /// <summary>
+    /// Brings one detainer's documents up to date after a correction: its charges' current values, or none
+    /// once it is retracted. Charge ids never change, so replacing by id is enough.
+    /// </summary>
+    public async Task IndexDetainerAsync(DetainerDbContext db, long detainerId, CancellationToken ct)
+    {
+        var documents = await Documents(db.Charges.Where(c => c.DetainerId == detainerId)).ToListAsync(ct);
+        if (documents.Count > 0)
+        {
+            await search.IndexAsync(documents, ct);
+            return;
+        }
+        var chargeIds = await db.Charges.Where(c => c.DetainerId == detainerId).Select(c => c.Id).ToListAsync(ct);
+        await search.DeleteAsync(chargeIds, ct);
+    }
+
+    /// <summary>
     /// Indexes what the outbox says is owed, oldest first, marking each row done. Stops at the first failure,
     /// recording it on the row, and rethrows so the caller can retry later. Returns how many rows it drained.
     /// </summary>
@@ -76,7 +95,14 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
                 entry.Attempts++;
                 try
                 {
-                    await IndexSourceAsync(db, entry.SourceId, ct);
+                    if (entry.DetainerId is { } detainerId)
+                    {
+                        await IndexDetainerAsync(db, detainerId, ct);
+                    }
+                    else if (entry.SourceId is { } sourceId)
+                    {
+                        await IndexSourceAsync(db, sourceId, ct);
+                    }
                     entry.ProcessedAt = DateTimeOffset.UtcNow;
                     entry.LastError = null;
                     drained++;
@@ -133,10 +159,10 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
         await search.RebuildAsync(Documents(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), ct);
     }
 
-    /// <summary>Rebuilds when the index and the database disagree on the number of charges; returns whether it did.</summary>
+    /// <summary>Rebuilds when the index and the database disagree on the number of searchable charges; returns whether it did.</summary>
     public async Task<bool> CatchUpAsync(DetainerDbContext db, CancellationToken ct)
     {
-        var charges = await db.Charges.LongCountAsync(ct);
+        var charges = await db.Charges.LongCountAsync(c => !c.Detainer.Retracted, ct);
         var indexed = await search.CountAsync(ct);
         if (charges == indexed)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
+using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using GraphQL.Types;
@@ -27,7 +28,8 @@ public sealed class WeekGraphType : ObjectGraphType<Week>
             .Description("The detainers whose outcome was recorded in this week (or that a report placed in it).")
             .WithPagingArguments()
             .WithFilterAndSort<Week, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .ResolveAsync(async c => await c.Db().Detainers.Where(d => d.WeekStart == c.Source.Start)
+            .WithIncludeRetracted("detainers")
+            .ResolveAsync(async c => await c.Db().Detainers.Listed(c).Where(d => d.WeekStart == c.Source.Start)
                 .Filtered<Detainer, DetainerFilterInputGraphType>(c)
                 .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
                 .ToConnectionAsync(c));

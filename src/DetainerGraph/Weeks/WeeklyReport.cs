@@ -40,14 +40,16 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
             .Description("The report ICE published for the week, if it did.")
             .ResolveAsync(async c => await c.Db().Reports.FirstOrDefaultAsync(r => r.WeekStart == c.Source.Week.Start, c.CancellationToken));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<SectionOneEntryGraphType>>>>("sectionOne")
-            .Description("Section I: the jurisdictions with the most detainers issued that week among those that do not cooperate, as published, by rank, each with the corrections made to it since.")
-            .ResolveAsync(async c => await c.Db().SectionOneEntries.Where(e => e.WeekStart == c.Source.Week.Start)
+            .Description("Section I: the jurisdictions with the most detainers issued that week among those that do not cooperate, by rank, each with the corrections made to it since (`published` keeps the values as published).")
+            .WithIncludeRetracted("entries")
+            .ResolveAsync(async c => await c.Db().SectionOneEntries.Listed(c).Where(e => e.WeekStart == c.Source.Week.Start)
                 .OrderBy(e => e.Rank).ThenBy(e => e.Id).ToListAsync(c.CancellationToken));
         Field<ConnectionGraphType<DetainerGraphType, Detainer>>("sectionTwo")
             .Description("Section II: the detainers declined by the local agency whose decline was recorded in the week.")
             .WithPagingArguments()
             .WithFilterAndSort<WeeklyReport, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .ResolveAsync(async c => await c.Db().Detainers
+            .WithIncludeRetracted("detainers")
+            .ResolveAsync(async c => await c.Db().Detainers.Listed(c)
                 .Where(d => d.WeekStart == c.Source.Week.Start && d.Outcome == DetainerOutcome.DeclinedByLea)
                 .Filtered<Detainer, DetainerFilterInputGraphType>(c)
                 .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id,
@@ -63,7 +65,7 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
             {
                 var db = c.Db();
                 var start = c.Source.Week.Start;
-                var week = db.Detainers.Where(d => d.WeekStart == start);
+                var week = db.Detainers.Where(d => d.WeekStart == start && !d.Retracted);
                 var declined = week.Where(d => d.Outcome == DetainerOutcome.DeclinedByLea);
                 return new WeeklyReportTotals(
                     await week.CountAsync(c.CancellationToken),
@@ -96,14 +98,18 @@ public sealed class SectionOneEntryGraphType : ObjectGraphType<SectionOneEntry>
         this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The entry's opaque ID.").Resolve(c => GlobalId.Encode("SectionOneEntry", c.Source.Id));
         Field(e => e.Rank).Description("The published rank, from 1.");
-        Field<NonNullGraphType<JurisdictionGraphType>>("jurisdiction").Description("The jurisdiction as published.").Resolve(c => c.LoadJurisdiction(c.Source.JurisdictionId));
-        Field(e => e.DetainersIssued, nullable: true).Description("Detainers issued to it that week, as published; null where the count was not printed.");
+        Field<NonNullGraphType<JurisdictionGraphType>>("jurisdiction").Description("The jurisdiction, as corrected (`published` keeps the one ICE printed).").Resolve(c => c.LoadJurisdiction(c.Source.JurisdictionId));
+        Field(e => e.DetainersIssued, nullable: true).Description("Detainers issued to it that week, as corrected; null where the count was not printed.");
         Field(e => e.SourceNotes, nullable: true).Description("Where the row was transcribed from.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
-            .Description("Corrections made to this entry since publication; the fields above keep the published values.")
+            .Description("Corrections made to this entry since publication, oldest first: ICE's own (attached as notes) and editors' (applied to the fields above).")
             .Resolve(c => c.LoadCorrectionsOfSectionOneEntry(c.Source.Id));
         Field<NonNullGraphType<BooleanGraphType>>("isCorrected").Description("Whether any correction has been made to this entry.")
             .Resolve(c => c.LoadCorrectionsOfSectionOneEntry(c.Source.Id).Then(list => list is { Count: > 0 }));
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where this row was transcribed from.");
+        Field<NonNullGraphType<SectionOneEntryAsPublishedGraphType>>("published")
+            .Description("The correctable fields as ICE published them, before any correction made here.")
+            .Resolve(c => c.LoadPublished(c.Source));
+        Field(e => e.Retracted).Description("Whether the entry was retracted (should never have been listed); `sectionOne` leaves retracted entries out unless `includeRetracted` is true.");
     }
 }

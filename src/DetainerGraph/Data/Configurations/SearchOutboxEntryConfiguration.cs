@@ -10,6 +10,7 @@ internal sealed class SearchOutboxEntryConfiguration : IEntityTypeConfiguration<
         builder.ToTable("SearchOutbox");
         builder.Property(e => e.LastError).HasMaxLength(2000);
         builder.HasOne<Source>().WithMany().HasForeignKey(e => e.SourceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Detainer>().WithMany().HasForeignKey(e => e.DetainerId).OnDelete(DeleteBehavior.Cascade);
         // The worker reads the owed rows in order.
         builder.HasIndex(e => new { e.ProcessedAt, e.Id });
     }

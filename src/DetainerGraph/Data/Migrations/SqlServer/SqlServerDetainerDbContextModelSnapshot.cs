@@ -80,6 +80,9 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
+                    b.Property<long?>("ChargeId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("CorrectedOn")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -88,10 +91,18 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.Property<long?>("DetainerId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Editor")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<string>("Field")
                         .IsRequired()
                         .HasMaxLength(60)
                         .HasColumnType("nvarchar(60)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("NewValue")
                         .HasMaxLength(400)
@@ -106,10 +117,13 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<int?>("SectionOneEntryId")
                         .HasColumnType("int");
 
-                    b.Property<int>("SourceId")
+                    b.Property<int?>("SourceId")
                         .HasColumnType("int");
 
                     b.Property<int>("SourceLine")
@@ -122,12 +136,19 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChargeId");
+
                     b.HasIndex("DetainerId");
 
                     b.HasIndex("SectionOneEntryId");
 
+                    b.HasIndex("Editor", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("[Editor] IS NOT NULL AND [IdempotencyKey] IS NOT NULL");
+
                     b.HasIndex("SourceId", "SourceLine")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("[SourceId] IS NOT NULL");
 
                     b.ToTable("Corrections");
                 });
@@ -173,6 +194,9 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.Property<DateOnly?>("OutcomeRecordedOn")
                         .HasColumnType("date");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
 
                     b.Property<int>("SourceId")
                         .HasColumnType("int");
@@ -386,6 +410,9 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long?>("DetainerId")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
@@ -393,10 +420,12 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<int>("SourceId")
+                    b.Property<int?>("SourceId")
                         .HasColumnType("int");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DetainerId");
 
                     b.HasIndex("SourceId");
 
@@ -421,6 +450,9 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.Property<int>("Rank")
                         .HasColumnType("int");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
 
                     b.Property<int>("SourceId")
                         .HasColumnType("int");
@@ -523,6 +555,11 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
             modelBuilder.Entity("DetainerGraph.Data.Correction", b =>
                 {
+                    b.HasOne("DetainerGraph.Data.Charge", null)
+                        .WithMany()
+                        .HasForeignKey("ChargeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("DetainerGraph.Data.Detainer", null)
                         .WithMany()
                         .HasForeignKey("DetainerId")
@@ -536,8 +573,7 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.HasOne("DetainerGraph.Data.Source", "Source")
                         .WithMany()
                         .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("SectionOneEntry");
 
@@ -643,11 +679,15 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
             modelBuilder.Entity("DetainerGraph.Data.SearchOutboxEntry", b =>
                 {
+                    b.HasOne("DetainerGraph.Data.Detainer", null)
+                        .WithMany()
+                        .HasForeignKey("DetainerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("DetainerGraph.Data.Source", null)
                         .WithMany()
                         .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.SectionOneEntry", b =>

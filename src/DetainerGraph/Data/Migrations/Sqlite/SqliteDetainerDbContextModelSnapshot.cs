@@ -71,6 +71,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ChargeId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CorrectedOn")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -79,9 +82,17 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<long?>("DetainerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Editor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Field")
                         .IsRequired()
                         .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NewValue")
@@ -97,10 +108,13 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("SectionOneEntryId")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("SourceId")
+                    b.Property<int?>("SourceId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SourceLine")
@@ -113,9 +127,14 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChargeId");
+
                     b.HasIndex("DetainerId");
 
                     b.HasIndex("SectionOneEntryId");
+
+                    b.HasIndex("Editor", "IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
@@ -162,6 +181,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.Property<DateOnly?>("OutcomeRecordedOn")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SourceId")
                         .HasColumnType("INTEGER");
@@ -366,6 +388,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DetainerId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -373,10 +398,12 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("SourceId")
+                    b.Property<int?>("SourceId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DetainerId");
 
                     b.HasIndex("SourceId");
 
@@ -398,6 +425,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Retracted")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("SourceId")
@@ -499,6 +529,11 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
             modelBuilder.Entity("DetainerGraph.Data.Correction", b =>
                 {
+                    b.HasOne("DetainerGraph.Data.Charge", null)
+                        .WithMany()
+                        .HasForeignKey("ChargeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("DetainerGraph.Data.Detainer", null)
                         .WithMany()
                         .HasForeignKey("DetainerId")
@@ -512,8 +547,7 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasOne("DetainerGraph.Data.Source", "Source")
                         .WithMany()
                         .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
 
                     b.Navigation("SectionOneEntry");
 
@@ -619,11 +653,15 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
             modelBuilder.Entity("DetainerGraph.Data.SearchOutboxEntry", b =>
                 {
+                    b.HasOne("DetainerGraph.Data.Detainer", null)
+                        .WithMany()
+                        .HasForeignKey("DetainerId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("DetainerGraph.Data.Source", null)
                         .WithMany()
                         .HasForeignKey("SourceId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.SectionOneEntry", b =>

@@ -1,0 +1,246 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
+using DetainerGraph.Weeks;
+using GraphQL;
+using GraphQL.Types;
+
+namespace DetainerGraph.Corrections;
+
+/// <summary>The root mutation: corrections are the API's only writes, each one authenticated and audit-logged.</summary>
+public sealed class MutationType : ObjectGraphType
+{
+    public MutationType()
+    {
+        Name = "Mutation";
+        Description = "Corrections, the only writes. Each needs a token with the `editor` role, appends a correction that keeps the published value, and is audit-logged.";
+
+        Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("correctDetainer")
+            .Description("Corrects one field of a detainer (or of one of its charges). The detainer then shows the new value; `published` and the correction keep the old one.")
+            .Argument<NonNullGraphType<CorrectDetainerInputGraphType>>("input", "What to correct, to what, why and on whose authority.")
+            .ResolveAsync(c => WriteAsync(c, "correctDetainer", async (writer, editor) =>
+            {
+                var input = c.GetArgument<CorrectDetainerInput>("input");
+                var id = long.Parse(DecodeId(input.Id, "Detainer"), System.Globalization.CultureInfo.InvariantCulture);
+                long? chargeId = input.ChargeId is { } charge ? long.Parse(DecodeId(charge, "Charge"), System.Globalization.CultureInfo.InvariantCulture) : null;
+                return await writer.CorrectDetainerAsync(id, input.Field, chargeId, input.Request(input.NewValue), editor, c.CancellationToken);
+            }));
+
+        Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("retractDetainer")
+            .Description("Retracts a detainer that should never have been listed. It is kept, marked `retracted`, and left out of search, and of lists unless `includeRetracted` asks for it.")
+            .Argument<NonNullGraphType<RetractDetainerInputGraphType>>("input", "The detainer, why and on whose authority.")
+            .ResolveAsync(c => WriteAsync(c, "retractDetainer", async (writer, editor) =>
+            {
+                var input = c.GetArgument<RetractInput>("input");
+                var id = long.Parse(DecodeId(input.Id, "Detainer"), System.Globalization.CultureInfo.InvariantCulture);
+                return await writer.RetractDetainerAsync(id, input.Request(null), editor, c.CancellationToken);
+            }));
+
+        Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("correctSectionOneEntry")
+            .Description("Corrects one field of a Section I entry. The entry then shows the new value; `published` and the correction keep the old one.")
+            .Argument<NonNullGraphType<CorrectSectionOneEntryInputGraphType>>("input", "What to correct, to what, why and on whose authority.")
+            .ResolveAsync(c => WriteAsync(c, "correctSectionOneEntry", async (writer, editor) =>
+            {
+                var input = c.GetArgument<CorrectSectionOneEntryInput>("input");
+                var id = int.Parse(DecodeId(input.Id, "SectionOneEntry"), System.Globalization.CultureInfo.InvariantCulture);
+                return await writer.CorrectSectionOneEntryAsync(id, input.Field, input.Request(input.NewValue), editor, c.CancellationToken);
+            }));
+
+        Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("retractSectionOneEntry")
+            .Description("Retracts a Section I entry that should never have been listed. It is kept, marked `retracted`, and left out of `weeklyReport.sectionOne` unless `includeRetracted` asks for it.")
+            .Argument<NonNullGraphType<RetractSectionOneEntryInputGraphType>>("input", "The entry, why and on whose authority.")
+            .ResolveAsync(c => WriteAsync(c, "retractSectionOneEntry", async (writer, editor) =>
+            {
+                var input = c.GetArgument<RetractInput>("input");
+                var id = int.Parse(DecodeId(input.Id, "SectionOneEntry"), System.Globalization.CultureInfo.InvariantCulture);
+                return await writer.RetractSectionOneEntryAsync(id, input.Request(null), editor, c.CancellationToken);
+            }));
+    }
+
+    /// <summary>Authenticates first (nothing is read before), then writes, and audit-logs the outcome either way.</summary>
+    private static async Task<object?> WriteAsync<T>(IResolveFieldContext context, string action, Func<CorrectionWriter, string, Task<CorrectionResult<T>>> write)
+    {
+        var audit = context.RequestServices!.GetRequiredService<CorrectionAudit>();
+        string editor;
+        try
+        {
+            editor = await context.RequireEditorAsync();
+        }
+        catch (ExecutionError e)
+        {
+            audit.Refused(action, e.Code ?? "", null);
+            throw;
+        }
+        try
+        {
+            var result = await write(context.RequestServices!.GetRequiredService<CorrectionWriter>(), editor);
+            audit.Applied(editor, action, result.Correction);
+            return result;
+        }
+        catch (ExecutionError e)
+        {
+            audit.Refused(action, e.Code ?? "", editor);
+            throw;
+        }
+    }
+
+    private static string DecodeId(string id, string typeName)
+    {
+        if (!GlobalId.TryDecode(id, out var actualType, out var key))
+        {
+            throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+        }
+        if (actualType != typeName)
+        {
+            throw new ExecutionError($"`{id}` is the ID of a {actualType}, not of a {typeName}.") { Code = "ID_TYPE_MISMATCH" };
+        }
+        return key;
+    }
+}
+
+/// <summary>The audit trail: one structured line per mutation, applied or refused, with who, what and when.</summary>
+public sealed partial class CorrectionAudit(ILoggerFactory loggers, TimeProvider clock)
+{
+    private readonly ILogger _logger = loggers.CreateLogger("DetainerGraph.Audit");
+
+    public void Applied(string editor, string action, Correction correction)
+    {
+        var at = correction.RecordedAt ?? clock.GetUtcNow();
+        LogApplied(_logger, editor, action, correction.Target, correction.DetainerId ?? correction.SectionOneEntryId, correction.Field,
+            correction.OldValue, correction.NewValue, correction.Id, at);
+    }
+
+    public void Refused(string action, string code, string? editor)
+    {
+        var at = clock.GetUtcNow();
+        LogRefused(_logger, editor ?? "(anonymous)", action, code, at);
+    }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
+        Message = "Audit: {Editor} {Action} {Target} {RecordId} {Field} from {OldValue} to {NewValue} (correction {CorrectionId}) at {At:O}")]
+    private static partial void LogApplied(ILogger logger, string editor, string action, CorrectionTarget target, long? recordId, string field,
+        string? oldValue, string? newValue, int correctionId, DateTimeOffset at);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Audit: {Editor} {Action} refused ({Code}) at {At:O}")]
+    private static partial void LogRefused(ILogger logger, string editor, string action, string code, DateTimeOffset at);
+}
+
+public class RetractInput
+{
+    public string Id { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string? IdempotencyKey { get; set; }
+
+    public CorrectionRequest Request(string? newValue) => new(newValue, Reason, Source, IdempotencyKey);
+}
+
+public sealed class CorrectDetainerInput : RetractInput
+{
+    public DetainerField Field { get; set; }
+    public string? ChargeId { get; set; }
+    public string? NewValue { get; set; }
+}
+
+public sealed class CorrectSectionOneEntryInput : RetractInput
+{
+    public SectionOneEntryField Field { get; set; }
+    public string? NewValue { get; set; }
+}
+
+internal static class CorrectionInputFields
+{
+    public static void AddCommonFields<T>(this InputObjectGraphType<T> type, string record)
+        where T : RetractInput
+    {
+        type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID.");
+        type.Field<NonNullGraphType<StringGraphType>>("reason").Description("Why: what was wrong, in a sentence or two (at most 2,000 characters).");
+        type.Field<NonNullGraphType<StringGraphType>>("source").Description("On whose authority or from which document: an agency, a court record, a URL (at most 400 characters).");
+        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one (at most 100 characters).");
+    }
+}
+
+public sealed class CorrectDetainerInputGraphType : InputObjectGraphType<CorrectDetainerInput>
+{
+    public CorrectDetainerInputGraphType()
+    {
+        Name = "CorrectDetainerInput";
+        Description = "A correction to one field of a detainer or of one of its charges.";
+        this.AddCommonFields("detainer");
+        Field<NonNullGraphType<DetainerFieldGraphType>>("field").Description("The field to correct.");
+        Field<IdGraphType>("chargeId").Description("For CHARGE_DESCRIPTION and CHARGE_STATUS: the charge (one of the detainer's).");
+        Field<StringGraphType>("newValue").Description("The corrected value, in the format the field's description gives; null clears a field that may be unknown.");
+    }
+}
+
+public sealed class CorrectSectionOneEntryInputGraphType : InputObjectGraphType<CorrectSectionOneEntryInput>
+{
+    public CorrectSectionOneEntryInputGraphType()
+    {
+        Name = "CorrectSectionOneEntryInput";
+        Description = "A correction to one field of a Section I entry.";
+        this.AddCommonFields("Section I entry");
+        Field<NonNullGraphType<SectionOneEntryFieldGraphType>>("field").Description("The field to correct.");
+        Field<StringGraphType>("newValue").Description("The corrected value, in the format the field's description gives; null clears DETAINERS_ISSUED.");
+    }
+}
+
+public sealed class RetractDetainerInputGraphType : InputObjectGraphType<RetractInput>
+{
+    public RetractDetainerInputGraphType()
+    {
+        Name = "RetractDetainerInput";
+        Description = "A retraction of a detainer that should never have been listed.";
+        this.AddCommonFields("detainer");
+    }
+}
+
+public sealed class RetractSectionOneEntryInputGraphType : InputObjectGraphType<RetractInput>
+{
+    public RetractSectionOneEntryInputGraphType()
+    {
+        Name = "RetractSectionOneEntryInput";
+        Description = "A retraction of a Section I entry that should never have been listed.";
+        this.AddCommonFields("Section I entry");
+    }
+}
+
+public sealed class DetainerFieldGraphType : EnumerationGraphType<DetainerField>
+{
+    public DetainerFieldGraphType()
+    {
+        Name = "DetainerField";
+        Description = "The correctable fields of a detainer and of its charges, and the format of each one's `newValue`.";
+    }
+}
+
+public sealed class SectionOneEntryFieldGraphType : EnumerationGraphType<SectionOneEntryField>
+{
+    public SectionOneEntryFieldGraphType()
+    {
+        Name = "SectionOneEntryField";
+        Description = "The correctable fields of a Section I entry, and the format of each one's `newValue`.";
+    }
+}
+
+public sealed class DetainerCorrectionPayloadGraphType : ObjectGraphType<CorrectionResult<Detainer>>
+{
+    public DetainerCorrectionPayloadGraphType()
+    {
+        Name = "DetainerCorrectionPayload";
+        Description = "The detainer as it is now, with its whole correction history, and the correction just made.";
+        Field<NonNullGraphType<DetainerGraphType>>("detainer").Description("The detainer after the correction; its `corrections` list the history.").Resolve(c => c.Source.Record);
+        Field<NonNullGraphType<CorrectionGraphType>>("correction").Description("The correction this mutation appended (or, for a repeated `idempotencyKey`, appended before).").Resolve(c => c.Source.Correction);
+    }
+}
+
+public sealed class SectionOneEntryCorrectionPayloadGraphType : ObjectGraphType<CorrectionResult<SectionOneEntry>>
+{
+    public SectionOneEntryCorrectionPayloadGraphType()
+    {
+        Name = "SectionOneEntryCorrectionPayload";
+        Description = "The Section I entry as it is now, with its whole correction history, and the correction just made.";
+        Field<NonNullGraphType<SectionOneEntryGraphType>>("sectionOneEntry").Description("The entry after the correction; its `corrections` list the history.").Resolve(c => c.Source.Record);
+        Field<NonNullGraphType<CorrectionGraphType>>("correction").Description("The correction this mutation appended (or, for a repeated `idempotencyKey`, appended before).").Resolve(c => c.Source.Correction);
+    }
+}

@@ -1,0 +1,314 @@
+using System.Data;
+using System.Globalization;
+using DetainerGraph.Data;
+using DetainerGraph.Reference;
+using DetainerGraph.Search;
+using GraphQL;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Corrections;
+
+/// <summary>What an editor asked to change; <see cref="NewValue"/> is text in the field's format (see <see cref="DetainerField"/>).</summary>
+public sealed record CorrectionRequest(string? NewValue, string Reason, string Authority, string? IdempotencyKey);
+
+/// <summary>The record as it is after the write, and the correction that says what changed.</summary>
+public sealed record CorrectionResult<T>(T Record, Correction Correction);
+
+/// <summary>
+/// The only writes of the API. How corrected values work: the record's own columns are the current values
+/// (materialized, updated in the write's transaction), so every read, filter, sort, count and search sees
+/// the corrected value with no extra cost; the value as published is kept in the first applied correction
+/// of each field (its <see cref="Correction.OldValue"/>), which is never changed or deleted. Each write runs
+/// in one serializable transaction: the record, the appended correction and a search outbox row for the
+/// touched detainer commit together or not at all.
+/// </summary>
+public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData reference, ChargeIndexing indexing, TimeProvider clock)
+{
+    private const int MaxReason = 2000;
+    private const int MaxAuthority = 400;
+    private const int MaxKey = 100;
+    private const int MaxText = 400;
+
+    public Task<CorrectionResult<Detainer>> CorrectDetainerAsync(long id, DetainerField field, long? chargeId, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync(request, editor,
+            async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
+            async detainer =>
+            {
+                if (detainer.Retracted)
+                {
+                    throw Error("RECORD_RETRACTED", "The detainer is retracted; it can no longer be corrected.");
+                }
+                var (old, @new, charge) = await ApplyAsync(detainer, field, chargeId, request.NewValue, ct);
+                return NewCorrection(CorrectionTarget.Detainer, CorrectionValues.FieldName(field), old, @new, request, editor, d =>
+                {
+                    d.DetainerId = detainer.Id;
+                    d.ChargeId = charge?.Id;
+                });
+            },
+            detainer => detainer.Id,
+            (detainer, correction) => correction.DetainerId == detainer.Id,
+            ct);
+
+    public Task<CorrectionResult<Detainer>> RetractDetainerAsync(long id, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync(request, editor,
+            async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
+            detainer =>
+            {
+                if (detainer.Retracted)
+                {
+                    throw Error("ALREADY_RETRACTED", "The detainer is already retracted.");
+                }
+                detainer.Retracted = true;
+                return Task.FromResult(NewCorrection(CorrectionTarget.Detainer, CorrectionValues.Retracted, "false", "true", request, editor, c => c.DetainerId = detainer.Id));
+            },
+            detainer => detainer.Id,
+            (detainer, correction) => correction.DetainerId == detainer.Id,
+            ct);
+
+    public Task<CorrectionResult<SectionOneEntry>> CorrectSectionOneEntryAsync(int id, SectionOneEntryField field, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync(request, editor,
+            async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
+            async entry =>
+            {
+                if (entry.Retracted)
+                {
+                    throw Error("RECORD_RETRACTED", "The Section I entry is retracted; it can no longer be corrected.");
+                }
+                var (old, @new) = await ApplyAsync(entry, field, request.NewValue, ct);
+                return NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.FieldName(field), old, @new, request, editor, c => c.SectionOneEntryId = entry.Id);
+            },
+            _ => null,
+            (entry, correction) => correction.SectionOneEntryId == entry.Id,
+            ct);
+
+    public Task<CorrectionResult<SectionOneEntry>> RetractSectionOneEntryAsync(int id, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync(request, editor,
+            async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
+            entry =>
+            {
+                if (entry.Retracted)
+                {
+                    throw Error("ALREADY_RETRACTED", "The Section I entry is already retracted.");
+                }
+                entry.Retracted = true;
+                return Task.FromResult(NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "false", "true", request, editor, c => c.SectionOneEntryId = entry.Id));
+            },
+            _ => null,
+            (entry, correction) => correction.SectionOneEntryId == entry.Id,
+            ct);
+
+    /// <summary>
+    /// The shape every write shares: check the request, open the transaction, answer a replayed key with its
+    /// first result, load the record, change it, append the correction and the outbox row, commit, then
+    /// index the detainer's documents (left to the outbox worker if the engine fails: the write stands).
+    /// </summary>
+    private async Task<CorrectionResult<T>> WriteAsync<T>(
+        CorrectionRequest request,
+        string editor,
+        Func<Task<T>> load,
+        Func<T, Task<Correction>> apply,
+        Func<T, long?> detainerToIndex,
+        Func<T, Correction, bool> belongsTo,
+        CancellationToken ct)
+        where T : class
+    {
+        Validate(request);
+        Correction correction;
+        T record;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+            if (request.IdempotencyKey is { } key
+                && await db.Corrections.FirstOrDefaultAsync(c => c.Editor == editor && c.IdempotencyKey == key, ct) is { } earlier)
+            {
+                var same = await load();
+                return belongsTo(same, earlier)
+                    ? new CorrectionResult<T>(same, earlier)
+                    : throw Error("IDEMPOTENCY_KEY_REUSED", $"The key '{key}' was already used for another record's correction.");
+            }
+            record = await load();
+            correction = await apply(record);
+            db.Corrections.Add(correction);
+            if (detainerToIndex(record) is { } detainerId)
+            {
+                db.SearchOutbox.Add(new SearchOutboxEntry { DetainerId = detainerId, CreatedAt = clock.GetUtcNow() });
+            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            // Several mutations of one request share the context: a refused one must leave nothing tracked.
+            db.ChangeTracker.Clear();
+        }
+        if (detainerToIndex(record) is not null)
+        {
+            await indexing.DrainAfterImportAsync(db, ct);
+        }
+        return new CorrectionResult<T>(record, correction);
+    }
+
+    private async Task<(string? Old, string? New, Charge? Charge)> ApplyAsync(Detainer detainer, DetainerField field, long? chargeId, string? value, CancellationToken ct)
+    {
+        if (field is DetainerField.ChargeDescription or DetainerField.ChargeStatus)
+        {
+            if (chargeId is not { } id)
+            {
+                throw Error("CHARGE_ID_REQUIRED", $"Correcting {CorrectionValues.Enum(field)} needs `chargeId`: the charge to correct.");
+            }
+            var charge = await db.Charges.AsTracking().FirstOrDefaultAsync(c => c.Id == id && c.DetainerId == detainer.Id, ct)
+                ?? throw Error("NOT_FOUND", "The detainer has no charge with this `chargeId`.");
+            if (field == DetainerField.ChargeDescription)
+            {
+                var text = RequiredText(value, MaxText);
+                var old = charge.Description;
+                charge.Description = text;
+                var offense = reference.MatchOffense(text);
+                charge.NcicCode = offense?.Code;
+                charge.Category = offense?.Category;
+                return Changed(old, text, charge);
+            }
+            var status = CorrectionValues.ParseEnum<ChargeStatus>(Required(value))
+                ?? throw Invalid($"'{value}' is not a charge status: use CHARGE or CONVICTION.");
+            var oldStatus = CorrectionValues.Enum(charge.Status);
+            charge.Status = status;
+            return Changed(oldStatus, CorrectionValues.Enum(status), charge);
+        }
+        if (chargeId is not null)
+        {
+            throw Invalid($"`chargeId` is only for charge fields, not {CorrectionValues.Enum(field)}.");
+        }
+        switch (field)
+        {
+            case DetainerField.Outcome:
+                {
+                    var outcome = CorrectionValues.ParseEnum<DetainerOutcome>(Required(value))
+                        ?? throw Invalid($"'{value}' is not a detainer outcome: use a DetainerOutcome name such as DECLINED_BY_LEA.");
+                    var old = CorrectionValues.Enum(detainer.Outcome);
+                    detainer.Outcome = outcome;
+                    return Changed(old, CorrectionValues.Enum(outcome), null);
+                }
+            case DetainerField.IssuedOn:
+                {
+                    var old = CorrectionValues.Date(detainer.IssuedOn);
+                    detainer.IssuedOn = OptionalDate(value);
+                    return Changed(old, CorrectionValues.Date(detainer.IssuedOn), null);
+                }
+            case DetainerField.OutcomeRecordedOn:
+                {
+                    var old = CorrectionValues.Date(detainer.OutcomeRecordedOn);
+                    detainer.OutcomeRecordedOn = OptionalDate(value);
+                    return Changed(old, CorrectionValues.Date(detainer.OutcomeRecordedOn), null);
+                }
+            case DetainerField.Jurisdiction:
+                {
+                    var old = CorrectionValues.Reference("Jurisdiction", detainer.JurisdictionId);
+                    detainer.JurisdictionId = value is null ? null : await ExistingAsync(db.Jurisdictions.Select(j => j.Id), "Jurisdiction", value, ct);
+                    return Changed(old, CorrectionValues.Reference("Jurisdiction", detainer.JurisdictionId), null);
+                }
+            case DetainerField.Facility:
+                {
+                    var old = CorrectionValues.Reference("Facility", detainer.FacilityId);
+                    detainer.FacilityId = value is null ? null : await ExistingAsync(db.Facilities.Select(f => f.Id), "Facility", value, ct);
+                    return Changed(old, CorrectionValues.Reference("Facility", detainer.FacilityId), null);
+                }
+            case DetainerField.Citizenship:
+                {
+                    var old = detainer.Citizenship;
+                    detainer.Citizenship = value is null ? null : RequiredText(value, 100);
+                    return Changed(old, detainer.Citizenship, null);
+                }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(field), field, null);
+        }
+    }
+
+    private async Task<(string? Old, string? New)> ApplyAsync(SectionOneEntry entry, SectionOneEntryField field, string? value, CancellationToken ct)
+    {
+        switch (field)
+        {
+            case SectionOneEntryField.Jurisdiction:
+                {
+                    var old = CorrectionValues.Reference("Jurisdiction", entry.JurisdictionId);
+                    entry.JurisdictionId = await ExistingAsync(db.Jurisdictions.Select(j => j.Id), "Jurisdiction", Required(value), ct);
+                    return Pair(Changed(old, CorrectionValues.Reference("Jurisdiction", entry.JurisdictionId), null));
+                }
+            case SectionOneEntryField.DetainersIssued:
+                {
+                    var old = CorrectionValues.Number(entry.DetainersIssued);
+                    entry.DetainersIssued = value is null ? null : CorrectionValues.ParseNumber(value) ?? throw Invalid($"'{value}' is not a whole number of detainers.");
+                    return Pair(Changed(old, CorrectionValues.Number(entry.DetainersIssued), null));
+                }
+            case SectionOneEntryField.Rank:
+                {
+                    var old = CorrectionValues.Number(entry.Rank);
+                    entry.Rank = CorrectionValues.ParseNumber(Required(value)) is { } rank and >= 1 ? rank : throw Invalid($"'{value}' is not a rank: a whole number from 1.");
+                    return Pair(Changed(old, CorrectionValues.Number(entry.Rank), null));
+                }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(field), field, null);
+        }
+
+        static (string?, string?) Pair((string? Old, string? New, Charge? _) change) => (change.Old, change.New);
+    }
+
+    private static (string? Old, string? New, Charge? Charge) Changed(string? old, string? @new, Charge? charge) =>
+        old == @new ? throw Error("NO_CHANGE", $"The value is already '{@new ?? "null"}': a correction must change it.") : (old, @new, charge);
+
+    private static async Task<int> ExistingAsync(IQueryable<int> ids, string typeName, string value, CancellationToken ct)
+    {
+        var id = CorrectionValues.ParseReference(typeName, value) ?? throw Invalid($"'{value}' is not a {typeName} ID.");
+        return await ids.AnyAsync(x => x == id, ct) ? id : throw Error("NOT_FOUND", $"There is no {typeName} with the ID '{value}'.");
+    }
+
+    private Correction NewCorrection(CorrectionTarget target, string field, string? old, string? @new, CorrectionRequest request, string editor, Action<Correction> point)
+    {
+        var now = clock.GetUtcNow();
+        var correction = new Correction
+        {
+            Target = target,
+            Field = field,
+            OldValue = old,
+            NewValue = @new,
+            CorrectedOn = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Reason = request.Reason.Trim(),
+            Authority = request.Authority.Trim(),
+            Editor = editor,
+            RecordedAt = now,
+            IdempotencyKey = request.IdempotencyKey,
+        };
+        point(correction);
+        return correction;
+    }
+
+    private static void Validate(CorrectionRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReason)
+        {
+            throw Invalid($"`reason` must say why, in 1 to {MaxReason} characters.");
+        }
+        if (string.IsNullOrWhiteSpace(request.Authority) || request.Authority.Length > MaxAuthority)
+        {
+            throw Invalid($"`source` must name the authority or document, in 1 to {MaxAuthority} characters.");
+        }
+        if (request.IdempotencyKey is { } key && (string.IsNullOrWhiteSpace(key) || key.Length > MaxKey))
+        {
+            throw Invalid($"`idempotencyKey` must be 1 to {MaxKey} characters.");
+        }
+    }
+
+    private static string Required(string? value) =>
+        value ?? throw Invalid("This field cannot be cleared: give `newValue`.");
+
+    private static string RequiredText(string? value, int max) =>
+        Required(value).Trim() is { Length: > 0 } text && text.Length <= max ? text : throw Invalid($"The text must be 1 to {max} characters.");
+
+    private static DateOnly? OptionalDate(string? value) =>
+        value is null ? null : CorrectionValues.TryParseDate(value, out var date) ? date : throw Invalid($"'{value}' is not a date as YYYY-MM-DD.");
+
+    private static ExecutionError NotFound(string what) => Error("NOT_FOUND", $"There is no {what} with this ID.");
+
+    private static ExecutionError Invalid(string message) => Error("INVALID_VALUE", message);
+
+    private static ExecutionError Error(string code, string message) => new(message) { Code = code };
+}

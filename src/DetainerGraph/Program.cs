@@ -20,6 +20,7 @@ if (isCommand)
 builder.AddDetainerData();
 builder.AddChargeSearch();
 builder.Services.AddDetainerGraphQL(builder.Environment);
+builder.AddHttpLimits();
 
 var app = builder.Build();
 if (isCommand)
@@ -29,6 +30,7 @@ if (isCommand)
 
 app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
+app.UseHttpLimits();
 app.UseBananaCakePop("/graphql");
 app.MapDetainerGraphQL();
 app.Lifetime.ApplicationStarted.Register(() =>

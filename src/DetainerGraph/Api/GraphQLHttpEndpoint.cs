@@ -43,6 +43,12 @@ public sealed class GraphQLHttpEndpoint(
         var request = http.Request;
         if (HttpMethods.IsGet(request.Method) && request.Query.ContainsKey("sdl"))
         {
+            if (!options.EnableIntrospection)
+            {
+                await WriteErrorAsync(http, StatusCodes.Status404NotFound, MediaTypeNames.Application.Json, ErrorPolicy.IntrospectionDisabledCode,
+                    "The schema is not published by this server (GraphQL:EnableIntrospection is false).");
+                return;
+            }
             http.Response.ContentType = "text/plain; charset=utf-8";
             if (_sdl is null)
             {

@@ -49,7 +49,8 @@ public static class GraphQLServiceExtensions
                 o.AllowedPrefixes.Add("sha256");
             })
             .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
-            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
+            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment())
+            .AddErrorPolicy(environment));
         return services;
     }
 

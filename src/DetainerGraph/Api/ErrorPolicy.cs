@@ -8,7 +8,8 @@ using Microsoft.Data.Sqlite;
 namespace DetainerGraph.Api;
 
 /// <summary>
-/// What a client may learn when something goes wrong inside, and whether it may read the schema:
+/// What a client may learn when something goes wrong inside, whether it may read the schema, and how large a
+/// document may be (<see cref="DocumentLimits"/>):
 /// <list type="bullet">
 /// <item>An unexpected exception in a resolver is logged whole and answered, outside Development, with a
 /// fixed message and <c>INTERNAL_SERVER_ERROR</c>: no exception text, type-derived code or stack trace names the
@@ -25,8 +26,9 @@ public static partial class ErrorPolicy
     public const string DatabaseBusyCode = "DATABASE_BUSY";
     public const string IntrospectionDisabledCode = "INTROSPECTION_DISABLED";
 
-    public static IGraphQLBuilder AddErrorPolicy(this IGraphQLBuilder builder, IHostEnvironment environment)
+    public static IGraphQLBuilder AddRequestGuards(this IGraphQLBuilder builder, IHostEnvironment environment)
     {
+        builder.ConfigureExecution(_ => new DocumentLimits());
         var development = environment.IsDevelopment();
         builder.AddUnhandledExceptionHandler(context =>
         {

@@ -62,8 +62,9 @@ public static partial class HttpLimits
     }
 
     /// <summary>Before the IDE and the endpoint: the last-resort handler, CORS, then the rate limiter (so a 429 carries CORS headers).</summary>
-    public static IApplicationBuilder UseHttpLimits(this IApplicationBuilder app)
+    public static IApplicationBuilder UseHttpLimits(this IApplicationBuilder app, string path = "/graphql")
     {
+        var endpoint = new PathString(path);
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpLimits).FullName!);
         app.Use(async (http, next) =>
         {
@@ -90,6 +91,20 @@ public static partial class HttpLimits
         });
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
+        app.Use(async (http, next) =>
+        {
+            // The endpoint answers GET and POST; anything else gets the same JSON error shape as every refusal.
+            // (CORS preflights were answered above; HEAD gets the status and headers without a body.)
+            if (http.Request.Path.Equals(endpoint, StringComparison.OrdinalIgnoreCase)
+                && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsPost(http.Request.Method))
+            {
+                http.Response.Headers.Allow = "GET, POST";
+                await WriteErrorAsync(http, StatusCodes.Status405MethodNotAllowed, "METHOD_NOT_ALLOWED",
+                    $"{path} answers GET and POST, not {http.Request.Method}.");
+                return;
+            }
+            await next(http);
+        });
         return app;
     }
 

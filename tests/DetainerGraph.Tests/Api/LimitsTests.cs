@@ -287,26 +287,93 @@ public sealed class LimitsTests
         Assert.False(result.TryGetProperty("data", out _));
     }
 
+    /// <summary>Each fragment spreads the one before it <paramref name="width"/> times: width^levels pages of detainers from a few hundred bytes.</summary>
+    private static string FragmentBomb(int levels, int width)
+    {
+        var text = new StringBuilder($"{{ ...F{levels} }}\nfragment F0 on Query {{ detainers(first: 100) {{ nodes {{ id charges {{ description }} }} }} }}\n");
+        for (var level = 1; level <= levels; level++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"fragment F{level} on Query {{ {string.Concat(Enumerable.Repeat($"...F{level - 1} ", width))}}}\n");
+        }
+        return text.ToString();
+    }
+
     [Fact]
     public async Task A_fragment_bomb_is_caught_by_complexity()
     {
         using var app = new TestApp();
-        // Each fragment spreads the one before it ten times under aliases: 10^6 fields from a few hundred bytes.
-        var fragments = new StringBuilder("fragment F0 on Query { weeks(first: 1) { totalCount } }\n");
-        for (var level = 1; level <= 6; level++)
-        {
-            fragments.Append($"fragment F{level} on Query {{ ");
-            for (var i = 0; i < 10; i++)
-            {
-                fragments.Append($"a{i}: __typename ...F{level - 1} ");
-            }
-            fragments.Append("}\n");
-        }
 
-        var result = await app.QueryAsync("{ ...F6 }\n" + fragments);
+        // 10 x 10 spreads of a 100-detainer page: within the document bounds, a hundred times over the complexity limit.
+        var result = await app.QueryAsync(FragmentBomb(levels: 2, width: 10));
 
-        Assert.True(result.TryGetProperty("errors", out _), result.ToString());
-        Assert.Contains(Code(result), (string[])["COMPLEXITY", "FIELDS_ON_CORRECT_TYPE", "OVERLAPPING_FIELDS_CAN_BE_MERGED"]);
+        Assert.Equal("COMPLEXITY", Code(result));
         Assert.False(result.TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task An_exponential_fragment_bomb_is_refused_before_validation()
+    {
+        using var app = new TestApp();
+
+        // 10^6 spreads: measured without expanding them (each fragment once), and refused before any rule walks them.
+        var result = await app.QueryAsync(FragmentBomb(levels: 6, width: 10));
+
+        Assert.Equal("DOCUMENT_TOO_LARGE", Code(result));
+        Assert.Contains("fragments are spread out", result.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("vars")]
+    [InlineData("directives")]
+    [InlineData("sameField")]
+    [InlineData("definitions")]
+    public async Task Documents_whose_validation_would_go_quadratic_are_refused_first(string shape)
+    {
+        using var app = new TestApp();
+        var query = shape switch
+        {
+            "vars" => "query(" + string.Join(", ", Enumerable.Range(0, 101).Select(i => $"$v{i}: Int")) + ") { __typename }",
+            "directives" => "{ __typename " + string.Concat(Enumerable.Repeat("@skip(if: false) ", 11)) + "}",
+            "sameField" => "{ " + string.Concat(Enumerable.Repeat("weeks { totalCount } ", 51)) + "}",
+            _ => "{ __typename } " + string.Join(' ', Enumerable.Range(0, 200).Select(i => $"fragment F{i} on Query {{ __typename }}")),
+        };
+
+        var result = await app.QueryAsync(query);
+
+        Assert.Equal("DOCUMENT_TOO_LARGE", Code(result));
+    }
+
+    [Fact]
+    public async Task Documents_at_the_bounds_are_validated_as_usual()
+    {
+        using var app = new TestApp();
+
+        var vars = await app.QueryAsync("query(" + string.Join(", ", Enumerable.Range(0, 100).Select(i => $"$v{i}: Int")) + ") { __typename }");
+        var same = await app.DataAsync("{ " + string.Concat(Enumerable.Repeat("weeks { totalCount } ", 50)) + "}");
+
+        // Past the shape bounds, the usual rules answer: here, the unused variables.
+        Assert.Equal("NO_UNUSED_VARIABLES", Code(vars));
+        Assert.Equal(0, same.GetProperty("weeks").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Thousands_of_aliased_root_fields_are_over_the_complexity_limit()
+    {
+        using var app = new TestApp();
+
+        // Cheap fields, but each alias is its own SQL statement: root fields weigh 25 each.
+        var result = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 2_500).Select(i => $"a{i}: weeks {{ totalCount }}")) + " }");
+
+        Assert.Equal("COMPLEXITY", Code(result));
+    }
+
+    [Fact]
+    public async Task A_mutation_is_refused_with_a_code_while_the_schema_has_none()
+    {
+        using var app = new TestApp();
+
+        var result = await app.QueryAsync("mutation { anything }");
+
+        Assert.Contains(Code(result), (string[])["OPERATION_NOT_SUPPORTED", "FIELDS_ON_CORRECT_TYPE"]);
     }
 }

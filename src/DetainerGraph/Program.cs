@@ -24,6 +24,7 @@ builder.AddChargeSearch();
 builder.AddDetainerOperability();
 builder.AddCorrections();
 builder.Services.AddDetainerGraphQL(builder.Environment);
+builder.AddHttpLimits();
 
 var app = builder.Build();
 if (isCommand)
@@ -33,6 +34,7 @@ if (isCommand)
 
 app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
+app.UseHttpLimits();
 app.UseBananaCakePop("/graphql");
 app.MapDetainerGraphQL();
 app.MapDetainerHealth();

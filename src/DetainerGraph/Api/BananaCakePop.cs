@@ -30,7 +30,9 @@ public static partial class BananaCakePop
     public static IApplicationBuilder UseBananaCakePop(this IApplicationBuilder app, string path = "/graphql")
     {
         var services = app.ApplicationServices;
-        if (!services.GetRequiredService<IConfiguration>().GetValue(EnabledKey, true))
+        // The IDE reads the schema by introspection: without it there is nothing for the IDE to show.
+        if (!services.GetRequiredService<IConfiguration>().GetValue(EnabledKey, true)
+            || !services.GetRequiredService<GraphQLServerOptions>().EnableIntrospection)
         {
             return app;
         }

@@ -45,6 +45,12 @@ public sealed class GraphQLHttpEndpoint(
         var request = http.Request;
         if (HttpMethods.IsGet(request.Method) && request.Query.ContainsKey("sdl"))
         {
+            if (!options.EnableIntrospection)
+            {
+                await WriteErrorAsync(http, StatusCodes.Status404NotFound, MediaTypeNames.Application.Json, ErrorPolicy.IntrospectionDisabledCode,
+                    "The schema is not published by this server (GraphQL:EnableIntrospection is false).");
+                return;
+            }
             http.Response.ContentType = "text/plain; charset=utf-8";
             if (_sdl is null)
             {
@@ -165,7 +171,7 @@ public sealed class GraphQLHttpEndpoint(
                 }
                 inputs = serializer.Deserialize<Inputs>(json);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` is not valid JSON: {e.Message}");
             }
@@ -279,6 +285,21 @@ public sealed class GraphQLHttpEndpoint(
 
     /// <summary>Checks the shape of one request object; returns the problem, or null with the request.</summary>
     private string? ToRequest(JsonElement element, out GraphQLRequest request)
+    {
+        try
+        {
+            return ReadRequest(element, out request);
+        }
+        catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
+        {
+            // Well-formed JSON can still hold text no string can (an escaped lone surrogate), or values the
+            // variables reader refuses.
+            request = new GraphQLRequest();
+            return $"a member could not be read: {e.Message}";
+        }
+    }
+
+    private string? ReadRequest(JsonElement element, out GraphQLRequest request)
     {
         request = new GraphQLRequest();
         if (element.ValueKind != JsonValueKind.Object)

@@ -26,6 +26,9 @@ public sealed class GraphQLServerOptions
     /// <summary>Execution stops past it with a <c>TIMEOUT</c> error, cancelling its database work.</summary>
     public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether clients may read the schema (<c>__schema</c>, <c>__type</c>, <c>?sdl</c>); the IDE needs it and is off without it.</summary>
+    public bool EnableIntrospection { get; set; } = true;
+
     /// <summary>Total length of the query texts whose parsed documents are cached.</summary>
     public long DocumentCacheChars { get; set; } = 8 * 1024 * 1024;
 

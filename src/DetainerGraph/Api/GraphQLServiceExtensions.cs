@@ -29,6 +29,7 @@ public static class GraphQLServiceExtensions
                 var options = sp.GetRequiredService<GraphQLServerOptions>();
                 c.MaxDepth = options.MaxDepth;
                 c.MaxComplexity = options.MaxComplexity;
+                c.DefaultComplexityImpactDelegate = DocumentLimits.WithRootFieldImpact(c.DefaultComplexityImpactDelegate);
                 // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
                 // schema is held to its own depth bound instead; the execution timeout still applies.
@@ -49,7 +50,8 @@ public static class GraphQLServiceExtensions
                 o.AllowedPrefixes.Add("sha256");
             })
             .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
-            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment()));
+            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment())
+            .AddRequestGuards(environment));
         return services;
     }
 

@@ -40,6 +40,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("ConnectionStrings:Detainers", "");
         builder.UseSetting("GraphQL:ExposeMetrics", "true");
+        // Tests send bursts from one client; the rate limiter has its own tests (LimitsTests).
+        builder.UseSetting("RateLimiting:Enabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -17,10 +17,15 @@ public static class QueryableFilterExtensions
 
     /// <summary>Applies the field's <c>where</c> argument, translated to SQL.</summary>
     public static IQueryable<T> Filtered<T, TFilter>(this IQueryable<T> query, IResolveFieldContext context)
-        where TFilter : FilterInputGraphType<T, TFilter>, new() =>
-        context.GetArgument<Dictionary<string, object?>?>("where") is { Count: > 0 } where
-            ? query.Where(FilterInputGraphType<T, TFilter>.ToPredicate(where))
-            : query;
+        where TFilter : FilterInputGraphType<T, TFilter>, new()
+    {
+        if (context.GetArgument<Dictionary<string, object?>?>("where") is not { Count: > 0 } where)
+        {
+            return query;
+        }
+        FilterLimits.CheckFilter(where);
+        return query.Where(FilterInputGraphType<T, TFilter>.ToPredicate(where));
+    }
 
     /// <summary>
     /// Applies the field's <c>order</c> argument and then the unique <paramref name="tieBreaker"/>; without
@@ -34,6 +39,10 @@ public static class QueryableFilterExtensions
         where TSort : SortInputGraphType<T, TSort>, new()
     {
         var order = context.GetArgument<object?>("order") as IEnumerable<object?>;
+        if (order is not null)
+        {
+            FilterLimits.CheckOrder(order);
+        }
         return order is null || !order.Any() && defaultOrder is not null
             ? defaultOrder?.Invoke(query) ?? query.OrderBy(tieBreaker)
             : SortInputGraphType<T, TSort>.Apply(query, order, tieBreaker);

@@ -1,0 +1,379 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using DetainerGraph.Tests.Infrastructure;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Api;
+
+/// <summary>The limits that hold the HTTP surface, each checked through HTTP.</summary>
+public sealed class LimitsTests
+{
+    private const string WeeksQuery = """{"query":"{ weeks { totalCount } }"}""";
+
+    private static string? Code(JsonElement body) =>
+        body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString();
+
+    /// <summary>A POST as if from <paramref name="address"/>, optionally signed in as <paramref name="user"/>.</summary>
+    private static async Task<(int Status, IHeaderDictionary Headers, JsonElement Body)> PostFromAsync(TestApp app, string address, string? user = null, string body = WeeksQuery)
+    {
+        var context = await app.Server.SendAsync(http =>
+        {
+            http.Request.Method = HttpMethods.Post;
+            http.Request.Path = "/graphql";
+            http.Request.ContentType = "application/json";
+            http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+            http.Connection.RemoteIpAddress = IPAddress.Parse(address);
+            if (user is not null)
+            {
+                http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Test"));
+            }
+        });
+        var text = await new StreamReader(context.Response.Body).ReadToEndAsync();
+        return (context.Response.StatusCode, context.Response.Headers, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static TestApp RateLimitedApp() => new(settings: new Dictionary<string, string?>
+    {
+        ["RateLimiting:Enabled"] = "true",
+        ["RateLimiting:Burst"] = "3",
+        ["RateLimiting:PermitsPerPeriod"] = "1",
+        // A long period, so no token comes back while the test runs, however slow the machine.
+        ["RateLimiting:Period"] = "01:00:00",
+    });
+
+    [Fact]
+    public async Task A_client_past_its_budget_gets_429_with_retry_after_and_a_code()
+    {
+        using var app = RateLimitedApp();
+
+        var answers = new List<(int Status, IHeaderDictionary Headers, JsonElement Body)>();
+        for (var i = 0; i < 4; i++)
+        {
+            answers.Add(await PostFromAsync(app, "203.0.113.7"));
+        }
+
+        Assert.Equal([200, 200, 200, 429], answers.Select(a => a.Status));
+        var (_, headers, body) = answers[3];
+        Assert.True(int.Parse(headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0, $"Retry-After: {headers.RetryAfter}");
+        Assert.Equal("RATE_LIMITED", Code(body));
+        Assert.False(body.TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task Clients_are_limited_apart_by_address_and_by_signed_in_user()
+    {
+        using var app = RateLimitedApp();
+        for (var i = 0; i < 3; i++)
+        {
+            await PostFromAsync(app, "203.0.113.7");
+        }
+
+        var sameAddress = await PostFromAsync(app, "203.0.113.7");
+        var otherAddress = await PostFromAsync(app, "198.51.100.20");
+        // Signed-in users behind the exhausted address have budgets of their own.
+        var alice = await PostFromAsync(app, "203.0.113.7", user: "alice");
+        for (var i = 0; i < 2; i++)
+        {
+            await PostFromAsync(app, "203.0.113.7", user: "alice");
+        }
+        var aliceAgain = await PostFromAsync(app, "198.51.100.99", user: "alice");
+        var bob = await PostFromAsync(app, "203.0.113.7", user: "bob");
+
+        Assert.Equal(429, sameAddress.Status);
+        Assert.Equal(200, otherAddress.Status);
+        Assert.Equal(200, alice.Status);
+        Assert.Equal(429, aliceAgain.Status);
+        Assert.Equal(200, bob.Status);
+    }
+
+    [Fact]
+    public async Task The_rate_limiter_is_off_when_disabled()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["RateLimiting:Burst"] = "1", ["RateLimiting:Period"] = "01:00:00" });
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            statuses.Add((await PostFromAsync(app, "203.0.113.7")).Status);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(200, s));
+    }
+
+    [Fact]
+    public async Task With_introspection_off_the_schema_is_refused_and_the_ide_is_not_served()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["GraphQL:EnableIntrospection"] = "false" });
+        using var client = app.CreateClient(new() { AllowAutoRedirect = false });
+
+        var schema = await app.QueryAsync("{ __schema { types { name } } }");
+        var type = await app.QueryAsync("{ __type(name: \"Detainer\") { name } }");
+        var typename = await app.DataAsync("{ __typename weeks { totalCount } }");
+        using var sdl = await client.GetAsync("/graphql?sdl");
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/graphql");
+        page.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        using var ide = await client.SendAsync(page);
+        using var config = await client.GetAsync("/graphql/bcp-config.json");
+
+        Assert.Equal("INTROSPECTION_DISABLED", Code(schema));
+        Assert.False(schema.TryGetProperty("data", out _));
+        Assert.Equal("INTROSPECTION_DISABLED", Code(type));
+        Assert.Equal("Query", typename.GetProperty("__typename").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, sdl.StatusCode);
+        Assert.Equal("INTROSPECTION_DISABLED", Code(JsonDocument.Parse(await sdl.Content.ReadAsStringAsync()).RootElement));
+        Assert.NotEqual(HttpStatusCode.Redirect, ide.StatusCode);
+        Assert.DoesNotContain("text/html", ide.Content.Headers.ContentType?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, config.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_introspection_on_the_same_requests_succeed()
+    {
+        using var app = new TestApp();
+
+        var schema = await app.DataAsync("{ __type(name: \"Detainer\") { name } }");
+        using var client = app.CreateClient();
+        using var sdl = await client.GetAsync("/graphql?sdl");
+
+        Assert.Equal("Detainer", schema.GetProperty("__type").GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, sdl.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> CrossOriginAsync(TestApp app, string origin, bool preflight)
+    {
+        using var client = app.CreateClient();
+        var request = preflight
+            ? new HttpRequestMessage(HttpMethod.Options, "/graphql")
+            : new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(WeeksQuery, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Origin", origin);
+        if (preflight)
+        {
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "content-type");
+        }
+        return await client.SendAsync(request);
+    }
+
+    private static string? AllowedOrigin(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+
+    [Fact]
+    public async Task Cors_is_closed_by_default_outside_development()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["environment"] = "Production" });
+
+        using var preflight = await CrossOriginAsync(app, "https://elsewhere.example", preflight: true);
+        using var post = await CrossOriginAsync(app, "https://elsewhere.example", preflight: false);
+
+        Assert.Null(AllowedOrigin(preflight));
+        Assert.Null(AllowedOrigin(post));
+        // The request itself is served: CORS only tells browsers what a page from elsewhere may read.
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cors_allows_the_configured_origins_only()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Cors:AllowedOrigins:0"] = "https://maps.example",
+            ["Cors:AllowedOrigins:1"] = "https://tables.example",
+        });
+
+        using var preflight = await CrossOriginAsync(app, "https://maps.example", preflight: true);
+        using var post = await CrossOriginAsync(app, "https://tables.example", preflight: false);
+        using var other = await CrossOriginAsync(app, "https://elsewhere.example", preflight: true);
+
+        Assert.Equal(HttpStatusCode.NoContent, preflight.StatusCode);
+        Assert.Equal("https://maps.example", AllowedOrigin(preflight));
+        Assert.Contains("POST", preflight.Headers.GetValues("Access-Control-Allow-Methods").Single(), StringComparison.Ordinal);
+        Assert.Equal("https://tables.example", AllowedOrigin(post));
+        Assert.Null(AllowedOrigin(other));
+    }
+
+    [Fact]
+    public async Task Cors_is_open_in_development_unless_configured()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["environment"] = "Development" });
+
+        using var post = await CrossOriginAsync(app, "https://localhost:3000", preflight: false);
+
+        Assert.Equal("*", AllowedOrigin(post));
+    }
+
+    [Fact]
+    public void Allowed_origins_read_as_a_list_or_one_comma_separated_value()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Cors:AllowedOrigins"] = "https://a.example, https://b.example" })
+            .Build();
+
+        Assert.Equal(["https://a.example", "https://b.example"], DetainerGraph.Api.HttpLimits.AllowedOrigins(configuration));
+    }
+
+    /// <summary>Drops a table under the running server, so the next read fails inside the database provider.</summary>
+    private static async Task<JsonElement> QueryBrokenStoreAsync(string environment)
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["environment"] = environment, ["GraphQL:ExposeMetrics"] = "false" });
+        await app.ImportAsync("d.csv", SampleRows.Detainers);
+        await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, "DROP TABLE Charges"));
+        return await app.QueryAsync("{ weeks { totalCount } detainers(first: 1) { nodes { charges { description } } } }");
+    }
+
+    [Fact]
+    public async Task An_internal_failure_outside_development_says_nothing_of_the_engine()
+    {
+        var result = await QueryBrokenStoreAsync("Production");
+
+        var text = result.ToString();
+        var error = result.GetProperty("errors")[0];
+        Assert.Equal("INTERNAL_SERVER_ERROR", Code(result));
+        Assert.Equal(["INTERNAL_SERVER_ERROR"], error.GetProperty("extensions").GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
+        Assert.StartsWith("The server failed to resolve field", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        foreach (var leak in (string[])["SQLite", "Sqlite", "SQLITE", "no such table", "Charges", "   at ", "Exception", "stack"])
+        {
+            Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
+        }
+        // Fields that did not fail still answer.
+        Assert.True(result.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task In_development_the_same_failure_shows_its_details()
+    {
+        var result = await QueryBrokenStoreAsync("Development");
+
+        Assert.Contains("no such table", result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_outside_graphql_execution_is_a_json_500_with_a_code()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["environment"] = "Production" });
+        using var broken = app.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+            services.AddSingleton<IDocumentExecuter<ISchema>, ThrowingExecuter>()));
+        using var client = broken.CreateClient();
+
+        using var response = await client.PostAsync("/graphql", new StringContent(WeeksQuery, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("INTERNAL_SERVER_ERROR", Code(JsonDocument.Parse(text).RootElement));
+        Assert.DoesNotContain("secret engine detail", text, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingExecuter : IDocumentExecuter<ISchema>
+    {
+        public Task<ExecutionResult> ExecuteAsync(ExecutionOptions options) => throw new InvalidOperationException("secret engine detail");
+    }
+
+    [Fact]
+    public async Task Recursive_fragments_are_refused()
+    {
+        using var app = new TestApp();
+
+        var result = await app.QueryAsync("{ weeks { nodes { ...A } } } fragment A on Week { start detainers(first: 1) { nodes { week { ...B } } } } fragment B on Week { ...A }");
+
+        Assert.Equal("NO_FRAGMENT_CYCLES", Code(result));
+        Assert.False(result.TryGetProperty("data", out _));
+    }
+
+    /// <summary>Each fragment spreads the one before it <paramref name="width"/> times: width^levels pages of detainers from a few hundred bytes.</summary>
+    private static string FragmentBomb(int levels, int width)
+    {
+        var text = new StringBuilder($"{{ ...F{levels} }}\nfragment F0 on Query {{ detainers(first: 100) {{ nodes {{ id charges {{ description }} }} }} }}\n");
+        for (var level = 1; level <= levels; level++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"fragment F{level} on Query {{ {string.Concat(Enumerable.Repeat($"...F{level - 1} ", width))}}}\n");
+        }
+        return text.ToString();
+    }
+
+    [Fact]
+    public async Task A_fragment_bomb_is_caught_by_complexity()
+    {
+        using var app = new TestApp();
+
+        // 10 x 10 spreads of a 100-detainer page: within the document bounds, a hundred times over the complexity limit.
+        var result = await app.QueryAsync(FragmentBomb(levels: 2, width: 10));
+
+        Assert.Equal("COMPLEXITY", Code(result));
+        Assert.False(result.TryGetProperty("data", out _));
+    }
+
+    [Fact]
+    public async Task An_exponential_fragment_bomb_is_refused_before_validation()
+    {
+        using var app = new TestApp();
+
+        // 10^6 spreads: measured without expanding them (each fragment once), and refused before any rule walks them.
+        var result = await app.QueryAsync(FragmentBomb(levels: 6, width: 10));
+
+        Assert.Equal("DOCUMENT_TOO_LARGE", Code(result));
+        Assert.Contains("fragments are spread out", result.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("vars")]
+    [InlineData("directives")]
+    [InlineData("sameField")]
+    [InlineData("definitions")]
+    public async Task Documents_whose_validation_would_go_quadratic_are_refused_first(string shape)
+    {
+        using var app = new TestApp();
+        var query = shape switch
+        {
+            "vars" => "query(" + string.Join(", ", Enumerable.Range(0, 101).Select(i => $"$v{i}: Int")) + ") { __typename }",
+            "directives" => "{ __typename " + string.Concat(Enumerable.Repeat("@skip(if: false) ", 11)) + "}",
+            "sameField" => "{ " + string.Concat(Enumerable.Repeat("weeks { totalCount } ", 51)) + "}",
+            _ => "{ __typename } " + string.Join(' ', Enumerable.Range(0, 200).Select(i => $"fragment F{i} on Query {{ __typename }}")),
+        };
+
+        var result = await app.QueryAsync(query);
+
+        Assert.Equal("DOCUMENT_TOO_LARGE", Code(result));
+    }
+
+    [Fact]
+    public async Task Documents_at_the_bounds_are_validated_as_usual()
+    {
+        using var app = new TestApp();
+
+        var vars = await app.QueryAsync("query(" + string.Join(", ", Enumerable.Range(0, 100).Select(i => $"$v{i}: Int")) + ") { __typename }");
+        var same = await app.DataAsync("{ " + string.Concat(Enumerable.Repeat("weeks { totalCount } ", 50)) + "}");
+
+        // Past the shape bounds, the usual rules answer: here, the unused variables.
+        Assert.Equal("NO_UNUSED_VARIABLES", Code(vars));
+        Assert.Equal(0, same.GetProperty("weeks").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task Thousands_of_aliased_root_fields_are_over_the_complexity_limit()
+    {
+        using var app = new TestApp();
+
+        // Cheap fields, but each alias is its own SQL statement: root fields weigh 25 each.
+        var result = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 2_500).Select(i => $"a{i}: weeks {{ totalCount }}")) + " }");
+
+        Assert.Equal("COMPLEXITY", Code(result));
+    }
+
+    [Fact]
+    public async Task A_mutation_is_refused_with_a_code_while_the_schema_has_none()
+    {
+        using var app = new TestApp();
+
+        var result = await app.QueryAsync("mutation { anything }");
+
+        Assert.Contains(Code(result), (string[])["OPERATION_NOT_SUPPORTED", "FIELDS_ON_CORRECT_TYPE"]);
+    }
+}

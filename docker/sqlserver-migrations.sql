@@ -603,3 +603,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043608_AddQueryIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers] ([Outcome], [IssuedOn]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043608_AddQueryIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Charges_Category_DetainerId] ON [Charges] ([Category], [DetainerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128043608_AddQueryIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128043608_AddQueryIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

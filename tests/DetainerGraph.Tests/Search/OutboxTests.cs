@@ -1,6 +1,7 @@
 using System.Text;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
+using DetainerGraph.Operability;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
@@ -70,7 +71,9 @@ public sealed class OutboxTests : IDisposable
     public async Task Reindex_rebuilds_into_a_new_folder_and_switches_to_it()
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        var lucene = Assert.IsType<LuceneChargeSearch>(_app.Services.GetRequiredService<IChargeSearch>());
+        // The registered engine is the instrumented wrapper around Lucene.NET.
+        var instrumented = Assert.IsType<InstrumentedChargeSearch>(_app.Services.GetRequiredService<IChargeSearch>());
+        var lucene = Assert.IsType<LuceneChargeSearch>(instrumented.Inner);
         var before = lucene.CurrentFolder;
 
         Assert.Equal(0, await Commands.RunAsync(["reindex"], _app.Services));

@@ -80,7 +80,7 @@ public sealed class CorrectionMutationTests : IAsyncLifetime
             query($id: ID!) {
               lifted: detainers(where: { outcome: { eq: LIFTED } }) { nodes { id } }
               stats: detainerStats(groupBy: [OUTCOME], where: { outcome: { eq: LIFTED } }) { count }
-              search: searchCharges(query: "cocaine", where: { outcomes: [LIFTED] }) { nodes { detainer { id } } }
+              search: searchCharges(query: "cocaine", where: { outcome: { eq: LIFTED } }) { nodes { detainer { id } } }
               node(id: $id) { ... on Detainer { outcome } }
             }
             """, new { id = DetainerId });
@@ -99,7 +99,7 @@ public sealed class CorrectionMutationTests : IAsyncLifetime
         var row = Assert.Single(rows);
         Assert.Null(row.SourceId);
         Assert.NotNull(row.ProcessedAt);
-        var search = await _app.DataAsync("""{ searchCharges(query: "cocaine", where: { citizenships: ["Guatemala"] }) { totalCount } }""");
+        var search = await _app.DataAsync("""{ searchCharges(query: "cocaine", where: { citizenship: { eq: "Guatemala" } }) { totalCount } }""");
         Assert.Equal(1, search.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using DetainerGraph.Operability;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -110,7 +111,7 @@ public sealed class PierceAndSyncTests : IAsyncLifetime, IDisposable
         }
         Assert.Equal(database, (await CountsAsync()).Index);
 
-        var lucene = Assert.IsType<LuceneChargeSearch>(search);
+        var lucene = Assert.IsType<LuceneChargeSearch>(Assert.IsType<InstrumentedChargeSearch>(search).Inner);
         var before = lucene.CurrentFolder;
         await using (var scope = _app.Services.CreateAsyncScope())
         {

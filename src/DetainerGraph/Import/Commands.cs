@@ -53,9 +53,9 @@ public static class Commands
                                            write synthetic detainers in the 'detainers' import format
               migrate                      apply database migrations (required once for SQL Server)
               stats                        print row counts per table
-              reindex                      rebuild the search index from the database into a new folder, then switch to it
+              reindex                      rebuild the search index from the database (new folder or versioned Elasticsearch index), then switch to it
 
-            Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers.
+            Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers, Search__Provider (Lucene|Elasticsearch), Search__Url.
             """);
         return 0;
     }

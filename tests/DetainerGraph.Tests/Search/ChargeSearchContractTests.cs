@@ -60,12 +60,17 @@ public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
         });
     }
 
-    [SkippableFact]
-    public async Task A_typo_finds_the_intended_word_first()
+    [SkippableTheory]
+    [InlineData("assault")]
+    [InlineData("asault")]
+    public async Task Assault_or_a_typo_of_it_finds_the_plain_assault_charges_first(string query)
     {
-        var result = await SearchAsync("asault", limit: 5);
-        Assert.NotEmpty(result.Hits);
-        Assert.Contains("<mark>Assault</mark>", result.Hits[0].Highlight, StringComparison.OrdinalIgnoreCase);
+        // "Sex Assault" must not outrank "Assault": its synonym expansion once counted "assault" twice.
+        var result = await SearchAsync(query, limit: 5);
+        var descriptions = await DescriptionsAsync();
+        Assert.Equal(5, result.Hits.Count);
+        Assert.All(result.Hits, h => Assert.Equal("assault", descriptions[h.ChargeId], StringComparer.OrdinalIgnoreCase));
+        Assert.All(result.Hits, h => Assert.Equal("<mark>Assault</mark>", h.Highlight, StringComparer.OrdinalIgnoreCase));
     }
 
     [SkippableFact]

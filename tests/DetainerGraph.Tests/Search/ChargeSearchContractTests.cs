@@ -74,6 +74,18 @@ public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
     }
 
     [SkippableFact]
+    public async Task A_typo_finds_what_the_word_finds_including_through_the_category()
+    {
+        // At least what the word finds (its category matches too); near-misses of the typo may add a few.
+        var typo = await SearchAsync("asault", limit: 0, facets: [SearchFacet.ChargeCategory]);
+        var word = await SearchAsync("assault", limit: 0, facets: [SearchFacet.ChargeCategory]);
+        Assert.True(word.TotalCount > 0);
+        Assert.True(typo.TotalCount >= word.TotalCount, $"asault found {typo.TotalCount}, assault {word.TotalCount}");
+        var assaults = word.Facets[0].Buckets.Single(b => b.Value == "Assault").Count;
+        Assert.Equal(assaults, typo.Facets[0].Buckets.Single(b => b.Value == "Assault").Count);
+    }
+
+    [SkippableFact]
     public async Task Agg_assault_finds_aggravated_assault_first()
     {
         var result = await SearchAsync("agg assault", limit: 5);

@@ -136,6 +136,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     public Task<long> CountAsync(CancellationToken ct) =>
         Task.FromResult(WithSearcher(searcher => (long)searcher.IndexReader.NumDocs));
 
+    /// <summary>The index unreadable (files gone, disk error, closed while shutting down, which Lucene.NET reports as ObjectDisposedException): the same typed failure as Elasticsearch's.</summary>
+    private static bool IsIndexFailure(Exception e) => e is IOException or UnauthorizedAccessException or ObjectDisposedException;
+
     public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         request.CheckWindow();
@@ -187,14 +190,25 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     {
         IndexState state;
         IndexSearcher searcher;
-        lock (_swapLock)
+        try
         {
-            state = State();
-            searcher = state.Manager.Acquire();
+            lock (_swapLock)
+            {
+                state = State();
+                searcher = state.Manager.Acquire();
+            }
+        }
+        catch (Exception e) when (IsIndexFailure(e))
+        {
+            throw new SearchUnavailableException("The search index could not be opened.", e);
         }
         try
         {
             return use(searcher);
+        }
+        catch (Exception e) when (IsIndexFailure(e))
+        {
+            throw new SearchUnavailableException("The search index could not be read.", e);
         }
         finally
         {

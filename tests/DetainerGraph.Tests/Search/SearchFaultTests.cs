@@ -157,3 +157,22 @@ public sealed class SearchFaultTests : IDisposable
         }
     }
 }
+
+/// <summary>Lucene's own failures take the same typed path as Elasticsearch's.</summary>
+public sealed class LuceneFaultTests
+{
+    [Fact]
+    public async Task A_closed_lucene_index_is_search_unavailable()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
+        var storage = new StorageOptions { Directory = folder, ConnectionString = "" };
+        var engine = new LuceneChargeSearch(storage, Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LuceneChargeSearch>.Instance);
+        Assert.Equal(0, await engine.CountAsync(default));
+        engine.Dispose();
+        await Assert.ThrowsAsync<SearchUnavailableException>(() =>
+            engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse("assault"), new ChargeSearchFilter(), 0, 5, []), default));
+        await Assert.ThrowsAsync<SearchUnavailableException>(() => engine.CountAsync(default));
+        Directory.Delete(folder, recursive: true);
+    }
+}

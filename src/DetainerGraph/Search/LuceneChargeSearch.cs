@@ -409,10 +409,11 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         all.Add(any, Occur.MUST);
     }
 
-    // ---- Highlighting: the index analyzer, so synonym and stem matches are marked too. ----
+    // ---- Highlighting: the index analyzer, so synonym and stem matches are marked too; prefixes are expanded
+    // against the reader (a rewritten prefix is a constant-score filter with no terms to mark). ----
 
     private static Highlighter NewHighlighter(IndexSearcher searcher, Query query) =>
-        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(searcher.Rewrite(query), DescriptionField))
+        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(query, searcher.IndexReader, DescriptionField) { ExpandMultiTermQuery = true })
         {
             TextFragmenter = new NullFragmenter(),
         };

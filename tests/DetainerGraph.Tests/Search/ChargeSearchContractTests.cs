@@ -115,6 +115,7 @@ public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
         var prefix = await SearchAsync("cocai*", limit: 50);
         Assert.NotEmpty(prefix.Hits);
         Assert.All(prefix.Hits, h => Assert.Contains("cocaine", descriptions[h.ChargeId], StringComparison.OrdinalIgnoreCase));
+        Assert.All(prefix.Hits, h => Assert.Contains("<mark>cocaine</mark>", h.Highlight, StringComparison.OrdinalIgnoreCase));
     }
 
     [SkippableFact]

@@ -41,7 +41,8 @@ public static partial class ChargeSearchQueries
         }
         var start = context.GetArgument<string?>("after") is { } after ? Paging.DecodeCursor(after) + 1 : 0;
         int? end = context.GetArgument<string?>("before") is { } before ? Paging.DecodeCursor(before) : null;
-        var search = services.GetRequiredService<IChargeSearch>();
+        // Every engine call is bounded by Search:RequestTimeout, whatever the engine: a slow engine fails search fast.
+        var search = new TimedChargeSearch(services.GetRequiredService<IChargeSearch>(), services.GetRequiredService<ChargeSearchOptions>().RequestTimeout);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("DetainerGraph.Search");
         var ct = context.CancellationToken;
         try
@@ -100,6 +101,17 @@ public static partial class ChargeSearchQueries
     {
         LogSearchFailed(logger, e);
         return new ExecutionError("Charge search is unavailable right now; other fields keep working.") { Code = "SEARCH_UNAVAILABLE" };
+    }
+
+    /// <summary>Searches that give up waiting after the timeout (<see cref="TimeoutException"/>, answered as SEARCH_UNAVAILABLE).</summary>
+    private sealed class TimedChargeSearch(IChargeSearch inner, TimeSpan timeout)
+    {
+        public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
+        {
+            // Queries the client can fix are refused before any engine work.
+            request.CheckWindow();
+            return inner.SearchAsync(request, ct).WaitAsync(timeout, ct);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Charge search failed")]

@@ -54,12 +54,12 @@ public static class Commands
                                            write synthetic detainers in the 'detainers' import format
               migrate                      apply database migrations (required once for SQL Server)
               stats                        print row counts per table
-              reindex                      rebuild the search index from the database into a new folder, then switch to it
+              reindex                      rebuild the search index from the database (new folder or versioned Elasticsearch index), then switch to it
               token --name NAME [--role editor] [--hours 8]
                                            mint a token signed with Auth:SigningKey (in Development, the generated one)
 
             Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers,
-            Auth__Issuer, Auth__Audience, Auth__SigningKey.
+            Search__Provider (Lucene|Elasticsearch), Search__Url, Auth__Issuer, Auth__Audience, Auth__SigningKey.
             """);
         return 0;
     }

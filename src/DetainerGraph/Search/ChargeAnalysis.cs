@@ -12,7 +12,7 @@ namespace DetainerGraph.Search;
 /// Charge text analysis, the same chain Elasticsearch will be given: the standard (UAX#29) tokenizer, which
 /// splits both <c>DRIVING UNDER INFLUENCE ALCOHOL</c> and <c>Illegal Entry (INA SEC.101(a)(43)(O), 8USC1325 only)</c>
 /// into words; lower case; ASCII folding; then synonyms (index side only, see below); possessives dropped;
-/// Porter stemming. Synonyms sit before stemming so the list is written in plain words.
+/// Porter stemming; a word stacked twice at one position kept once. Synonyms sit before stemming so the list is written in plain words.
 /// </summary>
 public static class ChargeAnalysis
 {
@@ -76,6 +76,9 @@ public static class ChargeAnalysis
             }
             stream = new EnglishPossessiveFilter(Version, stream);
             stream = new PorterStemFilter(stream);
+            // A synonym rule can stack a word onto itself ("sex assault" => "sexual assault" puts a second
+            // "assault" on the first): counted twice, it made "Sex Assault" outrank "Assault" for "assault".
+            stream = new RemoveDuplicatesTokenFilter(stream);
             return new TokenStreamComponents(tokenizer, stream);
         }
     }

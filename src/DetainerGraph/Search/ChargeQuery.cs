@@ -99,6 +99,12 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
         _ => 2,
     };
 
+    /// <summary>
+    /// The edits a word may be off by: <see cref="AutoEdits"/>, except none for words with digits (NCIC codes,
+    /// statute numbers such as 8USC1325), where one digit off is another offense.
+    /// </summary>
+    public static int TypoEdits(string word) => word.Any(char.IsDigit) ? 0 : AutoEdits(word);
+
     /// <summary>Control characters and lone surrogates become spaces; the text is NFC-normalized.</summary>
     private static string Clean(string text)
     {

@@ -4,7 +4,7 @@ using DetainerGraph.Data;
 namespace DetainerGraph.Search;
 
 /// <summary>
-/// The search engine behind <c>searchCharges</c>: Lucene.NET embedded (now) or Elasticsearch (later).
+/// The search engine behind <c>searchCharges</c>: Lucene.NET embedded, or Elasticsearch 9 (<c>Search:Provider</c>).
 /// Every implementation filters, counts and facets inside the engine, so totals and pages are exact.
 /// </summary>
 public interface IChargeSearch

@@ -136,6 +136,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     public Task<long> CountAsync(CancellationToken ct) =>
         Task.FromResult(WithSearcher(searcher => (long)searcher.IndexReader.NumDocs));
 
+    /// <summary>The index unreadable (files gone, disk error, closed while shutting down, which Lucene.NET reports as ObjectDisposedException): the same typed failure as Elasticsearch's.</summary>
+    private static bool IsIndexFailure(Exception e) => e is IOException or UnauthorizedAccessException or ObjectDisposedException;
+
     public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         request.CheckWindow();
@@ -187,14 +190,25 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     {
         IndexState state;
         IndexSearcher searcher;
-        lock (_swapLock)
+        try
         {
-            state = State();
-            searcher = state.Manager.Acquire();
+            lock (_swapLock)
+            {
+                state = State();
+                searcher = state.Manager.Acquire();
+            }
+        }
+        catch (Exception e) when (IsIndexFailure(e))
+        {
+            throw new SearchUnavailableException("The search index could not be opened.", e);
         }
         try
         {
             return use(searcher);
+        }
+        catch (Exception e) when (IsIndexFailure(e))
+        {
+            throw new SearchUnavailableException("The search index could not be read.", e);
         }
         finally
         {
@@ -291,9 +305,13 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
             { new TermQuery(new Term(DescriptionField, token)) { Boost = 2 }, Occur.SHOULD },
             { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
         };
-        if (FuzzyQuery(reader, token) is { } fuzzy)
+        // A typo of a category name ("asault") finds what the word itself finds, in the codes field too.
+        foreach (var field in new[] { DescriptionField, CodesField })
         {
-            either.Add(fuzzy, Occur.SHOULD);
+            if (FuzzyQuery(reader, token, field) is { } fuzzy)
+            {
+                either.Add(fuzzy, Occur.SHOULD);
+            }
         }
         return either;
     }
@@ -304,13 +322,18 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
     /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
     /// </summary>
-    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token)
+    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field)
     {
-        var maxEdits = ChargeQuery.AutoEdits(token);
-        var terms = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
+        var maxEdits = ChargeQuery.TypoEdits(token);
+        var known = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
         // A word the index knows is taken as meant: expanding "dui" to its one-edit neighbours "dwi", "owi"
         // and "oui" (its own synonyms, 200k postings each on 1M detainers) cost 150-300 ms for nothing.
-        if (terms is null || terms.GetEnumerator().SeekExact(new BytesRef(token)))
+        if (known is null || known.GetEnumerator().SeekExact(new BytesRef(token)))
+        {
+            return null;
+        }
+        var terms = field == DescriptionField ? known : MultiFields.GetTerms(reader, field);
+        if (terms is null)
         {
             return null;
         }
@@ -338,7 +361,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         foreach (var (word, (edits, docFreq)) in expansions)
         {
             var similarity = 1f - ((float)edits / Math.Max(token.Length, word.Length));
-            disjunction.Add(new TermQuery(new Term(DescriptionField, word)) { Boost = similarity * blended / Idf(docFreq, documents) });
+            disjunction.Add(new TermQuery(new Term(field, word)) { Boost = similarity * blended / Idf(docFreq, documents) });
         }
         return disjunction;
     }
@@ -386,10 +409,11 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         all.Add(any, Occur.MUST);
     }
 
-    // ---- Highlighting: the index analyzer, so synonym and stem matches are marked too. ----
+    // ---- Highlighting: the index analyzer, so synonym and stem matches are marked too; prefixes are expanded
+    // against the reader (a rewritten prefix is a constant-score filter with no terms to mark). ----
 
     private static Highlighter NewHighlighter(IndexSearcher searcher, Query query) =>
-        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(searcher.Rewrite(query), DescriptionField))
+        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(query, searcher.IndexReader, DescriptionField) { ExpandMultiTermQuery = true })
         {
             TextFragmenter = new NullFragmenter(),
         };

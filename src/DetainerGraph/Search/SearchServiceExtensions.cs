@@ -35,6 +35,7 @@ public static class SearchServiceExtensions
                 synonyms,
                 sp.GetRequiredService<ILogger<LuceneChargeSearch>>());
         });
+        services.AddSingleton(sp => ChargeSearchOptions.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<ChargeIndexing>();
         services.AddSingleton<SearchOutboxSignal>();
         services.AddHostedService<SearchOutboxWorker>();
@@ -52,5 +53,19 @@ public static class SearchServiceExtensions
             throw new InvalidOperationException($"Search:Provider is '{text}'; expected Lucene or Elasticsearch.");
         }
         return provider;
+    }
+}
+
+/// <summary>How long <c>searchCharges</c> waits for the engine (<c>Search:RequestTimeout</c>, 5 s) before it answers SEARCH_UNAVAILABLE.</summary>
+public sealed record ChargeSearchOptions(TimeSpan RequestTimeout)
+{
+    public static ChargeSearchOptions Read(IConfiguration configuration)
+    {
+        var timeout = configuration.GetValue("Search:RequestTimeout", TimeSpan.FromSeconds(5));
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Search:RequestTimeout must be positive; it is {timeout}.");
+        }
+        return new ChargeSearchOptions(timeout);
     }
 }

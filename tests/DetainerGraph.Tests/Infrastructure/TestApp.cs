@@ -5,6 +5,7 @@ using DetainerGraph.Data;
 using DetainerGraph.Import;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,10 +21,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly bool _loadSampleData;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public TestApp(bool loadSampleData = false, IReadOnlyDictionary<string, string?>? settings = null)
+    private readonly Action<IServiceCollection>? _services;
+
+    /// <param name="services">Replaces registrations after the app's own (e.g. a failing search engine).</param>
+    public TestApp(bool loadSampleData = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         _loadSampleData = loadSampleData;
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         StorageDirectory = Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
     }
 
@@ -45,6 +50,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
         builder.ConfigureLogging(logging =>
         {

@@ -100,6 +100,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
         var nodes = Nodes(await SearchAsync("cocai*", first: 20));
         Assert.NotEmpty(nodes);
         Assert.All(nodes, n => Assert.Contains("cocaine", Description(n), StringComparison.OrdinalIgnoreCase));
+        Assert.All(nodes, n => Assert.Contains("<mark>Cocaine</mark>", n.GetProperty("highlight").GetString(), StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

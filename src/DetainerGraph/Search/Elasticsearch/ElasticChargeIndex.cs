@@ -64,9 +64,9 @@ public static class ElasticChargeIndex
                     .Stemmer("charge_possessive", st => st.Language("possessive_english")))
                 .Analyzers(an => an
                     .Custom(IndexAnalyzer, c => c.Tokenizer("charge_tokenizer")
-                        .Filter("lowercase", "asciifolding", "charge_synonyms", "charge_possessive", "porter_stem"))
+                        .Filter("lowercase", "asciifolding", "charge_synonyms", "charge_possessive", "porter_stem", "remove_duplicates"))
                     .Custom(QueryAnalyzer, c => c.Tokenizer("charge_tokenizer")
-                        .Filter("lowercase", "asciifolding", "charge_possessive", "porter_stem"))
+                        .Filter("lowercase", "asciifolding", "charge_possessive", "porter_stem", "remove_duplicates"))
                     .Custom(PlainAnalyzer, c => c.Tokenizer("charge_tokenizer")
                         .Filter("lowercase", "asciifolding")))))
         .Mappings(m => m

@@ -336,8 +336,16 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
 
     private static Query ClauseQuery(QueryClause clause) => clause.Kind switch
     {
+        // Words with digits (codes, statute numbers) are matched exactly: one digit off is another offense.
+        QueryClauseKind.Word when ChargeQuery.TypoEdits(clause.Text) == 0 && clause.Text.Any(char.IsDigit) => new MultiMatchQuery
+        {
+            Query = clause.Text,
+            Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes]),
+            Type = TextQueryType.CrossFields,
+            Operator = Operator.And,
+        },
         // The words in the (stemmed) description or in the NCIC code and category, each word in either field;
-        // or, with typos tolerated (AUTO: 0 edits up to 2 characters, 1 up to 5, else 2), in the description.
+        // or, with typos tolerated (AUTO: 0 edits up to 2 characters, 1 up to 5, else 2), in either.
         QueryClauseKind.Word => new BoolQuery
         {
             Should =
@@ -349,10 +357,11 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
                     Type = TextQueryType.CrossFields,
                     Operator = Operator.And,
                 },
-                new MatchQuery
+                new MultiMatchQuery
                 {
-                    Field = ElasticChargeIndex.Description,
                     Query = clause.Text,
+                    Fields = Fields.FromStrings([ElasticChargeIndex.Description, ElasticChargeIndex.Codes]),
+                    Type = TextQueryType.BestFields,
                     Operator = Operator.And,
                     Fuzziness = new Fuzziness("AUTO"),
                     PrefixLength = 0,

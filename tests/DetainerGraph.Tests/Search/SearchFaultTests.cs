@@ -1,0 +1,178 @@
+using System.Text.Json;
+using DetainerGraph.Data;
+using DetainerGraph.Import;
+using DetainerGraph.Search;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// The search engine down or slow: only <c>searchCharges</c> fails (SEARCH_UNAVAILABLE, fast, no engine text),
+/// every other field of the same query answers, imports still commit, and when the engine is back the
+/// outbox drains until index and database agree.
+/// </summary>
+public sealed class SearchFaultTests : IDisposable
+{
+    private readonly TestApp _app = new(
+        settings: new Dictionary<string, string?>
+        {
+            ["Search:RequestTimeout"] = "00:00:00.300",
+            // The worker stays out of the way; the test drains explicitly.
+            ["Search:OutboxPollSeconds"] = "3600",
+        },
+        services: services =>
+        {
+            var original = services.Last(d => d.ServiceType == typeof(IChargeSearch));
+            services.Remove(original);
+            services.AddSingleton(sp => new FaultySearch((IChargeSearch)original.ImplementationFactory!(sp)));
+            services.AddSingleton<IChargeSearch>(sp => sp.GetRequiredService<FaultySearch>());
+        });
+
+    private const string Mixed = """
+        { detainers(first: 2) { totalCount nodes { outcome } }
+          searchCharges(query: "assault", first: 5) { totalCount nodes { highlight } } }
+        """;
+
+    public void Dispose() => _app.Dispose();
+
+    private FaultySearch Engine => _app.Started().GetRequiredService<FaultySearch>();
+
+    private static void AssertOnlySearchFailed(JsonElement response)
+    {
+        var data = response.GetProperty("data");
+        Assert.True(data.GetProperty("detainers").GetProperty("totalCount").GetInt32() > 0);
+        Assert.Equal(JsonValueKind.Null, data.GetProperty("searchCharges").ValueKind);
+        var error = Assert.Single(response.GetProperty("errors").EnumerateArray());
+        Assert.Equal("SEARCH_UNAVAILABLE", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("Charge search is unavailable right now; other fields keep working.", error.GetProperty("message").GetString());
+        Assert.Equal("searchCharges", error.GetProperty("path")[0].GetString());
+    }
+
+    [Fact]
+    public async Task An_engine_that_is_down_fails_only_search()
+    {
+        await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
+        Engine.Mode = FaultySearch.Fault.Down;
+        AssertOnlySearchFailed(await _app.QueryAsync(Mixed));
+        // Facets asked of a page that did load fail the same way.
+        Engine.Mode = FaultySearch.Fault.None;
+        Assert.True((await _app.DataAsync(Mixed)).GetProperty("searchCharges").GetProperty("totalCount").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task An_engine_that_hangs_fails_search_at_the_configured_timeout()
+    {
+        await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
+        Engine.Mode = FaultySearch.Fault.Hangs;
+        AssertOnlySearchFailed(await _app.QueryAsync(Mixed));
+        Assert.Equal(1, Engine.Hung);
+    }
+
+    [Fact]
+    public async Task An_import_while_the_engine_is_down_commits_and_the_outbox_catches_up_when_it_returns()
+    {
+        _ = Engine;
+        Engine.Mode = FaultySearch.Fault.Down;
+        var result = await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var charges = await _app.WithDbAsync(db => db.Charges.CountAsync());
+        Assert.True(charges > 0);
+        Assert.Equal(1, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        var owed = await _app.WithDbAsync(db => db.SearchOutbox.SingleAsync());
+        Assert.Null(owed.ProcessedAt);
+        // The import tried once and woke the worker, which may have retried: each failure is recorded on the row.
+        Assert.True(owed.Attempts >= 1);
+        Assert.Equal("The search engine is down (test).", owed.LastError);
+
+        Engine.Mode = FaultySearch.Fault.None;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>()
+                .DrainOutboxAsync(scope.ServiceProvider.GetRequiredService<DetainerDbContext>(), default);
+            Assert.Equal(1, drained);
+        }
+        Assert.Equal(0, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        Assert.Equal(charges, await Engine.CountAsync(default));
+        Assert.Equal(charges, (await _app.DataAsync("{ searchCharges(query: \"\") { totalCount } }")).GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    /// <summary>The real engine behind a switch: up, down (every call fails as an engine would), or hanging.</summary>
+    public sealed class FaultySearch(IChargeSearch inner) : IChargeSearch
+    {
+        public enum Fault
+        {
+            None,
+            Down,
+            Hangs,
+        }
+
+        public Fault Mode { get; set; }
+
+        public int Hung { get; private set; }
+
+        private async Task Gate(CancellationToken ct)
+        {
+            switch (Mode)
+            {
+                case Fault.Down:
+                    throw new SearchUnavailableException("The search engine is down (test).");
+                case Fault.Hangs:
+                    Hung++;
+                    // Far longer than the timeout: the request must not wait for it.
+                    await Task.Delay(TimeSpan.FromMinutes(2), ct);
+                    break;
+            }
+        }
+
+        public async Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct)
+        {
+            await Gate(ct);
+            await inner.IndexAsync(documents, ct);
+        }
+
+        public async Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct)
+        {
+            await Gate(ct);
+            await inner.DeleteAsync(chargeIds, ct);
+        }
+
+        public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
+        {
+            await Gate(ct);
+            await inner.RebuildAsync(documents, ct);
+        }
+
+        public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
+        {
+            await Gate(ct);
+            return await inner.SearchAsync(request, ct);
+        }
+
+        public async Task<long> CountAsync(CancellationToken ct)
+        {
+            await Gate(ct);
+            return await inner.CountAsync(ct);
+        }
+    }
+}
+
+/// <summary>Lucene's own failures take the same typed path as Elasticsearch's.</summary>
+public sealed class LuceneFaultTests
+{
+    [Fact]
+    public async Task A_closed_lucene_index_is_search_unavailable()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
+        var storage = new StorageOptions { Directory = folder, ConnectionString = "" };
+        var engine = new LuceneChargeSearch(storage, Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<LuceneChargeSearch>.Instance);
+        Assert.Equal(0, await engine.CountAsync(default));
+        engine.Dispose();
+        await Assert.ThrowsAsync<SearchUnavailableException>(() =>
+            engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse("assault"), new ChargeSearchFilter(), 0, 5, []), default));
+        await Assert.ThrowsAsync<SearchUnavailableException>(() => engine.CountAsync(default));
+        Directory.Delete(folder, recursive: true);
+    }
+}

@@ -1,6 +1,6 @@
+using DetainerGraph.Data;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
-using DetainerGraph.Data;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -70,7 +70,7 @@ public sealed class OutboxTests : IDisposable
     public async Task Reindex_rebuilds_into_a_new_folder_and_switches_to_it()
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        var lucene = Assert.IsType<LuceneChargeSearch>(DetainerGraph.Operability.InstrumentedChargeSearch.Unwrap(_app.Services.GetRequiredService<IChargeSearch>()));
+        var lucene = Assert.IsType<LuceneChargeSearch>(_app.Services.GetRequiredService<IChargeSearch>());
         var before = lucene.CurrentFolder;
 
         Assert.Equal(0, await Commands.RunAsync(["reindex"], _app.Services));

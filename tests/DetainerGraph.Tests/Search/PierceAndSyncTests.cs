@@ -110,7 +110,7 @@ public sealed class PierceAndSyncTests : IAsyncLifetime, IDisposable
         }
         Assert.Equal(database, (await CountsAsync()).Index);
 
-        var lucene = Assert.IsType<LuceneChargeSearch>(DetainerGraph.Operability.InstrumentedChargeSearch.Unwrap(search));
+        var lucene = Assert.IsType<LuceneChargeSearch>(search);
         var before = lucene.CurrentFolder;
         await using (var scope = _app.Services.CreateAsyncScope())
         {

@@ -11,6 +11,9 @@ internal sealed class InstrumentedChargeSearch(IChargeSearch inner, DetainerGrap
 {
     public IChargeSearch Inner => inner;
 
+    /// <summary>The engine itself, for code (tests) that needs its concrete type.</summary>
+    public static IChargeSearch Unwrap(IChargeSearch search) => search is InstrumentedChargeSearch instrumented ? instrumented.Inner : search;
+
     public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) =>
         telemetry.ObserveSearchAsync("index", async () =>
         {

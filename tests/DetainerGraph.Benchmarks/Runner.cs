@@ -20,7 +20,8 @@ public sealed record WorkloadFigures(
     long RssPeakDuringLoad,
     int Samples,
     double ExecutionP50,
-    double Overhead);
+    double Overhead,
+    IReadOnlyList<(double Endpoint, double Raw)> VariantMedians);
 
 /// <summary>
 /// Measures one workload on both sides, interleaved: each latency round runs a block of endpoint requests
@@ -117,7 +118,8 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             (double)sql / Math.Max(1, sqlCount),
             endpointAlloc / Math.Max(1, endpointAllocCount), rawAlloc / Math.Max(1, rawAllocCount),
             server.Memory().Current, rssPeak, endpoint.Count, Percentile(execution, 50),
-            Overhead(endpointByVariant, rawByVariant));
+            Overhead(endpointByVariant, rawByVariant),
+            [.. endpointByVariant.Zip(rawByVariant, (e, r) => (Percentile(e, 50), Percentile(r, 50)))]);
     }
 
     private async Task<long> SampleRssAsync(CancellationToken ct)

@@ -4,6 +4,11 @@ using DetainerGraph.Benchmarks;
 
 // The benchmark: build a store of N generated detainers through the real import path, start the real
 // server on it, and measure each workload against the engine underneath, side by side. See BENCHMARKS.md.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
 BenchmarkOptions options;
 try
 {
@@ -15,6 +20,11 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     Console.Error.WriteLine(BenchmarkOptions.Usage);
     return 2;
 }
+
+// SQLite's "async" calls block a pool thread: with only as many pool threads as cores to start with, the
+// raw side's concurrent callers would wait for the pool to grow rather than for the database.
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, options.Concurrency * 2), minIo);
 
 var root = options.Reuse is { } reused ? Path.Combine(Path.GetTempPath(), $"dg-bench-{Guid.NewGuid():N}")
     : options.Directory is { } given ? Path.GetFullPath(given) : Path.Combine(Path.GetTempPath(), $"dg-bench-{Guid.NewGuid():N}");

@@ -69,7 +69,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                         sqlCount++;
                         // The server's allocation counter is process-wide: between two consecutive responses
                         // of a one-at-a-time run it grew by one request's allocations (and any background work).
-                        if (previous is { } before)
+                        if (previous is { } before && metrics.ProcessAllocated >= before)
                         {
                             endpointAlloc += metrics.ProcessAllocated - before;
                             endpointAllocCount++;
@@ -87,8 +87,13 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                         raw.Add(watch.Elapsed.TotalMilliseconds);
                         rawByVariant[(first + j) % workload.Variants].Add(raw[^1]);
                     }
-                    rawAlloc += GC.GetTotalAllocatedBytes(precise: true) - allocated;
-                    rawAllocCount += options.LatencyBlock;
+                    // The counter has been seen to step back under server GC; such a block is left out.
+                    var delta = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+                    if (delta >= 0)
+                    {
+                        rawAlloc += delta;
+                        rawAllocCount += options.LatencyBlock;
+                    }
                 }
             }
         }

@@ -13,7 +13,8 @@ public sealed record BenchmarkOptions(
     int Concurrency,
     string? Directory,
     bool Keep,
-    bool ImportOnly = false)
+    bool ImportOnly = false,
+    string? Reuse = null)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -29,6 +30,8 @@ public sealed record BenchmarkOptions(
           --dir PATH         build the store here instead of a fresh temporary folder (must be empty or absent)
           --keep             keep the store when done
           --import-only      build the store, report the import and stop (for profiling the import)
+          --reuse PATH       measure a store kept by an earlier run (--dir PATH --keep) instead of building one;
+                             --detainers must match it; no import figures
         """;
 
     public bool Quick { get; private init; }
@@ -53,6 +56,7 @@ public sealed record BenchmarkOptions(
                 "--dir" => options with { Directory = Next() },
                 "--keep" => options with { Keep = true },
                 "--import-only" => options with { ImportOnly = true },
+                "--reuse" => options with { Reuse = Next() },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }

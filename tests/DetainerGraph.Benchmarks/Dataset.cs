@@ -83,6 +83,7 @@ public static class Dataset
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
         // The importer without its indexing step, then the step itself: together, Importer.ImportAsync.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         watch.Restart();
         var result = await new Importer(db, services.GetRequiredService<ReferenceData>()).ImportAsync(csv);
         var write = watch.Elapsed;
@@ -95,6 +96,7 @@ public static class Dataset
         var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>().DrainOutboxAsync(db, CancellationToken.None);
         var index = watch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine($"# Import GCs: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2, {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s paused");
         if (drained != 1)
         {
             throw new InvalidOperationException($"expected one outbox row to index, drained {drained}");

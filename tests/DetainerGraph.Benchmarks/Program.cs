@@ -4,6 +4,11 @@ using DetainerGraph.Benchmarks;
 
 // The benchmark: build a store of N generated detainers through the real import path, start the real
 // server on it, and measure each workload against the engine underneath, side by side. See BENCHMARKS.md.
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
 BenchmarkOptions options;
 try
 {
@@ -16,20 +21,30 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-var root = options.Directory is { } given ? Path.GetFullPath(given) : Path.Combine(Path.GetTempPath(), $"dg-bench-{Guid.NewGuid():N}");
+// SQLite's "async" calls block a pool thread: with only as many pool threads as cores to start with, the
+// raw side's concurrent callers would wait for the pool to grow rather than for the database.
+ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+ThreadPool.SetMinThreads(Math.Max(minWorkers, options.Concurrency * 2), minIo);
+
+var root = options.Reuse is { } reused ? Path.Combine(Path.GetTempPath(), $"dg-bench-{Guid.NewGuid():N}")
+    : options.Directory is { } given ? Path.GetFullPath(given) : Path.Combine(Path.GetTempPath(), $"dg-bench-{Guid.NewGuid():N}");
 if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
 {
     Console.Error.WriteLine($"error: {root} is not empty; the benchmark builds a fresh store");
     return 2;
 }
-var store = Path.Combine(root, "store");
+var store = options.Reuse is { } kept ? Path.Combine(Path.GetFullPath(kept), "store") : Path.Combine(root, "store");
 var rawCopy = Path.Combine(root, "raw-index");
 try
 {
     Report.Machine(options);
     Console.WriteLine($"# Dataset: {options.Detainers:N0} detainers (seed {options.Seed}, {options.Weeks} weeks) in {store}");
-    var import = await Dataset.BuildAsync(options, store);
-    Report.Import(import);
+    ImportFigures? import = null;
+    if (options.Reuse is null)
+    {
+        import = await Dataset.BuildAsync(options, store);
+        Report.Import(import);
+    }
     if (options.ImportOnly)
     {
         return 0;
@@ -118,14 +133,20 @@ internal static class Report
         Console.WriteLine("Overhead: endpoint over raw, the geometric mean over the workload's variants of the ratio of their medians at concurrency 1.");
         Console.WriteLine("Execution: the server's own time for the GraphQL operation (extensions.metrics.milliseconds), without HTTP and response writing.");
         Console.WriteLine($"Server peak RSS (VmHWM) over the run: {Mb(rssPeak):F0} MB. Throughput at {options.Concurrency} concurrent clients.");
-        foreach (var w in workloads)
+        foreach (var (w, r) in workloads.Zip(results))
         {
-            Console.WriteLine($"- {w.Name}: {w.Description}");
+            if (w.Variants > 20)
+            {
+                Console.WriteLine($"- {w.Name}: {w.Description}");
+                continue;
+            }
+            Console.WriteLine($"- {w.Name}: {w.Description}. Medians per variant, endpoint/raw: " +
+                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")));
         }
         Console.WriteLine();
     }
 
-    public static void Summary(List<WorkloadFigures> results, ImportFigures import, long rssPeak)
+    public static void Summary(List<WorkloadFigures> results, ImportFigures? import, long rssPeak)
     {
         var search = results.Single(r => r.Name == "search");
         var list = results.Single(r => r.Name == "list");
@@ -133,6 +154,6 @@ internal static class Report
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"SUMMARY search_p50_ms={search.EndpointP50:F2} search_p99_ms={search.EndpointP99:F2} search_overhead={search.Overhead:F2} " +
             $"list_p50_ms={list.EndpointP50:F2} list_overhead={list.Overhead:F2} list_rps={list.EndpointRps:F0} stats_overhead={stats.Overhead:F2} " +
-            $"sql_per_request={list.SqlPerRequest:F1} import_per_s={import.DetainersPerSecond:F0} rss_mb={Mb(rssPeak):F0}"));
+            $"sql_per_request={list.SqlPerRequest:F1} import_per_s={(import is null ? "n/a" : import.DetainersPerSecond.ToString("F0", CultureInfo.InvariantCulture))} rss_mb={Mb(rssPeak):F0}"));
     }
 }

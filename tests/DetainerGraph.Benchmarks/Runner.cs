@@ -20,7 +20,8 @@ public sealed record WorkloadFigures(
     long RssPeakDuringLoad,
     int Samples,
     double ExecutionP50,
-    double Overhead);
+    double Overhead,
+    IReadOnlyList<(double Endpoint, double Raw)> VariantMedians);
 
 /// <summary>
 /// Measures one workload on both sides, interleaved: each latency round runs a block of endpoint requests
@@ -68,7 +69,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                         sqlCount++;
                         // The server's allocation counter is process-wide: between two consecutive responses
                         // of a one-at-a-time run it grew by one request's allocations (and any background work).
-                        if (previous is { } before)
+                        if (previous is { } before && metrics.ProcessAllocated >= before)
                         {
                             endpointAlloc += metrics.ProcessAllocated - before;
                             endpointAllocCount++;
@@ -86,8 +87,13 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                         raw.Add(watch.Elapsed.TotalMilliseconds);
                         rawByVariant[(first + j) % workload.Variants].Add(raw[^1]);
                     }
-                    rawAlloc += GC.GetTotalAllocatedBytes(precise: true) - allocated;
-                    rawAllocCount += options.LatencyBlock;
+                    // The counter has been seen to step back under server GC; such a block is left out.
+                    var delta = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+                    if (delta >= 0)
+                    {
+                        rawAlloc += delta;
+                        rawAllocCount += options.LatencyBlock;
+                    }
                 }
             }
         }
@@ -117,7 +123,8 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             (double)sql / Math.Max(1, sqlCount),
             endpointAlloc / Math.Max(1, endpointAllocCount), rawAlloc / Math.Max(1, rawAllocCount),
             server.Memory().Current, rssPeak, endpoint.Count, Percentile(execution, 50),
-            Overhead(endpointByVariant, rawByVariant));
+            Overhead(endpointByVariant, rawByVariant),
+            [.. endpointByVariant.Zip(rawByVariant, (e, r) => (Percentile(e, 50), Percentile(r, 50)))]);
     }
 
     private async Task<long> SampleRssAsync(CancellationToken ct)

@@ -13,8 +13,9 @@ namespace DetainerGraph.Benchmarks;
 /// underneath in this process (Lucene.NET through <see cref="IChargeSearch"/>, EF Core or plain SQL over
 /// SQLite, serialized with System.Text.Json). Request <c>i</c> of a run is the same question on both sides.
 /// </summary>
-public sealed class Workload(string name, string description, int variants, Func<int, byte[]> endpointBody, Func<int, Task> raw)
+public sealed class Workload(string name, string description, int variants, Func<int, byte[]> endpointBody, Func<int, Task> raw, Func<int, string>? label = null)
 {
+    public string Label(int variant) => label?.Invoke(variant) ?? variant.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public string Name { get; } = name;
     public string Description { get; } = description;
     public int Variants { get; } = variants;
@@ -70,7 +71,8 @@ public static class Workloads
             var engine = raw.GetRequiredService<IChargeSearch>();
             var (text, filter, _) = Searches[i];
             await engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(text), filter ?? new ChargeSearchFilter(), 0, 10, []), CancellationToken.None);
-        });
+        },
+        i => Searches[i].Query + (Searches[i].Where is null ? "" : " (where)"));
 
     // ---- list: a front-end page of 50 detainers, filtered and sorted, with what a table shows ----
 

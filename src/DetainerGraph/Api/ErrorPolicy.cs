@@ -1,9 +1,9 @@
+using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.DI;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQLParser.AST;
-using Microsoft.Data.Sqlite;
 
 namespace DetainerGraph.Api;
 
@@ -39,7 +39,7 @@ public static partial class ErrorPolicy
             {
                 LogUnhandled(logger, context.FieldContext?.FieldDefinition.Name ?? "(document)", original);
             }
-            if (IsBusy(original))
+            if (StoreBusy.Is(original))
             {
                 context.Exception = new ExecutionError("The database is busy with another write; retry shortly.") { Code = DatabaseBusyCode };
             }
@@ -53,19 +53,6 @@ public static partial class ErrorPolicy
         });
         builder.AddValidationRule<IntrospectionSwitch>(useForCachedDocuments: true, GraphQL.DI.ServiceLifetime.Singleton);
         return builder;
-    }
-
-    /// <summary>SQLITE_BUSY or SQLITE_LOCKED, anywhere in the chain (EF Core wraps provider exceptions).</summary>
-    public static bool IsBusy(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SqliteException { SqliteErrorCode: 5 or 6 })
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception resolving {Field}")]

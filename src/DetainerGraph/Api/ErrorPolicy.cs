@@ -35,11 +35,17 @@ public static partial class ErrorPolicy
             var services = context.ExecutionOptions.RequestServices;
             var logger = services?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ErrorPolicy).FullName!);
             var original = context.OriginalException;
-            if (logger is not null)
+            var stopped = SqliteInterrupt.IsInterrupt(original) && context.ExecutionOptions.CancellationToken.IsCancellationRequested;
+            if (logger is not null && !stopped)
             {
                 LogUnhandled(logger, context.FieldContext?.FieldDefinition.Name ?? "(document)", original);
             }
-            if (StoreBusy.Is(original))
+            if (stopped)
+            {
+                // A statement stopped by the execution timeout (or the client leaving), not a failure.
+                context.Exception = new ExecutionError("The operation ran longer than the execution timeout and was stopped.") { Code = "TIMEOUT" };
+            }
+            else if (StoreBusy.Is(original))
             {
                 context.Exception = new ExecutionError("The database is busy with another write; retry shortly.") { Code = DatabaseBusyCode };
             }

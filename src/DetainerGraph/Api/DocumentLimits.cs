@@ -172,6 +172,16 @@ public sealed class DocumentLimits : IConfigureExecution
     public const double RootFieldImpact = 25;
 
     /// <summary>
+    /// Root fields that cost more than a lookup: a search runs the engine's query and counts (a thousand aliased
+    /// searches, 63 KB, ran past a 5 s timeout), and statistics group every detainer.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, double> CostlyRootFields = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["searchCharges"] = 250,
+        ["detainerStats"] = 100,
+    };
+
+    /// <summary>
     /// The analyzer's field weights, plus <see cref="RootFieldImpact"/> for every root field. Without it a
     /// field's weight is its nesting only, so five thousand aliased <c>weeks { totalCount }</c> (140 KB) measured
     /// 10,000, under the limit, and ran five thousand SQL counts.
@@ -180,7 +190,7 @@ public sealed class DocumentLimits : IConfigureExecution
     {
         var result = weigh(context);
         return context.ParentType is IObjectGraphType { Name: "Query" or "Mutation" } && !context.FieldAst.Name.StringValue.StartsWith("__", StringComparison.Ordinal)
-            ? new FieldComplexityResult(result.FieldImpact + RootFieldImpact, result.ChildImpactMultiplier)
+            ? new FieldComplexityResult(result.FieldImpact + CostlyRootFields.GetValueOrDefault(context.FieldAst.Name.StringValue, RootFieldImpact), result.ChildImpactMultiplier)
             : result;
     };
 

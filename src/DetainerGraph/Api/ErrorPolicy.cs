@@ -1,9 +1,9 @@
+using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.DI;
 using GraphQL.Execution;
 using GraphQL.Validation;
 using GraphQLParser.AST;
-using Microsoft.Data.Sqlite;
 
 namespace DetainerGraph.Api;
 
@@ -35,11 +35,17 @@ public static partial class ErrorPolicy
             var services = context.ExecutionOptions.RequestServices;
             var logger = services?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ErrorPolicy).FullName!);
             var original = context.OriginalException;
-            if (logger is not null)
+            var stopped = SqliteInterrupt.IsInterrupt(original) && context.ExecutionOptions.CancellationToken.IsCancellationRequested;
+            if (logger is not null && !stopped)
             {
                 LogUnhandled(logger, context.FieldContext?.FieldDefinition.Name ?? "(document)", original);
             }
-            if (IsBusy(original))
+            if (stopped)
+            {
+                // A statement stopped by the execution timeout (or the client leaving), not a failure.
+                context.Exception = new ExecutionError("The operation ran longer than the execution timeout and was stopped.") { Code = "TIMEOUT" };
+            }
+            else if (StoreBusy.Is(original))
             {
                 context.Exception = new ExecutionError("The database is busy with another write; retry shortly.") { Code = DatabaseBusyCode };
             }
@@ -53,19 +59,6 @@ public static partial class ErrorPolicy
         });
         builder.AddValidationRule<IntrospectionSwitch>(useForCachedDocuments: true, GraphQL.DI.ServiceLifetime.Singleton);
         return builder;
-    }
-
-    /// <summary>SQLITE_BUSY or SQLITE_LOCKED, anywhere in the chain (EF Core wraps provider exceptions).</summary>
-    public static bool IsBusy(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SqliteException { SqliteErrorCode: 5 or 6 })
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception resolving {Field}")]

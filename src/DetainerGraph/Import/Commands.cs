@@ -39,6 +39,11 @@ public static class Commands
             Console.Error.WriteLine("Run with 'help' for usage.");
             return 2;
         }
+        catch (Exception e) when (StoreBusy.Is(e))
+        {
+            Console.Error.WriteLine("error: the database is busy with another write (another import or migration); nothing was changed. Try again.");
+            return 3;
+        }
     }
 
     private static int Help()
@@ -72,6 +77,7 @@ public static class Commands
         }
         await services.PrepareStoreAsync(loadSampleData: false);
         var refused = 0;
+        var busy = 0;
         foreach (var file in files)
         {
             await using var scope = services.CreateAsyncScope();
@@ -88,6 +94,13 @@ public static class Commands
                     ? $"{result.File}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
                     : $"{result.File}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
             }
+            catch (Exception e) when (StoreBusy.Is(e))
+            {
+                // Another process held the store's write lock past the wait: the file's transaction never began
+                // or was rolled back whole, so running the import again is safe.
+                busy++;
+                Console.Error.WriteLine($"{Path.GetFileName(file)}: the database is busy with another write; nothing was imported. Run the import again.");
+            }
             catch (ImportRejectedException e)
             {
                 refused++;
@@ -98,7 +111,7 @@ public static class Commands
                 }
             }
         }
-        return refused == 0 ? 0 : 1;
+        return busy > 0 ? 3 : refused == 0 ? 0 : 1;
     }
 
     /// <summary>A progress bar on a terminal; plain lines when output is redirected.</summary>

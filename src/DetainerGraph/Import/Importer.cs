@@ -41,6 +41,12 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
         var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
         if (existing is not null)
         {
+            // The data is all there, but a process killed after the commit may have left its search documents
+            // owed: rerunning the import finishes them too.
+            if (indexing is not null)
+            {
+                await indexing.DrainAfterImportAsync(db, ct);
+            }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
         var parsed = Parse(fileName, bytes);

@@ -45,6 +45,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     private readonly System.Threading.Lock _swapLock = new();
     private readonly ILogger<LuceneChargeSearch> _logger;
     private IndexState? _state;
+    private FileStream? _processLock;
     private bool _disposed;
 
     public LuceneChargeSearch(StorageOptions storage, string synonymFile, ILogger<LuceneChargeSearch> logger)
@@ -561,6 +562,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
 
     private IndexState Open(string folder, OpenMode mode)
     {
+        HoldProcessLock();
         LuceneDirectory directory = new NIOFSDirectory(new DirectoryInfo(Path.Combine(_root, folder)));
         var config = new IndexWriterConfig(ChargeAnalysis.Version, new PerFieldAnalyzerWrapper(_indexAnalyzer,
             new Dictionary<string, Analyzer> { [WordsField] = _plainAnalyzer }))
@@ -589,6 +591,31 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         }
     }
 
+    /// <summary>
+    /// One process at a time may open the index. Lucene's own write.lock did not keep a second process out here:
+    /// the <c>import</c> command run beside a server opened a writer on the server's live index, and both
+    /// processes then read segments the other was writing ("read past EOF"), leaving the index short for good
+    /// (found by StoreBusyTests). This lock is an OS file lock (.NET takes <c>flock</c> for
+    /// <see cref="FileShare.None"/>), so the system releases it when its process dies, killed or not. The second
+    /// process's index calls fail, and an import leaves its documents in the outbox for the holder to index.
+    /// </summary>
+    private void HoldProcessLock()
+    {
+        if (_processLock is not null)
+        {
+            return;
+        }
+        System.IO.Directory.CreateDirectory(_root);
+        try
+        {
+            _processLock = new FileStream(Path.Combine(_root, "process.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The search index under {_root} is open in another process (a running server?); its writes are left to that process.", e);
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -600,6 +627,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         {
             _state?.Dispose();
             _state = null;
+            _processLock?.Dispose();
+            _processLock = null;
         }
         _indexAnalyzer.Dispose();
         _queryAnalyzer.Dispose();

@@ -368,6 +368,20 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task Searches_and_statistics_weigh_more_than_lookups()
+    {
+        using var app = new TestApp();
+
+        var searches = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 250).Select(i => $"s{i}: searchCharges(query: \"assault\") {{ totalCount }}")) + " }");
+        var stats = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 600).Select(i => $"s{i}: detainerStats(groupBy: [STATE]) {{ count }}")) + " }");
+        var few = await app.DataAsync("{ a: searchCharges(query: \"assault\") { totalCount } b: detainerStats(groupBy: [STATE]) { count } }");
+
+        Assert.Equal("COMPLEXITY", Code(searches));
+        Assert.Equal("COMPLEXITY", Code(stats));
+        Assert.Equal(0, few.GetProperty("a").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
     public async Task A_mutation_is_refused_with_a_code_while_the_schema_has_none()
     {
         using var app = new TestApp();

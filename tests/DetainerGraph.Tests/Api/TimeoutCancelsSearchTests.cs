@@ -1,0 +1,65 @@
+using DetainerGraph.Search;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Api;
+
+/// <summary>The execution timeout stops search work too: the engine call's token is cancelled, not left running.</summary>
+public sealed class TimeoutCancelsSearchTests : IDisposable
+{
+    private readonly TestApp _app = new(settings: new Dictionary<string, string?> { ["GraphQL:ExecutionTimeout"] = "00:00:01" });
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task A_search_past_the_execution_timeout_is_cancelled_and_answered_with_a_code()
+    {
+        var engine = new NeverAnsweringSearch();
+        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IChargeSearch>(engine)));
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync("/graphql", new StringContent(
+            """{"query":"{ searchCharges(query: \"dui\") { totalCount } }"}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        // A guard against a hang, not a speed check: the cancellation has been seen long before.
+        var cancelled = await Task.WhenAny(engine.Cancelled, Task.Delay(TimeSpan.FromMinutes(1)));
+
+        Assert.True(engine.Called);
+        Assert.Same(engine.Cancelled, cancelled);
+        Assert.Contains(body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString(), (string[])["TIMEOUT", "SEARCH_UNAVAILABLE"]);
+    }
+
+    /// <summary>An engine whose searches run until cancelled, recording that they were.</summary>
+    private sealed class NeverAnsweringSearch : IChargeSearch
+    {
+        private readonly TaskCompletionSource _cancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Called { get; private set; }
+
+        public Task Cancelled => _cancelled.Task;
+
+        public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
+        {
+            Called = true;
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                _cancelled.TrySetResult();
+                throw;
+            }
+            throw new InvalidOperationException("unreachable");
+        }
+
+        public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) => Task.CompletedTask;
+
+        public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) => Task.CompletedTask;
+
+        public Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct) => Task.CompletedTask;
+
+        public Task<long> CountAsync(CancellationToken ct) => Task.FromResult(0L);
+    }
+}

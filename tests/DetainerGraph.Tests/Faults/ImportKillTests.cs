@@ -1,0 +1,116 @@
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace DetainerGraph.Tests.Faults;
+
+/// <summary>
+/// The <c>import</c> command killed (SIGKILL) in the middle of a big file: the store holds all of the file or
+/// none of it, never part; running the same import again completes it; and the search index converges on the
+/// database (as many documents as charges).
+/// </summary>
+public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Detainers = 20_000;
+    private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(4);
+
+    private readonly string _folder = BigFiles.TempFolder("import-kill");
+
+    private string Store => Path.Combine(_folder, "store");
+
+    private string File => Path.Combine(_folder, "big.csv");
+
+    public void Dispose() => BigFiles.Delete(_folder);
+
+    [Fact]
+    public async Task Killed_while_writing_the_store_holds_none_of_the_file_and_a_rerun_completes_it()
+    {
+        BigFiles.Write(File, Detainers, seed: 5);
+
+        // Killed at the first progress line: some chunks written inside the file's transaction, not all.
+        using (var import = CliProcess.Start(Store, ["import", File], watchFor: line => line.Contains("detainers written", StringComparison.Ordinal) && !line.Contains("(100%)", StringComparison.Ordinal)))
+        {
+            var seen = await Task.WhenAny(import.Seen, Task.Delay(CommandLimit));
+            Assert.True(seen == import.Seen, $"no progress line within {CommandLimit}:\n{import.Output}\n{import.Errors}");
+            import.Kill();
+            await import.WaitAsync(CommandLimit);
+            output.WriteLine($"killed after: {await import.Seen}");
+        }
+
+        var killed = await StoreState.ReadAsync(Store);
+        output.WriteLine($"after the kill: {killed}");
+        Assert.Equal("ok", killed.Integrity);
+        Assert.Equal(new StoreState(0, 0, 0, 0, "ok"), killed);
+
+        await RerunAndAssertCompleteAsync();
+    }
+
+    [Fact]
+    public async Task Killed_after_the_commit_the_store_holds_all_of_the_file_and_a_rerun_completes_the_index()
+    {
+        BigFiles.Write(File, Detainers, seed: 6);
+
+        using (var import = CliProcess.Start(Store, ["import", File]))
+        {
+            // Killed as soon as the commit is visible from outside: the search documents are being written then.
+            while (!import.HasExited && await CommittedSourcesAsync() == 0)
+            {
+                await Task.Delay(20);
+            }
+            if (!import.HasExited)
+            {
+                import.Kill();
+            }
+            await import.WaitAsync(CommandLimit);
+        }
+
+        var killed = await StoreState.ReadAsync(Store);
+        var indexed = await StoreState.IndexedChargesAsync(Store);
+        output.WriteLine($"after the kill: {killed}, {indexed} charges indexed");
+        Assert.Equal("ok", killed.Integrity);
+        Assert.Equal(1, killed.Sources);
+        Assert.Equal(Detainers, killed.Detainers);
+
+        await RerunAndAssertCompleteAsync();
+    }
+
+    private async Task RerunAndAssertCompleteAsync()
+    {
+        using var rerun = CliProcess.Start(Store, ["import", File]);
+        var exit = await rerun.WaitAsync(CommandLimit);
+        output.WriteLine($"rerun: exit {exit}: {rerun.Output.Split('\n').LastOrDefault()}");
+        Assert.True(exit == 0, $"exit {exit}\n{rerun.Output}\n{rerun.Errors}");
+
+        var state = await StoreState.ReadAsync(Store);
+        var indexed = await StoreState.IndexedChargesAsync(Store);
+        output.WriteLine($"after the rerun: {state}, {indexed} charges indexed");
+        Assert.Equal("ok", state.Integrity);
+        Assert.Equal(1, state.Sources);
+        Assert.Equal(Detainers, state.Detainers);
+        Assert.True(state.Charges >= Detainers);
+        Assert.Equal(0, state.OutboxOwed);
+        Assert.Equal(state.Charges, indexed);
+    }
+
+    /// <summary>Committed sources, read through a read-only connection; 0 while the store is not even created.</summary>
+    private async Task<long> CommittedSourcesAsync()
+    {
+        var database = Path.Combine(Store, "detainers.db");
+        if (!System.IO.File.Exists(database))
+        {
+            return 0;
+        }
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM Sources";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (SqliteException)
+        {
+            // Not migrated yet, or briefly locked by the migration.
+            return 0;
+        }
+    }
+}

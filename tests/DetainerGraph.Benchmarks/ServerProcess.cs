@@ -44,6 +44,8 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Storage__Directory"] = storeDirectory;
         start.Environment["Storage__LoadSampleData"] = "false";
         start.Environment["GraphQL__ExposeMetrics"] = "true";
+        // Every benchmark client is one loopback address: the per-client rate limit would measure itself.
+        start.Environment["RateLimiting__Enabled"] = "false";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";

@@ -20,7 +20,7 @@ PORT="${PORT:-5199}"
 URL="http://127.0.0.1:$PORT/graphql"
 SERVER="${SERVER:-dotnet run --project src/DetainerGraph -c Release --no-launch-profile --}"
 
-Storage__Directory="$STORE" Storage__LoadSampleData="$SAMPLE" Logging__LogLevel__Default=Warning $SERVER --urls "http://127.0.0.1:$PORT" >/tmp/search-latency-server.log 2>&1 &
+Storage__Directory="$STORE" Storage__LoadSampleData="$SAMPLE" Logging__LogLevel__Default=Warning RateLimiting__Enabled=false $SERVER --urls "http://127.0.0.1:$PORT" >/tmp/search-latency-server.log 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do

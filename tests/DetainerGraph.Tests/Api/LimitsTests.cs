@@ -95,6 +95,41 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task Behind_a_proxy_with_forwarded_headers_on_clients_are_limited_by_their_forwarded_address()
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true (the ForwardedHeaders_Enabled setting) makes ASP.NET Core take
+        // the client's address from X-Forwarded-For: without it every client behind a load balancer would share
+        // the balancer's budget.
+        using var app = new TestApp(settings: new Dictionary<string, string?>
+        {
+            ["ForwardedHeaders_Enabled"] = "true",
+            ["RateLimiting:Enabled"] = "true",
+            ["RateLimiting:Burst"] = "2",
+            ["RateLimiting:PermitsPerPeriod"] = "1",
+            ["RateLimiting:Period"] = "01:00:00",
+        });
+        async Task<int> ThroughProxyAsync(string client)
+        {
+            var context = await app.Server.SendAsync(http =>
+            {
+                http.Request.Method = HttpMethods.Post;
+                http.Request.Path = "/graphql";
+                http.Request.ContentType = "application/json";
+                http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(WeeksQuery));
+                http.Request.Headers["X-Forwarded-For"] = client;
+                http.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.2");
+            });
+            return context.Response.StatusCode;
+        }
+
+        var first = new[] { await ThroughProxyAsync("203.0.113.7"), await ThroughProxyAsync("203.0.113.7"), await ThroughProxyAsync("203.0.113.7") };
+        var other = await ThroughProxyAsync("198.51.100.20");
+
+        Assert.Equal([200, 200, 429], first);
+        Assert.Equal(200, other);
+    }
+
+    [Fact]
     public async Task The_rate_limiter_is_off_when_disabled()
     {
         using var app = new TestApp(settings: new Dictionary<string, string?> { ["RateLimiting:Burst"] = "1", ["RateLimiting:Period"] = "01:00:00" });

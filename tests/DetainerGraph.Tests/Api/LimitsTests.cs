@@ -21,8 +21,12 @@ public sealed class LimitsTests
     private static string? Code(JsonElement body) =>
         body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString();
 
-    /// <summary>A POST as if from <paramref name="address"/>, optionally signed in as <paramref name="user"/>.</summary>
-    private static async Task<(int Status, IHeaderDictionary Headers, JsonElement Body)> PostFromAsync(TestApp app, string address, string? user = null, string body = WeeksQuery)
+    /// <summary>
+    /// A POST as if from <paramref name="address"/>, optionally signed in as <paramref name="user"/>, or relayed by a
+    /// proxy at <paramref name="address"/> for <paramref name="forwardedFor"/>.
+    /// </summary>
+    private static async Task<(int Status, IHeaderDictionary Headers, JsonElement Body)> PostFromAsync(TestApp app, string address, string? user = null,
+        string body = WeeksQuery, string? forwardedFor = null)
     {
         var context = await app.Server.SendAsync(http =>
         {
@@ -31,6 +35,10 @@ public sealed class LimitsTests
             http.Request.ContentType = "application/json";
             http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
             http.Connection.RemoteIpAddress = IPAddress.Parse(address);
+            if (forwardedFor is not null)
+            {
+                http.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            }
             if (user is not null)
             {
                 http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Test"));
@@ -108,19 +116,7 @@ public sealed class LimitsTests
             ["RateLimiting:PermitsPerPeriod"] = "1",
             ["RateLimiting:Period"] = "01:00:00",
         });
-        async Task<int> ThroughProxyAsync(string client)
-        {
-            var context = await app.Server.SendAsync(http =>
-            {
-                http.Request.Method = HttpMethods.Post;
-                http.Request.Path = "/graphql";
-                http.Request.ContentType = "application/json";
-                http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(WeeksQuery));
-                http.Request.Headers["X-Forwarded-For"] = client;
-                http.Connection.RemoteIpAddress = IPAddress.Parse("10.0.0.2");
-            });
-            return context.Response.StatusCode;
-        }
+        async Task<int> ThroughProxyAsync(string client) => (await PostFromAsync(app, "10.0.0.2", forwardedFor: client)).Status;
 
         var first = new[] { await ThroughProxyAsync("203.0.113.7"), await ThroughProxyAsync("203.0.113.7"), await ThroughProxyAsync("203.0.113.7") };
         var other = await ThroughProxyAsync("198.51.100.20");

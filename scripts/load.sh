@@ -15,6 +15,8 @@ port=${LOAD_PORT:-5099}
 url="http://127.0.0.1:${port}"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# dotnet-gcdump, when installed as a global tool, lets the load program measure the live heap too.
+export PATH="$PATH:$HOME/.dotnet/tools"
 dotnet build src/DetainerGraph -c Release -v q -nologo >/dev/null
 dotnet build tests/DetainerGraph.Load -c Release -v q -nologo >/dev/null
 server=src/DetainerGraph/bin/Release/net10.0/DetainerGraph.dll

@@ -51,6 +51,15 @@ var sampler = Task.Run(async () =>
     }
 });
 
+// RSS alone cannot tell a leak from the server GC keeping freed memory committed, so when dotnet-gcdump is
+// installed the live managed heap is also measured (the tool forces a full collection first): once when
+// warm-up is over, once after the load.
+var warmHeap = Task.Run(async () =>
+{
+    await Task.Delay(deadline / 5);
+    return await LiveHeapBytesAsync(options.Pid);
+});
+
 var corrections = new ConcurrentBag<(int N, string DetainerId, string CorrectionId)>();
 var sequence = 0;
 var readers = Enumerable.Range(0, options.Readers).Select(i => Task.Run(async () =>
@@ -101,9 +110,11 @@ var elapsed = watch.Elapsed;
 await stop.CancelAsync();
 await sampler;
 
+var endHeap = await LiveHeapBytesAsync(options.Pid);
+
 stats.Print(elapsed);
 var exactlyOnce = await CheckCorrectionsAsync(http, runId, corrections.ToList());
-var flat = PrintMemory(memory);
+var flat = PrintMemory(memory) & PrintLiveHeap(await warmHeap, endHeap);
 var no5xx = stats.ServerErrors == 0;
 Console.WriteLine();
 Console.WriteLine($"check zero 5xx: {(no5xx ? "PASS" : "FAIL")} ({stats.ServerErrors} responses >= 500)");
@@ -201,6 +212,48 @@ static bool PrintMemory(List<(double Minutes, long RssKb)> samples)
     Console.WriteLine($"server RSS (MB), {samples.Count} samples every 5 s: first {samples[0].RssKb / 1024.0:F0}, settled (2nd fifth, median) {settled:F0}, end (last fifth, median) {end:F0}, max {max:F0}; second-half slope {slope:+0.0;-0.0} MB/min");
     Console.WriteLine("RSS by minute (MB): " + string.Join(" ", samples.GroupBy(s => (int)s.Minutes).Select(g => $"{g.Key}:{g.Max(s => s.RssKb) / 1024.0:F0}")));
     return end <= Math.Max(settled * 1.15, settled + 40);
+}
+
+// Flat: the live heap after the load is within 25% (or 8 MB) of the live heap after warm-up. Without the
+// tool there is nothing to compare, and the RSS check stands alone.
+static bool PrintLiveHeap(long? warm, long? end)
+{
+    if (warm is null || end is null)
+    {
+        Console.WriteLine("live managed heap: not measured (install dotnet-gcdump: dotnet tool install -g dotnet-gcdump)");
+        return true;
+    }
+    var (warmMb, endMb) = (warm.Value / 1048576.0, end.Value / 1048576.0);
+    Console.WriteLine($"live managed heap after a full GC (dotnet-gcdump): after warm-up {warmMb:F1} MB, after the load {endMb:F1} MB");
+    return endMb <= Math.Max(warmMb * 1.25, warmMb + 8);
+}
+
+// "GC Heap bytes" from `dotnet-gcdump report -p PID`; null when the tool is missing or fails.
+static async Task<long?> LiveHeapBytesAsync(int pid)
+{
+    if (pid <= 0)
+    {
+        return null;
+    }
+    try
+    {
+        var start = new ProcessStartInfo("dotnet-gcdump") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "report", "-p", pid.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.Contains("GC Heap bytes", StringComparison.Ordinal));
+        return line is not null && long.TryParse(line.Trim().Split(' ')[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var bytes)
+            ? bytes
+            : null;
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return null;
+    }
 }
 
 internal sealed class LoadOptions

@@ -17,7 +17,7 @@ public static class EditorClient
 
     private static readonly string[] EditorRoles = [EditorTokens.EditorRole];
 
-    public static TestApp NewApp(IReadOnlyDictionary<string, string?>? more = null)
+    public static TestApp NewApp(IReadOnlyDictionary<string, string?>? more = null, string? storageDirectory = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -29,7 +29,7 @@ public static class EditorClient
         {
             settings[key] = value;
         }
-        return new TestApp(settings: settings);
+        return new TestApp(settings: settings, storageDirectory: storageDirectory);
     }
 
     /// <summary>Section I with ICE's correction, Section II rows (Travis County) and detainers with charges.</summary>

@@ -24,13 +24,17 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     /// <param name="services">Replaces registrations after the app's own (e.g. a failing search engine).</param>
-    public TestApp(bool loadSampleData = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    /// <param name="storageDirectory">A folder chosen by the test (when a setting must name it); a new temporary one otherwise.</param>
+    public TestApp(bool loadSampleData = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string? storageDirectory = null)
     {
         _loadSampleData = loadSampleData;
         _settings = settings ?? new Dictionary<string, string?>();
         _services = services;
-        StorageDirectory = Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
+        StorageDirectory = storageDirectory ?? NewStorageDirectory();
     }
+
+    public static string NewStorageDirectory() => Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
 
     public string StorageDirectory { get; }
 

@@ -1,5 +1,8 @@
 using System.Buffers.Text;
+using System.Globalization;
+using System.Numerics;
 using System.Text;
+using GraphQL;
 
 namespace DetainerGraph.Api;
 
@@ -40,4 +43,28 @@ public static class GlobalId
         key = text[(colon + 1)..];
         return true;
     }
+
+    /// <summary>The key of <paramref name="id"/>, which must name a <paramref name="typeName"/>; a coded error otherwise.</summary>
+    public static string RequireKey(string id, string typeName)
+    {
+        if (!TryDecode(id, out var actualType, out var key))
+        {
+            throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+        }
+        if (actualType != typeName)
+        {
+            throw new ExecutionError($"`{id}` is the ID of a {actualType}, not of a {typeName}.") { Code = "ID_TYPE_MISMATCH" };
+        }
+        return key;
+    }
+
+    /// <summary>
+    /// The numeric key of <paramref name="id"/>, for the types keyed by a number: an ID of the right type whose key
+    /// is not a number of <typeparamref name="T"/> (made by hand, since the server never makes one) is not an ID.
+    /// </summary>
+    public static T RequireNumber<T>(string id, string typeName)
+        where T : IBinaryInteger<T> =>
+        T.TryParse(RequireKey(id, typeName), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
 }

@@ -25,17 +25,6 @@ public static class ResolveContextExtensions
     }
 
     /// <summary>Decodes an ID argument that must name an object of <paramref name="typeName"/>.</summary>
-    public static string GetIdArgument(this IResolveFieldContext context, string argument, string typeName)
-    {
-        var id = context.GetArgument<string>(argument);
-        if (!GlobalId.TryDecode(id, out var actualType, out var key))
-        {
-            throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
-        }
-        if (actualType != typeName)
-        {
-            throw new ExecutionError($"`{id}` is the ID of a {actualType}, not of a {typeName}.") { Code = "ID_TYPE_MISMATCH" };
-        }
-        return key;
-    }
+    public static string GetIdArgument(this IResolveFieldContext context, string argument, string typeName) =>
+        GlobalId.RequireKey(context.GetArgument<string>(argument), typeName);
 }

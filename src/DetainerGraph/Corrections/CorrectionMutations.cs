@@ -21,8 +21,8 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(c => WriteAsync(c, "correctDetainer", async (writer, editor) =>
             {
                 var input = c.GetArgument<CorrectDetainerInput>("input");
-                var id = long.Parse(DecodeId(input.Id, "Detainer"), System.Globalization.CultureInfo.InvariantCulture);
-                long? chargeId = input.ChargeId is { } charge ? long.Parse(DecodeId(charge, "Charge"), System.Globalization.CultureInfo.InvariantCulture) : null;
+                var id = GlobalId.RequireNumber<long>(input.Id, "Detainer");
+                long? chargeId = input.ChargeId is { } charge ? GlobalId.RequireNumber<long>(charge, "Charge") : null;
                 return await writer.CorrectDetainerAsync(id, input.Field, chargeId, input.Request(input.NewValue), editor, c.CancellationToken);
             }));
 
@@ -32,7 +32,7 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(c => WriteAsync(c, "retractDetainer", async (writer, editor) =>
             {
                 var input = c.GetArgument<RetractInput>("input");
-                var id = long.Parse(DecodeId(input.Id, "Detainer"), System.Globalization.CultureInfo.InvariantCulture);
+                var id = GlobalId.RequireNumber<long>(input.Id, "Detainer");
                 return await writer.RetractDetainerAsync(id, input.Request(null), editor, c.CancellationToken);
             }));
 
@@ -42,7 +42,7 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(c => WriteAsync(c, "correctSectionOneEntry", async (writer, editor) =>
             {
                 var input = c.GetArgument<CorrectSectionOneEntryInput>("input");
-                var id = int.Parse(DecodeId(input.Id, "SectionOneEntry"), System.Globalization.CultureInfo.InvariantCulture);
+                var id = GlobalId.RequireNumber<int>(input.Id, "SectionOneEntry");
                 return await writer.CorrectSectionOneEntryAsync(id, input.Field, input.Request(input.NewValue), editor, c.CancellationToken);
             }));
 
@@ -52,7 +52,7 @@ public sealed class MutationType : ObjectGraphType
             .ResolveAsync(c => WriteAsync(c, "retractSectionOneEntry", async (writer, editor) =>
             {
                 var input = c.GetArgument<RetractInput>("input");
-                var id = int.Parse(DecodeId(input.Id, "SectionOneEntry"), System.Globalization.CultureInfo.InvariantCulture);
+                var id = GlobalId.RequireNumber<int>(input.Id, "SectionOneEntry");
                 return await writer.RetractSectionOneEntryAsync(id, input.Request(null), editor, c.CancellationToken);
             }));
     }
@@ -82,19 +82,6 @@ public sealed class MutationType : ObjectGraphType
             audit.Refused(action, e.Code ?? "", editor);
             throw;
         }
-    }
-
-    private static string DecodeId(string id, string typeName)
-    {
-        if (!GlobalId.TryDecode(id, out var actualType, out var key))
-        {
-            throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
-        }
-        if (actualType != typeName)
-        {
-            throw new ExecutionError($"`{id}` is the ID of a {actualType}, not of a {typeName}.") { Code = "ID_TYPE_MISMATCH" };
-        }
-        return key;
     }
 }
 

@@ -184,16 +184,22 @@ public sealed class CorrectionMutationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_ids_ids_of_another_type_and_empty_reasons_are_refused()
+    public async Task Unknown_ids_ids_of_another_type_malformed_ids_and_empty_reasons_are_refused()
     {
         var unknown = await _app.PostAsync(CorrectDetainer, Input("RGV0YWluZXI6OTk5OTk5", "OUTCOME", "LIFTED"), _token);
         var wrongType = await _app.PostAsync(CorrectDetainer, Input(ChargeId(0), "OUTCOME", "LIFTED"), _token);
         var noReason = await _app.PostAsync(CorrectDetainer,
             new { input = new { id = DetainerId, field = "OUTCOME", newValue = "LIFTED", reason = " ", source = "s" } }, _token);
+        // "Detainer:abc" and "Charge:1x": the right type, a key that is no number (the fuzz suite found these
+        // answered INTERNAL_SERVER_ERROR).
+        var notANumber = await _app.PostAsync(CorrectDetainer, Input("RGV0YWluZXI6YWJj", "OUTCOME", "LIFTED"), _token);
+        var chargeNotANumber = await _app.PostAsync(CorrectDetainer, Input(DetainerId, "CHARGE_STATUS", "CHARGE", chargeId: "Q2hhcmdlOjF4"), _token);
 
         Assert.Equal(["NOT_FOUND"], EditorClient.ErrorCodes(unknown));
         Assert.Equal(["ID_TYPE_MISMATCH"], EditorClient.ErrorCodes(wrongType));
         Assert.Equal(["INVALID_VALUE"], EditorClient.ErrorCodes(noReason));
+        Assert.Equal(["INVALID_ID"], EditorClient.ErrorCodes(notANumber));
+        Assert.Equal(["INVALID_ID"], EditorClient.ErrorCodes(chargeNotANumber));
     }
 
     [Fact]

@@ -3,9 +3,13 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Reference;
+using DetainerGraph.Tests.Corrections;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace DetainerGraph.Tests.Fuzz;
@@ -30,7 +34,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     /// <summary>Statuses answered without a JSON body, as documented: redirects to the IDE, and 404 for paths that are not the API.</summary>
     private static readonly int[] BodylessStatuses = [301, 302, 304, 307, 308, 404];
 
-    private readonly TestApp _app = new(settings: new Dictionary<string, string?>
+    private readonly TestApp _app = EditorClient.NewApp(new Dictionary<string, string?>
     {
         // A fixed, short execution timeout keeps the run bounded; hostile documents that run long end in TIMEOUT.
         ["GraphQL:ExecutionTimeout"] = "00:00:05",
@@ -51,6 +55,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
 
         await SeedStoreAsync();
         var before = await _app.QueryAsync(HealthQuery);
+        var correctionsBefore = await CorrectionCountAsync();
+        var token = EditorClient.Token(_app, "fuzz");
         using var client = _app.CreateClient(new() { AllowAutoRedirect = false });
         client.Timeout = Timeout.InfiniteTimeSpan;
 
@@ -69,7 +75,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
             var request = HostileRequests.Generate(seed, index);
             log?.WriteLine($"sending {request.Describe(160).ReplaceLineEndings(" | ")}");
             var started = Stopwatch.GetTimestamp();
-            var problem = await CheckAsync(client, request, statuses, codes);
+            var problem = await CheckAsync(client, request, token, statuses, codes);
             slowest.Add((Stopwatch.GetElapsedTime(started), request));
             log?.WriteLine($"{Stopwatch.GetElapsedTime(started).TotalMilliseconds,8:F0} ms {problem ?? "ok"} #{request.Index}");
             if (problem is not null)
@@ -98,6 +104,14 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(before.GetProperty("data").ToString(), after.GetProperty("data").ToString());
         Assert.Equal(TestApp.SqlStatements(before), TestApp.SqlStatements(after));
         Assert.True(before.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32() > 0);
+        // Every mutation the fuzzer sends has something the server must refuse, even with a valid token.
+        Assert.Equal(correctionsBefore, await CorrectionCountAsync());
+    }
+
+    private async Task<int> CorrectionCountAsync()
+    {
+        using var scope = _app.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<DetainerDbContext>().Corrections.CountAsync();
     }
 
     [Fact]
@@ -121,9 +135,13 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Sends one request; returns what is wrong with the answer, or null.</summary>
-    private static async Task<string?> CheckAsync(HttpClient client, FuzzRequest fuzz, SortedDictionary<int, int> statuses, SortedDictionary<string, int> codes)
+    private static async Task<string?> CheckAsync(HttpClient client, FuzzRequest fuzz, string editorToken, SortedDictionary<int, int> statuses, SortedDictionary<string, int> codes)
     {
         using var request = new HttpRequestMessage(new HttpMethod(fuzz.Method), fuzz.PathAndQuery);
+        if (fuzz.Authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", fuzz.Authorization.Replace(HostileRequests.EditorToken, editorToken, StringComparison.Ordinal));
+        }
         if (fuzz.Body is not null)
         {
             request.Content = new ByteArrayContent(fuzz.Body);

@@ -5,14 +5,17 @@ using System.Text.Json;
 namespace DetainerGraph.Tests.Fuzz;
 
 /// <summary>One generated request: what it is (for the report), and the HTTP it sends.</summary>
-public sealed record FuzzRequest(int Index, string Kind, string Method, string PathAndQuery, byte[]? Body, string? ContentType, string? Accept)
+/// <param name="Authorization">The Authorization header; <see cref="HostileRequests.EditorToken"/> in it stands for a valid editor's token.</param>
+public sealed record FuzzRequest(int Index, string Kind, string Method, string PathAndQuery, byte[]? Body, string? ContentType, string? Accept,
+    string? Authorization = null)
 {
     public string Describe(int max = 600)
     {
         var body = Body is null ? "" : Encoding.UTF8.GetString(Body, 0, Math.Min(Body.Length, max));
         var more = Body is { Length: var n } && n > max ? $"... ({n} bytes)" : "";
         var path = PathAndQuery.Length > max ? PathAndQuery[..max] + $"... ({PathAndQuery.Length} chars)" : PathAndQuery;
-        return $"#{Index} [{Kind}] {Method} {path} Content-Type: {ContentType ?? "(none)"} Accept: {Accept ?? "(none)"}\n{body}{more}";
+        var authorization = Authorization is null ? "" : $" Authorization: {(Authorization.Length > 80 ? Authorization[..80] + $"... ({Authorization.Length} chars)" : Authorization)}";
+        return $"#{Index} [{Kind}] {Method} {path} Content-Type: {ContentType ?? "(none)"} Accept: {Accept ?? "(none)"}{authorization}\n{body}{more}";
     }
 }
 
@@ -36,12 +39,18 @@ public static class HostileRequests
     ];
 
     private static readonly string[] PercentList = ["%"];
+    private static readonly string[] LiftedOrUnknown = ["LIFTED", "NOPE"];
+    private static readonly string[] TrafficOffense = ["Traffic Offense"];
+    private static readonly string[][] Statuses = [["CONVICTION"], ["CHARGE", "CONVICTION"], ["nope"], []];
 
     private static readonly string[] Kinds =
     [
         "broken-json", "wrong-types", "huge-strings", "deep-nesting", "aliases", "fragments", "absurd-variables",
-        "content-types", "batches", "search-syntax", "get", "methods", "ids-and-cursors", "filters", "documents",
+        "content-types", "batches", "search-syntax", "get", "methods", "ids-and-cursors", "filters", "documents", "corrections",
     ];
+
+    /// <summary>Stands for a valid editor's token in <see cref="FuzzRequest.Authorization"/>; the test substitutes one.</summary>
+    public const string EditorToken = "{editor-token}";
 
     /// <summary>The generator's kinds, in the order it cycles through them.</summary>
     public static IReadOnlyList<string> AllKinds => Kinds;
@@ -69,6 +78,7 @@ public static class HostileRequests
             "methods" => g.Methods(),
             "ids-and-cursors" => g.IdsAndCursors(),
             "filters" => g.Filters(),
+            "corrections" => g.Corrections(),
             _ => g.Documents(),
         };
     }
@@ -329,17 +339,28 @@ public static class HostileRequests
             };
             if (where.Contains("$w", StringComparison.Ordinal))
             {
-                variables["w"] = new Dictionary<string, object?>
+                // searchCharges' where is the lists' DetainerFilterInput, translated into engine filters; what it
+                // cannot translate (conditions on the other charges) is refused with a code.
+                var filter = new Dictionary<string, object?>
                 {
-                    ["states"] = Chance(0.5) ? new[] { Pick(["TX", "PA", "*", "", "XX", "tx"]) } : Enumerable.Repeat("TX", Pick([2, 500])).ToArray(),
-                    ["weekFrom"] = Pick<string?>(["2017-01-28", "2017-01-29", "1900-01-01", null]),
-                    ["weekTo"] = Pick<string?>(["2017-02-11", "9999-12-31", null]),
-                    ["categories"] = Chance(0.5) ? new[] { Pick(pieces) } : null,
+                    ["jurisdiction"] = new { state = Chance(0.5) ? (object)new { eq = Pick(["TX", "PA", "*", "", "XX", "tx"]) } : new { @in = Enumerable.Repeat("TX", Pick([2, 500])).ToArray() } },
+                    ["week"] = new { start = new { gte = Pick<string?>(["2017-01-28", "2017-01-29", "1900-01-01", null]), lte = Pick<string?>(["2017-02-11", "9999-12-31", null]) } },
                 };
+                if (Chance(0.3))
+                {
+                    filter[Pick(["outcome", "detainerType", "citizenship", "charges", "issuedOn", "or"])] = Pick<object>([
+                        new { eq = "DECLINED" }, new { neq = "OPEN" }, new { @in = LiftedOrUnknown }, new { eq = Pick(pieces) },
+                        new { some = new { status = new { eq = "CONVICTION" } } }, new { gte = "2017-01-01" }, Array.Empty<object>(),
+                    ]);
+                }
+                variables["w"] = filter;
+                variables["s"] = Pick<object?>([null, .. Statuses]);
+                variables["c"] = Pick<object?>([null, TrafficOffense, new[] { Pick(pieces) }, Enumerable.Repeat("Assault", Pick([2, 500])).ToArray()]);
+                where += ", chargeStatus: $s, chargeCategory: $c";
             }
             variables["n"] = Pick<object?>([0, 1, 100, 101, -1, 10_000, null]);
             variables["a"] = Pick<object?>(["", "MTA=", "bm9wZQ==", "OTk5OTk5OQ==", "LTE=", RandomString(12), null]);
-            var declared = "$q: String!" + (where.Contains("$w", StringComparison.Ordinal) ? ", $w: ChargeSearchFilterInput" : "")
+            var declared = "$q: String!" + (where.Contains("$w", StringComparison.Ordinal) ? ", $w: DetainerFilterInput, $s: [ChargeStatus!], $c: [String!]" : "")
                 + (where.Contains("$n", StringComparison.Ordinal) ? ", $n: Int" : "") + (where.Contains("$a", StringComparison.Ordinal) ? ", $a: String" : "");
             var selection = Pick(["totalCount", "totalCount suggestion nodes { score highlight charge { description } detainer { outcome } }", "facets(fields: [OUTCOME, CHARGE_CATEGORY]) { field buckets { value count } }", "pageInfo { hasNextPage endCursor } edges { cursor }"]);
             if (Chance(0.2))
@@ -408,6 +429,63 @@ public static class HostileRequests
                 4 => Post(Request("query($d: Date) { detainers(where: { issuedOn: { gte: $d }, charges: { some: { description: { contains: \"a\" } } } }) { totalCount } }", new { d = Pick(["2017-01-01", "0001-01-01", "9999-12-31", "2017-13-01", "x", "2017-1-1"]) })),
                 _ => Post(Request("{ detainerStats(first: " + Pick([-1, 0, 1, 100, 10_000, int.MaxValue]) + ", groupBy: [" + string.Join(", ", Enumerable.Range(0, random.Next(0, 9)).Select(_ => Pick(["STATE", "JURISDICTION", "FIELD_OFFICE", "WEEK", "OUTCOME", "DETAINER_TYPE", "CITIZENSHIP", "CHARGE_CATEGORY"]))) + "]) { count keys { outcome } } }")),
             };
+        }
+
+        /// <summary>
+        /// The four mutations with hostile inputs, without a token, with broken ones, and with a valid editor's token.
+        /// Every request to an existing record also carries one input the server must refuse (an empty or
+        /// oversized reason, source or key), so the fuzz run changes no data and the reads after it can be
+        /// compared with the reads before it.
+        /// </summary>
+        public FuzzRequest Corrections()
+        {
+            static string Id(string type, string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{type}:{key}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var existing = Chance(0.5);
+            var (type, mutation, input, fields) = random.Next(4) switch
+            {
+                0 => ("Detainer", "correctDetainer", "CorrectDetainerInput", (string[])["OUTCOME", "ISSUED_ON", "OUTCOME_RECORDED_ON", "JURISDICTION", "FACILITY", "CITIZENSHIP", "CHARGE_DESCRIPTION", "CHARGE_STATUS", "NOPE"]),
+                1 => ("Detainer", "retractDetainer", "RetractDetainerInput", []),
+                2 => ("SectionOneEntry", "correctSectionOneEntry", "CorrectSectionOneEntryInput", ["RANK", "DETAINERS_ISSUED", "JURISDICTION", "NOPE"]),
+                _ => ("SectionOneEntry", "retractSectionOneEntry", "RetractSectionOneEntryInput", []),
+            };
+            var id = existing
+                ? Id(type, random.Next(1, 4).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : Pick([Id(type, "999999999"), Id(type, "-1"), Id(type, "abc"), Id("Week", "2017-01-28"), Id(type, RandomString(8)), "", "x", new string('A', 5_000), "\u0000"]);
+            var hostile = new object?[] { null, "", " ", "\t\n", new string('x', 5_000), "\u202e\ud83d\ude00", "'; DROP TABLE Detainers; --", "2017-02-30", "-1", "99999999999", "DECLINED", "LIFTED", "TX", RandomString(20) };
+            var values = new Dictionary<string, object?>
+            {
+                ["id"] = id,
+                ["reason"] = Pick<object?>(["why", .. hostile]),
+                ["source"] = Pick<object?>(["ICE FOIA", .. hostile]),
+                ["idempotencyKey"] = Pick<object?>([null, "k-" + random.Next(10), .. hostile]),
+            };
+            if (fields.Length > 0)
+            {
+                values["field"] = Pick(fields);
+                values["newValue"] = Pick(hostile);
+                if (type == "Detainer" && Chance(0.5))
+                {
+                    values["chargeId"] = Pick([Id("Charge", "1"), Id("Charge", "999999"), Id("Detainer", "1"), "", new string('B', 300)]);
+                }
+            }
+            if (existing)
+            {
+                // Something every existing-record request gets wrong: the run must not change the store.
+                values[Pick(["reason", "source", "idempotencyKey"])] = Pick(["", "   ", new string('r', 6_000)]);
+            }
+            var authorization = random.Next(10) switch
+            {
+                < 3 => null,
+                3 => "Bearer",
+                4 => "Bearer " + Pick(["x.y.z", "eyJhbGciOiJub25lIn0.eyJuYW1lIjoibWFsbG9yeSIsInJvbGUiOiJlZGl0b3IifQ.", RandomString(40), new string('a', 9_000)]),
+                5 => Pick(["Basic YWxpY2U6c2VjcmV0", "bearer " + EditorToken + "x", "Bearer " + EditorToken + " " + EditorToken, "Token " + EditorToken]),
+                _ => "Bearer " + EditorToken,
+            };
+            // As variables, or with the input written into the document.
+            var body = Chance(0.8)
+                ? Request($"mutation($input: {input}!) {{ {mutation}(input: $input) {{ correction {{ id field newValue }} }} }}", new { input = values })
+                : Request($"mutation {{ {mutation}(input: {{ id: {Json(id)}, reason: {Json(values["reason"])}, source: {Json(values["source"])}, idempotencyKey: {Json(values["idempotencyKey"])} }}) {{ correction {{ id }} }} }}");
+            return Post(body) with { Authorization = authorization };
         }
 
         public FuzzRequest Documents()

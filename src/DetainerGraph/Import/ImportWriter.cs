@@ -313,6 +313,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             // Only the bulk path knows the keys before SaveChanges; the caller indexes after the commit instead.
             throw new InvalidOperationException("Search documents are made during the write on SQLite only.");
         }
+        await using var cache = bulk ? await SqliteImportCache.EnlargeAsync(db, ct) : null;
         using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
         using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.

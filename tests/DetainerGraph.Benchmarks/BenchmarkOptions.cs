@@ -14,7 +14,8 @@ public sealed record BenchmarkOptions(
     string? Directory,
     bool Keep,
     bool ImportOnly = false,
-    string? Reuse = null)
+    string? Reuse = null,
+    bool IndexAfterWrite = false)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -30,6 +31,8 @@ public sealed record BenchmarkOptions(
           --dir PATH         build the store here instead of a fresh temporary folder (must be empty or absent)
           --keep             keep the store when done
           --import-only      build the store, report the import and stop (for profiling the import)
+          --index-after-write  import without indexing beside the write (write, commit, then drain the outbox),
+                             to compare with the importer's default
           --reuse PATH       measure a store kept by an earlier run (--dir PATH --keep) instead of building one;
                              --detainers must match it; no import figures
         """;
@@ -57,6 +60,7 @@ public sealed record BenchmarkOptions(
                 "--keep" => options with { Keep = true },
                 "--import-only" => options with { ImportOnly = true },
                 "--reuse" => options with { Reuse = Next() },
+                "--index-after-write" => options with { IndexAfterWrite = true },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }

@@ -81,11 +81,16 @@ public static class Dataset
         await services.PrepareStoreAsync(loadSampleData: false);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
-        // The importer without its indexing step, then the step itself: together, Importer.ImportAsync.
+        // By default the importer as the app runs it, which indexes beside the write: "write" is then the whole
+        // import, and the drain below finds nothing owed. With --index-after-write, the importer without its
+        // indexing, then the outbox drain: the two halves timed apart.
+        var importer = options.IndexAfterWrite
+            ? new Importer(db, services.GetRequiredService<ReferenceData>())
+            : scope.ServiceProvider.GetRequiredService<Importer>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var (gen0, gen2, pause) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         watch.Restart();
-        var result = await new Importer(db, services.GetRequiredService<ReferenceData>()).ImportAsync(csv);
+        var result = await importer.ImportAsync(csv);
         var write = watch.Elapsed;
         var writeCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         if (result.Outcome != ImportOutcome.Imported)
@@ -97,9 +102,9 @@ public static class Dataset
         var index = watch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine($"# Import GCs: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2, {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s paused");
-        if (drained != 1)
+        if (drained != (options.IndexAfterWrite ? 1 : 0))
         {
-            throw new InvalidOperationException($"expected one outbox row to index, drained {drained}");
+            throw new InvalidOperationException($"expected {(options.IndexAfterWrite ? 1 : 0)} outbox rows to index, drained {drained}");
         }
         File.Delete(csv);
         var databaseBytes = FolderBytes(storeDirectory) - FolderBytes(Path.Combine(storeDirectory, "search"));

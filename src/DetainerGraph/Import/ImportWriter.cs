@@ -1,5 +1,6 @@
 using DetainerGraph.Data;
 using DetainerGraph.Reference;
+using DetainerGraph.Search;
 using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Import;
@@ -14,7 +15,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 {
     private const int ChunkSize = 5_000;
 
-    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    // Each jurisdiction's stored state and name by id, as search documents carry them (the file may spell them otherwise).
+    private readonly Dictionary<int, (string State, string Name)> _jurisdictionNames = [];
+
+    /// <param name="documents">When given, each chunk's search documents are handed to it as the chunk is written.</param>
+    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, IChargeImportSession? documents, CancellationToken cancellationToken)
     {
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -46,7 +51,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await WriteSectionOneAsync(file, source, jurisdictions, ct);
                 await WriteCorrectionsAsync(file, source, ct);
                 await WritePoliciesAsync(file, source, jurisdictions, ct);
-                await WriteDetainersAsync(file, source, jurisdictions, facilities, progress, ct);
+                await WriteDetainersAsync(file, source, jurisdictions, facilities, progress, documents, ct);
                 // The search documents owed, committed with the data or not at all (see SearchOutboxEntry).
                 if (file.Detainers.Count > 0)
                 {
@@ -119,6 +124,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             byKey[(named1.State, named1.Name)] = created;
         }
         await db.SaveChangesAsync(ct);
+        foreach (var jurisdiction in byKey.Values)
+        {
+            _jurisdictionNames[jurisdiction.Id] = (jurisdiction.State, jurisdiction.Name);
+        }
         return byKey.ToDictionary(p => p.Key, p => p.Value.Id, NameKeyComparer.Instance);
     }
 
@@ -294,10 +303,17 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         Dictionary<(string, string), int> jurisdictions,
         Dictionary<(string, string, string), int> facilities,
         IProgress<ImportProgress>? progress,
+        IChargeImportSession? documents,
         CancellationToken ct)
     {
         var offenses = new Dictionary<string, NcicOffense?>(StringComparer.Ordinal);
         var bulk = db.Database.IsSqlite();
+        if (documents is not null && !bulk)
+        {
+            // Only the bulk path knows the keys before SaveChanges; the caller indexes after the commit instead.
+            throw new InvalidOperationException("Search documents are made during the write on SQLite only.");
+        }
+        await using var cache = bulk ? await SqliteImportCache.EnlargeAsync(db, ct) : null;
         using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
         using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.
@@ -306,6 +322,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
+            var chunkDocuments = documents is null ? null : new List<ChargeDocument>(chunk.Length * 2);
             foreach (var row in chunk)
             {
                 var detainer = new Detainer
@@ -350,6 +367,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                         charge.Id = ++nextChargeId;
                         charge.DetainerId = detainer.Id;
                         chargeInserter!.Insert(charge);
+                        chunkDocuments?.Add(DocumentOf(detainer, charge));
                     }
                 }
                 else
@@ -362,10 +380,23 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }
+            if (chunkDocuments is not null)
+            {
+                await documents!.AddAsync(chunkDocuments, ct);
+            }
             ct.ThrowIfCancellationRequested();
             done += chunk.Length;
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
         }
+    }
+
+    /// <summary>The search document of a charge just written: what <see cref="ChargeIndexing.Documents"/> reads back after the commit.</summary>
+    private ChargeDocument DocumentOf(Detainer detainer, Charge charge)
+    {
+        var jurisdiction = detainer.JurisdictionId is { } id ? _jurisdictionNames[id] : default((string State, string Name)?);
+        return new ChargeDocument(charge.Id, detainer.Id, charge.Description, charge.NcicCode, charge.Category, charge.Status,
+            jurisdiction?.State, detainer.JurisdictionId, jurisdiction?.Name, detainer.WeekStart, detainer.Outcome, detainer.DetainerType,
+            detainer.Citizenship, detainer.IssuedOn);
     }
 
     private static void ThrowIfAny(ParsedFile file, List<ImportError> errors)

@@ -54,7 +54,19 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
         {
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
-        var source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, ct);
+        Source source;
+        // Indexed beside the write when the engine and the write path allow it (see ChargeIndexing.BeginImportAsync);
+        // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
+        await using (var session = indexing is not null && parsed.Detainers.Count > 0 && db.Database.IsSqlite()
+            ? await indexing.BeginImportAsync(ct)
+            : null)
+        {
+            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session?.Documents, ct);
+            if (session is not null)
+            {
+                await indexing!.FinishImportAsync(db, session, source.Id, ct);
+            }
+        }
         if (indexing is not null)
         {
             await indexing.DrainAfterImportAsync(db, ct);

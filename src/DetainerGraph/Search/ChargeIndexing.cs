@@ -146,6 +146,59 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
         }
     }
 
+    /// <summary>
+    /// Starts indexing an import beside its write, when the engine can (<see cref="IChargeImportIndex"/>); null
+    /// otherwise, or when the index cannot be opened here (the import then leaves its documents to the outbox
+    /// as before). Call before the import's transaction begins: the session holds the outbox gate and the
+    /// engine's write lock, which the outbox worker takes in that order while it writes to the database.
+    /// </summary>
+    public async Task<ImportIndexing?> BeginImportAsync(CancellationToken ct)
+    {
+        if (Operability.InstrumentedChargeSearch.Unwrap(search) is not IChargeImportIndex engine)
+        {
+            return null;
+        }
+        await signal.Gate.WaitAsync(ct);
+        try
+        {
+            return new ImportIndexing(await engine.BeginImportAsync(ct), signal);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            signal.Gate.Release();
+            LogLeftOwed(logger, e.Message);
+            return null;
+        }
+        catch
+        {
+            signal.Gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After the import's transaction committed: commits its documents and marks its outbox row done. A failure
+    /// leaves the row owed (the import itself has succeeded), exactly as when indexing after the commit fails.
+    /// Returns whether the documents were committed.
+    /// </summary>
+    public async Task<bool> FinishImportAsync(DetainerDbContext db, ImportIndexing session, int sourceId, CancellationToken ct)
+    {
+        try
+        {
+            await session.Documents.CommitAsync(ct);
+            // Committed documents stay right even if this update is lost: draining the row again replaces them by id.
+            var now = DateTimeOffset.UtcNow;
+            await db.SearchOutbox.Where(e => e.SourceId == sourceId && e.ProcessedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.ProcessedAt, now).SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogLeftOwed(logger, e.Message);
+            return false;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Imported data left in the search outbox for the worker: {Reason}")]
     private static partial void LogLeftOwed(ILogger logger, string reason);
 
@@ -175,6 +228,27 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The search index holds {Indexed} charges, the database {Charges}: rebuilding it")]
     private static partial void LogCatchingUp(ILogger logger, long indexed, long charges);
+}
+
+/// <summary>
+/// One import's search documents, indexed while the import writes (see <see cref="ChargeIndexing.BeginImportAsync"/>).
+/// Holds the outbox gate until disposed, so the outbox worker does not index the same source meanwhile.
+/// </summary>
+public sealed class ImportIndexing(IChargeImportSession documents, SearchOutboxSignal signal) : IAsyncDisposable
+{
+    public IChargeImportSession Documents { get; } = documents;
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Documents.DisposeAsync();
+        }
+        finally
+        {
+            signal.Gate.Release();
+        }
+    }
 }
 
 /// <summary>Wakes the outbox worker early (after an import in this process) and keeps one drain at a time per process.</summary>

@@ -22,7 +22,7 @@ namespace DetainerGraph.Search;
 /// try/finally and a refresh after every write, BM25 on writer and searcher like Elasticsearch, and no
 /// Thread.Interrupt anywhere (cancellation is checked between batches).
 /// </summary>
-public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
+public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportIndex, IDisposable
 {
     // Field names. Filters use indexed keyword fields; facets use doc values; text fields are analyzed.
     private const string IdField = "id";
@@ -61,9 +61,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) =>
         WriteAsync(writer =>
         {
+            var builder = new DocumentBuilder();
             foreach (var document in documents)
             {
-                writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), ToLucene(document));
+                writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), builder.Build(document));
             }
         }, ct);
 
@@ -86,6 +87,142 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         }
     }
 
+    public async Task<IChargeImportSession> BeginImportAsync(CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            return new ImportSession(this, State());
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One import's documents, indexed by a background task into the live writer while the import writes
+    /// its rows. Holds <see cref="_writeGate"/> from start to dispose: every other write commits, so without
+    /// the gate another write's commit (and refresh) would publish documents whose rows may yet roll back.
+    /// </summary>
+    private sealed class ImportSession : IChargeImportSession
+    {
+        private readonly LuceneChargeSearch _owner;
+        private readonly IndexState _state;
+        private readonly System.Threading.Channels.Channel<IReadOnlyList<ChargeDocument>> _queue =
+            System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<ChargeDocument>>(
+                new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        private readonly List<long> _added = [];
+        private readonly Task _indexing;
+        private Exception? _failure;
+        private bool _committed;
+        private bool _disposed;
+
+        public ImportSession(LuceneChargeSearch owner, IndexState state)
+        {
+            _owner = owner;
+            _state = state;
+            _indexing = Task.Run(IndexQueuedAsync);
+        }
+
+        private async Task IndexQueuedAsync()
+        {
+            var builder = new DocumentBuilder();
+            await foreach (var batch in _queue.Reader.ReadAllAsync())
+            {
+                // After a failure the rest is drained unread, so the import's writer never waits on a dead queue.
+                if (_failure is not null)
+                {
+                    continue;
+                }
+                try
+                {
+                    foreach (var document in batch)
+                    {
+                        _added.Add(document.ChargeId);
+                        _state.Writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), builder.Build(document));
+                    }
+                }
+                catch (Exception e)
+                {
+                    _failure = e;
+                }
+            }
+        }
+
+        public ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct) => _queue.Writer.WriteAsync(documents, ct);
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            _queue.Writer.TryComplete();
+            await _indexing.WaitAsync(ct);
+            if (_failure is not null)
+            {
+                throw new IOException($"Indexing the import failed: {_failure.Message}", _failure);
+            }
+            _state.Writer.Commit();
+            _committed = true;
+            _state.Manager.MaybeRefreshBlocking();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                _queue.Writer.TryComplete();
+                await _indexing;
+                if (!_committed && _added.Count > 0)
+                {
+                    // Deletes by term also remove the uncommitted documents added before them.
+                    _state.Writer.DeleteDocuments([.. _added.Select(id => new Term(IdField, Key(id)))]);
+                    _state.Writer.Commit();
+                }
+            }
+            catch (Exception e) when (IsIndexFailure(e))
+            {
+                // The documents must not reach a later commit: drop everything since the last commit, and
+                // let the next write open the index afresh.
+                LogDiscardFailed(_owner._logger, e.Message);
+                _owner.Reopen(_state);
+            }
+            finally
+            {
+                _owner._writeGate.Release();
+            }
+        }
+    }
+
+    /// <summary>Rolls back <paramref name="state"/>'s uncommitted changes and closes it; the next use opens the index again.</summary>
+    private void Reopen(IndexState state)
+    {
+        lock (_swapLock)
+        {
+            if (!ReferenceEquals(_state, state))
+            {
+                return;
+            }
+            _state = null;
+        }
+        try
+        {
+            state.Writer.Rollback();
+        }
+        catch (Exception e) when (IsIndexFailure(e))
+        {
+            LogDiscardFailed(_logger, e.Message);
+        }
+        state.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not take a failed import's documents out of the search index: {Reason}")]
+    private static partial void LogDiscardFailed(ILogger logger, string reason);
+
     public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct);
@@ -96,9 +233,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
             try
             {
                 var count = 0;
+                var builder = new DocumentBuilder();
                 await foreach (var document in documents.WithCancellation(ct))
                 {
-                    fresh.Writer.AddDocument(ToLucene(document));
+                    fresh.Writer.AddDocument(builder.Build(document));
                     count++;
                 }
                 fresh.Writer.Commit();
@@ -491,39 +629,81 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
 
     // ---- Documents ----
 
-    private static Document ToLucene(ChargeDocument d)
+    /// <summary>
+    /// Turns charge documents into Lucene documents, reusing one <see cref="Document"/> and its
+    /// <see cref="Field"/> instances from one document to the next (Lucene's fast path for bulk indexing: a
+    /// new keyword field builds a new token stream, whose attributes are looked up under a global lock). Not
+    /// thread-safe: one per writing thread, and each document must be handed to the writer before the next is made.
+    /// </summary>
+    private sealed class DocumentBuilder
     {
-        var doc = new Document
+        private readonly Document _doc = [];
+        private readonly StringField _id = new(IdField, "", Field.Store.YES);
+        private readonly StoredField _detainerId = new(DetainerIdField, 0L);
+        private readonly NumericDocValuesField _sortId = new(SortIdField, 0L);
+        private readonly TextField _description = new(DescriptionField, "", Field.Store.YES);
+        private readonly TextField _words = new(WordsField, "", Field.Store.NO);
+        private readonly TextField _codes = new(CodesField, "", Field.Store.NO);
+        private readonly KeywordField _state = new("state", FacetName(SearchFacet.State));
+        private readonly KeywordField _jurisdiction = new("jurisdiction", FacetName(SearchFacet.Jurisdiction));
+        private readonly KeywordField _week = new("week", FacetName(SearchFacet.Week));
+        private readonly KeywordField _outcome = new("outcome", FacetName(SearchFacet.Outcome));
+        private readonly KeywordField _type = new("type", null);
+        private readonly KeywordField _citizenship = new("citizenship", FacetName(SearchFacet.Citizenship));
+        private readonly KeywordField _status = new("status", FacetName(SearchFacet.Status));
+        private readonly KeywordField _category = new("category", FacetName(SearchFacet.ChargeCategory));
+
+        public Document Build(ChargeDocument d)
         {
-            new StringField(IdField, Key(d.ChargeId), Field.Store.YES),
-            new StoredField(DetainerIdField, d.DetainerId),
-            new NumericDocValuesField(SortIdField, d.ChargeId),
-            new TextField(DescriptionField, d.Description, Field.Store.YES),
-            new TextField(WordsField, d.Description, Field.Store.NO),
-            new TextField(CodesField, string.Join(' ', new[] { d.NcicCode, d.Category }.Where(v => v is not null)), Field.Store.NO),
-        };
-        Keyword(doc, "state", FacetName(SearchFacet.State), d.State, d.State);
-        Keyword(doc, "jurisdiction", FacetName(SearchFacet.Jurisdiction), d.JurisdictionId?.ToString(CultureInfo.InvariantCulture),
-            d.JurisdictionId is { } j ? $"{j}{LabelSeparator}{d.JurisdictionName}, {d.State}" : null);
-        var week = d.WeekStart is { } w ? Day(w) : null;
-        Keyword(doc, "week", FacetName(SearchFacet.Week), week, week);
-        Keyword(doc, "outcome", FacetName(SearchFacet.Outcome), d.Outcome.ToString(), d.Outcome.ToString());
-        Keyword(doc, "type", null, d.DetainerType.ToString(), null);
-        Keyword(doc, "citizenship", FacetName(SearchFacet.Citizenship), d.Citizenship, d.Citizenship);
-        Keyword(doc, "status", FacetName(SearchFacet.Status), d.Status.ToString(), d.Status.ToString());
-        Keyword(doc, "category", FacetName(SearchFacet.ChargeCategory), d.Category, d.Category);
-        return doc;
+            _doc.Fields.Clear();
+            _id.SetStringValue(Key(d.ChargeId));
+            _detainerId.SetInt64Value(d.DetainerId);
+            _sortId.SetInt64Value(d.ChargeId);
+            _description.SetStringValue(d.Description);
+            _words.SetStringValue(d.Description);
+            _codes.SetStringValue(d.NcicCode is null ? d.Category ?? "" : d.Category is null ? d.NcicCode : d.NcicCode + " " + d.Category);
+            _doc.Add(_id);
+            _doc.Add(_detainerId);
+            _doc.Add(_sortId);
+            _doc.Add(_description);
+            _doc.Add(_words);
+            _doc.Add(_codes);
+            _state.AddTo(_doc, d.State, d.State);
+            _jurisdiction.AddTo(_doc, d.JurisdictionId?.ToString(CultureInfo.InvariantCulture),
+                d.JurisdictionId is { } j ? $"{j}{LabelSeparator}{d.JurisdictionName}, {d.State}" : null);
+            var week = d.WeekStart is { } w ? Day(w) : null;
+            _week.AddTo(_doc, week, week);
+            _outcome.AddTo(_doc, d.Outcome.ToString(), d.Outcome.ToString());
+            _type.AddTo(_doc, d.DetainerType.ToString(), null);
+            _citizenship.AddTo(_doc, d.Citizenship, d.Citizenship);
+            _status.AddTo(_doc, d.Status.ToString(), d.Status.ToString());
+            _category.AddTo(_doc, d.Category, d.Category);
+            return _doc;
+        }
     }
 
-    private static void Keyword(Document doc, string field, string? facet, string? value, string? facetValue)
+    /// <summary>
+    /// A filter field (indexed, not analyzed) and, when the field has a facet, its doc-values field; either is
+    /// left out of a document whose value is null.
+    /// </summary>
+    private sealed class KeywordField(string field, string? facet)
     {
-        if (value is not null)
+        private readonly StringField _term = new(field, "", Field.Store.NO);
+        private readonly SortedDocValuesField? _facet = facet is null ? null : new(FacetPrefix + facet, new BytesRef());
+
+        public void AddTo(Document doc, string? value, string? facetValue)
         {
-            doc.Add(new StringField(field, value, Field.Store.NO));
-        }
-        if (facet is not null && facetValue is not null)
-        {
-            doc.Add(new SortedDocValuesField(FacetPrefix + facet, new BytesRef(facetValue)));
+            if (value is not null)
+            {
+                _term.SetStringValue(value);
+                doc.Add(_term);
+            }
+            if (_facet is not null && facetValue is not null)
+            {
+                // The writer copies the bytes into its own pool before the next document.
+                _facet.SetBytesValue(new BytesRef(facetValue));
+                doc.Add(_facet);
+            }
         }
     }
 

@@ -49,7 +49,7 @@ public sealed class OutboxTests : IDisposable
             var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
             var reference = scope.ServiceProvider.GetRequiredService<ReferenceData>();
             var parsed = new Importer(db, reference).Parse("filter.csv", Encoding.UTF8.GetBytes(FilterFixture.Detainers));
-            await new ImportWriter(db, reference).WriteAsync(parsed, new string('a', 64), null, default);
+            await new ImportWriter(db, reference).WriteAsync(parsed, new string('a', 64), null, null, default);
         }
         Assert.Equal(1, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
 

@@ -1,0 +1,93 @@
+using System.Text;
+using DetainerGraph.Data;
+using DetainerGraph.Import;
+using DetainerGraph.Operability;
+using DetainerGraph.Reference;
+using DetainerGraph.Search;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// Indexing beside the import's write: the documents made from the parsed rows are the ones read back from
+/// the database after the commit, and documents of an import that does not commit never become searchable.
+/// </summary>
+public sealed class ImportIndexingTests : IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Documents_made_during_the_write_equal_those_read_back_after_the_commit()
+    {
+        _app.Started();
+        // A jurisdiction already stored under another spelling: documents carry the stored name.
+        await _app.ImportAsync("first.csv", FilterFixture.Detainers);
+        var session = new RecordingSession();
+        int sourceId;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+            var reference = scope.ServiceProvider.GetRequiredService<ReferenceData>();
+            var parsed = new Importer(db, reference).Parse("second.csv", Encoding.UTF8.GetBytes(FilterFixture.Detainers.ToUpperInvariant().Replace("DETAINER_KEY", "detainer_key", StringComparison.Ordinal)));
+            Assert.Empty(parsed.Errors);
+            sourceId = (await new ImportWriter(db, reference).WriteAsync(parsed, new string('b', 64), null, session, default)).Id;
+        }
+        var readBack = await _app.WithDbAsync(db => ChargeIndexing.Documents(db.Charges.Where(c => c.Detainer.SourceId == sourceId)).ToListAsync());
+
+        Assert.NotEmpty(readBack);
+        Assert.Equal(readBack.OrderBy(d => d.ChargeId), session.Documents.OrderBy(d => d.ChargeId));
+    }
+
+    [Fact]
+    public async Task An_import_session_disposed_without_commit_leaves_nothing_searchable()
+    {
+        await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
+        var search = _app.Services.GetRequiredService<IChargeSearch>();
+        var lucene = Assert.IsAssignableFrom<IChargeImportIndex>(InstrumentedChargeSearch.Unwrap(search));
+        var before = await search.CountAsync(default);
+        var existing = await _app.WithDbAsync(db => ChargeIndexing.Documents(db.Charges).FirstAsync());
+
+        await using (var session = await lucene.BeginImportAsync(default))
+        {
+            await session.AddAsync([existing with { ChargeId = 1_000_001, Description = "PHANTOM CHARGE" }, existing with { ChargeId = 1_000_002, Description = "PHANTOM CHARGE" }], default);
+        }
+        // A later write commits and refreshes: the discarded documents must not come with it.
+        await search.IndexAsync([existing], default);
+
+        Assert.Equal(before, await search.CountAsync(default));
+        var data = await _app.DataAsync("{ searchCharges(query: \"phantom\") { totalCount } }");
+        Assert.Equal(0, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_import_indexed_during_the_write_is_searchable_and_owes_nothing()
+    {
+        await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
+
+        var row = Assert.Single(await _app.WithDbAsync(db => db.SearchOutbox.ToListAsync()));
+        Assert.NotNull(row.ProcessedAt);
+        Assert.Equal(1, row.Attempts);
+        Assert.Equal(await _app.WithDbAsync(db => db.Charges.LongCountAsync()), await _app.Services.GetRequiredService<IChargeSearch>().CountAsync(default));
+        var data = await _app.DataAsync("{ searchCharges(query: \"cruelty toward wife\") { totalCount } }");
+        Assert.Equal(1, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    private sealed class RecordingSession : IChargeImportSession
+    {
+        public List<ChargeDocument> Documents { get; } = [];
+
+        public ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct)
+        {
+            Documents.AddRange(documents);
+            return ValueTask.CompletedTask;
+        }
+
+        public Task CommitAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -159,7 +159,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
             ? new FieldDoc(int.MaxValue, key.Score, [J2N.Numerics.Single.GetInstance(key.Score), J2N.Numerics.Int64.GetInstance(key.ChargeId)])
             : null;
         TopFieldCollector? top = window > 0
-            ? TopFieldCollector.Create(new Sort(SortField.FIELD_SCORE, new SortField(SortIdField, SortFieldType.INT64)),
+            ? TopFieldCollector.Create(new Sort(SortField.FIELD_SCORE, ChargeIdSort),
                 window, after, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true)
             : null;
         var counter = new TotalHitCountCollector();
@@ -307,23 +307,24 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
             { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
         };
         // A typo of a category name ("asault") finds what the word itself finds, in the codes field too.
-        foreach (var field in new[] { DescriptionField, CodesField })
+        if (TypoAutomata(reader, token) is { } automata)
         {
-            if (FuzzyQuery(reader, token, field) is { } fuzzy)
+            foreach (var field in new[] { DescriptionField, CodesField })
             {
-                either.Add(fuzzy, Occur.SHOULD);
+                if (FuzzyQuery(reader, token, field, automata) is { } fuzzy)
+                {
+                    either.Add(fuzzy, Occur.SHOULD);
+                }
             }
         }
         return either;
     }
 
     /// <summary>
-    /// Typo tolerance for a word the index does not hold: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
-    /// scores a document by its best such word. Each word's boost is its similarity times a factor that gives
-    /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
-    /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
+    /// The automata of the words within 1, 2, … <see cref="ChargeQuery.TypoEdits"/> edits of <paramref name="token"/>, built once
+    /// for both fields; null when no typo tolerance applies: the word has none, or the index knows the word.
     /// </summary>
-    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field)
+    private static CompiledAutomaton[]? TypoAutomata(IndexReader reader, string token)
     {
         var maxEdits = ChargeQuery.TypoEdits(token);
         var known = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
@@ -333,22 +334,49 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         {
             return null;
         }
-        var terms = field == DescriptionField ? known : MultiFields.GetTerms(reader, field);
+        return EditAutomata(token, maxEdits);
+    }
+
+    /// <summary>
+    /// Compiled Levenshtein automata (with transpositions) for 1 to <paramref name="maxEdits"/> edits. Compiled as
+    /// FuzzyQuery's terms enum does (finite, not simplified): the "simplify" checks of the one-argument constructor
+    /// (is it a prefix? a single string?) compare whole automata and took about as long as the search itself.
+    /// </summary>
+    private static CompiledAutomaton[] EditAutomata(string token, int maxEdits)
+    {
+        var levenshtein = new LevenshteinAutomata(token, withTranspositions: true);
+        return [.. Enumerable.Range(1, maxEdits).Select(edits => new CompiledAutomaton(levenshtein.ToAutomaton(edits), finite: true, simplify: false))];
+    }
+
+    /// <summary>
+    /// Typo tolerance for a word the index does not hold: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
+    /// scores a document by its best such word. Each word's boost is its similarity times a factor that gives
+    /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
+    /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
+    /// </summary>
+    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field, CompiledAutomaton[] automata)
+    {
+        var terms = MultiFields.GetTerms(reader, field);
         if (terms is null)
         {
             return null;
         }
+        // One pass over the words within the most edits; each word's distance is the fewest edits whose automaton
+        // accepts it. Words enter in index order, as separate passes per distance would add them.
         var found = new Dictionary<string, (int Edits, int DocFreq)>(StringComparer.Ordinal);
-        for (var edits = 1; edits <= maxEdits; edits++)
+        var candidates = automata[^1].GetTermsEnum(terms);
+        while (candidates.MoveNext())
         {
-            var candidates = new CompiledAutomaton(new LevenshteinAutomata(token, withTranspositions: true).ToAutomaton(edits)).GetTermsEnum(terms);
-            while (candidates.MoveNext())
+            var term = candidates.Term;
+            var edits = 1;
+            while (edits < automata.Length && !automata[edits - 1].RunAutomaton.Run(term.Bytes, term.Offset, term.Length))
             {
-                var word = candidates.Term.Utf8ToString();
-                if (word != token)
-                {
-                    found.TryAdd(word, (edits, candidates.DocFreq));
-                }
+                edits++;
+            }
+            var word = term.Utf8ToString();
+            if (word != token)
+            {
+                found.TryAdd(word, (edits, candidates.DocFreq));
             }
         }
         if (found.Count == 0)
@@ -467,10 +495,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         {
             return token;
         }
-        for (var edits = 1; edits <= 2; edits++)
+        foreach (var automaton in EditAutomata(token, 2))
         {
-            var automaton = new LevenshteinAutomata(token, withTranspositions: true).ToAutomaton(edits);
-            var candidates = new CompiledAutomaton(automaton).GetTermsEnum(terms);
+            var candidates = automaton.GetTermsEnum(terms);
             string? best = null;
             var bestFrequency = 0;
             while (candidates.MoveNext())

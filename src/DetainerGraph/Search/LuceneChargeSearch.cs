@@ -170,7 +170,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         if (top is not null)
         {
             var docs = top.GetTopDocs(offset, request.Limit).ScoreDocs;
-            var highlighter = request.Highlight && !request.Query.MatchesAll ? NewHighlighter(searcher, query) : null;
+            var highlighter = request.Highlight && !request.Query.MatchesAll ? NewHighlighter(query) : null;
             foreach (var scoreDoc in docs)
             {
                 var doc = searcher.Doc(scoreDoc.Doc);
@@ -429,9 +429,20 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
         {
             return;
         }
+        var distinct = list.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count > 1)
+        {
+            // Many values (a week range resolved to its week starts, a state to its jurisdictions) as one
+            // multi-term query over their union: rewritten like a range, to a bit set per segment built from each
+            // value's postings, instead of a disjunction of one scorer per value advanced on every candidate hit
+            // ("burglary" in 40 weeks at 100k: 6.9 ms as a disjunction, 2.1 ms as the same weeks' range).
+            var union = BasicAutomata.MakeStringUnion(distinct.Select(v => new BytesRef(v)).Order().ToList());
+            all.Add(new AutomatonQuery(new Term(field), union), Occur.MUST);
+            return;
+        }
         // An empty list allows no value: the clause stays empty, and an empty MUST clause matches nothing.
         var any = new BooleanQuery();
-        foreach (var value in list.Distinct(StringComparer.Ordinal))
+        foreach (var value in distinct)
         {
             any.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
         }
@@ -439,10 +450,13 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     }
 
     // ---- Highlighting: the index analyzer, so synonym and stem matches are marked too; prefixes are expanded
-    // against the reader (a rewritten prefix is a constant-score filter with no terms to mark). ----
+    // against the hit's own text (a rewritten prefix is a constant-score filter with no terms to mark). No index
+    // reader: given one, the scorer weights each query term by its IDF, a term-dictionary lookup per term, per
+    // segment, per hit (100 lookups a hit for a fuzzy word), which only changes the fragment scores; the one
+    // fragment (NullFragmenter) and the words marked (any positive weight) are the same. ----
 
-    private static Highlighter NewHighlighter(IndexSearcher searcher, Query query) =>
-        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(query, searcher.IndexReader, DescriptionField) { ExpandMultiTermQuery = true })
+    private static Highlighter NewHighlighter(Query query) =>
+        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(query, DescriptionField) { ExpandMultiTermQuery = true })
         {
             TextFragmenter = new NullFragmenter(),
         };

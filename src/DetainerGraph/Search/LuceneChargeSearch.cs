@@ -340,7 +340,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IDisposable
     /// <summary>
     /// Compiled Levenshtein automata (with transpositions) for 1 to <paramref name="maxEdits"/> edits. Compiled as
     /// FuzzyQuery's terms enum does (finite, not simplified): the "simplify" checks of the one-argument constructor
-    /// (is it a prefix? a single string?) compare whole automata and took about as long as the search itself.
+    /// (is it a prefix? a single string?) compare whole automata and never apply to a Levenshtein automaton. Most of
+    /// the cost is determinizing the UTF-8 automaton either way, hence the cache.
     /// </summary>
     private static CompiledAutomaton[] EditAutomata(string token, int maxEdits)
     {

@@ -4,6 +4,7 @@ using DetainerGraph.Detainers;
 using DetainerGraph.Search;
 using GraphQL;
 using GraphQL.Types;
+using GraphQLParser.AST;
 
 namespace DetainerGraph.Charges;
 
@@ -70,7 +71,7 @@ public static partial class ChargeSearchQueries
                 offset = Math.Max(start, stop - last.Value);
                 limit = Math.Max(0, stop - offset);
             }
-            var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, limit, []), ct);
+            var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, limit, [], Highlight: SelectsHighlight(context)), ct);
             return new ChargeSearchPage(result, offset, async (fields, facetCt) =>
             {
                 try
@@ -91,6 +92,49 @@ public static partial class ChargeSearchQueries
         {
             throw Unavailable(logger, e);
         }
+    }
+
+    /// <summary>
+    /// Whether the selection may read a hit's <c>highlight</c> (through <c>nodes</c> or <c>edges { node }</c>, directly or
+    /// in fragments): marking the words costs the engine a re-analysis of every hit's text, so it runs only when asked
+    /// for. GraphQL.NET merges repeated selections of this field into <see cref="IResolveFieldContext.FieldAst"/>;
+    /// <c>@skip</c>/<c>@include</c> are not evaluated (the field counts as selected), nor is an unknown fragment.
+    /// </summary>
+    private static bool SelectsHighlight(IResolveFieldContext context)
+    {
+        var fragments = new Dictionary<string, GraphQLFragmentDefinition>(StringComparer.Ordinal);
+        foreach (var fragment in context.Document.Definitions.OfType<GraphQLFragmentDefinition>())
+        {
+            fragments.TryAdd(fragment.FragmentName.Name.StringValue, fragment);
+        }
+        var set = context.FieldAst.SelectionSet;
+        return Selects(set, fragments, ["nodes", "highlight"], 0) || Selects(set, fragments, ["edges", "node", "highlight"], 0);
+    }
+
+    private static bool Selects(GraphQLSelectionSet? set, Dictionary<string, GraphQLFragmentDefinition> fragments, string[] path, int step)
+    {
+        if (set is null)
+        {
+            return false;
+        }
+        foreach (var selection in set.Selections)
+        {
+            var selects = selection switch
+            {
+                GraphQLField field => field.Name.StringValue == path[step]
+                    && (step == path.Length - 1 || Selects(field.SelectionSet, fragments, path, step + 1)),
+                GraphQLInlineFragment inline => Selects(inline.SelectionSet, fragments, path, step),
+                // Validation has refused fragment cycles before any resolver runs.
+                GraphQLFragmentSpread spread => !fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
+                    || Selects(fragment.SelectionSet, fragments, path, step),
+                _ => true,
+            };
+            if (selects)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -60,6 +60,27 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
         Assert.Contains("<mark>Assault</mark>", nodes[0].GetProperty("highlight").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>Highlights are computed only when selected: every way of selecting them still gets them marked.</summary>
+    [Theory]
+    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { nodes { highlight } } }")]
+    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { edges { node { highlight } } } }")]
+    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { nodes { ...Marked } } } fragment Marked on ChargeSearchHit { highlight }")]
+    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { ...Page } } fragment Page on ChargeSearchConnection { edges { node { ... on ChargeSearchHit { highlight } } } }")]
+    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { totalCount } searchCharges(query: \"agg assault\", first: 1) { nodes { highlight } } }")]
+    public async Task Highlights_are_marked_however_the_selection_reaches_them(string document)
+    {
+        var data = await App.DataAsync(document);
+        Assert.Contains(Strings(data), s => s.Contains("<mark>Aggravated</mark>", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+
     [Fact]
     public async Task Agg_assault_finds_aggravated_assault_first_with_both_words_marked()
     {

@@ -15,7 +15,8 @@ public sealed record BenchmarkOptions(
     bool Keep,
     bool ImportOnly = false,
     string? Reuse = null,
-    bool IndexAfterWrite = false)
+    bool IndexAfterWrite = false,
+    int Warmup = 40)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -25,6 +26,8 @@ public sealed record BenchmarkOptions(
           --rounds R         latency rounds per workload; each round alternates endpoint and raw (default 12)
           --block B          requests per side per round (default 25)
           --seconds S        length of each throughput run (default 3)
+          --warmup W         unmeasured calls of each variant on each side first (default 40): the server's JIT
+                             promotes a method to optimized code after 30 calls, so fewer measure its cold start
           --concurrency C    clients in the throughput runs (default 2 x cores)
           --seed S           generator seed (default 6)
           --weeks W          reporting weeks the detainers spread over (default 52)
@@ -49,9 +52,10 @@ public sealed record BenchmarkOptions(
             options = args[i] switch
             {
                 "--detainers" => options with { Detainers = NextInt() },
-                "--quick" => options with { Quick = true, Detainers = 2_000, LatencyRounds = 3, LatencyBlock = 10, ThroughputSeconds = 0.5 },
+                "--quick" => options with { Quick = true, Detainers = 2_000, LatencyRounds = 3, LatencyBlock = 10, ThroughputSeconds = 0.5, Warmup = 2 },
                 "--rounds" => options with { LatencyRounds = NextInt() },
                 "--block" => options with { LatencyBlock = NextInt() },
+                "--warmup" => options with { Warmup = NextInt() },
                 "--seconds" => options with { ThroughputSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--concurrency" => options with { Concurrency = NextInt() },
                 "--seed" => options with { Seed = NextInt() },

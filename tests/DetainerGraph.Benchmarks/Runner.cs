@@ -34,8 +34,9 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
 
     public async Task<WorkloadFigures> RunAsync(Workload workload)
     {
-        // Warm-up: every variant once on each side (JIT, caches, the document cache, SQLite's page cache).
-        for (var i = 0; i < workload.Variants * 2; i++)
+        // Warm-up, unmeasured: each variant --warmup times on each side (tiered JIT to optimized code, caches, the
+        // document cache, SQLite's page cache), so the figures are the steady state of a long-running server.
+        for (var i = 0; i < workload.Variants * options.Warmup; i++)
         {
             Check(workload, i, await PostAsync(workload.EndpointBody(i)));
             await workload.RawAsync(i);

@@ -100,14 +100,7 @@ public static class Paging
     public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context)
     {
         var options = context.RequestServices!.GetRequiredService<PagingOptions>();
-        var first = context.GetPageSizeArgument("first", options.MaxPageSize);
-        var last = context.GetPageSizeArgument("last", options.MaxPageSize);
-        if (first is not null && last is not null)
-        {
-            throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
-        }
-        var start = context.GetArgument<string?>("after") is { } after ? DecodeCursor(after) + 1 : 0;
-        int? end = context.GetArgument<string?>("before") is { } before ? DecodeCursor(before) : null;
+        var (first, last, start, end) = context.GetPageArguments(options);
         var ct = context.CancellationToken;
 
         int offset;
@@ -135,6 +128,24 @@ public static class Paging
             hasNext = end is not null;
         }
         return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token));
+    }
+
+    /// <summary>
+    /// The connection's <c>first</c>, <c>last</c>, <c>after</c> and <c>before</c>, checked: the sizes within the
+    /// maximum page size and not both given, the cursors decoded (<c>Start</c> is the first position after
+    /// <c>after</c>, <c>End</c> the position of <c>before</c>).
+    /// </summary>
+    public static (int? First, int? Last, int Start, int? End) GetPageArguments(this IResolveFieldContext context, PagingOptions options)
+    {
+        var first = context.GetPageSizeArgument("first", options.MaxPageSize);
+        var last = context.GetPageSizeArgument("last", options.MaxPageSize);
+        if (first is not null && last is not null)
+        {
+            throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
+        }
+        var start = context.GetArgument<string?>("after") is { } after ? DecodeCursor(after) + 1 : 0;
+        int? end = context.GetArgument<string?>("before") is { } before ? DecodeCursor(before) : null;
+        return (first, last, start, end);
     }
 
     /// <summary>A page-size argument, null when absent; outside 0..<paramref name="max"/> it is an error, never a silent cut.</summary>

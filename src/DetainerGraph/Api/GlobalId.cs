@@ -49,7 +49,7 @@ public static class GlobalId
     {
         if (!TryDecode(id, out var actualType, out var key))
         {
-            throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+            throw NotAnId(id);
         }
         if (actualType != typeName)
         {
@@ -66,5 +66,8 @@ public static class GlobalId
         where T : IBinaryInteger<T> =>
         T.TryParse(RequireKey(id, typeName), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? number
-            : throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+            : throw NotAnId(id);
+
+    /// <summary>The error for a string that is not one of our IDs (or names a type or key that cannot exist).</summary>
+    public static ExecutionError NotAnId(string id) => new($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
 }

@@ -47,7 +47,7 @@ public static class NodeFetchers
         {
             if (!GlobalId.TryDecode(id, out var type, out var key) || !ByType.ContainsKey(type))
             {
-                throw new ExecutionError($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+                throw GlobalId.NotAnId(id);
             }
             return (Type: type, Key: key);
         }).ToList();

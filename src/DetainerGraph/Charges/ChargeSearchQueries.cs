@@ -34,14 +34,7 @@ public static partial class ChargeSearchQueries
     {
         var services = context.RequestServices!;
         var paging = services.GetRequiredService<PagingOptions>();
-        var first = context.GetPageSizeArgument("first", paging.MaxPageSize);
-        var last = context.GetPageSizeArgument("last", paging.MaxPageSize);
-        if (first is not null && last is not null)
-        {
-            throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
-        }
-        var start = context.GetArgument<string?>("after") is { } after ? Paging.DecodeCursor(after) + 1 : 0;
-        int? end = context.GetArgument<string?>("before") is { } before ? Paging.DecodeCursor(before) : null;
+        var (first, last, start, end) = context.GetPageArguments(paging);
         // Every engine call is bounded by Search:RequestTimeout, whatever the engine: a slow engine fails search fast.
         var search = new TimedChargeSearch(services.GetRequiredService<IChargeSearch>(), services.GetRequiredService<ChargeSearchOptions>().RequestTimeout);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("DetainerGraph.Search");

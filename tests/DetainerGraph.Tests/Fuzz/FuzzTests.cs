@@ -3,13 +3,11 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Reference;
 using DetainerGraph.Tests.Corrections;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace DetainerGraph.Tests.Fuzz;
@@ -55,7 +53,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
 
         await SeedStoreAsync();
         var before = await _app.QueryAsync(HealthQuery);
-        var correctionsBefore = await CorrectionCountAsync();
+        var correctionsBefore = await _app.WithDbAsync(db => db.Corrections.CountAsync());
         var token = EditorClient.Token(_app, "fuzz");
         using var client = _app.CreateClient(new() { AllowAutoRedirect = false });
         client.Timeout = Timeout.InfiniteTimeSpan;
@@ -105,13 +103,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(TestApp.SqlStatements(before), TestApp.SqlStatements(after));
         Assert.True(before.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32() > 0);
         // Every mutation the fuzzer sends has something the server must refuse, even with a valid token.
-        Assert.Equal(correctionsBefore, await CorrectionCountAsync());
-    }
-
-    private async Task<int> CorrectionCountAsync()
-    {
-        using var scope = _app.Services.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<DetainerDbContext>().Corrections.CountAsync();
+        Assert.Equal(correctionsBefore, await _app.WithDbAsync(db => db.Corrections.CountAsync()));
     }
 
     [Fact]

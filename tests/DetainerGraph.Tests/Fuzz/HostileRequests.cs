@@ -455,7 +455,7 @@ public static class HostileRequests
                 4 => detainers
                     ? new { and = Enumerable.Range(0, Math.Min(count, 60)).Select(i => new { citizenship = new { @in = Enumerable.Range(0, 600).Select(j => $"c{i}-{j}").ToArray() } }).ToArray() }
                     : new { or = Enumerable.Range(0, 3).Select(Leaf).ToArray() },
-                _ => Nest(Math.Min(count, 40)),
+                _ => Nest(Math.Min(count, 20)),
             };
             return Post(Request($"query($w: {filterType}) {{ {selection} }}", new { w = where }));
         }

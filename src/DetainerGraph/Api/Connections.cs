@@ -143,7 +143,8 @@ public static class Paging
         {
             throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
         }
-        var start = context.GetArgument<string?>("after") is { } after ? DecodeCursor(after) + 1 : 0;
+        // Saturated: `after` at int.MaxValue is past every row (an empty page), never a wrap-around to the first.
+        var start = context.GetArgument<string?>("after") is { } after ? (int)Math.Min(DecodeCursor(after) + 1L, int.MaxValue) : 0;
         int? end = context.GetArgument<string?>("before") is { } before ? DecodeCursor(before) : null;
         return (first, last, start, end);
     }

@@ -1,5 +1,6 @@
 using GraphQL;
 using GraphQL.DI;
+using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Caching.Memory;
 
@@ -33,7 +34,14 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
         if (_cache.TryGetValue(key, out GraphQLDocument? document) && document is not null)
         {
             options.Document = document;
-            options.ValidationRules = options.CachedDocumentValidationRules;
+            // The rules that depend on variables, and always the complexity analyzer: the price of a cached
+            // document (and the tokens it takes) is computed on every request, with that request's variables.
+            var cached = (options.CachedDocumentValidationRules ?? []).ToList();
+            if (!cached.OfType<ComplexityValidationRule>().Any())
+            {
+                cached.AddRange((options.ValidationRules ?? []).OfType<ComplexityValidationRule>());
+            }
+            options.ValidationRules = cached;
             return await next(options);
         }
         var result = await next(options);

@@ -34,7 +34,8 @@ public sealed class GraphQLHttpEndpoint(
     ISchema schema,
     GraphQLServerOptions options,
     IServiceScopeFactory scopes,
-    DetainerGraphTelemetry telemetry)
+    DetainerGraphTelemetry telemetry,
+    ClientLimiters limiters)
 {
     public const string GraphQLResponseJson = "application/graphql-response+json";
 
@@ -81,6 +82,12 @@ public sealed class GraphQLHttpEndpoint(
         }
 
         http.Response.ContentType = responseType + "; charset=utf-8";
+        var costMode = CostMode(request);
+        // The execution timeout covers the whole HTTP request, every operation of a batch together: every resolver's
+        // database and search call takes this token, so work past the limit stops at its next call instead of
+        // running on for a client that has been answered.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(options.ExecutionTimeout);
         if (parsed.Batch is { } batch)
         {
             var results = new List<ExecutionResult>(batch.Count);
@@ -88,32 +95,49 @@ public sealed class GraphQLHttpEndpoint(
             {
                 // Each operation of a batch gets its own scope: its own DbContext and batch loaders.
                 await using var scope = scopes.CreateAsyncScope();
-                results.Add(await ExecuteAsync(http, item, scope.ServiceProvider));
+                results.Add(await ExecuteAsync(http, item, scope.ServiceProvider, timeout, costMode));
             }
             http.Response.StatusCode = StatusCodes.Status200OK;
             await serializer.WriteAsync(http.Response.Body, results, http.RequestAborted);
             return;
         }
 
-        var result = await ExecuteAsync(http, parsed.Single!, http.RequestServices);
-        http.Response.StatusCode = !result.Executed && responseType == GraphQLResponseJson
+        var (result, cost) = await ExecuteOneAsync(http, parsed.Single!, http.RequestServices, timeout, costMode);
+        http.Response.StatusCode = cost.RetryAfterSeconds is { } retryAfter
+            ? StatusCodes.Status429TooManyRequests
+            : !result.Executed && responseType == GraphQLResponseJson && !cost.ValidateOnly
             ? StatusCodes.Status400BadRequest
             : StatusCodes.Status200OK;
+        if (cost.RetryAfterSeconds is { } seconds)
+        {
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 
-    private async Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, IServiceProvider services)
+    /// <summary>The <c>GraphQL-Cost</c> header: <c>report</c> or <c>validate</c> (HotChocolate's convention), else null.</summary>
+    private static string? CostMode(HttpRequest request) =>
+        request.Headers[RequestCost.Header].FirstOrDefault()?.Trim().ToLowerInvariant() switch
+        {
+            "report" => "report",
+            "validate" => "validate",
+            _ => null,
+        };
+
+    private async Task<ExecutionResult> ExecuteAsync(HttpContext http, GraphQLRequest request, IServiceProvider services, CancellationTokenSource timeout, string? costMode) =>
+        (await ExecuteOneAsync(http, request, services, timeout, costMode)).Result;
+
+    private async Task<(ExecutionResult Result, RequestCost Cost)> ExecuteOneAsync(
+        HttpContext http, GraphQLRequest request, IServiceProvider services, CancellationTokenSource timeout, string? costMode)
     {
         var statements = SqlStatementCounter.Begin();
         var watch = Stopwatch.StartNew();
         using var observation = telemetry.StartRequest(request.OperationName);
-        // The execution timeout: every resolver's database and search call takes this token, so work past
-        // the limit stops at its next call instead of running on for a client that has been answered.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(options.ExecutionTimeout);
+        var cost = new RequestCost(HttpLimits.ClientKey(http), validateOnly: costMode == "validate", limiters);
         ExecutionResult result;
         try
         {
+            timeout.Token.ThrowIfCancellationRequested();
             result = await executer.ExecuteAsync(new ExecutionOptions
             {
                 Query = request.Query,
@@ -123,6 +147,7 @@ public sealed class GraphQLHttpEndpoint(
                 Extensions = request.Extensions,
                 RequestServices = services,
                 User = http.User,
+                UserContext = new Dictionary<string, object?> { [RequestCost.Key] = cost },
                 CancellationToken = timeout.Token,
             });
         }
@@ -131,8 +156,18 @@ public sealed class GraphQLHttpEndpoint(
             result = new ExecutionResult
             {
                 Executed = true,
-                Errors = [new ExecutionError($"The operation ran longer than the execution timeout ({options.ExecutionTimeout.TotalSeconds:0.###} s) and was stopped.") { Code = "TIMEOUT" }],
+                Errors = [new ExecutionError($"The request ran longer than the execution timeout ({options.ExecutionTimeout.TotalSeconds:0.###} s, for all of its operations together) and was stopped.") { Code = "TIMEOUT" }],
             };
+        }
+        if (cost.ValidateOnly && result.Errors is { } errors && errors.Any(e => e.Code == RequestCost.ValidatedCode))
+        {
+            // Validated and priced, not executed: the answer is the cost alone.
+            result = new ExecutionResult { Executed = false, Errors = errors.Count == 1 ? null : [.. errors.Where(e => e.Code != RequestCost.ValidatedCode)] };
+        }
+        if (costMode is not null || cost.RetryAfterSeconds is not null || result.Errors?.Any(e => e.Code == "COMPLEXITY") == true)
+        {
+            result.Extensions ??= [];
+            result.Extensions["cost"] = cost.ToExtension(options.MaxComplexity);
         }
         observation.Complete(result, statements.Statements);
         if (options.ExposeMetrics)
@@ -146,7 +181,7 @@ public sealed class GraphQLHttpEndpoint(
                 ["processAllocatedBytes"] = GC.GetTotalAllocatedBytes(),
             };
         }
-        return result;
+        return (result, cost);
     }
 
     private ParsedRequest ReadGet(HttpRequest request)

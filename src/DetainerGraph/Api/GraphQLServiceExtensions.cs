@@ -29,7 +29,7 @@ public static class GraphQLServiceExtensions
                 var options = sp.GetRequiredService<GraphQLServerOptions>();
                 c.MaxDepth = options.MaxDepth;
                 c.MaxComplexity = options.MaxComplexity;
-                c.DefaultComplexityImpactDelegate = DocumentLimits.WithRootFieldImpact(c.DefaultComplexityImpactDelegate);
+                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate);
                 // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
                 // schema is held to its own depth bound instead; the execution timeout still applies.
@@ -39,6 +39,22 @@ public static class GraphQLServiceExtensions
                         && context.MaxDepth <= options.MaxIntrospectionDepth)
                     {
                         context.Error = null;
+                    }
+                    // The operation's cost: recorded for extensions.cost, then charged to the client's token bucket
+                    // before anything runs (or, for GraphQL-Cost: validate, the operation stops here).
+                    if (context.ValidationContext.UserContext.TryGetValue(RequestCost.Key, out var state) && state is RequestCost cost)
+                    {
+                        cost.Record(context.TotalImpact);
+                        if (context.Error is null && cost.ValidateOnly)
+                        {
+                            context.Error = new GraphQL.Validation.ValidationError("Validated only (GraphQL-Cost: validate).") { Code = RequestCost.ValidatedCode };
+                        }
+                        else if (context.Error is null && !cost.Charge())
+                        {
+                            context.Error = new GraphQL.Validation.ValidationError(
+                                $"This operation costs {context.TotalImpact:0} and this client's rate limit cannot pay for it now; retry after {cost.RetryAfterSeconds} s.")
+                            { Code = HttpLimits.RateLimitedCode };
+                        }
                     }
                     return Task.CompletedTask;
                 };

@@ -18,18 +18,70 @@ public sealed class RateLimitingOptions
     public int Burst { get; set; } = 100;
     public int PermitsPerPeriod { get; set; } = 20;
     public TimeSpan Period { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Complexity one token pays for: an operation costs <c>ceil(cost / CostPerToken)</c> tokens, at least 1 (see <see cref="CostModel"/>).</summary>
+    public int CostPerToken { get; set; } = 1_000;
+
+    /// <summary>Requests one client may have under way at once; more get 429 <c>TOO_MANY_CONCURRENT_REQUESTS</c>.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4;
+}
+
+/// <summary>
+/// The per-client limiters, partitioned by <see cref="HttpLimits.ClientKey"/>: the token bucket (charged one token at
+/// admission by the rate-limiting middleware, the rest of an operation's cost by the complexity analyzer through
+/// <see cref="RequestCost"/>) and a concurrency limit held for the whole request.
+/// </summary>
+public sealed class ClientLimiters : IDisposable
+{
+    private readonly RateLimitingOptions _options;
+
+    public ClientLimiters(RateLimitingOptions options)
+    {
+        _options = options;
+        Tokens = PartitionedRateLimiter.Create<string, string>(client => options.Enabled
+            ? RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, options.Burst),
+                TokensPerPeriod = Math.Max(1, options.PermitsPerPeriod),
+                ReplenishmentPeriod = options.Period > TimeSpan.Zero ? options.Period : TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            })
+            : RateLimitPartition.GetNoLimiter(""));
+        Concurrency = PartitionedRateLimiter.Create<string, string>(client => options.Enabled
+            ? RateLimitPartition.GetConcurrencyLimiter(client, _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = Math.Max(1, options.MaxConcurrentRequests),
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter(""));
+    }
+
+    public PartitionedRateLimiter<string> Tokens { get; }
+    public PartitionedRateLimiter<string> Concurrency { get; }
+
+    /// <summary>The tokens an operation of this cost takes, at least 1 and at most the bucket's size.</summary>
+    public int TokensFor(double cost) =>
+        (int)Math.Clamp(Math.Ceiling(cost / Math.Max(1, _options.CostPerToken)), 1, Math.Max(1, _options.Burst));
+
+    public void Dispose()
+    {
+        Tokens.Dispose();
+        Concurrency.Dispose();
+    }
 }
 
 /// <summary>
 /// What holds the HTTP surface against hostile or careless clients, beside the GraphQL limits of
 /// <see cref="GraphQLServerOptions"/>: a last-resort handler that answers any unexpected failure with a
 /// GraphQL-shaped error and no internals, CORS (<c>Cors:AllowedOrigins</c>, closed outside Development unless
-/// configured) and per-client rate limits (429 with <c>Retry-After</c>).
+/// configured), per-client rate limits charged by cost and a per-client concurrency limit (429 with <c>Retry-After</c>).
 /// </summary>
 public static partial class HttpLimits
 {
     public const string CorsPolicy = "DetainerGraph";
     public const string RateLimitedCode = "RATE_LIMITED";
+    public const string TooManyConcurrentCode = "TOO_MANY_CONCURRENT_REQUESTS";
     public const string InternalErrorCode = "INTERNAL_SERVER_ERROR";
 
     public static IHostApplicationBuilder AddHttpLimits(this IHostApplicationBuilder builder)
@@ -42,20 +94,13 @@ public static partial class HttpLimits
         services.AddOptions<CorsOptions>().Configure<IConfiguration, IHostEnvironment>((cors, config, environment) =>
             cors.AddPolicy(CorsPolicy, policy => ConfigureCors(policy, AllowedOrigins(config), environment.IsDevelopment())));
 
+        services.AddSingleton<ClientLimiters>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<RateLimitingOptions>((limiter, options) =>
+        services.AddOptions<RateLimiterOptions>().Configure<ClientLimiters>((limiter, limiters) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => options.Enabled
-                ? RateLimitPartition.GetTokenBucketLimiter(ClientKey(http), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, options.Burst),
-                    TokensPerPeriod = Math.Max(1, options.PermitsPerPeriod),
-                    ReplenishmentPeriod = options.Period > TimeSpan.Zero ? options.Period : TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                })
-                : RateLimitPartition.GetNoLimiter(""));
+            // Admission takes one token; the complexity analyzer takes the rest of the operation's cost (RequestCost).
+            limiter.GlobalLimiter = limiters.Tokens.WithTranslatedKey<HttpContext>(ClientKey, leaveOpen: true);
             limiter.OnRejected = (context, ct) => WriteRateLimitedAsync(context, ct);
         });
         return builder;
@@ -91,6 +136,20 @@ public static partial class HttpLimits
         });
         app.UseCors(CorsPolicy);
         app.UseRateLimiter();
+        var limiters = app.ApplicationServices.GetRequiredService<ClientLimiters>();
+        app.Use(async (http, next) =>
+        {
+            // One client's requests under way at once, whatever they cost: a few slow requests cannot hold every core.
+            using var lease = limiters.Concurrency.AttemptAcquire(ClientKey(http));
+            if (!lease.IsAcquired)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                await WriteErrorAsync(http, StatusCodes.Status429TooManyRequests, TooManyConcurrentCode,
+                    "This client has too many requests under way; wait for one to finish.", http.RequestAborted);
+                return;
+            }
+            await next(http);
+        });
         app.Use(async (http, next) =>
         {
             // The endpoint answers GET and POST; anything else gets the same JSON error shape as every refusal.

@@ -1,4 +1,5 @@
 using System.Collections;
+using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Search;
@@ -26,11 +27,17 @@ public static class ChargeSearchWhere
 {
     public const string UnsupportedCode = "SEARCH_FILTER_UNSUPPORTED";
 
+    /// <summary>
+    /// Checks <paramref name="where"/> with the lists' own limits (<see cref="FilterLimits.Check"/>:
+    /// <c>FILTER_TOO_COMPLEX</c>), reads it, then resolves all of its <c>jurisdiction</c> conditions with one SQL
+    /// query and all of its <c>week</c> conditions with another, whatever the number of <c>and</c> items.
+    /// </summary>
     public static async Task<ChargeSearchFilter> TranslateAsync(IDictionary<string, object?>? where, DetainerDbContext db, CancellationToken ct)
     {
+        FilterLimits.Check(where);
         var builder = new Builder();
-        await builder.AddAsync(where, db, ct);
-        return builder.Build();
+        builder.Add(where);
+        return await builder.BuildAsync(db, ct);
     }
 
     private static ExecutionError Unsupported(string what) =>
@@ -47,7 +54,10 @@ public static class ChargeSearchWhere
         private HashSet<DetainerType>? _types;
         private HashSet<string>? _citizenships;
 
-        public async Task AddAsync(IDictionary<string, object?>? where, DetainerDbContext db, CancellationToken ct)
+        private readonly List<object?> _jurisdictionConditions = [];
+        private readonly List<object?> _weekConditions = [];
+
+        public void Add(IDictionary<string, object?>? where)
         {
             if (where is null)
             {
@@ -64,23 +74,15 @@ public static class ChargeSearchWhere
                     case "and":
                         foreach (var part in (value as IEnumerable ?? Array.Empty<object>()).OfType<IDictionary<string, object?>>())
                         {
-                            await AddAsync(part, db, ct);
+                            Add(part);
                         }
                         break;
                     case "jurisdiction":
-                        {
-                            var predicate = JurisdictionFilterInputGraphType.ToPredicate(Operations(field, value));
-                            var ids = await db.Jurisdictions.Where(predicate).Select(j => j.Id).ToListAsync(ct);
-                            _jurisdictions = Intersect(_jurisdictions, ids);
-                            break;
-                        }
+                        _jurisdictionConditions.Add(Operations(field, value));
+                        break;
                     case "week":
-                        {
-                            var predicate = WeekFilterInputGraphType.ToPredicate(Operations(field, value));
-                            var starts = await db.Weeks.Where(predicate).Select(w => w.Start).ToListAsync(ct);
-                            _weeks = Intersect(_weeks, starts);
-                            break;
-                        }
+                        _weekConditions.Add(Operations(field, value));
+                        break;
                     case "outcome":
                         _outcomes = Intersect(_outcomes, EnumValues<DetainerOutcome>(field, Operations(field, value)));
                         break;
@@ -98,7 +100,26 @@ public static class ChargeSearchWhere
             }
         }
 
-        public ChargeSearchFilter Build() => new()
+        /// <summary>The engine's filter: every jurisdiction condition in one SQL query (their `and`), the same for weeks.</summary>
+        public async Task<ChargeSearchFilter> BuildAsync(DetainerDbContext db, CancellationToken ct)
+        {
+            if (_jurisdictionConditions.Count > 0)
+            {
+                var predicate = JurisdictionFilterInputGraphType.ToPredicate(All(_jurisdictionConditions));
+                _jurisdictions = [.. await db.Jurisdictions.Where(predicate).Select(j => j.Id).ToListAsync(ct)];
+            }
+            if (_weekConditions.Count > 0)
+            {
+                var predicate = WeekFilterInputGraphType.ToPredicate(All(_weekConditions));
+                _weeks = [.. await db.Weeks.Where(predicate).Select(w => w.Start).ToListAsync(ct)];
+            }
+            return Build();
+        }
+
+        private static Dictionary<string, object?> All(List<object?> conditions) =>
+            conditions.Count == 1 ? new((IDictionary<string, object?>)conditions[0]!) : new() { ["and"] = conditions };
+
+        private ChargeSearchFilter Build() => new()
         {
             JurisdictionIds = _jurisdictions?.Order().ToList(),
             WeekStarts = _weeks?.Order().ToList(),

@@ -72,8 +72,8 @@ public sealed class TimeoutTests : IDisposable
         new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 5_000, 3, new DateOnly(2017, 1, 28), 4);
         await _app.ImportAsync("many.csv", writer.ToString());
 
-        // A hundred grouped counts over 5,000 detainers take far longer than the 1 ms allowed.
-        var stats = string.Join(' ', Enumerable.Range(0, 100).Select(i => $"s{i}: detainerStats(groupBy: [CHARGE_CATEGORY, CITIZENSHIP, WEEK, STATE]) {{ count }}"));
+        // Twenty grouped counts over 5,000 detainers (within the cost limit: each dimension is priced) take far longer than the 1 ms allowed.
+        var stats = string.Join(' ', Enumerable.Range(0, 20).Select(i => $"s{i}: detainerStats(groupBy: [CHARGE_CATEGORY, CITIZENSHIP, WEEK, STATE]) {{ count }}"));
         var result = await _app.QueryAsync("{ " + stats + " }");
 
         Assert.True(result.TryGetProperty("errors", out _), result.ToString()[..Math.Min(400, result.ToString().Length)]);

@@ -47,6 +47,7 @@ public static class HostileRequests
     [
         "broken-json", "wrong-types", "huge-strings", "deep-nesting", "aliases", "fragments", "absurd-variables",
         "content-types", "batches", "search-syntax", "get", "methods", "ids-and-cursors", "filters", "documents", "corrections",
+        "wide-where",
     ];
 
     /// <summary>Stands for a valid editor's token in <see cref="FuzzRequest.Authorization"/>; the test substitutes one.</summary>
@@ -79,6 +80,7 @@ public static class HostileRequests
             "ids-and-cursors" => g.IdsAndCursors(),
             "filters" => g.Filters(),
             "corrections" => g.Corrections(),
+            "wide-where" => g.WideWhere(),
             _ => g.Documents(),
         };
     }
@@ -404,6 +406,7 @@ public static class HostileRequests
             [
                 "", "x", "RGV0YWluZXI6MQ==", "RGV0YWluZXI6LTE=", "RGV0YWluZXI6OTk5OTk5OTk5OTk5OTk5OTk5OQ==", "V2VlazoyMDE3LTAxLTI4",
                 "V2VlazoyMDE3LTAyLTMw", "SnVyaXNkaWN0aW9uOmFiYw==", "Tm9wZTox", "////", "====", "RGV0YWluZXI6", "OjE=", "RGV0YWluZXI6MTox",
+                DetainerGraph.Api.Paging.EncodeCursor(int.MaxValue), DetainerGraph.Api.Paging.EncodeCursor(int.MaxValue - 1),
                 Convert.ToBase64String(Encoding.UTF8.GetBytes("Detainer:" + RandomString(8))), Convert.ToBase64String(Enumerable.Range(0, 30).Select(_ => (byte)random.Next(256)).ToArray()),
             ];
             var id = Pick(ids);
@@ -416,6 +419,48 @@ public static class HostileRequests
                 _ => Post(Request("query($c: String, $n: Int, $m: Int) { jurisdictions(first: $n, last: $m, after: $c, before: $c) { totalCount } }", new { c = id, n = random.Next(-3, 130), m = random.Next(-3, 130) })),
             };
         }
+
+        /// <summary>
+        /// A wide or deep <c>where</c> on every field that takes one (root lists, nested connections, the weekly report,
+        /// stats, search): thousands of empty or real and/or items, long and many lists, deep nesting. Each must be
+        /// answered (mostly FILTER_TOO_COMPLEX), never crash the process or come back as SEARCH_UNAVAILABLE.
+        /// </summary>
+        public FuzzRequest WideWhere()
+        {
+            var (filterType, selection) = Pick<(string, string)>(
+            [
+                ("DetainerFilterInput", "detainers(first: 1, where: $w) { totalCount }"),
+                ("DetainerFilterInput", "detainerStats(where: $w, groupBy: [OUTCOME]) { count }"),
+                ("DetainerFilterInput", "searchCharges(query: \"dui\", where: $w) { totalCount }"),
+                ("DetainerFilterInput", "jurisdictions(first: 2) { nodes { detainers(first: 1, where: $w) { totalCount } } }"),
+                ("DetainerFilterInput", "weeks(first: 2) { nodes { detainers(first: 1, where: $w) { totalCount } } }"),
+                ("JurisdictionFilterInput", "jurisdictions(first: 1, where: $w) { totalCount }"),
+                ("WeekFilterInput", "weeks(first: 1, where: $w) { totalCount }"),
+            ]);
+            var count = Pick([2, 99, 101, 1_000, 1_001, 5_000, 30_000]);
+            var detainers = filterType == "DetainerFilterInput";
+            object Leaf(int i) => filterType switch
+            {
+                "JurisdictionFilterInput" => new { name = new { eq = "n" + i } },
+                "WeekFilterInput" => new { start = new { eq = "2017-01-28" } },
+                _ => new { citizenship = new { eq = "c" + i } },
+            };
+            object Field(object inner) => detainers && Chance(0.5) ? new Dictionary<string, object> { [Pick(["jurisdiction", "week"])] = inner } : inner;
+            object where = random.Next(6) switch
+            {
+                0 => Field(new { or = Enumerable.Range(0, count).Select(_ => new Dictionary<string, object>()).ToArray() }),
+                1 => Field(new { and = Enumerable.Range(0, count).Select(_ => new Dictionary<string, object>()).ToArray() }),
+                2 => new { or = Enumerable.Range(0, Math.Min(count, 5_000)).Select(Leaf).ToArray() },
+                3 => new { and = Enumerable.Range(0, Math.Min(count, 5_000)).Select(Leaf).ToArray() },
+                4 => detainers
+                    ? new { and = Enumerable.Range(0, Math.Min(count, 60)).Select(i => new { citizenship = new { @in = Enumerable.Range(0, 600).Select(j => $"c{i}-{j}").ToArray() } }).ToArray() }
+                    : new { or = Enumerable.Range(0, 3).Select(Leaf).ToArray() },
+                _ => Nest(Math.Min(count, 20)),
+            };
+            return Post(Request($"query($w: {filterType}) {{ {selection} }}", new { w = where }));
+        }
+
+        private static object Nest(int depth) => depth == 0 ? new Dictionary<string, object>() : new { and = new[] { Nest(depth - 1) } };
 
         public FuzzRequest Filters()
         {

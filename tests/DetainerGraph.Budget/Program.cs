@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+// The budget run (scripts/budget.sh starts the server): the costly shapes of the 2026-11-29 security review and
+// their variants, each alone and then 8 at a time, at the server's default limits, from one attacking client,
+// while another client sends a small `detainers(first: 5)` query and measures its latency. Prints, per shape: the
+// worst time, the answers' codes, server RSS and live heap (dotnet-gcdump, after a full GC) after the shape.
+// Loopback only; bounded: every shape runs 9 requests at most, each with a 60 s client timeout.
+//   dotnet DetainerGraph.Budget.dll <url> <server pid>
+
+if (args.Length < 2 || !Uri.TryCreate(args[0], UriKind.Absolute, out var url) || !url.IsLoopback)
+{
+    Console.Error.WriteLine("usage: DetainerGraph.Budget <loopback url of /graphql> <server pid>");
+    return 2;
+}
+var pid = int.Parse(args[1], CultureInfo.InvariantCulture);
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+
+static string Json(object value) => JsonSerializer.Serialize(value);
+
+var costlyWhere = new { or = Enumerable.Range(0, 24).Select(i => new { charges = new { some = new { description = new { containsIgnoreCase = "zz" + i } } } }).ToArray() };
+string Aliased(int n, string field) => "query($w: DetainerFilterInput) { " + string.Join(' ', Enumerable.Range(0, n).Select(i => $"a{i}: {field}")) + " }";
+var random = new Random(7);
+var letters = Enumerable.Range(0x100, 0x7f).Concat(Enumerable.Range(0x391, 0x18)).Concat(Enumerable.Range(0x410, 0x3f)).Concat(Enumerable.Range(0x10d0, 0x20)).Select(c => (char)c).ToArray();
+string Word() => new([.. Enumerable.Range(0, 30).Select(_ => letters[random.Next(letters.Length)])]);
+string FuzzyQuery(int n) => "query(" + string.Join(", ", Enumerable.Range(0, n).Select(i => $"$q{i}: String!")) + ") { " +
+    string.Join(' ', Enumerable.Range(0, n).Select(i => $"a{i}: searchCharges(query: $q{i}, first: 0) {{ totalCount }}")) + " }";
+object FuzzyVariables(int n) => Enumerable.Range(0, n).ToDictionary(i => $"q{i}", _ => string.Join(' ', Enumerable.Range(0, 16).Select(_ => Word())));
+var jurisdiction = Convert.ToBase64String(Encoding.UTF8.GetBytes("Jurisdiction:17"));
+
+// Each shape builds a fresh body per request (fuzzy words must be new each time to defeat caches).
+var shapes = new List<(string Name, Func<string> Body)>
+{
+    ("40 aliased filtered totalCounts", () => Json(new { query = Aliased(40, "detainers(first: 0, where: $w) { totalCount }"), variables = new { w = costlyWhere } })),
+    ("1 filtered totalCount (costly where)", () => Json(new { query = Aliased(1, "detainers(first: 0, where: $w) { totalCount }"), variables = new { w = costlyWhere } })),
+    ("batch of 10 x 3 aliased counts", () => "[" + string.Join(',', Enumerable.Repeat(Json(new { query = Aliased(3, "detainers(first: 0, where: $w) { totalCount }"), variables = new { w = costlyWhere } }), 10)) + "]"),
+    ("batch of 10 x 1 count", () => "[" + string.Join(',', Enumerable.Repeat(Json(new { query = Aliased(1, "detainers(first: 0, where: $w) { totalCount }"), variables = new { w = costlyWhere } }), 10)) + "]"),
+    ("nodes: 1 ID x 50 with a filtered count", () => Json(new { query = "query($ids: [ID!]!, $w: DetainerFilterInput) { nodes(ids: $ids) { ... on Jurisdiction { detainers(first: 0, where: $w) { totalCount } } } }", variables = new { ids = Enumerable.Repeat(jurisdiction, 50), w = costlyWhere } })),
+    ("nodes: 1 ID x 50, plain", () => Json(new { query = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Jurisdiction { detainers(first: 5) { totalCount nodes { id } } } } }", variables = new { ids = Enumerable.Repeat(jurisdiction, 50) } })),
+    ("search where: week or [{} x 30000]", () => Json(new { query = "query($w: DetainerFilterInput) { searchCharges(query: \"dui\", where: $w) { totalCount } }", variables = new { w = new { week = new { or = Enumerable.Range(0, 30_000).Select(_ => new { }).ToArray() } } } })),
+    ("search where: jurisdiction or [name eq x 1000]", () => Json(new { query = "query($w: DetainerFilterInput) { searchCharges(query: \"dui\", where: $w) { totalCount } }", variables = new { w = new { jurisdiction = new { or = Enumerable.Range(0, 1_000).Select(i => new { name = new { eq = "n" + i } }).ToArray() } } } })),
+    ("search where: and [state eq x 100]", () => Json(new { query = "query($w: DetainerFilterInput) { searchCharges(query: \"dui\", where: $w) { totalCount } }", variables = new { w = new { and = Enumerable.Range(0, 33).Select(_ => new { jurisdiction = new { state = new { eq = "PA" } } }).ToArray() } } })),
+    ("20 aliased fuzzy searches (16 unique 30-letter words)", () => Json(new { query = FuzzyQuery(20), variables = FuzzyVariables(20) })),
+    ("4 aliased fuzzy searches", () => Json(new { query = FuzzyQuery(4), variables = FuzzyVariables(4) })),
+    ("stats: 7 dimensions, filtered", () => Json(new { query = "{ detainerStats(where: { citizenship: { containsIgnoreCase: \"o\" } }, groupBy: [STATE, JURISDICTION, FIELD_OFFICE, WEEK, OUTCOME, DETAINER_TYPE, CITIZENSHIP]) { count } }" })),
+    ("stats: 20 aliased, 3 dimensions", () => Json(new { query = "{ " + string.Join(' ', Enumerable.Range(0, 20).Select(i => $"s{i}: detainerStats(groupBy: [STATE, WEEK, OUTCOME]) {{ count }}")) + " }" })),
+    ("detainers: citizenship in 1000 x 2 lists", () => Json(new { query = "query($w: DetainerFilterInput) { detainers(where: $w) { totalCount } }", variables = new { w = new { and = new[] { new { citizenship = new { @in = Enumerable.Range(0, 1000).Select(i => "c" + i) } }, new { citizenship = new { @in = Enumerable.Range(0, 1000).Select(i => "d" + i) } } } } } })),
+};
+
+async Task<(double Seconds, int Status, string Codes)> SendAsync(string body, string client)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    // Each client is its own address to the server's per-client limits (the run enables forwarded headers on loopback).
+    request.Headers.Add("X-Forwarded-For", client);
+    var watch = Stopwatch.StartNew();
+    try
+    {
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var codes = new SortedSet<string>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            foreach (var result in document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.EnumerateArray().ToArray() : [document.RootElement])
+            {
+                if (result.TryGetProperty("errors", out var errors))
+                {
+                    foreach (var error in errors.EnumerateArray())
+                    {
+                        codes.Add(error.TryGetProperty("extensions", out var e) && e.TryGetProperty("code", out var c) ? c.GetString() ?? "?" : "?");
+                    }
+                }
+                else
+                {
+                    codes.Add("ok");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            codes.Add("not-json");
+        }
+        return (watch.Elapsed.TotalSeconds, (int)response.StatusCode, string.Join('+', codes));
+    }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    {
+        return (watch.Elapsed.TotalSeconds, 0, e.GetType().Name);
+    }
+}
+
+static long RssMb(int pid)
+{
+    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+}
+
+// The live managed heap after a full GC, from dotnet-gcdump's report (null when the tool is not installed).
+static async Task<long?> LiveHeapMbAsync(int pid)
+{
+    var file = Path.Combine(Path.GetTempPath(), $"budget-{pid}-{Guid.NewGuid():N}.gcdump");
+    try
+    {
+        var start = new ProcessStartInfo("dotnet-gcdump") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file])
+        {
+            start.ArgumentList.Add(a);
+        }
+        using (var collect = Process.Start(start)!)
+        {
+            await collect.WaitForExitAsync();
+        }
+        var report = new ProcessStartInfo("dotnet-gcdump") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["report", file])
+        {
+            report.ArgumentList.Add(a);
+        }
+        using var reporter = Process.Start(report)!;
+        var output = await reporter.StandardOutput.ReadToEndAsync();
+        await reporter.WaitForExitAsync();
+        // The report's first line of figures: "<bytes>  GC Heap bytes" (format varies); take the largest byte count on a "Total" line.
+        var total = output.Split('\n').FirstOrDefault(l => l.Contains("GC Heap", StringComparison.OrdinalIgnoreCase) || l.Contains("Total", StringComparison.Ordinal));
+        var number = total?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace(",", "", StringComparison.Ordinal))
+            .Select(t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (long?)null).FirstOrDefault(v => v is not null);
+        return number / (1024 * 1024);
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return null;
+    }
+    finally
+    {
+        File.Delete(file);
+    }
+}
+
+// The victim: a small query every 20 ms from another client, for the whole attack.
+var victimLatencies = new List<double>();
+var victimErrors = 0;
+using var stopVictim = new CancellationTokenSource();
+var victim = Task.Run(async () =>
+{
+    var small = Json(new { query = "{ detainers(first: 5) { nodes { id issuedOn } } }" });
+    while (!stopVictim.IsCancellationRequested)
+    {
+        var (seconds, status, codes) = await SendAsync(small, "10.9.9.9");
+        lock (victimLatencies)
+        {
+            victimLatencies.Add(seconds * 1000);
+            victimErrors += status == 200 && codes == "ok" ? 0 : 1;
+        }
+        await Task.Delay(20);
+    }
+});
+
+var startRss = RssMb(pid);
+var startHeap = await LiveHeapMbAsync(pid);
+Console.WriteLine($"server pid {pid}: start RSS {startRss} MB, live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
+Console.WriteLine();
+Console.WriteLine("| shape | alone: time, status, codes | 8 at once: worst time, statuses, codes | RSS after (MB) | live heap after (MB) |");
+Console.WriteLine("|---|---|---|---|---|");
+var worstOverall = 0.0;
+var attacker = 0;
+foreach (var (name, body) in shapes)
+{
+    // A fresh client address per shape, so one shape's spent tokens do not decide the next shape's answers.
+    var client = $"10.1.{++attacker}.1";
+    var alone = await SendAsync(body(), client);
+    var together = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => body()).ToList().Select(b => SendAsync(b, client)));
+    var worst = Math.Max(alone.Seconds, together.Max(t => t.Seconds));
+    worstOverall = Math.Max(worstOverall, worst);
+    var statuses = string.Join(',', together.GroupBy(t => t.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()}x{g.Key}"));
+    var codes = string.Join(',', together.Select(t => t.Codes).Distinct().Order(StringComparer.Ordinal));
+    var heap = await LiveHeapMbAsync(pid);
+    Console.WriteLine($"| {name} | {alone.Seconds:0.00} s, {alone.Status}, {alone.Codes} | {together.Max(t => t.Seconds):0.00} s, {statuses}, {codes} | {RssMb(pid)} | {heap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} |");
+}
+await stopVictim.CancelAsync();
+await victim;
+var endHeap = await LiveHeapMbAsync(pid);
+victimLatencies.Sort();
+double Percentile(double p) => victimLatencies.Count == 0 ? double.NaN : victimLatencies[Math.Min(victimLatencies.Count - 1, (int)Math.Ceiling(p * victimLatencies.Count) - 1)];
+Console.WriteLine();
+Console.WriteLine($"small detainers(first: 5) from another client during the attack: {victimLatencies.Count} requests, p50 {Percentile(0.5):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {victimLatencies.LastOrDefault():0.0} ms, {victimErrors} not ok");
+Console.WriteLine($"worst request: {worstOverall:0.00} s; RSS {startRss} -> {RssMb(pid)} MB; live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} -> {endHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
+var heapOk = startHeap is null || endHeap is null || endHeap - startHeap <= 50;
+var ok = worstOverall <= 5 && Percentile(0.99) < 50 && heapOk;
+Console.WriteLine($"targets (no request over 5 s, live heap within 50 MB of start, small query p99 < 50 ms): {(ok ? "met" : "NOT met")}");
+return ok ? 0 : 1;

@@ -21,14 +21,13 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
     public const long BytesPerNode = 120;
 
     // Its own cache, sized in estimated bytes, so no other cache user competes for its budget.
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheBytes, TrackStatistics = false });
-    private long _bytes;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheBytes, TrackStatistics = true });
 
     /// <summary>How many documents are cached now.</summary>
     public int Count => _cache.Count;
 
     /// <summary>The estimated memory of the cached documents, in bytes: never above <c>GraphQL:DocumentCacheBytes</c>.</summary>
-    public long EstimatedBytes => Interlocked.Read(ref _bytes);
+    public long EstimatedBytes => _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
 
     public void Dispose() => _cache.Dispose();
 
@@ -56,10 +55,7 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
             // One document may take a sixteenth of the budget at most: a few huge ones must not evict every other.
             if (size <= serverOptions.DocumentCacheBytes / 16)
             {
-                var entry = new MemoryCacheEntryOptions { Size = size, SlidingExpiration = TimeSpan.FromHours(1) };
-                entry.RegisterPostEvictionCallback((_, _, _, _) => Interlocked.Add(ref _bytes, -size));
-                Interlocked.Add(ref _bytes, size);
-                _cache.Set(key, result.Document, entry);
+                _cache.Set(key, result.Document, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = TimeSpan.FromHours(1) });
             }
         }
         return result;

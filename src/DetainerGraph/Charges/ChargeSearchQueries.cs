@@ -166,6 +166,8 @@ public static partial class ChargeSearchQueries
             }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
             {
+                // The wait may end a moment before the budget's own timer: stop the engine's work now, before disposing.
+                await budget.CancelAsync();
                 throw new SearchTimeoutException(timeout, e);
             }
         }

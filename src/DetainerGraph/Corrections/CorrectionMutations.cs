@@ -155,7 +155,7 @@ internal static class CorrectionInputFields
         type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID.");
         type.Field<NonNullGraphType<StringGraphType>>("reason").Description("Why: what was wrong, in a sentence or two (at most 2,000 characters).");
         type.Field<NonNullGraphType<StringGraphType>>("source").Description("On whose authority or from which document: an agency, a court record, a URL (at most 400 characters).");
-        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one (at most 100 characters).");
+        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one; the same key with a different record, field, value, reason or source is refused with IDEMPOTENCY_KEY_REUSED (at most 100 characters).");
     }
 }
 

@@ -288,7 +288,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         request.CheckWindow();
-        ct.ThrowIfCancellationRequested();
+        if (ct.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ChargeSearchResult>(ct);
+        }
         try
         {
             return Task.FromResult(WithSearcher(searcher => Search(searcher, request, ct)));

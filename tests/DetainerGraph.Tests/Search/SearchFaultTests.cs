@@ -18,7 +18,8 @@ public sealed class SearchFaultTests : IDisposable
     private readonly TestApp _app = new(
         settings: new Dictionary<string, string?>
         {
-            ["Search:RequestTimeout"] = "00:00:00.300",
+            // Short for the hanging engine, yet long enough for a real first (cold) Lucene search, which honours it.
+            ["Search:RequestTimeout"] = "00:00:02",
             // The worker stays out of the way; the test drains explicitly.
             ["Search:OutboxPollSeconds"] = "3600",
         },

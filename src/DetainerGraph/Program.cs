@@ -12,6 +12,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = isCommand ? [] : args,
     // Settings files ship beside the binaries; the working directory stays the caller's.
     ContentRootPath = AppContext.BaseDirectory,
+    // Development for a bare `dotnet run` (its launch profile), without overriding an environment the caller named.
+    EnvironmentName = HostingSafety.DefaultEnvironment(args),
 });
 if (isCommand)
 {
@@ -25,6 +27,7 @@ builder.AddDetainerOperability();
 builder.AddCorrections();
 builder.Services.AddDetainerGraphQL(builder.Environment);
 builder.AddHttpLimits();
+builder.AddHostingSafety();
 
 var app = builder.Build();
 if (isCommand)
@@ -40,6 +43,7 @@ app.MapDetainerGraphQL();
 app.MapDetainerHealth();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
+    app.WarnIfDevelopmentIsExposed();
     foreach (var url in app.Urls)
     {
         Console.WriteLine($"DetainerGraph is serving GraphQL at {url.TrimEnd('/')}/graphql");

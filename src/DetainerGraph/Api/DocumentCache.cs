@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.DI;
 using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.AST;
+using GraphQLParser.Visitors;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace DetainerGraph.Api;
@@ -10,14 +11,24 @@ namespace DetainerGraph.Api;
 /// Keeps parsed and validated documents by query text, so a repeated query skips parsing and the
 /// validation rules that do not depend on variables. Rules that do (the complexity analyzer reads
 /// <c>first</c>/<c>last</c>) are registered for cached documents too and still run.
+/// The cache is bounded by an estimate of its memory (<c>GraphQL:DocumentCacheBytes</c>), not by text length: a
+/// parsed document costs far more than its text (measured: about 25 bytes per character of
+/// <c>a1: __typename</c> aliases), so each entry weighs its text (UTF-16, which the syntax tree slices) plus
+/// <see cref="BytesPerNode"/> per syntax-tree node.
 /// </summary>
 public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigureExecution, IDisposable
 {
-    // Its own cache, sized in characters of query text, so no other cache user competes for its budget.
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheChars });
+    /// <summary>Average managed size of one syntax-tree node with its name, location and list slot.</summary>
+    public const long BytesPerNode = 120;
+
+    // Its own cache, sized in estimated bytes, so no other cache user competes for its budget.
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheBytes, TrackStatistics = true });
 
     /// <summary>How many documents are cached now.</summary>
     public int Count => _cache.Count;
+
+    /// <summary>The estimated memory of the cached documents, in bytes: never above <c>GraphQL:DocumentCacheBytes</c>.</summary>
+    public long EstimatedBytes => _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
 
     public void Dispose() => _cache.Dispose();
 
@@ -48,9 +59,38 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
         // Only documents that passed validation are kept: an invalid one must be reported every time.
         if (result.Executed && result.Document is not null)
         {
-            _cache.Set(key, result.Document, new MemoryCacheEntryOptions { Size = options.Query.Length, SlidingExpiration = TimeSpan.FromHours(1) });
+            var size = await EstimateBytesAsync(options.Query, result.Document);
+            // One document may take a sixteenth of the budget at most: a few huge ones must not evict every other.
+            if (size <= serverOptions.DocumentCacheBytes / 16)
+            {
+                _cache.Set(key, result.Document, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = TimeSpan.FromHours(1) });
+            }
         }
         return result;
+    }
+
+    /// <summary>The estimated managed memory a cached document holds: its text and its syntax tree.</summary>
+    public static async ValueTask<long> EstimateBytesAsync(string query, GraphQLDocument document)
+    {
+        var counter = new NodeCounter();
+        await counter.VisitAsync(document, counter);
+        return 64 + (2L * query.Length) + (BytesPerNode * counter.Nodes);
+    }
+
+    private sealed class NodeCounter : ASTVisitor<NodeCounter>, IASTVisitorContext
+    {
+        public long Nodes { get; private set; }
+
+        public CancellationToken CancellationToken => CancellationToken.None;
+
+        public override ValueTask VisitAsync(ASTNode? node, NodeCounter context)
+        {
+            if (node is not null)
+            {
+                Nodes++;
+            }
+            return base.VisitAsync(node, context);
+        }
     }
 
     private sealed record CacheKey(string Query);

@@ -216,7 +216,10 @@ public sealed class GraphQLHttpEndpoint(
         {
             return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request has no `query` parameter.");
         }
-        if (graphQLRequest.Query is not null && IsMutation(graphQLRequest.Query, graphQLRequest.OperationName))
+        // A trusted document is judged by its text, like a query: a mutation never runs over GET.
+        var text = graphQLRequest.Query
+            ?? (graphQLRequest.DocumentId is { } id ? (request.HttpContext.RequestServices.GetService<GraphQL.PersistedDocuments.IPersistedDocumentLoader>() as TrustedDocumentStore)?.Find(id) : null);
+        if (text is not null && IsMutation(text, graphQLRequest.OperationName))
         {
             return ParsedRequest.Fail(StatusCodes.Status405MethodNotAllowed, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.");
         }
@@ -237,8 +240,9 @@ public sealed class GraphQLHttpEndpoint(
         {
             encoding = contentType.Charset.HasValue ? Encoding.GetEncoding(contentType.Charset.Value!) : Encoding.UTF8;
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
+            // Unknown names are ArgumentException; known but refused ones (utf-7) NotSupportedException.
             return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
                 $"The charset '{contentType.Charset}' is not supported; send UTF-8.");
         }

@@ -29,8 +29,8 @@ public sealed class GraphQLServerOptions
     /// <summary>Whether clients may read the schema (<c>__schema</c>, <c>__type</c>, <c>?sdl</c>); the IDE needs it and is off without it.</summary>
     public bool EnableIntrospection { get; set; } = true;
 
-    /// <summary>Total length of the query texts whose parsed documents are cached.</summary>
-    public long DocumentCacheChars { get; set; } = 8 * 1024 * 1024;
+    /// <summary>Estimated memory (bytes) of the parsed documents cached: their text plus their syntax trees (see <see cref="DocumentCache"/>).</summary>
+    public long DocumentCacheBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>Adds <c>extensions.metrics</c> (SQL statements, milliseconds) to each response.</summary>
     public bool ExposeMetrics { get; set; }

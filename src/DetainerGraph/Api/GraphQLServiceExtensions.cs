@@ -66,6 +66,7 @@ public static class GraphQLServiceExtensions
                 o.AllowedPrefixes.Add("sha256");
             })
             .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
+            .ConfigureExecution(_ => new Corrections.MutationGate())
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment())
             .AddRequestGuards(environment));
         return services;

@@ -28,6 +28,10 @@ public sealed class TrustedDocumentStore : IPersistedDocumentLoader
 
     public static string HashOf(string query) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(query)));
 
+    /// <summary>The text of a <c>sha256:&lt;hex&gt;</c> document ID, or null when it names no trusted document.</summary>
+    public string? Find(string documentId) =>
+        documentId.StartsWith("sha256:", StringComparison.Ordinal) ? _byHash.GetValueOrDefault(documentId["sha256:".Length..]) : null;
+
     public ValueTask<string?> GetQueryAsync(string? documentIdPrefix, string documentIdPayload, CancellationToken cancellationToken) =>
         ValueTask.FromResult(documentIdPrefix == "sha256" ? _byHash.GetValueOrDefault(documentIdPayload) : null);
 }

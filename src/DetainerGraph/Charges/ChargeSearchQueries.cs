@@ -136,20 +136,51 @@ public static partial class ChargeSearchQueries
     /// </summary>
     private static ExecutionError Unavailable(ILogger logger, Exception e)
     {
+        if (e is SearchTimeoutException timeout)
+        {
+            // A search stopped at its time budget: it may be the query's cost, so not an Error-level failure.
+            LogSearchTimedOut(logger, timeout.Timeout.TotalSeconds);
+            return new ExecutionError($"Charge search took longer than its time limit ({timeout.Timeout.TotalSeconds:0.###} s) and was stopped; other fields keep working.") { Code = "SEARCH_TIMEOUT" };
+        }
         LogSearchFailed(logger, e);
         return new ExecutionError("Charge search is unavailable right now; other fields keep working.") { Code = "SEARCH_UNAVAILABLE" };
     }
 
-    /// <summary>Searches that give up waiting after the timeout (<see cref="TimeoutException"/>, answered as SEARCH_UNAVAILABLE).</summary>
+    /// <summary>
+    /// Searches bounded by <c>Search:RequestTimeout</c>: the engine gets a token cancelled at the timeout (and with the
+    /// request), so its work stops rather than running on unobserved (Lucene checks it while it expands and collects;
+    /// Elasticsearch's client cancels the HTTP call); the caller stops waiting at the same moment. Past the timeout
+    /// the answer is <see cref="SearchTimeoutException"/> (SEARCH_TIMEOUT); a cancelled request stays cancelled.
+    /// </summary>
     private sealed class TimedChargeSearch(IChargeSearch inner, TimeSpan timeout)
     {
-        public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
+        public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
         {
             // Queries the client can fix are refused before any engine work.
             request.CheckWindow();
-            return inner.SearchAsync(request, ct).WaitAsync(timeout, ct);
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            budget.CancelAfter(timeout);
+            try
+            {
+                return await inner.SearchAsync(request, budget.Token).WaitAsync(timeout, ct);
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                // The wait may end a moment before the budget's own timer: stop the engine's work now, before disposing.
+                await budget.CancelAsync();
+                throw new SearchTimeoutException(timeout, e);
+            }
         }
     }
+
+    /// <summary>A search stopped at <c>Search:RequestTimeout</c>.</summary>
+    private sealed class SearchTimeoutException(TimeSpan timeout, Exception inner) : Exception("The search ran past Search:RequestTimeout.", inner)
+    {
+        public TimeSpan Timeout { get; } = timeout;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Charge search stopped at its time limit ({Seconds} s)")]
+    private static partial void LogSearchTimedOut(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Charge search failed")]
     private static partial void LogSearchFailed(ILogger logger, Exception exception);

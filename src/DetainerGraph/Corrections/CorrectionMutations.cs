@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
+using DetainerGraph.Operability;
 using DetainerGraph.Weeks;
 using GraphQL;
 using GraphQL.Types;
@@ -73,9 +74,8 @@ public sealed class MutationType : ObjectGraphType
         }
         try
         {
-            var result = await write(context.RequestServices!.GetRequiredService<CorrectionWriter>(), editor);
-            audit.Applied(editor, action, result.Correction);
-            return result;
+            // The writer audit-logs the correction as it commits, whatever the client does next.
+            return await write(context.RequestServices!.GetRequiredService<CorrectionWriter>(), editor);
         }
         catch (ExecutionError e)
         {
@@ -92,15 +92,27 @@ public sealed partial class CorrectionAudit(ILoggerFactory loggers, TimeProvider
 
     public void Applied(string editor, string action, Correction correction)
     {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
         var at = correction.RecordedAt ?? clock.GetUtcNow();
-        LogApplied(_logger, editor, action, correction.Target, correction.DetainerId ?? correction.SectionOneEntryId, correction.Field,
-            correction.OldValue, correction.NewValue, correction.Id, at);
+        // Values and names are editors' text: escaped, so a newline in a value cannot forge another audit record.
+        var name = LogText.Escape(editor);
+        var oldValue = LogText.EscapeOrNull(correction.OldValue);
+        var newValue = LogText.EscapeOrNull(correction.NewValue);
+        LogApplied(_logger, name, action, correction.Target, correction.DetainerId ?? correction.SectionOneEntryId, correction.Field,
+            oldValue, newValue, correction.Id, at);
     }
 
     public void Refused(string action, string code, string? editor)
     {
+        if (!_logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
         var at = clock.GetUtcNow();
-        LogRefused(_logger, editor ?? "(anonymous)", action, code, at);
+        LogRefused(_logger, editor is null ? "(anonymous)" : LogText.Escape(editor), action, code, at);
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information,
@@ -143,7 +155,7 @@ internal static class CorrectionInputFields
         type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID.");
         type.Field<NonNullGraphType<StringGraphType>>("reason").Description("Why: what was wrong, in a sentence or two (at most 2,000 characters).");
         type.Field<NonNullGraphType<StringGraphType>>("source").Description("On whose authority or from which document: an agency, a court record, a URL (at most 400 characters).");
-        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one (at most 100 characters).");
+        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one; the same key with a different record, field, value, reason or source is refused with IDEMPOTENCY_KEY_REUSED (at most 100 characters).");
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,8 +17,8 @@ public static class CorrectionServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddOptions<AuthOptions>().BindConfiguration("Auth")
-            .Validate(o => string.IsNullOrEmpty(o.SigningKey) || Encoding.UTF8.GetByteCount(o.SigningKey) >= 32,
-                "Auth:SigningKey must be at least 32 bytes (e.g. `openssl rand -base64 48`).")
+            .Validate(o => string.IsNullOrEmpty(o.SigningKey) || SigningKeyStrength.Problem(o.SigningKey) is null,
+                "Auth:SigningKey must be a random key of at least 32 bytes, not a placeholder or a pattern (e.g. `openssl rand -base64 48`).")
             .ValidateOnStart();
         services.AddSingleton<EditorTokens>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

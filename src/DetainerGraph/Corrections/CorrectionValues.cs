@@ -81,4 +81,28 @@ public static class CorrectionValues
 
     public static int? ParseNumber(string? text) =>
         text is not null && int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>Stands for a value that does not parse in <see cref="Normalize(DetainerField, string?)"/>: compared by reference, it matches no stored value.</summary>
+    public static readonly string Invalid = new('\0', 1);
+
+    /// <summary>
+    /// The text a correction of <paramref name="field"/> to <paramref name="value"/> stores as its new value (what the
+    /// writer would record), or <see cref="Invalid"/>: how an idempotent replay is told from a different request.
+    /// </summary>
+    public static string? Normalize(DetainerField field, string? value) => value is null ? null : field switch
+    {
+        DetainerField.Outcome => ParseEnum<DetainerOutcome>(value) is { } outcome ? Enum(outcome) : Invalid,
+        DetainerField.ChargeStatus => ParseEnum<ChargeStatus>(value) is { } status ? Enum(status) : Invalid,
+        DetainerField.IssuedOn or DetainerField.OutcomeRecordedOn => ParseDate(value) is { } date ? Date(date) : Invalid,
+        DetainerField.Jurisdiction => Reference("Jurisdiction", ParseReference("Jurisdiction", value)) ?? Invalid,
+        DetainerField.Facility => Reference("Facility", ParseReference("Facility", value)) ?? Invalid,
+        _ => value.Trim(),
+    };
+
+    /// <inheritdoc cref="Normalize(DetainerField, string?)"/>
+    public static string? Normalize(SectionOneEntryField field, string? value) => value is null ? null : field switch
+    {
+        SectionOneEntryField.Jurisdiction => Reference("Jurisdiction", ParseReference("Jurisdiction", value)) ?? Invalid,
+        _ => Number(ParseNumber(value)) ?? Invalid,
+    };
 }

@@ -22,7 +22,7 @@ public sealed record CorrectionResult<T>(T Record, Correction Correction);
 /// in one serializable transaction: the record, the appended correction and a search outbox row for the
 /// touched detainer commit together or not at all.
 /// </summary>
-public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData reference, ChargeIndexing indexing, TimeProvider clock)
+public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData reference, ChargeIndexing indexing, TimeProvider clock, CorrectionAudit audit)
 {
     private const int MaxReason = 2000;
     private const int MaxAuthority = 400;
@@ -30,7 +30,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
     private const int MaxText = 400;
 
     public Task<CorrectionResult<Detainer>> CorrectDetainerAsync(long id, DetainerField field, long? chargeId, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync(request, editor,
+        WriteAsync("correctDetainer", request, editor,
             async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
             async detainer =>
             {
@@ -46,11 +46,12 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 });
             },
             detainer => detainer.Id,
-            (detainer, correction) => correction.DetainerId == detainer.Id,
+            (detainer, correction) => correction.DetainerId == detainer.Id && correction.ChargeId == chargeId
+                && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.FieldName(field), CorrectionValues.Normalize(field, request.NewValue), request),
             ct);
 
     public Task<CorrectionResult<Detainer>> RetractDetainerAsync(long id, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync(request, editor,
+        WriteAsync("retractDetainer", request, editor,
             async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
             detainer =>
             {
@@ -62,11 +63,12 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 return Task.FromResult(NewCorrection(CorrectionTarget.Detainer, CorrectionValues.Retracted, "false", "true", request, editor, c => c.DetainerId = detainer.Id));
             },
             detainer => detainer.Id,
-            (detainer, correction) => correction.DetainerId == detainer.Id,
+            (detainer, correction) => correction.DetainerId == detainer.Id && correction.ChargeId is null
+                && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.Retracted, "true", request),
             ct);
 
     public Task<CorrectionResult<SectionOneEntry>> CorrectSectionOneEntryAsync(int id, SectionOneEntryField field, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync(request, editor,
+        WriteAsync("correctSectionOneEntry", request, editor,
             async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
             async entry =>
             {
@@ -78,11 +80,12 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 return NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.FieldName(field), old, @new, request, editor, c => c.SectionOneEntryId = entry.Id);
             },
             _ => null,
-            (entry, correction) => correction.SectionOneEntryId == entry.Id,
+            (entry, correction) => correction.SectionOneEntryId == entry.Id
+                && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.FieldName(field), CorrectionValues.Normalize(field, request.NewValue), request),
             ct);
 
     public Task<CorrectionResult<SectionOneEntry>> RetractSectionOneEntryAsync(int id, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync(request, editor,
+        WriteAsync("retractSectionOneEntry", request, editor,
             async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
             entry =>
             {
@@ -94,21 +97,39 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 return Task.FromResult(NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "false", "true", request, editor, c => c.SectionOneEntryId = entry.Id));
             },
             _ => null,
-            (entry, correction) => correction.SectionOneEntryId == entry.Id,
+            (entry, correction) => correction.SectionOneEntryId == entry.Id
+                && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "true", request),
             ct);
 
     /// <summary>
+    /// Whether <paramref name="earlier"/> is what this request would have appended: the same target, field, value (as
+    /// stored, so "lifted" replays "LIFTED"), reason and source. The record and charge are compared by the caller.
+    /// A value that does not parse (<see cref="CorrectionValues.Invalid"/>) never matches.
+    /// </summary>
+    private static bool Replays(Correction earlier, CorrectionTarget target, string field, string? newValue, CorrectionRequest request) =>
+        earlier.Target == target
+        && earlier.Field == field
+        && !ReferenceEquals(newValue, CorrectionValues.Invalid)
+        && string.Equals(earlier.NewValue, newValue, StringComparison.Ordinal)
+        && earlier.Reason == request.Reason.Trim()
+        && earlier.Authority == request.Authority.Trim();
+
+    /// <summary>
     /// The shape every write shares: check the request, open the transaction, answer a replayed key with its
-    /// first result, load the record, change it, append the correction and the outbox row, commit, then
-    /// index the detainer's documents (left to the outbox worker if the engine fails: the write stands).
+    /// first result (only when the request is the same one: the key with another record, field, value, reason or
+    /// source is IDEMPOTENCY_KEY_REUSED), load the record, change it, append the correction and the outbox row,
+    /// commit, audit-log the committed correction, then index the detainer's documents (left to the outbox worker
+    /// if the engine fails: the write stands). From the commit on, nothing takes the request's token: a client
+    /// that leaves after the commit cannot stop the audit line or the indexing.
     /// </summary>
     private async Task<CorrectionResult<T>> WriteAsync<T>(
+        string action,
         CorrectionRequest request,
         string editor,
         Func<Task<T>> load,
         Func<T, Task<Correction>> apply,
         Func<T, long?> detainerToIndex,
-        Func<T, Correction, bool> belongsTo,
+        Func<T, Correction, bool> isReplayOf,
         CancellationToken ct)
         where T : class
     {
@@ -122,9 +143,10 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 && await db.Corrections.FirstOrDefaultAsync(c => c.Editor == editor && c.IdempotencyKey == key, ct) is { } earlier)
             {
                 var same = await load();
-                return belongsTo(same, earlier)
+                return isReplayOf(same, earlier)
                     ? new CorrectionResult<T>(same, earlier)
-                    : throw Error("IDEMPOTENCY_KEY_REUSED", $"The key '{key}' was already used for another record's correction.");
+                    : throw Error("IDEMPOTENCY_KEY_REUSED",
+                        $"The key '{key}' was already used for a different correction (another record, field, value, reason or source): use a new key for each correction.");
             }
             record = await load();
             correction = await apply(record);
@@ -134,16 +156,19 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 db.SearchOutbox.Add(new SearchOutboxEntry { DetainerId = detainerId, CreatedAt = clock.GetUtcNow() });
             }
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            // Not cancellable: once the commit is sent it may land, and then it must be audit-logged.
+            await transaction.CommitAsync(CancellationToken.None);
         }
         finally
         {
             // Several mutations of one request share the context: a refused one must leave nothing tracked.
             db.ChangeTracker.Clear();
         }
+        audit.Applied(editor, action, correction);
         if (detainerToIndex(record) is not null)
         {
-            await indexing.DrainAfterImportAsync(db, ct);
+            // Bounded work (one detainer's charges); a failure leaves it to the outbox worker.
+            await indexing.DrainAfterImportAsync(db, CancellationToken.None);
         }
         return new CorrectionResult<T>(record, correction);
     }

@@ -16,7 +16,7 @@ public sealed class AuthOptions
 {
     public string Issuer { get; set; } = "DetainerGraph";
     public string Audience { get; set; } = "DetainerGraph";
-    /// <summary>The symmetric signing key, at least 32 bytes of UTF-8. Never committed: set it by environment or user secrets.</summary>
+    /// <summary>The symmetric signing key, at least 32 bytes of UTF-8 and not guessable (<see cref="SigningKeyStrength"/>). Never committed: set it by environment or user secrets.</summary>
     public string? SigningKey { get; set; }
 }
 
@@ -30,7 +30,6 @@ public sealed partial class EditorTokens
 {
     public const string EditorRole = "editor";
     public const string DevelopmentKeyFile = "dev-signing-key";
-    private const int MinKeyBytes = 32;
 
     private readonly AuthOptions _options;
 
@@ -50,10 +49,9 @@ public sealed partial class EditorTokens
     {
         if (configured is { Length: > 0 })
         {
-            var bytes = Encoding.UTF8.GetBytes(configured);
-            return bytes.Length >= MinKeyBytes
-                ? new SymmetricSecurityKey(bytes)
-                : throw new InvalidOperationException($"Auth:SigningKey is {bytes.Length} bytes; HS256 needs at least {MinKeyBytes} (e.g. `openssl rand -base64 48`).");
+            return SigningKeyStrength.Problem(configured) is { } problem
+                ? throw new InvalidOperationException($"Auth:SigningKey is refused: {problem}. Use a random key, e.g. `openssl rand -base64 48`.")
+                : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(configured));
         }
         if (!environment.IsDevelopment())
         {
@@ -64,7 +62,16 @@ public sealed partial class EditorTokens
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(storage.Directory);
-            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            // Readable by its owner only, from the moment it exists: created 0600, never chmod-ed after the write.
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            using (var file = new StreamWriter(path, Encoding.ASCII, create))
+            {
+                file.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)));
+            }
             LogDevelopmentKeyCreated(logger, path);
         }
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim()));
@@ -122,9 +129,11 @@ public sealed partial class EditorTokens
 public static class EditorAuthorization
 {
     /// <summary>Returns the editor's name, or throws an error whose code says what is missing; nothing has been read or written yet.</summary>
-    public static async Task<string> RequireEditorAsync(this IResolveFieldContext context)
+    public static Task<string> RequireEditorAsync(this IResolveFieldContext context) => RequireEditorAsync(context.RequestServices!);
+
+    /// <inheritdoc cref="RequireEditorAsync(IResolveFieldContext)"/>
+    public static async Task<string> RequireEditorAsync(IServiceProvider services)
     {
-        var services = context.RequestServices!;
         if (services.GetRequiredService<EditorTokens>().SigningKey is null)
         {
             throw new ExecutionError("This server accepts no tokens (Auth:SigningKey is not set), so it takes no corrections.") { Code = "AUTH_NOT_CONFIGURED" };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DetainerGraph.Data;
+using DetainerGraph.Operability;
 using DetainerGraph.Reference;
 using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
@@ -60,7 +61,7 @@ public static class Commands
               migrate                      apply database migrations (required once for SQL Server)
               stats                        print row counts per table
               reindex                      rebuild the search index from the database (new folder or versioned Elasticsearch index), then switch to it
-              token --name NAME [--role editor] [--hours 8]
+              token --name NAME [--role editor] [--hours 8, at most 168]
                                            mint a token signed with Auth:SigningKey (in Development, the generated one)
 
             Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers,
@@ -99,15 +100,16 @@ public static class Commands
                 // Another process held the store's write lock past the wait: the file's transaction never began
                 // or was rolled back whole, so running the import again is safe.
                 busy++;
-                Console.Error.WriteLine($"{Path.GetFileName(file)}: the database is busy with another write; nothing was imported. Run the import again.");
+                Console.Error.WriteLine($"{LogText.Escape(Path.GetFileName(file))}: the database is busy with another write; nothing was imported. Run the import again.");
             }
             catch (ImportRejectedException e)
             {
                 refused++;
-                Console.Error.WriteLine($"{e.Message}:");
+                // The file's own text (cells, names) is echoed escaped: an ANSI escape in a refused cell must not drive the terminal.
+                Console.Error.WriteLine($"{LogText.Escape(e.Message)}:");
                 foreach (var error in e.Errors)
                 {
-                    Console.Error.WriteLine($"  {error}");
+                    Console.Error.WriteLine($"  {LogText.Escape(error.ToString() ?? "")}");
                 }
             }
         }
@@ -226,6 +228,8 @@ public static class Commands
     /// Prints a bearer token for trying corrections: <c>Authorization: Bearer $(... token --name alice)</c>.
     /// Roles are comma-separated; the default is the editor role that every mutation requires.
     /// </summary>
+    private const int MaxTokenHours = 168;
+
     private static int Token(string[] args, IServiceProvider services)
     {
         var options = ParseOptions(args);
@@ -233,6 +237,11 @@ public static class Commands
         var roles = (options.GetValueOrDefault("role") ?? Corrections.EditorTokens.EditorRole)
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var hours = options.ContainsKey("hours") ? RequiredInt(options, "hours", min: 1) : 8;
+        // Tokens cannot be revoked short of rotating the key: a week at most.
+        if (hours > MaxTokenHours)
+        {
+            throw new UsageException($"--hours {hours} is more than {MaxTokenHours} (a week): tokens cannot be revoked, so they must expire");
+        }
         var tokens = services.GetRequiredService<Corrections.EditorTokens>();
         if (tokens.SigningKey is null)
         {

@@ -94,9 +94,10 @@ public sealed partial class DetainerGraphTelemetry
             }
             _completed = true;
             var elapsed = Stopwatch.GetElapsedTime(_started);
-            // The executed operation's name is a valid GraphQL name; the requested one is client text, so it is cut short.
+            // The executed operation's name is a valid GraphQL name; the requested one is client text, so it is cut
+            // short and its control characters escaped (a newline would start a forged log record).
             var name = result.Operation?.Name?.StringValue
-                ?? (_operationName is { Length: > 100 } text ? text[..100] : _operationName);
+                ?? LogText.EscapeOrNull(_operationName is { Length: > 100 } text ? text[..100] : _operationName);
             var type = result.Operation?.Operation switch
             {
                 OperationType.Query => "query",

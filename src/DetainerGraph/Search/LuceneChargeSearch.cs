@@ -48,8 +48,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     private FileStream? _processLock;
     private bool _disposed;
 
-    public LuceneChargeSearch(StorageOptions storage, string synonymFile, ILogger<LuceneChargeSearch> logger)
+    /// <param name="typoCacheBytes">The budget of the typo-automata cache, in estimated bytes (<c>Search:TypoCacheBytes</c>).</param>
+    public LuceneChargeSearch(StorageOptions storage, string synonymFile, ILogger<LuceneChargeSearch> logger, long typoCacheBytes = DefaultTypoCacheBytes)
     {
+        _editAutomata = new ByteBoundedCache<(string Token, int MaxEdits), CompiledAutomaton[]>(typoCacheBytes);
         _root = Path.Combine(storage.Directory, "search");
         _indexAnalyzer = ChargeAnalysis.IndexAnalyzer(ChargeAnalysis.LoadSynonyms(synonymFile));
         _logger = logger;
@@ -278,15 +280,31 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     /// <summary>The index unreadable (files gone, disk error, closed while shutting down, which Lucene.NET reports as ObjectDisposedException): the same typed failure as Elasticsearch's.</summary>
     private static bool IsIndexFailure(Exception e) => e is IOException or UnauthorizedAccessException or ObjectDisposedException;
 
+    /// <summary>
+    /// Runs on the caller's thread and honours <paramref name="ct"/> (the request's cancellation and the search
+    /// timeout): the typo expansion, the collector, highlighting and suggestions check it as they go and stop with
+    /// <see cref="OperationCanceledException"/>. Never Thread.Interrupt: it corrupts NIOFSDirectory's channels.
+    /// </summary>
     public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         request.CheckWindow();
-        return Task.FromResult(WithSearcher(searcher => Search(searcher, request)));
+        if (ct.IsCancellationRequested)
+        {
+            return Task.FromCanceled<ChargeSearchResult>(ct);
+        }
+        try
+        {
+            return Task.FromResult(WithSearcher(searcher => Search(searcher, request, ct)));
+        }
+        catch (OperationCanceledException e)
+        {
+            return Task.FromCanceled<ChargeSearchResult>(e.CancellationToken.IsCancellationRequested ? e.CancellationToken : ct);
+        }
     }
 
-    private ChargeSearchResult Search(IndexSearcher searcher, ChargeSearchRequest request)
+    private ChargeSearchResult Search(IndexSearcher searcher, ChargeSearchRequest request, CancellationToken ct)
     {
-        var query = BuildQuery(searcher.IndexReader, request.Query);
+        var query = BuildQuery(searcher.IndexReader, request.Query, ct);
         var filter = BuildFilter(request.Filter);
         // After a hit's sort key (search_after), the page starts right after it; otherwise at the offset.
         var offset = request.After is null ? request.Offset : 0;
@@ -302,7 +320,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             : null;
         var counter = new TotalHitCountCollector();
         ICollector collector = top is null ? MultiCollector.Wrap(counter, facets) : MultiCollector.Wrap(top, counter, facets);
-        searcher.Search(query, filter, collector);
+        searcher.Search(query, filter, new CancellableCollector(collector, ct));
 
         var hits = new List<ChargeSearchHit>();
         if (top is not null)
@@ -311,6 +329,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             var highlighter = request.Highlight && !request.Query.MatchesAll ? NewHighlighter(query) : null;
             foreach (var scoreDoc in docs)
             {
+                ct.ThrowIfCancellationRequested();
                 var doc = searcher.Doc(scoreDoc.Doc);
                 var description = doc.Get(DescriptionField);
                 hits.Add(new ChargeSearchHit(
@@ -321,7 +340,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             }
         }
         var total = counter.TotalHits;
-        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? Suggest(searcher.IndexReader, request.Query) : null;
+        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? Suggest(searcher.IndexReader, request.Query, ct) : null;
         return new ChargeSearchResult(total, hits, [.. request.Facets.Select((f, i) => new FacetResult(f, facets.Buckets(i)))], suggestion);
     }
 
@@ -357,7 +376,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     // ---- Query building: our clauses to Lucene Query objects; user text never reaches a query parser. ----
 
-    private Query BuildQuery(IndexReader reader, ChargeQuery parsed)
+    private Query BuildQuery(IndexReader reader, ChargeQuery parsed, CancellationToken ct)
     {
         if (parsed.MatchesAll)
         {
@@ -366,7 +385,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         var root = new BooleanQuery();
         foreach (var clause in parsed.Clauses)
         {
-            if (ClauseQuery(reader, clause) is { } q)
+            ct.ThrowIfCancellationRequested();
+            if (ClauseQuery(reader, clause, ct) is { } q)
             {
                 root.Add(q, Occur.MUST);
             }
@@ -375,7 +395,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         return root.Clauses.Count > 0 ? root : new BooleanQuery { { new TermQuery(new Term(IdField, "")), Occur.MUST } };
     }
 
-    private Query? ClauseQuery(IndexReader reader, QueryClause clause)
+    private Query? ClauseQuery(IndexReader reader, QueryClause clause, CancellationToken ct)
     {
         switch (clause.Kind)
         {
@@ -388,7 +408,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
                     }
                     if (tokens.Count == 1)
                     {
-                        return WordQuery(reader, tokens[0]);
+                        return WordQuery(reader, tokens[0], ct);
                     }
                     var all = new BooleanQuery();
                     foreach (var token in tokens)
@@ -437,7 +457,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         }
     }
 
-    private static Query WordQuery(IndexReader reader, string token)
+    private Query WordQuery(IndexReader reader, string token, CancellationToken ct)
     {
         var either = new BooleanQuery
         {
@@ -449,7 +469,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         {
             foreach (var field in new[] { DescriptionField, CodesField })
             {
-                if (FuzzyQuery(reader, token, field, automata) is { } fuzzy)
+                if (FuzzyQuery(reader, token, field, automata, ct) is { } fuzzy)
                 {
                     either.Add(fuzzy, Occur.SHOULD);
                 }
@@ -462,9 +482,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     /// The automata of the words within 1, 2, … <see cref="ChargeQuery.TypoEdits"/> edits of <paramref name="token"/>, built once
     /// for both fields; null when no typo tolerance applies: the word has none, or the index knows the word.
     /// </summary>
-    private static CompiledAutomaton[]? TypoAutomata(IndexReader reader, string token)
+    private CompiledAutomaton[]? TypoAutomata(IndexReader reader, string token)
     {
-        var maxEdits = ChargeQuery.TypoEdits(token);
+        var maxEdits = BoundedTypoEdits(token);
         var known = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
         // A word the index knows is taken as meant: expanding "dui" to its one-edit neighbours "dwi", "owi"
         // and "oui" (its own synonyms, 200k postings each on 1M detainers) cost 150-300 ms for nothing.
@@ -481,32 +501,75 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     /// (is it a prefix? a single string?) compare whole automata and never apply to a Levenshtein automaton. Most of
     /// the cost is determinizing the UTF-8 automaton either way, hence the cache.
     /// </summary>
-    private static CompiledAutomaton[] EditAutomata(string token, int maxEdits)
+    private CompiledAutomaton[] EditAutomata(string token, int maxEdits)
     {
         var key = (token, maxEdits);
-        if (EditAutomataCache.TryGetValue(key, out var cached))
+        if (_editAutomata.TryGet(key, out var cached))
         {
             return cached;
         }
         var levenshtein = new LevenshteinAutomata(token, withTranspositions: true);
         CompiledAutomaton[] built = [.. Enumerable.Range(1, maxEdits).Select(edits => new CompiledAutomaton(levenshtein.ToAutomaton(edits), finite: true, simplify: false))];
-        // Bounded: past the limit the cache starts over rather than tracking use.
-        if (EditAutomataCache.Count >= MaxCachedEditAutomata)
-        {
-            EditAutomataCache.Clear();
-        }
-        EditAutomataCache.TryAdd(key, built);
+        _editAutomata.Add(key, built, EstimateBytes(token, built));
         return built;
     }
 
     /// <summary>
     /// Compiled automata of recent typos: building them (determinizing the UTF-8 automaton) is about 1.5 ms of a
     /// fuzzy search at 100k, and the same misspellings recur. An automaton depends only on the word, not the index,
-    /// and is read-only once built, so searches share them.
+    /// and is read-only once built, so searches share them. Bounded by the estimated bytes of its automata
+    /// (<see cref="EstimateBytes"/>), not by their count: a 30-letter mixed-script word's automata took about
+    /// 2 MB, so the former bound of 1,024 words let the cache reach 2 GB.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Token, int MaxEdits), CompiledAutomaton[]> EditAutomataCache = new();
+    private readonly ByteBoundedCache<(string Token, int MaxEdits), CompiledAutomaton[]> _editAutomata;
 
-    private const int MaxCachedEditAutomata = 1024;
+    /// <summary>The typo cache's budget unless <c>Search:TypoCacheBytes</c> says otherwise: 16 MB.</summary>
+    public const long DefaultTypoCacheBytes = 16 * 1024 * 1024;
+
+    /// <summary>The estimated bytes the typo cache holds now (never above its budget).</summary>
+    public long TypoCacheBytes => _editAutomata.Bytes;
+
+    /// <summary>Words longer than this get no typo tolerance: their automata grow with length, and no charge word is that long.</summary>
+    public const int MaxTypoLength = 20;
+
+    /// <summary>
+    /// <see cref="ChargeQuery.TypoEdits"/>, bounded so no word costs more than a small automaton: none past
+    /// <see cref="MaxTypoLength"/> characters, and none when more of its characters are outside ASCII than it may be
+    /// off by. The index is ASCII-folded, so such a word cannot come within its edits of an indexed word anyway,
+    /// while each multi-byte character multiplies the states of the UTF-8 automaton.
+    /// </summary>
+    public static int BoundedTypoEdits(string token)
+    {
+        var edits = ChargeQuery.TypoEdits(token);
+        if (edits == 0 || token.Length > MaxTypoLength)
+        {
+            return 0;
+        }
+        var outsideAscii = token.Count(c => c > 0x7F);
+        return outsideAscii > edits ? 0 : edits;
+    }
+
+    /// <summary>
+    /// The managed memory compiled automata hold, estimated from their shape: the run automaton's transition table
+    /// (states × character classes × 4 bytes) and accept flags, and the sorted transitions (an array per state, an
+    /// object per transition) with the states they reach, plus the key.
+    /// </summary>
+    public static long EstimateBytes(string token, CompiledAutomaton[] automata)
+    {
+        long bytes = 64 + (2L * token.Length);
+        foreach (var automaton in automata)
+        {
+            var states = automaton.SortedTransitions?.Length ?? 0;
+            long transitions = 0;
+            foreach (var perState in automaton.SortedTransitions ?? [])
+            {
+                transitions += perState.Length;
+            }
+            var classes = automaton.RunAutomaton?.GetCharIntervals().Length ?? 0;
+            bytes += 1024 + (states * ((4L * classes) + 1 + 32 + 72)) + (transitions * (8 + 32));
+        }
+        return bytes;
+    }
 
     /// <summary>
     /// Typo tolerance for a word the index does not hold: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
@@ -514,7 +577,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
     /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
     /// </summary>
-    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field, CompiledAutomaton[] automata)
+    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field, CompiledAutomaton[] automata, CancellationToken ct)
     {
         var terms = MultiFields.GetTerms(reader, field);
         if (terms is null)
@@ -525,8 +588,13 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         // accepts it. Words enter in index order, as separate passes per distance would add them.
         var found = new Dictionary<string, (int Edits, int DocFreq)>(StringComparer.Ordinal);
         var candidates = automata[^1].GetTermsEnum(terms);
+        var seen = 0;
         while (candidates.MoveNext())
         {
+            if ((++seen & 255) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
             var term = candidates.Term;
             var edits = 1;
             while (edits < automata.Length && !automata[edits - 1].RunAutomaton.Run(term.Bytes, term.Offset, term.Length))
@@ -632,7 +700,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     // ---- "Did you mean": the nearest indexed words (unstemmed) within two edits, most frequent first. ----
 
-    private string? Suggest(IndexReader reader, ChargeQuery query)
+    private string? Suggest(IndexReader reader, ChargeQuery query, CancellationToken ct)
     {
         var terms = MultiFields.GetTerms(reader, WordsField);
         if (terms is null)
@@ -647,7 +715,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             var fixedTokens = new List<string>();
             foreach (var token in tokens)
             {
-                var best = Nearest(terms, token);
+                ct.ThrowIfCancellationRequested();
+                var best = Nearest(terms, token, ct);
                 changed |= best != token;
                 fixedTokens.Add(best);
             }
@@ -662,20 +731,27 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         return changed ? string.Join(' ', words) : null;
     }
 
-    private static string Nearest(Terms terms, string token)
+    private string Nearest(Terms terms, string token, CancellationToken ct)
     {
         var termsEnum = terms.GetEnumerator();
-        if (token.Length < 3 || termsEnum.SeekExact(new BytesRef(token)))
+        // Within two edits, and only for words whose automata stay small (see BoundedTypoEdits).
+        var maxEdits = token.Length < 3 || token.Length > MaxTypoLength || token.Count(c => c > 0x7F) > 2 ? 0 : 2;
+        if (maxEdits == 0 || termsEnum.SeekExact(new BytesRef(token)))
         {
             return token;
         }
-        foreach (var automaton in EditAutomata(token, 2))
+        foreach (var automaton in EditAutomata(token, maxEdits))
         {
             var candidates = automaton.GetTermsEnum(terms);
             string? best = null;
             var bestFrequency = 0;
+            var seen = 0;
             while (candidates.MoveNext())
             {
+                if ((++seen & 255) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
                 if (candidates.DocFreq > bestFrequency)
                 {
                     bestFrequency = candidates.DocFreq;
@@ -896,6 +972,34 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     private sealed class Bm25SearcherFactory : SearcherFactory
     {
         public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <summary>
+    /// Passes hits on to <paramref name="inner"/> and stops the search (<see cref="OperationCanceledException"/>) once
+    /// <paramref name="ct"/> is cancelled: checked at every segment and every 1,024 hits.
+    /// </summary>
+    private sealed class CancellableCollector(ICollector inner, CancellationToken ct) : ICollector
+    {
+        private int _collected;
+
+        public bool AcceptsDocsOutOfOrder => inner.AcceptsDocsOutOfOrder;
+
+        public void SetScorer(Scorer scorer) => inner.SetScorer(scorer);
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+            ct.ThrowIfCancellationRequested();
+            inner.SetNextReader(context);
+        }
+
+        public void Collect(int doc)
+        {
+            if ((++_collected & 1023) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            inner.Collect(doc);
+        }
     }
 
     /// <summary>Counts facet values over every hit (not just the page), per segment by ordinal; a missing value counts as null.</summary>

@@ -33,7 +33,8 @@ public static class SearchServiceExtensions
             return new LuceneChargeSearch(
                 sp.GetRequiredService<StorageOptions>(),
                 synonyms,
-                sp.GetRequiredService<ILogger<LuceneChargeSearch>>());
+                sp.GetRequiredService<ILogger<LuceneChargeSearch>>(),
+                configuration.GetValue("Search:TypoCacheBytes", LuceneChargeSearch.DefaultTypoCacheBytes));
         });
         services.AddSingleton(sp => ChargeSearchOptions.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddScoped<ChargeIndexing>();

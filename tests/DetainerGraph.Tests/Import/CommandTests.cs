@@ -36,6 +36,32 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_escapes_control_characters_of_a_refused_file_before_printing_them()
+    {
+        // Clears the screen, turns the text red and retitles the terminal when printed raw.
+        const string Hostile = "\u001b[2J\u001b[31mFAKE\u001b]0;pwned\u0007";
+        var bad = Write("ansi.csv", "report_week,rank,state,county,detainers_issued_in_week,source_notes\n2017-01-28..2017-02-03,1,NV,Clark County," + Hostile + ",x\n");
+        var errors = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(errors);
+        int exit;
+        try
+        {
+            exit = await Commands.RunAsync(["import", bad], _app.Started());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        // Other tests may print meanwhile: this file's lines are the ones naming it.
+        var printed = string.Join('\n', errors.ToString().Split('\n').Where(l => l.Contains("ansi.csv", StringComparison.Ordinal)));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("\\u001B[2J\\u001B[31mFAKE\\u001B]0;pwned\\u0007", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(printed, c => char.IsControl(c) && c != '\n');
+    }
+
+    [Fact]
     public async Task Import_exits_non_zero_for_a_refused_file_and_still_imports_the_good_one()
     {
         var bad = Write("bad.csv", "date,lift_reason,det_facility,city,state,detainer_type\nyesterday,,X,Y,PA,\n");

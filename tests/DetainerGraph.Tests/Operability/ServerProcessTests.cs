@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using DetainerGraph.Tests.Infrastructure;
 
 namespace DetainerGraph.Tests.Operability;
 
@@ -147,6 +148,110 @@ public sealed partial class ServerProcessTests : IDisposable
         await server.Process.WaitForExitAsync(bound.Token);
         Assert.Equal(0, server.Process.ExitCode);
         Assert.DoesNotContain("fail:", server.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The environment variables `dotnet run` applies from the default launch profile.</summary>
+    private static Dictionary<string, string> LaunchProfileVariables()
+    {
+        using var settings = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "src", "DetainerGraph", "Properties", "launchSettings.json")));
+        var profile = settings.RootElement.GetProperty("profiles").EnumerateObject().First().Value;
+        return profile.TryGetProperty("environmentVariables", out var variables)
+            ? variables.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString()!)
+            : [];
+    }
+
+    [Fact]
+    public async Task An_environment_named_by_the_caller_wins_over_the_launch_profile_and_a_bare_run_is_Development()
+    {
+        // `dotnet run` sets the profile's variables over the caller's own: ASPNETCORE_ENVIRONMENT=Production is the caller's.
+        var profile = LaunchProfileVariables();
+        Assert.DoesNotContain("ASPNETCORE_ENVIRONMENT", profile.Keys);
+        Assert.DoesNotContain("DOTNET_ENVIRONMENT", profile.Keys);
+        var production = new Dictionary<string, string>(profile) { ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+        var key = Path.Combine(_storage, "dev-signing-key");
+        using (var server = await StartAsync("--urls http://127.0.0.1:0", production))
+        {
+            // Production makes no signing key and says so once a mutation asks for one.
+            await TouchAuthenticationAsync(server);
+            await WaitForAsync(server, "Auth:SigningKey is not set");
+            Assert.False(File.Exists(key));
+            using var client = new HttpClient { BaseAddress = server.BaseAddress };
+            using var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+            Assert.False(response.Headers.Contains("Server"), "Kestrel's Server header is sent");
+        }
+        var bare = new Dictionary<string, string>(profile) { ["ASPNETCORE_ENVIRONMENT"] = "" };
+        using (var server = await StartAsync("--urls http://127.0.0.1:0", bare))
+        {
+            await TouchAuthenticationAsync(server);
+            Assert.True(File.Exists(key), "Development made no signing key");
+            Assert.DoesNotContain("listening beyond loopback", server.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Development_serving_beyond_loopback_logs_a_warning()
+    {
+        using var server = await StartAsync("--urls http://0.0.0.0:0", new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+
+        await WaitForAsync(server, "listening beyond loopback");
+        Assert.Contains("warn: DetainerGraph.Hosting", server.Output, StringComparison.Ordinal);
+        await TouchAuthenticationAsync(server);
+        var key = Path.Combine(_storage, "dev-signing-key");
+        Assert.True(File.Exists(key));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        }
+    }
+
+    private static async Task WaitForAsync(Server server, string text)
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!server.Output.Contains(text, StringComparison.Ordinal))
+        {
+            await Task.Delay(50, bound.Token);
+        }
+    }
+
+    /// <summary>Sends a mutation, which makes the server read (or, in Development, make) its signing key.</summary>
+    private static async Task TouchAuthenticationAsync(Server server)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(server.BaseAddress.ToString().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)) };
+        using var body = new StringContent("""{"query":"mutation { retractDetainer(input: { id: \"RGV0YWluZXI6MQ\", reason: \"r\", source: \"s\" }) { __typename } }"}""", Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("/graphql", UriKind.Relative), body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("abcabcabcabcabcabcabcabcabcabcabcabc")]
+    [InlineData("abcdefghijklmnopqrstuvwxyz0123456789")]
+    [InlineData("changeme-changeme-please-1f3e9a7b2c")]
+    [InlineData("0101010101010101010101010101010101010101")]
+    public async Task Production_refuses_to_start_with_a_weak_signing_key_and_never_prints_it(string key)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "DetainerGraph.dll --urls http://127.0.0.1:0")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["Storage__Directory"] = _storage;
+        start.Environment["Storage__LoadSampleData"] = "false";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Auth__SigningKey"] = key;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(bound.Token);
+        var all = await output + await errors;
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("Auth:SigningKey", all, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, all, StringComparison.Ordinal);
+        Assert.DoesNotContain("DetainerGraph is serving", all, StringComparison.Ordinal);
     }
 
     /// <summary>Sends the first half of a JSON body, then waits for <see cref="SendRest"/>.</summary>

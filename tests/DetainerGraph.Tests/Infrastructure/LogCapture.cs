@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace DetainerGraph.Tests.Infrastructure;
+
+/// <summary>Every log line a host writes, formatted as the console would, with its category and level.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    public sealed record Line(string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyDictionary<string, object?> Values);
+
+    public ConcurrentQueue<Line> Lines { get; } = new();
+
+    public IReadOnlyList<Line> In(string category) => [.. Lines.Where(l => l.Category == category)];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
+                ? pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value)
+                : new Dictionary<string, object?>();
+            owner.Lines.Enqueue(new Line(category, logLevel, eventId, formatter(state, exception), values));
+        }
+    }
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using DetainerGraph.Data;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
@@ -357,38 +356,34 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     // ---- Query building: our clauses to Lucene Query objects; user text never reaches a query parser. ----
 
-    private Query BuildQuery(IndexReader reader, ChargeQuery parsed)
+    private static Query BuildQuery(IndexReader reader, ChargeQuery parsed)
     {
         if (parsed.MatchesAll)
         {
             return new MatchAllDocsQuery();
         }
+        // The reading of each clause (analysis, which words are fuzzy) is ChargeQueryPlan's, shared with Elasticsearch.
+        var description = MultiFields.GetTerms(reader, DescriptionField);
+        var plan = ChargeQueryPlan.Plan(parsed, term => description is null || description.GetEnumerator().SeekExact(new BytesRef(term)));
         var root = new BooleanQuery();
-        foreach (var clause in parsed.Clauses)
+        foreach (var clause in plan.Clauses)
         {
-            if (ClauseQuery(reader, clause) is { } q)
-            {
-                root.Add(q, Occur.MUST);
-            }
+            root.Add(ClauseQuery(reader, clause), Occur.MUST);
         }
         // Text made only of symbols or emoji has no words: it matches nothing rather than everything.
         return root.Clauses.Count > 0 ? root : new BooleanQuery { { new TermQuery(new Term(IdField, "")), Occur.MUST } };
     }
 
-    private Query? ClauseQuery(IndexReader reader, QueryClause clause)
+    private static Query ClauseQuery(IndexReader reader, PlannedClause clause)
     {
+        var tokens = clause.Terms;
         switch (clause.Kind)
         {
             case QueryClauseKind.Word:
                 {
-                    var tokens = ChargeAnalysis.Tokens(_queryAnalyzer, DescriptionField, clause.Text);
-                    if (tokens.Count == 0)
-                    {
-                        return null;
-                    }
                     if (tokens.Count == 1)
                     {
-                        return WordQuery(reader, tokens[0]);
+                        return WordQuery(reader, tokens[0], clause.FuzzyEdits);
                     }
                     var all = new BooleanQuery();
                     foreach (var token in tokens)
@@ -398,32 +393,24 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
                     return all;
                 }
             case QueryClauseKind.Phrase:
+                return EitherField(f =>
                 {
-                    var tokens = ChargeAnalysis.Tokens(_queryAnalyzer, DescriptionField, clause.Text);
-                    return tokens.Count == 0 ? null : EitherField(f =>
+                    var phrase = new PhraseQuery();
+                    foreach (var token in tokens)
                     {
-                        var phrase = new PhraseQuery();
-                        foreach (var token in tokens)
-                        {
-                            phrase.Add(new Term(f, token));
-                        }
-                        return phrase;
-                    });
-                }
-            case QueryClauseKind.Prefix:
-                {
-                    var words = ChargeAnalysis.Tokens(_plainAnalyzer, WordsField, clause.Text);
-                    if (words.Count == 0)
-                    {
-                        return null;
+                        phrase.Add(new Term(f, token));
                     }
+                    return phrase;
+                });
+            default:
+                {
                     var all = new BooleanQuery();
-                    foreach (var word in words.SkipLast(1))
+                    foreach (var word in tokens.SkipLast(1))
                     {
                         all.Add(new TermQuery(new Term(WordsField, word)), Occur.MUST);
                     }
                     // Prefixes match unstemmed words ("drivin*" finds "driving") and the stemmed text (synonyms, codes).
-                    var last = words[^1];
+                    var last = tokens[^1];
                     var prefixes = new BooleanQuery();
                     foreach (var field in new[] { WordsField, DescriptionField, CodesField })
                     {
@@ -432,12 +419,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
                     all.Add(prefixes, Occur.MUST);
                     return all;
                 }
-            default:
-                return null;
         }
     }
 
-    private static Query WordQuery(IndexReader reader, string token)
+    private static Query WordQuery(IndexReader reader, string token, int fuzzyEdits)
     {
         var either = new BooleanQuery
         {
@@ -445,7 +430,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
         };
         // A typo of a category name ("asault") finds what the word itself finds, in the codes field too.
-        if (TypoAutomata(reader, token) is { } automata)
+        if (TypoAutomata(token, fuzzyEdits) is { } automata)
         {
             foreach (var field in new[] { DescriptionField, CodesField })
             {
@@ -459,21 +444,12 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     }
 
     /// <summary>
-    /// The automata of the words within 1, 2, … <see cref="ChargeQuery.TypoEdits"/> edits of <paramref name="token"/>, built once
-    /// for both fields; null when no typo tolerance applies: the word has none, or the index knows the word.
+    /// The automata of the words within 1 to <paramref name="fuzzyEdits"/> edits of <paramref name="token"/>, built once
+    /// for both fields; null when the plan gives the word no typo tolerance (it has none, or the index knows the word:
+    /// expanding "dui" to its one-edit neighbours "dwi", "owi" and "oui", its own synonyms, cost 150-300 ms for nothing).
     /// </summary>
-    private static CompiledAutomaton[]? TypoAutomata(IndexReader reader, string token)
-    {
-        var maxEdits = ChargeQuery.TypoEdits(token);
-        var known = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
-        // A word the index knows is taken as meant: expanding "dui" to its one-edit neighbours "dwi", "owi"
-        // and "oui" (its own synonyms, 200k postings each on 1M detainers) cost 150-300 ms for nothing.
-        if (known is null || known.GetEnumerator().SeekExact(new BytesRef(token)))
-        {
-            return null;
-        }
-        return EditAutomata(token, maxEdits);
-    }
+    private static CompiledAutomaton[]? TypoAutomata(string token, int fuzzyEdits) =>
+        fuzzyEdits == 0 ? null : EditAutomata(token, fuzzyEdits);
 
     /// <summary>
     /// Compiled Levenshtein automata (with transpositions) for 1 to <paramref name="maxEdits"/> edits. Compiled as
@@ -616,18 +592,15 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     // fragment (NullFragmenter) and the words marked (any positive weight) are the same. ----
 
     private static Highlighter NewHighlighter(Query query) =>
-        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(query, DescriptionField) { ExpandMultiTermQuery = true })
+        // Markers on the raw text, escaped afterwards by ChargeHighlight exactly as Elasticsearch's highlights are.
+        new(new SimpleHTMLFormatter(ChargeHighlight.Open, ChargeHighlight.Close), new DefaultEncoder(), new QueryScorer(query, DescriptionField) { ExpandMultiTermQuery = true })
         {
             TextFragmenter = new NullFragmenter(),
         };
 
     private string Highlight(Highlighter? highlighter, string description)
     {
-        if (highlighter?.GetBestFragment(_indexAnalyzer, DescriptionField, description) is { } marked)
-        {
-            return marked;
-        }
-        return WebUtility.HtmlEncode(description);
+        return ChargeHighlight.Html(description, highlighter?.GetBestFragment(_indexAnalyzer, DescriptionField, description));
     }
 
     // ---- "Did you mean": the nearest indexed words (unstemmed) within two edits, most frequent first. ----

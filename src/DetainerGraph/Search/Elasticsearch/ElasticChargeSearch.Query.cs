@@ -18,7 +18,7 @@ public sealed partial class ElasticChargeSearch
     /// <summary>
     /// The lookup that tells which <paramref name="terms"/> the index holds in the description: one
     /// <c>filters</c> aggregation of <c>term</c> queries, no hits, no total (request-cached by the cluster).
-    /// Bucket <c>w{i}</c> counts the documents holding term <c>i</c>; 0 means the index lacks it.
+    /// Bucket <c>i</c> counts the documents holding term <c>i</c>; 0 means the index lacks it.
     /// </summary>
     public static SearchRequest<ElasticChargeDocument> BuildTermLookup(string index, IReadOnlyList<string> terms) =>
         new(Indices.Parse(index))
@@ -30,8 +30,8 @@ public sealed partial class ElasticChargeSearch
             {
                 [KnownAggregation] = new FiltersAggregation
                 {
-                    Filters = new Buckets<Query>(terms.Select((t, i) => (Key: "w" + i.ToString(CultureInfo.InvariantCulture), Term: t))
-                        .ToDictionary(p => p.Key, p => (Query)new TermQuery { Field = ElasticChargeIndex.Description, Value = p.Term })),
+                    // Anonymous filters (an array): the buckets come back as an array in the same order.
+                    Filters = new Buckets<Query>([.. terms.Select(t => (Query)new TermQuery { Field = ElasticChargeIndex.Description, Value = t })]),
                 },
             },
         };

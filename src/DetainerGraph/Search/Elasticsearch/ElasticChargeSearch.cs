@@ -453,19 +453,19 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
                 return null;
             }
             CheckSearch(response, "term lookup");
-            var counts = response.Aggregations?.GetFilters(KnownAggregation)?.Buckets
-                .Where(b => b.Key is not null).ToDictionary(b => b.Key!, b => b.DocCount, StringComparer.Ordinal);
+            var counts = response.Aggregations?.GetFilters(KnownAggregation)?.Buckets.Select(b => b.DocCount).ToList();
+            if (counts is null || counts.Count != ask.Count)
+            {
+                LogCallFailed(_logger, "term lookup", 200, "the answer lacks the known-terms buckets", null);
+                throw new SearchUnavailableException("The search engine gave an unexpected answer (term lookup).");
+            }
             if (_knownTerms.Count > MaxCachedTerms)
             {
                 _knownTerms.Clear();
             }
             for (var i = 0; i < ask.Count; i++)
             {
-                if (counts is null || !counts.TryGetValue("w" + i.ToString(CultureInfo.InvariantCulture), out var count))
-                {
-                    LogCallFailed(_logger, "term lookup", 200, "the answer lacks the known-terms buckets", null);
-                    throw new SearchUnavailableException("The search engine gave an unexpected answer (term lookup).");
-                }
+                var count = counts[i];
                 known[ask[i]] = count > 0;
                 _knownTerms[ask[i]] = (count > 0, now + KnownTermLifetime);
             }

@@ -522,6 +522,10 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         }
         else if (aggregations.GetLongTerms(name) is { } longs)
         {
+            if (longs.SumOtherDocCount is > 0 and var other)
+            {
+                LogFacetTruncated(_logger, facet, FacetSize, other);
+            }
             // A date field's terms come back as epoch milliseconds with the mapping's format beside them.
             foreach (var bucket in longs.Buckets)
             {

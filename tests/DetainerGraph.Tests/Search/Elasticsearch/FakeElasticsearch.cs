@@ -43,11 +43,12 @@ public sealed class FakeElasticsearch : IRequestInvoker
     public FakeElasticsearch OnSequence(string method, string pathPrefix, params (int Status, string Body)[] answers)
     {
         var next = 0;
-        _routes.Insert(0, (method, pathPrefix, () =>
+        Canned Answer()
         {
             var (status, body) = answers[Math.Min(next++, answers.Length - 1)];
             return new Canned(status, body);
-        }));
+        }
+        _routes.Insert(0, (method, pathPrefix, Answer));
         return this;
     }
 

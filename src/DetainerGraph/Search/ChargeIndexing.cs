@@ -206,11 +206,31 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     public static Task<int> LagAsync(DetainerDbContext db, CancellationToken ct) =>
         db.SearchOutbox.CountAsync(e => e.ProcessedAt == null, ct);
 
-    /// <summary>Rebuilds the whole index from the database, swapping it in when complete.</summary>
+    /// <summary>
+    /// Rebuilds the whole index from the database, swapping it in when complete. Writes that other processes
+    /// index while it runs go to the old index (Elasticsearch: through the alias) and would be lost with it, so
+    /// every outbox row newer than the rebuild's start is owed again afterwards and drained into the new index.
+    /// </summary>
     public async Task RebuildAsync(DetainerDbContext db, CancellationToken ct)
     {
+        // Before the database is read: a write committed after this has a greater id, one committed before is in the read.
+        var mark = await db.SearchOutbox.MaxAsync(e => (long?)e.Id, ct) ?? 0;
         await search.RebuildAsync(Documents(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), ct);
+        var replayed = await ReplayAfterAsync(db, mark, ct);
+        if (replayed > 0)
+        {
+            LogReplaying(logger, replayed);
+            signal.Wake();
+        }
     }
+
+    /// <summary>Marks every processed outbox row after <paramref name="mark"/> owed again; returns how many.</summary>
+    public static Task<int> ReplayAfterAsync(DetainerDbContext db, long mark, CancellationToken ct) =>
+        db.SearchOutbox.Where(e => e.Id > mark && e.ProcessedAt != null)
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.ProcessedAt, (DateTimeOffset?)null), ct);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt; {Count} writes made while it ran are indexed again from the outbox")]
+    private static partial void LogReplaying(ILogger logger, int count);
 
     /// <summary>Rebuilds when the index and the database disagree on the number of searchable charges; returns whether it did.</summary>
     public async Task<bool> CatchUpAsync(DetainerDbContext db, CancellationToken ct)

@@ -99,11 +99,25 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
         _ => 2,
     };
 
+    /// <summary>Words longer than this get no typo tolerance: their automata grow with length, and no charge word is that long.</summary>
+    public const int MaxTypoLength = 20;
+
     /// <summary>
-    /// The edits a word may be off by: <see cref="AutoEdits"/>, except none for words with digits (NCIC codes,
-    /// statute numbers such as 8USC1325), where one digit off is another offense.
+    /// The edits a word may be off by, the one rule of both engines: <see cref="AutoEdits"/>, except none for words
+    /// with digits (NCIC codes, statute numbers such as 8USC1325), where one digit off is another offense; none past
+    /// <see cref="MaxTypoLength"/> characters; and none when more of its characters are outside ASCII than it may be
+    /// off by. The index is ASCII-folded, so such a word cannot come within its edits of an indexed word anyway,
+    /// while each multi-byte character multiplies the states of a typo automaton.
     /// </summary>
-    public static int TypoEdits(string word) => word.Any(char.IsDigit) ? 0 : AutoEdits(word);
+    public static int TypoEdits(string word)
+    {
+        if (word.Length > MaxTypoLength || word.Any(char.IsDigit))
+        {
+            return 0;
+        }
+        var edits = AutoEdits(word);
+        return word.Count(c => c > 0x7F) > edits ? 0 : edits;
+    }
 
     /// <summary>Control characters and lone surrogates become spaces; the text is NFC-normalized.</summary>
     private static string Clean(string text)

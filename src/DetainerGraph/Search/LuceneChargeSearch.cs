@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using DetainerGraph.Data;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
@@ -382,33 +381,29 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         {
             return new MatchAllDocsQuery();
         }
+        // The reading of each clause (analysis, which words are fuzzy) is ChargeQueryPlan's, shared with Elasticsearch.
+        var description = MultiFields.GetTerms(reader, DescriptionField);
+        var plan = ChargeQueryPlan.Plan(parsed, term => description is null || description.GetEnumerator().SeekExact(new BytesRef(term)));
         var root = new BooleanQuery();
-        foreach (var clause in parsed.Clauses)
+        foreach (var clause in plan.Clauses)
         {
             ct.ThrowIfCancellationRequested();
-            if (ClauseQuery(reader, clause, ct) is { } q)
-            {
-                root.Add(q, Occur.MUST);
-            }
+            root.Add(ClauseQuery(reader, clause, ct), Occur.MUST);
         }
         // Text made only of symbols or emoji has no words: it matches nothing rather than everything.
         return root.Clauses.Count > 0 ? root : new BooleanQuery { { new TermQuery(new Term(IdField, "")), Occur.MUST } };
     }
 
-    private Query? ClauseQuery(IndexReader reader, QueryClause clause, CancellationToken ct)
+    private Query ClauseQuery(IndexReader reader, PlannedClause clause, CancellationToken ct)
     {
+        var tokens = clause.Terms;
         switch (clause.Kind)
         {
             case QueryClauseKind.Word:
                 {
-                    var tokens = ChargeAnalysis.Tokens(_queryAnalyzer, DescriptionField, clause.Text);
-                    if (tokens.Count == 0)
-                    {
-                        return null;
-                    }
                     if (tokens.Count == 1)
                     {
-                        return WordQuery(reader, tokens[0], ct);
+                        return WordQuery(reader, tokens[0], clause.FuzzyEdits, ct);
                     }
                     var all = new BooleanQuery();
                     foreach (var token in tokens)
@@ -418,32 +413,24 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
                     return all;
                 }
             case QueryClauseKind.Phrase:
+                return EitherField(f =>
                 {
-                    var tokens = ChargeAnalysis.Tokens(_queryAnalyzer, DescriptionField, clause.Text);
-                    return tokens.Count == 0 ? null : EitherField(f =>
+                    var phrase = new PhraseQuery();
+                    foreach (var token in tokens)
                     {
-                        var phrase = new PhraseQuery();
-                        foreach (var token in tokens)
-                        {
-                            phrase.Add(new Term(f, token));
-                        }
-                        return phrase;
-                    });
-                }
-            case QueryClauseKind.Prefix:
-                {
-                    var words = ChargeAnalysis.Tokens(_plainAnalyzer, WordsField, clause.Text);
-                    if (words.Count == 0)
-                    {
-                        return null;
+                        phrase.Add(new Term(f, token));
                     }
+                    return phrase;
+                });
+            default:
+                {
                     var all = new BooleanQuery();
-                    foreach (var word in words.SkipLast(1))
+                    foreach (var word in tokens.SkipLast(1))
                     {
                         all.Add(new TermQuery(new Term(WordsField, word)), Occur.MUST);
                     }
                     // Prefixes match unstemmed words ("drivin*" finds "driving") and the stemmed text (synonyms, codes).
-                    var last = words[^1];
+                    var last = tokens[^1];
                     var prefixes = new BooleanQuery();
                     foreach (var field in new[] { WordsField, DescriptionField, CodesField })
                     {
@@ -452,12 +439,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
                     all.Add(prefixes, Occur.MUST);
                     return all;
                 }
-            default:
-                return null;
         }
     }
 
-    private Query WordQuery(IndexReader reader, string token, CancellationToken ct)
+    private Query WordQuery(IndexReader reader, string token, int fuzzyEdits, CancellationToken ct)
     {
         var either = new BooleanQuery
         {
@@ -465,7 +450,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
         };
         // A typo of a category name ("asault") finds what the word itself finds, in the codes field too.
-        if (TypoAutomata(reader, token) is { } automata)
+        if (TypoAutomata(token, fuzzyEdits) is { } automata)
         {
             foreach (var field in new[] { DescriptionField, CodesField })
             {
@@ -479,21 +464,12 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     }
 
     /// <summary>
-    /// The automata of the words within 1, 2, … <see cref="ChargeQuery.TypoEdits"/> edits of <paramref name="token"/>, built once
-    /// for both fields; null when no typo tolerance applies: the word has none, or the index knows the word.
+    /// The automata of the words within 1 to <paramref name="fuzzyEdits"/> edits of <paramref name="token"/>, built once
+    /// for both fields; null when the plan gives the word no typo tolerance (it has none, or the index knows the word:
+    /// expanding "dui" to its one-edit neighbours "dwi", "owi" and "oui", its own synonyms, cost 150-300 ms for nothing).
     /// </summary>
-    private CompiledAutomaton[]? TypoAutomata(IndexReader reader, string token)
-    {
-        var maxEdits = BoundedTypoEdits(token);
-        var known = maxEdits == 0 ? null : MultiFields.GetTerms(reader, DescriptionField);
-        // A word the index knows is taken as meant: expanding "dui" to its one-edit neighbours "dwi", "owi"
-        // and "oui" (its own synonyms, 200k postings each on 1M detainers) cost 150-300 ms for nothing.
-        if (known is null || known.GetEnumerator().SeekExact(new BytesRef(token)))
-        {
-            return null;
-        }
-        return EditAutomata(token, maxEdits);
-    }
+    private CompiledAutomaton[]? TypoAutomata(string token, int fuzzyEdits) =>
+        fuzzyEdits == 0 ? null : EditAutomata(token, fuzzyEdits);
 
     /// <summary>
     /// Compiled Levenshtein automata (with transpositions) for 1 to <paramref name="maxEdits"/> edits. Compiled as
@@ -528,26 +504,6 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     /// <summary>The estimated bytes the typo cache holds now (never above its budget).</summary>
     public long TypoCacheBytes => _editAutomata.Bytes;
-
-    /// <summary>Words longer than this get no typo tolerance: their automata grow with length, and no charge word is that long.</summary>
-    public const int MaxTypoLength = 20;
-
-    /// <summary>
-    /// <see cref="ChargeQuery.TypoEdits"/>, bounded so no word costs more than a small automaton: none past
-    /// <see cref="MaxTypoLength"/> characters, and none when more of its characters are outside ASCII than it may be
-    /// off by. The index is ASCII-folded, so such a word cannot come within its edits of an indexed word anyway,
-    /// while each multi-byte character multiplies the states of the UTF-8 automaton.
-    /// </summary>
-    public static int BoundedTypoEdits(string token)
-    {
-        var edits = ChargeQuery.TypoEdits(token);
-        if (edits == 0 || token.Length > MaxTypoLength)
-        {
-            return 0;
-        }
-        var outsideAscii = token.Count(c => c > 0x7F);
-        return outsideAscii > edits ? 0 : edits;
-    }
 
     /// <summary>
     /// The managed memory compiled automata hold, estimated from their shape: the run automaton's transition table
@@ -684,18 +640,15 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     // fragment (NullFragmenter) and the words marked (any positive weight) are the same. ----
 
     private static Highlighter NewHighlighter(Query query) =>
-        new(new SimpleHTMLFormatter("<mark>", "</mark>"), new SimpleHTMLEncoder(), new QueryScorer(query, DescriptionField) { ExpandMultiTermQuery = true })
+        // Markers on the raw text, escaped afterwards by ChargeHighlight exactly as Elasticsearch's highlights are.
+        new(new SimpleHTMLFormatter(ChargeHighlight.Open, ChargeHighlight.Close), new DefaultEncoder(), new QueryScorer(query, DescriptionField) { ExpandMultiTermQuery = true })
         {
             TextFragmenter = new NullFragmenter(),
         };
 
     private string Highlight(Highlighter? highlighter, string description)
     {
-        if (highlighter?.GetBestFragment(_indexAnalyzer, DescriptionField, description) is { } marked)
-        {
-            return marked;
-        }
-        return WebUtility.HtmlEncode(description);
+        return ChargeHighlight.Html(description, highlighter?.GetBestFragment(_indexAnalyzer, DescriptionField, description));
     }
 
     // ---- "Did you mean": the nearest indexed words (unstemmed) within two edits, most frequent first. ----
@@ -734,8 +687,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     private string Nearest(Terms terms, string token, CancellationToken ct)
     {
         var termsEnum = terms.GetEnumerator();
-        // Within two edits, and only for words whose automata stay small (see BoundedTypoEdits).
-        var maxEdits = token.Length < 3 || token.Length > MaxTypoLength || token.Count(c => c > 0x7F) > 2 ? 0 : 2;
+        // Within two edits, and only for words whose automata stay small (see ChargeQuery.TypoEdits).
+        var maxEdits = token.Length < 3 || token.Length > ChargeQuery.MaxTypoLength || token.Count(c => c > 0x7F) > 2 ? 0 : 2;
         if (maxEdits == 0 || termsEnum.SeekExact(new BytesRef(token)))
         {
             return token;

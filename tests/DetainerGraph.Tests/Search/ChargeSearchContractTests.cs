@@ -18,9 +18,12 @@ namespace DetainerGraph.Tests.Search;
 /// up to the total, and a facet value that filters to exactly its count; filters inside the engine; pages
 /// that add up to one long page, by position or after a hit; any string gives results or a coded query error;
 /// index and database counts agree.</para>
+/// <para>Both read the query through <see cref="ChargeQueryPlan"/>: only words the index lacks are fuzzy (so
+/// <c>sex</c> never reaches "INA SEC.101", nor <c>trafficking</c> "Traffic Offense"), and a trailing <c>*</c> is
+/// a prefix of the unstemmed word (<c>weapons*</c> is not <c>weapon*</c>).</para>
 /// <para>They may differ in: raw scores (per-engine BM25 statistics and norms) and so the order of hits of
-/// equal relevance further down; fuzzy details (Elasticsearch also expands words the index holds, Lucene only
-/// words it lacks; which near-misses a typo reaches beyond the intended word); the wording of a suggestion.</para>
+/// equal relevance further down; which near-misses a typo reaches beyond the intended word (Lucene blends its
+/// expansions itself, Elasticsearch with <c>top_terms_blended_freqs_50</c>); the wording of a suggestion.</para>
 /// </summary>
 public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
     where TEngine : ContractEngine
@@ -58,6 +61,31 @@ public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
             Assert.Contains("driving under influence", descriptions[h.ChargeId], StringComparison.OrdinalIgnoreCase);
             Assert.Contains("<mark>", h.Highlight, StringComparison.Ordinal);
         });
+    }
+
+    [SkippableFact]
+    public async Task A_word_the_index_holds_is_taken_as_meant_and_never_widened_to_its_neighbours()
+    {
+        // What each charge's description and codes field say (the category is in the codes).
+        var descriptions = await fixture.App.WithDbAsync(db => db.Charges.ToDictionaryAsync(c => c.Id, c => c.Description + " " + c.Category));
+        // "sex" is one edit from "sec", which the standard tokenizer cuts from "INA SEC.101(a)(43)".
+        var sex = await SearchAsync("sex", limit: 1000);
+        Assert.True(sex.TotalCount is > 0 and <= 1000, $"sex found {sex.TotalCount}");
+        Assert.All(sex.Hits, h => Assert.Contains("sex", descriptions[h.ChargeId], StringComparison.OrdinalIgnoreCase));
+        // "trafficking" (stem "traffick") is one edit from "traffic": no "Traffic Offense" without the word itself.
+        var trafficking = await SearchAsync("trafficking", limit: 1000);
+        Assert.True(trafficking.TotalCount is > 0 and <= 1000, $"trafficking found {trafficking.TotalCount}");
+        Assert.All(trafficking.Hits, h => Assert.Contains("traffick", descriptions[h.ChargeId], StringComparison.OrdinalIgnoreCase));
+    }
+
+    [SkippableFact]
+    public async Task A_trailing_star_is_a_prefix_of_the_unstemmed_word()
+    {
+        var descriptions = await DescriptionsAsync();
+        // "weapons*" must not become the stem "weapon*": only words that start with "weapons" count.
+        var expected = descriptions.Values.Count(d => System.Text.RegularExpressions.Regex.IsMatch(d, @"\bweapons", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+        Assert.Equal(expected, (await SearchAsync("weapons*", limit: 0)).TotalCount);
+        Assert.True((await SearchAsync("weapon*", limit: 0)).TotalCount > expected);
     }
 
     [SkippableTheory]
@@ -288,7 +316,14 @@ public sealed class ElasticsearchEngine : ContractEngine
     {
         if (_client is not null && _prefix is not null)
         {
-            await _client.Indices.DeleteAsync(new Elastic.Clients.Elasticsearch.IndexManagement.DeleteIndexRequest(Indices.Parse(_prefix + "-*")));
+            // By name: wildcard deletes are refused since 8.0 (action.destructive_requires_name).
+            var aliased = await _client.Indices.GetAliasAsync(new Elastic.Clients.Elasticsearch.IndexManagement.GetAliasRequest(Names.Parse(_prefix)));
+            var names = (aliased.IsValidResponse ? aliased.Aliases?.Keys ?? [] : []).Append(_prefix + "_lock").ToList();
+            foreach (var name in names)
+            {
+                var deleted = await _client.Indices.DeleteAsync(new Elastic.Clients.Elasticsearch.IndexManagement.DeleteIndexRequest(name));
+                Assert.True(deleted.IsValidResponse || deleted.ApiCallDetails.HttpStatusCode == 404, $"could not delete the contract index {name}");
+            }
         }
         (Engine as IDisposable)?.Dispose();
         await base.DisposeAsync();

@@ -112,7 +112,7 @@ public sealed class SearchBoundsTests : IDisposable
     [InlineData("αssαult", 2)]
     [InlineData("αssααlt", 0)]
     public void Typo_tolerance_is_bounded_by_length_and_script(string word, int edits) =>
-        Assert.Equal(edits, LuceneChargeSearch.BoundedTypoEdits(word));
+        Assert.Equal(edits, ChargeQuery.TypoEdits(word));
 
     [Fact]
     public async Task A_search_past_its_time_limit_stops_its_Lucene_work_and_answers_SEARCH_TIMEOUT_while_other_fields_answer()

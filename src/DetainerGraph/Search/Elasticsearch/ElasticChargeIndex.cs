@@ -52,23 +52,38 @@ public static class ElasticChargeIndex
     public static List<string> ReadSynonymRules(string path) =>
         [.. File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))];
 
-    /// <summary>The body of <c>PUT /{index}</c>: one shard (exact counts and BM25 statistics over the whole index), analysis, strict mapping.</summary>
+    /// <summary>Lucene.NET 4.8's tokenizer drops words longer than this; the index drops them too.</summary>
+    public const int MaxWordLength = 64;
+
+    /// <summary>
+    /// The body of <c>PUT /{index}</c>: one shard (exact counts and BM25 statistics over the whole index), a
+    /// replica only where a second node can hold it (<c>auto_expand_replicas: 0-1</c>: green on one node),
+    /// analysis, strict mapping.
+    /// <para>The tokenizer matches Lucene.NET 4.8's on the two points where Lucene 10 differs: a word longer than
+    /// <see cref="MaxWordLength"/> is dropped, not split into 64-character pieces (a tokenizer limit far above it,
+    /// then a <c>length</c> filter), and emoji are not words (<c>keep_types</c> excluding <c>&lt;EMOJI&gt;</c>).
+    /// Query words are analysed by <see cref="ChargeQueryPlan"/> in .NET, so the search analyzer only serves
+    /// highlighting and the suggester.</para>
+    /// </summary>
     public static void Define(CreateIndexRequestDescriptor<ElasticChargeDocument> index, IReadOnlyList<string> synonyms) => index
         .Settings(s => s
             .NumberOfShards(1)
+            .AutoExpandReplicas("0-1")
             .MaxResultWindow(ChargeSearchRequest.MaxResultWindow)
             .Analysis(a => a
-                .Tokenizers(t => t.Standard("charge_tokenizer", st => st.MaxTokenLength(64)))
+                .Tokenizers(t => t.Standard("charge_tokenizer", st => st.MaxTokenLength(1024 * 1024)))
                 .TokenFilters(f => f
+                    .Length("charge_word_length", l => l.Max(MaxWordLength))
+                    .KeepTypes("charge_no_emoji", k => k.Types(["<EMOJI>"]).Mode(Elastic.Clients.Elasticsearch.Analysis.KeepTypesMode.Exclude))
                     .Synonym("charge_synonyms", sy => sy.Synonyms([.. synonyms]).Expand(true).Lenient(false))
                     .Stemmer("charge_possessive", st => st.Language("possessive_english")))
                 .Analyzers(an => an
                     .Custom(IndexAnalyzer, c => c.Tokenizer("charge_tokenizer")
-                        .Filter("lowercase", "asciifolding", "charge_synonyms", "charge_possessive", "porter_stem", "remove_duplicates"))
+                        .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding", "charge_synonyms", "charge_possessive", "porter_stem", "remove_duplicates"))
                     .Custom(QueryAnalyzer, c => c.Tokenizer("charge_tokenizer")
-                        .Filter("lowercase", "asciifolding", "charge_possessive", "porter_stem", "remove_duplicates"))
+                        .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding", "charge_possessive", "porter_stem", "remove_duplicates"))
                     .Custom(PlainAnalyzer, c => c.Tokenizer("charge_tokenizer")
-                        .Filter("lowercase", "asciifolding")))))
+                        .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding")))))
         .Mappings(m => m
             .Dynamic(Elastic.Clients.Elasticsearch.Mapping.DynamicMapping.Strict)
             .Properties(p => p

@@ -1,11 +1,12 @@
 using System.Globalization;
-using System.Net;
+using System.Text.Json.Serialization;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 using Elastic.Clients.Elasticsearch.QueryDsl;
+using Elastic.Transport;
 using Elastic.Transport.Products.Elasticsearch;
 
 namespace DetainerGraph.Search.Elasticsearch;
@@ -29,6 +30,16 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     private const int FacetSize = 10_000;
     private const string SuggesterName = "did_you_mean";
     private const string MissingSuffix = "_missing";
+    private const string LockId = "rebuild";
+    private const int MaxCachedTerms = 10_000;
+
+    /// <summary>How long an answer of the term lookup is reused (writes in this process forget them at once).</summary>
+    public static readonly TimeSpan KnownTermLifetime = TimeSpan.FromMinutes(1);
+
+    /// <summary>A rebuild's lock expires this long after it was last renewed (a crashed rebuild blocks no other for longer).</summary>
+    public static readonly TimeSpan LockLifetime = TimeSpan.FromMinutes(15);
+
+    private static readonly TimeSpan LockRenewal = TimeSpan.FromMinutes(1);
 
     private readonly ElasticsearchClient _client;
     private readonly ElasticsearchOptions _options;
@@ -36,6 +47,8 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ElasticChargeSearch> _logger;
     private readonly SemaphoreSlim _ensureGate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (bool Known, DateTimeOffset Until)> _knownTerms = new(StringComparer.Ordinal);
+    private readonly RequestConfiguration _write;
     private bool _aliasKnown;
 
     public ElasticChargeSearch(ElasticsearchClient client, ElasticsearchOptions options, IReadOnlyList<string> synonyms, TimeProvider time,
@@ -46,13 +59,21 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         _synonyms = synonyms;
         _time = time;
         _logger = logger;
+        _write = new RequestConfiguration { RequestTimeout = options.WriteTimeout };
     }
 
     /// <summary>The alias every search and write goes through.</summary>
     public string Alias => _options.IndexPrefix;
 
+    /// <summary>The index of the rebuild lock document (outside <c>{prefix}-*</c>, so the alias swap never touches it).</summary>
+    public string LockIndex => _options.IndexPrefix + "_lock";
+
+    /// <summary>The index a first write creates when the alias does not exist yet: one fixed name, so two processes cannot create two.</summary>
+    public string BootstrapIndex => _options.IndexPrefix + "-000000";
+
     // ---- Writes ----
 
+    /// <summary>Bulk writes of 1,000; only the last waits for a refresh (<c>wait_for</c>), so the documents are searchable when the call returns.</summary>
     public async Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct)
     {
         if (documents.Count == 0)
@@ -60,13 +81,16 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             return;
         }
         await EnsureAliasAsync(ct);
-        foreach (var batch in documents.Chunk(BulkBatchSize))
+        var chunks = documents.Chunk(BulkBatchSize).ToList();
+        for (var i = 0; i < chunks.Count; i++)
         {
-            await BulkAsync(Alias, batch.Select(d => (IBulkOperation)new BulkIndexOperation<ElasticChargeDocument>(ElasticChargeDocument.From(d))
+            await BulkAsync(Alias, [.. chunks[i].Select(d => (IBulkOperation)new BulkIndexOperation<ElasticChargeDocument>(ElasticChargeDocument.From(d))
             {
                 Id = Id(d.ChargeId),
-            }), Refresh.WaitFor, ct);
+            })], i == chunks.Count - 1 ? Refresh.WaitFor : Refresh.False, ct);
         }
+        // New words may now be known: they must stop being fuzzy here at once (other processes: within a minute).
+        _knownTerms.Clear();
     }
 
     public async Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct)
@@ -76,41 +100,101 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             return;
         }
         await EnsureAliasAsync(ct);
-        foreach (var batch in chargeIds.Chunk(BulkBatchSize))
+        var chunks = chargeIds.Chunk(BulkBatchSize).ToList();
+        for (var i = 0; i < chunks.Count; i++)
         {
-            await BulkAsync(Alias, batch.Select(id => (IBulkOperation)new BulkDeleteOperation(Id(id))), Refresh.WaitFor, ct);
+            await BulkAsync(Alias, [.. chunks[i].Select(id => (IBulkOperation)new BulkDeleteOperation(Id(id)))], i == chunks.Count - 1 ? Refresh.WaitFor : Refresh.False, ct);
         }
+        _knownTerms.Clear();
     }
 
-    private async Task BulkAsync(string index, IEnumerable<IBulkOperation> operations, Refresh refresh, CancellationToken ct)
+    /// <summary>
+    /// One <c>_bulk</c>, tried again with exponential back-off (<see cref="ElasticsearchOptions.RetryDelay"/>, doubled,
+    /// <see cref="ElasticsearchOptions.WriteRetries"/> times) when the whole request is refused with 429, 502, 503
+    /// or 504 or gets no answer, and for just the items refused with 429. Every operation is keyed by charge id,
+    /// so sending one twice is harmless. Any other failed item fails the call, logged with its type and reason.
+    /// </summary>
+    private async Task BulkAsync(string index, IReadOnlyList<IBulkOperation> operations, Refresh refresh, CancellationToken ct)
     {
-        var request = new BulkRequest(index)
+        var pending = operations;
+        for (var attempt = 0; ; attempt++)
         {
-            Operations = [.. operations],
-            Refresh = refresh,
-            // Writes through the alias must never auto-create a concrete index of that name with a guessed mapping.
-            RequireAlias = index == Alias ? true : null,
-        };
-        var response = await _client.BulkAsync(request, ct);
-        Check(response, "bulk");
-        if (response.Errors)
-        {
-            // Deleting an unknown id is not an error: only failed items other than "not found" deletes count.
-            var failed = response.ItemsWithErrors.Where(i => !(i.Operation == "delete" && i.Status == 404)).ToList();
-            if (failed.Count > 0)
+            var request = new BulkRequest(index)
             {
-                var first = failed[0];
-                LogBulkFailed(_logger, failed.Count, first.Status, first.Error?.Type ?? "", first.Error?.Reason ?? "");
-                throw new SearchUnavailableException($"The search engine refused {failed.Count} documents.");
+                Operations = [.. pending],
+                Refresh = refresh,
+                // Writes through the alias must never auto-create a concrete index of that name with a guessed mapping.
+                RequireAlias = index == Alias ? true : null,
+                RequestConfiguration = _write,
+            };
+            var response = await _client.BulkAsync(request, ct);
+            var status = response.ApiCallDetails.HttpStatusCode;
+            if (status != 200)
+            {
+                if (IsRetryable(status) && attempt < _options.WriteRetries)
+                {
+                    await BackOffAsync("bulk", status, pending.Count, attempt, ct);
+                    continue;
+                }
+                Check(response, "bulk");
             }
+            // HTTP 200: each item has its own outcome. Deleting an unknown id (404 "not_found") is not an error.
+            var failed = response.Items.Select((item, position) => (Item: item, Position: position))
+                .Where(p => p.Item.Error is not null && !(p.Item.Operation == "delete" && p.Item.Status == 404))
+                .ToList();
+            if (failed.Count == 0)
+            {
+                return;
+            }
+            var refused = failed.Where(p => p.Item.Status == 429).ToList();
+            if (refused.Count == failed.Count && attempt < _options.WriteRetries && refused.All(p => p.Position < pending.Count))
+            {
+                pending = [.. refused.Select(p => pending[p.Position])];
+                await BackOffAsync("bulk items", 429, pending.Count, attempt, ct);
+                continue;
+            }
+            var first = failed.FirstOrDefault(p => p.Item.Status != 429) is { Item: not null } other ? other.Item : failed[0].Item;
+            LogBulkFailed(_logger, failed.Count, first.Status, first.Error?.Type ?? "", first.Error?.Reason ?? "");
+            throw new SearchUnavailableException($"The search engine refused {failed.Count} documents.");
         }
     }
 
+    /// <summary>Worth trying again: no answer (timeout, connection), 429, or a 502/503/504 from the cluster or a proxy.</summary>
+    public static bool IsRetryable(int? status) => status is null or 429 or 502 or 503 or 504;
+
+    private async Task BackOffAsync(string operation, int? status, int count, int attempt, CancellationToken ct)
+    {
+        var delay = _options.RetryDelay * Math.Pow(2, attempt);
+        LogRetrying(_logger, operation, status, count, attempt + 1, _options.WriteRetries, delay.TotalSeconds);
+        await Task.Delay(delay, _time, ct);
+    }
+
+    /// <summary>
+    /// Loads a new index and moves the alias to it. Held under a lock document (<see cref="LockIndex"/>) so that
+    /// two processes never rebuild at once. Bulks go out without refresh; one refresh ends the load. The swap
+    /// removes the alias from every <c>{prefix}-*</c> index, resolved inside the cluster's own update, so the
+    /// alias ends on exactly one index whatever another process did meanwhile. Writes that reach the old index
+    /// while this runs are replayed afterwards from the outbox (<see cref="ChargeIndexing.RebuildAsync"/>).
+    /// </summary>
     public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
+    {
+        var held = await AcquireLockAsync(ct);
+        try
+        {
+            await RebuildLockedAsync(documents, held, ct);
+        }
+        finally
+        {
+            await ReleaseLockAsync(held);
+        }
+    }
+
+    private async Task RebuildLockedAsync(IAsyncEnumerable<ChargeDocument> documents, LockHold held, CancellationToken ct)
     {
         var index = $"{_options.IndexPrefix}-{_time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}";
         await CreateIndexAsync(index, withAlias: false, ct);
         var count = 0;
+        List<string> old;
         try
         {
             var batch = new List<IBulkOperation>(BulkBatchSize);
@@ -121,32 +205,38 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
                 if (batch.Count == BulkBatchSize)
                 {
                     await BulkAsync(index, batch, Refresh.False, ct);
-                    batch.Clear();
+                    batch = new List<IBulkOperation>(BulkBatchSize);
+                    await RenewLockAsync(held, ct);
                 }
             }
             if (batch.Count > 0)
             {
                 await BulkAsync(index, batch, Refresh.False, ct);
             }
-            Check(await _client.Indices.RefreshAsync(new RefreshRequest(index), ct), "refresh");
+            Check(await _client.Indices.RefreshAsync(new RefreshRequest(index) { RequestConfiguration = _write }, ct), "refresh");
+            old = [.. (await AliasedIndicesAsync(ct)).Where(o => o != index)];
+            var actions = new List<IndexUpdateAliasesAction>
+            {
+                new RemoveAction { Index = _options.IndexPrefix + "-*", Alias = Alias, MustExist = false },
+                new AddAction { Index = index, Alias = Alias },
+            };
+            // One _aliases call: searches see the old index or the new one, never neither, both, or a half-built one.
+            Check(await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions, RequestConfiguration = _write }, ct), "alias swap");
         }
         catch
         {
-            // The half-built index never had the alias: drop it and leave searches where they were.
-            await _client.Indices.DeleteAsync(new DeleteIndexRequest(index), CancellationToken.None);
+            // The new index never got the alias (or the swap failed): drop it and leave searches where they were.
+            await _client.Indices.DeleteAsync(new DeleteIndexRequest(index) { RequestConfiguration = _write }, CancellationToken.None);
             throw;
         }
-        var old = await AliasedIndicesAsync(ct);
-        var actions = new List<IndexUpdateAliasesAction>();
-        actions.AddRange(old.Select(o => (IndexUpdateAliasesAction)new RemoveAction { Index = o, Alias = Alias }));
-        actions.Add(new AddAction { Index = index, Alias = Alias });
-        // One _aliases call: searches see the old index or the new one, never neither or a half-built one.
-        Check(await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions }, ct), "alias swap");
         _aliasKnown = true;
+        _knownTerms.Clear();
         LogRebuilt(_logger, count, index, Alias);
         if (old.Count > 0)
         {
-            var deleted = await _client.Indices.DeleteAsync(new DeleteIndexRequest(Indices.Parse(string.Join(',', old))), CancellationToken.None);
+            // Deleted at once: a search already running on the old index when it goes can fail once (SEARCH_UNAVAILABLE);
+            // keeping it until the next rebuild would double the disk for that long.
+            var deleted = await _client.Indices.DeleteAsync(new DeleteIndexRequest(Indices.Parse(string.Join(',', old))) { RequestConfiguration = _write }, CancellationToken.None);
             if (!deleted.IsValidResponse)
             {
                 LogDeleteFailed(_logger, string.Join(',', old), Describe(deleted));
@@ -157,7 +247,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     /// <summary>The concrete indices the alias points at now (none when it does not exist yet).</summary>
     private async Task<List<string>> AliasedIndicesAsync(CancellationToken ct)
     {
-        var response = await _client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)), ct);
+        var response = await _client.Indices.GetAliasAsync(new GetAliasRequest(Names.Parse(Alias)) { RequestConfiguration = _write }, ct);
         if (response.ApiCallDetails.HttpStatusCode == 404)
         {
             return [];
@@ -166,7 +256,98 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         return [.. (response.Aliases?.Keys ?? []).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Before the first write of a fresh cluster: a versioned index created with the alias, never an index auto-created by a write.</summary>
+    // ---- The rebuild lock: a document created with op_type create, so exactly one process holds it ----
+
+    /// <summary>The version of the lock document this process wrote last: only that version may be renewed or deleted.</summary>
+    private sealed class LockHold(string owner, long seqNo, long primaryTerm, DateTimeOffset renewedAt)
+    {
+        public string Owner { get; } = owner;
+        public long SeqNo { get; set; } = seqNo;
+        public long PrimaryTerm { get; set; } = primaryTerm;
+        public DateTimeOffset RenewedAt { get; set; } = renewedAt;
+    }
+
+    /// <summary>The lock document: who holds it and until when (epoch milliseconds).</summary>
+    public sealed record RebuildLockDocument(
+        [property: JsonPropertyName("owner")] string Owner,
+        [property: JsonPropertyName("expires_at")] long ExpiresAt);
+
+    private RebuildLockDocument LockDocument(string owner) => new(owner, (_time.GetUtcNow() + LockLifetime).ToUnixTimeMilliseconds());
+
+    private async Task<LockHold> AcquireLockAsync(CancellationToken ct)
+    {
+        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var created = await _client.CreateAsync(new CreateRequest<RebuildLockDocument>(LockDocument(owner), LockIndex, LockId) { RequestConfiguration = _write }, ct);
+            if (created.IsValidResponse)
+            {
+                return new LockHold(owner, created.SeqNo ?? 0, created.PrimaryTerm ?? 0, _time.GetUtcNow());
+            }
+            if (created.ApiCallDetails.HttpStatusCode != 409)
+            {
+                Check(created, "rebuild lock");
+            }
+            // Held: by a live rebuild (refuse), or by one that died (its lock expired: take it over).
+            var current = await _client.GetAsync<RebuildLockDocument>(new GetRequest(LockIndex, LockId) { RequestConfiguration = _write }, ct);
+            Check(current, "rebuild lock", notFoundIsValid: true);
+            if (current.Found && current.Source is { } holder && holder.ExpiresAt > _time.GetUtcNow().ToUnixTimeMilliseconds())
+            {
+                LogLockHeld(_logger, holder.Owner, DateTimeOffset.FromUnixTimeMilliseconds(holder.ExpiresAt));
+                throw new SearchUnavailableException("Another process is rebuilding the search index; try again when it is done.");
+            }
+            if (current.Found)
+            {
+                // Only that expired version: if another process took it over meanwhile, this delete fails and the create below too.
+                await _client.DeleteAsync(new DeleteRequest(LockIndex, LockId)
+                {
+                    IfSeqNo = current.SeqNo,
+                    IfPrimaryTerm = current.PrimaryTerm,
+                    RequestConfiguration = _write,
+                }, ct);
+            }
+        }
+        throw new SearchUnavailableException("Another process is rebuilding the search index; try again when it is done.");
+    }
+
+    /// <summary>Pushes the lock's expiry forward (at most once a minute); fails the rebuild if the lock was taken over.</summary>
+    private async Task RenewLockAsync(LockHold held, CancellationToken ct)
+    {
+        if (_time.GetUtcNow() - held.RenewedAt < LockRenewal)
+        {
+            return;
+        }
+        var renewed = await _client.IndexAsync(new IndexRequest<RebuildLockDocument>(LockDocument(held.Owner), LockIndex, LockId)
+        {
+            IfSeqNo = held.SeqNo,
+            IfPrimaryTerm = held.PrimaryTerm,
+            RequestConfiguration = _write,
+        }, ct);
+        Check(renewed, "rebuild lock renewal");
+        held.RenewedAt = _time.GetUtcNow();
+        held.SeqNo = renewed.SeqNo ?? held.SeqNo;
+        held.PrimaryTerm = renewed.PrimaryTerm ?? held.PrimaryTerm;
+    }
+
+    private async Task ReleaseLockAsync(LockHold held)
+    {
+        var released = await _client.DeleteAsync(new DeleteRequest(LockIndex, LockId)
+        {
+            IfSeqNo = held.SeqNo,
+            IfPrimaryTerm = held.PrimaryTerm,
+            RequestConfiguration = _write,
+        }, CancellationToken.None);
+        if (!released.IsValidResponse)
+        {
+            LogLockNotReleased(_logger, LockIndex, Describe(released));
+        }
+    }
+
+    /// <summary>
+    /// Before the first write of a fresh cluster: <see cref="BootstrapIndex"/> created with the alias, never an
+    /// index auto-created by a write. The name is fixed, so when two processes race, one creates it and the other
+    /// gets <c>resource_already_exists_exception</c> and finds the alias there.
+    /// </summary>
     private async Task EnsureAliasAsync(CancellationToken ct)
     {
         if (_aliasKnown)
@@ -178,12 +359,13 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         {
             if (!_aliasKnown)
             {
-                var exists = await _client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Names.Parse(Alias)), ct);
-                if (exists.ApiCallDetails.HttpStatusCode != 200)
+                if (!await AliasExistsAsync(ct))
                 {
-                    Check(exists, "alias check", notFoundIsValid: true);
-                    var index = $"{_options.IndexPrefix}-{_time.GetUtcNow().UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}";
-                    await CreateIndexAsync(index, withAlias: true, ct);
+                    var created = await _client.Indices.CreateAsync(IndexDefinition(BootstrapIndex, withAlias: true), ct);
+                    if (!created.IsValidResponse && !(created.ElasticsearchServerError?.Error?.Type == "resource_already_exists_exception" && await AliasExistsAsync(ct)))
+                    {
+                        Check(created, "index creation");
+                    }
                 }
                 _aliasKnown = true;
             }
@@ -194,16 +376,27 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         }
     }
 
-    private async Task CreateIndexAsync(string index, bool withAlias, CancellationToken ct)
+    private async Task<bool> AliasExistsAsync(CancellationToken ct)
+    {
+        var exists = await _client.Indices.ExistsAliasAsync(new ExistsAliasRequest(Names.Parse(Alias)) { RequestConfiguration = _write }, ct);
+        Check(exists, "alias check", notFoundIsValid: true);
+        return exists.ApiCallDetails.HttpStatusCode == 200;
+    }
+
+    private CreateIndexRequestDescriptor<ElasticChargeDocument> IndexDefinition(string index, bool withAlias)
     {
         var descriptor = new CreateIndexRequestDescriptor<ElasticChargeDocument>(index);
         ElasticChargeIndex.Define(descriptor, _synonyms);
+        descriptor.RequestConfiguration(_write);
         if (withAlias)
         {
             descriptor.Aliases(a => a.Add(Alias, new Alias()));
         }
-        Check(await _client.Indices.CreateAsync(descriptor, ct), "index creation");
+        return descriptor;
     }
+
+    private async Task CreateIndexAsync(string index, bool withAlias, CancellationToken ct) =>
+        Check(await _client.Indices.CreateAsync(IndexDefinition(index, withAlias), ct), "index creation");
 
     // ---- Reads ----
 
@@ -221,223 +414,68 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         request.CheckWindow();
-        var response = await _client.SearchAsync<ElasticChargeDocument>(BuildSearch(Alias, request), ct);
-        if (IsIndexNotFound(response))
+        var plan = await PlanAsync(request.Query, ct);
+        var response = plan is null ? null : await _client.SearchAsync<ElasticChargeDocument>(BuildSearch(Alias, request, plan), ct);
+        if (response is null || IsIndexNotFound(response))
         {
-            // Nothing indexed yet (a fresh cluster before its first rebuild): search is not ready.
-            throw new SearchUnavailableException("The search index does not exist yet.");
+            // Nothing indexed yet (a fresh cluster before its first write): nothing matches, as on Lucene.
+            return new ChargeSearchResult(0, [], [.. request.Facets.Select(f => new FacetResult(f, []))], null);
         }
-        Check(response, "search");
+        CheckSearch(response);
         return ReadResult(request, response);
     }
 
-    /// <summary>The <c>_search</c> request for <paramref name="request"/> (public for the request-body snapshots).</summary>
-    public static SearchRequest<ElasticChargeDocument> BuildSearch(string index, ChargeSearchRequest request)
+    /// <summary>
+    /// The query's <see cref="ChargeQueryPlan"/>: which of its words the index holds, looked up in one request
+    /// (<see cref="BuildTermLookup"/>) for the words not answered in the last minute. Null when the index does not exist.
+    /// </summary>
+    public async Task<ChargeQueryPlan?> PlanAsync(ChargeQuery query, CancellationToken ct)
     {
-        var search = new SearchRequest<ElasticChargeDocument>(Indices.Parse(index))
+        var now = _time.GetUtcNow();
+        var known = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var ask = new List<string>();
+        foreach (var term in ChargeQueryPlan.FuzzCandidates(query))
         {
-            Query = BuildQuery(request.Query, request.Filter),
-            TrackTotalHits = new TrackHits(true),
-            Size = request.Limit,
-            Source = new SourceConfig(new SourceFilter { Includes = Fields.FromStrings([ElasticChargeIndex.ChargeId, ElasticChargeIndex.DetainerId, ElasticChargeIndex.Description]) }),
-            Sort =
-            [
-                new SortOptions { Score = new ScoreSort { Order = SortOrder.Desc } },
-                new SortOptions { Field = new FieldSort { Field = ElasticChargeIndex.ChargeId, Order = SortOrder.Asc } },
-            ],
-        };
-        if (request.After is { } after)
-        {
-            search.SearchAfter = [FieldValue.Double(after.Score), FieldValue.Long(after.ChargeId)];
-        }
-        else if (request.Offset > 0)
-        {
-            search.From = request.Offset;
-        }
-        if (request.Limit > 0 && request.Highlight && request.Query.Clauses.Count > 0)
-        {
-            search.Highlight = new Highlight
+            if (_knownTerms.TryGetValue(term, out var cached) && cached.Until > now)
             {
-                PreTags = ["<mark>"],
-                PostTags = ["</mark>"],
-                Encoder = HighlighterEncoder.Html,
-                Fields = new Dictionary<Field, HighlightField>
-                {
-                    // The whole description (one fragment of it all); marks come from clauses on any field, so
-                    // prefixes on the unstemmed words mark the description too.
-                    [ElasticChargeIndex.Description] = new HighlightField { NumberOfFragments = 0, RequireFieldMatch = false },
-                },
-            };
-        }
-        if (request.Facets.Count > 0)
-        {
-            var aggregations = new Dictionary<string, Aggregation>();
-            foreach (var facet in request.Facets)
-            {
-                var field = ElasticChargeIndex.FacetField(facet);
-                aggregations[FacetName(facet)] = new TermsAggregation { Field = field, Size = FacetSize };
-                // Hits without a value: their own bucket, counted by a missing aggregation beside the terms.
-                aggregations[FacetName(facet) + MissingSuffix] = new MissingAggregation { Field = field };
+                known[term] = cached.Known;
             }
-            search.Aggregations = aggregations;
-        }
-        if (request.Limit > 0 && request.Query.Clauses.Count > 0)
-        {
-            // "Did you mean": asked for with every search that has words, read only when nothing matched
-            // (one round trip instead of two); only words the index lacks get options.
-            search.Suggest = new Suggester
+            else
             {
-                Text = SuggestText(request.Query),
-                Suggesters = new Dictionary<string, FieldSuggester>
-                {
-                    [SuggesterName] = new FieldSuggester
-                    {
-                        Term = new TermSuggester
-                        {
-                            Field = ElasticChargeIndex.Words,
-                            SuggestMode = SuggestMode.Missing,
-                            MaxEdits = 2,
-                            PrefixLength = 0,
-                            MinWordLength = 3,
-                            Size = 1,
-                            Sort = SuggestSort.Frequency,
-                        },
-                    },
-                },
-            };
-        }
-        return search;
-    }
-
-    /// <summary>Our clauses as Elasticsearch queries: each clause must match; filters go to <c>bool.filter</c> (no scoring).</summary>
-    public static Query BuildQuery(ChargeQuery parsed, ChargeSearchFilter filter)
-    {
-        var must = new List<Query>();
-        if (!parsed.MatchesAll)
-        {
-            if (parsed.Clauses.Count == 0)
-            {
-                // Text made only of symbols or emoji has no words: it matches nothing rather than everything.
-                return new MatchNoneQuery();
+                ask.Add(term);
             }
-            must.AddRange(parsed.Clauses.Select(ClauseQuery));
         }
-        var filters = BuildFilters(filter);
-        if (must.Count == 0 && filters.Count == 0)
+        if (ask.Count > 0)
         {
-            return new MatchAllQuery();
-        }
-        return new BoolQuery
-        {
-            Must = must.Count > 0 ? must : null,
-            Filter = filters.Count > 0 ? filters : null,
-        };
-    }
-
-    private static Query ClauseQuery(QueryClause clause) => clause.Kind switch
-    {
-        // Words with digits (codes, statute numbers) are matched exactly: one digit off is another offense.
-        QueryClauseKind.Word when ChargeQuery.TypoEdits(clause.Text) == 0 && clause.Text.Any(char.IsDigit) => new MultiMatchQuery
-        {
-            Query = clause.Text,
-            Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes]),
-            Type = TextQueryType.CrossFields,
-            Operator = Operator.And,
-        },
-        // The words in the (stemmed) description or in the NCIC code and category, each word in either field;
-        // or, with typos tolerated (AUTO: 0 edits up to 2 characters, 1 up to 5, else 2), in either.
-        QueryClauseKind.Word => new BoolQuery
-        {
-            Should =
-            [
-                new MultiMatchQuery
-                {
-                    Query = clause.Text,
-                    Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes]),
-                    Type = TextQueryType.CrossFields,
-                    Operator = Operator.And,
-                },
-                new MultiMatchQuery
-                {
-                    Query = clause.Text,
-                    Fields = Fields.FromStrings([ElasticChargeIndex.Description, ElasticChargeIndex.Codes]),
-                    Type = TextQueryType.BestFields,
-                    Operator = Operator.And,
-                    Fuzziness = new Fuzziness("AUTO"),
-                    PrefixLength = 0,
-                    MaxExpansions = 50,
-                },
-            ],
-            MinimumShouldMatch = 1,
-        },
-        QueryClauseKind.Phrase => new BoolQuery
-        {
-            Should =
-            [
-                new MatchPhraseQuery { Field = ElasticChargeIndex.Description, Query = clause.Text },
-                new MatchPhraseQuery { Field = ElasticChargeIndex.Codes, Query = clause.Text },
-            ],
-            MinimumShouldMatch = 1,
-        },
-        // Search-as-you-type: the earlier words whole, the last one a prefix, on the unstemmed words ("drivin*"
-        // finds "driving") or on the stemmed text and the codes (synonyms, "540*").
-        QueryClauseKind.Prefix => new BoolQuery
-        {
-            Should =
-            [
-                new MatchBoolPrefixQuery { Field = ElasticChargeIndex.Words, Query = clause.Text, Operator = Operator.And },
-                new MatchBoolPrefixQuery { Field = ElasticChargeIndex.Description, Query = clause.Text, Operator = Operator.And },
-                new MatchBoolPrefixQuery { Field = ElasticChargeIndex.Codes, Query = clause.Text, Operator = Operator.And },
-            ],
-            MinimumShouldMatch = 1,
-        },
-        _ => throw new ArgumentOutOfRangeException(nameof(clause)),
-    };
-
-    private static List<Query> BuildFilters(ChargeSearchFilter filter)
-    {
-        var filters = new List<Query>();
-        AnyOf(filters, ElasticChargeIndex.State, filter.States?.Select(s => s.ToUpperInvariant()));
-        AnyOf(filters, ElasticChargeIndex.JurisdictionId, filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        AnyOf(filters, ElasticChargeIndex.Outcome, filter.Outcomes?.Select(o => o.ToString()));
-        AnyOf(filters, ElasticChargeIndex.DetainerType, filter.DetainerTypes?.Select(t => t.ToString()));
-        AnyOf(filters, ElasticChargeIndex.Citizenship, filter.Citizenships);
-        AnyOf(filters, ElasticChargeIndex.Status, filter.Statuses?.Select(s => s.ToString()));
-        AnyOf(filters, ElasticChargeIndex.Category, filter.Categories);
-        AnyOf(filters, ElasticChargeIndex.Week, filter.WeekStarts?.Select(w => w.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        if (filter.WeekFrom is not null || filter.WeekTo is not null)
-        {
-            filters.Add(new DateRangeQuery(ElasticChargeIndex.Week)
+            var response = await _client.SearchAsync<ElasticChargeDocument>(BuildTermLookup(Alias, ask), ct);
+            if (IsIndexNotFound(response))
             {
-                // The bounds are sent as instants; the field itself keeps plain dates.
-                Format = "strict_date_optional_time",
-                Gte = filter.WeekFrom is { } from ? DateMath.Anchored(from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)) : null,
-                Lte = filter.WeekTo is { } to ? DateMath.Anchored(to.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)) : null,
-            });
+                return null;
+            }
+            CheckSearch(response, "term lookup");
+            var counts = response.Aggregations?.GetFilters(KnownAggregation)?.Buckets.Select(b => b.DocCount).ToList();
+            if (counts is null || counts.Count != ask.Count)
+            {
+                LogCallFailed(_logger, "term lookup", 200, "the answer lacks the known-terms buckets", null);
+                throw new SearchUnavailableException("The search engine gave an unexpected answer (term lookup).");
+            }
+            if (_knownTerms.Count > MaxCachedTerms)
+            {
+                _knownTerms.Clear();
+            }
+            for (var i = 0; i < ask.Count; i++)
+            {
+                var count = counts[i];
+                known[ask[i]] = count > 0;
+                _knownTerms[ask[i]] = (count > 0, now + KnownTermLifetime);
+            }
         }
-        return filters;
+        return ChargeQueryPlan.Plan(query, term => known.TryGetValue(term, out var holds) && holds);
     }
-
-    private static void AnyOf(List<Query> filters, string field, IEnumerable<string>? values)
-    {
-        var list = values?.Distinct(StringComparer.Ordinal).ToList();
-        if (list is { Count: > 0 })
-        {
-            filters.Add(new TermsQuery(field, new TermsQueryField([.. list.Select(FieldValue.String)])));
-        }
-        else if (list is not null)
-        {
-            // No value allowed: nothing matches.
-            filters.Add(new MatchNoneQuery());
-        }
-    }
-
-    /// <summary>The words of each clause, space-separated, in order (the suggester analyzes them like the <c>words</c> field).</summary>
-    private static string SuggestText(ChargeQuery query) => string.Join(' ', query.Clauses.Select(c => c.Text));
 
     // ---- Responses ----
 
-    private static ChargeSearchResult ReadResult(ChargeSearchRequest request, SearchResponse<ElasticChargeDocument> response)
+    private ChargeSearchResult ReadResult(ChargeSearchRequest request, SearchResponse<ElasticChargeDocument> response)
     {
         var hits = new List<ChargeSearchHit>();
         foreach (var hit in response.Hits)
@@ -447,9 +485,10 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             {
                 continue;
             }
-            var highlight = hit.Highlight is { } h && h.TryGetValue(ElasticChargeIndex.Description, out var fragments) && fragments.Count > 0
+            var marked = hit.Highlight is { } h && h.TryGetValue(ElasticChargeIndex.Description, out var fragments) && fragments.Count > 0
                 ? fragments.First()
-                : WebUtility.HtmlEncode(source.Description);
+                : null;
+            var highlight = ChargeHighlight.Html(source.Description, marked);
             hits.Add(new ChargeSearchHit(source.ChargeId, source.DetainerId, (float)(hit.Score ?? 0), highlight));
         }
         var total = (int)response.Total;
@@ -458,7 +497,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         return new ChargeSearchResult(total, hits, facets, suggestion);
     }
 
-    private static List<FacetBucket> ReadFacet(SearchFacet facet, AggregateDictionary? aggregations)
+    private List<FacetBucket> ReadFacet(SearchFacet facet, AggregateDictionary? aggregations)
     {
         var buckets = new List<FacetBucket>();
         if (aggregations is null)
@@ -468,6 +507,11 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         var name = FacetName(facet);
         if (aggregations.GetStringTerms(name) is { } strings)
         {
+            if (strings.SumOtherDocCount is > 0 and var other)
+            {
+                // Past FacetSize distinct values the buckets no longer add up to the total: say so rather than hide it.
+                LogFacetTruncated(_logger, facet, FacetSize, other);
+            }
             foreach (var bucket in strings.Buckets)
             {
                 var key = bucket.Key.ToString();
@@ -478,6 +522,10 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         }
         else if (aggregations.GetLongTerms(name) is { } longs)
         {
+            if (longs.SumOtherDocCount is > 0 and var other)
+            {
+                LogFacetTruncated(_logger, facet, FacetSize, other);
+            }
             // A date field's terms come back as epoch milliseconds with the mapping's format beside them.
             foreach (var bucket in longs.Buckets)
             {
@@ -534,6 +582,35 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
 
     // ---- Errors ----
 
+    /// <summary>
+    /// <see cref="Check"/> for a search, except that a query Elasticsearch refuses as too large once rewritten
+    /// (<c>too_many_nested_clauses</c>, <c>too_many_clauses</c>: fuzzy and prefix expansions past
+    /// <c>indices.query.bool.max_clause_count</c>) is the client's SEARCH_QUERY_TOO_COMPLEX, not an outage.
+    /// </summary>
+    private void CheckSearch(ElasticsearchResponse response, string operation = "search")
+    {
+        if (!response.IsValidResponse && response.ElasticsearchServerError?.Error is { } error && ErrorTypes(error).Any(t => t is "too_many_nested_clauses" or "too_many_clauses"))
+        {
+            LogTooComplex(_logger, operation, error.Reason ?? "");
+            throw new SearchQueryException("SEARCH_QUERY_TOO_COMPLEX",
+                "The search query expands to too many indexed words; use fewer words or longer prefixes.");
+        }
+        Check(response, operation);
+    }
+
+    private static IEnumerable<string?> ErrorTypes(Error error)
+    {
+        yield return error.Type;
+        foreach (var root in error.RootCause ?? [])
+        {
+            yield return root.Type;
+        }
+        for (var cause = error.CausedBy; cause is not null; cause = cause.CausedBy)
+        {
+            yield return cause.Type;
+        }
+    }
+
     private static bool IsIndexNotFound(ElasticsearchResponse response) =>
         response.ApiCallDetails.HttpStatusCode == 404 && response.ElasticsearchServerError?.Error?.Type == "index_not_found_exception";
 
@@ -576,6 +653,21 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Elasticsearch bulk refused {Count} items; first: HTTP {Status} {Type}: {Reason}")]
     private static partial void LogBulkFailed(ILogger logger, int count, int status, string type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Elasticsearch {Operation} refused (HTTP {Status}) for {Count} documents; retry {Attempt} of {Retries} in {Seconds} s")]
+    private static partial void LogRetrying(ILogger logger, string operation, int? status, int count, int attempt, int retries, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Facet} facet has more than {Size} values; {Other} hits fall outside its buckets")]
+    private static partial void LogFacetTruncated(ILogger logger, SearchFacet facet, int size, long other);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Elasticsearch refused a search as too complex ({Operation}): {Reason}")]
+    private static partial void LogTooComplex(ILogger logger, string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A rebuild of the search index is already running ({Owner}, lock until {Until})")]
+    private static partial void LogLockHeld(ILogger logger, string owner, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the rebuild lock in {Index}: {Reason}")]
+    private static partial void LogLockNotReleased(ILogger logger, string index, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt: {Count} documents in {Index}, alias {Alias} moved to it")]
     private static partial void LogRebuilt(ILogger logger, int count, string index, string alias);

@@ -21,11 +21,11 @@ public sealed class ElasticResponseParsingTests
             "hits": [
               { "_index": "charges-test-20261128050000", "_id": "102", "_score": 7.5123,
                 "_source": { "charge_id": 102, "detainer_id": 11, "description": "Aggravated Assault - Weapon" },
-                "highlight": { "description": [ "<mark>Aggravated</mark> <mark>Assault</mark> - Weapon" ] },
+                "highlight": { "description": [ "\uE000Aggravated\uE001 \uE000Assault\uE001 - Weapon" ] },
                 "sort": [ 7.5123, 102 ] },
               { "_index": "charges-test-20261128050000", "_id": "230", "_score": 4.25,
                 "_source": { "charge_id": 230, "detainer_id": 40, "description": "ASSAULT & BATTERY <2nd>" },
-                "highlight": { "description": [ "<mark>ASSAULT</mark> &amp; BATTERY &lt;2nd&gt;" ] },
+                "highlight": { "description": [ "\uE000ASSAULT\uE001 & BATTERY <2nd>" ] },
                 "sort": [ 4.25, 230 ] },
               { "_index": "charges-test-20261128050000", "_id": "231", "_score": 1.5,
                 "_source": { "charge_id": 231, "detainer_id": 41, "description": "Weapon <Offense>" },
@@ -56,7 +56,7 @@ public sealed class ElasticResponseParsingTests
     [Fact]
     public async Task Hits_keep_their_order_scores_and_highlights_and_a_hit_without_one_gets_its_description_escaped()
     {
-        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, HitsWithAggregations);
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, HitsWithAggregations).OnLookup(120, 900);
         var result = await SearchAsync(fake, Request("agg assault"));
         Assert.Equal(3, result.TotalCount);
         Assert.Equal([102L, 230L, 231L], result.Hits.Select(h => h.ChargeId));
@@ -72,7 +72,7 @@ public sealed class ElasticResponseParsingTests
     [Fact]
     public async Task Terms_and_missing_aggregations_become_buckets_with_the_null_bucket_last()
     {
-        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, HitsWithAggregations);
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, HitsWithAggregations).OnLookup(900);
         var result = await SearchAsync(fake, Request("assault", SearchFacet.State, SearchFacet.Jurisdiction, SearchFacet.Week));
         var state = result.Facets.Single(f => f.Field == SearchFacet.State).Buckets;
         Assert.Equal([new FacetBucket("TX", "TX", 2), new FacetBucket(null, null, 1)], state);
@@ -102,7 +102,7 @@ public sealed class ElasticResponseParsingTests
                 ]
               }
             }
-            """);
+            """).OnLookup(0, 0);
         var result = await SearchAsync(fake, Request("robery xqzzqq \"cocane sel\" assa*"));
         Assert.Equal(0, result.TotalCount);
         Assert.Empty(result.Hits);
@@ -116,7 +116,7 @@ public sealed class ElasticResponseParsingTests
             { "took": 1, "timed_out": false, "_shards": { "total": 1, "successful": 1, "skipped": 0, "failed": 0 },
               "hits": { "total": { "value": 0, "relation": "eq" }, "max_score": null, "hits": [] },
               "suggest": { "term#did_you_mean": [ { "text": "robbery", "offset": 0, "length": 7, "options": [] } ] } }
-            """);
+            """).OnLookup(412);
         Assert.Null((await SearchAsync(fake, Request("robbery"))).Suggestion);
     }
 
@@ -127,14 +127,13 @@ public sealed class ElasticResponseParsingTests
         { 500, """{"error":{"root_cause":[{"type":"null_pointer_exception","reason":null}],"type":"null_pointer_exception","reason":null},"status":500}""" },
         { 503, """{"error":{"root_cause":[],"type":"search_phase_execution_exception","reason":"all shards failed","phase":"query","grouped":true,"failed_shards":[]},"status":503}""" },
         { 401, """{"error":{"root_cause":[{"type":"security_exception","reason":"missing authentication credentials for REST request [/charges-test/_search]"}],"type":"security_exception","reason":"missing authentication credentials"},"status":401}""" },
-        { 404, """{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [charges-test]","index":"charges-test"}],"type":"index_not_found_exception","reason":"no such index [charges-test]","index":"charges-test","resource.type":"index_or_alias","resource.id":"charges-test"},"status":404}""" },
     };
 
     [Theory]
     [MemberData(nameof(ErrorBodies))]
     public async Task Engine_errors_become_search_unavailable_in_our_own_words(int status, string body)
     {
-        var fake = new FakeElasticsearch().On("POST", SearchPath, status, body);
+        var fake = new FakeElasticsearch().On("POST", SearchPath, status, body).OnLookup(900);
         var error = await Assert.ThrowsAsync<SearchUnavailableException>(() => SearchAsync(fake, Request("assault")));
         Assert.StartsWith("The search ", error.Message, StringComparison.Ordinal);
         foreach (var leak in new[] { "exception", "shards", "secret", "charges-test", "credentials" })
@@ -184,15 +183,61 @@ public sealed class ElasticResponseParsingTests
     }
 
     [Fact]
-    public async Task A_rebuild_that_fails_midway_deletes_its_new_index_and_never_moves_the_alias()
+    public async Task A_search_before_the_index_exists_finds_nothing_as_on_lucene()
     {
-        var fake = new FakeElasticsearch()
-            .On("PUT", "/charges-test-", 200, ElasticRequestSnapshotTests.Acknowledged)
-            .On("POST", "/charges-test-20261128050000/_bulk", 503, """{"error":{"type":"unavailable_shards_exception","reason":"primary shard is not active"},"status":503}""")
-            .On("DELETE", "/charges-test-20261128050000", 200, """{"acknowledged":true}""");
-        await Assert.ThrowsAsync<SearchUnavailableException>(() =>
-            fake.Engine().Search.RebuildAsync(ElasticRequestSnapshotTests.Documents.ToAsyncEnumerable(), CancellationToken.None));
-        Assert.Equal(["PUT /charges-test-20261128050000", "POST /charges-test-20261128050000/_bulk?refresh=false", "DELETE /charges-test-20261128050000"],
-            fake.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        const string NotFound = """{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [charges-test]","index":"charges-test"}],"type":"index_not_found_exception","reason":"no such index [charges-test]","index":"charges-test","resource.type":"index_or_alias","resource.id":"charges-test"},"status":404}""";
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 404, NotFound).On("POST", FakeElasticsearch.LookupPath, 404, NotFound);
+        var words = await SearchAsync(fake, Request("assault", SearchFacet.State));
+        Assert.Equal(0, words.TotalCount);
+        Assert.Empty(words.Hits);
+        Assert.Empty(Assert.Single(words.Facets).Buckets);
+        // The lookup already told: no search is sent after it.
+        Assert.Equal(["POST " + FakeElasticsearch.LookupPath + "&typed_keys=true"], fake.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        Assert.Equal(0, (await SearchAsync(fake, Request("\"cruelty toward wife\""))).TotalCount);
     }
+
+    [Fact]
+    public async Task A_query_elasticsearch_finds_too_large_once_rewritten_is_the_clients_search_query_too_complex()
+    {
+        var fake = new FakeElasticsearch().OnLookup(0).On("POST", SearchPath, 400, """
+            {"error":{"root_cause":[{"type":"too_many_nested_clauses","reason":"Query contains too many nested clauses; maxClauseCount is set to 1024"}],
+              "type":"search_phase_execution_exception","reason":"all shards failed","phase":"query","grouped":true,
+              "failed_shards":[{"shard":0,"index":"charges-test-20261128050000","node":"n1","reason":{"type":"too_many_nested_clauses","reason":"Query contains too many nested clauses; maxClauseCount is set to 1024"}}],
+              "caused_by":{"type":"too_many_nested_clauses","reason":"Query contains too many nested clauses; maxClauseCount is set to 1024"}},"status":400}
+            """);
+        var error = await Assert.ThrowsAsync<SearchQueryException>(() => SearchAsync(fake, Request("asault")));
+        Assert.Equal("SEARCH_QUERY_TOO_COMPLEX", error.Code);
+        Assert.DoesNotContain("maxClauseCount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_lookup_makes_only_words_the_index_lacks_fuzzy_and_its_answers_are_reused()
+    {
+        // "sex" is held by 220 documents: exact only, so it cannot reach "sec" of "INA SEC.101". "asault" is held by none.
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, ElasticRequestSnapshotTests.EmptySearch).OnLookup(220, 0);
+        var engine = fake.Engine().Search;
+        await engine.SearchAsync(Request("sex asault"), CancellationToken.None);
+        var lookup = Newtonsoft.Json.Linq.JObject.Parse(fake.Requests[0].Body);
+        Assert.Equal("sex", (string)lookup.SelectToken("aggregations.known.filters.filters[0].term.description.value")!);
+        Assert.Equal("asault", (string)lookup.SelectToken("aggregations.known.filters.filters[1].term.description.value")!);
+        // In the query (the highlight query repeats it): fuzzy for "asault" in the two fields, none for "sex".
+        var search = Newtonsoft.Json.Linq.JObject.Parse(fake.Requests[1].Body)["query"]!.ToString(Newtonsoft.Json.Formatting.None);
+        Assert.Equal(2, CountOf(search, "\"fuzzy\""));
+        Assert.Contains("\"value\":\"asault\"", search, StringComparison.Ordinal);
+
+        // Within the minute the answers are reused: the second search sends no lookup.
+        await engine.SearchAsync(Request("asault sex"), CancellationToken.None);
+        Assert.Equal(3, fake.Requests.Count);
+        Assert.DoesNotContain("request_cache", fake.Requests[2].PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_lookup_answer_without_its_buckets_is_search_unavailable_not_a_guess()
+    {
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, ElasticRequestSnapshotTests.EmptySearch)
+            .On("POST", FakeElasticsearch.LookupPath, 200, ElasticRequestSnapshotTests.EmptySearch);
+        await Assert.ThrowsAsync<SearchUnavailableException>(() => SearchAsync(fake, Request("asault")));
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }

@@ -29,12 +29,43 @@ public sealed class FakeElasticsearch : IRequestInvoker
 
     public ResponseFactory ResponseFactory => _default.ResponseFactory;
 
-    /// <summary>Answers requests whose method matches and whose path starts with <paramref name="pathPrefix"/>; later routes win.</summary>
+    /// <summary>
+    /// Answers requests whose method matches and whose path and query start with <paramref name="pathPrefix"/>;
+    /// the longest matching prefix wins, then the route added last.
+    /// </summary>
     public FakeElasticsearch On(string method, string pathPrefix, int status, string body)
     {
         _routes.Insert(0, (method, pathPrefix, () => new Canned(status, body)));
         return this;
     }
+
+    /// <summary>Answers in turn, one answer per request, the last one for every request after.</summary>
+    public FakeElasticsearch OnSequence(string method, string pathPrefix, params (int Status, string Body)[] answers)
+    {
+        var next = 0;
+        Canned Answer()
+        {
+            var (status, body) = answers[Math.Min(next++, answers.Length - 1)];
+            return new Canned(status, body);
+        }
+        _routes.Insert(0, (method, pathPrefix, Answer));
+        return this;
+    }
+
+    /// <summary>The path of the engine's term lookup (which query words the index holds).</summary>
+    public const string LookupPath = "/" + Alias + "/_search?request_cache=true";
+
+    /// <summary>
+    /// Answers the term lookup as Elasticsearch 9 does for anonymous filters (<c>filters</c> aggregation,
+    /// <c>typed_keys</c>, buckets an array in filter order): bucket i holds <paramref name="documentCounts"/>[i]
+    /// documents; 0 means the index lacks word i.
+    /// </summary>
+    public FakeElasticsearch OnLookup(params long[] documentCounts) => On("POST", LookupPath, 200, LookupAnswer(documentCounts));
+
+    public static string LookupAnswer(params long[] documentCounts) =>
+        """{"took":1,"timed_out":false,"_shards":{"total":1,"successful":1,"skipped":0,"failed":0},"hits":{"max_score":null,"hits":[]},"aggregations":{"filters#known":{"buckets":["""
+        + string.Join(',', documentCounts.Select(c => $$"""{"doc_count":{{c}}}"""))
+        + "]}}}";
 
     /// <summary>Every request fails as if the cluster could not be reached.</summary>
     public FakeElasticsearch Unreachable()
@@ -45,7 +76,8 @@ public sealed class FakeElasticsearch : IRequestInvoker
 
     public (ElasticChargeSearch Search, ElasticsearchClient Client) Engine(DateTimeOffset? now = null, IReadOnlyList<string>? synonyms = null)
     {
-        var options = new ElasticsearchOptions { Url = new Uri("http://localhost:9200"), IndexPrefix = Alias };
+        // Back-off of a millisecond: the retries are real, the waits are not.
+        var options = new ElasticsearchOptions { Url = new Uri("http://localhost:9200"), IndexPrefix = Alias, RetryDelay = TimeSpan.FromMilliseconds(1) };
         var settings = options.ClientSettings(this)
             .DisableDirectStreaming()
             .OnRequestCompleted(d => Requests.Add(new Recorded(
@@ -71,22 +103,27 @@ public sealed class FakeElasticsearch : IRequestInvoker
             return null;
         }
         var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length > 1 || body.EndsWith('\n') ? new JArray(lines.Select(JToken.Parse)) : JToken.Parse(body);
+        var parsed = lines.Length > 1 || body.EndsWith('\n') ? new JArray(lines.Select(JToken.Parse)) : JToken.Parse(body);
+        // The rebuild lock's owner names this machine and process: the same in every snapshot once replaced.
+        if (parsed is JObject lockDocument && lockDocument.ContainsKey("owner") && lockDocument.ContainsKey("expires_at"))
+        {
+            lockDocument["owner"] = "{machine}/{process id}/{guid}";
+        }
+        return parsed;
     }
 
     private InMemoryRequestInvoker Answer(Endpoint endpoint)
     {
         var method = endpoint.Method.ToString().ToUpperInvariant();
-        var path = endpoint.Uri.AbsolutePath;
-        foreach (var (m, prefix, answer) in _routes)
+        var path = endpoint.Uri.PathAndQuery;
+        var route = _routes.Where(r => (r.Method.Length == 0 || r.Method == method) && path.StartsWith(r.PathPrefix, StringComparison.Ordinal))
+            .OrderByDescending(r => r.PathPrefix.Length).FirstOrDefault();
+        if (route.Answer is null)
         {
-            if ((m.Length == 0 || m == method) && path.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                var canned = answer();
-                return new InMemoryRequestInvoker(Encoding.UTF8.GetBytes(canned.Body), canned.Status, canned.Exception, "application/json", ProductHeader);
-            }
+            throw new InvalidOperationException($"The fake Elasticsearch has no answer for {method} {path}.");
         }
-        throw new InvalidOperationException($"The fake Elasticsearch has no answer for {method} {path}.");
+        var canned = route.Answer();
+        return new InMemoryRequestInvoker(Encoding.UTF8.GetBytes(canned.Body), canned.Status, canned.Exception, "application/json", ProductHeader);
     }
 
     public TResponse Request<TResponse>(Endpoint endpoint, BoundConfiguration boundConfiguration, PostData? postData)

@@ -340,7 +340,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         QueryClauseKind.Word when ChargeQuery.TypoEdits(clause.Text) == 0 && clause.Text.Any(char.IsDigit) => new MultiMatchQuery
         {
             Query = clause.Text,
-            Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes]),
+            Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes, ElasticChargeIndex.Expanded + ElasticChargeIndex.ExpandedBoost]),
             Type = TextQueryType.CrossFields,
             Operator = Operator.And,
         },
@@ -353,7 +353,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
                 new MultiMatchQuery
                 {
                     Query = clause.Text,
-                    Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes]),
+                    Fields = Fields.FromStrings([ElasticChargeIndex.Description + "^2", ElasticChargeIndex.Codes, ElasticChargeIndex.Expanded + ElasticChargeIndex.ExpandedBoost]),
                     Type = TextQueryType.CrossFields,
                     Operator = Operator.And,
                 },
@@ -376,6 +376,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             [
                 new MatchPhraseQuery { Field = ElasticChargeIndex.Description, Query = clause.Text },
                 new MatchPhraseQuery { Field = ElasticChargeIndex.Codes, Query = clause.Text },
+                new MatchPhraseQuery { Field = ElasticChargeIndex.Expanded, Query = clause.Text, Boost = 0.3f },
             ],
             MinimumShouldMatch = 1,
         },

@@ -133,6 +133,12 @@ public sealed class ChargeReader
                 }
                 continue;
             }
+            // A curated token whose contexts all fail is ambiguous there (REST in REST STOP, OR in "40 GRAMS OR LESS"):
+            // it is read as itself, never guessed.
+            if (_curated.ContainsKey(token))
+            {
+                continue;
+            }
             if (Expander.Lexicon.IsWord(token))
             {
                 continue;

@@ -20,7 +20,6 @@ public sealed class ChargeReaderTests(ITestOutputHelper output)
     [Theory]
     [InlineData("resis", "resisting")]
     [InlineData("tresp", "trespass")]
-    [InlineData("prot", "protection")]
     [InlineData("cntrl", "control")]
     [InlineData("thft", "theft")]
     [InlineData("wpn", "weapon")]

@@ -10,11 +10,12 @@ public sealed record Expansion(string Token, string Words, ExpansionKind Kind, s
 /// What <see cref="ChargeReader"/> made of a charge text: its tokens, every expansion, and the NCIC category it
 /// falls in (given, or found by the category rules); <see cref="IndexText"/> is what the engines index beside the text.
 /// </summary>
-public sealed record ChargeReading(IReadOnlyList<string> Tokens, IReadOnlyList<Expansion> Expansions, string? Category)
-{
-    /// <summary>The expansion words, indexed in their own field (weighted below the text's own words).</summary>
-    public string IndexText => string.Join(' ', Expansions.Select(e => e.Words));
-}
+/// <param name="IndexText">
+/// The expansion words that the indexed description (its words, stems and synonyms) does not already hold, indexed in
+/// their own field, weighted below the text: a word the text already says never scores twice, so the text that says
+/// it outright keeps its rank (<c>AGGRAV ASSLT</c> does not outrank <c>Assault</c> for "assault").
+/// </param>
+public sealed record ChargeReading(IReadOnlyList<string> Tokens, IReadOnlyList<Expansion> Expansions, string? Category, string IndexText);
 
 /// <summary>
 /// Reads abbreviated jail charge text (<c>CRIM TRSP 1 /DV</c>, <c>CCW W/O PERMIT</c>, <c>CARRYDANGWPNKNIFE</c>) as
@@ -186,7 +187,16 @@ public sealed class ChargeReader
                 expansions.Add(new Expansion(alternative, concept.Target, ExpansionKind.Concept, concept.Basis));
             }
         }
-        return new ChargeReading(tokens, expansions, category);
+        var indexed = SynonymStems(text);
+        var extra = new List<string>();
+        foreach (var word in expansions.SelectMany(e => ChargeLexicon.Words(e.Words)))
+        {
+            if (indexed.Add(Stem(word)))
+            {
+                extra.Add(word);
+            }
+        }
+        return new ChargeReading(tokens, expansions, category, string.Join(' ', extra));
     }
 
     private (string Words, string Basis)? Curated(string token, string? previous, HashSet<string> raw)

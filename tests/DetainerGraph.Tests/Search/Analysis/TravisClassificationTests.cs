@@ -31,7 +31,7 @@ public sealed class TravisClassificationTests(ITestOutputHelper output)
         {
             output.WriteLine($"{text}: {got} (code says {expected})");
         }
-        Assert.True(covered >= 0.8 * texts.Count, $"{covered} of {texts.Count} categorised");
-        Assert.True(agree >= 0.6 * covered, $"{agree} of {covered} agree");
+        Assert.True(covered >= 0.75 * texts.Count, $"{covered} of {texts.Count} categorised");
+        Assert.True(agree >= 0.65 * covered, $"{agree} of {covered} agree");
     }
 }

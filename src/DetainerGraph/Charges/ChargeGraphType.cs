@@ -17,7 +17,7 @@ public sealed class ChargeGraphType : ObjectGraphType<Charge>
         Field<NonNullGraphType<IdGraphType>>("id").Description("The charge's opaque ID.").Resolve(c => GlobalId.Encode("Charge", c.Source.Id));
         Field(c => c.Description).Description("The offense exactly as published, e.g. `DRIVING UNDER INFLUENCE ALCOHOL` or `Cocaine - Sell`.");
         Field(c => c.NcicCode, nullable: true).Description("The four-digit NCIC offense code, when the description matches one (case, punctuation and abbreviations folded).");
-        Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx.");
+        Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx; for a text that matches no NCIC literal, the block its words fall in once abbreviations are read (`CRIM TRSP 1 /DV` is \"Invade Privacy\", see data/charge_category_rules.csv); null when neither knows it.");
         Field(c => c.Status).Description("Whether this is a pending charge or a conviction.");
         Field<NonNullGraphType<ChargeAsPublishedGraphType>>("published")
             .Description("The text and status as published, before any correction (corrections are listed on the detainer).")

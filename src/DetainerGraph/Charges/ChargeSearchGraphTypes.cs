@@ -2,6 +2,7 @@ using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using DetainerGraph.Search;
+using DetainerGraph.Search.Analysis;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
@@ -119,12 +120,35 @@ public sealed class ChargeSearchFacetFieldGraphType : EnumerationGraphType<Searc
 
 public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
 {
+    /// <summary>The <c>query</c> argument of the <c>searchCharges</c> field this hit came from.</summary>
+    private static string SearchQueryOf(IResolveFieldContext context)
+    {
+        for (var c = context.Parent; c is not null; c = c.Parent)
+        {
+            if (c.FieldDefinition.Name == "searchCharges")
+            {
+                return c.GetArgument<string>("query");
+            }
+        }
+        return "";
+    }
+
     public ChargeSearchHitGraphType()
     {
         Name = "ChargeSearchHit";
         Description = "A charge that matches a search, with its relevance and highlighted text.";
         Field(h => h.Score).Description("Relevance (BM25); higher is better. Comparable only within one search.");
         Field(h => h.Highlight).Description("The charge description, HTML-escaped, with the matched words (including synonym and stem matches) wrapped in `<mark>…</mark>`.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<MatchReasonGraphType>>>>("why")
+            .Description("Why the charge matched: one entry per query word, saying whether the text says it, a synonym, an abbreviation (`CCW` → carrying concealed weapon), a run-together word, a concept (`CCW` answers \"firearm\" as a weapon offense) or the NCIC category put it there. Computed only when selected; empty for an empty query.")
+            .Resolve(c =>
+            {
+                var query = ChargeQuery.Parse(SearchQueryOf(c));
+                var reader = ChargeReader.Shipped;
+                return c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
+                        await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct))
+                    .Then(charge => charge is null ? [] : MatchExplainer.Explain(reader, query, charge.Description, charge.NcicCode, charge.Category));
+            });
         Field<NonNullGraphType<ChargeGraphType>>("charge")
             .Description("The charge, read from the database.")
             .Resolve(c => c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
@@ -132,5 +156,34 @@ public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists the charge, read from the database.")
             .Resolve(c => c.LoadDetainer(c.Source.DetainerId));
+    }
+}
+
+public sealed class MatchReasonGraphType : ObjectGraphType<MatchReason>
+{
+    public MatchReasonGraphType()
+    {
+        Name = "SearchMatchReason";
+        Description = "Why one word of a search query matched a charge.";
+        Field(r => r.Word).Description("The query word, as typed.");
+        Field<NonNullGraphType<SearchMatchKindGraphType>>("kind").Description("How it matched.").Resolve(c => c.Source.Kind);
+        Field(r => r.From).Description("What in the charge matched it: the word itself, the abbreviation (e.g. `CCW`), the concept's matching words, or the category.");
+        Field(r => r.Detail).Description("The reading and its basis, for people: e.g. `CCW reads as \"carrying concealed weapon\": NCIC 5202 …`.");
+    }
+}
+
+public sealed class SearchMatchKindGraphType : EnumerationGraphType
+{
+    public SearchMatchKindGraphType()
+    {
+        Name = "SearchMatchKind";
+        Description = "How a query word met a charge.";
+        Add("TEXT", MatchKind.Text, "The charge text says the word (same stem).");
+        Add("SYNONYM", MatchKind.Synonym, "A synonym rule put the word on the text (UPCS for \"drug possession\").");
+        Add("ABBREVIATION", MatchKind.Abbreviation, "A token of the text abbreviates the word (TRSP for trespass), from the curated list or learned from the lexicon.");
+        Add("RUN_TOGETHER", MatchKind.RunTogether, "A run-together token holds the word (CARRYDANGWPNKNIFE).");
+        Add("CONCEPT", MatchKind.Concept, "The text falls under a concept that uses the word (a weapon offense answers \"firearm\").");
+        Add("CATEGORY", MatchKind.Category, "The charge's NCIC code or category has the word.");
+        Add("NEAR_SPELLING", MatchKind.NearSpelling, "A near spelling (typo tolerance) or a prefix matched.");
     }
 }

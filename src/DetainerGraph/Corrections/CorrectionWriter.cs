@@ -190,7 +190,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 charge.Description = text;
                 var offense = reference.MatchOffense(text);
                 charge.NcicCode = offense?.Code;
-                charge.Category = offense?.Category;
+                charge.Category = reference.ClassifyCharge(text, offense);
                 return Changed(old, text, charge);
             }
             var status = CorrectionValues.ParseEnum<ChargeStatus>(Required(value))

@@ -354,7 +354,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                         Description = charge.Description,
                         Status = charge.Status,
                         NcicCode = offense?.Code,
-                        Category = offense?.Category,
+                        Category = reference.ClassifyCharge(charge.Description, offense),
                         Ordinal = ++ordinal,
                     });
                 }

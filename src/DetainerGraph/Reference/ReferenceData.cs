@@ -78,6 +78,14 @@ public sealed partial class ReferenceData
             ? _offenseByFoldedText.GetValueOrDefault(Fold(bare))
             : null);
 
+    /// <summary>
+    /// The NCIC category of a charge text: its matched offense's, else the one the category rules
+    /// (<c>charge_category_rules.csv</c>) give the words <see cref="Search.Analysis.ChargeReader"/> reads it as
+    /// (<c>CRIM TRSP 1 /DV</c> is Invade Privacy through "trespass"); null when neither knows it.
+    /// </summary>
+    public string? ClassifyCharge(string description, NcicOffense? offense) =>
+        offense?.Category ?? Search.Analysis.ChargeReader.For(DataDirectory).Classify(description);
+
     [System.Text.RegularExpressions.GeneratedRegex(@"\((?>[^()]+|\((?<d>)|\)(?<-d>))*\)|\[[^\]]*\]")]
     private static partial System.Text.RegularExpressions.Regex Parenthetical();
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DetainerGraph.Data;
+using DetainerGraph.Search.Analysis;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Documents;
@@ -30,6 +31,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     private const string DescriptionField = "description";
     private const string CodesField = "codes";
     private const string WordsField = "words";
+    /// <summary>What <see cref="ChargeReader"/> reads the description as (abbreviations, run-together words, concepts): weighted below the text.</summary>
+    private const string ExpandedField = "expanded";
+    private const float ExpandedBoost = 0.3f;
     private const string FacetPrefix = "f_";
     private const char LabelSeparator = '\u001f';
 
@@ -47,13 +51,20 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     private FileStream? _processLock;
     private bool _disposed;
 
+    private readonly ChargeReader? _reader;
+
     /// <param name="typoCacheBytes">The budget of the typo-automata cache, in estimated bytes (<c>Search:TypoCacheBytes</c>).</param>
-    public LuceneChargeSearch(StorageOptions storage, string synonymFile, ILogger<LuceneChargeSearch> logger, long typoCacheBytes = DefaultTypoCacheBytes)
+    /// <param name="expandCharges">
+    /// Index what <see cref="ChargeReader"/> reads each description as (the data files beside <paramref name="synonymFile"/>);
+    /// false only to measure search without it.
+    /// </param>
+    public LuceneChargeSearch(StorageOptions storage, string synonymFile, ILogger<LuceneChargeSearch> logger, long typoCacheBytes = DefaultTypoCacheBytes, bool expandCharges = true)
     {
         _editAutomata = new ByteBoundedCache<(string Token, int MaxEdits), CompiledAutomaton[]>(typoCacheBytes);
         _root = Path.Combine(storage.Directory, "search");
         _indexAnalyzer = ChargeAnalysis.IndexAnalyzer(ChargeAnalysis.LoadSynonyms(synonymFile));
         _logger = logger;
+        _reader = expandCharges ? ChargeReader.For(Path.GetDirectoryName(Path.GetFullPath(synonymFile))!) : null;
     }
 
     /// <summary>The folder of the live index (tests and the <c>reindex</c> command print it).</summary>
@@ -62,7 +73,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) =>
         WriteAsync(writer =>
         {
-            var builder = new DocumentBuilder();
+            var builder = new DocumentBuilder(_reader);
             foreach (var document in documents)
             {
                 writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), builder.Build(document));
@@ -129,7 +140,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
         private async Task IndexQueuedAsync()
         {
-            var builder = new DocumentBuilder();
+            var builder = new DocumentBuilder(_owner._reader);
             await foreach (var batch in _queue.Reader.ReadAllAsync())
             {
                 // After a failure the rest is drained unread, so the import's writer never waits on a dead queue.
@@ -234,7 +245,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             try
             {
                 var count = 0;
-                var builder = new DocumentBuilder();
+                var builder = new DocumentBuilder(_reader);
                 await foreach (var document in documents.WithCancellation(ct))
                 {
                     fresh.Writer.AddDocument(builder.Build(document));
@@ -448,6 +459,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         {
             { new TermQuery(new Term(DescriptionField, token)) { Boost = 2 }, Occur.SHOULD },
             { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
+            { new TermQuery(new Term(ExpandedField, token)) { Boost = ExpandedBoost }, Occur.SHOULD },
         };
         // A typo of a category name ("asault") finds what the word itself finds, in the codes field too.
         if (TypoAutomata(token, fuzzyEdits) is { } automata)
@@ -585,7 +597,14 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     {
         { make(DescriptionField), Occur.SHOULD },
         { make(CodesField), Occur.SHOULD },
+        { Boosted(make(ExpandedField), ExpandedBoost), Occur.SHOULD },
     };
+
+    private static Query Boosted(Query query, float boost)
+    {
+        query.Boost = boost;
+        return query;
+    }
 
     private static Filter? BuildFilter(ChargeSearchFilter filter)
     {
@@ -727,8 +746,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     /// new keyword field builds a new token stream, whose attributes are looked up under a global lock). Not
     /// thread-safe: one per writing thread, and each document must be handed to the writer before the next is made.
     /// </summary>
-    private sealed class DocumentBuilder
+    private sealed class DocumentBuilder(ChargeReader? reader)
     {
+        private readonly TextField _expanded = new(ExpandedField, "", Field.Store.NO);
         private readonly Document _doc = [];
         private readonly StringField _id = new(IdField, "", Field.Store.YES);
         private readonly StoredField _detainerId = new(DetainerIdField, 0L);
@@ -760,6 +780,11 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             _doc.Add(_description);
             _doc.Add(_words);
             _doc.Add(_codes);
+            if (reader?.Read(d.Description, d.Category).IndexText is { Length: > 0 } expanded)
+            {
+                _expanded.SetStringValue(expanded);
+                _doc.Add(_expanded);
+            }
             _state.AddTo(_doc, d.State, d.State);
             _jurisdiction.AddTo(_doc, d.JurisdictionId?.ToString(CultureInfo.InvariantCulture),
                 d.JurisdictionId is { } j ? $"{j}{LabelSeparator}{d.JurisdictionName}, {d.State}" : null);

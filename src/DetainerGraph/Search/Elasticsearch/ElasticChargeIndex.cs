@@ -19,6 +19,13 @@ public static class ElasticChargeIndex
     /// <summary>The description unstemmed (lower case, ASCII folded): prefixes and "did you mean".</summary>
     public const string Words = "description.words";
     public const string Codes = "codes";
+    /// <summary>
+    /// What <see cref="Analysis.ChargeReader"/> reads the description as (abbreviations, run-together words, concepts),
+    /// computed by our code at index time as on Lucene; queries weight it below the text (<see cref="ExpandedWeight"/>).
+    /// </summary>
+    public const string Expanded = "expanded";
+    /// <summary>The weight of <see cref="Expanded"/> in queries, as on Lucene: a text that says the word outright ranks first.</summary>
+    public const float ExpandedWeight = 0.3f;
     public const string State = "state";
     public const string JurisdictionId = "jurisdiction_id";
     /// <summary><c>{id}|{name}, {state}</c>: the jurisdiction facet's value and label in one keyword.</summary>
@@ -92,6 +99,7 @@ public static class ElasticChargeIndex
                 .Text(Description, t => t.Analyzer(IndexAnalyzer).SearchAnalyzer(QueryAnalyzer)
                     .Fields(f => f.Text("words", w => w.Analyzer(PlainAnalyzer))))
                 .Text(Codes, t => t.Analyzer(IndexAnalyzer).SearchAnalyzer(QueryAnalyzer))
+                .Text(Expanded, t => t.Analyzer(IndexAnalyzer).SearchAnalyzer(QueryAnalyzer))
                 .Keyword(State)
                 .Keyword(JurisdictionId)
                 .Keyword(JurisdictionFacet)
@@ -119,7 +127,8 @@ public sealed record ElasticChargeDocument(
     [property: JsonPropertyName(ElasticChargeIndex.Citizenship)] string? Citizenship,
     [property: JsonPropertyName(ElasticChargeIndex.Status)] string Status,
     [property: JsonPropertyName(ElasticChargeIndex.Category)] string? Category,
-    [property: JsonPropertyName(ElasticChargeIndex.IssuedOn)] string? IssuedOn)
+    [property: JsonPropertyName(ElasticChargeIndex.IssuedOn)] string? IssuedOn,
+    [property: JsonPropertyName(ElasticChargeIndex.Expanded)] string? Expanded = null)
 {
     public static ElasticChargeDocument From(ChargeDocument d) => new(
         d.ChargeId,
@@ -135,5 +144,6 @@ public sealed record ElasticChargeDocument(
         d.Citizenship,
         d.Status.ToString(),
         d.Category,
-        d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Analysis.ChargeReader.Shipped.Read(d.Description, d.Category).IndexText is { Length: > 0 } expanded ? expanded : null);
 }

@@ -154,6 +154,7 @@ public sealed partial class ElasticChargeSearch
                     {
                         Term(ElasticChargeIndex.Description, terms[0], boost: 2),
                         Term(ElasticChargeIndex.Codes, terms[0]),
+                        Term(ElasticChargeIndex.Expanded, terms[0], boost: ElasticChargeIndex.ExpandedWeight),
                     };
                     if (clause.FuzzyEdits > 0)
                     {
@@ -164,14 +165,15 @@ public sealed partial class ElasticChargeSearch
                 }
             case QueryClauseKind.Word:
                 // A "word" analysis splits (sex-assault, hit/run): each of its terms, exactly, in either field.
-                return new BoolQuery { Must = [.. terms.Select(t => Either(Term(ElasticChargeIndex.Description, t), Term(ElasticChargeIndex.Codes, t)))] };
+                return new BoolQuery { Must = [.. terms.Select(t => Either(Term(ElasticChargeIndex.Description, t), Term(ElasticChargeIndex.Codes, t), Term(ElasticChargeIndex.Expanded, t, boost: ElasticChargeIndex.ExpandedWeight)))] };
             case QueryClauseKind.Phrase:
                 {
                     // The analysed terms, consecutive: split again on spaces only, so nothing is stemmed twice.
                     var text = string.Join(' ', terms);
                     return Either(
                         new MatchPhraseQuery { Field = ElasticChargeIndex.Description, Query = text, Analyzer = "whitespace" },
-                        new MatchPhraseQuery { Field = ElasticChargeIndex.Codes, Query = text, Analyzer = "whitespace" });
+                        new MatchPhraseQuery { Field = ElasticChargeIndex.Codes, Query = text, Analyzer = "whitespace" },
+                        new MatchPhraseQuery { Field = ElasticChargeIndex.Expanded, Query = text, Analyzer = "whitespace", Boost = ElasticChargeIndex.ExpandedWeight });
                 }
             default:
                 {

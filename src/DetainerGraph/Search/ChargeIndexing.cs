@@ -34,7 +34,8 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
             c.Detainer.Outcome,
             c.Detainer.DetainerType,
             c.Detainer.Citizenship,
-            c.Detainer.IssuedOn));
+            c.Detainer.IssuedOn,
+            c.Detainer.IsSynthetic));
 
     /// <summary>
     /// Indexes the charges one imported source wrote, read by one streaming query and handed to the engine in

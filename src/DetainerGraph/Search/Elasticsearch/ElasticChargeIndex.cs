@@ -30,6 +30,8 @@ public static class ElasticChargeIndex
     public const string Status = "status";
     public const string Category = "category";
     public const string IssuedOn = "issued_on";
+    /// <summary><c>File</c> or <c>Synthetic</c>: the kind of the detainer's source, so published-only counts are exact in the engine.</summary>
+    public const string SourceKind = "source_kind";
 
     public const string IndexAnalyzer = "charge_index";
     public const string QueryAnalyzer = "charge_query";
@@ -45,6 +47,7 @@ public static class ElasticChargeIndex
         SearchFacet.ChargeCategory => Category,
         SearchFacet.Status => Status,
         SearchFacet.Citizenship => Citizenship,
+        SearchFacet.SourceKind => SourceKind,
         _ => throw new ArgumentOutOfRangeException(nameof(facet)),
     };
 
@@ -86,7 +89,8 @@ public static class ElasticChargeIndex
                 .Keyword(Citizenship)
                 .Keyword(Status)
                 .Keyword(Category)
-                .Date(IssuedOn, d => d.Format("strict_date"))));
+                .Date(IssuedOn, d => d.Format("strict_date"))
+                .Keyword(SourceKind)));
 }
 
 /// <summary>One charge as Elasticsearch stores it (<c>_source</c>); <c>_id</c> is the charge id.</summary>
@@ -104,7 +108,8 @@ public sealed record ElasticChargeDocument(
     [property: JsonPropertyName(ElasticChargeIndex.Citizenship)] string? Citizenship,
     [property: JsonPropertyName(ElasticChargeIndex.Status)] string Status,
     [property: JsonPropertyName(ElasticChargeIndex.Category)] string? Category,
-    [property: JsonPropertyName(ElasticChargeIndex.IssuedOn)] string? IssuedOn)
+    [property: JsonPropertyName(ElasticChargeIndex.IssuedOn)] string? IssuedOn,
+    [property: JsonPropertyName(ElasticChargeIndex.SourceKind)] string SourceKind)
 {
     public static ElasticChargeDocument From(ChargeDocument d) => new(
         d.ChargeId,
@@ -120,5 +125,6 @@ public sealed record ElasticChargeDocument(
         d.Citizenship,
         d.Status.ToString(),
         d.Category,
-        d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        d.SourceKind.ToString());
 }

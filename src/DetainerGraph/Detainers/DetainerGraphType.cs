@@ -30,7 +30,7 @@ public sealed class DetainerGraphType : ObjectGraphType<Detainer>
         Field<JurisdictionGraphType>("jurisdiction")
             .Description("The jurisdiction the detainer was issued to, when known: the current value. `jurisdictionResolution` says how it was found.")
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
-        Field(d => d.JurisdictionResolution).Description("How `jurisdiction` was found from the published names: named by the source, a county's exact name in the facility name, an alias, a spelling fold or a rule of data/jurisdiction_rules.csv; UNRESOLVED when none matched.");
+        Field<NonNullGraphType<JurisdictionResolutionGraphType>>("jurisdictionResolution").Resolve(c => c.Source.JurisdictionResolution).Description("How `jurisdiction` was found from the published names: named by the source, a county's exact name in the facility name, an alias, a spelling fold or a rule of data/jurisdiction_rules.csv; UNRESOLVED when none matched.");
         Field(d => d.JurisdictionRule, nullable: true).Description("The row of data/jurisdiction_rules.csv that placed the detainer, e.g. \"SCI → Pennsylvania Department of Corrections\"; null when no rule or alias was needed.");
         Field<FacilityGraphType>("facility")
             .Description("The facility holding the person, when known.")

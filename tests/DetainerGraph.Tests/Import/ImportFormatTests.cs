@@ -126,12 +126,13 @@ public sealed class ImportFormatTests : IDisposable
     [Fact]
     public async Task Detainer_rows_group_charges_by_key_and_mark_synthetic_sources()
     {
-        var result = await _app.ImportAsync("generated.csv", SampleRows.Detainers);
+        var result = await _app.ImportAsync("generated.csv", SampleRows.SyntheticDetainers);
 
         Assert.Equal(SourceKind.Synthetic, result.Source.Kind);
         Assert.Equal(7, result.Source.SyntheticSeed);
         var detainers = await _app.WithDbAsync(db => db.Detainers.Include(d => d.Charges).OrderBy(d => d.SourceLine).ToListAsync());
         Assert.Equal(2, detainers.Count);
+        Assert.All(detainers, d => Assert.True(d.IsSynthetic));
         Assert.Equal(["Driving Under Influence Liquor", "Cocaine - Sell"], detainers[0].Charges.OrderBy(c => c.Ordinal).Select(c => c.Description));
         // ICE's "Liquor" spelling is NCIC 5404 "ALCOHOL".
         Assert.Equal("5404", detainers[0].Charges.Single(c => c.Ordinal == 1).NcicCode);

@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Tests.Search;
 
-/// <summary><c>searchCharges</c> over the shipped sample data, through HTTP.</summary>
+/// <summary><c>searchCharges</c> over the shipped sample data, through HTTP: the engine's behaviour over all of it, so with <c>includeSynthetic: true</c> (the published-only default is in Truth/PublishedByDefaultTests).</summary>
 public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture<SampleDataApp>
 {
     private const string Search = """
         query($q: String!, $where: DetainerFilterInput, $status: [ChargeStatus!], $first: Int, $after: String, $last: Int, $before: String) {
-          searchCharges(query: $q, where: $where, chargeStatus: $status, first: $first, after: $after, last: $last, before: $before) {
+          searchCharges(query: $q, where: $where, chargeStatus: $status, first: $first, after: $after, last: $last, before: $before, includeSynthetic: true) {
             totalCount suggestion
             pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
             nodes { score highlight charge { id description ncicCode category } detainer { id } }
@@ -62,11 +62,11 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
 
     /// <summary>Highlights are computed only when selected: every way of selecting them still gets them marked.</summary>
     [Theory]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { nodes { highlight } } }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { edges { node { highlight } } } }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { nodes { ...Marked } } } fragment Marked on ChargeSearchHit { highlight }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { ...Page } } fragment Page on ChargeSearchConnection { edges { node { ... on ChargeSearchHit { highlight } } } }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { totalCount } searchCharges(query: \"agg assault\", first: 1) { nodes { highlight } } }")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"agg assault\", first: 1) { nodes { highlight } } }")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"agg assault\", first: 1) { edges { node { highlight } } } }")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"agg assault\", first: 1) { nodes { ...Marked } } } fragment Marked on ChargeSearchHit { highlight }")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"agg assault\", first: 1) { ...Page } } fragment Page on ChargeSearchConnection { edges { node { ... on ChargeSearchHit { highlight } } } }")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"agg assault\", first: 1) { totalCount } searchCharges(includeSynthetic: true, query: \"agg assault\", first: 1) { nodes { highlight } } }")]
     public async Task Highlights_are_marked_however_the_selection_reaches_them(string document)
     {
         var data = await App.DataAsync(document);
@@ -154,7 +154,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     public async Task Facets_count_all_hits_and_add_up_to_the_total()
     {
         var data = await App.DataAsync("""
-            { searchCharges(query: "assault", first: 1) {
+            { searchCharges(query: "assault", first: 1, includeSynthetic: true) {
                 totalCount
                 facets(fields: [STATE, JURISDICTION, WEEK, OUTCOME, CHARGE_CATEGORY, STATUS, CITIZENSHIP]) { field buckets { value label count } }
             } }
@@ -218,7 +218,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     [Fact]
     public async Task Hits_load_charges_and_detainers_in_one_batch_each()
     {
-        var response = await App.QueryAsync("{ searchCharges(query: \"theft\", first: 50) { nodes { charge { description } detainer { outcome } } } }");
+        var response = await App.QueryAsync("{ searchCharges(includeSynthetic: true, query: \"theft\", first: 50) { nodes { charge { description } detainer { outcome } } } }");
         Assert.False(response.TryGetProperty("errors", out _));
         Assert.Equal(2, TestApp.SqlStatements(response));
     }
@@ -270,7 +270,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     public async Task Hostile_strings_get_results_or_a_coded_error_never_a_5xx(string q)
     {
         // QueryAsync fails the test on any non-2xx status.
-        var response = await App.QueryAsync("query($q: String!) { searchCharges(query: $q, first: 5) { totalCount nodes { highlight } } }", new { q });
+        var response = await App.QueryAsync("query($q: String!) { searchCharges(query: $q, first: 5, includeSynthetic: true) { totalCount nodes { highlight } } }", new { q });
         if (response.TryGetProperty("errors", out var errors))
         {
             foreach (var error in errors.EnumerateArray())
@@ -290,16 +290,16 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     }
 
     [Theory]
-    [InlineData("{ searchCharges(query: \"theft\", first: 1000) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
-    [InlineData("{ searchCharges(query: \"theft\", first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
-    [InlineData("{ searchCharges(query: \"theft\", after: \"bm90LWEtY3Vyc29y\") { totalCount } }", "INVALID_CURSOR")]
-    [InlineData("{ searchCharges(query: \"theft\", after: \"b2Zmc2V0Ojk5OTk5\") { totalCount } }", "SEARCH_WINDOW_TOO_LARGE")]
-    [InlineData("{ searchCharges(query: \"theft\", first: 5, last: 5) { totalCount } }", "INVALID_PAGING_ARGUMENTS")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { or: [{ outcome: { eq: LIFTED } }] }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { issuedOn: { gte: \"2017-01-01\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { charges: { some: { status: { eq: CONVICTION } } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { citizenship: { contains: \"ex\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { facility: { state: { eq: \"PA\" } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", first: 1000) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", after: \"bm90LWEtY3Vyc29y\") { totalCount } }", "INVALID_CURSOR")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", after: \"b2Zmc2V0Ojk5OTk5\") { totalCount } }", "SEARCH_WINDOW_TOO_LARGE")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", first: 5, last: 5) { totalCount } }", "INVALID_PAGING_ARGUMENTS")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", where: { or: [{ outcome: { eq: LIFTED } }] }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", where: { issuedOn: { gte: \"2017-01-01\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", where: { charges: { some: { status: { eq: CONVICTION } } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", where: { citizenship: { contains: \"ex\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(includeSynthetic: true, query: \"theft\", where: { facility: { state: { eq: \"PA\" } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
     public async Task Bad_arguments_get_clear_codes(string query, string code)
     {
         var response = await App.QueryAsync(query);

@@ -91,6 +91,10 @@ public static class DetainerStats
                 }
                 var (published, synthetic) = detainers.SplitSynthetic(exclude: true);
                 var groups = await CountAsync(c.Db(), published, dimensions, first, c.CancellationToken);
+                if (!c.SelectsSyntheticExcluded())
+                {
+                    return groups;
+                }
                 // The synthetic side of the same groups: at most as many groups as the published side's keys can match.
                 var left = (await CountAsync(c.Db(), synthetic!, dimensions, SyntheticGroupsRead, c.CancellationToken))
                     .ToDictionary(g => g.Keys.Identity, g => g.Count);
@@ -178,7 +182,7 @@ public sealed class DetainerStatsGroupGraphType : ObjectGraphType<DetainerStatsG
         Description = "The number of detainers that share one combination of keys.";
         Field<NonNullGraphType<DetainerStatsKeyGraphType>>("keys").Description("The group's keys; dimensions not grouped by are null.").Resolve(c => c.Source.Keys);
         Field(g => g.Count).Description("How many detainers the group holds.");
-        Field(g => g.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers with the same keys were left out, because stats count published sources only by default; null when `includeSynthetic: true` (or a `sourceKind` condition) counted them.");
+        Field(g => g.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers with the same keys were left out, because stats count published sources only by default; null when `includeSynthetic: true` (or a `sourceKind` condition) counted them. Counted (by a second GROUP BY) only when asked for.");
     }
 }
 

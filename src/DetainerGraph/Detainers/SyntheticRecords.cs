@@ -43,6 +43,27 @@ public static class SyntheticRecords
     public static (IQueryable<Detainer> Shown, IQueryable<Detainer>? Excluded) SplitSynthetic(this IQueryable<Detainer> matching, bool exclude) =>
         exclude ? (matching.Where(d => !d.IsSynthetic), matching.Where(d => d.IsSynthetic)) : (matching, null);
 
+    /// <summary>
+    /// Whether the field's selection asks for <c>syntheticExcluded</c> directly or through fragments, so that the
+    /// count of what was left out is computed only when read (stats and report totals have no lazy field of their own).
+    /// </summary>
+    public static bool SelectsSyntheticExcluded(this IResolveFieldContext context)
+    {
+        var fragments = context.Document.Definitions.OfType<GraphQLParser.AST.GraphQLFragmentDefinition>()
+            .GroupBy(f => f.FragmentName.Name.StringValue).ToDictionary(g => g.Key, g => g.First());
+        return Selects(context.FieldAst.SelectionSet, fragments, 0);
+    }
+
+    private static bool Selects(GraphQLParser.AST.GraphQLSelectionSet? set, Dictionary<string, GraphQLParser.AST.GraphQLFragmentDefinition> fragments, int depth) =>
+        set is not null && depth < 10 && set.Selections.Any(selection => selection switch
+        {
+            GraphQLParser.AST.GraphQLField field => field.Name.StringValue == "syntheticExcluded",
+            GraphQLParser.AST.GraphQLInlineFragment inline => Selects(inline.SelectionSet, fragments, depth + 1),
+            GraphQLParser.AST.GraphQLFragmentSpread spread => !fragments.TryGetValue(spread.FragmentName.Name.StringValue, out var fragment)
+                || Selects(fragment.SelectionSet, fragments, depth + 1),
+            _ => true,
+        });
+
     private static bool NamesSourceKind(object? where) => where switch
     {
         IDictionary<string, object?> map => map.Any(p => p.Key == "sourceKind" && p.Value is not null || NamesSourceKind(p.Value)),

@@ -78,7 +78,7 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
                     await declined.CountAsync(c.CancellationToken),
                     await declined.Where(d => d.JurisdictionId != null).Select(d => d.JurisdictionId).Distinct().CountAsync(c.CancellationToken),
                     await db.Reports.Where(r => r.WeekStart == start).Select(r => r.DetainersIssuedNationwide).FirstOrDefaultAsync(c.CancellationToken),
-                    excluded is null ? null : await excluded.CountAsync(c.CancellationToken));
+                    excluded is null || !c.SelectsSyntheticExcluded() ? null : await excluded.CountAsync(c.CancellationToken));
             });
     }
 }
@@ -93,7 +93,7 @@ public sealed class WeeklyReportTotalsGraphType : ObjectGraphType<WeeklyReportTo
         Field(t => t.Declined).Description("Of those, the detainers declined by the local agency (Section II's rows).");
         Field(t => t.DecliningJurisdictions).Description("How many jurisdictions declined at least one detainer.");
         Field(t => t.DetainersIssuedNationwide, nullable: true).Description("Detainers ICE issued nationwide that week, as its report stated; null when no report said.");
-        Field(t => t.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers recorded in the week were left out of these counts; null when `weeklyReport(includeSynthetic: true)` counted them.");
+        Field(t => t.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers recorded in the week were left out of these counts; null when `weeklyReport(includeSynthetic: true)` counted them. Counted only when asked for.");
     }
 }
 

@@ -16,7 +16,7 @@ public sealed class ChargeGraphType : ObjectGraphType<Charge>
         Description = "A criminal charge or conviction listed for a detainer.";
         this.ImplementsNode();
         Field<NonNullGraphType<IdGraphType>>("id").Description("The charge's opaque ID.").Resolve(c => GlobalId.Encode("Charge", c.Source.Id));
-        Field(c => c.Description).Description("The offense: the current text (after any correction; `published { description }` keeps the text as published). As published, e.g. `DRIVING UNDER INFLUENCE ALCOHOL` or `Cocaine - Sell`.");
+        Field(c => c.Description).Description("The offense in the source's words, e.g. `DRIVING UNDER INFLUENCE ALCOHOL`, `Cocaine - Sell` or a jail's `ASSLT CAUSES BODILY INJ`: the current text, after any correction (`published { description }` keeps the published text).");
         Field(c => c.NcicCode, nullable: true).Description("The four-digit NCIC offense code: the first four digits of the source's own eight-digit offense code (Texas jail records), or else the NCIC offense whose text the description matches (case, punctuation and abbreviations folded).");
         Field(c => c.Category, nullable: true).Description("The NCIC block of the code, e.g. \"Traffic Offense\" for 54xx.");
         Field(c => c.Status).Description("Whether this is a pending charge or a conviction: the current value (after any correction).");

@@ -632,3 +632,72 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [IsSynthetic] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [IssuedOnOrAfter] date NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [JurisdictionResolution] nvarchar(40) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [JurisdictionRule] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [PlaceOfBirth] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    UPDATE Detainers SET IsSynthetic = 1 WHERE SourceId IN (SELECT Id FROM Sources WHERE Kind = 'Synthetic');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    UPDATE Detainers SET JurisdictionResolution = CASE WHEN JurisdictionId IS NULL THEN 'Unresolved' ELSE 'Named' END;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129114602_AddDataTruth', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

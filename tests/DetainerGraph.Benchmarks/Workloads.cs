@@ -34,11 +34,13 @@ public static class Workloads
     private static byte[] Body(string query, object? variables) =>
         JsonSerializer.SerializeToUtf8Bytes(new { query, variables }, Json);
 
+    // The data set is generated, so every query asks for synthetic records (answers are published-only by default).
+
     // ---- search: words, a phrase, typos, prefixes, synonyms, with and without filters ----
 
     private const string SearchQuery = """
         query Search($q: String!, $w: DetainerFilterInput, $s: [ChargeStatus!]) {
-          searchCharges(query: $q, where: $w, chargeStatus: $s, first: 10) {
+          searchCharges(query: $q, where: $w, chargeStatus: $s, first: 10, includeSynthetic: true) {
             totalCount
             nodes { score highlight charge { description ncicCode } detainer { outcome issuedOn } }
           }
@@ -81,7 +83,7 @@ public static class Workloads
 
     private const string ListQuery = """
         query List($w: DetainerFilterInput, $o: [DetainerSortInput!]) {
-          detainers(first: 50, where: $w, order: $o) {
+          detainers(first: 50, where: $w, order: $o, includeSynthetic: true) {
             pageInfo { hasNextPage endCursor }
             nodes {
               id issuedOn outcome citizenship
@@ -149,7 +151,7 @@ public static class Workloads
 
     private const string StatsQuery = """
         query Stats($w: DetainerFilterInput) {
-          detainerStats(groupBy: [STATE, WEEK], where: $w) { keys { state week { start } } count }
+          detainerStats(groupBy: [STATE, WEEK], where: $w, includeSynthetic: true) { keys { state week { start } } count }
         }
         """;
 

@@ -19,6 +19,8 @@ public sealed class Connection<T>(IReadOnlyList<T> nodes, int offset, bool hasNe
         Nodes.Count > 0 ? Paging.EncodeCursor(offset) : null,
         Nodes.Count > 0 ? Paging.EncodeCursor(offset + Nodes.Count - 1) : null);
     public Task<int> CountTotalAsync(CancellationToken ct) => countTotal(ct);
+    /// <summary>Counts the synthetic records the connection left out; null when it left none out by default (see <c>SyntheticRecords</c>).</summary>
+    public Func<CancellationToken, Task<int>>? CountSyntheticExcluded { get; set; }
 }
 
 public sealed record Edge<T>(string Cursor, T Node);
@@ -69,6 +71,12 @@ public sealed class ConnectionGraphType<TNodeGraphType, T> : ObjectGraphType<Con
         Field<NonNullGraphType<IntGraphType>>("totalCount")
             .Description("How many items the whole connection holds, across all pages. Counted only when asked for.")
             .ResolveAsync(async c => await c.Source.CountTotalAsync(c.CancellationToken));
+        if (typeof(T) == typeof(DetainerGraph.Data.Detainer))
+        {
+            Field<IntGraphType>("syntheticExcluded")
+                .Description(DetainerGraph.Detainers.SyntheticRecords.ExcludedDescription + " Counted only when asked for.")
+                .ResolveAsync(async c => c.Source.CountSyntheticExcluded is { } count ? await count(c.CancellationToken) : null);
+        }
     }
 }
 
@@ -97,7 +105,7 @@ public static class Paging
     /// is a separate COUNT, run only when <c>totalCount</c> is selected. Cursors are positions in the
     /// ordered result, so a page stays stable as long as the data does.
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null)
     {
         var options = context.RequestServices!.GetRequiredService<PagingOptions>();
         var (first, last, start, end) = context.GetPageArguments(options);
@@ -127,7 +135,10 @@ public static class Paging
             rows = windowEnd - offset <= 0 ? [] : await ordered.Skip(offset).Take(windowEnd - offset).ToListAsync(ct);
             hasNext = end is not null;
         }
-        return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token));
+        return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token))
+        {
+            CountSyntheticExcluded = syntheticExcluded is null ? null : token => syntheticExcluded.CountAsync(token),
+        };
     }
 
     /// <summary>

@@ -10,8 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace DetainerGraph.Charges;
 
 /// <summary>One page of search hits, with what is needed to count facets over all hits on demand.</summary>
-public sealed class ChargeSearchPage(ChargeSearchResult result, int offset, Func<IReadOnlyList<SearchFacet>, CancellationToken, Task<IReadOnlyList<FacetResult>>> facets)
+public sealed class ChargeSearchPage(
+    ChargeSearchResult result,
+    int offset,
+    Func<CancellationToken, Task<int>>? countSyntheticExcluded,
+    Func<IReadOnlyList<SearchFacet>, CancellationToken, Task<IReadOnlyList<FacetResult>>> facets)
 {
+    public Func<CancellationToken, Task<int>>? CountSyntheticExcluded => countSyntheticExcluded;
     public int TotalCount => result.TotalCount;
     public IReadOnlyList<ChargeSearchHit> Nodes => result.Hits;
     public string? Suggestion => result.Suggestion;
@@ -40,6 +45,9 @@ public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSear
         Field<NonNullGraphType<PageInfoGraphType>>("pageInfo")
             .Description("Where this page stands.")
             .Resolve(c => c.Source.PageInfo);
+        Field<IntGraphType>("syntheticExcluded")
+            .Description(SyntheticRecords.ExcludedDescription + " Here: the synthetic charges that match the query and filters. Counted only when asked for.")
+            .ResolveAsync(async c => c.Source.CountSyntheticExcluded is { } count ? await count(c.CancellationToken) : null);
         Field<StringGraphType>("suggestion")
             .Description("When nothing matched: the query with each unknown word replaced by the nearest indexed word (\"did you mean\"), or null.")
             .Resolve(c => c.Source.Suggestion);
@@ -70,6 +78,7 @@ public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSear
             SearchFacet.Jurisdiction => bucket with { Value = GlobalId.Encode("Jurisdiction", bucket.Value) },
             SearchFacet.Outcome => bucket with { Value = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value), Label = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value) },
             SearchFacet.Status => bucket with { Value = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value), Label = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value) },
+            SearchFacet.SourceKind => bucket with { Value = EnumName<SourceKind>(schema, "SourceKind", bucket.Value), Label = EnumName<SourceKind>(schema, "SourceKind", bucket.Value) },
             _ => bucket,
         };
     }
@@ -103,7 +112,7 @@ public sealed class ChargeSearchFacetBucketGraphType : ObjectGraphType<FacetBuck
     {
         Name = "ChargeSearchFacetBucket";
         Description = "A value of a facet field and how many hits carry it.";
-        Field(b => b.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction ID (`node(id:)`; filter by its name and state), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`) or a country (`citizenship: { eq }`); null for hits without one.");
+        Field(b => b.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction ID (`node(id:)`; filter by its name and state), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`) a country (`citizenship: { eq }`) or a source kind (`sourceKind`); null for hits without one.");
         Field(b => b.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction; null for hits without a value.");
         Field(b => b.Count).Description("How many hits carry this value.");
     }

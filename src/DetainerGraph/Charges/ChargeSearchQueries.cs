@@ -15,7 +15,8 @@ public static partial class ChargeSearchQueries
         query.Field<ChargeSearchConnectionGraphType>("searchCharges")
             .Description("Full-text search over charge descriptions, NCIC codes and categories, best matches first. " +
                 "Words are ANDed and matched with their stems, synonyms and abbreviations (DUI, agg, poss…) and with typos tolerated; " +
-                "\"quoted phrases\" match exactly; a trailing * matches a prefix. An empty query matches every charge. Null, with an error coded in `extensions.code`, when the query is refused or search is unavailable: other fields still answer.")
+                "\"quoted phrases\" match exactly; a trailing * matches a prefix. An empty query matches every charge. " +
+                "Published charges only unless `includeSynthetic` is true or `sourceKind` says otherwise: `syntheticExcluded` counts the synthetic hits left out. Null, with an error coded in `extensions.code`, when the query is refused or search is unavailable: other fields still answer.")
             .Argument<NonNullGraphType<StringGraphType>>("query", $"The search text, at most {ChargeQuery.MaxLength} characters. It is read as words, phrases and prefixes only: no engine syntax.")
             .Argument<DetainerFilterInputGraphType>("where",
                 "Conditions on the charge's detainer, the same input the detainer lists take, applied inside the search engine so totals and pages are exact. " +
@@ -23,6 +24,8 @@ public static partial class ChargeSearchQueries
                 "Anything else is refused with SEARCH_FILTER_UNSUPPORTED rather than filtered after the search.")
             .Argument<ListGraphType<NonNullGraphType<ChargeStatusGraphType>>>("chargeStatus", "Only charges with one of these statuses (the hit's own status).")
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("chargeCategory", "Only charges in one of these NCIC blocks, e.g. \"Traffic Offense\" (the CHARGE_CATEGORY facet's values).")
+            .Argument<ListGraphType<NonNullGraphType<SourceKindGraphType>>>("sourceKind", "Only charges whose detainer comes from a source of one of these kinds (the SOURCE_KIND facet's values). Given, it replaces the default of published (FILE) sources only: `[SYNTHETIC]` searches the demo alone.")
+            .WithIncludeSynthetic("charges")
             .Argument<IntGraphType>("first", "Return the first this many hits (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
             .Argument<StringGraphType>("after", "Return hits after this cursor (a previous page's `pageInfo.endCursor`).")
             .Argument<IntGraphType>("last", "Return the last this many hits (of those before `before`, or of all hits).")
@@ -45,6 +48,10 @@ public static partial class ChargeSearchQueries
             var filter = await ChargeSearchWhere.TranslateAsync(context.GetArgument<Dictionary<string, object?>?>("where"), context.Db(), ct);
             filter.Statuses = context.GetArgument<List<ChargeStatus>?>("chargeStatus");
             filter.Categories = context.GetArgument<List<string>?>("chargeCategory");
+            // Published by default, filtered inside the engine so that totals, facets and pages are exact.
+            var kinds = context.GetArgument<List<SourceKind>?>("sourceKind");
+            var excludesSynthetic = kinds is null && !context.GetArgument(SyntheticRecords.IncludeSynthetic, false);
+            filter.SourceKinds = excludesSynthetic ? [SourceKind.File] : kinds;
 
             int offset;
             int limit;
@@ -65,7 +72,23 @@ public static partial class ChargeSearchQueries
                 limit = Math.Max(0, stop - offset);
             }
             var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, limit, [], Highlight: SelectsHighlight(context)), ct);
-            return new ChargeSearchPage(result, offset, async (fields, facetCt) =>
+            Func<CancellationToken, Task<int>>? countExcluded = null;
+            if (excludesSynthetic)
+            {
+                var synthetic = filter.WithSourceKinds([SourceKind.Synthetic]);
+                countExcluded = async excludedCt =>
+                {
+                    try
+                    {
+                        return (await search.SearchAsync(new ChargeSearchRequest(query, synthetic, 0, 0, [], Highlight: false), excludedCt)).TotalCount;
+                    }
+                    catch (Exception e) when (e is not (OperationCanceledException or ExecutionError or SearchQueryException))
+                    {
+                        throw Unavailable(logger, e);
+                    }
+                };
+            }
+            return new ChargeSearchPage(result, offset, countExcluded, async (fields, facetCt) =>
             {
                 try
                 {

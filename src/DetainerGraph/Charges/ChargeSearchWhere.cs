@@ -67,7 +67,8 @@ public static class ChargeSearchWhere
             {
                 if (value is null)
                 {
-                    continue;
+                    // Never ignored: the lists answer `field: null` as "missing"; the engine does not index absence.
+                    throw Unsupported($"`{field}: null` (charges whose detainer has no {field})");
                 }
                 switch (field)
                 {

@@ -34,6 +34,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
             async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
             async detainer =>
             {
+                RefuseSynthetic(detainer);
                 if (detainer.Retracted)
                 {
                     throw Error("RECORD_RETRACTED", "The detainer is retracted; it can no longer be corrected.");
@@ -55,6 +56,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
             async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
             detainer =>
             {
+                RefuseSynthetic(detainer);
                 if (detainer.Retracted)
                 {
                     throw Error("ALREADY_RETRACTED", "The detainer is already retracted.");
@@ -330,6 +332,15 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
 
     private static DateOnly? OptionalDate(string? value) =>
         value is null ? null : CorrectionValues.TryParseDate(value, out var date) ? date : throw Invalid($"'{value}' is not a date as YYYY-MM-DD.");
+
+    /// <summary>Generated demo records were never published: there is nothing to correct, and a correction would read as a real one.</summary>
+    private static void RefuseSynthetic(Detainer detainer)
+    {
+        if (detainer.IsSynthetic)
+        {
+            throw Error("SYNTHETIC_RECORD", "The detainer is synthetic (generated demo data, never published): it cannot be corrected or retracted.");
+        }
+    }
 
     private static ExecutionError NotFound(string what) => Error("NOT_FOUND", $"There is no {what} with this ID.");
 

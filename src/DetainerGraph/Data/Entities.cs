@@ -58,10 +58,12 @@ public enum JurisdictionKind
     County,
     [Description("A city, town or other municipality.")]
     City,
-    [Description("A state agency, such as a department of corrections.")]
+    [Description("A state agency, such as a state prison system (department of corrections).")]
     StateAgency,
-    [Description("Anything else, such as federal prisons and marshals.")]
+    [Description("Anything else.")]
     Other,
+    [Description("A federal agency holding people: the Federal Bureau of Prisons' facilities and the U.S. Marshals.")]
+    Federal,
 }
 
 public sealed class Facility
@@ -132,6 +134,33 @@ public sealed class Detainer
     public List<Charge> Charges { get; } = [];
     /// <summary>Withdrawn by a <c>retractDetainer</c> correction: kept, but left out of lists unless asked for.</summary>
     public bool Retracted { get; set; }
+    /// <summary>Copied from its source's kind when imported: generated demo data, left out of answers unless asked for.</summary>
+    public bool IsSynthetic { get; set; }
+    /// <summary>When the issue (lodge) date is unknown, the earliest it can be: e.g. the booking date of a jail record.</summary>
+    public DateOnly? IssuedOnOrAfter { get; set; }
+    /// <summary>The person's place of birth as the source recorded it (not citizenship).</summary>
+    public string? PlaceOfBirth { get; set; }
+    /// <summary>How <see cref="JurisdictionId"/> was found from the published names.</summary>
+    public JurisdictionResolution JurisdictionResolution { get; set; }
+    /// <summary>The rule or alias row of <c>data/jurisdiction_rules.csv</c> that placed it, e.g. "SCI → Pennsylvania Department of Corrections".</summary>
+    public string? JurisdictionRule { get; set; }
+}
+
+/// <summary>How a detainer's jurisdiction was found from what its source published.</summary>
+public enum JurisdictionResolution
+{
+    [Description("No jurisdiction: the published names match no name, alias or rule.")]
+    Unresolved,
+    [Description("The source named the jurisdiction itself (a county or city column), or the file is one jurisdiction's records.")]
+    Named,
+    [Description("The facility name holds a county's exact name, e.g. \"MONTGOMERY CNTY JAIL, PA\" → Montgomery County.")]
+    ExactName,
+    [Description("The facility name is listed as an alias in data/jurisdiction_rules.csv, e.g. a city jail of a county.")]
+    Alias,
+    [Description("The facility name holds a county's name misspelled, folded to it by data/jurisdiction_rules.csv, e.g. \"LACKAWANA\" → Lackawanna County.")]
+    SpellingFold,
+    [Description("A facility-name rule of data/jurisdiction_rules.csv, e.g. \"SCI …\" → Pennsylvania Department of Corrections, \"FCI …\" → Federal Bureau of Prisons.")]
+    Rule,
 }
 
 /// <summary>The form ICE used. Forms before 2 April 2017 and the consolidated I-247A after it.</summary>
@@ -180,6 +209,8 @@ public enum DetainerOutcome
     NotSubjectToDeportation,
     [Description("\"United States Citizen Interviewed\": the person turned out to be a U.S. citizen.")]
     UnitedStatesCitizenInterviewed,
+    [Description("The source's outcome has no equivalent in ICE's vocabulary (e.g. a jail's \"ERROR IN ENTRY\"): read `outcomeAsPublished`.")]
+    Other,
 }
 
 public sealed class Charge

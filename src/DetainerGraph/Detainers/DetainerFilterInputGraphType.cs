@@ -12,15 +12,21 @@ public sealed class DetainerFilterInputGraphType : FilterInputGraphType<Detainer
     public DetainerFilterInputGraphType()
         : base("DetainerFilterInput", "Conditions on detainers.")
     {
-        Date("issuedOn", d => d.IssuedOn, "When the detainer was issued.");
-        Date("outcomeRecordedOn", d => d.OutcomeRecordedOn, "When its outcome was recorded.");
+        Date("issuedOn", d => d.IssuedOn, "When the detainer was issued (`issuedOn: null`: the date is unknown).");
+        Date("outcomeRecordedOn", d => d.OutcomeRecordedOn, "When its outcome was recorded (`outcomeRecordedOn: null`: not recorded).");
         Enum<DetainerOutcomeGraphType, DetainerOutcome>("outcome", d => d.Outcome, "What became of it.");
         Enum<DetainerTypeGraphType, DetainerType>("detainerType", d => d.DetainerType, "The form ICE used.");
-        String("citizenship", d => d.Citizenship, "The person's country of citizenship.");
-        Object<Jurisdiction, JurisdictionFilterInputGraphType>("jurisdiction", d => d.Jurisdiction, "The jurisdiction it was issued to.");
-        Object<Facility, FacilityFilterInputGraphType>("facility", d => d.Facility, "The facility holding the person.");
-        Object<Week, WeekFilterInputGraphType>("week", d => d.Week, "The reporting week.");
+        String("citizenship", d => d.Citizenship, "The person's country of citizenship (`citizenship: null`: the source did not say).");
+        Object<Jurisdiction, JurisdictionFilterInputGraphType>("jurisdiction", d => d.Jurisdiction, "The jurisdiction it was issued to (`jurisdiction: null`: the detainers without one).");
+        Object<Facility, FacilityFilterInputGraphType>("facility", d => d.Facility, "The facility holding the person (`facility: null`: the detainers without one).");
+        Object<Week, WeekFilterInputGraphType>("week", d => d.Week, "The reporting week (`week: null`: the detainers in no reporting week).");
         List<Charge, ChargeFilterInputGraphType>("charges", d => d.Charges, "The person's charges and convictions.");
+        Enum<SourceKindGraphType, SourceKind>("sourceKind", d => d.IsSynthetic ? SourceKind.Synthetic : SourceKind.File,
+            "The kind of the detainer's source. Any condition on it replaces the default of published (FILE) records only: `{ eq: SYNTHETIC }` lists the demo alone.");
+        Enum<JurisdictionResolutionGraphType, JurisdictionResolution>("jurisdictionResolution", d => d.JurisdictionResolution,
+            "How the jurisdiction was found (`{ eq: UNRESOLVED }`: the detainers no name or rule placed).");
+        Date("issuedOnOrAfter", d => d.IssuedOnOrAfter, "The earliest the detainer can have been issued, where `issuedOn` is unknown (a jail's booking date).");
+        String("placeOfBirth", d => d.PlaceOfBirth, "The person's place of birth as the source recorded it (not citizenship).");
     }
 }
 

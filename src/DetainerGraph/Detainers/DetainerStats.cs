@@ -21,6 +21,8 @@ public enum DetainerStatsDimension
     DetainerType,
     Citizenship,
     ChargeCategory,
+    SourceKind,
+    JurisdictionResolution,
 }
 
 /// <summary>One group's key: only the dimensions asked for are set.</summary>
@@ -34,9 +36,16 @@ public sealed class DetainerStatsKey
     public DetainerType? DetainerType { get; set; }
     public string? Citizenship { get; set; }
     public string? ChargeCategory { get; set; }
+    public SourceKind? SourceKind { get; set; }
+    public JurisdictionResolution? JurisdictionResolution { get; set; }
+
+    /// <summary>The same keys: groups of published and synthetic records are matched on them.</summary>
+    public (string?, int?, string?, DateOnly?, DetainerOutcome?, DetainerType?, string?, string?, SourceKind?, JurisdictionResolution?) Identity =>
+        (State, JurisdictionId, FieldOffice, Week, Outcome, DetainerType, Citizenship, ChargeCategory, SourceKind, JurisdictionResolution);
 }
 
-public sealed record DetainerStatsGroup(DetainerStatsKey Keys, int Count);
+/// <param name="SyntheticExcluded">Synthetic detainers with the same keys that were left out; null when they were counted.</param>
+public sealed record DetainerStatsGroup(DetainerStatsKey Keys, int Count, int? SyntheticExcluded = null);
 
 /// <summary>
 /// <c>detainerStats</c>: counts of detainers grouped by any of eight dimensions, computed by one SQL
@@ -55,6 +64,8 @@ public static class DetainerStats
         [DetainerStatsDimension.Outcome] = (nameof(DetainerStatsKey.Outcome), Key(d => (DetainerOutcome?)d.Outcome)),
         [DetainerStatsDimension.DetainerType] = (nameof(DetainerStatsKey.DetainerType), Key(d => (DetainerType?)d.DetainerType)),
         [DetainerStatsDimension.Citizenship] = (nameof(DetainerStatsKey.Citizenship), Key(d => d.Citizenship)),
+        [DetainerStatsDimension.SourceKind] = (nameof(DetainerStatsKey.SourceKind), Key(d => (SourceKind?)(d.IsSynthetic ? SourceKind.Synthetic : SourceKind.File))),
+        [DetainerStatsDimension.JurisdictionResolution] = (nameof(DetainerStatsKey.JurisdictionResolution), Key(d => (JurisdictionResolution?)d.JurisdictionResolution)),
     };
 
     private static LambdaExpression Key<TKey>(Expression<Func<Detainer, TKey>> key) => key;
@@ -62,19 +73,37 @@ public static class DetainerStats
     public static void AddDetainerStatsQuery(this ObjectGraphType query)
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>>("detainerStats")
-            .Description("Counts of detainers, grouped by the dimensions asked for, largest groups first. Computed in the database.")
+            .Description("Counts of detainers, grouped by the dimensions asked for, largest groups first. Computed in the database. " +
+                "Published records only unless `includeSynthetic` is true (each group's `syntheticExcluded` says how many synthetic ones with its keys were left out; groups with only synthetic detainers are not listed); group by SOURCE_KIND to see both side by side.")
             .Argument<DetainerFilterInputGraphType>("where", "Count only the detainers that match.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsDimensionGraphType>>>>("groupBy", "The dimensions to group by; an empty list counts all matching detainers.")
             .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {MaxGroups}).")
             .WithIncludeRetracted("detainers")
+            .WithIncludeSynthetic("detainers")
             .ResolveAsync(async c =>
             {
                 var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
                 var first = c.GetPageSizeArgument("first", MaxGroups) ?? MaxGroups;
                 var detainers = c.Db().Detainers.Listed(c).Filtered<Detainer, DetainerFilterInputGraphType>(c);
-                return await CountAsync(c.Db(), detainers, dimensions, first, c.CancellationToken);
+                if (!c.ExcludesSynthetic())
+                {
+                    return await CountAsync(c.Db(), detainers, dimensions, first, c.CancellationToken);
+                }
+                var (published, synthetic) = detainers.SplitSynthetic(exclude: true);
+                var groups = await CountAsync(c.Db(), published, dimensions, first, c.CancellationToken);
+                if (!c.SelectsSyntheticExcluded())
+                {
+                    return groups;
+                }
+                // The synthetic side of the same groups: at most as many groups as the published side's keys can match.
+                var left = (await CountAsync(c.Db(), synthetic!, dimensions, SyntheticGroupsRead, c.CancellationToken))
+                    .ToDictionary(g => g.Keys.Identity, g => g.Count);
+                return groups.Select(g => g with { SyntheticExcluded = left.GetValueOrDefault(g.Keys.Identity) }).ToList();
             });
     }
+
+    /// <summary>How many groups of synthetic detainers are read to tell each published group how many were left out.</summary>
+    private const int SyntheticGroupsRead = 100_000;
 
     public static async Task<List<DetainerStatsGroup>> CountAsync(
         DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyCollection<DetainerStatsDimension> dimensions, int first, CancellationToken ct)
@@ -140,6 +169,8 @@ public sealed class DetainerStatsDimensionGraphType : EnumerationGraphType<Detai
         Values["DETAINER_TYPE"]!.Description = "The detainer form.";
         Values["CITIZENSHIP"]!.Description = "The country of citizenship.";
         Values["CHARGE_CATEGORY"]!.Description = "The NCIC category of a charge: a detainer counts once in each category of its charges.";
+        Values["SOURCE_KIND"]!.Description = "The kind of the detainer's source: FILE (published) or SYNTHETIC (generated demo; counted only with `includeSynthetic: true` or a `sourceKind` condition).";
+        Values["JURISDICTION_RESOLUTION"]!.Description = "How the jurisdiction was found from the published names (see `Detainer.jurisdictionResolution`): audit a JURISDICTION or STATE count with it.";
     }
 }
 
@@ -151,6 +182,7 @@ public sealed class DetainerStatsGroupGraphType : ObjectGraphType<DetainerStatsG
         Description = "The number of detainers that share one combination of keys.";
         Field<NonNullGraphType<DetainerStatsKeyGraphType>>("keys").Description("The group's keys; dimensions not grouped by are null.").Resolve(c => c.Source.Keys);
         Field(g => g.Count).Description("How many detainers the group holds.");
+        Field(g => g.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers with the same keys were left out, because stats count published sources only by default; null when `includeSynthetic: true` (or a `sourceKind` condition) counted them. Counted (by a second GROUP BY) only when asked for.");
     }
 }
 
@@ -170,5 +202,7 @@ public sealed class DetainerStatsKeyGraphType : ObjectGraphType<DetainerStatsKey
         Field<DetainerTypeGraphType>("detainerType").Description("The detainer form.").Resolve(c => c.Source.DetainerType);
         Field(k => k.Citizenship, nullable: true).Description("The country of citizenship.");
         Field(k => k.ChargeCategory, nullable: true).Description("The NCIC charge category.");
+        Field<SourceKindGraphType>("sourceKind").Description("The kind of the detainers' source.").Resolve(c => c.Source.SourceKind);
+        Field<JurisdictionResolutionGraphType>("jurisdictionResolution").Description("How the detainers' jurisdiction was found.").Resolve(c => c.Source.JurisdictionResolution);
     }
 }

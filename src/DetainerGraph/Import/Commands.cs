@@ -59,7 +59,8 @@ public static class Commands
               generate --detainers N --seed S --out FILE [--from YYYY-MM-DD] [--weeks W]
                                            write synthetic detainers in the 'detainers' import format
               migrate                      apply database migrations (required once for SQL Server)
-              stats                        print row counts per table
+              stats                        print row counts per table, how the published detainers were placed in
+                                           jurisdictions (rule by rule), and the facility names still unplaced
               reindex                      rebuild the search index from the database (new folder or versioned Elasticsearch index), then switch to it
               token --name NAME [--role editor] [--hours 8, at most 168]
                                            mint a token signed with Auth:SigningKey (in Development, the generated one)
@@ -205,6 +206,23 @@ public static class Commands
         {
             AnsiConsole.Write(table);
         }
+        // How the published detainers were placed in their jurisdictions, and the facility names nothing placed.
+        var placements = await StoreStatistics.PlacementsAsync(db);
+        var unresolved = await StoreStatistics.UnresolvedFacilitiesAsync(db);
+        var total = placements.Sum(p => p.Detainers);
+        var placed = placements.Where(p => p.Resolution != JurisdictionResolution.Unresolved).Sum(p => p.Detainers);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"published detainers placed in a jurisdiction: {placed:N0} of {total:N0} ({(total == 0 ? 100 : 100.0 * placed / total):F2}%)"));
+        foreach (var (resolution, rule, detainers) in placements)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {resolution}\t{rule ?? "-"}\t{detainers}"));
+        }
+        Console.WriteLine(unresolved.Count == 0 ? "no facility name left unresolved" : "facility names still unresolved (state, name, detainers):");
+        foreach (var (state, name, detainers) in unresolved)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {state}\t{name}\t{detainers}"));
+        }
         return 0;
     }
 
@@ -302,4 +320,22 @@ public static class StoreStatistics
         ("section_one_entries", await db.SectionOneEntries.CountAsync(ct)),
         ("corrections", await db.Corrections.CountAsync(ct)),
     ];
+
+    /// <summary>Published detainers by how their jurisdiction was found (and the rule or alias that found it), most first.</summary>
+    public static async Task<IReadOnlyList<(JurisdictionResolution Resolution, string? Rule, int Detainers)>> PlacementsAsync(DetainerDbContext db, CancellationToken ct = default) =>
+        [.. (await db.Detainers.Where(d => !d.IsSynthetic)
+            .GroupBy(d => new { d.JurisdictionResolution, d.JurisdictionRule })
+            .Select(g => new { g.Key.JurisdictionResolution, g.Key.JurisdictionRule, Count = g.Count() })
+            .ToListAsync(ct))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.JurisdictionRule, StringComparer.Ordinal)
+            .Select(g => (g.JurisdictionResolution, g.JurisdictionRule, g.Count))];
+
+    /// <summary>The facility names of published detainers that no name, alias or rule placed, with their detainer counts, most first.</summary>
+    public static async Task<IReadOnlyList<(string State, string Facility, int Detainers)>> UnresolvedFacilitiesAsync(DetainerDbContext db, CancellationToken ct = default) =>
+        [.. (await db.Detainers.Where(d => !d.IsSynthetic && d.JurisdictionId == null)
+            .GroupBy(d => new { State = d.Facility == null ? null : d.Facility.State, Name = d.Facility == null ? null : d.Facility.Name })
+            .Select(g => new { g.Key.State, g.Key.Name, Count = g.Count() })
+            .ToListAsync(ct))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Name, StringComparer.Ordinal)
+            .Select(g => (g.State ?? "-", g.Name ?? "(no facility)", g.Count))];
 }

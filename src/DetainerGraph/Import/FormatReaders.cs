@@ -22,6 +22,7 @@ public sealed class FormatReaders(ReferenceData reference)
             case ImportFormat.DdorReports: ReadReports(rows, file); break;
             case ImportFormat.Corrections: ReadCorrections(rows, file); break;
             case ImportFormat.Detainers: ReadDetainers(rows, file); break;
+            case ImportFormat.JailBookings: ReadJailBookings(rows, file); break;
             default: throw new ArgumentOutOfRangeException(nameof(format), format, null);
         }
     }
@@ -95,12 +96,14 @@ public sealed class FormatReaders(ReferenceData reference)
             {
                 continue;
             }
-            var jurisdiction = _names.FromFacility(state, facility, city);
+            var placement = _names.FromFacility(state, facility, city);
             file.Detainers.Add(new DetainerRow
             {
                 Line = row.Line,
-                Jurisdiction = jurisdiction,
-                Facility = new FacilityRef(state, facility, city, jurisdiction),
+                Jurisdiction = placement.Jurisdiction,
+                JurisdictionResolution = placement.Resolution,
+                JurisdictionRule = placement.Rule,
+                Facility = new FacilityRef(state, facility, city, placement.Jurisdiction),
                 IssuedOn = date,
                 DetainerType = type,
                 DetainerTypeAsPublished = row.Optional("detainer_type"),
@@ -292,4 +295,88 @@ public sealed class FormatReaders(ReferenceData reference)
             file.Detainers.Add(current);
         }
     }
+
+    /// <summary>
+    /// A jail's own export of its bookings that carried an ICE detainer (the shape of Travis County's
+    /// <c>travis_county_ice_detainers.csv</c>): one row per booking charge, a booking's rows together. The
+    /// detainer's disposition is mapped to an outcome by <c>data/jail_disposition_outcomes.csv</c> and kept as
+    /// published; the lodge date is not in such records, so the booking date is kept as its lower bound
+    /// (<c>issuedOnOrAfter</c>) and <c>issuedOn</c> stays empty; place of birth is kept as such, not as citizenship.
+    /// </summary>
+    private void ReadJailBookings(IEnumerable<Row> rows, ParsedFile file)
+    {
+        var firstLineOfBooking = new Dictionary<string, int>(StringComparer.Ordinal);
+        DetainerRow? current = null;
+        string? currentBooking = null;
+        foreach (var row in rows)
+        {
+            var booking = row.Required("booking", "an identifier shared by the rows of one booking");
+            var description = row.Optional("charge");
+            var code = row.Optional("charge_code");
+            if (booking.Length > 0 && booking == currentBooking)
+            {
+                if (current is not null && description is not null)
+                {
+                    current.Charges.Add(new ChargeRow(description, ChargeStatus.Charge, NcicCodeOf(code)));
+                }
+                continue;
+            }
+            if (booking.Length > 0 && !firstLineOfBooking.TryAdd(booking, row.Line))
+            {
+                row.Fail("booking", booking, $"rows of one booking to stand together (it began at line {firstLineOfBooking[booking]})");
+                continue;
+            }
+            var state = row.State("state");
+            var county = row.Required("county", "the county whose jail made the booking");
+            var bookedOn = row.Date("booked_on");
+            if (row.Optional("booked_on") is null)
+            {
+                row.Fail("booked_on", null, Values.DateExpectation);
+            }
+            var disposition = row.Optional("detainer_disposition");
+            var outcome = DetainerOutcome.Open;
+            if (disposition is not null && !reference.TryMapDisposition(disposition, out outcome))
+            {
+                row.Fail("detainer_disposition", disposition, "a disposition listed in data/jail_disposition_outcomes.csv (add it there with its outcome and basis)");
+            }
+            var dispositionDate = row.Date("detainer_disposition_date");
+            if (bookedOn is { } b && dispositionDate is { } d && b > d)
+            {
+                row.Fail("detainer_disposition_date", row.Optional("detainer_disposition_date"), "a date on or after booked_on");
+            }
+            currentBooking = booking;
+            current = null;
+            if (booking.Length == 0 || state.Length == 0 || county.Length == 0)
+            {
+                continue;
+            }
+            var jurisdiction = _names.FromName(state, county);
+            var facility = row.Optional("facility");
+            current = new DetainerRow
+            {
+                Line = row.Line,
+                Jurisdiction = jurisdiction,
+                Facility = facility is null ? null : new FacilityRef(state, facility, row.Optional("facility_city"), jurisdiction),
+                IssuedOnOrAfter = bookedOn,
+                Outcome = outcome,
+                OutcomeAsPublished = disposition,
+                OutcomeRecordedOn = dispositionDate,
+                PlaceOfBirth = row.Optional("place_of_birth"),
+            };
+            if (description is not null)
+            {
+                current.Charges.Add(new ChargeRow(description, ChargeStatus.Charge, NcicCodeOf(code)));
+            }
+            file.Detainers.Add(current);
+        }
+    }
+
+    /// <summary>
+    /// Texas offense codes have eight digits, the first four of them the NCIC offense code ("54040009" is
+    /// 5404, DUI alcohol); shorter local codes say nothing, and the description is matched instead.
+    /// </summary>
+    private string? NcicCodeOf(string? chargeCode) =>
+        chargeCode is { Length: 8 } && chargeCode.All(char.IsAsciiDigit) && reference.OffenseOfCode(chargeCode[..4]) is { } offense
+            ? offense.Code
+            : null;
 }

@@ -16,6 +16,8 @@ public enum ImportFormat
     Corrections,
     /// <summary>DetainerGraph's own detainer rows, with several charges per detainer (what `generate` writes).</summary>
     Detainers,
+    /// <summary>A jail's bookings that carried an ICE detainer, one row per booking charge (the shape of travis_county_ice_detainers.csv).</summary>
+    JailBookings,
 }
 
 /// <summary>A format's name and the header columns that identify it.</summary>
@@ -44,6 +46,9 @@ public sealed record ImportFormatSpec(ImportFormat Format, string Name, string[]
         new(ImportFormat.Detainers, "detainers",
             ["detainer_key", "state", "county", "facility", "citizenship", "detainer_type", "issued_date", "outcome", "outcome_date", "charge", "charge_status"],
             ["facility_city", "report_week", "source_url", "synthetic_seed"]),
+        new(ImportFormat.JailBookings, "jail-ice-bookings",
+            ["state", "county", "booking", "booked_on", "place_of_birth", "detainer_disposition", "detainer_disposition_date", "charge"],
+            ["facility", "facility_city", "charge_code"]),
     ];
 
     public static ImportFormatSpec Of(ImportFormat format) => All.First(s => s.Format == format);

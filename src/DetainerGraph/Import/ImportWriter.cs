@@ -78,6 +78,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         ImportFormat.DdorReports => "DDOR reports",
         ImportFormat.Corrections => "Corrections to DDOR Section I",
         ImportFormat.FoiaDetainers => "ICE FOIA detainer records",
+        ImportFormat.JailBookings => "Jail bookings with an ICE detainer",
         ImportFormat.Detainers => file.SyntheticSeed is { } seed ? $"Synthetic detainers (generate --seed {seed})" : "Detainer records",
         _ => file.Format.ToString(),
     };
@@ -328,6 +329,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 var detainer = new Detainer
                 {
                     IssuedOn = row.IssuedOn,
+                    IssuedOnOrAfter = row.IssuedOnOrAfter,
+                    PlaceOfBirth = row.PlaceOfBirth,
+                    JurisdictionResolution = row.Jurisdiction is null ? JurisdictionResolution.Unresolved : row.JurisdictionResolution,
+                    JurisdictionRule = row.JurisdictionRule,
+                    IsSynthetic = source.Kind == SourceKind.Synthetic,
                     DetainerType = row.DetainerType,
                     DetainerTypeAsPublished = row.DetainerTypeAsPublished,
                     Outcome = row.Outcome,
@@ -344,10 +350,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 var ordinal = 0;
                 foreach (var charge in row.Charges)
                 {
-                    if (!offenses.TryGetValue(charge.Description, out var offense))
+                    if (!offenses.TryGetValue(charge.NcicCode ?? charge.Description, out var offense))
                     {
-                        offense = reference.MatchOffense(charge.Description);
-                        offenses[charge.Description] = offense;
+                        offense = charge.NcicCode is { } code ? reference.OffenseOfCode(code) : reference.MatchOffense(charge.Description);
+                        offenses[charge.NcicCode ?? charge.Description] = offense;
                     }
                     detainer.Charges.Add(new Charge
                     {
@@ -396,7 +402,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var jurisdiction = detainer.JurisdictionId is { } id ? _jurisdictionNames[id] : default((string State, string Name)?);
         return new ChargeDocument(charge.Id, detainer.Id, charge.Description, charge.NcicCode, charge.Category, charge.Status,
             jurisdiction?.State, detainer.JurisdictionId, jurisdiction?.Name, detainer.WeekStart, detainer.Outcome, detainer.DetainerType,
-            detainer.Citizenship, detainer.IssuedOn);
+            detainer.Citizenship, detainer.IssuedOn, detainer.IsSynthetic);
     }
 
     private static void ThrowIfAny(ParsedFile file, List<ImportError> errors)

@@ -55,41 +55,31 @@ public sealed partial class JurisdictionNames(ReferenceData reference)
     }
 
     /// <summary>
-    /// FOIA detainer records name only the facility. Its jurisdiction is read from the name where the name
-    /// says it: "MONTGOMERY CNTY JAIL, PA" and "DELAWARE CO JAIL" are county jails, "SCI ..." the state's
-    /// prisons, "FCI"/"USP"/"US MARSHAL" federal. Anything else stays without a jurisdiction rather than
-    /// being guessed.
+    /// Records that name only the facility (ICE FOIA releases): the facility's jurisdiction, found by the first
+    /// rule of <c>data/jurisdiction_rules.csv</c> that matches (state prisons, federal facilities, aliases and
+    /// spelling folds), else by a county's exact name in the facility name ("MONTGOMERY CNTY JAIL, PA",
+    /// "DELAWARE CO JAIL"). Anything else stays without a jurisdiction rather than being guessed; how each
+    /// was placed is returned beside it so that a count can be audited.
     /// </summary>
-    public JurisdictionRef? FromFacility(string state, string facility, string? city)
+    public Placement FromFacility(string state, string facility, string? city)
     {
-        var upper = facility.ToUpperInvariant();
-        if (FederalPattern().IsMatch(upper))
+        foreach (var rule in reference.JurisdictionRules)
         {
-            return new JurisdictionRef(state, "Federal Bureau of Prisons and U.S. Marshals", JurisdictionKind.Other,
-                reference.FieldOfficeOf(state, null));
-        }
-        if (StatePrisonPattern().IsMatch(upper))
-        {
-            return new JurisdictionRef(state, $"{States.NameOf(state)} Department of Corrections", JurisdictionKind.StateAgency,
-                reference.FieldOfficeOf(state, null));
-        }
-        var county = CountyFacilityPattern().Match(upper);
-        if (county.Success)
-        {
-            var name = ToTitle(county.Groups["name"].Value) + " County";
-            if (reference.FipsOf(state, name) is not null)
+            if (rule.Matches(state, facility, city))
             {
-                return FromName(state, name);
+                var name = rule.Jurisdiction.Replace("{state}", States.NameOf(state), StringComparison.Ordinal);
+                var jurisdiction = rule.Kind == JurisdictionKind.County
+                    ? FromName(state, reference.CountyName(state, name) ?? name)
+                    : new JurisdictionRef(state, name, rule.Kind, reference.FieldOfficeOf(state, null));
+                return new Placement(jurisdiction, rule.Resolution, rule.Name);
             }
         }
-        // Philadelphia is a consolidated city-county: its police districts and jails belong to the county.
-        if (string.Equals(city, "PHILADELPHIA", StringComparison.OrdinalIgnoreCase) && state == "PA"
-            && (upper.StartsWith("PHILADELPHIA", StringComparison.Ordinal) || upper.Contains("CORR", StringComparison.Ordinal)
-                || upper.StartsWith("ROUNDHOUSE", StringComparison.Ordinal) || upper.StartsWith("YOUTH STUDY", StringComparison.Ordinal)))
+        var county = CountyFacilityPattern().Match(facility.ToUpperInvariant());
+        if (county.Success && reference.CountyName(state, ToTitle(county.Groups["name"].Value) + " County") is { } countyName)
         {
-            return FromName(state, "Philadelphia County");
+            return new Placement(FromName(state, countyName), JurisdictionResolution.ExactName, null);
         }
-        return null;
+        return new Placement(null, JurisdictionResolution.Unresolved, null);
     }
 
     private static string ToTitle(string upper) =>
@@ -101,12 +91,6 @@ public sealed partial class JurisdictionNames(ReferenceData reference)
 
     [GeneratedRegex(@"DEPARTMENT OF CORRECTIONS|DEPT\.? OF CORRECTIONS|STATE PRISON|STATE POLICE", RegexOptions.IgnoreCase)]
     private static partial Regex StateAgencyPattern();
-
-    [GeneratedRegex(@"\b(FCI|FDC|USP|FED\.?\s?CORR|FED\.?\s?PRISON|U\.?S\.?\s?PEN|US MARSHALS?|U\.S\. MARSHALS?)\b|\bFED\.")]
-    private static partial Regex FederalPattern();
-
-    [GeneratedRegex(@"^(SCI|S\.C\.I\.|SRCF)\b")]
-    private static partial Regex StatePrisonPattern();
 
     [GeneratedRegex(@"^(?<name>[A-Z][A-Z ]*?)\s+(CNTY|COUNTY|CO\.?)(\s|,|$)")]
     private static partial Regex CountyFacilityPattern();

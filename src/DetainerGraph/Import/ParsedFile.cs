@@ -9,14 +9,23 @@ public sealed record JurisdictionRef(string State, string Name, JurisdictionKind
 
 public sealed record FacilityRef(string State, string Name, string? City, JurisdictionRef? Jurisdiction);
 
-public sealed record ChargeRow(string Description, ChargeStatus Status);
+/// <summary>A facility's jurisdiction as found from its name, and how it was found (see <see cref="JurisdictionNames.FromFacility"/>).</summary>
+public sealed record Placement(JurisdictionRef? Jurisdiction, JurisdictionResolution Resolution, string? Rule);
+
+/// <param name="NcicCode">The NCIC code when the source gave one; otherwise it is matched from the description.</param>
+public sealed record ChargeRow(string Description, ChargeStatus Status, string? NcicCode = null);
 
 public sealed class DetainerRow
 {
     public required int Line { get; init; }
     public JurisdictionRef? Jurisdiction { get; init; }
+    /// <summary>How <see cref="Jurisdiction"/> was found: <see cref="JurisdictionResolution.Named"/> when the source named it.</summary>
+    public JurisdictionResolution JurisdictionResolution { get; init; } = JurisdictionResolution.Named;
+    public string? JurisdictionRule { get; init; }
     public FacilityRef? Facility { get; init; }
     public DateOnly? IssuedOn { get; init; }
+    public DateOnly? IssuedOnOrAfter { get; init; }
+    public string? PlaceOfBirth { get; init; }
     public DetainerType DetainerType { get; init; }
     public string? DetainerTypeAsPublished { get; init; }
     public DetainerOutcome Outcome { get; init; }

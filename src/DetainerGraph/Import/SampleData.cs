@@ -5,8 +5,9 @@ using DetainerGraph.Reference;
 namespace DetainerGraph.Import;
 
 /// <summary>
-/// The data a fresh server starts with: the real files in <c>data/</c> and a synthetic demo of the three
-/// 2017 report weeks. Every file goes through the importer, so loading twice changes nothing.
+/// The data a fresh server starts with: the real files in <c>data/</c> (among them Pennsylvania's FOIA detainers
+/// and Travis County's jail bookings with their charges) and a synthetic demo of the three 2017 report weeks,
+/// which answers only when a query asks for synthetic records. Every file goes through the importer, so loading twice changes nothing.
 /// </summary>
 public sealed partial class SampleData(Importer importer, ReferenceData reference, StorageOptions storage, ILogger<SampleData> logger)
 {
@@ -23,6 +24,7 @@ public sealed partial class SampleData(Importer importer, ReferenceData referenc
         "ddor_2017_corrections.csv",
         "ddor_2017w05_section3_policies.csv",
         "pa_detainers_2007_2015.csv",
+        "travis_county_ice_detainers.csv",
     ];
 
     public async Task EnsureLoadedAsync(CancellationToken ct)

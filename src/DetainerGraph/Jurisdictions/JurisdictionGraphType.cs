@@ -38,14 +38,19 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
                 return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
             }));
         Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("The detainers issued to this jurisdiction; by default oldest first.")
+            .Description("The detainers issued to this jurisdiction; by default oldest first. Published records only unless `includeSynthetic` is true.")
             .WithPagingArguments()
             .WithFilterAndSort<Jurisdiction, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
             .WithIncludeRetracted("detainers")
-            .ResolveAsync(async c => await c.Db().Detainers.Listed(c).Where(d => d.JurisdictionId == c.Source.Id)
-                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
-                .ToConnectionAsync(c));
+            .WithIncludeSynthetic("detainers")
+            .ResolveAsync(async c =>
+            {
+                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.JurisdictionId == c.Source.Id)
+                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                    .SplitSynthetic(c.ExcludesSynthetic());
+                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
+                    .ToConnectionAsync(c, excluded);
+            });
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "The record this jurisdiction was first read from.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
             .Description("Corrections to records published about this jurisdiction, such as ICE's 2017 corrections to Section I.")

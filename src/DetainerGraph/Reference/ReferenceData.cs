@@ -5,7 +5,8 @@ namespace DetainerGraph.Reference;
 
 /// <summary>
 /// The reference tables the importers match against, read once from the shipped <c>data/</c> folder:
-/// U.S. counties with FIPS codes, field offices by state and county, and the NCIC offense catalog.
+/// U.S. counties with FIPS codes, field offices by state and county, the NCIC offense catalog, the rules that
+/// place a facility in its jurisdiction and the mapping of jail dispositions to outcomes.
 /// </summary>
 public sealed partial class ReferenceData
 {
@@ -53,8 +54,35 @@ public sealed partial class ReferenceData
         foreach (var offense in Offenses)
         {
             _offenseByFoldedText.TryAdd(Fold(offense.Description), offense);
+            _offenseByCode.TryAdd(offense.Code, offense);
+        }
+        JurisdictionRules = Rows("jurisdiction_rules.csv").Select(JurisdictionRule.Parse).ToList();
+        _outcomeByDisposition = new(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in Rows("jail_disposition_outcomes.csv"))
+        {
+            _outcomeByDisposition[row["disposition"]] = Enum.Parse<Data.DetainerOutcome>(row["outcome"]);
         }
     }
+
+    private readonly Dictionary<string, NcicOffense> _offenseByCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Data.DetainerOutcome> _outcomeByDisposition;
+
+    /// <summary>The facility-name rules of <c>data/jurisdiction_rules.csv</c>, in the file's order: the first that matches wins.</summary>
+    public IReadOnlyList<JurisdictionRule> JurisdictionRules { get; }
+
+    /// <summary>The NCIC offense with this four-digit code, if the catalog has it.</summary>
+    public NcicOffense? OffenseOfCode(string code) => _offenseByCode.GetValueOrDefault(code);
+
+    /// <summary>A county's name as the FIPS table spells it ("McKean County" for "MCKEAN COUNTY"), or null when there is none.</summary>
+    public string? CountyName(string state, string name) =>
+        _fipsByCounty.ContainsKey((state, name)) ? Counties.First(c => c.State.Equals(state, StringComparison.OrdinalIgnoreCase) && c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Name : null;
+
+    /// <summary>
+    /// The outcome a jail's detainer disposition ("RELEASED TO ICE") stands for, by <c>data/jail_disposition_outcomes.csv</c>;
+    /// false for a disposition the file does not list.
+    /// </summary>
+    public bool TryMapDisposition(string disposition, out Data.DetainerOutcome outcome) =>
+        _outcomeByDisposition.TryGetValue(disposition, out outcome);
 
     public string DataDirectory { get; }
     public IReadOnlyList<County> Counties { get; }
@@ -156,5 +184,38 @@ public sealed partial class ReferenceData
 }
 
 public sealed record County(string State, string Name, string Fips);
+
+/// <summary>
+/// A row of <c>data/jurisdiction_rules.csv</c>: facilities in <see cref="State"/> ("*" for any state), and in
+/// <see cref="City"/> when given, whose name matches <see cref="Pattern"/> (case-insensitive) belong to
+/// <see cref="Jurisdiction"/> ("{state}" stands for the state's name).
+/// </summary>
+public sealed record JurisdictionRule(
+    string Name,
+    string State,
+    string? City,
+    System.Text.RegularExpressions.Regex Pattern,
+    Data.JurisdictionResolution Resolution,
+    string Jurisdiction,
+    Data.JurisdictionKind Kind,
+    string Basis)
+{
+    public static JurisdictionRule Parse(Dictionary<string, string> row) => new(
+        row["rule"],
+        row["state"],
+        row["city"].Length == 0 ? null : row["city"],
+        new System.Text.RegularExpressions.Regex(row["facility_pattern"],
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1)),
+        Enum.Parse<Data.JurisdictionResolution>(row["resolution"]),
+        row["jurisdiction"],
+        Enum.Parse<Data.JurisdictionKind>(row["kind"]),
+        row["basis"]);
+
+    public bool Matches(string state, string facility, string? city) =>
+        (State == "*" || string.Equals(State, state, StringComparison.OrdinalIgnoreCase))
+        && (City is null || string.Equals(City, city, StringComparison.OrdinalIgnoreCase))
+        && Pattern.IsMatch(facility);
+}
 
 public sealed record NcicOffense(string Code, string Description, string? Category);

@@ -34,7 +34,8 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
             c.Detainer.Outcome,
             c.Detainer.DetainerType,
             c.Detainer.Citizenship,
-            c.Detainer.IssuedOn));
+            c.Detainer.IssuedOn,
+            c.Detainer.IsSynthetic));
 
     /// <summary>
     /// Indexes the charges one imported source wrote, read by one streaming query and handed to the engine in
@@ -239,12 +240,27 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
         var indexed = await search.CountAsync(ct);
         if (charges == indexed)
         {
-            return false;
+            // An index built before documents carried their source kind finds no published charge: rebuild it once.
+            var published = await db.Charges.LongCountAsync(c => !c.Detainer.Retracted && !c.Detainer.IsSynthetic, ct);
+            if (published == 0 || await CountPublishedAsync(ct) == published)
+            {
+                return false;
+            }
+            LogSourceKindMissing(logger, published);
         }
-        LogCatchingUp(logger, indexed, charges);
+        else
+        {
+            LogCatchingUp(logger, indexed, charges);
+        }
         await RebuildAsync(db, ct);
         return true;
     }
+
+    private async Task<long> CountPublishedAsync(CancellationToken ct) =>
+        (await search.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(""), new ChargeSearchFilter { SourceKinds = [SourceKind.File] }, 0, 0, [], Highlight: false), ct)).TotalCount;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The search index does not say which of its charges are published ({Published} in the database): rebuilding it with each document's source kind")]
+    private static partial void LogSourceKindMissing(ILogger logger, long published);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The search index holds {Indexed} charges, the database {Charges}: rebuilding it")]
     private static partial void LogCatchingUp(ILogger logger, long indexed, long charges);

@@ -42,7 +42,12 @@ public sealed record ChargeDocument(
     DetainerOutcome Outcome,
     DetainerType DetainerType,
     string? Citizenship,
-    DateOnly? IssuedOn);
+    DateOnly? IssuedOn,
+    bool IsSynthetic = false)
+{
+    /// <summary>The kind of the detainer's source, as the index stores it.</summary>
+    public SourceKind SourceKind => IsSynthetic ? SourceKind.Synthetic : SourceKind.File;
+}
 
 /// <summary>Structured conditions, all ANDed; a null list means "any", an empty list matches nothing.</summary>
 public sealed class ChargeSearchFilter
@@ -58,6 +63,16 @@ public sealed class ChargeSearchFilter
     public IReadOnlyList<string>? Citizenships { get; set; }
     public IReadOnlyList<ChargeStatus>? Statuses { get; set; }
     public IReadOnlyList<string>? Categories { get; set; }
+    /// <summary>The kinds of source the charge's detainer may come from: published files by default (see ChargeSearchQueries).</summary>
+    public IReadOnlyList<SourceKind>? SourceKinds { get; set; }
+
+    /// <summary>A copy with other source kinds (e.g. to count the synthetic hits a published-only search left out).</summary>
+    public ChargeSearchFilter WithSourceKinds(IReadOnlyList<SourceKind>? kinds)
+    {
+        var copy = (ChargeSearchFilter)MemberwiseClone();
+        copy.SourceKinds = kinds;
+        return copy;
+    }
 }
 
 public enum SearchFacet
@@ -76,6 +91,8 @@ public enum SearchFacet
     Status,
     [Description("The person's country of citizenship.")]
     Citizenship,
+    [Description("The kind of the detainer's source: FILE (published records) or SYNTHETIC (the generated demo).")]
+    SourceKind,
 }
 
 public sealed record ChargeSearchRequest(

@@ -616,6 +616,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         AnyOf(all, "citizenship", filter.Citizenships);
         AnyOf(all, "status", filter.Statuses?.Select(s => s.ToString()));
         AnyOf(all, "category", filter.Categories);
+        AnyOf(all, "source_kind", filter.SourceKinds?.Select(k => k.ToString()));
         AnyOf(all, "week", filter.WeekStarts?.Select(Day));
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
@@ -764,6 +765,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         private readonly KeywordField _citizenship = new("citizenship", FacetName(SearchFacet.Citizenship));
         private readonly KeywordField _status = new("status", FacetName(SearchFacet.Status));
         private readonly KeywordField _category = new("category", FacetName(SearchFacet.ChargeCategory));
+        private readonly KeywordField _sourceKind = new("source_kind", FacetName(SearchFacet.SourceKind));
 
         public Document Build(ChargeDocument d)
         {
@@ -795,6 +797,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             _citizenship.AddTo(_doc, d.Citizenship, d.Citizenship);
             _status.AddTo(_doc, d.Status.ToString(), d.Status.ToString());
             _category.AddTo(_doc, d.Category, d.Category);
+            _sourceKind.AddTo(_doc, d.SourceKind.ToString(), d.SourceKind.ToString());
             return _doc;
         }
     }

@@ -11,9 +11,10 @@ using Microsoft.EntityFrameworkCore;
 namespace DetainerGraph.Weeks;
 
 /// <summary>The Declined Detainer Outcome Report for one week, rebuilt from the data.</summary>
-public sealed record WeeklyReport(Week Week);
+/// <param name="IncludeSynthetic">Whether Section II and the totals count synthetic (generated demo) detainers too.</param>
+public sealed record WeeklyReport(Week Week, bool IncludeSynthetic = false);
 
-public sealed record WeeklyReportTotals(int DetainersRecorded, int Declined, int DecliningJurisdictions, int? DetainersIssuedNationwide);
+public sealed record WeeklyReportTotals(int DetainersRecorded, int Declined, int DecliningJurisdictions, int? DetainersIssuedNationwide, int? SyntheticExcluded);
 
 public static class WeeklyReportQueries
 {
@@ -22,9 +23,10 @@ public static class WeeklyReportQueries
         query.Field<NonNullGraphType<WeeklyReportGraphType>>("weeklyReport")
             .Description("The Declined Detainer Outcome Report for a week, rebuilt from the data: Section I as published with its corrections, Section II's declined detainers, Section III's policies in force, and totals.")
             .Argument<NonNullGraphType<IsoDateGraphType>>("start", "The week's Saturday, YYYY-MM-DD.")
+            .WithIncludeSynthetic("Section II's detainers and the totals' counts")
             .Resolve(c =>
             {
-                return new WeeklyReport(Week.Starting(c.GetWeekStartArgument("start")));
+                return new WeeklyReport(Week.Starting(c.GetWeekStartArgument("start")), c.GetArgument(SyntheticRecords.IncludeSynthetic, false));
             });
     }
 }
@@ -45,16 +47,20 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
             .ResolveAsync(async c => await c.Db().SectionOneEntries.Listed(c).Where(e => e.WeekStart == c.Source.Week.Start)
                 .OrderBy(e => e.Rank).ThenBy(e => e.Id).ToListAsync(c.CancellationToken));
         Field<ConnectionGraphType<DetainerGraphType, Detainer>>("sectionTwo")
-            .Description("Section II: the detainers declined by the local agency whose decline was recorded in the week.")
+            .Description("Section II: the detainers declined by the local agency whose decline was recorded in the week. Published records only unless `weeklyReport(includeSynthetic: true)`.")
             .WithPagingArguments()
             .WithFilterAndSort<WeeklyReport, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
             .WithIncludeRetracted("detainers")
-            .ResolveAsync(async c => await c.Db().Detainers.Listed(c)
-                .Where(d => d.WeekStart == c.Source.Week.Start && d.Outcome == DetainerOutcome.DeclinedByLea)
-                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id,
-                    q => q.OrderBy(d => d.Jurisdiction!.State).ThenBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Id))
-                .ToConnectionAsync(c));
+            .ResolveAsync(async c =>
+            {
+                var (shown, excluded) = c.Db().Detainers.Listed(c)
+                    .Where(d => d.WeekStart == c.Source.Week.Start && d.Outcome == DetainerOutcome.DeclinedByLea)
+                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                    .SplitSynthetic(!c.Source.IncludeSynthetic && c.ExcludesSynthetic());
+                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id,
+                        q => q.OrderBy(d => d.Jurisdiction!.State).ThenBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Id))
+                    .ToConnectionAsync(c, excluded);
+            });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("sectionThree")
             .Description("Section III: published policies limiting cooperation that were enacted by the week's end, newest first.")
             .ResolveAsync(async c => await c.Db().Policies.Where(p => p.EnactedOn == null || p.EnactedOn <= c.Source.Week.End)
@@ -65,13 +71,14 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
             {
                 var db = c.Db();
                 var start = c.Source.Week.Start;
-                var week = db.Detainers.Where(d => d.WeekStart == start && !d.Retracted);
+                var (week, excluded) = db.Detainers.Where(d => d.WeekStart == start && !d.Retracted).SplitSynthetic(!c.Source.IncludeSynthetic);
                 var declined = week.Where(d => d.Outcome == DetainerOutcome.DeclinedByLea);
                 return new WeeklyReportTotals(
                     await week.CountAsync(c.CancellationToken),
                     await declined.CountAsync(c.CancellationToken),
                     await declined.Where(d => d.JurisdictionId != null).Select(d => d.JurisdictionId).Distinct().CountAsync(c.CancellationToken),
-                    await db.Reports.Where(r => r.WeekStart == start).Select(r => r.DetainersIssuedNationwide).FirstOrDefaultAsync(c.CancellationToken));
+                    await db.Reports.Where(r => r.WeekStart == start).Select(r => r.DetainersIssuedNationwide).FirstOrDefaultAsync(c.CancellationToken),
+                    excluded is null || !c.SelectsSyntheticExcluded() ? null : await excluded.CountAsync(c.CancellationToken));
             });
     }
 }
@@ -81,11 +88,12 @@ public sealed class WeeklyReportTotalsGraphType : ObjectGraphType<WeeklyReportTo
     public WeeklyReportTotalsGraphType()
     {
         Name = "WeeklyReportTotals";
-        Description = "Counts over one reporting week.";
+        Description = "Counts over one reporting week: published detainers only unless `weeklyReport(includeSynthetic: true)`.";
         Field(t => t.DetainersRecorded).Description("Detainers whose outcome was recorded in the week, whatever the outcome.");
         Field(t => t.Declined).Description("Of those, the detainers declined by the local agency (Section II's rows).");
         Field(t => t.DecliningJurisdictions).Description("How many jurisdictions declined at least one detainer.");
         Field(t => t.DetainersIssuedNationwide, nullable: true).Description("Detainers ICE issued nationwide that week, as its report stated; null when no report said.");
+        Field(t => t.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers recorded in the week were left out of these counts; null when `weeklyReport(includeSynthetic: true)` counted them. Counted only when asked for.");
     }
 }
 

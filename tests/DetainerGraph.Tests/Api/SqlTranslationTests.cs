@@ -7,7 +7,7 @@ namespace DetainerGraph.Tests.Api;
 
 /// <summary>
 /// Filtering, sorting and paging run in the database: over 20,000 detainers, a filtered, sorted page
-/// reads one page of rows, and the SQL carries the WHERE, ORDER BY and LIMIT.
+/// reads one page of rows, and the SQL carries the WHERE, ORDER BY and LIMIT. The detainers are generated, so the query includes synthetic records.
 /// </summary>
 public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
 {
@@ -32,7 +32,7 @@ public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
 
         var data = await _app.DataAsync("""
             {
-              detainers(first: 5, after: "b2Zmc2V0OjQ", where: {
+              detainers(first: 5, after: "b2Zmc2V0OjQ", includeSynthetic: true, where: {
                   jurisdiction: { state: { in: ["TX", "CA", "NY"] } },
                   charges: { some: { category: { eq: "Traffic Offense" }, status: { eq: CONVICTION } } },
                   issuedOn: { gte: "2016-06-01" } },

@@ -30,7 +30,7 @@ public sealed class CorrectionMutationTests : IAsyncLifetime
     {
         await EditorClient.ImportFixtureAsync(_app);
         _token = EditorClient.Token(_app);
-        // Synthetic detainer "a": Travis County, Mexico, declined, charges DUI (conviction) and cocaine (charge).
+        // Detainer "a" (a published row in the `detainers` format): Travis County, Mexico, declined, charges DUI (conviction) and cocaine (charge).
         _mexico = (await _app.DataAsync("""
             { detainers(where: { citizenship: { eq: "Mexico" }, charges: { some: { status: { eq: CONVICTION } } } }) {
                 nodes { id outcome charges { id description status } } } }

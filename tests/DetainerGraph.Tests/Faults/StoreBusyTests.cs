@@ -164,14 +164,14 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
     }
 
     private async Task<int> DetainerCountAsync() =>
-        (await _app.DataAsync("{ detainers { totalCount } }")).GetProperty("detainers").GetProperty("totalCount").GetInt32();
+        (await _app.DataAsync("{ detainers(includeSynthetic: true) { totalCount } }")).GetProperty("detainers").GetProperty("totalCount").GetInt32();
 
     /// <summary>One read through HTTP; returns the detainer count, or what was wrong with the answer.</summary>
     private async Task<(int Count, string? Problem)> ReadAsync()
     {
         using var client = _app.CreateClient();
         using var response = await client.PostAsync("/graphql", new StringContent(
-            """{"query":"{ detainers { totalCount } weeks { totalCount } detainerStats(groupBy: [OUTCOME]) { count } }"}""",
+            """{"query":"{ detainers(includeSynthetic: true) { totalCount } weeks { totalCount } detainerStats(groupBy: [OUTCOME], includeSynthetic: true) { count } }"}""",
             System.Text.Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

@@ -35,7 +35,10 @@ public sealed class ImportFormatTests : IDisposable
         Assert.Equal("NORRISTOWN", montgomery.Facility.City);
         Assert.Equal("PA", montgomery.Facility.State);
 
-        Assert.Equal(JurisdictionKind.Other, detainers[1].Jurisdiction!.Kind);
+        // Placed by the rules of data/jurisdiction_rules.csv, each detainer saying which.
+        Assert.Equal(("Federal Bureau of Prisons", JurisdictionKind.Federal), (detainers[1].Jurisdiction!.Name, detainers[1].Jurisdiction!.Kind));
+        Assert.Equal((JurisdictionResolution.Rule, "Federal prison → Federal Bureau of Prisons"), (detainers[1].JurisdictionResolution, detainers[1].JurisdictionRule));
+        Assert.Equal((JurisdictionResolution.ExactName, null), (montgomery.JurisdictionResolution, montgomery.JurisdictionRule));
         Assert.Equal(DetainerOutcome.Open, detainers[2].Outcome);
         Assert.Equal("Pennsylvania Department of Corrections", detainers[2].Jurisdiction!.Name);
         Assert.Equal(JurisdictionKind.StateAgency, detainers[2].Jurisdiction!.Kind);
@@ -43,8 +46,9 @@ public sealed class ImportFormatTests : IDisposable
         Assert.Equal("I247 - Immigration Detainer - Notice of Action (as of March 2013)", detainers[3].DetainerTypeAsPublished);
         Assert.Equal(DetainerOutcome.DeclinedByLea, detainers[3].Outcome);
         Assert.Equal(DetainerType.I247D, detainers[4].DetainerType);
-        // A private contract prison's name does not say whose it is: no jurisdiction is guessed.
-        Assert.Null(detainers[4].Jurisdiction);
+        // A private contract prison's name does not say whose it is: an alias with its basis (a Federal Bureau of
+        // Prisons contract facility in the release's years) says, rather than a guess.
+        Assert.Equal(("Federal Bureau of Prisons", JurisdictionResolution.Alias), (detainers[4].Jurisdiction!.Name, detainers[4].JurisdictionResolution));
     }
 
     [Fact]
@@ -126,12 +130,13 @@ public sealed class ImportFormatTests : IDisposable
     [Fact]
     public async Task Detainer_rows_group_charges_by_key_and_mark_synthetic_sources()
     {
-        var result = await _app.ImportAsync("generated.csv", SampleRows.Detainers);
+        var result = await _app.ImportAsync("generated.csv", SampleRows.SyntheticDetainers);
 
         Assert.Equal(SourceKind.Synthetic, result.Source.Kind);
         Assert.Equal(7, result.Source.SyntheticSeed);
         var detainers = await _app.WithDbAsync(db => db.Detainers.Include(d => d.Charges).OrderBy(d => d.SourceLine).ToListAsync());
         Assert.Equal(2, detainers.Count);
+        Assert.All(detainers, d => Assert.True(d.IsSynthetic));
         Assert.Equal(["Driving Under Influence Liquor", "Cocaine - Sell"], detainers[0].Charges.OrderBy(c => c.Ordinal).Select(c => c.Description));
         // ICE's "Liquor" spelling is NCIC 5404 "ALCOHOL".
         Assert.Equal("5404", detainers[0].Charges.Single(c => c.Ordinal == 1).NcicCode);

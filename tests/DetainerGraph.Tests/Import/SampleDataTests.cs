@@ -16,13 +16,17 @@ public sealed class SampleDataTests(SampleDataApp sample) : IClassFixture<Sample
     {
         var counts = await App.CountsAsync();
 
-        Assert.Equal(32_757 + SampleData.DemoDetainers, counts["detainers"]);
+        // Pennsylvania's FOIA detainers, Travis County's bookings, the synthetic demo.
+        Assert.Equal(32_757 + 9_533 + SampleData.DemoDetainers, counts["detainers"]);
         Assert.Equal(3, counts["reports"]);
         Assert.Equal(10, counts["section_one_entries"]);
         Assert.Equal(4, counts["corrections"]);
         Assert.Equal(4, counts["policies"]);
         Assert.Equal(SampleData.Files.Length + 1, counts["sources"]);
-        Assert.True(counts["charges"] >= SampleData.DemoDetainers, "every synthetic detainer has at least one charge");
+        // Travis County's 15,237 real charges and the demo's 4,548 generated ones (seed 2017).
+        Assert.Equal(15_237 + 4_548, counts["charges"]);
+        Assert.Equal(SampleData.DemoDetainers, await App.WithDbAsync(db => db.Detainers.CountAsync(d => d.IsSynthetic)));
+        Assert.Equal(4_548, await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.IsSynthetic)));
     }
 
     [Fact]

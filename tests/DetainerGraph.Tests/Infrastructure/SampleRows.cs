@@ -55,7 +55,17 @@ public static class SampleRows
 
         """;
 
+    /// <summary>Detainers in the `detainers` format as a user's own published file would hold them (no generator seed).</summary>
     public const string Detainers = """
+        detainer_key,state,county,facility,facility_city,citizenship,detainer_type,issued_date,outcome,outcome_date,report_week,charge,charge_status
+        a,TX,Travis County,Travis County Jail,Austin,Mexico,I-247D,2017-01-20,Detainer Declined by LEA,2017-01-31,,Driving Under Influence Liquor,Conviction
+        a,TX,Travis County,Travis County Jail,Austin,Mexico,I-247D,2017-01-20,Detainer Declined by LEA,2017-01-31,,Cocaine - Sell,Charge
+        b,WA,Snohomish County,,,Guatemala,I-247A,2017-04-05,,,,Assault,Charge
+
+        """;
+
+    /// <summary>The same rows as the generator writes them: with a seed, so they are synthetic.</summary>
+    public const string SyntheticDetainers = """
         detainer_key,state,county,facility,facility_city,citizenship,detainer_type,issued_date,outcome,outcome_date,report_week,charge,charge_status,synthetic_seed
         a,TX,Travis County,Travis County Jail,Austin,Mexico,I-247D,2017-01-20,Detainer Declined by LEA,2017-01-31,,Driving Under Influence Liquor,Conviction,7
         a,TX,Travis County,Travis County Jail,Austin,Mexico,I-247D,2017-01-20,Detainer Declined by LEA,2017-01-31,,Cocaine - Sell,Charge,7

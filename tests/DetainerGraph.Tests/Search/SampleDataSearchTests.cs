@@ -5,12 +5,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Tests.Search;
 
-/// <summary><c>searchCharges</c> over the shipped sample data, through HTTP.</summary>
+/// <summary><c>searchCharges</c> over the shipped sample data, through HTTP: the engine's behaviour over all of it, so with <c>sourceKind: [SYNTHETIC]</c> (the published-only default is in Truth/PublishedByDefaultTests).</summary>
 public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture<SampleDataApp>
 {
     private const string Search = """
         query($q: String!, $where: DetainerFilterInput, $status: [ChargeStatus!], $first: Int, $after: String, $last: Int, $before: String) {
-          searchCharges(query: $q, where: $where, chargeStatus: $status, first: $first, after: $after, last: $last, before: $before) {
+          searchCharges(query: $q, where: $where, chargeStatus: $status, first: $first, after: $after, last: $last, before: $before, sourceKind: [SYNTHETIC]) {
             totalCount suggestion
             pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
             nodes { score highlight charge { id description ncicCode category } detainer { id } }
@@ -46,7 +46,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
             Assert.Contains("<mark>", node.GetProperty("highlight").GetString(), StringComparison.Ordinal);
         }
         // Every DUI charge is found, whatever its spelling, and nothing else: the count equals the database's.
-        var inDatabase = (await App.WithDbAsync(db => db.Charges.Select(c => c.Description).ToListAsync()))
+        var inDatabase = (await App.WithDbAsync(db => db.Charges.Where(c => c.Detainer.IsSynthetic).Select(c => c.Description).ToListAsync()))
             .Count(d => d.Contains("DRIVING UNDER INFLUENCE", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(inDatabase, result.GetProperty("totalCount").GetInt32());
     }
@@ -62,11 +62,11 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
 
     /// <summary>Highlights are computed only when selected: every way of selecting them still gets them marked.</summary>
     [Theory]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { nodes { highlight } } }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { edges { node { highlight } } } }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { nodes { ...Marked } } } fragment Marked on ChargeSearchHit { highlight }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { ...Page } } fragment Page on ChargeSearchConnection { edges { node { ... on ChargeSearchHit { highlight } } } }")]
-    [InlineData("{ searchCharges(query: \"agg assault\", first: 1) { totalCount } searchCharges(query: \"agg assault\", first: 1) { nodes { highlight } } }")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"agg assault\", first: 1) { nodes { highlight } } }")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"agg assault\", first: 1) { edges { node { highlight } } } }")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"agg assault\", first: 1) { nodes { ...Marked } } } fragment Marked on ChargeSearchHit { highlight }")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"agg assault\", first: 1) { ...Page } } fragment Page on ChargeSearchConnection { edges { node { ... on ChargeSearchHit { highlight } } } }")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"agg assault\", first: 1) { totalCount } searchCharges(sourceKind: [SYNTHETIC], query: \"agg assault\", first: 1) { nodes { highlight } } }")]
     public async Task Highlights_are_marked_however_the_selection_reaches_them(string document)
     {
         var data = await App.DataAsync(document);
@@ -95,7 +95,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     {
         var result = await SearchAsync("\"cruelty toward wife\"", first: 50);
         var nodes = Nodes(result);
-        var inDatabase = (await App.WithDbAsync(db => db.Charges.Select(c => c.Description).ToListAsync()))
+        var inDatabase = (await App.WithDbAsync(db => db.Charges.Where(c => c.Detainer.IsSynthetic).Select(c => c.Description).ToListAsync()))
             .Count(d => d.Equals("CRUELTY TOWARD WIFE", StringComparison.OrdinalIgnoreCase));
         Assert.True(inDatabase > 0, "the sample data should hold CRUELTY TOWARD WIFE");
         Assert.Equal(inDatabase, result.GetProperty("totalCount").GetInt32());
@@ -107,9 +107,9 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     [Fact]
     public async Task An_ncic_code_or_a_category_name_finds_its_charges()
     {
-        var byCode = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.NcicCode == "5404"));
+        var byCode = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.IsSynthetic && c.NcicCode == "5404"));
         Assert.Equal(byCode, (await SearchAsync("5404")).GetProperty("totalCount").GetInt32());
-        var byCategory = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Category == "Family Offense"));
+        var byCategory = await App.WithDbAsync(db => db.Charges.CountAsync(c => c.Detainer.IsSynthetic && c.Category == "Family Offense"));
         var result = await SearchAsync("\"family offense\"", first: 100);
         Assert.True(result.GetProperty("totalCount").GetInt32() >= byCategory);
         Assert.Contains(Nodes(result), n => n.GetProperty("charge").GetProperty("category").GetString() == "Family Offense");
@@ -138,7 +138,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
 
         var inTexas = await SearchAsync("assault", new { jurisdiction = new { state = new { @in = Texas } } }, first: 100);
         var expectedTexas = await App.WithDbAsync(async db => (await db.Charges
-            .Where(c => c.Detainer.Jurisdiction!.State == "TX").Select(c => c.Description).ToListAsync())
+            .Where(c => c.Detainer.IsSynthetic && c.Detainer.Jurisdiction!.State == "TX").Select(c => c.Description).ToListAsync())
             .Count(d => d.Contains("assault", StringComparison.OrdinalIgnoreCase) || d.Contains("ASSLT", StringComparison.Ordinal)));
         Assert.True(inTexas.GetProperty("totalCount").GetInt32() >= expectedTexas);
         // Negated enums are the other values; `and` parts all hold.
@@ -154,7 +154,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     public async Task Facets_count_all_hits_and_add_up_to_the_total()
     {
         var data = await App.DataAsync("""
-            { searchCharges(query: "assault", first: 1) {
+            { searchCharges(query: "assault", first: 1, sourceKind: [SYNTHETIC]) {
                 totalCount
                 facets(fields: [STATE, JURISDICTION, WEEK, OUTCOME, CHARGE_CATEGORY, STATUS, CITIZENSHIP]) { field buckets { value label count } }
             } }
@@ -218,7 +218,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     [Fact]
     public async Task Hits_load_charges_and_detainers_in_one_batch_each()
     {
-        var response = await App.QueryAsync("{ searchCharges(query: \"theft\", first: 50) { nodes { charge { description } detainer { outcome } } } }");
+        var response = await App.QueryAsync("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: 50) { nodes { charge { description } detainer { outcome } } } }");
         Assert.False(response.TryGetProperty("errors", out _));
         Assert.Equal(2, TestApp.SqlStatements(response));
     }
@@ -270,7 +270,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     public async Task Hostile_strings_get_results_or_a_coded_error_never_a_5xx(string q)
     {
         // QueryAsync fails the test on any non-2xx status.
-        var response = await App.QueryAsync("query($q: String!) { searchCharges(query: $q, first: 5) { totalCount nodes { highlight } } }", new { q });
+        var response = await App.QueryAsync("query($q: String!) { searchCharges(query: $q, first: 5, sourceKind: [SYNTHETIC]) { totalCount nodes { highlight } } }", new { q });
         if (response.TryGetProperty("errors", out var errors))
         {
             foreach (var error in errors.EnumerateArray())
@@ -290,16 +290,16 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     }
 
     [Theory]
-    [InlineData("{ searchCharges(query: \"theft\", first: 1000) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
-    [InlineData("{ searchCharges(query: \"theft\", first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
-    [InlineData("{ searchCharges(query: \"theft\", after: \"bm90LWEtY3Vyc29y\") { totalCount } }", "INVALID_CURSOR")]
-    [InlineData("{ searchCharges(query: \"theft\", after: \"b2Zmc2V0Ojk5OTk5\") { totalCount } }", "SEARCH_WINDOW_TOO_LARGE")]
-    [InlineData("{ searchCharges(query: \"theft\", first: 5, last: 5) { totalCount } }", "INVALID_PAGING_ARGUMENTS")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { or: [{ outcome: { eq: LIFTED } }] }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { issuedOn: { gte: \"2017-01-01\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { charges: { some: { status: { eq: CONVICTION } } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { citizenship: { contains: \"ex\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
-    [InlineData("{ searchCharges(query: \"theft\", where: { facility: { state: { eq: \"PA\" } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: 1000) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: -1) { totalCount } }", "PAGE_SIZE_OUT_OF_RANGE")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", after: \"bm90LWEtY3Vyc29y\") { totalCount } }", "INVALID_CURSOR")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", after: \"b2Zmc2V0Ojk5OTk5\") { totalCount } }", "SEARCH_WINDOW_TOO_LARGE")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: 5, last: 5) { totalCount } }", "INVALID_PAGING_ARGUMENTS")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", where: { or: [{ outcome: { eq: LIFTED } }] }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", where: { issuedOn: { gte: \"2017-01-01\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", where: { charges: { some: { status: { eq: CONVICTION } } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", where: { citizenship: { contains: \"ex\" } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
+    [InlineData("{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", where: { facility: { state: { eq: \"PA\" } } }) { totalCount } }", "SEARCH_FILTER_UNSUPPORTED")]
     public async Task Bad_arguments_get_clear_codes(string query, string code)
     {
         var response = await App.QueryAsync(query);

@@ -13,11 +13,14 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
 {
     private static TSelf? _instance;
     private readonly Dictionary<string, Func<Expression, object?, Expression>> _fields = new(StringComparer.Ordinal);
+    // What `field: null` means: the value (or object) is missing; null where it can never be missing.
+    private readonly Dictionary<string, Func<Expression, Expression>?> _missing = new(StringComparer.Ordinal);
 
     protected FilterInputGraphType(string name, string description)
     {
         Name = name;
-        Description = description + " Fields in one object must all hold; use `or` for alternatives.";
+        Description = description + " Fields in one object must all hold; use `or` for alternatives. " +
+            "A field set to null asks for the records where it is missing (`jurisdiction: null`: no jurisdiction); on a field that is never missing, null is an INVALID_FILTER error.";
         Field<ListGraphType<NonNullGraphType<TSelf>>>("and").Description("All of these must hold.");
         Field<ListGraphType<NonNullGraphType<TSelf>>>("or").Description("At least one of these must hold.");
     }
@@ -45,6 +48,10 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
         var parts = new List<Expression>();
         foreach (var (field, value) in where)
         {
+            if (field is "and" or "or" && value is null)
+            {
+                throw FilterErrors.Invalid($"`{field}` needs a list of conditions, not null.");
+            }
             if (field == "and")
             {
                 parts.Add(Expressions.AndAll(StringOperationFilterInputGraphType.Nested(value).Select(v => Build(target, v))));
@@ -53,7 +60,17 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
             {
                 parts.Add(Expressions.OrAll([.. StringOperationFilterInputGraphType.Nested(value).Select(v => Build(target, v))]));
             }
-            else if (value is not null)
+            else if (value is null)
+            {
+                // `field: null` is never ignored: it asks for the records without the value.
+                if (!Instance._missing.TryGetValue(field, out var missing))
+                {
+                    throw FilterErrors.Invalid($"`{field}` cannot be filtered on.");
+                }
+                parts.Add(missing?.Invoke(target)
+                    ?? throw FilterErrors.Invalid($"`{field}: null` asks for records where `{field}` is missing, but it is never missing."));
+            }
+            else
             {
                 var build = Instance._fields.GetValueOrDefault(field) ?? throw FilterErrors.Invalid($"`{field}` cannot be filtered on.");
                 parts.Add(build(target, value));
@@ -66,6 +83,7 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
     {
         Field<StringOperationFilterInputGraphType>(name).Description(description);
         _fields[name] = (target, value) => StringOperationFilterInputGraphType.Build(Expressions.Inline(member, target), Operations(value));
+        _missing[name] = target => Expression.Equal(Expressions.Inline(member, target), Expression.Constant(null, typeof(string)));
     }
 
     protected void Comparable<TScalarGraphType, TValue>(string name, LambdaExpression member, string description)
@@ -75,6 +93,9 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
         Field<ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>>(name).Description(description);
         _fields[name] = (target, value) =>
             ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>.Build(Expressions.Inline(member, target), Operations(value));
+        _missing[name] = member.ReturnType == typeof(TValue)
+            ? null
+            : target => Expression.Equal(Expressions.Inline(member, target), Expression.Constant(null, member.ReturnType));
     }
 
     protected void Date(string name, Expression<Func<T, DateOnly?>> member, string description) =>
@@ -90,6 +111,7 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
         Field<EnumOperationFilterInputGraphType<TEnumGraphType, TEnum>>(name).Description(description);
         _fields[name] = (target, value) =>
             EnumOperationFilterInputGraphType<TEnumGraphType, TEnum>.Build(Expressions.Inline(member, target), Operations(value));
+        _missing[name] = null;
     }
 
     /// <summary>A nested object: <c>jurisdiction: { state: { eq: "TX" } }</c>. A missing object never matches.</summary>
@@ -105,6 +127,7 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
                 Expression.NotEqual(other, Expression.Constant(null, typeof(TOther))),
                 FilterInputGraphType<TOther, TOtherFilter>.Build(other, Operations(value)));
         };
+        _missing[name] = target => Expression.Equal(Expressions.Inline(navigation, target), Expression.Constant(null, typeof(TOther)));
     }
 
     /// <summary>A collection: <c>charges: { some: { status: { eq: CONVICTION } } }</c>.</summary>
@@ -114,6 +137,7 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
     {
         Field<ListFilterInputGraphType<TOther, TOtherFilter>>(name).Description(description);
         _fields[name] = (target, value) => ListFilterInputGraphType<TOther, TOtherFilter>.Build(Expressions.Inline(collection, target), Operations(value));
+        _missing[name] = null;
     }
 
     private static IDictionary<string, object?> Operations(object? value) =>
@@ -143,7 +167,7 @@ public sealed class ListFilterInputGraphType<TOther, TOtherFilter> : InputObject
         {
             if (value is null)
             {
-                continue;
+                throw FilterErrors.Invalid($"`{operation}` needs a value, not null (a list is never missing; `any: false` asks for an empty one).");
             }
             var item = Expression.Parameter(typeof(TOther), "item");
             LambdaExpression Predicate() => Expression.Lambda(FilterInputGraphType<TOther, TOtherFilter>.Build(item, (IDictionary<string, object?>)value), item);

@@ -93,7 +93,7 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
     }
 
     internal static IEnumerable<IDictionary<string, object?>> Nested(object? value) =>
-        (value as IEnumerable<object?> ?? []).OfType<IDictionary<string, object?>>();
+        (value as IEnumerable<object?> ?? throw FilterErrors.Invalid("`and` and `or` need a list of conditions, not null.")).OfType<IDictionary<string, object?>>();
 }
 
 /// <summary>Conditions on an ordered value (dates, numbers), named after its scalar: ComparableDateOperationFilterInput.</summary>
@@ -108,8 +108,8 @@ public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TV
         Description = $"Conditions on a {scalar} value. Several conditions in one object must all hold.";
         Field<ListGraphType<NonNullGraphType<ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>>>>("and").Description("All of these must hold.");
         Field<ListGraphType<NonNullGraphType<ComparableOperationFilterInputGraphType<TScalarGraphType, TValue>>>>("or").Description("At least one of these must hold.");
-        Field<TScalarGraphType>("eq").Description("Equal to this value (null: the value is missing).");
-        Field<TScalarGraphType>("neq").Description("Not equal to this value (null: the value is present).");
+        Field<TScalarGraphType>("eq").Description("Equal to this value (null: the value is missing; an INVALID_FILTER error where it is never missing).");
+        Field<TScalarGraphType>("neq").Description("Not equal to this value (null: the value is present; an INVALID_FILTER error where it is never missing).");
         Field<TScalarGraphType>("gt").Description("Greater (later) than this value.");
         Field<TScalarGraphType>("gte").Description("Greater (later) than or equal to this value.");
         Field<TScalarGraphType>("lt").Description("Less (earlier) than this value.");
@@ -128,6 +128,8 @@ public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TV
             {
                 "and" => Expressions.AndAll(StringOperationFilterInputGraphType.Nested(value).Select(o => Build(member, o))),
                 "or" => Expressions.OrAll([.. StringOperationFilterInputGraphType.Nested(value).Select(o => Build(member, o))]),
+                "eq" or "neq" when value is null && !nullable =>
+                    throw FilterErrors.Invalid($"`{operation}: null` asks about a missing value, but this value is never missing: to ask for records without the object that holds it, set that object to null (e.g. `week: null`)."),
                 "eq" => Expression.Equal(member, Value(member, value)),
                 "neq" => value is null || !nullable
                     ? Expression.NotEqual(member, Value(member, value))
@@ -171,8 +173,8 @@ public sealed class EnumOperationFilterInputGraphType<TEnumGraphType, TEnum> : I
         var enumName = new TEnumGraphType().Name;
         Name = $"{enumName}OperationFilterInput";
         Description = $"Conditions on a {enumName} value.";
-        Field<TEnumGraphType>("eq").Description("Equal to this value.");
-        Field<TEnumGraphType>("neq").Description("Not equal to this value.");
+        Field<TEnumGraphType>("eq").Description("Equal to this value (never null: the value is never missing).");
+        Field<TEnumGraphType>("neq").Description("Not equal to this value (never null: the value is never missing).");
         Field<ListGraphType<NonNullGraphType<TEnumGraphType>>>("in").Description("One of these values.");
         Field<ListGraphType<NonNullGraphType<TEnumGraphType>>>("nin").Description("None of these values.");
     }

@@ -11,6 +11,8 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.Property(d => d.OutcomeAsPublished).HasMaxLength(100);
         builder.Property(d => d.Citizenship).HasMaxLength(100);
         builder.Property(d => d.SourceUrl).HasMaxLength(2000);
+        builder.Property(d => d.PlaceOfBirth).HasMaxLength(200);
+        builder.Property(d => d.JurisdictionRule).HasMaxLength(200);
         // Import idempotence: a row's identity is its source file and line, so the database refuses a second
         // copy. Also the search indexer's path (a source's detainers) and the FK index of SourceId.
         builder.HasIndex(d => new { d.SourceId, d.SourceLine }).IsUnique();

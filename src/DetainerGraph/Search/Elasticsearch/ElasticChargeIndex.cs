@@ -37,6 +37,8 @@ public static class ElasticChargeIndex
     public const string Status = "status";
     public const string Category = "category";
     public const string IssuedOn = "issued_on";
+    /// <summary><c>File</c> or <c>Synthetic</c>: the kind of the detainer's source, so published-only counts are exact in the engine.</summary>
+    public const string SourceKind = "source_kind";
 
     public const string IndexAnalyzer = "charge_index";
     public const string QueryAnalyzer = "charge_query";
@@ -52,6 +54,7 @@ public static class ElasticChargeIndex
         SearchFacet.ChargeCategory => Category,
         SearchFacet.Status => Status,
         SearchFacet.Citizenship => Citizenship,
+        SearchFacet.SourceKind => SourceKind,
         _ => throw new ArgumentOutOfRangeException(nameof(facet)),
     };
 
@@ -109,7 +112,8 @@ public static class ElasticChargeIndex
                 .Keyword(Citizenship)
                 .Keyword(Status)
                 .Keyword(Category)
-                .Date(IssuedOn, d => d.Format("strict_date"))));
+                .Date(IssuedOn, d => d.Format("strict_date"))
+                .Keyword(SourceKind)));
 }
 
 /// <summary>One charge as Elasticsearch stores it (<c>_source</c>); <c>_id</c> is the charge id.</summary>
@@ -128,6 +132,7 @@ public sealed record ElasticChargeDocument(
     [property: JsonPropertyName(ElasticChargeIndex.Status)] string Status,
     [property: JsonPropertyName(ElasticChargeIndex.Category)] string? Category,
     [property: JsonPropertyName(ElasticChargeIndex.IssuedOn)] string? IssuedOn,
+    [property: JsonPropertyName(ElasticChargeIndex.SourceKind)] string SourceKind,
     [property: JsonPropertyName(ElasticChargeIndex.Expanded)] string? Expanded = null)
 {
     public static ElasticChargeDocument From(ChargeDocument d) => new(
@@ -145,5 +150,6 @@ public sealed record ElasticChargeDocument(
         d.Status.ToString(),
         d.Category,
         d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        d.SourceKind.ToString(),
         Analysis.ChargeReader.Shipped.Read(d.Description, d.Category).IndexText is { Length: > 0 } expanded ? expanded : null);
 }

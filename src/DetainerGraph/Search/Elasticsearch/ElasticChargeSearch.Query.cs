@@ -222,6 +222,7 @@ public sealed partial class ElasticChargeSearch
         AnyOf(filters, ElasticChargeIndex.Citizenship, filter.Citizenships);
         AnyOf(filters, ElasticChargeIndex.Status, filter.Statuses?.Select(s => s.ToString()));
         AnyOf(filters, ElasticChargeIndex.Category, filter.Categories);
+        AnyOf(filters, ElasticChargeIndex.SourceKind, filter.SourceKinds?.Select(k => k.ToString()));
         AnyOf(filters, ElasticChargeIndex.Week, filter.WeekStarts?.Select(w => w.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {

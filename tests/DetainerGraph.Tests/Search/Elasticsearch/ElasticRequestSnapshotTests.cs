@@ -25,7 +25,7 @@ public sealed class ElasticRequestSnapshotTests
         new(102, 11, "Aggravated Assault - Weapon", "1315", "Assault", ChargeStatus.Charge, "TX", 7, "Travis County",
             new DateOnly(2017, 1, 28), DetainerOutcome.DeclinedByLea, DetainerType.I247D, "Mexico", new DateOnly(2017, 1, 29)),
         new(103, 12, "Illegal Entry (INA SEC.101(a)(43)(O), 8USC1325 only)", null, null, ChargeStatus.Charge, null, null, null,
-            null, DetainerOutcome.Open, DetainerType.Unknown, null, null),
+            null, DetainerOutcome.Open, DetainerType.Unknown, null, null, IsSynthetic: true),
     ];
 
     /// <summary>Runs one search; <paramref name="lookup"/> answers the term lookup (documents holding each candidate word, in order).</summary>
@@ -115,8 +115,9 @@ public sealed class ElasticRequestSnapshotTests
                 Citizenships = ["Mexico"],
                 Statuses = [ChargeStatus.Conviction],
                 Categories = ["Assault"],
+                SourceKinds = [SourceKind.File],
             },
-            limit: 0, facets: [SearchFacet.State, SearchFacet.Jurisdiction, SearchFacet.Week, SearchFacet.Outcome, SearchFacet.ChargeCategory, SearchFacet.Status, SearchFacet.Citizenship],
+            limit: 0, facets: [SearchFacet.State, SearchFacet.Jurisdiction, SearchFacet.Week, SearchFacet.Outcome, SearchFacet.ChargeCategory, SearchFacet.Status, SearchFacet.Citizenship, SearchFacet.SourceKind],
             highlight: false), 500)).Snapshot());
 
     [Fact]

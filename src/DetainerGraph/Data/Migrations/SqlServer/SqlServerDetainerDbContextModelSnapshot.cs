@@ -177,11 +177,26 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.Property<int?>("FacilityId")
                         .HasColumnType("int");
 
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
                     b.Property<DateOnly?>("IssuedOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("IssuedOnOrAfter")
                         .HasColumnType("date");
 
                     b.Property<int?>("JurisdictionId")
                         .HasColumnType("int");
+
+                    b.Property<string>("JurisdictionResolution")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("JurisdictionRule")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -194,6 +209,10 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.Property<DateOnly?>("OutcomeRecordedOn")
                         .HasColumnType("date");
+
+                    b.Property<string>("PlaceOfBirth")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<bool>("Retracted")
                         .HasColumnType("bit");

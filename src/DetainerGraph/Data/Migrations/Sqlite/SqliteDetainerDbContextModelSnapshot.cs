@@ -164,11 +164,26 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<int?>("FacilityId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("IssuedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("IssuedOnOrAfter")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("JurisdictionId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("JurisdictionResolution")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JurisdictionRule")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -180,6 +195,10 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("OutcomeRecordedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlaceOfBirth")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Retracted")

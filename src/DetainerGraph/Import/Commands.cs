@@ -233,6 +233,15 @@ public static class Commands
         var roles = (options.GetValueOrDefault("role") ?? Corrections.EditorTokens.EditorRole)
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var hours = options.ContainsKey("hours") ? RequiredInt(options, "hours", min: 1) : 8;
+        using (var scope = services.CreateScope())
+        {
+            // The name is recorded with each correction the token makes: it must fit that column.
+            var maxName = scope.ServiceProvider.GetRequiredService<DetainerDbContext>().Model.MaxLength((Correction c) => c.Editor);
+            if (name.Length > maxName)
+            {
+                throw new UsageException($"--name is at most {maxName} characters (corrections record it)");
+            }
+        }
         var tokens = services.GetRequiredService<Corrections.EditorTokens>();
         if (tokens.SigningKey is null)
         {

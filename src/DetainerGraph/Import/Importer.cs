@@ -133,6 +133,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
             parsed.Errors.Add(new ImportError(fileName, 2, null, null, "at least one row after the header"));
         }
         new FormatReaders(reference).Read(spec.Format, rows, parsed);
+        ImportLengths.Check(parsed, db.Model);
         return parsed;
     }
 

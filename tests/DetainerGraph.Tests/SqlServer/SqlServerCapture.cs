@@ -136,6 +136,25 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken) =>
         ValueTask.FromResult(InterceptionResult<DbTransaction>.SuppressWithResult(new NoTransaction(connection, eventData.IsolationLevel)));
 
+    // Savepoints (SaveChanges inside a transaction) are statements on the transaction, which never began.
+    InterceptionResult IDbTransactionInterceptor.CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>
+        InterceptionResult.Suppress();
+
+    ValueTask<InterceptionResult> IDbTransactionInterceptor.CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InterceptionResult.Suppress());
+
+    InterceptionResult IDbTransactionInterceptor.ReleasingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>
+        InterceptionResult.Suppress();
+
+    ValueTask<InterceptionResult> IDbTransactionInterceptor.ReleasingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InterceptionResult.Suppress());
+
+    InterceptionResult IDbTransactionInterceptor.RollingBackToSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>
+        InterceptionResult.Suppress();
+
+    ValueTask<InterceptionResult> IDbTransactionInterceptor.RollingBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(InterceptionResult.Suppress());
+
     private void Record(DbCommand command)
     {
         _statements.Enqueue(new CapturedStatement(command.CommandText.ReplaceLineEndings("\n"), [.. command.Parameters.Cast<DbParameter>().Select(CapturedParameter.Of)]));
@@ -161,7 +180,7 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
                 }
                 for (var i = 0; i < count; i++)
                 {
-                    table.Rows.Add([.. outputs.Select(o => o.Contains("_Position", StringComparison.Ordinal) ? i : (object)(1000L + i))]);
+                    table.Rows.Add([.. outputs.Select(o => o.Contains("_Position", StringComparison.Ordinal) ? i : o.Trim() == "1" ? 1L : (object)(1000L + i))]);
                 }
                 sets.Add(table);
             }
@@ -174,7 +193,8 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
         }
         // The outbox always reads empty: a made-up owed row would be indexed forever.
         var empty = rows == CaptureRows.None || text.Contains("FROM [SearchOutbox]", StringComparison.Ordinal);
-        return new MadeUpRows([empty ? 0 : 1], null);
+        // An existence test (SELECT CASE WHEN EXISTS ...) answers true over made-up rows; other flags are false.
+        return new MadeUpRows([empty ? 0 : 1], null, truth: !empty && first.StartsWith("SELECT CASE", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"OUTPUT (.+?)(?:\s+(?:WHERE|VALUES|INTO)\b|;|$)", RegexOptions.Singleline)]
@@ -242,7 +262,7 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
     /// Rows made up for the typed reads EF Core's shapers make: numbers 1 (or the result set's values), texts "0"
     /// (a valid name for any enum, read by number), dates 2017-01-28 (a Saturday, a week's start), nothing null.
     /// </summary>
-    private sealed class MadeUpRows(List<int> rowsPerSet, List<DataTable>? tables, long count = 1) : DbDataReader
+    private sealed class MadeUpRows(List<int> rowsPerSet, List<DataTable>? tables, long count = 1, bool truth = false) : DbDataReader
     {
         private int _set;
         private int _row = -1;
@@ -271,7 +291,7 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
 
         private long Number(int ordinal) => Current is { } row ? Convert.ToInt64(row[ordinal], CultureInfo.InvariantCulture) : count;
 
-        public override bool GetBoolean(int ordinal) => false;
+        public override bool GetBoolean(int ordinal) => truth;
         public override byte GetByte(int ordinal) => (byte)Number(ordinal);
         public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => 0;
         public override char GetChar(int ordinal) => '0';

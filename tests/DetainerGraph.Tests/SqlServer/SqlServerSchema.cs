@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.Data.SqlClient;
-using Microsoft.SqlServer.Dac.Model;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace DetainerGraph.Tests.SqlServer;
@@ -14,10 +13,8 @@ public sealed record ScriptColumn(string Table, string Name, string StoreType, s
 /// <summary>
 /// The SQL Server schema that <c>docker/sqlserver-migrations.sql</c> builds, read with Microsoft's own T-SQL parser
 /// (ScriptDom, SQL Server 2022 grammar) and replayed: each <c>CREATE TABLE</c>, then each <c>ALTER TABLE</c> that adds,
-/// alters or drops a column, in script order, including statements EF Core wraps in <c>EXEC(N'...')</c>. The final
-/// tables and indexes are loaded into a DacFx <see cref="TSqlModel"/>, which resolves every name a statement uses:
-/// <see cref="Check"/> wraps statements in stored procedures (their parameters declared as the procedure's) and
-/// returns what DacFx reports, an unknown table or column as error SQL71501.
+/// alters or drops a column, in script order, including statements EF Core wraps in <c>EXEC(N'...')</c>.
+/// <see cref="Check"/> resolves every table and column a statement names against the result.
 /// </summary>
 public sealed class SqlServerSchema
 {
@@ -48,52 +45,163 @@ public sealed class SqlServerSchema
     public static TSqlFragment Parse(string sql, out IList<ParseError> errors) =>
         new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out errors);
 
-    /// <summary>The DDL of the schema as replayed: one CREATE TABLE per table, then its indexes.</summary>
-    public IEnumerable<string> Ddl()
-    {
-        foreach (var (table, columns) in _tables)
-        {
-            yield return $"CREATE TABLE [dbo].[{table}] (\n    " + string.Join(",\n    ", columns.Select(c =>
-                $"[{c.Name}] {c.StoreType}{(c.Collation is null ? "" : " COLLATE " + c.Collation)} {(c.IsNullable ? "NULL" : "NOT NULL")}")) + "\n);";
-        }
-        foreach (var index in _indexes)
-        {
-            yield return index;
-        }
-    }
+    /// <summary>The CREATE INDEX statements the script leaves in place, as ScriptDom prints them.</summary>
+    public IReadOnlyList<string> Indexes => _indexes;
 
     /// <summary>
-    /// Resolves every name each statement uses against the schema: each becomes the body of a stored procedure in
-    /// one DacFx model with the schema's tables; returns DacFx's errors, keyed by the statement's position.
+    /// Resolves every table and column each statement names against the schema, with ScriptDom: tables by name,
+    /// <c>[alias].[column]</c> through the statement's aliases (a derived table's or VALUES list's alias is checked
+    /// where it is built), <c>INSERTED.[column]</c> and the columns of INSERT, MERGE and UPDATE against their target.
+    /// Returns each unknown name with the statement's position.
     /// </summary>
+    /// <remarks>
+    /// DacFx (a <c>TSqlModel</c> validating the statements as procedure bodies) would do this too, but its collation
+    /// table maps SQL Server collations to Windows LCIDs (e.g. 0x048c, prs-AF) that Linux's ICU lacks, so it cannot
+    /// build a model on this platform.
+    /// </remarks>
     public IReadOnlyList<(int Statement, string Error)> Check(IReadOnlyList<CapturedStatement> statements)
     {
-        using var model = new TSqlModel(SqlServerVersion.Sql160, new TSqlModelOptions());
-        var ddl = 0;
-        foreach (var statement in Ddl())
-        {
-            model.AddOrUpdateObjects(statement, $"schema{ddl++}.sql", new TSqlObjectOptions());
-        }
+        var errors = new List<(int, string)>();
         for (var i = 0; i < statements.Count; i++)
         {
-            model.AddOrUpdateObjects(Procedure(i, statements[i]), $"statement{i}.sql", new TSqlObjectOptions());
-        }
-        var errors = new List<(int, string)>();
-        foreach (var error in model.Validate().Where(e => e.MessageType == Microsoft.SqlServer.Dac.DacMessageType.Error))
-        {
-            // DacFx names the procedure in its message: "Procedure: [dbo].[Statement12] has an unresolved reference ...".
-            var match = System.Text.RegularExpressions.Regex.Match(error.Message, @"\[Statement(\d+)\]");
-            var index = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-            errors.Add((index, $"{error.Prefix}{error.Number}: {error.Message}"));
+            var fragment = Parse(statements[i].Text, out var parseErrors);
+            if (parseErrors.Count > 0)
+            {
+                errors.AddRange(parseErrors.Select(e => (i, $"does not parse: line {e.Line}: {e.Message}")));
+                continue;
+            }
+            var aliases = new Aliases(this);
+            fragment.Accept(aliases);
+            var names = new Names(this, aliases);
+            fragment.Accept(names);
+            errors.AddRange(aliases.Unknown.Concat(names.Unknown).Select(e => (i, e)));
         }
         return errors;
     }
 
-    private static string Procedure(int index, CapturedStatement statement)
+    /// <summary>The statement's table aliases: to real tables, or derived (a subquery, VALUES list or table function).</summary>
+    private sealed class Aliases(SqlServerSchema schema) : TSqlFragmentVisitor
     {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"CREATE PROCEDURE [dbo].[Statement{index}]");
-        text.Append(string.Join(",", statement.Parameters.Select(p => $"\n    {p.Name} {p.StoreType}")));
-        return text.Append("\nAS\nBEGIN\n").Append(statement.Text).Append("\nEND").ToString();
+        public Dictionary<string, HashSet<string>> Tables { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public HashSet<string> Derived { get; } = new(StringComparer.OrdinalIgnoreCase);
+        public List<string> Unknown { get; } = [];
+
+        public override void Visit(NamedTableReference node)
+        {
+            var table = node.SchemaObject.BaseIdentifier.Value;
+            if (!schema._tables.ContainsKey(table))
+            {
+                Unknown.Add($"unknown table [{table}]");
+                return;
+            }
+            var alias = node.Alias?.Value ?? table;
+            if (!Tables.TryGetValue(alias, out var tables))
+            {
+                Tables[alias] = tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            }
+            tables.Add(table);
+        }
+
+        public override void Visit(QueryDerivedTable node) => Derived.Add(node.Alias.Value);
+
+        public override void Visit(InlineDerivedTable node) => Derived.Add(node.Alias.Value);
+
+        public override void Visit(SchemaObjectFunctionTableReference node)
+        {
+            if (node.Alias is not null)
+            {
+                Derived.Add(node.Alias.Value);
+            }
+        }
+
+        public override void Visit(CommonTableExpression node) => Derived.Add(node.ExpressionName.Value);
+    }
+
+    private sealed class Names(SqlServerSchema schema, Aliases aliases) : TSqlFragmentVisitor
+    {
+        private string? _target;
+
+        public List<string> Unknown { get; } = [];
+
+        public override void ExplicitVisit(InsertSpecification node)
+        {
+            _target = Target(node.Target);
+            foreach (var column in node.Columns)
+            {
+                Require(_target, column.MultiPartIdentifier.Identifiers[^1].Value);
+            }
+            base.ExplicitVisit(node);
+        }
+
+        public override void ExplicitVisit(UpdateSpecification node)
+        {
+            _target = Target(node.Target);
+            foreach (var clause in node.SetClauses.OfType<AssignmentSetClause>().Where(c => c.Column is not null))
+            {
+                Require(_target, clause.Column.MultiPartIdentifier.Identifiers[^1].Value);
+            }
+            base.ExplicitVisit(node);
+        }
+
+        public override void ExplicitVisit(DeleteSpecification node)
+        {
+            _target = Target(node.Target);
+            base.ExplicitVisit(node);
+        }
+
+        public override void ExplicitVisit(MergeSpecification node)
+        {
+            _target = Target(node.Target);
+            foreach (var action in node.ActionClauses.Select(a => a.Action).OfType<InsertMergeAction>())
+            {
+                foreach (var column in action.Columns)
+                {
+                    Require(_target, column.MultiPartIdentifier.Identifiers[^1].Value);
+                }
+            }
+            base.ExplicitVisit(node);
+        }
+
+        public override void Visit(ColumnReferenceExpression node)
+        {
+            if (node.ColumnType != ColumnType.Regular || node.MultiPartIdentifier is not { Count: 2 } name)
+            {
+                return;
+            }
+            var (qualifier, column) = (name.Identifiers[0].Value, name.Identifiers[1].Value);
+            if (qualifier.Equals("INSERTED", StringComparison.OrdinalIgnoreCase) || qualifier.Equals("DELETED", StringComparison.OrdinalIgnoreCase))
+            {
+                Require(_target, column);
+            }
+            else if (aliases.Tables.TryGetValue(qualifier, out var tables))
+            {
+                if (!tables.Any(t => schema.Column(t, column) is not null))
+                {
+                    Unknown.Add($"unknown column [{qualifier}].[{column}] (no {string.Join(" or ", tables)}.{column})");
+                }
+            }
+            else if (!aliases.Derived.Contains(qualifier))
+            {
+                Unknown.Add($"unknown table or alias [{qualifier}] (in [{qualifier}].[{column}])");
+            }
+        }
+
+        private string? Target(TableReference? target) =>
+            target is NamedTableReference named && aliases.Tables.TryGetValue(named.Alias?.Value ?? named.SchemaObject.BaseIdentifier.Value, out var tables)
+                ? tables.First()
+                : null;
+
+        private void Require(string? table, string column)
+        {
+            if (table is null)
+            {
+                Unknown.Add($"a write whose target table is unknown (column [{column}])");
+            }
+            else if (schema.Column(table, column) is null)
+            {
+                Unknown.Add($"unknown column {table}.{column}");
+            }
+        }
     }
 
     private static string Script(TSqlFragment fragment)

@@ -15,93 +15,99 @@ internal static class ImportLengths
 {
     public static void Check(ParsedFile file, IModel model)
     {
-        var check = new Checker(file, model);
+        var c = new Columns(model);
         foreach (var d in file.Detainers)
         {
-            check.Value(d.Line, d.DetainerTypeAsPublished, (Detainer x) => x.DetainerTypeAsPublished);
-            check.Value(d.Line, d.OutcomeAsPublished, (Detainer x) => x.OutcomeAsPublished);
-            check.Value(d.Line, d.Citizenship, (Detainer x) => x.Citizenship);
-            check.Value(d.Line, d.SourceUrl, (Detainer x) => x.SourceUrl);
-            check.Jurisdiction(d.Line, d.Jurisdiction);
+            Value(file, d.Line, d.DetainerTypeAsPublished, c.DetainerTypeAsPublished);
+            Value(file, d.Line, d.OutcomeAsPublished, c.OutcomeAsPublished);
+            Value(file, d.Line, d.Citizenship, c.Citizenship);
+            Value(file, d.Line, d.SourceUrl, c.SourceUrl);
+            Jurisdiction(file, d.Line, d.Jurisdiction, c);
             if (d.Facility is { } f)
             {
-                check.Value(d.Line, f.Name, (Facility x) => x.Name);
-                check.Value(d.Line, f.City, (Facility x) => x.City);
-                check.Value(d.Line, f.State, (Facility x) => x.State);
-                check.Jurisdiction(d.Line, f.Jurisdiction);
+                Value(file, d.Line, f.Name, c.FacilityName);
+                Value(file, d.Line, f.City, c.FacilityCity);
+                Value(file, d.Line, f.State, c.FacilityState);
+                Jurisdiction(file, d.Line, f.Jurisdiction, c);
             }
-            foreach (var c in d.Charges)
+            foreach (var charge in d.Charges)
             {
-                check.Value(d.Line, c.Description, (Charge x) => x.Description);
+                Value(file, d.Line, charge.Description, c.ChargeDescription);
             }
         }
         foreach (var p in file.Policies)
         {
-            check.Jurisdiction(p.Line, p.Jurisdiction);
-            check.Value(p.Line, p.DateEnacted, (Policy x) => x.DateEnactedAsPublished);
-            check.Value(p.Line, p.Name, (Policy x) => x.Name);
-            check.Value(p.Line, p.Criteria, (Policy x) => x.CriteriaForHonoringDetainers);
+            Jurisdiction(file, p.Line, p.Jurisdiction, c);
+            Value(file, p.Line, p.DateEnacted, c.PolicyDateEnacted);
+            Value(file, p.Line, p.Name, c.PolicyName);
+            Value(file, p.Line, p.Criteria, c.PolicyCriteria);
         }
         foreach (var e in file.SectionOne)
         {
-            check.Jurisdiction(e.Line, e.Jurisdiction);
-            check.Value(e.Line, e.Notes, (SectionOneEntry x) => x.SourceNotes);
+            Jurisdiction(file, e.Line, e.Jurisdiction, c);
+            Value(file, e.Line, e.Notes, c.SectionOneNotes);
         }
-        foreach (var c in file.Corrections)
+        foreach (var r in file.Corrections)
         {
-            check.Value(c.Line, c.Field, (Correction x) => x.Field);
-            check.Value(c.Line, c.OldValue, (Correction x) => x.OldValue);
-            check.Value(c.Line, c.NewValue, (Correction x) => x.NewValue);
-            check.Value(c.Line, c.CorrectedOn, (Correction x) => x.CorrectedOn);
-            check.Value(c.Line, c.Reason, (Correction x) => x.Reason);
-            check.Value(c.Line, c.Authority, (Correction x) => x.Authority);
+            Value(file, r.Line, r.Field, c.CorrectionField);
+            Value(file, r.Line, r.OldValue, c.CorrectionOldValue);
+            Value(file, r.Line, r.NewValue, c.CorrectionNewValue);
+            Value(file, r.Line, r.CorrectedOn, c.CorrectionCorrectedOn);
+            Value(file, r.Line, r.Reason, c.CorrectionReason);
+            Value(file, r.Line, r.Authority, c.CorrectionAuthority);
         }
-        // The file's name is stored with its source (a path's last part; one line 0 error).
-        check.Value(0, file.FileName, (Source x) => x.FileName);
+        // The file's name is stored with its source (one error, on line 0).
+        Value(file, 0, file.FileName, c.SourceFileName);
     }
 
-    private sealed class Checker(ParsedFile file, IModel model)
+    private static void Jurisdiction(ParsedFile file, int line, JurisdictionRef? jurisdiction, Columns c)
     {
-        private readonly Dictionary<LambdaExpression, (int Max, string Column)> _columns = new(ExpressionText.Instance);
-
-        public void Jurisdiction(int line, JurisdictionRef? jurisdiction)
+        if (jurisdiction is not null)
         {
-            if (jurisdiction is not null)
-            {
-                Value(line, jurisdiction.Name, (Jurisdiction x) => x.Name);
-                Value(line, jurisdiction.State, (Jurisdiction x) => x.State);
-                Value(line, jurisdiction.FieldOffice, (Jurisdiction x) => x.FieldOffice);
-            }
-        }
-
-        public void Value<TEntity>(int line, string? value, Expression<Func<TEntity, string?>> property)
-            where TEntity : class
-        {
-            if (value is null)
-            {
-                return;
-            }
-            if (!_columns.TryGetValue(property, out var column))
-            {
-                column = (model.MaxLength(property), model.ColumnName(property));
-                _columns[property] = column;
-            }
-            if (value.Length > column.Max)
-            {
-                file.Errors.Add(new ImportError(file.FileName, line, column.Column, value, string.Create(CultureInfo.InvariantCulture,
-                    $"at most {column.Max:N0} characters, the length of the {column.Column} column (this value has {value.Length:N0})")));
-            }
+            Value(file, line, jurisdiction.Name, c.JurisdictionName);
+            Value(file, line, jurisdiction.State, c.JurisdictionState);
+            Value(file, line, jurisdiction.FieldOffice, c.JurisdictionFieldOffice);
         }
     }
 
-    /// <summary>Lambdas compared by their text, so each column is looked up in the model once.</summary>
-    private sealed class ExpressionText : IEqualityComparer<LambdaExpression>
+    private static void Value(ParsedFile file, int line, string? value, Column column)
     {
-        public static readonly ExpressionText Instance = new();
+        if (value is not null && value.Length > column.Max)
+        {
+            file.Errors.Add(new ImportError(file.FileName, line, column.Name, value, string.Create(CultureInfo.InvariantCulture,
+                $"at most {column.Max:N0} characters, the length of the {column.Name} column (this value has {value.Length:N0})")));
+        }
+    }
 
-        public bool Equals(LambdaExpression? x, LambdaExpression? y) =>
-            x?.Parameters[0].Type == y?.Parameters[0].Type && x?.Body.ToString() == y?.Body.ToString();
+    private sealed record Column(int Max, string Name);
 
-        public int GetHashCode(LambdaExpression obj) => HashCode.Combine(obj.Parameters[0].Type, obj.Body.ToString());
+    /// <summary>Each checked column's maximum length and name, read from the model once per file.</summary>
+    private sealed class Columns(IModel model)
+    {
+        public Column DetainerTypeAsPublished { get; } = Of(model, (Detainer x) => x.DetainerTypeAsPublished);
+        public Column OutcomeAsPublished { get; } = Of(model, (Detainer x) => x.OutcomeAsPublished);
+        public Column Citizenship { get; } = Of(model, (Detainer x) => x.Citizenship);
+        public Column SourceUrl { get; } = Of(model, (Detainer x) => x.SourceUrl);
+        public Column FacilityName { get; } = Of(model, (Facility x) => x.Name);
+        public Column FacilityCity { get; } = Of(model, (Facility x) => x.City);
+        public Column FacilityState { get; } = Of(model, (Facility x) => x.State);
+        public Column ChargeDescription { get; } = Of(model, (Charge x) => x.Description);
+        public Column JurisdictionName { get; } = Of(model, (Jurisdiction x) => x.Name);
+        public Column JurisdictionState { get; } = Of(model, (Jurisdiction x) => x.State);
+        public Column JurisdictionFieldOffice { get; } = Of(model, (Jurisdiction x) => x.FieldOffice);
+        public Column PolicyDateEnacted { get; } = Of(model, (Policy x) => x.DateEnactedAsPublished);
+        public Column PolicyName { get; } = Of(model, (Policy x) => x.Name);
+        public Column PolicyCriteria { get; } = Of(model, (Policy x) => x.CriteriaForHonoringDetainers);
+        public Column SectionOneNotes { get; } = Of(model, (SectionOneEntry x) => x.SourceNotes);
+        public Column CorrectionField { get; } = Of(model, (Correction x) => x.Field);
+        public Column CorrectionOldValue { get; } = Of(model, (Correction x) => x.OldValue);
+        public Column CorrectionNewValue { get; } = Of(model, (Correction x) => x.NewValue);
+        public Column CorrectionCorrectedOn { get; } = Of(model, (Correction x) => x.CorrectedOn);
+        public Column CorrectionReason { get; } = Of(model, (Correction x) => x.Reason);
+        public Column CorrectionAuthority { get; } = Of(model, (Correction x) => x.Authority);
+        public Column SourceFileName { get; } = Of(model, (Source x) => x.FileName);
+
+        private static Column Of<TEntity>(IModel model, Expression<Func<TEntity, string?>> property)
+            where TEntity : class => new(model.MaxLength(property), model.ColumnName(property));
     }
 }

@@ -50,6 +50,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
         var parsed = Parse(fileName, bytes);
+        // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
+        ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
         {
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
@@ -133,7 +135,6 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
             parsed.Errors.Add(new ImportError(fileName, 2, null, null, "at least one row after the header"));
         }
         new FormatReaders(reference).Read(spec.Format, rows, parsed);
-        ImportLengths.Check(parsed, db.Model);
         return parsed;
     }
 

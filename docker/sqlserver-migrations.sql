@@ -635,67 +635,553 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    ALTER TABLE [Detainers] ADD [IsSynthetic] bit NOT NULL DEFAULT CAST(0 AS bit);
+    DECLARE @var2 nvarchar(max);
+    SELECT @var2 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Sources]') AND [c].[name] = N'Section');
+    IF @var2 IS NOT NULL EXEC(N'ALTER TABLE [Sources] DROP CONSTRAINT ' + @var2 + ';');
+    ALTER TABLE [Sources] ALTER COLUMN [Section] nvarchar(200) COLLATE Latin1_General_100_BIN2 NULL;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    ALTER TABLE [Detainers] ADD [IssuedOnOrAfter] date NULL;
+    DECLARE @var3 nvarchar(max);
+    SELECT @var3 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Sources]') AND [c].[name] = N'Kind');
+    IF @var3 IS NOT NULL EXEC(N'ALTER TABLE [Sources] DROP CONSTRAINT ' + @var3 + ';');
+    ALTER TABLE [Sources] ALTER COLUMN [Kind] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    ALTER TABLE [Detainers] ADD [JurisdictionResolution] nvarchar(40) NOT NULL DEFAULT N'';
+    DECLARE @var4 nvarchar(max);
+    SELECT @var4 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Sources]') AND [c].[name] = N'Format');
+    IF @var4 IS NOT NULL EXEC(N'ALTER TABLE [Sources] DROP CONSTRAINT ' + @var4 + ';');
+    ALTER TABLE [Sources] ALTER COLUMN [Format] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    ALTER TABLE [Detainers] ADD [JurisdictionRule] nvarchar(200) NULL;
+    DECLARE @var5 nvarchar(max);
+    SELECT @var5 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Sources]') AND [c].[name] = N'FileName');
+    IF @var5 IS NOT NULL EXEC(N'ALTER TABLE [Sources] DROP CONSTRAINT ' + @var5 + ';');
+    ALTER TABLE [Sources] ALTER COLUMN [FileName] nvarchar(260) COLLATE Latin1_General_100_BIN2 NOT NULL;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    ALTER TABLE [Detainers] ADD [PlaceOfBirth] nvarchar(200) NULL;
+    DROP INDEX [IX_Sources_ContentSha256] ON [Sources];
+    DECLARE @var6 nvarchar(max);
+    SELECT @var6 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Sources]') AND [c].[name] = N'ContentSha256');
+    IF @var6 IS NOT NULL EXEC(N'ALTER TABLE [Sources] DROP CONSTRAINT ' + @var6 + ';');
+    ALTER TABLE [Sources] ALTER COLUMN [ContentSha256] nchar(64) COLLATE Latin1_General_100_BIN2 NOT NULL;
+    CREATE UNIQUE INDEX [IX_Sources_ContentSha256] ON [Sources] ([ContentSha256]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    UPDATE Detainers SET IsSynthetic = 1 WHERE SourceId IN (SELECT Id FROM Sources WHERE Kind = 'Synthetic');
+    DECLARE @var7 nvarchar(max);
+    SELECT @var7 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[SectionOneEntries]') AND [c].[name] = N'SourceNotes');
+    IF @var7 IS NOT NULL EXEC(N'ALTER TABLE [SectionOneEntries] DROP CONSTRAINT ' + @var7 + ';');
+    ALTER TABLE [SectionOneEntries] ALTER COLUMN [SourceNotes] nvarchar(1000) COLLATE Latin1_General_100_BIN2 NULL;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
-    UPDATE Detainers SET JurisdictionResolution = CASE WHEN JurisdictionId IS NULL THEN 'Unresolved' ELSE 'Named' END;
+    DECLARE @var8 nvarchar(max);
+    SELECT @var8 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[SearchOutbox]') AND [c].[name] = N'LastError');
+    IF @var8 IS NOT NULL EXEC(N'ALTER TABLE [SearchOutbox] DROP CONSTRAINT ' + @var8 + ';');
+    ALTER TABLE [SearchOutbox] ALTER COLUMN [LastError] nvarchar(2000) COLLATE Latin1_General_100_BIN2 NULL;
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var9 nvarchar(max);
+    SELECT @var9 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Policies]') AND [c].[name] = N'Name');
+    IF @var9 IS NOT NULL EXEC(N'ALTER TABLE [Policies] DROP CONSTRAINT ' + @var9 + ';');
+    ALTER TABLE [Policies] ALTER COLUMN [Name] nvarchar(400) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var10 nvarchar(max);
+    SELECT @var10 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Policies]') AND [c].[name] = N'DateEnactedAsPublished');
+    IF @var10 IS NOT NULL EXEC(N'ALTER TABLE [Policies] DROP CONSTRAINT ' + @var10 + ';');
+    ALTER TABLE [Policies] ALTER COLUMN [DateEnactedAsPublished] nvarchar(60) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var11 nvarchar(max);
+    SELECT @var11 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Policies]') AND [c].[name] = N'CriteriaForHonoringDetainers');
+    IF @var11 IS NOT NULL EXEC(N'ALTER TABLE [Policies] DROP CONSTRAINT ' + @var11 + ';');
+    ALTER TABLE [Policies] ALTER COLUMN [CriteriaForHonoringDetainers] nvarchar(4000) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Jurisdictions_State_Name] ON [Jurisdictions];
+    DECLARE @var12 nvarchar(max);
+    SELECT @var12 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Jurisdictions]') AND [c].[name] = N'State');
+    IF @var12 IS NOT NULL EXEC(N'ALTER TABLE [Jurisdictions] DROP CONSTRAINT ' + @var12 + ';');
+    ALTER TABLE [Jurisdictions] ALTER COLUMN [State] nchar(2) COLLATE Latin1_General_100_BIN2 NOT NULL;
+    CREATE UNIQUE INDEX [IX_Jurisdictions_State_Name] ON [Jurisdictions] ([State], [Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Jurisdictions_State_Name] ON [Jurisdictions];
+    DECLARE @var13 nvarchar(max);
+    SELECT @var13 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Jurisdictions]') AND [c].[name] = N'Name');
+    IF @var13 IS NOT NULL EXEC(N'ALTER TABLE [Jurisdictions] DROP CONSTRAINT ' + @var13 + ';');
+    ALTER TABLE [Jurisdictions] ALTER COLUMN [Name] nvarchar(200) COLLATE Latin1_General_100_BIN2 NOT NULL;
+    CREATE UNIQUE INDEX [IX_Jurisdictions_State_Name] ON [Jurisdictions] ([State], [Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var14 nvarchar(max);
+    SELECT @var14 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Jurisdictions]') AND [c].[name] = N'Kind');
+    IF @var14 IS NOT NULL EXEC(N'ALTER TABLE [Jurisdictions] DROP CONSTRAINT ' + @var14 + ';');
+    ALTER TABLE [Jurisdictions] ALTER COLUMN [Kind] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var15 nvarchar(max);
+    SELECT @var15 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Jurisdictions]') AND [c].[name] = N'Fips');
+    IF @var15 IS NOT NULL EXEC(N'ALTER TABLE [Jurisdictions] DROP CONSTRAINT ' + @var15 + ';');
+    ALTER TABLE [Jurisdictions] ALTER COLUMN [Fips] nchar(5) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var16 nvarchar(max);
+    SELECT @var16 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Jurisdictions]') AND [c].[name] = N'FieldOffice');
+    IF @var16 IS NOT NULL EXEC(N'ALTER TABLE [Jurisdictions] DROP CONSTRAINT ' + @var16 + ';');
+    ALTER TABLE [Jurisdictions] ALTER COLUMN [FieldOffice] nvarchar(40) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Facilities_State_Name_City] ON [Facilities];
+    DECLARE @var17 nvarchar(max);
+    SELECT @var17 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Facilities]') AND [c].[name] = N'State');
+    IF @var17 IS NOT NULL EXEC(N'ALTER TABLE [Facilities] DROP CONSTRAINT ' + @var17 + ';');
+    ALTER TABLE [Facilities] ALTER COLUMN [State] nchar(2) COLLATE Latin1_General_100_BIN2 NOT NULL;
+    EXEC(N'CREATE UNIQUE INDEX [IX_Facilities_State_Name_City] ON [Facilities] ([State], [Name], [City]) WHERE [City] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Facilities_State_Name_City] ON [Facilities];
+    DECLARE @var18 nvarchar(max);
+    SELECT @var18 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Facilities]') AND [c].[name] = N'Name');
+    IF @var18 IS NOT NULL EXEC(N'ALTER TABLE [Facilities] DROP CONSTRAINT ' + @var18 + ';');
+    ALTER TABLE [Facilities] ALTER COLUMN [Name] nvarchar(200) COLLATE Latin1_General_100_BIN2 NOT NULL;
+    EXEC(N'CREATE UNIQUE INDEX [IX_Facilities_State_Name_City] ON [Facilities] ([State], [Name], [City]) WHERE [City] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Facilities_State_Name_City] ON [Facilities];
+    DECLARE @var19 nvarchar(max);
+    SELECT @var19 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Facilities]') AND [c].[name] = N'City');
+    IF @var19 IS NOT NULL EXEC(N'ALTER TABLE [Facilities] DROP CONSTRAINT ' + @var19 + ';');
+    ALTER TABLE [Facilities] ALTER COLUMN [City] nvarchar(100) COLLATE Latin1_General_100_BIN2 NULL;
+    EXEC(N'CREATE UNIQUE INDEX [IX_Facilities_State_Name_City] ON [Facilities] ([State], [Name], [City]) WHERE [City] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var20 nvarchar(max);
+    SELECT @var20 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'SourceUrl');
+    IF @var20 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var20 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [SourceUrl] nvarchar(2000) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var21 nvarchar(max);
+    SELECT @var21 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'OutcomeAsPublished');
+    IF @var21 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var21 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [OutcomeAsPublished] nvarchar(100) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers];
+    DROP INDEX [IX_Detainers_WeekStart_Outcome] ON [Detainers];
+    DECLARE @var22 nvarchar(max);
+    SELECT @var22 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'Outcome');
+    IF @var22 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var22 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [Outcome] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
+    CREATE INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers] ([Outcome], [IssuedOn]);
+    CREATE INDEX [IX_Detainers_WeekStart_Outcome] ON [Detainers] ([WeekStart], [Outcome]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var23 nvarchar(max);
+    SELECT @var23 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'DetainerTypeAsPublished');
+    IF @var23 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var23 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [DetainerTypeAsPublished] nvarchar(200) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var24 nvarchar(max);
+    SELECT @var24 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'DetainerType');
+    IF @var24 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var24 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [DetainerType] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var25 nvarchar(max);
+    SELECT @var25 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'Citizenship');
+    IF @var25 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var25 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [Citizenship] nvarchar(100) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var26 nvarchar(max);
+    SELECT @var26 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'Target');
+    IF @var26 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var26 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [Target] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var27 nvarchar(max);
+    SELECT @var27 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'Reason');
+    IF @var27 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var27 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [Reason] nvarchar(2000) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var28 nvarchar(max);
+    SELECT @var28 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'OldValue');
+    IF @var28 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var28 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [OldValue] nvarchar(400) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var29 nvarchar(max);
+    SELECT @var29 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'NewValue');
+    IF @var29 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var29 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [NewValue] nvarchar(400) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Corrections_Editor_IdempotencyKey] ON [Corrections];
+    DECLARE @var30 nvarchar(max);
+    SELECT @var30 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'IdempotencyKey');
+    IF @var30 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var30 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [IdempotencyKey] nvarchar(100) COLLATE Latin1_General_100_BIN2 NULL;
+    EXEC(N'CREATE UNIQUE INDEX [IX_Corrections_Editor_IdempotencyKey] ON [Corrections] ([Editor], [IdempotencyKey]) WHERE [Editor] IS NOT NULL AND [IdempotencyKey] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var31 nvarchar(max);
+    SELECT @var31 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'Field');
+    IF @var31 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var31 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [Field] nvarchar(60) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Corrections_Editor_IdempotencyKey] ON [Corrections];
+    DECLARE @var32 nvarchar(max);
+    SELECT @var32 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'Editor');
+    IF @var32 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var32 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [Editor] nvarchar(200) COLLATE Latin1_General_100_BIN2 NULL;
+    EXEC(N'CREATE UNIQUE INDEX [IX_Corrections_Editor_IdempotencyKey] ON [Corrections] ([Editor], [IdempotencyKey]) WHERE [Editor] IS NOT NULL AND [IdempotencyKey] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var33 nvarchar(max);
+    SELECT @var33 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'CorrectedOn');
+    IF @var33 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var33 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [CorrectedOn] nvarchar(10) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var34 nvarchar(max);
+    SELECT @var34 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Corrections]') AND [c].[name] = N'Authority');
+    IF @var34 IS NOT NULL EXEC(N'ALTER TABLE [Corrections] DROP CONSTRAINT ' + @var34 + ';');
+    ALTER TABLE [Corrections] ALTER COLUMN [Authority] nvarchar(400) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var35 nvarchar(max);
+    SELECT @var35 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Charges]') AND [c].[name] = N'Status');
+    IF @var35 IS NOT NULL EXEC(N'ALTER TABLE [Charges] DROP CONSTRAINT ' + @var35 + ';');
+    ALTER TABLE [Charges] ALTER COLUMN [Status] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Charges_NcicCode] ON [Charges];
+    DECLARE @var36 nvarchar(max);
+    SELECT @var36 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Charges]') AND [c].[name] = N'NcicCode');
+    IF @var36 IS NOT NULL EXEC(N'ALTER TABLE [Charges] DROP CONSTRAINT ' + @var36 + ';');
+    ALTER TABLE [Charges] ALTER COLUMN [NcicCode] nchar(4) COLLATE Latin1_General_100_BIN2 NULL;
+    CREATE INDEX [IX_Charges_NcicCode] ON [Charges] ([NcicCode]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DECLARE @var37 nvarchar(max);
+    SELECT @var37 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Charges]') AND [c].[name] = N'Description');
+    IF @var37 IS NOT NULL EXEC(N'ALTER TABLE [Charges] DROP CONSTRAINT ' + @var37 + ';');
+    ALTER TABLE [Charges] ALTER COLUMN [Description] nvarchar(400) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
+)
+BEGIN
+    DROP INDEX [IX_Charges_Category_DetainerId] ON [Charges];
+    DECLARE @var38 nvarchar(max);
+    SELECT @var38 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Charges]') AND [c].[name] = N'Category');
+    IF @var38 IS NOT NULL EXEC(N'ALTER TABLE [Charges] DROP CONSTRAINT ' + @var38 + ';');
+    ALTER TABLE [Charges] ALTER COLUMN [Category] nvarchar(60) COLLATE Latin1_General_100_BIN2 NULL;
+    CREATE INDEX [IX_Charges_Category_DetainerId] ON [Charges] ([Category], [DetainerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114053_CaseSensitiveTextCollation'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261129114602_AddDataTruth', N'10.0.15');
+    VALUES (N'20261129114053_CaseSensitiveTextCollation', N'10.0.15');
 END;
 
 COMMIT;

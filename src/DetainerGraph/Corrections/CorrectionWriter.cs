@@ -24,10 +24,13 @@ public sealed record CorrectionResult<T>(T Record, Correction Correction);
 /// </summary>
 public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData reference, ChargeIndexing indexing, TimeProvider clock, CorrectionAudit audit)
 {
-    private const int MaxReason = 2000;
-    private const int MaxAuthority = 400;
-    private const int MaxKey = 100;
-    private const int MaxText = 400;
+    // The columns' lengths in the model (what SQL Server enforces), so a write SQLite would take is never refused later.
+    private int MaxReason => db.Model.MaxLength((Correction c) => c.Reason);
+    private int MaxAuthority => db.Model.MaxLength((Correction c) => c.Authority);
+    private int MaxKey => db.Model.MaxLength((Correction c) => c.IdempotencyKey);
+    private int MaxEditor => db.Model.MaxLength((Correction c) => c.Editor);
+    private int MaxDescription => db.Model.MaxLength((Charge c) => c.Description);
+    private int MaxCitizenship => db.Model.MaxLength((Detainer d) => d.Citizenship);
 
     public Task<CorrectionResult<Detainer>> CorrectDetainerAsync(long id, DetainerField field, long? chargeId, CorrectionRequest request, string editor, CancellationToken ct) =>
         WriteAsync("correctDetainer", request, editor,
@@ -136,6 +139,10 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         where T : class
     {
         Validate(request);
+        if (editor.Length > MaxEditor)
+        {
+            throw Error("AUTH_INVALID_TOKEN", $"The token's name is longer than {MaxEditor} characters, the most a correction records: mint a token with a shorter --name.");
+        }
         Correction correction;
         T record;
         try
@@ -187,7 +194,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 ?? throw Error("NOT_FOUND", "The detainer has no charge with this `chargeId`.");
             if (field == DetainerField.ChargeDescription)
             {
-                var text = RequiredText(value, MaxText);
+                var text = RequiredText(value, MaxDescription);
                 var old = charge.Description;
                 charge.Description = text;
                 var offense = reference.MatchOffense(text);
@@ -242,7 +249,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
             case DetainerField.Citizenship:
                 {
                     var old = detainer.Citizenship;
-                    detainer.Citizenship = value is null ? null : RequiredText(value, 100);
+                    detainer.Citizenship = value is null ? null : RequiredText(value, MaxCitizenship);
                     return Changed(old, detainer.Citizenship, null);
                 }
             default:
@@ -308,7 +315,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         return correction;
     }
 
-    private static void Validate(CorrectionRequest request)
+    private void Validate(CorrectionRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReason)
         {

@@ -40,4 +40,24 @@ public sealed class SqliteDetainerDbContext(DbContextOptions<SqliteDetainerDbCon
     : DetainerDbContext(options);
 
 public sealed class SqlServerDetainerDbContext(DbContextOptions<SqlServerDetainerDbContext> options)
-    : DetainerDbContext(options);
+    : DetainerDbContext(options)
+{
+    /// <summary>
+    /// The collation of every text column on SQL Server: binary, so <c>eq</c>, <c>in</c>, <c>contains</c>, unique keys
+    /// and sorting compare code points exactly as SQLite's default BINARY collation does (case-sensitive; the
+    /// <c>...IgnoreCase</c> filter operations lower both sides). A database's default collation is case-insensitive.
+    /// </summary>
+    public const string TextCollation = "Latin1_General_100_BIN2";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties()))
+        {
+            if ((property.GetValueConverter()?.ProviderClrType ?? property.GetProviderClrType() ?? property.ClrType) == typeof(string))
+            {
+                property.SetCollation(TextCollation);
+            }
+        }
+    }
+}

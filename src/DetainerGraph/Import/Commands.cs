@@ -260,6 +260,15 @@ public static class Commands
         {
             throw new UsageException($"--hours {hours} is more than {MaxTokenHours} (a week): tokens cannot be revoked, so they must expire");
         }
+        using (var scope = services.CreateScope())
+        {
+            // The name is recorded with each correction the token makes: it must fit that column.
+            var maxName = scope.ServiceProvider.GetRequiredService<DetainerDbContext>().Model.MaxLength((Correction c) => c.Editor);
+            if (name.Length > maxName)
+            {
+                throw new UsageException($"--name is at most {maxName} characters (corrections record it)");
+            }
+        }
         var tokens = services.GetRequiredService<Corrections.EditorTokens>();
         if (tokens.SigningKey is null)
         {

@@ -9,7 +9,8 @@ public sealed record ImportProgress(string File, int Done, int Total);
 
 /// <summary>
 /// Writes one parsed file in one transaction: its <see cref="Source"/>, the jurisdictions, facilities and
-/// weeks it names that the store lacks, then its rows. Any failure rolls the whole file back.
+/// weeks it names that the store lacks, then its rows (bulk-inserted: a prepared statement on SQLite, SqlBulkCopy on SQL
+/// Server). Any failure rolls the whole file back.
 /// </summary>
 public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 {
@@ -317,6 +318,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         await using var cache = bulk ? await SqliteImportCache.EnlargeAsync(db, ct) : null;
         using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
         using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
+        // SQL Server path: SqlBulkCopy in the same transaction; the database assigns the keys (see CopyChunkAsync).
+        var copiers = db.Database.IsSqlServer() ? (new SqlServerBulkCopier<Detainer>(db), new SqlServerBulkCopier<Charge>(db)) : default((SqlServerBulkCopier<Detainer>, SqlServerBulkCopier<Charge>)?);
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.
         var nextDetainerId = bulk ? await db.Detainers.MaxAsync(d => (long?)d.Id, ct) ?? 0 : 0;
         var nextChargeId = bulk ? await db.Charges.MaxAsync(c => (long?)c.Id, ct) ?? 0 : 0;
@@ -324,6 +327,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
             var chunkDocuments = documents is null ? null : new List<ChargeDocument>(chunk.Length * 2);
+            var chunkDetainers = new List<Detainer>(copiers is null ? 0 : chunk.Length);
             foreach (var row in chunk)
             {
                 var detainer = new Detainer
@@ -376,12 +380,20 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                         chunkDocuments?.Add(DocumentOf(detainer, charge));
                     }
                 }
+                else if (copiers is not null)
+                {
+                    chunkDetainers.Add(detainer);
+                }
                 else
                 {
                     db.Detainers.Add(detainer);
                 }
             }
-            if (!bulk)
+            if (copiers is { } copy)
+            {
+                await CopyChunkAsync(copy.Item1, copy.Item2, source, chunkDetainers, ct);
+            }
+            else if (!bulk)
             {
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
@@ -395,6 +407,37 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
         }
     }
+
+    /// <summary>
+    /// Writes one chunk on SQL Server: its detainers by bulk copy, then their keys, read back by the unique
+    /// (SourceId, SourceLine) index, then their charges by bulk copy. No key is guessed, so concurrent imports
+    /// cannot collide; the transaction makes the file all-or-nothing.
+    /// </summary>
+    private async Task CopyChunkAsync(SqlServerBulkCopier<Detainer> detainers, SqlServerBulkCopier<Charge> charges, Source source, List<Detainer> chunk, CancellationToken ct)
+    {
+        await detainers.WriteAsync(chunk, ct);
+        var first = chunk.Min(d => d.SourceLine);
+        var last = chunk.Max(d => d.SourceLine);
+        var keys = await DetainerKeysAsync(db, source.Id, first, last, ct);
+        var chunkCharges = new List<Charge>(chunk.Count * 2);
+        foreach (var detainer in chunk)
+        {
+            detainer.Id = keys[detainer.SourceLine];
+            foreach (var charge in detainer.Charges)
+            {
+                charge.DetainerId = detainer.Id;
+                chunkCharges.Add(charge);
+            }
+        }
+        await charges.WriteAsync(chunkCharges, ct);
+    }
+
+    /// <summary>The keys SQL Server gave a source's detainers on lines <paramref name="first"/> to <paramref name="last"/>, by line.</summary>
+    internal static Task<Dictionary<int, long>> DetainerKeysAsync(DetainerDbContext db, int sourceId, int first, int last, CancellationToken ct) =>
+        db.Detainers
+            .Where(d => d.SourceId == sourceId && d.SourceLine >= first && d.SourceLine <= last)
+            .Select(d => new { d.Id, d.SourceLine })
+            .ToDictionaryAsync(d => d.SourceLine, d => d.Id, ct);
 
     /// <summary>The search document of a charge just written: what <see cref="ChargeIndexing.Documents"/> reads back after the commit.</summary>
     private ChargeDocument DocumentOf(Detainer detainer, Charge charge)

@@ -50,6 +50,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
         var parsed = Parse(fileName, bytes);
+        // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
+        ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
         {
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);

@@ -6,6 +6,7 @@ using DetainerGraph.Reference;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.Data.SqlClient;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DetainerGraph.Tests.SqlServer;
 
@@ -233,5 +234,93 @@ public sealed class LiveSqlServerTests(LiveSqlServer live) : IClassFixture<LiveS
 
         Assert.True(sqlite.GetProperty("searchCharges").GetProperty("totalCount").GetInt32() > 0);
         Assert.Equal(sqlite.GetRawText(), sqlServer.GetRawText());
+    }
+
+    [SkippableFact]
+    public async Task Every_catalogued_operation_runs_on_the_server_without_errors()
+    {
+        SkipWithoutServer();
+
+        foreach (var (name, query) in SqlServerStatementTests.Operations)
+        {
+            var result = await live.SqlServer.QueryAsync(query);
+            Assert.False(result.TryGetProperty("errors", out var errors), $"{name}: {errors}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task Text_comparisons_and_sorting_are_case_sensitive_as_on_sqlite()
+    {
+        SkipWithoutServer();
+        var (sqlServer, sqlite) = await BothAsync("""
+            {
+              exact: detainers(where: { citizenship: { eq: "mexico" } }) { totalCount }
+              ignoringCase: detainers(where: { citizenship: { eqIgnoreCase: "mexico" } }) { totalCount }
+              contains: detainers(where: { citizenship: { contains: "EXICO" } }) { totalCount }
+              sorted: detainers(first: 100, order: [{ citizenship: DESC }]) { nodes { citizenship } }
+            }
+            """);
+
+        Assert.Equal(0, sqlite.GetProperty("exact").GetProperty("totalCount").GetInt32());
+        Assert.True(sqlite.GetProperty("ignoringCase").GetProperty("totalCount").GetInt32() > 0);
+        Assert.Equal(sqlite.GetRawText(), sqlServer.GetRawText());
+    }
+
+    [SkippableFact]
+    public async Task The_longest_list_the_limits_accept_runs_on_the_server()
+    {
+        SkipWithoutServer();
+
+        for (var values = 4_096; values >= 1; values /= 2)
+        {
+            var list = string.Join(",", Enumerable.Range(0, values).Select(i => $"\"c{i}\""));
+            var result = await live.SqlServer.QueryAsync($"{{ detainers(where: {{ citizenship: {{ in: [{list}, \"Mexico\"] }} }}) {{ totalCount }} }}");
+            if (result.TryGetProperty("errors", out var errors) && errors.GetRawText().Contains("FILTER_TOO_COMPLEX", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            Assert.False(result.TryGetProperty("errors", out errors), $"{values} values: {errors}");
+            Assert.True(result.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32() > 0);
+            return;
+        }
+        Assert.Fail("The limits accept no list at all.");
+    }
+
+    [SkippableFact]
+    public async Task A_bulk_import_cancelled_after_its_first_chunk_leaves_nothing_behind()
+    {
+        SkipWithoutServer();
+        var before = await live.SqlServer.CountsAsync();
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 12_000, 31, new DateOnly(2017, 1, 28), 3);
+        using var cancel = new CancellationTokenSource();
+
+        await using (var scope = live.SqlServer.Started().CreateAsyncScope())
+        {
+            var importer = scope.ServiceProvider.GetRequiredService<Importer>();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => importer.ImportAsync("cancelled.csv",
+                System.Text.Encoding.UTF8.GetBytes(writer.ToString()), new Progress(cancel), cancel.Token));
+        }
+
+        Assert.Equal(before, await live.SqlServer.CountsAsync());
+    }
+
+    [SkippableFact]
+    public async Task A_value_longer_than_its_column_is_refused_the_same_way_on_both()
+    {
+        SkipWithoutServer();
+        var file = "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\n" +
+            $"a,TX,Travis County,,Mexico,,2017-01-30,,,\"{new string('x', 401)}\",Charge\n";
+
+        var onSqlServer = await Assert.ThrowsAsync<ImportRejectedException>(() => live.SqlServer.ImportAsync("long.csv", file));
+        var onSqlite = await Assert.ThrowsAsync<ImportRejectedException>(() => live.Sqlite.ImportAsync("long.csv", file));
+
+        Assert.Equal(onSqlite.Errors, onSqlServer.Errors);
+    }
+
+    /// <summary>Cancels the import when it reports its first written chunk.</summary>
+    private sealed class Progress(CancellationTokenSource cancel) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => cancel.Cancel();
     }
 }

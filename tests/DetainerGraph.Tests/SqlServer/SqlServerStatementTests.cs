@@ -1,0 +1,339 @@
+using System.Text;
+using DetainerGraph.Api;
+using DetainerGraph.Corrections;
+using DetainerGraph.Data;
+using DetainerGraph.Import;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.Xunit;
+
+namespace DetainerGraph.Tests.SqlServer;
+
+/// <summary>
+/// Every statement shape the API and the CLI send to SQL Server, recorded without a server (see
+/// <see cref="SqlServerCapture"/>) from the app's own resolvers, importers and correction writer, then checked:
+/// it parses as T-SQL for SQL Server 2022 (ScriptDom's TSql160Parser), every table and column it names exists in the
+/// schema the committed migration script builds (<see cref="SqlServerSchema"/>), it carries at most 2,100
+/// parameters, and the set of distinct statements is a reviewed snapshot
+/// (<c>__snapshots__/SqlServerStatementTests.The_statement_set_is_the_reviewed_snapshot.snap</c>).
+/// </summary>
+public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixture<SampleDataApp>
+{
+    /// <summary>SQL Server refuses a request with more parameters than this (error 8003).</summary>
+    public const int MaxParameters = 2_100;
+
+    private const string DetainerFields = """
+        id issuedOn outcome outcomeAsPublished outcomeRecordedOn detainerType detainerTypeAsPublished citizenship retracted
+        jurisdiction { id name state fips fieldOffice kind }
+        facility { id name city state jurisdiction { id name } }
+        week { id start end report { number publishedOn } }
+        charges { id description ncicCode category status published { description status } }
+        corrections { id field oldValue newValue reason authority editor correctedOn recordedAt applied charge { id } source { fileName } }
+        source { fileName format kind line section syntheticSeed importedAt url }
+        published { outcome issuedOn }
+        """;
+
+    /// <summary>The GraphQL operations whose statements are checked: every filter operation, sort, page, count, grouping, lookup and nested load.</summary>
+    public static readonly IReadOnlyList<(string Name, string Query)> Operations = BuildOperations();
+
+    private static List<(string, string)> BuildOperations()
+    {
+        var list = new List<(string, string)>();
+        void Detainers(string name, string arguments, string selection = "totalCount nodes { id }") =>
+            list.Add((name, $"{{ detainers({arguments}) {{ {selection} }} }}"));
+
+        foreach (var (op, value) in new[]
+        {
+            ("eq", "\"Mexico\""), ("eq", "null"), ("neq", "\"Mexico\""), ("neq", "null"), ("contains", "\"exi\""), ("ncontains", "\"exi\""),
+            ("startsWith", "\"Mex\""), ("nstartsWith", "\"Mex\""), ("endsWith", "\"ico\""), ("nendsWith", "\"ico\""),
+            ("in", "[\"Mexico\", \"Honduras\"]"), ("nin", "[\"Mexico\", \"Honduras\"]"),
+            ("eqIgnoreCase", "\"MEXICO\""), ("containsIgnoreCase", "\"EXI\""), ("startsWithIgnoreCase", "\"MEX\""), ("endsWithIgnoreCase", "\"ICO\""),
+        })
+        {
+            Detainers($"string {op} {value}", $"first: 5, where: {{ citizenship: {{ {op}: {value} }} }}");
+        }
+        foreach (var (op, value) in new[]
+        {
+            ("eq", "\"2017-01-30\""), ("eq", "null"), ("neq", "\"2017-01-30\""), ("gt", "\"2017-01-30\""), ("gte", "\"2017-01-30\""),
+            ("lt", "\"2017-01-30\""), ("lte", "\"2017-01-30\""), ("in", "[\"2017-01-30\", \"2017-02-01\"]"), ("nin", "[\"2017-01-30\"]"),
+        })
+        {
+            Detainers($"date {op}", $"first: 5, where: {{ issuedOn: {{ {op}: {value} }} }}");
+        }
+        foreach (var (op, value) in new[] { ("eq", "LIFTED"), ("neq", "LIFTED"), ("in", "[LIFTED, DECLINED_BY_LEA]"), ("nin", "[OPEN]") })
+        {
+            Detainers($"enum {op}", $"first: 5, where: {{ outcome: {{ {op}: {value} }}, detainerType: {{ {op}: {(value.StartsWith('[') ? "[I247D]" : "I247D")} }} }}");
+        }
+        Detainers("and or nested", """first: 5, where: { or: [{ citizenship: { eq: "Mexico" } }, { and: [{ outcomeRecordedOn: { gte: "2017-01-01" } }, { citizenship: { or: [{ startsWith: "H" }, { eq: "Guatemala" }] } }] }] }""");
+        Detainers("nested jurisdiction", """first: 5, where: { jurisdiction: { state: { eq: "TX" }, name: { containsIgnoreCase: "county" }, fieldOffice: { in: ["Houston"] }, fips: { startsWith: "48" }, kind: { eq: COUNTY } } }""");
+        Detainers("nested jurisdiction policies", """first: 5, where: { jurisdiction: { policies: { some: { name: { contains: "ICE" }, enactedOn: { gte: "2017-01-01" } } } } }""");
+        Detainers("nested policies all none any", """first: 5, where: { jurisdiction: { policies: { all: { criteriaForHonoringDetainers: { ncontains: "warrant" } }, any: true } }, or: [{ jurisdiction: { policies: { none: { name: { eq: "x" } } } } }] }""");
+        Detainers("nested facility", """first: 5, where: { facility: { name: { endsWith: "JAIL" }, city: { neq: "Erie" }, state: { eq: "PA" }, jurisdiction: { name: { eq: "Erie County" } } } }""");
+        Detainers("nested week", """first: 5, where: { week: { start: { gte: "2017-01-28" }, end: { lte: "2017-02-10" } } }""");
+        Detainers("charges some", """first: 5, where: { charges: { some: { description: { containsIgnoreCase: "assault" }, status: { eq: CONVICTION }, ncicCode: { in: ["1315"] } } } }""");
+        Detainers("charges all none any", """first: 5, where: { charges: { all: { category: { neq: "Traffic Offense" } }, none: { status: { in: [CHARGE] } }, any: true } }""");
+        Detainers("charges any false", """first: 5, where: { charges: { any: false } }""");
+        Detainers("retracted included", "first: 5, includeRetracted: true");
+        foreach (var order in new[]
+        {
+            "{ issuedOn: ASC }", "{ issuedOn: DESC }", "{ outcome: ASC }", "{ detainerType: DESC }", "{ citizenship: ASC }", "{ outcomeRecordedOn: DESC }",
+            "{ jurisdiction: { name: ASC } }", "{ jurisdiction: { state: DESC } }", "{ jurisdiction: { fieldOffice: ASC } }", "{ jurisdiction: { fips: ASC } }", "{ jurisdiction: { kind: ASC } }",
+            "{ facility: { name: ASC } }", "{ facility: { city: DESC } }", "{ facility: { state: ASC } }", "{ week: { start: DESC } }",
+        })
+        {
+            Detainers($"order {order}", $"first: 5, order: [{order}]");
+        }
+        Detainers("order several keys", "first: 5, order: [{ issuedOn: DESC }, { jurisdiction: { name: ASC } }, { outcome: ASC }]");
+        Detainers("page after", "first: 5, after: \"b2Zmc2V0OjQ\"", "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id }");
+        Detainers("page last before", "last: 5, before: \"b2Zmc2V0OjQ\"", "pageInfo { hasNextPage hasPreviousPage } nodes { id }");
+        Detainers("page last", "last: 5", "totalCount nodes { id }");
+        Detainers("nested loads", "first: 3", $"nodes {{ {DetainerFields} }}");
+        Detainers("edges", "first: 3", "edges { cursor node { id } }");
+
+        foreach (var dimension in new[] { "STATE", "JURISDICTION", "FIELD_OFFICE", "WEEK", "OUTCOME", "DETAINER_TYPE", "CITIZENSHIP", "CHARGE_CATEGORY" })
+        {
+            list.Add(($"stats {dimension}", $"{{ detainerStats(groupBy: [{dimension}]) {{ count keys {{ state outcome detainerType citizenship chargeCategory fieldOffice jurisdiction {{ id name }} week {{ start }} }} }} }}"));
+        }
+        list.Add(("stats none", "{ detainerStats(groupBy: []) { count } }"));
+        list.Add(("stats several with where", """{ detainerStats(groupBy: [STATE, OUTCOME, CHARGE_CATEGORY], first: 50, includeRetracted: true, where: { issuedOn: { gte: "2017-01-01" }, jurisdiction: { state: { in: ["TX", "PA"] } } }) { count } }"""));
+
+        list.Add(("jurisdictions", """{ jurisdictions(first: 5, where: { state: { eq: "PA" }, policies: { any: true } }, order: [{ name: DESC }]) { totalCount nodes { id name state kind fips fieldOffice source { fileName } policies { id name dateEnacted enactedOn criteriaForHonoringDetainers source { line } } facilities { id name city } corrections { id } detainers(first: 2, where: { outcome: { eq: LIFTED } }, order: [{ issuedOn: DESC }]) { totalCount nodes { id } } } } }"""));
+        list.Add(("jurisdictions default order", "{ jurisdictions(last: 3) { nodes { id } } }"));
+        list.Add(("weeks", """{ weeks(first: 5, where: { start: { gte: "2017-01-01" } }, order: [{ start: DESC }]) { totalCount nodes { id start end report { id number publishedOn detainersIssuedNationwide source { fileName } week { start } } detainers(first: 2) { totalCount nodes { id } } } } }"""));
+        list.Add(("week", """{ week(start: "2017-01-28") { start report { number } } }"""));
+        list.Add(("lookups by id", $$"""
+            {
+              detainer(id: "{{GlobalId.Encode("Detainer", 1)}}") { id }
+              jurisdiction(id: "{{GlobalId.Encode("Jurisdiction", 1)}}") { id name }
+            }
+            """));
+        var ids = new[]
+        {
+            GlobalId.Encode("Detainer", 1), GlobalId.Encode("Jurisdiction", 1), GlobalId.Encode("Facility", 1), GlobalId.Encode("Policy", 1),
+            GlobalId.Encode("Correction", 1), GlobalId.Encode("Charge", 1), GlobalId.Encode("Week", "2017-01-28"), GlobalId.Encode("Report", 1),
+            GlobalId.Encode("SectionOneEntry", 1),
+        };
+        foreach (var id in ids)
+        {
+            list.Add(($"node {id}", $"{{ node(id: \"{id}\") {{ id }} }}"));
+        }
+        list.Add(("nodes", $"{{ nodes(ids: [{string.Join(", ", ids.Select(i => $"\"{i}\""))}]) {{ id }} }}"));
+        list.Add(("weekly report", """
+            {
+              weeklyReport(start: "2017-01-28") {
+                week { start end }
+                report { number publishedOn detainersIssuedNationwide }
+                sectionOne { id rank detainersIssued sourceNotes isCorrected retracted jurisdiction { name state } corrections { field oldValue newValue } published { rank } source { line } }
+                sectionTwo(first: 50) { totalCount nodes { id issuedOn jurisdiction { state name } } }
+                sectionThree { name dateEnacted }
+                totals { detainersRecorded declined decliningJurisdictions detainersIssuedNationwide }
+              }
+            }
+            """));
+        list.Add(("search", """
+            {
+              searchCharges(query: "assault", first: 5, where: { jurisdiction: { state: { eq: "PA" } }, week: { start: { gte: "2017-01-01" } }, outcome: { in: [DECLINED_BY_LEA, LIFTED] } }) {
+                totalCount nodes { score charge { id description detainer { id outcome } } detainer { id jurisdiction { name } charges { id } } }
+                facets(fields: [OUTCOME, STATE, JURISDICTION, CHARGE_CATEGORY]) { field buckets { value label count } }
+              }
+            }
+            """));
+        list.Add(("search without filter", """{ searchCharges(query: "dui", first: 5) { totalCount nodes { charge { id description } detainer { id week { start } facility { name } source { fileName } corrections { id } } } } }"""));
+        return list;
+    }
+
+    private sealed record Catalogue(IReadOnlyList<(string Origin, CapturedStatement Statement)> Statements);
+
+    private static Catalogue? _catalogue;
+    private static readonly SemaphoreSlim CatalogueLock = new(1, 1);
+
+    /// <summary>Records every statement of the operations, writes and migrations above, once per test run.</summary>
+    private async Task<Catalogue> CatalogueAsync()
+    {
+        await CatalogueLock.WaitAsync();
+        try
+        {
+            return _catalogue ??= await RecordAsync(sample.App.Started());
+        }
+        finally
+        {
+            CatalogueLock.Release();
+        }
+    }
+
+    private static async Task<Catalogue> RecordAsync(IServiceProvider app)
+    {
+        var recorded = new List<(string, CapturedStatement)>();
+        foreach (var (name, query) in Operations)
+        {
+            // Each operation twice: over an empty store, and with one row everywhere so nested fields are batch-loaded.
+            foreach (var rows in new[] { CaptureRows.None, CaptureRows.One })
+            {
+                var capture = new SqlServerCapture(rows);
+                await capture.ExecuteAsync(app, query, allowUnresolved: name.StartsWith("search", StringComparison.Ordinal));
+                recorded.AddRange(capture.Statements.Select(s => (name, s)));
+            }
+        }
+        foreach (var (name, write) in Writes())
+        {
+            var capture = new SqlServerCapture(CaptureRows.One);
+            await capture.RunAsync(app, write);
+            recorded.AddRange(capture.Statements.Select(s => (name, s)));
+        }
+        foreach (var (name, import) in Imports())
+        {
+            var capture = new SqlServerCapture(CaptureRows.None);
+            try
+            {
+                await capture.RunAsync(app, services => ActivatorUtilities.CreateInstance<Importer>(services).ImportAsync(name, Encoding.UTF8.GetBytes(import)));
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("Bulk copies run inside", StringComparison.Ordinal))
+            {
+                // Detainers and charges go by SqlBulkCopy, which needs a real connection: its columns are checked by
+                // SqlServerBulkCopyMappingTests; the key read-back that follows it is recorded below.
+            }
+            catch (ImportRejectedException) when (name == "corrections.csv")
+            {
+                // Made-up rows hold no Section I entry for the correction to target: its lookup is recorded, and the
+                // Corrections INSERT it would send is the one the correction writes below record.
+            }
+            recorded.AddRange(capture.Statements.Select(s => (name, s)));
+        }
+        var keys = new SqlServerCapture(CaptureRows.One);
+        await keys.RunAsync(app, async services =>
+        {
+            var db = services.GetRequiredService<DetainerDbContext>();
+            await ImportWriter.DetainerKeysAsync(db, 1, 2, 5_001, CancellationToken.None);
+        });
+        recorded.AddRange(keys.Statements.Select(s => ("import: detainer keys after the bulk copy", s)));
+        return new Catalogue(recorded);
+    }
+
+    /// <summary>The four correction writes, with and without an idempotency key, through the writer the mutations call.</summary>
+    private static IEnumerable<(string, Func<IServiceProvider, Task>)> Writes()
+    {
+        var request = new CorrectionRequest(null, "ICE's own corrected record", "U.S. Immigration and Customs Enforcement", null);
+        var keyed = request with { IdempotencyKey = "retry-1" };
+        static CorrectionWriter Writer(IServiceProvider s) => ActivatorUtilities.CreateInstance<CorrectionWriter>(s);
+        yield return ("correct detainer outcome", s => Writer(s).CorrectDetainerAsync(1, DetainerField.Outcome, null, request with { NewValue = "LIFTED" }, "alice", default));
+        yield return ("correct detainer jurisdiction", s => Writer(s).CorrectDetainerAsync(1, DetainerField.Jurisdiction, null, request with { NewValue = GlobalId.Encode("Jurisdiction", 2) }, "alice", default));
+        yield return ("correct detainer facility", s => Writer(s).CorrectDetainerAsync(1, DetainerField.Facility, null, request with { NewValue = GlobalId.Encode("Facility", 2) }, "alice", default));
+        yield return ("correct detainer citizenship", s => Writer(s).CorrectDetainerAsync(1, DetainerField.Citizenship, null, request with { NewValue = "Honduras" }, "alice", default));
+        yield return ("correct detainer issued on", s => Writer(s).CorrectDetainerAsync(1, DetainerField.IssuedOn, null, request with { NewValue = "2017-02-01" }, "alice", default));
+        yield return ("correct charge description", s => Writer(s).CorrectDetainerAsync(1, DetainerField.ChargeDescription, 1, request with { NewValue = "Assault" }, "alice", default));
+        yield return ("correct charge status", s => Writer(s).CorrectDetainerAsync(1, DetainerField.ChargeStatus, 1, request with { NewValue = "CONVICTION" }, "alice", default));
+        yield return ("correct detainer replayed", s => Writer(s).CorrectDetainerAsync(1, DetainerField.Outcome, null, keyed with { NewValue = "LIFTED" }, "alice", default));
+        yield return ("retract detainer", s => Writer(s).RetractDetainerAsync(1, request, "alice", default));
+        yield return ("correct section one rank", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.Rank, request with { NewValue = "3" }, "alice", default));
+        yield return ("correct section one detainers issued", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.DetainersIssued, request with { NewValue = "12" }, "alice", default));
+        yield return ("correct section one jurisdiction", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.Jurisdiction, request with { NewValue = GlobalId.Encode("Jurisdiction", 2) }, "alice", default));
+        yield return ("retract section one entry", s => Writer(s).RetractSectionOneEntryAsync(1, keyed, "alice", default));
+    }
+
+    /// <summary>One small file of each import format, over an empty store.</summary>
+    private static IEnumerable<(string, string)> Imports()
+    {
+        yield return ("reports.csv", "report_number,week_start,week_end,published_on,detainers_issued_nationwide,source_notes\n1,2017-01-28,2017-02-03,2017-03-20,3083,first\n2,2017-02-04,2017-02-10,2017-03-27,2000,second\n");
+        yield return ("section1.csv", "report_week,rank,state,county,detainers_issued_in_week,source_notes\n2017-01-28..2017-02-03,1,NV,Clark County,51,usatoday\n2017-01-28..2017-02-03,2,TX,Travis County,40,\n");
+        yield return ("section3.csv", "jurisdiction_(AOR),date_enacted,policy,criteria_for_honoring_detainer\n\"Travis County, Texas (San Antonio)\",January 2017,A policy,\"court order\"\n");
+        yield return ("corrections.csv", "report_week,section,rank,state,county,field,old_value,new_value,corrected_on,reason,authority\n2017-01-28..2017-02-03,I,1,NV,Clark County,jurisdiction,\"Clark County, NV\",,2017-04,Attributed in error,ICE\n");
+        yield return ("foia.csv", SampleRows.Foia);
+        yield return ("section2.csv", SampleRows.SectionTwo);
+    }
+
+    [Fact]
+    public async Task Every_statement_parses_as_sql_server_2022_t_sql()
+    {
+        var catalogue = await CatalogueAsync();
+
+        var failures = catalogue.Statements
+            .Select(s => (s.Origin, s.Statement, Errors: ParseErrors(s.Statement.Text)))
+            .Where(s => s.Errors.Count > 0)
+            .Select(s => $"{s.Origin}: {string.Join("; ", s.Errors)}\n{s.Statement.Text}")
+            .ToList();
+
+        Assert.True(catalogue.Statements.Count > 100, $"only {catalogue.Statements.Count} statements were recorded");
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Every_table_and_column_a_statement_names_exists_in_the_migration_script()
+    {
+        var distinct = Distinct((await CatalogueAsync()).Statements);
+
+        var errors = SqlServerSchema.FromCommittedScript.Check([.. distinct.Select(d => d.Statement)]);
+
+        Assert.Empty(errors.Select(e => e.Statement >= 0 ? $"{distinct[e.Statement].Origin}: {e.Error}\n{distinct[e.Statement].Statement.Text}" : e.Error));
+    }
+
+    [Fact]
+    public void The_checker_reports_a_column_the_script_lacks()
+    {
+        var statement = new CapturedStatement("SELECT [d].[Id], [d].[NoSuchColumn] FROM [Detainers] AS [d] WHERE [d].[Citizenship] = @p0",
+            [new CapturedParameter("@p0", "nvarchar(100)", "Mexico")]);
+        var fine = new CapturedStatement("SELECT [d].[Id] FROM [Detainers] AS [d] WHERE [d].[Citizenship] = @p0", statement.Parameters);
+
+        var errors = SqlServerSchema.FromCommittedScript.Check([fine, statement]);
+
+        var error = Assert.Single(errors);
+        Assert.Equal(1, error.Statement);
+        Assert.Contains("unknown column [d].[NoSuchColumn]", error.Error, StringComparison.Ordinal);
+        var write = new CapturedStatement("INSERT INTO [Corrections] ([Field], [Mood]) OUTPUT INSERTED.[Id] VALUES (@p0, @p0)", statement.Parameters);
+        Assert.Equal(["unknown column Corrections.Mood"], SqlServerSchema.FromCommittedScript.Check([write]).Select(e => e.Error));
+        Assert.Single(SqlServerSchema.FromCommittedScript.Check([new CapturedStatement("SELECT [x].[Id] FROM [Detainerz] AS [x]", [])]), e => e.Error == "unknown table [Detainerz]");
+        Assert.NotEmpty(ParseErrors("SELECT [d].[Id] FROM [Detainers] AS [d] WHERE LIMIT 3"));
+    }
+
+    [Fact]
+    public async Task No_statement_carries_more_than_2100_parameters()
+    {
+        var catalogue = await CatalogueAsync();
+
+        var widest = catalogue.Statements.MaxBy(s => s.Statement.Parameters.Count);
+
+        Assert.True(widest.Statement.Parameters.Count <= MaxParameters, $"{widest.Origin}: {widest.Statement.Parameters.Count} parameters");
+    }
+
+    [Fact]
+    public async Task The_statement_set_is_the_reviewed_snapshot()
+    {
+        var distinct = Distinct((await CatalogueAsync()).Statements);
+
+        var text = new StringBuilder()
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"-- {distinct.Count} distinct statements; at most {distinct.Max(d => d.Statement.Parameters.Count)} parameters in one.\n");
+        foreach (var (origin, statement) in distinct)
+        {
+            text.Append("\n-- from: ").Append(origin).Append('\n').Append(statement.Normalized).Append('\n');
+        }
+
+        Snapshot.Match(text.ToString());
+    }
+
+    [Fact]
+    public async Task Sql_server_compares_text_case_sensitively_like_sqlite()
+    {
+        var distinct = Distinct((await CatalogueAsync()).Statements);
+        var schema = SqlServerSchema.FromCommittedScript;
+
+        // Every text column is binary-collated, and no statement overrides a column's collation.
+        var textColumns = schema.Tables.Values.SelectMany(c => c).Where(c => c.StoreType.StartsWith("nvarchar", StringComparison.OrdinalIgnoreCase) || c.StoreType.StartsWith("nchar", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(textColumns);
+        Assert.All(textColumns.Where(c => c.Table != "__EFMigrationsHistory"), c => Assert.True(c.Collation == SqlServerDetainerDbContext.TextCollation, $"{c.Table}.{c.Name} is {c.Collation ?? "the database default"}"));
+        Assert.DoesNotContain(distinct, d => d.Statement.Text.Contains("COLLATE", StringComparison.OrdinalIgnoreCase));
+        // eq compares the column itself (case-sensitive); eqIgnoreCase lowers the column, and the value is sent lowered.
+        var eq = Assert.Single(distinct, d => d.Origin == "string eq \"Mexico\"" && d.Statement.Text.Contains("OFFSET", StringComparison.Ordinal));
+        Assert.Contains("[d].[Citizenship] = @", eq.Statement.Text, StringComparison.Ordinal);
+        var ignoreCase = Assert.Single(distinct, d => d.Origin == "string eqIgnoreCase \"MEXICO\"" && d.Statement.Text.Contains("OFFSET", StringComparison.Ordinal));
+        Assert.Contains("LOWER([d].[Citizenship]) = @", ignoreCase.Statement.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Distinct statements (text and parameter types), first origin kept, in a stable order.</summary>
+    private static List<(string Origin, CapturedStatement Statement)> Distinct(IReadOnlyList<(string Origin, CapturedStatement Statement)> statements) =>
+        [.. statements.GroupBy(s => s.Statement.Normalized).Select(g => g.First()).OrderBy(s => s.Statement.Normalized, StringComparer.Ordinal)];
+
+    internal static List<string> ParseErrors(string sql)
+    {
+        SqlServerSchema.Parse(sql, out var errors);
+        return [.. errors.Select(e => $"line {e.Line}: {e.Message}")];
+    }
+}

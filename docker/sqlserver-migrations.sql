@@ -1187,3 +1187,127 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [IsSynthetic] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [IssuedOnOrAfter] date NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [JurisdictionResolution] nvarchar(40) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [JurisdictionRule] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    ALTER TABLE [Detainers] ADD [PlaceOfBirth] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    UPDATE Detainers SET IsSynthetic = 1 WHERE SourceId IN (SELECT Id FROM Sources WHERE Kind = 'Synthetic');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    UPDATE Detainers SET JurisdictionResolution = CASE WHEN JurisdictionId IS NULL THEN 'Unresolved' ELSE 'Named' END;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129114602_AddDataTruth'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129114602_AddDataTruth', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129130859_CollateDataTruthColumns'
+)
+BEGIN
+    DECLARE @var39 nvarchar(max);
+    SELECT @var39 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'PlaceOfBirth');
+    IF @var39 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var39 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [PlaceOfBirth] nvarchar(200) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129130859_CollateDataTruthColumns'
+)
+BEGIN
+    DECLARE @var40 nvarchar(max);
+    SELECT @var40 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'JurisdictionRule');
+    IF @var40 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var40 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [JurisdictionRule] nvarchar(200) COLLATE Latin1_General_100_BIN2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129130859_CollateDataTruthColumns'
+)
+BEGIN
+    DECLARE @var41 nvarchar(max);
+    SELECT @var41 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Detainers]') AND [c].[name] = N'JurisdictionResolution');
+    IF @var41 IS NOT NULL EXEC(N'ALTER TABLE [Detainers] DROP CONSTRAINT ' + @var41 + ';');
+    ALTER TABLE [Detainers] ALTER COLUMN [JurisdictionResolution] nvarchar(40) COLLATE Latin1_General_100_BIN2 NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129130859_CollateDataTruthColumns'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129130859_CollateDataTruthColumns', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -66,7 +66,7 @@ public sealed class ParameterBoundTests : IDisposable
         Assert.True(parameters <= SqlServerStatementTests.MaxParameters, $"{values} values make {parameters} parameters");
     }
 
-    [Fact(Skip = "fixed by harden-filters: today's limits (100 conditions, 1,000 values per list) accept three lists of 1,000 values, 3,000+ parameters; remove this Skip when that branch is merged")]
+    [Fact]
     public async Task The_widest_filter_the_limits_accept_stays_within_2100_parameters()
     {
         var (values, _) = await LongestListAsync();

@@ -209,6 +209,21 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         return new Catalogue(recorded);
     }
 
+    /// <summary>
+    /// A write under an idempotency key the made-up rows already hold: the made-up earlier correction is not the same
+    /// request, so the writer refuses it (IDEMPOTENCY_KEY_REUSED) after the look-up and the load this captures.
+    /// </summary>
+    private static async Task Replayed(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (GraphQL.ExecutionError e) when (e.Code == "IDEMPOTENCY_KEY_REUSED")
+        {
+        }
+    }
+
     /// <summary>The four correction writes, with and without an idempotency key, through the writer the mutations call.</summary>
     private static IEnumerable<(string, Func<IServiceProvider, Task>)> Writes()
     {
@@ -222,12 +237,12 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         yield return ("correct detainer issued on", s => Writer(s).CorrectDetainerAsync(1, DetainerField.IssuedOn, null, request with { NewValue = "2017-02-01" }, "alice", default));
         yield return ("correct charge description", s => Writer(s).CorrectDetainerAsync(1, DetainerField.ChargeDescription, 1, request with { NewValue = "Assault" }, "alice", default));
         yield return ("correct charge status", s => Writer(s).CorrectDetainerAsync(1, DetainerField.ChargeStatus, 1, request with { NewValue = "CONVICTION" }, "alice", default));
-        yield return ("correct detainer replayed", s => Writer(s).CorrectDetainerAsync(1, DetainerField.Outcome, null, keyed with { NewValue = "LIFTED" }, "alice", default));
+        yield return ("correct detainer replayed", s => Replayed(Writer(s).CorrectDetainerAsync(1, DetainerField.Outcome, null, keyed with { NewValue = "LIFTED" }, "alice", default)));
         yield return ("retract detainer", s => Writer(s).RetractDetainerAsync(1, request, "alice", default));
         yield return ("correct section one rank", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.Rank, request with { NewValue = "3" }, "alice", default));
         yield return ("correct section one detainers issued", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.DetainersIssued, request with { NewValue = "12" }, "alice", default));
         yield return ("correct section one jurisdiction", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.Jurisdiction, request with { NewValue = GlobalId.Encode("Jurisdiction", 2) }, "alice", default));
-        yield return ("retract section one entry", s => Writer(s).RetractSectionOneEntryAsync(1, keyed, "alice", default));
+        yield return ("retract section one entry", s => Replayed(Writer(s).RetractSectionOneEntryAsync(1, keyed, "alice", default)));
     }
 
     /// <summary>One small file of each import format, over an empty store.</summary>

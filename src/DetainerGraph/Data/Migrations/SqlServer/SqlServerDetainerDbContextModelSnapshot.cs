@@ -208,11 +208,13 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.Property<string>("JurisdictionResolution")
                         .IsRequired()
                         .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("JurisdictionRule")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -230,7 +232,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.Property<string>("PlaceOfBirth")
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<bool>("Retracted")
                         .HasColumnType("bit");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DetainerGraph.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDetainerDbContext))]
-    [Migration("20261129115937_CaseSensitiveTextCollation")]
-    partial class CaseSensitiveTextCollation
+    [Migration("20261129130903_CollateDataTruthColumns")]
+    partial class CollateDataTruthColumns
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -167,11 +167,26 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Property<int?>("FacilityId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateOnly?>("IssuedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("IssuedOnOrAfter")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("JurisdictionId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("JurisdictionResolution")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JurisdictionRule")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
@@ -183,6 +198,10 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("OutcomeRecordedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlaceOfBirth")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Retracted")

@@ -94,12 +94,13 @@ public static class Paging
     /// <summary>
     /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
     /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
-    /// is a separate COUNT, run only when <c>totalCount</c> is selected. Cursors are positions in the
+    /// is a separate COUNT, run only when <c>totalCount</c> is selected. <paramref name="pageSizes"/> overrides the configured
+    /// page sizes for connections whose items are small (groups of stats). Cursors are positions in the
     /// ordered result, so a page stays stable as long as the data does.
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, PagingOptions? pageSizes = null)
     {
-        var options = context.RequestServices!.GetRequiredService<PagingOptions>();
+        var options = pageSizes ?? context.RequestServices!.GetRequiredService<PagingOptions>();
         var (first, last, start, end) = context.GetPageArguments(options);
         var ct = context.CancellationToken;
 

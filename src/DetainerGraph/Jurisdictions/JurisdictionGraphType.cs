@@ -102,3 +102,10 @@ public static class JurisdictionByIdLoader
         context.Batch<int, Jurisdiction>(nameof(JurisdictionByIdLoader), id, async (db, ids, ct) =>
             await db.Jurisdictions.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct));
 }
+
+public static class FacilityByIdLoader
+{
+    public static GraphQL.DataLoader.IDataLoaderResult<Facility?> LoadFacility(this GraphQL.IResolveFieldContext context, int id) =>
+        context.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) =>
+            await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct));
+}

@@ -24,16 +24,7 @@ public static class DetainerStatsQueries
             .Description($"Counts of detainers, grouped by the dimensions asked for, largest groups first by default. Computed in the database. Returns at most `first` groups (default and maximum {DetainerStats.MaxGroups}); when more exist, the response's `extensions.warnings` holds a `{TruncatedCode}` entry for this path. Use `detainerGroups` to page through every group with a total.")
             .WithStatsArguments()
             .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {DetainerStats.MaxGroups}).")
-            .ResolveAsync(async c =>
-            {
-                var first = c.GetPageSizeArgument("first", DetainerStats.MaxGroups) ?? DetainerStats.MaxGroups;
-                var (groups, truncated) = await DetainerStats.FirstAsync(c.StatsGroups(c.Db().Detainers.Listed(c)), first, c.CancellationToken);
-                if (truncated)
-                {
-                    c.Warn(TruncatedCode, $"More than {first} groups match; this answer holds the first {first}. Page through them all with `detainerGroups`.");
-                }
-                return groups;
-            });
+            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.Listed(c)));
 
         query.Field<ConnectionGraphType<DetainerStatsGroupGraphType, DetainerStatsGroup>>("detainerGroups")
             .Description($"Counts of detainers grouped by the dimensions asked for, as pages: `totalCount` is the number of groups and `pageInfo.hasNextPage` says whether more follow. Default page {DefaultGroupPageSize} groups, maximum {DetainerStats.MaxGroups}.")
@@ -50,6 +41,21 @@ public static class DetainerStatsQueries
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsDimensionGraphType>>>>("groupBy", "The dimensions to group by; an empty list counts all matching detainers as one group.")
             .Argument<DetainerStatsOrderGraphType>("order", "How to order the groups (default COUNT_DESC). Ties are broken by the keys, in `groupBy` order.", a => a.DefaultValue = DetainerStatsOrder.CountDesc)
             .WithIncludeRetracted("detainers");
+
+    /// <summary>
+    /// The first <c>first</c> groups (all up to <see cref="DetainerStats.MaxGroups"/> when the field has no such
+    /// argument), with a <see cref="TruncatedCode"/> warning when more exist.
+    /// </summary>
+    public static async Task<List<DetainerStatsGroup>> StatsListAsync(this IResolveFieldContext c, IQueryable<Detainer> detainers)
+    {
+        var first = (c.FieldDefinition.Arguments?.Find("first") is null ? null : c.GetPageSizeArgument("first", DetainerStats.MaxGroups)) ?? DetainerStats.MaxGroups;
+        var (groups, truncated) = await DetainerStats.FirstAsync(c.StatsGroups(detainers), first, c.CancellationToken);
+        if (truncated)
+        {
+            c.Warn(TruncatedCode, $"More than {first} groups match; this answer holds the first {first}. Page through them all with `detainerGroups`.");
+        }
+        return groups;
+    }
 
     /// <summary>The field's groups of <paramref name="detainers"/> after its <c>where</c>, per its <c>groupBy</c> and <c>order</c>.</summary>
     public static IQueryable<DetainerStatsGroup> StatsGroups(this IResolveFieldContext c, IQueryable<Detainer> detainers)

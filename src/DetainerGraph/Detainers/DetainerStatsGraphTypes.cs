@@ -50,6 +50,11 @@ public static class DetainerStatsQueries
     {
         var first = (c.FieldDefinition.Arguments?.Find("first") is null ? null : c.GetPageSizeArgument("first", DetainerStats.MaxGroups)) ?? DetainerStats.MaxGroups;
         var (groups, truncated) = await DetainerStats.FirstAsync(c.StatsGroups(detainers), first, c.CancellationToken);
+        if (groups.Count == 0 && first > 0 && c.GetArgument<List<DetainerStatsDimension>>("groupBy").Count == 0)
+        {
+            // GROUP BY over no rows yields no group; "count everything" is one group, of zero.
+            groups.Add(new DetainerStatsGroup { Outcomes = new DetainerOutcomeCounts() });
+        }
         if (truncated)
         {
             c.Warn(TruncatedCode, $"More than {first} groups match; this answer holds the first {first}. Page through them all with `detainerGroups`.");

@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
+using DetainerGraph.Export;
 using DetainerGraph.Import;
 using DetainerGraph.Operability;
 using DetainerGraph.Search;
@@ -26,6 +27,7 @@ builder.AddChargeSearch();
 builder.AddDetainerOperability();
 builder.AddCorrections();
 builder.Services.AddDetainerGraphQL(builder.Environment);
+builder.Services.AddDetainerExport();
 builder.AddHttpLimits();
 builder.AddHostingSafety();
 
@@ -40,6 +42,7 @@ await app.Services.PrepareStoreAsync(loadSampleData: true);
 app.UseHttpLimits();
 app.UseBananaCakePop("/graphql");
 app.MapDetainerGraphQL();
+app.MapDetainerExport();
 app.MapDetainerHealth();
 app.Lifetime.ApplicationStarted.Register(() =>
 {

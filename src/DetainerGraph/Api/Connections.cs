@@ -71,7 +71,7 @@ public sealed class ConnectionGraphType<TNodeGraphType, T> : ObjectGraphType<Con
         Field<NonNullGraphType<IntGraphType>>("totalCount")
             .Description("How many items the whole connection holds, across all pages. Counted only when asked for.")
             .ResolveAsync(async c => await c.Source.CountTotalAsync(c.CancellationToken));
-        if (typeof(T) == typeof(DetainerGraph.Data.Detainer))
+        if (typeof(T) == typeof(DetainerGraph.Data.Detainer) || typeof(T) == typeof(DetainerGraph.Detainers.DetainerStatsGroup))
         {
             Field<IntGraphType>("syntheticExcluded")
                 .Description(DetainerGraph.Detainers.SyntheticRecords.ExcludedDescription + " Counted only when asked for.")
@@ -102,12 +102,13 @@ public static class Paging
     /// <summary>
     /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
     /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
-    /// is a separate COUNT, run only when <c>totalCount</c> is selected. Cursors are positions in the
+    /// is a separate COUNT, run only when <c>totalCount</c> is selected. <paramref name="pageSizes"/> overrides the configured
+    /// page sizes for connections whose items are small (groups of stats). Cursors are positions in the
     /// ordered result, so a page stays stable as long as the data does.
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null)
     {
-        var options = context.RequestServices!.GetRequiredService<PagingOptions>();
+        var options = pageSizes ?? context.RequestServices!.GetRequiredService<PagingOptions>();
         var (first, last, start, end) = context.GetPageArguments(options);
         var ct = context.CancellationToken;
 

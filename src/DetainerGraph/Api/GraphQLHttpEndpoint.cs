@@ -212,7 +212,7 @@ public sealed class GraphQLHttpEndpoint(
             }
             graphQLRequest = name == "variables" ? Copy(graphQLRequest, variables: inputs) : Copy(graphQLRequest, extensions: inputs);
         }
-        if (graphQLRequest.Query is null && graphQLRequest.DocumentId is null)
+        if (graphQLRequest.Query is null && graphQLRequest.DocumentId is null && !AutomaticPersistedQueries.IsPersistedQuery(graphQLRequest.Extensions))
         {
             return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request has no `query` parameter.");
         }
@@ -380,7 +380,7 @@ public sealed class GraphQLHttpEndpoint(
                     break;
             }
         }
-        if (query is null && documentId is null)
+        if (query is null && documentId is null && !AutomaticPersistedQueries.IsPersistedQuery(extensions))
         {
             return "the request has no `query` string.";
         }

@@ -32,6 +32,9 @@ public sealed class GraphQLServerOptions
     /// <summary>Estimated memory (bytes) of the parsed documents cached: their text plus their syntax trees (see <see cref="DocumentCache"/>).</summary>
     public long DocumentCacheBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>Total UTF-8 bytes of query text kept for automatic persisted queries.</summary>
+    public long PersistedQueryBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Adds <c>extensions.metrics</c> (SQL statements, milliseconds) to each response.</summary>
     public bool ExposeMetrics { get; set; }
 

@@ -18,6 +18,7 @@ public static class GraphQLServiceExtensions
         services.AddScoped<BatchLoaders>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<DocumentCache>();
+        services.AddSingleton<AutomaticPersistedQueries>();
         services.AddGraphQL(b => b
             .AddSchema<DetainerSchema>()
             .AddSystemTextJson()
@@ -65,6 +66,7 @@ public static class GraphQLServiceExtensions
                 o.AllowedPrefixes.Clear();
                 o.AllowedPrefixes.Add("sha256");
             })
+            .ConfigureExecution(sp => sp.GetRequiredService<AutomaticPersistedQueries>())
             .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
             .ConfigureExecution(_ => new Corrections.MutationGate())
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment())

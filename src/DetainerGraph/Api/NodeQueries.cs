@@ -85,8 +85,8 @@ public static class NodeQueries
             .Argument<NonNullGraphType<IdGraphType>>("id", "A global ID from any `id` field.")
             .ResolveAsync(async c => (await NodeFetchers.FetchAsync(c.Db(), [c.GetArgument<string>("id")], c.CancellationToken))[0]);
 
-        query.Field<NonNullGraphType<ListGraphType<NodeInterfaceGraphType>>>("nodes")
-            .Description($"The objects with these global IDs, in the same order, with null where there is none. At most {MaxIds} IDs.")
+        query.Field<ListGraphType<NodeInterfaceGraphType>>("nodes")
+            .Description($"The objects with these global IDs, in the same order, with null where there is none. At most {MaxIds} IDs; on a bad ID the field is null with a coded error, and the rest of the response stands.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "Global IDs from any `id` fields.")
             .ResolveAsync(async c =>
             {

@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
+using DetainerGraph.Jurisdictions;
 using DetainerGraph.Search;
 using DetainerGraph.Search.Analysis;
 using GraphQL;
@@ -62,7 +63,7 @@ public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSear
                     throw new ExecutionError("Ask for each facet field at most once.") { Code = "INVALID_FACET_FIELDS" };
                 }
                 var results = await c.Source.FacetsAsync([.. fields.Distinct()], c.CancellationToken);
-                return results.Select(r => new FacetView(r.Field, [.. r.Buckets.Select(b => ToView(c.Schema, r.Field, b))])).ToList();
+                return results.Select(r => new FacetView(r.Field, [.. r.Buckets.Select(b => new FacetBucketView(r.Field, b.Value, ToView(c.Schema, r.Field, b)))])).ToList();
             });
     }
 
@@ -91,7 +92,10 @@ public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSear
             : value;
 }
 
-public sealed record FacetView(SearchFacet Field, IReadOnlyList<FacetBucket> Buckets);
+public sealed record FacetView(SearchFacet Field, IReadOnlyList<FacetBucketView> Buckets);
+
+/// <summary>A bucket as shown (<paramref name="View"/>) with the engine's own value (<paramref name="Raw"/>) for the typed fields.</summary>
+public sealed record FacetBucketView(SearchFacet Field, string? Raw, FacetBucket View);
 
 public sealed class ChargeSearchFacetGraphType : ObjectGraphType<FacetView>
 {
@@ -106,15 +110,24 @@ public sealed class ChargeSearchFacetGraphType : ObjectGraphType<FacetView>
     }
 }
 
-public sealed class ChargeSearchFacetBucketGraphType : ObjectGraphType<FacetBucket>
+public sealed class ChargeSearchFacetBucketGraphType : ObjectGraphType<FacetBucketView>
 {
     public ChargeSearchFacetBucketGraphType()
     {
         Name = "ChargeSearchFacetBucket";
-        Description = "A value of a facet field and how many hits carry it.";
-        Field(b => b.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction ID (`node(id:)`; filter by its name and state), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`) a country (`citizenship: { eq }`) or a source kind (`sourceKind`); null for hits without one.");
-        Field(b => b.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction; null for hits without a value.");
-        Field(b => b.Count).Description("How many hits carry this value.");
+        Description = "A value of a facet field and how many hits carry it. Besides `value` (a string for every field), the typed field for the facet's own kind is set, so a bucket feeds straight back into a filter.";
+        Field<DetainerOutcomeGraphType>("outcome").Description("The OUTCOME facet's value, as the `outcome` filter takes it.")
+            .Resolve(c => c.Source.Field == SearchFacet.Outcome && Enum.TryParse<DetainerOutcome>(c.Source.Raw, out var outcome) ? outcome : null);
+        Field<ChargeStatusGraphType>("chargeStatus").Description("The STATUS facet's value, as the `chargeStatus` argument takes it.")
+            .Resolve(c => c.Source.Field == SearchFacet.Status && Enum.TryParse<ChargeStatus>(c.Source.Raw, out var status) ? status : null);
+        Field<IsoDateGraphType>("week").Description("The WEEK facet's value: the week's Saturday, as `week: { start: { eq } }` takes it.")
+            .Resolve(c => c.Source.Field == SearchFacet.Week
+                && DateOnly.TryParseExact(c.Source.Raw, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var week) ? week : null);
+        Field<JurisdictionGraphType>("jurisdiction").Description("The JURISDICTION facet's value: the jurisdiction, whose `id` the `jurisdiction: { id: { eq } }` filter takes.")
+            .Resolve(c => c.Source.Field == SearchFacet.Jurisdiction && int.TryParse(c.Source.Raw, System.Globalization.CultureInfo.InvariantCulture, out var id) ? c.LoadJurisdiction(id) : null);
+        Field("value", b => b.View.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction ID (`node(id:)`; filter by its name and state), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`), a country (`citizenship: { eq }`) or a source kind (`sourceKind`); null for hits without one.");
+        Field("label", b => b.View.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction; null for hits without a value.");
+        Field("count", b => b.View.Count).Description("How many hits carry this value.");
     }
 }
 

@@ -12,6 +12,7 @@ public sealed class DetainerFilterInputGraphType : FilterInputGraphType<Detainer
     public DetainerFilterInputGraphType()
         : base("DetainerFilterInput", "Conditions on detainers.")
     {
+        Id("Detainer", d => d.Id);
         Date("issuedOn", d => d.IssuedOn, "When the detainer was issued (`issuedOn: null`: the date is unknown).");
         Date("outcomeRecordedOn", d => d.OutcomeRecordedOn, "When its outcome was recorded (`outcomeRecordedOn: null`: not recorded).");
         Enum<DetainerOutcomeGraphType, DetainerOutcome>("outcome", d => d.Outcome, "What became of it.");

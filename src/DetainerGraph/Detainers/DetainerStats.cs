@@ -1,12 +1,7 @@
 using System.Linq.Expressions;
-using DetainerGraph.Api;
+using System.Reflection;
 using DetainerGraph.Api.Filtering;
-using DetainerGraph.Corrections;
 using DetainerGraph.Data;
-using DetainerGraph.Jurisdictions;
-using DetainerGraph.Weeks;
-using GraphQL;
-using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Detainers;
@@ -16,7 +11,14 @@ public enum DetainerStatsDimension
     State,
     Jurisdiction,
     FieldOffice,
+    Facility,
     Week,
+    IssuedYear,
+    IssuedQuarter,
+    IssuedMonth,
+    OutcomeYear,
+    OutcomeQuarter,
+    OutcomeMonth,
     Outcome,
     DetainerType,
     Citizenship,
@@ -25,13 +27,36 @@ public enum DetainerStatsDimension
     JurisdictionResolution,
 }
 
-/// <summary>One group's key: only the dimensions asked for are set.</summary>
+/// <summary>How groups are ordered. Ties are always broken by the keys, so pages are stable.</summary>
+public enum DetainerStatsOrder
+{
+    CountDesc,
+    CountAsc,
+    KeyAsc,
+    KeyDesc,
+}
+
+/// <summary>
+/// One group's key: only the dimensions asked for are set. A month or quarter is two members (its year and its
+/// number) so that SQL groups by plain integers, which SQLite and SQL Server both compute from a date.
+/// </summary>
 public sealed class DetainerStatsKey
 {
     public string? State { get; set; }
     public int? JurisdictionId { get; set; }
     public string? FieldOffice { get; set; }
+    public int? FacilityId { get; set; }
     public DateOnly? Week { get; set; }
+    public int? IssuedYear { get; set; }
+    public int? IssuedQuarterYear { get; set; }
+    public int? IssuedQuarter { get; set; }
+    public int? IssuedMonthYear { get; set; }
+    public int? IssuedMonth { get; set; }
+    public int? OutcomeYear { get; set; }
+    public int? OutcomeQuarterYear { get; set; }
+    public int? OutcomeQuarter { get; set; }
+    public int? OutcomeMonthYear { get; set; }
+    public int? OutcomeMonth { get; set; }
     public DetainerOutcome? Outcome { get; set; }
     public DetainerType? DetainerType { get; set; }
     public string? Citizenship { get; set; }
@@ -39,97 +64,229 @@ public sealed class DetainerStatsKey
     public SourceKind? SourceKind { get; set; }
     public JurisdictionResolution? JurisdictionResolution { get; set; }
 
-    /// <summary>The same keys: groups of published and synthetic records are matched on them.</summary>
-    public (string?, int?, string?, DateOnly?, DetainerOutcome?, DetainerType?, string?, string?, SourceKind?, JurisdictionResolution?) Identity =>
-        (State, JurisdictionId, FieldOffice, Week, Outcome, DetainerType, Citizenship, ChargeCategory, SourceKind, JurisdictionResolution);
+    /// <summary>The same keys as one value: groups of published and synthetic records are matched on it.</summary>
+    public string Identity => string.Join('\u001f', new object?[]
+    {
+        State, JurisdictionId, FieldOffice, FacilityId, Week, IssuedYear, IssuedQuarterYear, IssuedQuarter, IssuedMonthYear, IssuedMonth,
+        OutcomeYear, OutcomeQuarterYear, OutcomeQuarter, OutcomeMonthYear, OutcomeMonth, Outcome, DetainerType, Citizenship, ChargeCategory,
+        SourceKind, JurisdictionResolution,
+    }.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
 }
 
-/// <param name="SyntheticExcluded">Synthetic detainers with the same keys that were left out; null when they were counted.</param>
-public sealed record DetainerStatsGroup(DetainerStatsKey Keys, int Count, int? SyntheticExcluded = null);
+/// <summary>A charge's category beside its detainer, for grouping by charge category.</summary>
+public sealed class ChargeCategoryRow
+{
+    public string? Category { get; set; }
+    public Detainer Detainer { get; set; } = null!;
+}
+
+/// <summary>How many detainers of a group ended in each outcome: one property per <see cref="DetainerOutcome"/> value.</summary>
+public sealed class DetainerOutcomeCounts
+{
+    public int Open { get; set; }
+    public int BookedIntoDetention { get; set; }
+    public int DeclinedByLea { get; set; }
+    public int Lifted { get; set; }
+    public int LiftedLackOfFunds { get; set; }
+    public int LiftedLackOfSpace { get; set; }
+    public int Transferred { get; set; }
+    public int CaseClosed { get; set; }
+    public int EarlyRelease { get; set; }
+    public int Died { get; set; }
+    public int ProsecutorialDiscretion { get; set; }
+    public int NotSubjectToDeportation { get; set; }
+    public int UnitedStatesCitizenInterviewed { get; set; }
+    public int Other { get; set; }
+
+    internal static readonly IReadOnlyList<(DetainerOutcome Outcome, PropertyInfo Property)> Properties =
+        [.. Enum.GetValues<DetainerOutcome>().Select(o => (o, typeof(DetainerOutcomeCounts).GetProperty(o.ToString())
+            ?? throw new InvalidOperationException($"{nameof(DetainerOutcomeCounts)} lacks a property for {o}.")))];
+
+    /// <summary>The outcomes with at least one detainer, in the enum's order.</summary>
+    public IEnumerable<(DetainerOutcome Outcome, int Count)> NonZero() =>
+        Properties.Select(p => (p.Outcome, (int)p.Property.GetValue(this)!)).Where(p => p.Item2 > 0);
+}
 
 /// <summary>
-/// <c>detainerStats</c>: counts of detainers grouped by any of eight dimensions, computed by one SQL
-/// GROUP BY. Grouping by charge category counts a detainer once in each category of its charges.
+/// One group: its keys, how many detainers it holds and, when asked for, how many ended in each outcome and how
+/// many synthetic detainers with the same keys were left out (null when they were counted, or not asked for).
+/// </summary>
+public sealed class DetainerStatsGroup
+{
+    public DetainerStatsKey Keys { get; set; } = new();
+    public int Count { get; set; }
+    public DetainerOutcomeCounts? Outcomes { get; set; }
+    public int? SyntheticExcluded { get; set; }
+}
+
+/// <summary>
+/// The grouping behind <c>detainerStats</c>, <c>detainerGroups</c>, the stats of a jurisdiction or facility and
+/// the stats export: one SQL GROUP BY over filtered detainers, ordered in SQL so that it can be paged or
+/// streamed. Grouping by charge category counts a detainer once in each category of its charges.
 /// </summary>
 public static class DetainerStats
 {
     public const int MaxGroups = 1000;
 
-    private static readonly Dictionary<DetainerStatsDimension, (string Member, LambdaExpression Key)> Keys = new()
+    private static readonly Dictionary<DetainerStatsDimension, (string Member, LambdaExpression Key)[]> Keys = new()
     {
-        [DetainerStatsDimension.State] = (nameof(DetainerStatsKey.State), Key(d => d.Jurisdiction!.State)),
-        [DetainerStatsDimension.Jurisdiction] = (nameof(DetainerStatsKey.JurisdictionId), Key(d => d.JurisdictionId)),
-        [DetainerStatsDimension.FieldOffice] = (nameof(DetainerStatsKey.FieldOffice), Key(d => d.Jurisdiction!.FieldOffice)),
-        [DetainerStatsDimension.Week] = (nameof(DetainerStatsKey.Week), Key(d => d.WeekStart)),
-        [DetainerStatsDimension.Outcome] = (nameof(DetainerStatsKey.Outcome), Key(d => (DetainerOutcome?)d.Outcome)),
-        [DetainerStatsDimension.DetainerType] = (nameof(DetainerStatsKey.DetainerType), Key(d => (DetainerType?)d.DetainerType)),
-        [DetainerStatsDimension.Citizenship] = (nameof(DetainerStatsKey.Citizenship), Key(d => d.Citizenship)),
-        [DetainerStatsDimension.SourceKind] = (nameof(DetainerStatsKey.SourceKind), Key(d => (SourceKind?)(d.IsSynthetic ? SourceKind.Synthetic : SourceKind.File))),
-        [DetainerStatsDimension.JurisdictionResolution] = (nameof(DetainerStatsKey.JurisdictionResolution), Key(d => (JurisdictionResolution?)d.JurisdictionResolution)),
+        [DetainerStatsDimension.State] = [(nameof(DetainerStatsKey.State), Key(d => d.Jurisdiction!.State))],
+        [DetainerStatsDimension.Jurisdiction] = [(nameof(DetainerStatsKey.JurisdictionId), Key(d => d.JurisdictionId))],
+        [DetainerStatsDimension.FieldOffice] = [(nameof(DetainerStatsKey.FieldOffice), Key(d => d.Jurisdiction!.FieldOffice))],
+        [DetainerStatsDimension.Facility] = [(nameof(DetainerStatsKey.FacilityId), Key(d => d.FacilityId))],
+        [DetainerStatsDimension.Week] = [(nameof(DetainerStatsKey.Week), Key(d => d.WeekStart))],
+        [DetainerStatsDimension.IssuedYear] = [(nameof(DetainerStatsKey.IssuedYear), Key(d => (int?)d.IssuedOn!.Value.Year))],
+        [DetainerStatsDimension.IssuedQuarter] =
+        [
+            (nameof(DetainerStatsKey.IssuedQuarterYear), Key(d => (int?)d.IssuedOn!.Value.Year)),
+            (nameof(DetainerStatsKey.IssuedQuarter), Key(d => (int?)((d.IssuedOn!.Value.Month + 2) / 3))),
+        ],
+        [DetainerStatsDimension.IssuedMonth] =
+        [
+            (nameof(DetainerStatsKey.IssuedMonthYear), Key(d => (int?)d.IssuedOn!.Value.Year)),
+            (nameof(DetainerStatsKey.IssuedMonth), Key(d => (int?)d.IssuedOn!.Value.Month)),
+        ],
+        [DetainerStatsDimension.OutcomeYear] = [(nameof(DetainerStatsKey.OutcomeYear), Key(d => (int?)d.OutcomeRecordedOn!.Value.Year))],
+        [DetainerStatsDimension.OutcomeQuarter] =
+        [
+            (nameof(DetainerStatsKey.OutcomeQuarterYear), Key(d => (int?)d.OutcomeRecordedOn!.Value.Year)),
+            (nameof(DetainerStatsKey.OutcomeQuarter), Key(d => (int?)((d.OutcomeRecordedOn!.Value.Month + 2) / 3))),
+        ],
+        [DetainerStatsDimension.OutcomeMonth] =
+        [
+            (nameof(DetainerStatsKey.OutcomeMonthYear), Key(d => (int?)d.OutcomeRecordedOn!.Value.Year)),
+            (nameof(DetainerStatsKey.OutcomeMonth), Key(d => (int?)d.OutcomeRecordedOn!.Value.Month)),
+        ],
+        [DetainerStatsDimension.Outcome] = [(nameof(DetainerStatsKey.Outcome), Key(d => (DetainerOutcome?)d.Outcome))],
+        [DetainerStatsDimension.DetainerType] = [(nameof(DetainerStatsKey.DetainerType), Key(d => (DetainerType?)d.DetainerType))],
+        [DetainerStatsDimension.Citizenship] = [(nameof(DetainerStatsKey.Citizenship), Key(d => d.Citizenship))],
+        [DetainerStatsDimension.SourceKind] = [(nameof(DetainerStatsKey.SourceKind), Key(d => (SourceKind?)(d.IsSynthetic ? SourceKind.Synthetic : SourceKind.File)))],
+        [DetainerStatsDimension.JurisdictionResolution] = [(nameof(DetainerStatsKey.JurisdictionResolution), Key(d => (JurisdictionResolution?)d.JurisdictionResolution))],
     };
 
     private static LambdaExpression Key<TKey>(Expression<Func<Detainer, TKey>> key) => key;
 
-    public static void AddDetainerStatsQuery(this ObjectGraphType query)
-    {
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>>("detainerStats")
-            .Description("Counts of detainers, grouped by the dimensions asked for, largest groups first. Computed in the database. " +
-                "Published records only unless `includeSynthetic` is true (each group's `syntheticExcluded` says how many synthetic ones with its keys were left out; groups with only synthetic detainers are not listed); group by SOURCE_KIND to see both side by side.")
-            .Argument<DetainerFilterInputGraphType>("where", "Count only the detainers that match.")
-            .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<DetainerStatsDimensionGraphType>>>>("groupBy", "The dimensions to group by; an empty list counts all matching detainers.")
-            .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {MaxGroups}).")
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
-                var first = c.GetPageSizeArgument("first", MaxGroups) ?? MaxGroups;
-                var detainers = c.Db().Detainers.Listed(c).Filtered<Detainer, DetainerFilterInputGraphType>(c);
-                if (!c.ExcludesSynthetic())
-                {
-                    return await CountAsync(c.Db(), detainers, dimensions, first, c.CancellationToken);
-                }
-                var (published, synthetic) = detainers.SplitSynthetic(exclude: true);
-                var groups = await CountAsync(c.Db(), published, dimensions, first, c.CancellationToken);
-                if (!c.SelectsSyntheticExcluded())
-                {
-                    return groups;
-                }
-                // The synthetic side of the same groups: at most as many groups as the published side's keys can match.
-                var left = (await CountAsync(c.Db(), synthetic!, dimensions, SyntheticGroupsRead, c.CancellationToken))
-                    .ToDictionary(g => g.Keys.Identity, g => g.Count);
-                return groups.Select(g => g with { SyntheticExcluded = left.GetValueOrDefault(g.Keys.Identity) }).ToList();
-            });
-    }
+    /// <summary>The key members a dimension sets, in the order they sort.</summary>
+    public static IEnumerable<string> Members(DetainerStatsDimension dimension) =>
+        dimension == DetainerStatsDimension.ChargeCategory ? [nameof(DetainerStatsKey.ChargeCategory)] : Keys[dimension].Select(k => k.Member);
 
-    /// <summary>How many groups of synthetic detainers are read to tell each published group how many were left out.</summary>
-    private const int SyntheticGroupsRead = 100_000;
-
-    public static async Task<List<DetainerStatsGroup>> CountAsync(
-        DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyCollection<DetainerStatsDimension> dimensions, int first, CancellationToken ct)
+    /// <summary>
+    /// The groups of <paramref name="detainers"/>, ordered in SQL (ties broken by every key), ready to page
+    /// with Skip/Take, to count with CountAsync or to stream. Outcome counts are computed only when asked for:
+    /// they add one conditional count per outcome to the SELECT.
+    /// </summary>
+    public static IQueryable<DetainerStatsGroup> Groups(
+        DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions,
+        DetainerStatsOrder order, bool withOutcomes)
     {
         if (dimensions.Count == 0)
         {
-            return [new DetainerStatsGroup(new DetainerStatsKey(), await detainers.CountAsync(ct))];
+            // One group of everything: a constant key keeps it a GROUP BY, so it pages and counts like the others.
+            return detainers.GroupBy(d => 1).Select(Projection<Detainer, int>(d => d, withOutcomes, distinct: false, keyOf: null));
         }
         if (!dimensions.Contains(DetainerStatsDimension.ChargeCategory))
         {
-            var key = KeySelector<Detainer>(dimensions, d => d);
-            return await detainers.GroupBy(key)
-                .OrderByDescending(g => g.Count())
-                .Take(first)
-                .Select(g => new DetainerStatsGroup(g.Key, g.Count()))
-                .ToListAsync(ct);
+            var groups = detainers.GroupBy(KeySelector<Detainer>(dimensions, d => d))
+                .Select(Projection<Detainer, DetainerStatsKey>(d => d, withOutcomes, distinct: false, keyOf: g => g));
+            return Ordered(groups, dimensions, order);
         }
-        // One row per detainer and category, so that each detainer counts once per category.
-        var filteredIds = detainers.Select(d => d.Id);
-        var charges = db.Charges.Where(ch => filteredIds.Contains(ch.DetainerId));
-        var chargeKey = KeySelector<Charge>(dimensions, ch => ch.Detainer);
-        return await charges.GroupBy(chargeKey)
-            .OrderByDescending(g => g.Select(ch => ch.DetainerId).Distinct().Count())
-            .Take(first)
-            .Select(g => new DetainerStatsGroup(g.Key, g.Select(ch => ch.DetainerId).Distinct().Count()))
-            .ToListAsync(ct);
+        // One row per charge joined to its (filtered) detainer; each detainer counts once per category. The join
+        // puts the detainer's columns beside the category, so the conditional distinct counts stay plain aggregates.
+        var rows = detainers.Join(db.Charges, d => d.Id, ch => ch.DetainerId, (d, ch) => new ChargeCategoryRow { Category = ch.Category, Detainer = d });
+        var byCategory = rows.GroupBy(KeySelector<ChargeCategoryRow>(dimensions, r => r.Detainer))
+            .Select(Projection<ChargeCategoryRow, DetainerStatsKey>(r => r.Detainer, withOutcomes, distinct: true, keyOf: g => g));
+        return Ordered(byCategory, dimensions, order);
+    }
+
+    /// <summary>The stats of <c>detainerStats</c>: at most <paramref name="first"/> groups, and whether more exist.</summary>
+    public static async Task<(List<DetainerStatsGroup> Groups, bool Truncated)> FirstAsync(
+        IQueryable<DetainerStatsGroup> groups, int first, CancellationToken ct)
+    {
+        var rows = await groups.Take(first + 1).ToListAsync(ct);
+        var truncated = rows.Count > first;
+        if (truncated)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+        return (rows, truncated);
+    }
+
+    private static IQueryable<DetainerStatsGroup> Ordered(
+        IQueryable<DetainerStatsGroup> groups, IReadOnlyList<DetainerStatsDimension> dimensions, DetainerStatsOrder order)
+    {
+        var group = Expression.Parameter(typeof(DetainerStatsGroup), "g");
+        var keys = Expression.Property(group, nameof(DetainerStatsGroup.Keys));
+        var sortKeys = new List<(LambdaExpression Key, bool Descending)>();
+        if (order is DetainerStatsOrder.CountDesc or DetainerStatsOrder.CountAsc)
+        {
+            sortKeys.Add((Expression.Lambda(Expression.Property(group, nameof(DetainerStatsGroup.Count)), group), order == DetainerStatsOrder.CountDesc));
+        }
+        foreach (var member in dimensions.SelectMany(Members))
+        {
+            sortKeys.Add((Expression.Lambda(Expression.Property(keys, member), group), order == DetainerStatsOrder.KeyDesc));
+        }
+        var query = groups.Expression;
+        for (var i = 0; i < sortKeys.Count; i++)
+        {
+            var (key, descending) = sortKeys[i];
+            var method = (i == 0 ? "OrderBy" : "ThenBy") + (descending ? "Descending" : "");
+            query = Expression.Call(typeof(Queryable), method, [typeof(DetainerStatsGroup), key.ReturnType], query, Expression.Quote(key));
+        }
+        return groups.Provider.CreateQuery<DetainerStatsGroup>(query);
+    }
+
+    /// <summary>
+    /// <c>g => new DetainerStatsGroup { Keys = g.Key, Count = g.Count(), Outcomes = new DetainerOutcomeCounts { Open = g.Count(x => x.Outcome == Open), ... } }</c>;
+    /// over charges, each count is of distinct detainer IDs.
+    /// </summary>
+    private static Expression<Func<IGrouping<TKey, T>, DetainerStatsGroup>> Projection<T, TKey>(
+        Expression<Func<T, Detainer>> detainerOf, bool withOutcomes, bool distinct, Func<Expression, Expression>? keyOf)
+    {
+        var group = Expression.Parameter(typeof(IGrouping<TKey, T>), "g");
+        var bindings = new List<MemberBinding>
+        {
+            Expression.Bind(typeof(DetainerStatsGroup).GetProperty(nameof(DetainerStatsGroup.Count))!, CountOf<T>(group, null, detainerOf, distinct)),
+        };
+        if (keyOf is not null)
+        {
+            bindings.Add(Expression.Bind(typeof(DetainerStatsGroup).GetProperty(nameof(DetainerStatsGroup.Keys))!,
+                Expression.Property(keyOf(group), nameof(IGrouping<TKey, T>.Key))));
+        }
+        if (withOutcomes)
+        {
+            var counts = DetainerOutcomeCounts.Properties.Select(p =>
+            {
+                var item = Expression.Parameter(typeof(T), "x");
+                var outcome = Expression.Property(Expressions.Inline(detainerOf, item), nameof(Detainer.Outcome));
+                var predicate = Expression.Lambda<Func<T, bool>>(Expression.Equal(outcome, Expression.Constant(p.Outcome)), item);
+                return (MemberBinding)Expression.Bind(p.Property, CountOf(group, predicate, detainerOf, distinct));
+            });
+            bindings.Add(Expression.Bind(typeof(DetainerStatsGroup).GetProperty(nameof(DetainerStatsGroup.Outcomes))!,
+                Expression.MemberInit(Expression.New(typeof(DetainerOutcomeCounts)), counts)));
+        }
+        return Expression.Lambda<Func<IGrouping<TKey, T>, DetainerStatsGroup>>(
+            Expression.MemberInit(Expression.New(typeof(DetainerStatsGroup)), bindings), group);
+    }
+
+    /// <summary><c>g.Count(predicate)</c>, or over charges <c>g.Where(predicate).Select(ch => ch.DetainerId).Distinct().Count()</c>.</summary>
+    private static Expression CountOf<T>(Expression group, Expression<Func<T, bool>>? predicate, Expression<Func<T, Detainer>> detainerOf, bool distinct)
+    {
+        Expression items = group;
+        if (!distinct)
+        {
+            return predicate is null
+                ? Expression.Call(typeof(Enumerable), nameof(Enumerable.Count), [typeof(T)], items)
+                : Expression.Call(typeof(Enumerable), nameof(Enumerable.Count), [typeof(T)], items, predicate);
+        }
+        if (predicate is not null)
+        {
+            items = Expression.Call(typeof(Enumerable), nameof(Enumerable.Where), [typeof(T)], items, predicate);
+        }
+        var item = Expression.Parameter(typeof(T), "x");
+        var id = Expression.Lambda(Expression.Property(Expressions.Inline(detainerOf, item), nameof(Detainer.Id)), item);
+        var ids = Expression.Call(typeof(Enumerable), nameof(Enumerable.Select), [typeof(T), typeof(long)], items, id);
+        return Expression.Call(typeof(Enumerable), nameof(Enumerable.Count), [typeof(long)],
+            Expression.Call(typeof(Enumerable), nameof(Enumerable.Distinct), [typeof(long)], ids));
     }
 
     /// <summary><c>x => new DetainerStatsKey { State = x...State, ... }</c> with only the asked-for members bound.</summary>
@@ -143,66 +300,16 @@ public static class DetainerStats
             if (dimension == DetainerStatsDimension.ChargeCategory)
             {
                 bindings.Add(Expression.Bind(typeof(DetainerStatsKey).GetProperty(nameof(DetainerStatsKey.ChargeCategory))!,
-                    Expression.Property(parameter, nameof(Charge.Category))));
+                    Expression.Property(parameter, nameof(ChargeCategoryRow.Category))));
                 continue;
             }
-            var (member, key) = Keys[dimension];
-            var property = typeof(DetainerStatsKey).GetProperty(member)!;
-            var value = Expressions.Inline(key, detainer);
-            bindings.Add(Expression.Bind(property, value.Type == property.PropertyType ? value : Expression.Convert(value, property.PropertyType)));
+            foreach (var (member, key) in Keys[dimension])
+            {
+                var property = typeof(DetainerStatsKey).GetProperty(member)!;
+                var value = Expressions.Inline(key, detainer);
+                bindings.Add(Expression.Bind(property, value.Type == property.PropertyType ? value : Expression.Convert(value, property.PropertyType)));
+            }
         }
         return Expression.Lambda<Func<T, DetainerStatsKey>>(Expression.MemberInit(Expression.New(typeof(DetainerStatsKey)), bindings), parameter);
-    }
-}
-
-public sealed class DetainerStatsDimensionGraphType : EnumerationGraphType<DetainerStatsDimension>
-{
-    public DetainerStatsDimensionGraphType()
-    {
-        Name = "DetainerStatsDimension";
-        Description = "A dimension to group detainer counts by.";
-        Values["STATE"]!.Description = "The jurisdiction's state.";
-        Values["JURISDICTION"]!.Description = "The jurisdiction.";
-        Values["FIELD_OFFICE"]!.Description = "The jurisdiction's ICE field office.";
-        Values["WEEK"]!.Description = "The reporting week.";
-        Values["OUTCOME"]!.Description = "The outcome.";
-        Values["DETAINER_TYPE"]!.Description = "The detainer form.";
-        Values["CITIZENSHIP"]!.Description = "The country of citizenship.";
-        Values["CHARGE_CATEGORY"]!.Description = "The NCIC category of a charge: a detainer counts once in each category of its charges.";
-        Values["SOURCE_KIND"]!.Description = "The kind of the detainer's source: FILE (published) or SYNTHETIC (generated demo; counted only with `includeSynthetic: true` or a `sourceKind` condition).";
-        Values["JURISDICTION_RESOLUTION"]!.Description = "How the jurisdiction was found from the published names (see `Detainer.jurisdictionResolution`): audit a JURISDICTION or STATE count with it.";
-    }
-}
-
-public sealed class DetainerStatsGroupGraphType : ObjectGraphType<DetainerStatsGroup>
-{
-    public DetainerStatsGroupGraphType()
-    {
-        Name = "DetainerStatsGroup";
-        Description = "The number of detainers that share one combination of keys.";
-        Field<NonNullGraphType<DetainerStatsKeyGraphType>>("keys").Description("The group's keys; dimensions not grouped by are null.").Resolve(c => c.Source.Keys);
-        Field(g => g.Count).Description("How many detainers the group holds.");
-        Field(g => g.SyntheticExcluded, nullable: true).Description("How many synthetic (generated demo) detainers with the same keys were left out, because stats count published sources only by default; null when `includeSynthetic: true` (or a `sourceKind` condition) counted them. Counted (by a second GROUP BY) only when asked for.");
-    }
-}
-
-public sealed class DetainerStatsKeyGraphType : ObjectGraphType<DetainerStatsKey>
-{
-    public DetainerStatsKeyGraphType()
-    {
-        Name = "DetainerStatsKeys";
-        Description = "The keys of a group of detainers. A key that is null within a grouped dimension means the value is unknown.";
-        Field(k => k.State, nullable: true).Description("The state code.");
-        Field<JurisdictionGraphType>("jurisdiction").Description("The jurisdiction.")
-            .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
-        Field(k => k.FieldOffice, nullable: true).Description("The field office.");
-        Field<WeekGraphType>("week").Description("The reporting week.")
-            .Resolve(c => c.Source.Week is { } start ? Week.Starting(start) : null);
-        Field<DetainerOutcomeGraphType>("outcome").Description("The outcome.").Resolve(c => c.Source.Outcome);
-        Field<DetainerTypeGraphType>("detainerType").Description("The detainer form.").Resolve(c => c.Source.DetainerType);
-        Field(k => k.Citizenship, nullable: true).Description("The country of citizenship.");
-        Field(k => k.ChargeCategory, nullable: true).Description("The NCIC charge category.");
-        Field<SourceKindGraphType>("sourceKind").Description("The kind of the detainers' source.").Resolve(c => c.Source.SourceKind);
-        Field<JurisdictionResolutionGraphType>("jurisdictionResolution").Description("How the detainers' jurisdiction was found.").Resolve(c => c.Source.JurisdictionResolution);
     }
 }

@@ -8,6 +8,7 @@ public sealed class JurisdictionFilterInputGraphType : FilterInputGraphType<Juri
     public JurisdictionFilterInputGraphType()
         : base("JurisdictionFilterInput", "Conditions on jurisdictions.")
     {
+        Id("Jurisdiction", j => j.Id);
         String("name", j => j.Name, "The name as published.");
         String("state", j => j.State, "The two-letter state code.");
         Enum<JurisdictionKindGraphType, JurisdictionKind>("kind", j => j.Kind, "County, city, state agency or other.");
@@ -35,6 +36,7 @@ public sealed class FacilityFilterInputGraphType : FilterInputGraphType<Facility
     public FacilityFilterInputGraphType()
         : base("FacilityFilterInput", "Conditions on facilities.")
     {
+        Id("Facility", f => f.Id);
         String("name", f => f.Name, "The name as published.");
         String("city", f => f.City, "The city.");
         String("state", f => f.State, "The two-letter state code.");
@@ -58,6 +60,7 @@ public sealed class PolicyFilterInputGraphType : FilterInputGraphType<Policy, Po
     public PolicyFilterInputGraphType()
         : base("PolicyFilterInput", "Conditions on published policies.")
     {
+        Id("Policy", p => p.Id);
         String("name", p => p.Name, "The policy as published.");
         Date("enactedOn", p => p.EnactedOn, "The first day of the published enactment period.");
         String("criteriaForHonoringDetainers", p => p.CriteriaForHonoringDetainers, "When the jurisdiction honors a detainer.");

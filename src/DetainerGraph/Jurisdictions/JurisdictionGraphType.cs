@@ -51,6 +51,10 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
                 return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
                     .ToConnectionAsync(c, excluded);
             });
+        Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("stats")
+            .Description($"Counts of this jurisdiction's detainers, grouped as asked (e.g. `groupBy: [ISSUED_YEAR]` with `outcomes` for a trend). At most {DetainerStats.MaxGroups} groups, with a `{DetainerStatsQueries.TruncatedCode}` warning when more exist.")
+            .WithStatsArguments()
+            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.Listed(c).Where(d => d.JurisdictionId == c.Source.Id)));
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "The record this jurisdiction was first read from.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CorrectionGraphType>>>>("corrections")
             .Description("Corrections to records published about this jurisdiction, such as ICE's 2017 corrections to Section I.")
@@ -81,6 +85,24 @@ public sealed class FacilityGraphType : ObjectGraphType<Facility>
         Field<JurisdictionGraphType>("jurisdiction")
             .Description("The jurisdiction that runs the facility, when the source names it or the name says it.")
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
+        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
+            .Description("The detainers lodged at this facility; by default oldest first. Published records only unless `includeSynthetic` is true.")
+            .WithPagingArguments()
+            .WithFilterAndSort<Facility, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
+            .WithIncludeRetracted("detainers")
+            .WithIncludeSynthetic("detainers")
+            .ResolveAsync(async c =>
+            {
+                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.FacilityId == c.Source.Id)
+                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
+                    .SplitSynthetic(c.ExcludesSynthetic());
+                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
+                    .ToConnectionAsync(c, excluded);
+            });
+        Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("stats")
+            .Description($"Counts of the detainers lodged here, grouped as asked. At most {DetainerStats.MaxGroups} groups, with a `{DetainerStatsQueries.TruncatedCode}` warning when more exist.")
+            .WithStatsArguments()
+            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.Listed(c).Where(d => d.FacilityId == c.Source.Id)));
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "The record this facility was first read from.");
     }
 }
@@ -97,6 +119,7 @@ public sealed class PolicyGraphType : ObjectGraphType<Policy>
         Field("dateEnacted", p => p.DateEnactedAsPublished, nullable: true).Description("The date enacted as published, e.g. \"February 2017\".");
         Field<IsoDateGraphType>("enactedOn").Description("The first day of the published enactment period, for sorting.").Resolve(c => c.Source.EnactedOn);
         Field(p => p.CriteriaForHonoringDetainers, nullable: true).Description("When the jurisdiction will honor a detainer, as published.");
+        Field<JurisdictionGraphType>("jurisdiction").Description("The jurisdiction whose policy this is.").Resolve(c => c.LoadJurisdiction(c.Source.JurisdictionId));
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where this row was published.");
     }
 }
@@ -106,4 +129,11 @@ public static class JurisdictionByIdLoader
     public static GraphQL.DataLoader.IDataLoaderResult<Jurisdiction?> LoadJurisdiction(this GraphQL.IResolveFieldContext context, int id) =>
         context.Batch<int, Jurisdiction>(nameof(JurisdictionByIdLoader), id, async (db, ids, ct) =>
             await db.Jurisdictions.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct));
+}
+
+public static class FacilityByIdLoader
+{
+    public static GraphQL.DataLoader.IDataLoaderResult<Facility?> LoadFacility(this GraphQL.IResolveFieldContext context, int id) =>
+        context.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) =>
+            await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct));
 }

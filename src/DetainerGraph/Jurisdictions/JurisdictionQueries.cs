@@ -28,5 +28,23 @@ public static class JurisdictionQueries
                 var key = c.GetIdArgument("id", "Jurisdiction");
                 return int.TryParse(key, out var id) ? await c.Db().Jurisdictions.FirstOrDefaultAsync(j => j.Id == id, c.CancellationToken) : null;
             });
+
+        query.Field<ConnectionGraphType<FacilityGraphType, Facility>>("facilities")
+            .Description("Jails and other facilities, filtered and sorted as asked; by default by state and name.")
+            .WithPagingArguments()
+            .WithFilterAndSort<object?, object, FacilityFilterInputGraphType, FacilitySortInputGraphType>()
+            .ResolveAsync(async c => await c.Db().Facilities
+                .Filtered<Facility, FacilityFilterInputGraphType>(c)
+                .Sorted<Facility, FacilitySortInputGraphType, int>(c, f => f.Id, q => q.OrderBy(f => f.State).ThenBy(f => f.Name).ThenBy(f => f.Id))
+                .ToConnectionAsync(c));
+
+        query.Field<FacilityGraphType>("facility")
+            .Description("One facility by its ID, or null when there is none.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The facility's ID.")
+            .ResolveAsync(async c =>
+            {
+                var key = c.GetIdArgument("id", "Facility");
+                return int.TryParse(key, out var id) ? await c.Db().Facilities.FirstOrDefaultAsync(f => f.Id == id, c.CancellationToken) : null;
+            });
     }
 }

@@ -20,8 +20,8 @@ public static class WeeklyReportQueries
 {
     public static void AddWeeklyReportQuery(this ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<WeeklyReportGraphType>>("weeklyReport")
-            .Description("The Declined Detainer Outcome Report for a week, rebuilt from the data: Section I as published with its corrections, Section II's declined detainers, Section III's policies in force, and totals.")
+        query.Field<WeeklyReportGraphType>("weeklyReport")
+            .Description("The Declined Detainer Outcome Report for a week, rebuilt from the data: Section I as published with its corrections, Section II's declined detainers, Section III's policies in force, and totals. Null, with a coded error, when `start` is not a Saturday; the rest of the response stands.")
             .Argument<NonNullGraphType<IsoDateGraphType>>("start", "The week's Saturday, YYYY-MM-DD.")
             .WithIncludeSynthetic("Section II's detainers and the totals' counts")
             .Resolve(c =>

@@ -79,6 +79,14 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
         return Expressions.AndAll(parts);
     }
 
+    /// <summary>The <c>id</c> filter: global IDs of <paramref name="typeName"/>, compared as the numeric key.</summary>
+    protected void Id<TKey>(string typeName, Expression<Func<T, TKey>> key)
+        where TKey : struct, System.Numerics.IBinaryInteger<TKey>
+    {
+        Field<IdOperationFilterInputGraphType>("id").Description($"The {typeName}'s global ID.");
+        _fields["id"] = (target, value) => IdOperationFilterInputGraphType.Build<TKey>(Expressions.Inline(key, target), typeName, Operations(value));
+    }
+
     protected void String(string name, Expression<Func<T, string?>> member, string description)
     {
         Field<StringOperationFilterInputGraphType>(name).Description(description);

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Numerics;
 using System.Reflection;
 using GraphQL;
 using GraphQL.Types;
@@ -114,6 +115,10 @@ public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TV
         Field<TScalarGraphType>("gte").Description("Greater (later) than or equal to this value.");
         Field<TScalarGraphType>("lt").Description("Less (earlier) than this value.");
         Field<TScalarGraphType>("lte").Description("Less (earlier) than or equal to this value.");
+        Field<TScalarGraphType>("ngt").Description("Not greater (later) than this value, or missing.");
+        Field<TScalarGraphType>("ngte").Description("Not greater (later) than or equal to this value, or missing.");
+        Field<TScalarGraphType>("nlt").Description("Not less (earlier) than this value, or missing.");
+        Field<TScalarGraphType>("nlte").Description("Not less (earlier) than or equal to this value, or missing.");
         Field<ListGraphType<NonNullGraphType<TScalarGraphType>>>("in").Description("Equal to one of these values.");
         Field<ListGraphType<NonNullGraphType<TScalarGraphType>>>("nin").Description("Equal to none of these values, or missing.");
     }
@@ -138,6 +143,10 @@ public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TV
                 "gte" => Expression.GreaterThanOrEqual(member, Value(member, Required(operation, value))),
                 "lt" => Expression.LessThan(member, Value(member, Required(operation, value))),
                 "lte" => Expression.LessThanOrEqual(member, Value(member, Required(operation, value))),
+                "ngt" => OrMissing(member, nullable, Expression.Not(Expression.GreaterThan(member, Value(member, Required(operation, value))))),
+                "ngte" => OrMissing(member, nullable, Expression.Not(Expression.GreaterThanOrEqual(member, Value(member, Required(operation, value))))),
+                "nlt" => OrMissing(member, nullable, Expression.Not(Expression.LessThan(member, Value(member, Required(operation, value))))),
+                "nlte" => OrMissing(member, nullable, Expression.Not(Expression.LessThanOrEqual(member, Value(member, Required(operation, value))))),
                 "in" => In(member, value, operation),
                 "nin" => nullable
                     ? Expression.OrElse(Expression.Equal(member, Expression.Constant(null, member.Type)), Expression.Not(In(member, value, operation)))
@@ -150,6 +159,10 @@ public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TV
 
     private static object Required(string operation, object? value) =>
         value ?? throw FilterErrors.Invalid($"`{operation}` needs a value, not null.");
+
+    /// <summary>A negated comparison matches missing values too, like the other negated operations.</summary>
+    private static Expression OrMissing(Expression member, bool nullable, Expression condition) =>
+        nullable ? Expression.OrElse(Expression.Equal(member, Expression.Constant(null, member.Type)), condition) : condition;
 
     private static Expression Value(Expression member, object? value) =>
         value is null ? Expression.Constant(null, member.Type) : Expression.Convert(Expressions.Parameter(value, typeof(TValue)), member.Type);
@@ -203,5 +216,44 @@ public sealed class EnumOperationFilterInputGraphType<TEnumGraphType, TEnum> : I
     {
         var values = (value as IEnumerable<object?> ?? throw FilterErrors.Invalid($"`{operation}` needs a list.")).Select(v => (TEnum)v!).ToList();
         return Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TEnum)], Expressions.Parameter(values, typeof(List<TEnum>)), member);
+    }
+}
+
+/// <summary>
+/// Conditions on an object's global ID (HotChocolate's IdOperationFilterInput): the IDs a client already holds,
+/// checked to be of the filtered type (<c>ID_TYPE_MISMATCH</c>, <c>INVALID_ID</c>) and compared as keys in SQL.
+/// </summary>
+public sealed class IdOperationFilterInputGraphType : InputObjectGraphType
+{
+    public IdOperationFilterInputGraphType()
+    {
+        Name = "IdOperationFilterInput";
+        Description = "Conditions on a global ID.";
+        Field<IdGraphType>("eq").Description("This object.");
+        Field<IdGraphType>("neq").Description("Any object but this one.");
+        Field<ListGraphType<NonNullGraphType<IdGraphType>>>("in").Description("One of these objects.");
+        Field<ListGraphType<NonNullGraphType<IdGraphType>>>("nin").Description("None of these objects.");
+    }
+
+    public static Expression Build<TKey>(Expression member, string typeName, IDictionary<string, object?> operations)
+        where TKey : struct, IBinaryInteger<TKey>
+    {
+        TKey Key(object? id) => GlobalId.RequireNumber<TKey>(id as string ?? throw FilterErrors.Invalid("An ID filter needs an ID, not null."), typeName);
+        MethodCallExpression In(object? value) => Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TKey)],
+            Expressions.Parameter((value as IEnumerable<object?> ?? throw FilterErrors.Invalid("`in` and `nin` need a list of IDs.")).Select(Key).ToList(), typeof(List<TKey>)),
+            member);
+        var parts = new List<Expression>();
+        foreach (var (operation, value) in operations)
+        {
+            parts.Add(operation switch
+            {
+                "eq" => Expression.Equal(member, Expressions.Parameter(Key(value), typeof(TKey))),
+                "neq" => Expression.NotEqual(member, Expressions.Parameter(Key(value), typeof(TKey))),
+                "in" => In(value),
+                "nin" => Expression.Not(In(value)),
+                _ => throw FilterErrors.Invalid($"`{operation}` is not an ID operation."),
+            });
+        }
+        return Expressions.AndAll(parts);
     }
 }

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using DetainerGraph.Tests.Infrastructure;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>Facet buckets carry typed values beside the string, so a client feeds a bucket straight back into a filter.</summary>
+public sealed class TypedFacetTests(SampleDataApp sample) : IClassFixture<SampleDataApp>
+{
+    [Fact]
+    public async Task Each_bucket_sets_the_typed_field_of_its_facet_and_no_other()
+    {
+        var facets = (await sample.App.DataAsync("""
+            { searchCharges(query: "assault", first: 1) { facets(fields: [OUTCOME, JURISDICTION, WEEK, STATUS, STATE]) {
+                field buckets { value outcome chargeStatus week jurisdiction { id } } } } }
+            """)).GetProperty("searchCharges").GetProperty("facets").EnumerateArray().ToDictionary(f => f.GetProperty("field").GetString()!, f => f.GetProperty("buckets").EnumerateArray().ToList());
+
+        string? Typed(JsonElement bucket, string name) => bucket.GetProperty(name) switch
+        {
+            { ValueKind: JsonValueKind.Null } => null,
+            { ValueKind: JsonValueKind.Object } o => o.GetProperty("id").GetString(),
+            var v => v.GetString(),
+        };
+        var typedFieldOf = new Dictionary<string, string?> { ["OUTCOME"] = "outcome", ["JURISDICTION"] = "jurisdiction", ["WEEK"] = "week", ["STATUS"] = "chargeStatus", ["STATE"] = null };
+        foreach (var (field, buckets) in facets)
+        {
+            Assert.NotEmpty(buckets);
+            foreach (var bucket in buckets)
+            {
+                foreach (var name in (string[])["outcome", "jurisdiction", "week", "chargeStatus"])
+                {
+                    var expected = name == typedFieldOf[field] ? bucket.GetProperty("value").GetString() : null;
+                    Assert.Equal(expected, Typed(bucket, name));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_outcome_bucket_feeds_the_outcome_filter_and_counts_agree()
+    {
+        var bucket = (await sample.App.DataAsync("""{ searchCharges(query: "assault", first: 1) { facets(fields: [OUTCOME]) { buckets { outcome count } } } }"""))
+            .GetProperty("searchCharges").GetProperty("facets")[0].GetProperty("buckets").EnumerateArray().First(b => b.GetProperty("outcome").ValueKind == JsonValueKind.String);
+        var refined = await sample.App.DataAsync(
+            "query($o: DetainerOutcome) { searchCharges(query: \"assault\", where: { outcome: { eq: $o } }) { totalCount } }",
+            new { o = bucket.GetProperty("outcome").GetString() });
+        Assert.Equal(bucket.GetProperty("count").GetInt32(), refined.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+}

@@ -187,10 +187,16 @@ public static partial class ChargeSearchQueries
             {
                 return await inner.SearchAsync(request, budget.Token).WaitAsync(timeout, ct);
             }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
             {
-                // The wait may end a moment before the budget's own timer: stop the engine's work now, before disposing.
+                // Whoever ended the wait (the request's cancellation, or this timeout a moment before the budget's own
+                // timer), the engine's work stops now: disposing the budget first would unlink it from the request
+                // before the request's cancellation reached it, and leave the engine running unobserved.
                 await budget.CancelAsync();
+                if (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
                 throw new SearchTimeoutException(timeout, e);
             }
         }

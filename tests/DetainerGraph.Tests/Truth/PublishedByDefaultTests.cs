@@ -169,19 +169,21 @@ public sealed class PublishedByDefaultTests(SampleDataApp sample) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("assault", "ASSLT")]
+    [InlineData("assault", "ASSAULT BY CONTACT")]
     [InlineData("drunk driving", "DRIVING WHILE INTOXICATED")]
     public async Task A_default_search_in_plain_words_answers_from_travis_county_jail_charges(string query, string expected)
     {
         var data = await App.DataAsync("""
             query($q: String!) { searchCharges(query: $q, first: 20) { totalCount syntheticExcluded
               nodes { charge { description isSynthetic } detainer { jurisdiction { name state } source { fileName } } }
-              facets(fields: [STATE, OUTCOME]) { field buckets { value count } } } }
+              facets(fields: [STATE, OUTCOME]) { field buckets { value count } } }
+              }
             """, new { q = query });
 
         var result = data.GetProperty("searchCharges");
         Assert.True(result.GetProperty("totalCount").GetInt32() > 100, $"'{query}' finds Travis County's charges");
         Assert.True(result.GetProperty("syntheticExcluded").GetInt32() > 0, "the demo's matches are counted as left out");
+        // Texts that say the words outright rank first (the jail's abbreviations, ASSLT, rank below them: RelevanceTests).
         Assert.Contains(result.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("charge").GetProperty("description").GetString()!.Contains(expected, StringComparison.Ordinal));
         Assert.All(result.GetProperty("nodes").EnumerateArray(), n =>
         {

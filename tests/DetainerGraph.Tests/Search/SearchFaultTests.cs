@@ -92,7 +92,8 @@ public sealed class SearchFaultTests : IDisposable
         {
             var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>()
                 .DrainOutboxAsync(scope.ServiceProvider.GetRequiredService<DetainerDbContext>(), default);
-            Assert.Equal(1, drained);
+            // The outbox worker, woken by the failed import, may have drained the row first: either way it is drained once.
+            Assert.InRange(drained, 0, 1);
         }
         Assert.Equal(0, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
         Assert.Equal(charges, await Engine.CountAsync(default));

@@ -41,7 +41,7 @@ public static class Dataset
         if (searchDirectory is not null)
         {
             // The raw baseline opens its own copy of the index: the server holds the live one's write lock.
-            builder.Services.AddSingleton<IChargeSearch>(sp => new LuceneChargeSearch(
+            builder.Services.AddKeyedSingleton<IChargeSearch>(SearchServiceExtensions.Engine, (sp, _) => new LuceneChargeSearch(
                 new StorageOptions { Directory = searchDirectory, ConnectionString = "" },
                 Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName),
                 sp.GetRequiredService<ILogger<LuceneChargeSearch>>()));
@@ -98,7 +98,7 @@ public static class Dataset
             throw new InvalidOperationException($"{csv} was not imported: {result.Outcome}");
         }
         watch.Restart();
-        var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>().DrainOutboxAsync(db, CancellationToken.None);
+        var drained = await scope.ServiceProvider.GetRequiredService<SearchOutbox>().DrainAsync(db, CancellationToken.None);
         var index = watch.Elapsed;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine($"# Import GCs: {GC.CollectionCount(0) - gen0} gen0, {GC.CollectionCount(2) - gen2} gen2, {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F1} s paused");

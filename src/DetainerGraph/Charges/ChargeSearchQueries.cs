@@ -38,8 +38,8 @@ public static partial class ChargeSearchQueries
         var services = context.RequestServices!;
         var paging = services.GetRequiredService<PagingOptions>();
         var (first, last, start, end) = context.GetPageArguments(paging);
-        // Every engine call is bounded by Search:RequestTimeout, whatever the engine: a slow engine fails search fast.
-        var search = new TimedChargeSearch(services.GetRequiredService<IChargeSearch>(), services.GetRequiredService<ChargeSearchOptions>().RequestTimeout);
+        // Every engine call is bounded by Search:RequestTimeout, whatever the engine (TimeLimitedChargeSearch): a slow engine fails search fast.
+        var search = services.GetRequiredService<IChargeSearch>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("DetainerGraph.Search");
         var ct = context.CancellationToken;
         try
@@ -167,45 +167,6 @@ public static partial class ChargeSearchQueries
         }
         LogSearchFailed(logger, e);
         return new ExecutionError("Charge search is unavailable right now; other fields keep working.") { Code = "SEARCH_UNAVAILABLE" };
-    }
-
-    /// <summary>
-    /// Searches bounded by <c>Search:RequestTimeout</c>: the engine gets a token cancelled at the timeout (and with the
-    /// request), so its work stops rather than running on unobserved (Lucene checks it while it expands and collects;
-    /// Elasticsearch's client cancels the HTTP call); the caller stops waiting at the same moment. Past the timeout
-    /// the answer is <see cref="SearchTimeoutException"/> (SEARCH_TIMEOUT); a cancelled request stays cancelled.
-    /// </summary>
-    private sealed class TimedChargeSearch(IChargeSearch inner, TimeSpan timeout)
-    {
-        public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
-        {
-            // Queries the client can fix are refused before any engine work.
-            request.CheckWindow();
-            using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            budget.CancelAfter(timeout);
-            try
-            {
-                return await inner.SearchAsync(request, budget.Token).WaitAsync(timeout, ct);
-            }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-            {
-                // Whoever ended the wait (the request's cancellation, or this timeout a moment before the budget's own
-                // timer), the engine's work stops now: disposing the budget first would unlink it from the request
-                // before the request's cancellation reached it, and leave the engine running unobserved.
-                await budget.CancelAsync();
-                if (ct.IsCancellationRequested)
-                {
-                    throw;
-                }
-                throw new SearchTimeoutException(timeout, e);
-            }
-        }
-    }
-
-    /// <summary>A search stopped at <c>Search:RequestTimeout</c>.</summary>
-    private sealed class SearchTimeoutException(TimeSpan timeout, Exception inner) : Exception("The search ran past Search:RequestTimeout.", inner)
-    {
-        public TimeSpan Timeout { get; } = timeout;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Charge search stopped at its time limit ({Seconds} s)")]

@@ -22,7 +22,7 @@ public sealed record CorrectionResult<T>(T Record, Correction Correction);
 /// in one serializable transaction: the record, the appended correction and a search outbox row for the
 /// touched detainer commit together or not at all.
 /// </summary>
-public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData reference, ChargeIndexing indexing, TimeProvider clock, CorrectionAudit audit)
+public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData reference, SearchSync search, TimeProvider clock, CorrectionAudit audit)
 {
     // The columns' lengths in the model (what SQL Server enforces), so a write SQLite would take is never refused later.
     private int MaxReason => db.Model.MaxLength((Correction c) => c.Reason);
@@ -177,7 +177,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         if (detainerToIndex(record) is not null)
         {
             // Bounded work (one detainer's charges); a failure leaves it to the outbox worker.
-            await indexing.DrainAfterImportAsync(db, CancellationToken.None);
+            await search.IndexOwedNowAsync(db, CancellationToken.None);
         }
         return new CorrectionResult<T>(record, correction);
     }

@@ -236,7 +236,7 @@ public static class Commands
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
         var watch = Stopwatch.StartNew();
-        await scope.ServiceProvider.GetRequiredService<Search.ChargeIndexing>().RebuildAsync(db, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<Search.SearchOutbox>().RebuildAsync(db, CancellationToken.None);
         var count = await scope.ServiceProvider.GetRequiredService<Search.IChargeSearch>().CountAsync(CancellationToken.None);
         Console.WriteLine($"search index rebuilt: {count} charges in {watch.Elapsed.TotalSeconds:F1} s");
         return 0;

@@ -20,7 +20,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     private readonly Dictionary<int, (string State, string Name)> _jurisdictionNames = [];
 
     /// <param name="documents">When given, each chunk's search documents are handed to it as the chunk is written.</param>
-    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, IChargeImportSession? documents, CancellationToken cancellationToken)
+    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, SearchSync.ImportSession? documents, CancellationToken cancellationToken)
     {
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -305,7 +305,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         Dictionary<(string, string), int> jurisdictions,
         Dictionary<(string, string, string), int> facilities,
         IProgress<ImportProgress>? progress,
-        IChargeImportSession? documents,
+        SearchSync.ImportSession? documents,
         CancellationToken ct)
     {
         var offenses = new Dictionary<string, NcicOffense?>(StringComparer.Ordinal);
@@ -377,7 +377,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                         charge.Id = ++nextChargeId;
                         charge.DetainerId = detainer.Id;
                         chargeInserter!.Insert(charge);
-                        chunkDocuments?.Add(DocumentOf(detainer, charge));
+                        chunkDocuments?.Add(ChargeDocuments.OfWritten(detainer, charge, detainer.JurisdictionId is { } id ? _jurisdictionNames[id] : null));
                     }
                 }
                 else if (copiers is not null)
@@ -438,15 +438,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             .Where(d => d.SourceId == sourceId && d.SourceLine >= first && d.SourceLine <= last)
             .Select(d => new { d.Id, d.SourceLine })
             .ToDictionaryAsync(d => d.SourceLine, d => d.Id, ct);
-
-    /// <summary>The search document of a charge just written: what <see cref="ChargeIndexing.Documents"/> reads back after the commit.</summary>
-    private ChargeDocument DocumentOf(Detainer detainer, Charge charge)
-    {
-        var jurisdiction = detainer.JurisdictionId is { } id ? _jurisdictionNames[id] : default((string State, string Name)?);
-        return new ChargeDocument(charge.Id, detainer.Id, charge.Description, charge.NcicCode, charge.Category, charge.Status,
-            jurisdiction?.State, detainer.JurisdictionId, jurisdiction?.Name, detainer.WeekStart, detainer.Outcome, detainer.DetainerType,
-            detainer.Citizenship, detainer.IssuedOn, detainer.IsSynthetic);
-    }
 
     private static void ThrowIfAny(ParsedFile file, List<ImportError> errors)
     {

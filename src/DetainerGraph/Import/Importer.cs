@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DetainerGraph.Data;
 using DetainerGraph.Reference;
+using DetainerGraph.Search;
 using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Import;
@@ -18,7 +19,7 @@ public sealed record ImportResult(string File, ImportOutcome Outcome, Source Sou
 /// Imports one file: all of it or none of it, and at most once. The file's format comes from its header;
 /// every bad row is reported (line, column, value, expectation) before anything is written.
 /// </summary>
-public sealed class Importer(DetainerDbContext db, ReferenceData reference, DetainerGraph.Search.ChargeIndexing? indexing = null)
+public sealed class Importer(DetainerDbContext db, ReferenceData reference, SearchSync? search = null)
 {
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -43,9 +44,9 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
         {
             // The data is all there, but a process killed after the commit may have left its search documents
             // owed: rerunning the import finishes them too.
-            if (indexing is not null)
+            if (search is not null)
             {
-                await indexing.DrainAfterImportAsync(db, ct);
+                await search.IndexOwedNowAsync(db, ct);
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
@@ -57,21 +58,19 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Deta
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
         Source source;
-        // Indexed beside the write when the engine and the write path allow it (see ChargeIndexing.BeginImportAsync);
+        // Indexed beside the write when the engine and the store allow it (see SearchSync.BeginImportAsync);
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
-        await using (var session = indexing is not null && parsed.Detainers.Count > 0 && db.Database.IsSqlite()
-            ? await indexing.BeginImportAsync(ct)
-            : null)
+        await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
         {
-            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session?.Documents, ct);
+            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
             if (session is not null)
             {
-                await indexing!.FinishImportAsync(db, session, source.Id, ct);
+                await session.CompleteAsync(source.Id, ct);
             }
         }
-        if (indexing is not null)
+        if (search is not null)
         {
-            await indexing.DrainAfterImportAsync(db, ct);
+            await search.IndexOwedNowAsync(db, ct);
         }
         return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
     }

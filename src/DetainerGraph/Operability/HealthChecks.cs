@@ -56,7 +56,7 @@ internal sealed class IndexLagHealthCheck(DetainerDbContext db, IChargeSearch se
     {
         try
         {
-            var owed = await ChargeIndexing.LagAsync(db, cancellationToken);
+            var owed = await SearchOutbox.LagAsync(db, cancellationToken);
             var charges = await db.Charges.LongCountAsync(cancellationToken);
             var indexed = await search.CountAsync(cancellationToken);
             var data = new Dictionary<string, object>

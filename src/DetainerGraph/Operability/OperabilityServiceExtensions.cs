@@ -1,4 +1,4 @@
-using DetainerGraph.Search;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -10,15 +10,14 @@ namespace DetainerGraph.Operability;
 public static class OperabilityServiceExtensions
 {
     /// <summary>
-    /// Health checks, our traces and metrics, the per-request log line, and the shutdown grace period.
-    /// Call after <c>AddChargeSearch</c>: it wraps the search engine registered there to time its calls.
+    /// Health checks, our traces and metrics, the per-request log line, and the shutdown grace period. The
+    /// telemetry is offered to the other wings (search times its engine calls with it); their registrations are theirs.
     /// </summary>
     public static IHostApplicationBuilder AddDetainerOperability(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddSingleton<DetainerGraphTelemetry>();
-        InstrumentChargeSearch(services);
+        services.TryAddSingleton<DetainerGraphTelemetry>();
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: HealthTimeout(configuration))
@@ -45,29 +44,6 @@ public static class OperabilityServiceExtensions
 
     private static TimeSpan HealthTimeout(IConfiguration configuration) =>
         configuration.GetValue("Hosting:HealthCheckTimeout", TimeSpan.FromSeconds(3));
-
-    /// <summary>Replaces the <see cref="IChargeSearch"/> registration with the same engine behind <see cref="InstrumentedChargeSearch"/>.</summary>
-    private static void InstrumentChargeSearch(IServiceCollection services)
-    {
-        var registration = services.LastOrDefault(d => d.ServiceType == typeof(IChargeSearch));
-        if (registration is null || registration.Lifetime != ServiceLifetime.Singleton)
-        {
-            return;
-        }
-        services.Remove(registration);
-        services.AddSingleton<IChargeSearch>(sp =>
-        {
-            var telemetry = sp.GetRequiredService<DetainerGraphTelemetry>();
-            if (registration.ImplementationInstance is IChargeSearch given)
-            {
-                return new InstrumentedChargeSearch(given, telemetry, ownsInner: false);
-            }
-            var inner = registration.ImplementationFactory is { } factory
-                ? (IChargeSearch)factory(sp)
-                : (IChargeSearch)ActivatorUtilities.CreateInstance(sp, registration.ImplementationType!);
-            return new InstrumentedChargeSearch(inner, telemetry, ownsInner: true);
-        });
-    }
 
     /// <summary>
     /// OTLP export of our traces and metrics plus ASP.NET Core's, only when an endpoint is configured:

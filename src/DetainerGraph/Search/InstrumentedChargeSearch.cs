@@ -1,18 +1,15 @@
-using DetainerGraph.Search;
+using DetainerGraph.Operability;
 
-namespace DetainerGraph.Operability;
+namespace DetainerGraph.Search;
 
 /// <summary>
 /// Wraps whichever engine <c>Search:Provider</c> chose, so every call is timed and traced the same way for
-/// Lucene.NET and Elasticsearch, without touching either engine.
+/// Lucene.NET and Elasticsearch, without touching either engine (composed in <see cref="SearchServiceExtensions.AddChargeSearch"/>;
+/// the telemetry itself is Operability's). The container owns the engine, so this owns nothing.
 /// </summary>
-internal sealed class InstrumentedChargeSearch(IChargeSearch inner, DetainerGraphTelemetry telemetry, bool ownsInner)
-    : IChargeSearch, IDisposable, IAsyncDisposable
+internal sealed class InstrumentedChargeSearch(IChargeSearch inner, DetainerGraphTelemetry telemetry) : IChargeSearch
 {
     public IChargeSearch Inner => inner;
-
-    /// <summary>The engine itself, for code (tests) that needs its concrete type.</summary>
-    public static IChargeSearch Unwrap(IChargeSearch search) => search is InstrumentedChargeSearch instrumented ? instrumented.Inner : search;
 
     public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) =>
         telemetry.ObserveSearchAsync("index", async () =>
@@ -40,30 +37,4 @@ internal sealed class InstrumentedChargeSearch(IChargeSearch inner, DetainerGrap
 
     public Task<long> CountAsync(CancellationToken ct) =>
         telemetry.ObserveSearchAsync("count", () => inner.CountAsync(ct));
-
-    // The container disposes what it created, which is now this wrapper: the engine it built for us (holding the
-    // index or a connection open) is released through it.
-    public void Dispose()
-    {
-        if (ownsInner)
-        {
-            (inner as IDisposable)?.Dispose();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!ownsInner)
-        {
-            return;
-        }
-        if (inner is IAsyncDisposable asyncDisposable)
-        {
-            await asyncDisposable.DisposeAsync();
-        }
-        else
-        {
-            (inner as IDisposable)?.Dispose();
-        }
-    }
 }

@@ -78,7 +78,7 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public async Task A_search_engine_that_is_down_makes_ready_503_and_leaves_live_200()
     {
-        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IChargeSearch>(FakeChargeSearch.Down())));
+        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.UseSearchEngine(FakeSearchEngine.Down())));
 
         var (readyStatus, ready) = await GetAsync(app, "/health/ready");
         var (liveStatus, _) = await GetAsync(app, "/health/live");
@@ -86,7 +86,7 @@ public sealed class HealthTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
         Assert.Equal("Unhealthy", ready.GetProperty("status").GetString());
         Assert.Equal("Unhealthy", Status(ready, "search"));
-        Assert.Contains("test engine is down", ready.GetProperty("checks").GetProperty("search").GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains(FakeSearchEngine.DownMessage, ready.GetProperty("checks").GetProperty("search").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("Healthy", Status(ready, "database"));
         Assert.Equal(HttpStatusCode.OK, liveStatus);
     }
@@ -94,7 +94,7 @@ public sealed class HealthTests : IDisposable
     [Fact]
     public async Task An_index_holding_other_charges_than_the_database_is_reported_as_lag()
     {
-        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IChargeSearch>(FakeChargeSearch.Holding(42))));
+        using var app = _app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.UseSearchEngine(FakeSearchEngine.Holding(42))));
 
         var (status, ready) = await GetAsync(app, "/health/ready");
 

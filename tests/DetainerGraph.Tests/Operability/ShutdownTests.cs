@@ -41,8 +41,9 @@ public sealed class ShutdownTests
     public async Task Stopping_the_host_while_the_worker_indexes_cancels_the_indexing_and_leaves_the_import_owed()
     {
         using var app = new TestApp(settings: new Dictionary<string, string?> { ["Search:OutboxPollSeconds"] = "3600" });
-        var search = new BlockingSearch();
-        using var host = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IChargeSearch>(search)));
+        // An engine whose indexing, once it hangs, waits until it is cancelled.
+        var search = new FakeSearchEngine { FaultOn = FakeSearchEngine.Calls.Index };
+        using var host = app.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.UseSearchEngine(search)));
         var services = host.Services;
         await using (var scope = services.CreateAsyncScope())
         {
@@ -52,7 +53,7 @@ public sealed class ShutdownTests
         var worker = Assert.Single(services.GetServices<IHostedService>().OfType<SearchOutboxWorker>());
 
         // Owe that import again and wake the worker: it starts indexing and blocks inside the engine.
-        search.Block = true;
+        search.Mode = FakeSearchEngine.Fault.Hangs;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
@@ -61,53 +62,16 @@ public sealed class ShutdownTests
             await db.SaveChangesAsync();
         }
         services.GetRequiredService<SearchOutboxSignal>().Wake();
-        await search.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        await search.Entered.WaitAsync(TimeSpan.FromMinutes(1));
 
         await services.GetRequiredService<IHost>().StopAsync();
 
         Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully, worker.ExecuteTask.Exception?.ToString());
-        Assert.True(search.Cancelled);
+        Assert.True(search.Cancelled.IsCompleted);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
-            Assert.Equal(1, await DetainerGraph.Search.ChargeIndexing.LagAsync(db, CancellationToken.None));
+            Assert.Equal(1, await DetainerGraph.Search.SearchOutbox.LagAsync(db, CancellationToken.None));
         }
-    }
-
-    /// <summary>An engine whose indexing, once <see cref="Block"/> is set, waits until it is cancelled.</summary>
-    private sealed class BlockingSearch : IChargeSearch
-    {
-        public volatile bool Block;
-
-        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool Cancelled { get; private set; }
-
-        public async Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct)
-        {
-            if (!Block)
-            {
-                return;
-            }
-            Entered.TrySetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                Cancelled = true;
-                throw;
-            }
-        }
-
-        public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) => Task.CompletedTask;
-
-        public Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct) => Task.CompletedTask;
-
-        public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct) =>
-            Task.FromResult(new ChargeSearchResult(0, [], [], null));
-
-        public Task<long> CountAsync(CancellationToken ct) => Task.FromResult(0L);
     }
 }

@@ -309,10 +309,11 @@ public sealed class ElasticsearchEngine : ContractEngine
         App.Started();
         await App.WithDbAsync(async db =>
         {
-            await engine.RebuildAsync(ChargeIndexing.Documents(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), CancellationToken.None);
+            await engine.RebuildAsync(ChargeDocuments.Of(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), CancellationToken.None);
             return true;
         });
-        Engine = engine;
+        // Composed as the app composes it: the page window is checked, and searches bounded, by the time limit.
+        Engine = new TimeLimitedChargeSearch(engine, new ChargeSearchOptions(options.RequestTimeout));
     }
 
     public override async Task DisposeAsync()

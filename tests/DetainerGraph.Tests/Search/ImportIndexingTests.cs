@@ -7,6 +7,7 @@ using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DetainerGraph.Tests.Search;
 
@@ -34,9 +35,9 @@ public sealed class ImportIndexingTests : IDisposable
             var reference = scope.ServiceProvider.GetRequiredService<ReferenceData>();
             var parsed = new Importer(db, reference).Parse("second.csv", Encoding.UTF8.GetBytes(FilterFixture.Detainers.ToUpperInvariant().Replace("DETAINER_KEY", "detainer_key", StringComparison.Ordinal)));
             Assert.Empty(parsed.Errors);
-            sourceId = (await new ImportWriter(db, reference).WriteAsync(parsed, new string('b', 64), null, session, default)).Id;
+            sourceId = (await new ImportWriter(db, reference).WriteAsync(parsed, new string('b', 64), null, new SearchSync.ImportSession(session, db, () => { }, NullLogger.Instance), default)).Id;
         }
-        var readBack = await _app.WithDbAsync(db => ChargeIndexing.Documents(db.Charges.Where(c => c.Detainer.SourceId == sourceId)).ToListAsync());
+        var readBack = await _app.WithDbAsync(db => ChargeDocuments.Of(db.Charges.Where(c => c.Detainer.SourceId == sourceId)).ToListAsync());
 
         Assert.NotEmpty(readBack);
         Assert.Equal(readBack.OrderBy(d => d.ChargeId), session.Documents.OrderBy(d => d.ChargeId));
@@ -47,9 +48,9 @@ public sealed class ImportIndexingTests : IDisposable
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
         var search = _app.Services.GetRequiredService<IChargeSearch>();
-        var lucene = Assert.IsAssignableFrom<IChargeImportIndex>(InstrumentedChargeSearch.Unwrap(search));
+        var lucene = Assert.IsAssignableFrom<IChargeImportIndex>(_app.Services.SearchEngine());
         var before = await search.CountAsync(default);
-        var existing = await _app.WithDbAsync(db => ChargeIndexing.Documents(db.Charges).FirstAsync());
+        var existing = await _app.WithDbAsync(db => ChargeDocuments.Of(db.Charges).FirstAsync());
 
         await using (var session = await lucene.BeginImportAsync(default))
         {

@@ -29,7 +29,7 @@ public sealed class OutboxTests : IDisposable
         var row = Assert.Single(rows);
         Assert.NotNull(row.ProcessedAt);
         Assert.Equal(1, row.Attempts);
-        Assert.Equal(0, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        Assert.Equal(0, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
         var (index, database) = await CountsAsync();
         Assert.Equal(8, database);
         Assert.Equal(database, index);
@@ -51,15 +51,15 @@ public sealed class OutboxTests : IDisposable
             var parsed = new Importer(db, reference).Parse("filter.csv", Encoding.UTF8.GetBytes(FilterFixture.Detainers));
             await new ImportWriter(db, reference).WriteAsync(parsed, new string('a', 64), null, null, default);
         }
-        Assert.Equal(1, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        Assert.Equal(1, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
 
         // The outbox worker (polling every second in this app) finds the owed row and indexes it.
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)) > 0 && DateTime.UtcNow < deadline)
+        while (await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)) > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
-        Assert.Equal(0, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        Assert.Equal(0, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
         var counts = await CountsAsync();
         Assert.Equal(8, counts.Database);
         Assert.Equal(counts.Database, counts.Index);
@@ -71,9 +71,11 @@ public sealed class OutboxTests : IDisposable
     public async Task Reindex_rebuilds_into_a_new_folder_and_switches_to_it()
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        // The registered engine is the instrumented wrapper around Lucene.NET.
-        var instrumented = Assert.IsType<InstrumentedChargeSearch>(_app.Services.GetRequiredService<IChargeSearch>());
+        // The registered search is composed once: the time limit around the instrumentation around Lucene.NET.
+        var limited = Assert.IsType<TimeLimitedChargeSearch>(_app.Services.GetRequiredService<IChargeSearch>());
+        var instrumented = Assert.IsType<InstrumentedChargeSearch>(limited.Inner);
         var lucene = Assert.IsType<LuceneChargeSearch>(instrumented.Inner);
+        Assert.Same(lucene, _app.Services.SearchEngine());
         var before = lucene.CurrentFolder;
 
         Assert.Equal(0, await Commands.RunAsync(["reindex"], _app.Services));

@@ -104,18 +104,18 @@ public sealed class PierceAndSyncTests : IAsyncLifetime, IDisposable
 
         await using (var scope = _app.Services.CreateAsyncScope())
         {
-            var indexing = scope.ServiceProvider.GetRequiredService<ChargeIndexing>();
+            var outbox = scope.ServiceProvider.GetRequiredService<SearchOutbox>();
             var db = scope.ServiceProvider.GetRequiredService<DetainerGraph.Data.DetainerDbContext>();
-            Assert.True(await indexing.CatchUpAsync(db, default));
-            Assert.False(await indexing.CatchUpAsync(db, default));
+            Assert.True(await outbox.CatchUpAsync(db, default));
+            Assert.False(await outbox.CatchUpAsync(db, default));
         }
         Assert.Equal(database, (await CountsAsync()).Index);
 
-        var lucene = Assert.IsType<LuceneChargeSearch>(Assert.IsType<InstrumentedChargeSearch>(search).Inner);
+        var lucene = Assert.IsType<LuceneChargeSearch>(_app.Services.SearchEngine());
         var before = lucene.CurrentFolder;
         await using (var scope = _app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ChargeIndexing>()
+            await scope.ServiceProvider.GetRequiredService<SearchOutbox>()
                 .RebuildAsync(scope.ServiceProvider.GetRequiredService<DetainerGraph.Data.DetainerDbContext>(), default);
         }
         Assert.NotEqual(before, lucene.CurrentFolder);
@@ -145,7 +145,7 @@ public sealed class PierceAndSyncTests : IAsyncLifetime, IDisposable
         for (var i = 0; i < 3; i++)
         {
             await using var scope = _app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ChargeIndexing>()
+            await scope.ServiceProvider.GetRequiredService<SearchOutbox>()
                 .RebuildAsync(scope.ServiceProvider.GetRequiredService<DetainerGraph.Data.DetainerDbContext>(), default);
         }
         await stop.CancelAsync();

@@ -29,42 +29,22 @@ public sealed class RebuildReplayTests : IDisposable
         Assert.NotNull(before.ProcessedAt);
 
         // Another process corrects a detainer and indexes it into the old index once the rebuild has started.
-        var engine = new WriteDuringRebuild(() => _app.WithDbAsync(async other =>
+        var engine = new FakeSearchEngine
         {
-            other.SearchOutbox.Add(new SearchOutboxEntry { DetainerId = detainer, CreatedAt = DateTimeOffset.UtcNow, ProcessedAt = DateTimeOffset.UtcNow, Attempts = 1 });
-            return await other.SaveChangesAsync();
-        }));
+            OnRebuild = () => _app.WithDbAsync(async other =>
+            {
+                other.SearchOutbox.Add(new SearchOutboxEntry { DetainerId = detainer, CreatedAt = DateTimeOffset.UtcNow, ProcessedAt = DateTimeOffset.UtcNow, Attempts = 1 });
+                return await other.SaveChangesAsync();
+            }),
+        };
         using var signal = new SearchOutboxSignal();
-        await new ChargeIndexing(engine, signal, NullLogger<ChargeIndexing>.Instance).RebuildAsync(db, default);
+        await new SearchOutbox(engine, signal, NullLogger<SearchOutbox>.Instance).RebuildAsync(db, default);
 
         var rows = await db.SearchOutbox.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
         Assert.Equal(2, rows.Count);
         Assert.NotNull(rows[0].ProcessedAt);
         Assert.Null(rows[1].ProcessedAt);
-        Assert.Equal(1, await ChargeIndexing.LagAsync(db, default));
+        Assert.Equal(1, await SearchOutbox.LagAsync(db, default));
         Assert.True(engine.Rebuilt > 0);
-    }
-
-    /// <summary>An engine whose rebuild, once started, lets another writer act, then reads every document.</summary>
-    private sealed class WriteDuringRebuild(Func<Task<int>> meanwhile) : IChargeSearch
-    {
-        public int Rebuilt { get; private set; }
-
-        public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
-        {
-            await meanwhile();
-            await foreach (var _ in documents.WithCancellation(ct))
-            {
-                Rebuilt++;
-            }
-        }
-
-        public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) => Task.CompletedTask;
-
-        public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) => Task.CompletedTask;
-
-        public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct) => throw new NotSupportedException();
-
-        public Task<long> CountAsync(CancellationToken ct) => Task.FromResult(0L);
     }
 }

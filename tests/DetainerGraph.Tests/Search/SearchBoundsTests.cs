@@ -34,7 +34,7 @@ public sealed class SearchBoundsTests : IDisposable
     }
 
     private static LuceneChargeSearch Lucene(TestApp app) =>
-        (LuceneChargeSearch)InstrumentedChargeSearch.Unwrap(app.Services.GetRequiredService<IChargeSearch>());
+        (LuceneChargeSearch)app.Services.SearchEngine();
 
     /// <summary>Letters of Latin Extended-A, Greek, Cyrillic, Armenian and Georgian, the review's mixed-script alphabet.</summary>
     private static readonly char[] MixedScripts =
@@ -117,16 +117,13 @@ public sealed class SearchBoundsTests : IDisposable
     [Fact]
     public async Task A_search_past_its_time_limit_stops_its_Lucene_work_and_answers_SEARCH_TIMEOUT_while_other_fields_answer()
     {
-        var slow = (SlowStart?)null;
-        var app = new TestApp(settings: new Dictionary<string, string?> { ["Search:RequestTimeout"] = "00:00:00.100" }, services: services =>
-        {
-            var original = services.Last(d => d.ServiceType == typeof(IChargeSearch));
-            services.Remove(original);
-            services.AddSingleton<IChargeSearch>(sp => slow = new SlowStart((IChargeSearch)original.ImplementationFactory!(sp)));
-        });
+        var slow = (FakeSearchEngine?)null;
+        var app = new TestApp(settings: new Dictionary<string, string?> { ["Search:RequestTimeout"] = "00:00:00.100" },
+            services: services => services.PutInFrontOfSearchEngine(engine => slow = new FakeSearchEngine(engine)));
         _apps.Add(app);
         await app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        slow!.Delay = TimeSpan.FromMilliseconds(400);
+        // Searches start late (ignoring cancellation while they wait), then run the real engine.
+        slow!.SearchDelay = TimeSpan.FromMilliseconds(400);
 
         var result = await app.QueryAsync("{ detainers(first: 1) { totalCount } searchCharges(query: \"asault burglry\") { totalCount } }");
 
@@ -140,39 +137,6 @@ public sealed class SearchBoundsTests : IDisposable
             await Task.Delay(20, bound.Token);
         }
         Assert.Equal((1, 0), (slow.Stopped, slow.Completed));
-    }
-
-    /// <summary>An engine whose searches start late (ignoring cancellation while they wait), then run the real engine.</summary>
-    private sealed class SlowStart(IChargeSearch inner) : IChargeSearch
-    {
-        public TimeSpan Delay { get; set; }
-
-        public int Stopped;
-        public int Completed;
-
-        public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
-        {
-            await Task.Delay(Delay, CancellationToken.None);
-            try
-            {
-                var result = await inner.SearchAsync(request, ct);
-                Interlocked.Increment(ref Completed);
-                return result;
-            }
-            catch (OperationCanceledException)
-            {
-                Interlocked.Increment(ref Stopped);
-                throw;
-            }
-        }
-
-        public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) => inner.IndexAsync(documents, ct);
-
-        public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) => inner.DeleteAsync(chargeIds, ct);
-
-        public Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct) => inner.RebuildAsync(documents, ct);
-
-        public Task<long> CountAsync(CancellationToken ct) => inner.CountAsync(ct);
     }
 
     [Fact]

@@ -23,13 +23,8 @@ public sealed class SearchFaultTests : IDisposable
             // The worker stays out of the way; the test drains explicitly.
             ["Search:OutboxPollSeconds"] = "3600",
         },
-        services: services =>
-        {
-            var original = services.Last(d => d.ServiceType == typeof(IChargeSearch));
-            services.Remove(original);
-            services.AddSingleton(sp => new FaultySearch((IChargeSearch)original.ImplementationFactory!(sp)));
-            services.AddSingleton<IChargeSearch>(sp => sp.GetRequiredService<FaultySearch>());
-        });
+        // The real engine behind a switch: up, down (every call fails as an engine would), or hanging.
+        services: services => services.PutInFrontOfSearchEngine(engine => new FakeSearchEngine(engine)));
 
     private const string Mixed = """
         { detainers(first: 2) { totalCount nodes { outcome } }
@@ -38,7 +33,7 @@ public sealed class SearchFaultTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private FaultySearch Engine => _app.Started().GetRequiredService<FaultySearch>();
+    private FakeSearchEngine Engine => (FakeSearchEngine)_app.Started().SearchEngine();
 
     private static void AssertOnlySearchFailed(JsonElement response, string code = "SEARCH_UNAVAILABLE")
     {
@@ -55,10 +50,10 @@ public sealed class SearchFaultTests : IDisposable
     public async Task An_engine_that_is_down_fails_only_search()
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        Engine.Mode = FaultySearch.Fault.Down;
+        Engine.Mode = FakeSearchEngine.Fault.Down;
         AssertOnlySearchFailed(await _app.QueryAsync(Mixed));
         // Facets asked of a page that did load fail the same way.
-        Engine.Mode = FaultySearch.Fault.None;
+        Engine.Mode = FakeSearchEngine.Fault.None;
         Assert.True((await _app.DataAsync(Mixed)).GetProperty("searchCharges").GetProperty("totalCount").GetInt32() > 0);
     }
 
@@ -66,7 +61,7 @@ public sealed class SearchFaultTests : IDisposable
     public async Task An_engine_that_hangs_fails_search_at_the_configured_timeout()
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        Engine.Mode = FaultySearch.Fault.Hangs;
+        Engine.Mode = FakeSearchEngine.Fault.Hangs;
         AssertOnlySearchFailed(await _app.QueryAsync(Mixed), "SEARCH_TIMEOUT");
         Assert.Equal(1, Engine.Hung);
     }
@@ -75,88 +70,29 @@ public sealed class SearchFaultTests : IDisposable
     public async Task An_import_while_the_engine_is_down_commits_and_the_outbox_catches_up_when_it_returns()
     {
         _ = Engine;
-        Engine.Mode = FaultySearch.Fault.Down;
+        Engine.Mode = FakeSearchEngine.Fault.Down;
         var result = await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
         Assert.Equal(ImportOutcome.Imported, result.Outcome);
         var charges = await _app.WithDbAsync(db => db.Charges.CountAsync());
         Assert.True(charges > 0);
-        Assert.Equal(1, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        Assert.Equal(1, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
         var owed = await _app.WithDbAsync(db => db.SearchOutbox.SingleAsync());
         Assert.Null(owed.ProcessedAt);
         // The import tried once and woke the worker, which may have retried: each failure is recorded on the row.
         Assert.True(owed.Attempts >= 1);
-        Assert.Equal("The search engine is down (test).", owed.LastError);
+        Assert.Equal(FakeSearchEngine.DownMessage, owed.LastError);
 
-        Engine.Mode = FaultySearch.Fault.None;
+        Engine.Mode = FakeSearchEngine.Fault.None;
         await using (var scope = _app.Services.CreateAsyncScope())
         {
-            var drained = await scope.ServiceProvider.GetRequiredService<ChargeIndexing>()
-                .DrainOutboxAsync(scope.ServiceProvider.GetRequiredService<DetainerDbContext>(), default);
+            var drained = await scope.ServiceProvider.GetRequiredService<SearchOutbox>()
+                .DrainAsync(scope.ServiceProvider.GetRequiredService<DetainerDbContext>(), default);
             // The outbox worker, woken by the failed import, may have drained the row first: either way it is drained once.
             Assert.InRange(drained, 0, 1);
         }
-        Assert.Equal(0, await _app.WithDbAsync(db => ChargeIndexing.LagAsync(db, default)));
+        Assert.Equal(0, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
         Assert.Equal(charges, await Engine.CountAsync(default));
         Assert.Equal(charges, (await _app.DataAsync("{ searchCharges(query: \"\") { totalCount } }")).GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
-    }
-
-    /// <summary>The real engine behind a switch: up, down (every call fails as an engine would), or hanging.</summary>
-    public sealed class FaultySearch(IChargeSearch inner) : IChargeSearch
-    {
-        public enum Fault
-        {
-            None,
-            Down,
-            Hangs,
-        }
-
-        public Fault Mode { get; set; }
-
-        public int Hung { get; private set; }
-
-        private async Task Gate(CancellationToken ct)
-        {
-            switch (Mode)
-            {
-                case Fault.Down:
-                    throw new SearchUnavailableException("The search engine is down (test).");
-                case Fault.Hangs:
-                    Hung++;
-                    // Far longer than the timeout: the request must not wait for it.
-                    await Task.Delay(TimeSpan.FromMinutes(2), ct);
-                    break;
-            }
-        }
-
-        public async Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct)
-        {
-            await Gate(ct);
-            await inner.IndexAsync(documents, ct);
-        }
-
-        public async Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct)
-        {
-            await Gate(ct);
-            await inner.DeleteAsync(chargeIds, ct);
-        }
-
-        public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
-        {
-            await Gate(ct);
-            await inner.RebuildAsync(documents, ct);
-        }
-
-        public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
-        {
-            await Gate(ct);
-            return await inner.SearchAsync(request, ct);
-        }
-
-        public async Task<long> CountAsync(CancellationToken ct)
-        {
-            await Gate(ct);
-            return await inner.CountAsync(ct);
-        }
     }
 }
 

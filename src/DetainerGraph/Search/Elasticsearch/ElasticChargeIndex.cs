@@ -139,7 +139,7 @@ public sealed record ElasticChargeDocument(
         d.ChargeId,
         d.DetainerId,
         d.Description,
-        string.Join(' ', new[] { d.NcicCode, d.Category }.Where(v => v is not null)) is { Length: > 0 } codes ? codes : null,
+        ChargeDocuments.Codes(d),
         d.State,
         d.JurisdictionId?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         d.JurisdictionId is { } j ? $"{j}|{d.JurisdictionName}, {d.State}" : null,
@@ -151,5 +151,5 @@ public sealed record ElasticChargeDocument(
         d.Category,
         d.IssuedOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         d.SourceKind.ToString(),
-        Analysis.ChargeReader.Shipped.Read(d.Description, d.Category).IndexText is { Length: > 0 } expanded ? expanded : null);
+        ChargeDocuments.Expanded(d, Analysis.ChargeReader.Shipped));
 }

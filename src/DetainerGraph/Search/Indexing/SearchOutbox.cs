@@ -4,38 +4,16 @@ using Microsoft.EntityFrameworkCore;
 namespace DetainerGraph.Search;
 
 /// <summary>
-/// Keeps the search index in step with the database. After an import commits, its charges are indexed
-/// (<see cref="IndexSourceAsync"/>); if the process died in between, <see cref="CatchUpAsync"/> finds the
-/// index short at the next start and rebuilds it. Indexing is idempotent: documents are keyed by charge id.
+/// The search outbox: the <see cref="SearchOutboxEntry"/> rows each write commits with its data, drained into the
+/// engine here (<see cref="DrainAsync"/>, by the <see cref="SearchOutboxWorker"/> or right after a write through
+/// <see cref="SearchSync"/>). If the process died in between, <see cref="CatchUpAsync"/> finds the index short at the
+/// next start and rebuilds it. Indexing is idempotent: documents are keyed by charge id.
 /// </summary>
-public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSignal signal, ILogger<ChargeIndexing> logger)
+public sealed partial class SearchOutbox(IChargeSearch search, SearchOutboxSignal signal, ILogger<SearchOutbox> logger)
 {
     // Each batch ends with a Lucene commit (an fsync of new segment files): 60-200 ms each here, so a
     // 1M-detainer import paid ~300 of them at 5,000. 20,000 documents hold ~6 MB in memory.
     private const int BatchSize = 20_000;
-
-    /// <summary>
-    /// The search documents of the database, read in one query with their detainer and jurisdiction. The
-    /// charges of retracted detainers are not searchable, so they have none.
-    /// </summary>
-    public static IQueryable<ChargeDocument> Documents(IQueryable<Charge> charges) =>
-        charges.AsNoTracking().Where(c => !c.Detainer.Retracted).Select(c => new ChargeDocument(
-            c.Id,
-            c.DetainerId,
-            c.Description,
-            c.NcicCode,
-            c.Category,
-            c.Status,
-            // The jurisdiction's state, as `where: { jurisdiction: { state } }` means it: a STATE facet value filters to its count.
-            c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.State : null,
-            c.Detainer.JurisdictionId,
-            c.Detainer.Jurisdiction != null ? c.Detainer.Jurisdiction.Name : null,
-            c.Detainer.WeekStart,
-            c.Detainer.Outcome,
-            c.Detainer.DetainerType,
-            c.Detainer.Citizenship,
-            c.Detainer.IssuedOn,
-            c.Detainer.IsSynthetic));
 
     /// <summary>
     /// Indexes the charges one imported source wrote, read by one streaming query and handed to the engine in
@@ -45,7 +23,7 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     public async Task IndexSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
     {
         var batch = new List<ChargeDocument>(BatchSize);
-        await foreach (var document in Documents(db.Charges.Where(c => c.Detainer.SourceId == sourceId)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var document in ChargeDocuments.Of(db.Charges.Where(c => c.Detainer.SourceId == sourceId)).AsAsyncEnumerable().WithCancellation(ct))
         {
             batch.Add(document);
             if (batch.Count == BatchSize)
@@ -66,7 +44,7 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     /// </summary>
     public async Task IndexDetainerAsync(DetainerDbContext db, long detainerId, CancellationToken ct)
     {
-        var documents = await Documents(db.Charges.Where(c => c.DetainerId == detainerId)).ToListAsync(ct);
+        var documents = await ChargeDocuments.Of(db.Charges.Where(c => c.DetainerId == detainerId)).ToListAsync(ct);
         if (documents.Count > 0)
         {
             await search.IndexAsync(documents, ct);
@@ -80,7 +58,7 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     /// Indexes what the outbox says is owed, oldest first, marking each row done. Stops at the first failure,
     /// recording it on the row, and rethrows so the caller can retry later. Returns how many rows it drained.
     /// </summary>
-    public async Task<int> DrainOutboxAsync(DetainerDbContext db, CancellationToken ct)
+    public async Task<int> DrainAsync(DetainerDbContext db, CancellationToken ct)
     {
         await signal.Gate.WaitAsync(ct);
         try
@@ -129,80 +107,6 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
         }
     }
 
-    /// <summary>
-    /// Right after an import commits, drains its outbox row so the data is searchable when the import returns.
-    /// A failure (for example the index locked by a running server when the <c>import</c> command runs) leaves
-    /// the row owed for the outbox worker: the import itself has succeeded and is not undone.
-    /// </summary>
-    public async Task DrainAfterImportAsync(DetainerDbContext db, CancellationToken ct)
-    {
-        try
-        {
-            await DrainOutboxAsync(db, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogLeftOwed(logger, e.Message);
-            signal.Wake();
-        }
-    }
-
-    /// <summary>
-    /// Starts indexing an import beside its write, when the engine can (<see cref="IChargeImportIndex"/>); null
-    /// otherwise, or when the index cannot be opened here (the import then leaves its documents to the outbox
-    /// as before). Call before the import's transaction begins: the session holds the outbox gate and the
-    /// engine's write lock, which the outbox worker takes in that order while it writes to the database.
-    /// </summary>
-    public async Task<ImportIndexing?> BeginImportAsync(CancellationToken ct)
-    {
-        if (Operability.InstrumentedChargeSearch.Unwrap(search) is not IChargeImportIndex engine)
-        {
-            return null;
-        }
-        await signal.Gate.WaitAsync(ct);
-        try
-        {
-            return new ImportIndexing(await engine.BeginImportAsync(ct), signal);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            signal.Gate.Release();
-            LogLeftOwed(logger, e.Message);
-            return null;
-        }
-        catch
-        {
-            signal.Gate.Release();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// After the import's transaction committed: commits its documents and marks its outbox row done. A failure
-    /// leaves the row owed (the import itself has succeeded), exactly as when indexing after the commit fails.
-    /// Returns whether the documents were committed.
-    /// </summary>
-    public async Task<bool> FinishImportAsync(DetainerDbContext db, ImportIndexing session, int sourceId, CancellationToken ct)
-    {
-        try
-        {
-            await session.Documents.CommitAsync(ct);
-            // Committed documents stay right even if this update is lost: draining the row again replaces them by id.
-            var now = DateTimeOffset.UtcNow;
-            await db.SearchOutbox.Where(e => e.SourceId == sourceId && e.ProcessedAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(e => e.ProcessedAt, now).SetProperty(e => e.Attempts, e => e.Attempts + 1), ct);
-            return true;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogLeftOwed(logger, e.Message);
-            return false;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Imported data left in the search outbox for the worker: {Reason}")]
-    private static partial void LogLeftOwed(ILogger logger, string reason);
-
     /// <summary>How many outbox rows are still owed (the index lag).</summary>
     public static Task<int> LagAsync(DetainerDbContext db, CancellationToken ct) =>
         db.SearchOutbox.CountAsync(e => e.ProcessedAt == null, ct);
@@ -216,7 +120,7 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
     {
         // Before the database is read: a write committed after this has a greater id, one committed before is in the read.
         var mark = await db.SearchOutbox.MaxAsync(e => (long?)e.Id, ct) ?? 0;
-        await search.RebuildAsync(Documents(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), ct);
+        await search.RebuildAsync(ChargeDocuments.Of(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), ct);
         var replayed = await ReplayAfterAsync(db, mark, ct);
         if (replayed > 0)
         {
@@ -264,111 +168,4 @@ public sealed partial class ChargeIndexing(IChargeSearch search, SearchOutboxSig
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The search index holds {Indexed} charges, the database {Charges}: rebuilding it")]
     private static partial void LogCatchingUp(ILogger logger, long indexed, long charges);
-}
-
-/// <summary>
-/// One import's search documents, indexed while the import writes (see <see cref="ChargeIndexing.BeginImportAsync"/>).
-/// Holds the outbox gate until disposed, so the outbox worker does not index the same source meanwhile.
-/// </summary>
-public sealed class ImportIndexing(IChargeImportSession documents, SearchOutboxSignal signal) : IAsyncDisposable
-{
-    public IChargeImportSession Documents { get; } = documents;
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            await Documents.DisposeAsync();
-        }
-        finally
-        {
-            signal.Gate.Release();
-        }
-    }
-}
-
-/// <summary>Wakes the outbox worker early (after an import in this process) and keeps one drain at a time per process.</summary>
-public sealed class SearchOutboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim _wake = new(0, 1);
-
-    public SemaphoreSlim Gate { get; } = new(1, 1);
-
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-            }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
-
-    public void Dispose()
-    {
-        _wake.Dispose();
-        Gate.Dispose();
-    }
-}
-
-/// <summary>
-/// Drains the search outbox into the engine: at start (catching up on whatever a crash or another process
-/// such as the <c>import</c> command left owed), when woken after an import, and every
-/// <c>Search:OutboxPollSeconds</c> (5). A failed row is retried with a growing delay, up to a minute.
-/// At start it also rebuilds the index if its document count differs from the database's.
-/// </summary>
-public sealed partial class SearchOutboxWorker(IServiceScopeFactory scopes, SearchOutboxSignal signal, IConfiguration configuration, ILogger<SearchOutboxWorker> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var poll = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Search:OutboxPollSeconds", 5)));
-        var failures = 0;
-        var first = true;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var indexing = scope.ServiceProvider.GetRequiredService<ChargeIndexing>();
-                var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
-                await indexing.DrainOutboxAsync(db, stoppingToken);
-                if (first)
-                {
-                    await indexing.CatchUpAsync(db, stoppingToken);
-                    first = false;
-                }
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The worker must outlive any one failure: it logs, backs off and retries.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures++;
-                LogFailed(logger, failures, e);
-            }
-            var delay = failures == 0 ? poll : TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, failures)));
-            try
-            {
-                await signal.WaitAsync(delay, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Draining the search outbox failed ({Failures} in a row); retrying")]
-    private static partial void LogFailed(ILogger logger, int failures, Exception exception);
 }

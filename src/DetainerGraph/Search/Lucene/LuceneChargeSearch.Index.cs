@@ -1,0 +1,206 @@
+using System.Globalization;
+using DetainerGraph.Data;
+using DetainerGraph.Search.Analysis;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Lucene.Net.Util.Automaton;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace DetainerGraph.Search;
+
+// The index's life: writes, the rebuild into a fresh folder and its swap, opening the live folder, and the one-process lock.
+public sealed partial class LuceneChargeSearch
+{
+    public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) =>
+        WriteAsync(writer =>
+        {
+            var builder = new DocumentBuilder(_reader);
+            foreach (var document in documents)
+            {
+                writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), builder.Build(document));
+            }
+        }, ct);
+
+    public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) =>
+        WriteAsync(writer => writer.DeleteDocuments([.. chargeIds.Select(id => new Term(IdField, Key(id)))]), ct);
+
+    private async Task WriteAsync(Action<IndexWriter> write, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var state = State();
+            write(state.Writer);
+            state.Writer.Commit();
+            state.Manager.MaybeRefreshBlocking();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
+    {
+        await _writeGate.WaitAsync(ct);
+        try
+        {
+            var folder = "index-" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+            var fresh = Open(folder, OpenMode.CREATE);
+            try
+            {
+                var count = 0;
+                var builder = new DocumentBuilder(_reader);
+                await foreach (var document in documents.WithCancellation(ct))
+                {
+                    fresh.Writer.AddDocument(builder.Build(document));
+                    count++;
+                }
+                fresh.Writer.Commit();
+                fresh.Manager.MaybeRefreshBlocking();
+                LogRebuilt(_logger, count, folder);
+            }
+            catch
+            {
+                fresh.Dispose();
+                TryDelete(Path.Combine(_root, folder));
+                throw;
+            }
+            // The pointer file names the live folder: written beside, then moved over, so it is never half-written.
+            var pointer = Path.Combine(_root, "current");
+            File.WriteAllText(pointer + ".tmp", folder);
+            File.Move(pointer + ".tmp", pointer, overwrite: true);
+            IndexState? old;
+            lock (_swapLock)
+            {
+                old = _state;
+                _state = fresh;
+            }
+            // Searches still holding the old searcher keep it alive by its reference count until they release it.
+            old?.Dispose();
+            if (old is not null)
+            {
+                TryDelete(Path.Combine(_root, old.Folder));
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    // ---- Index lifetime ----
+
+    private IndexState State()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_state is { } state)
+        {
+            return state;
+        }
+        lock (_swapLock)
+        {
+            if (_state is null)
+            {
+                System.IO.Directory.CreateDirectory(_root);
+                var pointer = Path.Combine(_root, "current");
+                var folder = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : "";
+                if (folder.Length == 0 || folder.Contains('/', StringComparison.Ordinal) || folder.Contains('\\', StringComparison.Ordinal))
+                {
+                    folder = "index-initial";
+                    File.WriteAllText(pointer, folder);
+                }
+                _state = Open(folder, OpenMode.CREATE_OR_APPEND);
+            }
+            return _state;
+        }
+    }
+
+    private IndexState Open(string folder, OpenMode mode)
+    {
+        HoldProcessLock();
+        LuceneDirectory directory = new NIOFSDirectory(new DirectoryInfo(Path.Combine(_root, folder)));
+        var config = new IndexWriterConfig(ChargeAnalysis.Version, new PerFieldAnalyzerWrapper(_indexAnalyzer,
+            new Dictionary<string, Analyzer> { [WordsField] = _plainAnalyzer }))
+        {
+            OpenMode = mode,
+            Similarity = new BM25Similarity(),
+            // Fewer, larger flushed segments while importing (the default is 16 MB): fewer merges later.
+            RAMBufferSizeMB = 48,
+        };
+        var writer = new IndexWriter(directory, config);
+        // A fresh index needs one commit before a reader can open it.
+        writer.Commit();
+        var manager = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
+        return new IndexState(folder, directory, writer, manager);
+    }
+
+    private void TryDelete(string folder)
+    {
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogDeleteFailed(_logger, folder, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// One process at a time may open the index. Lucene's own write.lock did not keep a second process out here:
+    /// the <c>import</c> command run beside a server opened a writer on the server's live index, and both
+    /// processes then read segments the other was writing ("read past EOF"), leaving the index short for good
+    /// (found by StoreBusyTests). This lock is an OS file lock (.NET takes <c>flock</c> for
+    /// <see cref="FileShare.None"/>), so the system releases it when its process dies, killed or not. The second
+    /// process's index calls fail, and an import leaves its documents in the outbox for the holder to index.
+    /// </summary>
+    private void HoldProcessLock()
+    {
+        if (_processLock is not null)
+        {
+            return;
+        }
+        System.IO.Directory.CreateDirectory(_root);
+        try
+        {
+            _processLock = new FileStream(Path.Combine(_root, "process.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The search index under {_root} is open in another process (a running server?); its writes are left to that process.", e);
+        }
+    }
+
+    private sealed class IndexState(string folder, LuceneDirectory directory, IndexWriter writer, SearcherManager manager) : IDisposable
+    {
+        public string Folder { get; } = folder;
+        public IndexWriter Writer { get; } = writer;
+        public SearcherManager Manager { get; } = manager;
+
+        public void Dispose()
+        {
+            Manager.Dispose();
+            Writer.Dispose();
+            directory.Dispose();
+        }
+    }
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) => new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt: {Count} documents in {Folder}")]
+    private static partial void LogRebuilt(ILogger logger, int count, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the old search index {Folder}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string folder, string reason);
+}

@@ -1,0 +1,289 @@
+using System.Globalization;
+using DetainerGraph.Data;
+using DetainerGraph.Search.Analysis;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using Lucene.Net.Util.Automaton;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace DetainerGraph.Search;
+
+// Our query clauses and filters as Lucene queries, with typo tolerance and its cache of compiled automata.
+public sealed partial class LuceneChargeSearch
+{
+    // ---- Query building: our clauses to Lucene Query objects; user text never reaches a query parser. ----
+
+    private Query BuildQuery(IndexReader reader, ChargeQuery parsed, CancellationToken ct)
+    {
+        if (parsed.MatchesAll)
+        {
+            return new MatchAllDocsQuery();
+        }
+        // The reading of each clause (analysis, which words are fuzzy) is ChargeQueryPlan's, shared with Elasticsearch.
+        var description = MultiFields.GetTerms(reader, DescriptionField);
+        var plan = ChargeQueryPlan.Plan(parsed, term => description is null || description.GetEnumerator().SeekExact(new BytesRef(term)));
+        var root = new BooleanQuery();
+        foreach (var clause in plan.Clauses)
+        {
+            ct.ThrowIfCancellationRequested();
+            root.Add(ClauseQuery(reader, clause, ct), Occur.MUST);
+        }
+        // Text made only of symbols or emoji has no words: it matches nothing rather than everything.
+        return root.Clauses.Count > 0 ? root : new BooleanQuery { { new TermQuery(new Term(IdField, "")), Occur.MUST } };
+    }
+
+    private Query ClauseQuery(IndexReader reader, PlannedClause clause, CancellationToken ct)
+    {
+        var tokens = clause.Terms;
+        switch (clause.Kind)
+        {
+            case QueryClauseKind.Word:
+                {
+                    if (tokens.Count == 1)
+                    {
+                        return WordQuery(reader, tokens[0], clause.FuzzyEdits, ct);
+                    }
+                    var all = new BooleanQuery();
+                    foreach (var token in tokens)
+                    {
+                        all.Add(EitherField(f => new TermQuery(new Term(f, token))), Occur.MUST);
+                    }
+                    return all;
+                }
+            case QueryClauseKind.Phrase:
+                return EitherField(f =>
+                {
+                    var phrase = new PhraseQuery();
+                    foreach (var token in tokens)
+                    {
+                        phrase.Add(new Term(f, token));
+                    }
+                    return phrase;
+                });
+            default:
+                {
+                    var all = new BooleanQuery();
+                    foreach (var word in tokens.SkipLast(1))
+                    {
+                        all.Add(new TermQuery(new Term(WordsField, word)), Occur.MUST);
+                    }
+                    // Prefixes match unstemmed words ("drivin*" finds "driving") and the stemmed text (synonyms, codes).
+                    var last = tokens[^1];
+                    var prefixes = new BooleanQuery();
+                    foreach (var field in new[] { WordsField, DescriptionField, CodesField })
+                    {
+                        prefixes.Add(new PrefixQuery(new Term(field, last)), Occur.SHOULD);
+                    }
+                    all.Add(prefixes, Occur.MUST);
+                    return all;
+                }
+        }
+    }
+
+    private Query WordQuery(IndexReader reader, string token, int fuzzyEdits, CancellationToken ct)
+    {
+        var either = new BooleanQuery
+        {
+            { new TermQuery(new Term(DescriptionField, token)) { Boost = 2 }, Occur.SHOULD },
+            { new TermQuery(new Term(CodesField, token)), Occur.SHOULD },
+            { new TermQuery(new Term(ExpandedField, token)) { Boost = ExpandedBoost }, Occur.SHOULD },
+        };
+        // A typo of a category name ("asault") finds what the word itself finds, in the codes field too.
+        if (TypoAutomata(token, fuzzyEdits) is { } automata)
+        {
+            foreach (var field in new[] { DescriptionField, CodesField })
+            {
+                if (FuzzyQuery(reader, token, field, automata, ct) is { } fuzzy)
+                {
+                    either.Add(fuzzy, Occur.SHOULD);
+                }
+            }
+        }
+        return either;
+    }
+
+    /// <summary>
+    /// The automata of the words within 1 to <paramref name="fuzzyEdits"/> edits of <paramref name="token"/>, built once
+    /// for both fields; null when the plan gives the word no typo tolerance (it has none, or the index knows the word:
+    /// expanding "dui" to its one-edit neighbours "dwi", "owi" and "oui", its own synonyms, cost 150-300 ms for nothing).
+    /// </summary>
+    private CompiledAutomaton[]? TypoAutomata(string token, int fuzzyEdits) =>
+        fuzzyEdits == 0 ? null : EditAutomata(token, fuzzyEdits);
+
+    /// <summary>
+    /// Compiled Levenshtein automata (with transpositions) for 1 to <paramref name="maxEdits"/> edits. Compiled as
+    /// FuzzyQuery's terms enum does (finite, not simplified): the "simplify" checks of the one-argument constructor
+    /// (is it a prefix? a single string?) compare whole automata and never apply to a Levenshtein automaton. Most of
+    /// the cost is determinizing the UTF-8 automaton either way, hence the cache.
+    /// </summary>
+    private CompiledAutomaton[] EditAutomata(string token, int maxEdits)
+    {
+        var key = (token, maxEdits);
+        if (_editAutomata.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+        var levenshtein = new LevenshteinAutomata(token, withTranspositions: true);
+        CompiledAutomaton[] built = [.. Enumerable.Range(1, maxEdits).Select(edits => new CompiledAutomaton(levenshtein.ToAutomaton(edits), finite: true, simplify: false))];
+        _editAutomata.Add(key, built, EstimateBytes(token, built));
+        return built;
+    }
+
+    /// <summary>
+    /// Compiled automata of recent typos: building them (determinizing the UTF-8 automaton) is about 1.5 ms of a
+    /// fuzzy search at 100k, and the same misspellings recur. An automaton depends only on the word, not the index,
+    /// and is read-only once built, so searches share them. Bounded by the estimated bytes of its automata
+    /// (<see cref="EstimateBytes"/>), not by their count: a 30-letter mixed-script word's automata took about
+    /// 2 MB, so the former bound of 1,024 words let the cache reach 2 GB.
+    /// </summary>
+    private readonly ByteBoundedCache<(string Token, int MaxEdits), CompiledAutomaton[]> _editAutomata;
+
+    /// <summary>The typo cache's budget unless <c>Search:TypoCacheBytes</c> says otherwise: 16 MB.</summary>
+    public const long DefaultTypoCacheBytes = 16 * 1024 * 1024;
+
+    /// <summary>The estimated bytes the typo cache holds now (never above its budget).</summary>
+    public long TypoCacheBytes => _editAutomata.Bytes;
+
+    /// <summary>
+    /// The managed memory compiled automata hold, estimated from their shape: the run automaton's transition table
+    /// (states × character classes × 4 bytes) and accept flags, and the sorted transitions (an array per state, an
+    /// object per transition) with the states they reach, plus the key.
+    /// </summary>
+    public static long EstimateBytes(string token, CompiledAutomaton[] automata)
+    {
+        long bytes = 64 + (2L * token.Length);
+        foreach (var automaton in automata)
+        {
+            var states = automaton.SortedTransitions?.Length ?? 0;
+            long transitions = 0;
+            foreach (var perState in automaton.SortedTransitions ?? [])
+            {
+                transitions += perState.Length;
+            }
+            var classes = automaton.RunAutomaton?.GetCharIntervals().Length ?? 0;
+            bytes += 1024 + (states * ((4L * classes) + 1 + 32 + 72)) + (transitions * (8 + 32));
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// Typo tolerance for a word the index does not hold: the indexed words within <see cref="ChargeQuery.AutoEdits"/> edits, as a disjunction that
+    /// scores a document by its best such word. Each word's boost is its similarity times a factor that gives
+    /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
+    /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
+    /// </summary>
+    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field, CompiledAutomaton[] automata, CancellationToken ct)
+    {
+        var terms = MultiFields.GetTerms(reader, field);
+        if (terms is null)
+        {
+            return null;
+        }
+        // One pass over the words within the most edits; each word's distance is the fewest edits whose automaton
+        // accepts it. Words enter in index order, as separate passes per distance would add them.
+        var found = new Dictionary<string, (int Edits, int DocFreq)>(StringComparer.Ordinal);
+        var candidates = automata[^1].GetTermsEnum(terms);
+        var seen = 0;
+        while (candidates.MoveNext())
+        {
+            if ((++seen & 255) == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            var term = candidates.Term;
+            var edits = 1;
+            while (edits < automata.Length && !automata[edits - 1].RunAutomaton.Run(term.Bytes, term.Offset, term.Length))
+            {
+                edits++;
+            }
+            var word = term.Utf8ToString();
+            if (word != token)
+            {
+                found.TryAdd(word, (edits, candidates.DocFreq));
+            }
+        }
+        if (found.Count == 0)
+        {
+            return null;
+        }
+        var expansions = found.OrderBy(p => p.Value.Edits).ThenByDescending(p => p.Value.DocFreq).Take(50).ToList();
+        var documents = Math.Max(1, reader.NumDocs);
+        var blended = Idf(expansions.Max(p => p.Value.DocFreq), documents);
+        var disjunction = new DisjunctionMaxQuery(0f);
+        foreach (var (word, (edits, docFreq)) in expansions)
+        {
+            var similarity = 1f - ((float)edits / Math.Max(token.Length, word.Length));
+            disjunction.Add(new TermQuery(new Term(field, word)) { Boost = similarity * blended / Idf(docFreq, documents) });
+        }
+        return disjunction;
+    }
+
+    private static float Idf(int docFreq, int documents) => (float)Math.Log(1 + ((documents - docFreq + 0.5) / (docFreq + 0.5)));
+
+    private static BooleanQuery EitherField(Func<string, Query> make) => new()
+    {
+        { make(DescriptionField), Occur.SHOULD },
+        { make(CodesField), Occur.SHOULD },
+        { Boosted(make(ExpandedField), ExpandedBoost), Occur.SHOULD },
+    };
+
+    private static Query Boosted(Query query, float boost)
+    {
+        query.Boost = boost;
+        return query;
+    }
+
+    private static Filter? BuildFilter(ChargeSearchFilter filter)
+    {
+        var all = new BooleanQuery();
+        AnyOf(all, "state", filter.States?.Select(s => s.ToUpperInvariant()));
+        AnyOf(all, "jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        AnyOf(all, "outcome", filter.Outcomes?.Select(o => o.ToString()));
+        AnyOf(all, "type", filter.DetainerTypes?.Select(t => t.ToString()));
+        AnyOf(all, "citizenship", filter.Citizenships);
+        AnyOf(all, "status", filter.Statuses?.Select(s => s.ToString()));
+        AnyOf(all, "category", filter.Categories);
+        AnyOf(all, "source_kind", filter.SourceKinds?.Select(k => k.ToString()));
+        AnyOf(all, "week", filter.WeekStarts?.Select(Day));
+        if (filter.WeekFrom is not null || filter.WeekTo is not null)
+        {
+            all.Add(TermRangeQuery.NewStringRange("week", filter.WeekFrom is { } from ? Day(from) : null,
+                filter.WeekTo is { } to ? Day(to) : null, true, true), Occur.MUST);
+        }
+        return all.Clauses.Count == 0 ? null : new QueryWrapperFilter(all);
+    }
+
+    private static void AnyOf(BooleanQuery all, string field, IEnumerable<string>? values)
+    {
+        var list = values?.ToList();
+        if (list is null)
+        {
+            return;
+        }
+        var distinct = list.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count > 1)
+        {
+            // Many values (a week range resolved to its week starts, a state to its jurisdictions) as one
+            // multi-term query over their union: rewritten like a range, to a bit set per segment built from each
+            // value's postings, instead of a disjunction of one scorer per value advanced on every candidate hit
+            // ("burglary" in 40 weeks at 100k: 6.9 ms as a disjunction, 2.1 ms as the same weeks' range).
+            var union = BasicAutomata.MakeStringUnion(distinct.Select(v => new BytesRef(v)).Order().ToList());
+            all.Add(new AutomatonQuery(new Term(field), union), Occur.MUST);
+            return;
+        }
+        // An empty list allows no value: the clause stays empty, and an empty MUST clause matches nothing.
+        var any = new BooleanQuery();
+        foreach (var value in distinct)
+        {
+            any.Add(new TermQuery(new Term(field, value)), Occur.SHOULD);
+        }
+        all.Add(any, Occur.MUST);
+    }
+}

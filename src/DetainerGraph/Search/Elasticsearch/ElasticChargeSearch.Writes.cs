@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Elastic.Clients.Elasticsearch;
-using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
-using Elastic.Clients.Elasticsearch.Core.Search;
 using Elastic.Clients.Elasticsearch.IndexManagement;
-using Elastic.Clients.Elasticsearch.QueryDsl;
 using Elastic.Transport;
-using Elastic.Transport.Products.Elasticsearch;
 
 namespace DetainerGraph.Search.Elasticsearch;
 
@@ -117,7 +113,7 @@ public sealed partial class ElasticChargeSearch
     /// two processes never rebuild at once. Bulks go out without refresh; one refresh ends the load. The swap
     /// removes the alias from every <c>{prefix}-*</c> index, resolved inside the cluster's own update, so the
     /// alias ends on exactly one index whatever another process did meanwhile. Writes that reach the old index
-    /// while this runs are replayed afterwards from the outbox (<see cref="ChargeIndexing.RebuildAsync"/>).
+    /// while this runs are replayed afterwards from the outbox (<see cref="SearchOutbox.RebuildAsync"/>).
     /// </summary>
     public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
     {

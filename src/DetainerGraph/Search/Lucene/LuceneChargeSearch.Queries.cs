@@ -1,17 +1,8 @@
 using System.Globalization;
-using DetainerGraph.Data;
-using DetainerGraph.Search.Analysis;
-using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Miscellaneous;
-using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
-using Lucene.Net.Search.Highlight;
-using Lucene.Net.Search.Similarities;
-using Lucene.Net.Store;
 using Lucene.Net.Util;
 using Lucene.Net.Util.Automaton;
-using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace DetainerGraph.Search;
 

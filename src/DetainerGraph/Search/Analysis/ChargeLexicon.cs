@@ -150,9 +150,11 @@ public sealed class ChargeLexicon
             }
             added.Add(token);
         }
+        // Weight 0: a word of the texts is read as itself, but an abbreviation stands for it only when no statute or
+        // offense-name word reads (DIST is "distribution", "disturbing", not the misspelling DISTRUB of one text).
         foreach (var word in added)
         {
-            full[word] = 1;
+            full[word] = 0;
         }
     }
 

@@ -91,11 +91,11 @@ public sealed class AbbreviationExpander(ChargeLexicon lexicon)
 
     /// <summary>
     /// Whether <paramref name="token"/> is a near-complete misspelling of <paramref name="word"/>: same first letter,
-    /// its letters in order in the word, and at most two of the word's letters missing (<c>FICTIOUS</c>, <c>ALCOHL</c>).
+    /// five letters or more, its letters in order in the word, and at most two of the word's letters missing (<c>FICTIOUS</c>, <c>ALCOHL</c>).
     /// </summary>
     public static bool Misspells(string token, string word)
     {
-        if (word.Length <= token.Length || word.Length - token.Length > 2 || token.Length < 4 || word[0] != token[0])
+        if (word.Length <= token.Length || word.Length - token.Length > 2 || token.Length < 5 || word[0] != token[0])
         {
             return false;
         }
@@ -147,7 +147,7 @@ public sealed class AbbreviationExpander(ChargeLexicon lexicon)
                     var vowels = Vowels(token[1..]);
                     var covers = vowels == 0 ? token.Length * 5 >= word.Length * 2 : token.Length * 2 >= word.Length;
                     return j == token.Length && token.Length >= 4 && matchedAt > 0
-                        && ((vowels <= 1 && covers) || word.Length - token.Length <= 2);
+                        && ((vowels <= 1 && covers) || Misspells(token, word));
                 }
             default:
                 return false;

@@ -6,7 +6,8 @@ namespace DetainerGraph.Tests.Search.Analysis;
 /// <summary>
 /// Travis County's charges (data/travis_county_ice_detainers.csv, Texas style) carry the jail's own offense code,
 /// whose first two digits are the NCIC block: the category the charge reader gives each distinct text is checked
-/// against it. Floors recorded from the run that introduced the reader.
+/// against it. Floors recorded from the run that added the Texas category rules (334 of 358 categorised, 291 of
+/// those agreeing; measured the same way before them: 293 and 216).
 /// </summary>
 public sealed class TravisClassificationTests(ITestOutputHelper output)
 {
@@ -33,7 +34,7 @@ public sealed class TravisClassificationTests(ITestOutputHelper output)
         {
             output.WriteLine($"unclassified: {text} (code says {expected})");
         }
-        Assert.True(covered >= 0.75 * texts.Count, $"{covered} of {texts.Count} categorised");
-        Assert.True(agree >= 0.65 * covered, $"{agree} of {covered} agree");
+        Assert.True(covered >= 0.9 * texts.Count, $"{covered} of {texts.Count} categorised");
+        Assert.True(agree >= 0.85 * covered, $"{agree} of {covered} agree");
     }
 }

@@ -12,9 +12,33 @@ namespace DetainerGraph.Tests.Search.Relevance;
 /// </summary>
 public sealed partial class TravisRelevanceTests(ITestOutputHelper output)
 {
-    // query → (recall@100 floor, P@10 floor), recorded from the run that introduced this set (after the reader).
+    // query → (recall@100 floor, P@10 floor), to two decimals, recorded from the run that introduced this set.
     private static readonly Dictionary<string, (double Recall, double Precision)> Floors = new()
     {
+        ["drunk driving"] = (1, 0.9),
+        ["assault"] = (0.91, 0.8),
+        ["sexual assault"] = (0.89, 0.78),
+        ["robbery"] = (1, 1),
+        ["burglary"] = (0.85, 1),
+        ["theft"] = (0.96, 1),
+        ["fraud"] = (0.72, 0.9),
+        ["forgery"] = (0.75, 0.75),
+        ["property damage"] = (1, 1),
+        ["controlled substance"] = (0.96, 1),
+        ["marijuana"] = (1, 1),
+        ["weapons"] = (0.93, 0.9),
+        ["resisting arrest"] = (0.91, 1),
+        ["obstructing police"] = (1, 0.6),
+        ["trespass"] = (1, 1),
+        ["hit and run"] = (1, 1),
+        ["protection order violation"] = (0.89, 0.89),
+        ["terroristic threat"] = (1, 1),
+        ["kidnapping"] = (1, 1),
+        ["homicide"] = (0.86, 0.86),
+        ["escape"] = (1, 1),
+        ["failure to appear"] = (1, 1),
+        ["prostitution"] = (1, 1),
+        ["gambling"] = (0.75, 0.75),
     };
 
     [Fact]
@@ -51,10 +75,11 @@ public sealed partial class TravisRelevanceTests(ITestOutputHelper output)
         Assert.Equal(Floors.Keys.Order(), labels.Keys.Order());
         Assert.All(labels.Keys, q =>
         {
-            Assert.True(after[q].Recall >= Floors[q].Recall - 1e-9, $"{q}: recall@100 {after[q].Recall:F2} < {Floors[q].Recall}");
-            Assert.True(after[q].Precision >= Floors[q].Precision - 1e-9, $"{q}: P@10 {after[q].Precision:F2} < {Floors[q].Precision}");
+            Assert.True(after[q].Recall >= Floors[q].Recall - 0.005, $"{q}: recall@100 {after[q].Recall:F2} < {Floors[q].Recall}");
+            Assert.True(after[q].Precision >= Floors[q].Precision - 0.005, $"{q}: P@10 {after[q].Precision:F2} < {Floors[q].Precision}");
         });
-        Assert.True(after.Values.Average(m => m.Recall) > before.Values.Average(m => m.Recall));
+        Assert.True(after.Values.Average(m => m.Recall) >= 0.9);
+        Assert.True(after.Values.Average(m => m.Precision) >= 0.9);
     }
 
     private static string Folder => Path.Combine(RepositoryFiles.Root, "tests", "DetainerGraph.Tests", "Search", "Relevance");

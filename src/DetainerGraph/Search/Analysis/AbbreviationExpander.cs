@@ -55,7 +55,7 @@ public sealed class AbbreviationExpander(ChargeLexicon lexicon)
 
     private (ExpansionKind Kind, string[] Words)? Compute(string token)
     {
-        if (token.Length < 3 || Lexicon.IsWord(token) || !token.All(char.IsAsciiLetterLower))
+        if (token.Length < 3 || Lexicon.IsWord(token) || !token.All(char.IsAsciiLetterLower) || AbbreviatesAFunctionWord(token))
         {
             return null;
         }
@@ -77,10 +77,38 @@ public sealed class AbbreviationExpander(ChargeLexicon lexicon)
         return null;
     }
 
+    /// <summary>
+    /// A false-friend guard: a token that truncates or drops the vowels of a function word (<c>FRM</c> is "from",
+    /// not "firearm"; <c>WTH</c> is "with") is ambiguous, so it is never guessed.
+    /// </summary>
+    private static bool AbbreviatesAFunctionWord(string token) =>
+        ChargeLexicon.FunctionWordList.Any(w => Reads(token, w, ExpansionKind.Prefix) || Reads(token, w, ExpansionKind.DroppedVowels));
+
     /// <summary>Whether <paramref name="token"/> abbreviates <paramref name="word"/> in any of the learned ways.</summary>
     public static bool Abbreviates(string token, string word) =>
         Reads(token, word, ExpansionKind.Prefix) || Reads(token, word, ExpansionKind.DroppedVowels)
         || (Vowels(token) <= 1 && Reads(token, word, ExpansionKind.Subsequence));
+
+    /// <summary>
+    /// Whether <paramref name="token"/> is a near-complete misspelling of <paramref name="word"/>: same first letter,
+    /// five letters or more, its letters in order in the word, and at most two of the word's letters missing (<c>FICTIOUS</c>, <c>ALCOHL</c>).
+    /// </summary>
+    public static bool Misspells(string token, string word)
+    {
+        if (word.Length <= token.Length || word.Length - token.Length > 2 || token.Length < 5 || word[0] != token[0])
+        {
+            return false;
+        }
+        var j = 1;
+        for (var i = 1; i < word.Length && j < token.Length; i++)
+        {
+            if (word[i] == token[j])
+            {
+                j++;
+            }
+        }
+        return j == token.Length;
+    }
 
     private static bool Reads(string token, string word, ExpansionKind kind)
     {
@@ -112,7 +140,14 @@ public sealed class AbbreviationExpander(ChargeLexicon lexicon)
                             matchedAt = i;
                         }
                     }
-                    return j == token.Length && token.Length >= 4 && matchedAt > 0;
+                    // Guards against false friends (CERT → conservation, FEAR → firearm, CODE → confidence): the token
+                    // either looks like an abbreviation (one vowel at most after its first letter) and spells half the
+                    // word (two fifths when it has no vowel: STMT → statement, BLDG → building), or is a misspelling
+                    // that misses two letters at most (ALCOHL, LIVESTCK).
+                    var vowels = Vowels(token[1..]);
+                    var covers = vowels == 0 ? token.Length * 5 >= word.Length * 2 : token.Length * 2 >= word.Length;
+                    return j == token.Length && token.Length >= 4 && matchedAt > 0
+                        && ((vowels <= 1 && covers) || Misspells(token, word));
                 }
             default:
                 return false;

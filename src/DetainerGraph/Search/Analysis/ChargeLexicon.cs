@@ -39,6 +39,9 @@ public sealed class ChargeLexicon
 
     public static bool IsFunctionWord(string word) => FunctionWords.Contains(word);
 
+    /// <summary>The function words of three letters or more, for the expander's false-friend guard.</summary>
+    public static IReadOnlyList<string> FunctionWordList { get; } = [.. FunctionWords.Where(w => w.Length >= 3).Order(StringComparer.Ordinal)];
+
     /// <summary>The word's weight: 1 for a vocabulary word, plus one per offense name that uses it.</summary>
     public int Weight(string word) => _weights.GetValueOrDefault(word);
 
@@ -86,7 +89,93 @@ public sealed class ChargeLexicon
                 full[word] = count;
             }
         }
+        AddSpelledOutWords(dataDirectory, full);
         return new ChargeLexicon(full);
+    }
+
+    /// <summary>The shipped jail charge texts, as (file, column): their spelled-out words join the lexicon.</summary>
+    public static readonly (string File, string Column)[] ChargeTextFiles =
+    [
+        ("pierce_booking_charges.csv", "booking_charge_desc"),
+        ("travis_county_ice_detainers.csv", "charge"),
+    ];
+
+    /// <summary>
+    /// Adds the words the shipped jail charge texts spell out in full (<c>GOVERNMENT</c>, <c>INSPECTION</c>,
+    /// <c>FACILITY</c>, <c>GANG</c>-like English words such as <c>DEAL</c>, <c>CODE</c>, <c>FEAR</c>), weight 1: an
+    /// abbreviation elsewhere may stand for them (<c>GOV</c>, <c>INSP</c>, <c>FAC</c>), and, being words, they are
+    /// never themselves misread as another word's abbreviation (<c>FEAR</c> is not "firearm"). A token counts as
+    /// spelled out when it looks like a word (<see cref="LooksLikeAWord"/>) and reads as no lexicon word's or longer text word's truncation, vowel-less spelling or
+    /// near-complete misspelling (<c>INVOLV</c>, <c>FICTIOUS</c>, <c>ALCOHL</c> are not words).
+    /// </summary>
+    private static void AddSpelledOutWords(string dataDirectory, Dictionary<string, int> full)
+    {
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (file, column) in ChargeTextFiles)
+        {
+            var path = Path.Combine(dataDirectory, file);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+            var index = -1;
+            foreach (var record in CsvReader.ReadFile(path))
+            {
+                if (index < 0)
+                {
+                    index = record.Fields.ToList().IndexOf(column);
+                    if (index < 0)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                if (index < record.Fields.Count)
+                {
+                    tokens.UnionWith(Words(record.Fields[index]));
+                }
+            }
+        }
+        var looksLikeWords = tokens
+            .Where(t => !full.ContainsKey(t) && !FunctionWords.Contains(t) && LooksLikeAWord(t))
+            .OrderByDescending(t => t.Length).ThenBy(t => t, StringComparer.Ordinal).ToList();
+        var known = full.Keys.Where(w => w.Length >= 3).ToList();
+        var added = new List<string>();
+        foreach (var token in looksLikeWords)
+        {
+            if (known.Any(w => AbbreviationExpander.Abbreviates(token, w) || AbbreviationExpander.Misspells(token, w))
+                || added.Any(w => AbbreviationExpander.Abbreviates(token, w) || AbbreviationExpander.Misspells(token, w)))
+            {
+                continue;
+            }
+            added.Add(token);
+        }
+        // Weight 0: a word of the texts is read as itself, but an abbreviation stands for it only when no statute or
+        // offense-name word reads (DIST is "distribution", "disturbing", not the misspelling DISTRUB of one text).
+        foreach (var word in added)
+        {
+            full[word] = 0;
+        }
+    }
+
+    /// <summary>
+    /// Four to fifteen letters, two vowels or more after the first letter (a quarter of the letters at least), and
+    /// no run of four consonants: a run-together token (<c>CARRYDANGWPNKNIFE</c>, <c>COMMSEXABUSEMINOR</c>) is not one.
+    /// </summary>
+    private static bool LooksLikeAWord(string token)
+    {
+        static bool IsVowel(char c) => c is 'a' or 'e' or 'i' or 'o' or 'u' or 'y';
+        var vowels = token.Skip(1).Count(IsVowel);
+        var run = 0;
+        foreach (var c in token)
+        {
+            run = IsVowel(c) ? 0 : run + 1;
+            if (run >= 4)
+            {
+                return false;
+            }
+        }
+        return token.Length is >= 4 and <= 15 && vowels >= 2 && vowels * 4 >= token.Length;
     }
 
     /// <summary>The letter runs of a text, lower case (digits and punctuation split words and are dropped).</summary>

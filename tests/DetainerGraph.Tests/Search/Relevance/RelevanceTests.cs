@@ -1,10 +1,5 @@
-using System.Globalization;
-using DetainerGraph.Data;
-using DetainerGraph.Reference;
-using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
 using DetainerGraph.Tests.Search.Analysis;
-using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace DetainerGraph.Tests.Search.Relevance;
@@ -47,15 +42,10 @@ public sealed class RelevanceTests(ITestOutputHelper output)
 
         var before = await MeasureAsync(expand: false, labels);
         var after = await MeasureAsync(expand: true, labels);
-        output.WriteLine("| query | relevant | recall@100 before | after | P@10 before | after |");
-        output.WriteLine("|---|---|---|---|---|---|");
-        foreach (var query in labels.Keys)
+        foreach (var line in RelevanceHarness.Table(labels, before, after))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {query} | {labels[query].Count} | {before[query].Recall:F2} | {after[query].Recall:F2} | {before[query].Precision:F2} | {after[query].Precision:F2} |"));
+            output.WriteLine(line);
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| mean | | {before.Values.Average(m => m.Recall):F2} | {after.Values.Average(m => m.Recall):F2} | {before.Values.Average(m => m.Precision):F2} | {after.Values.Average(m => m.Precision):F2} |"));
         Assert.All(labels.Keys, q =>
         {
             Assert.True(after[q].Recall >= Floors[q].Recall - 1e-9, $"{q}: recall@100 {after[q].Recall:F2} < {Floors[q].Recall}");
@@ -86,59 +76,15 @@ public sealed class RelevanceTests(ITestOutputHelper output)
 
     private static async Task<List<string>> RankAsync(string query, bool expand)
     {
-        using var engine = await IndexAsync(expand);
-        return await TopAsync(engine.Search, query, 100);
+        using var engine = await RelevanceHarness.IndexAsync(Texts, "WA", expand);
+        return await engine.TopAsync(query);
     }
 
-    private static async Task<Dictionary<string, (double Recall, double Precision)>> MeasureAsync(bool expand, Dictionary<string, HashSet<string>> labels)
+    private static async Task<Dictionary<string, RelevanceMeasure>> MeasureAsync(bool expand, Dictionary<string, HashSet<string>> labels)
     {
-        using var engine = await IndexAsync(expand);
-        var result = new Dictionary<string, (double, double)>();
-        foreach (var (query, relevant) in labels)
-        {
-            var top = await TopAsync(engine.Search, query, 100);
-            var recall = (double)top.Count(relevant.Contains) / relevant.Count;
-            var precision = (double)top.Take(10).Count(relevant.Contains) / Math.Min(10, relevant.Count);
-            result[query] = (recall, precision);
-        }
-        return result;
-    }
-
-    private static async Task<List<string>> TopAsync(LuceneChargeSearch engine, string query, int limit)
-    {
-        var result = await engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(query), new ChargeSearchFilter(), 0, limit, [], Highlight: false), default);
-        return [.. result.Hits.Select(h => Texts[(int)h.ChargeId - 1])];
+        using var engine = await RelevanceHarness.IndexAsync(Texts, "WA", expand);
+        return await engine.MeasureAsync(labels);
     }
 
     private static readonly List<string> Texts = ChargeReaderTests.PierceTexts();
-
-    private sealed class Engine(LuceneChargeSearch search, string folder) : IDisposable
-    {
-        public LuceneChargeSearch Search { get; } = search;
-
-        public void Dispose()
-        {
-            Search.Dispose();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>Indexes each distinct text once, its category as the import gives it (before: NCIC literal matches only).</summary>
-    private static async Task<Engine> IndexAsync(bool expand)
-    {
-        var dataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
-        var reference = new ReferenceData(dataDirectory);
-        var folder = Path.Combine(Path.GetTempPath(), "relevance-" + Guid.NewGuid().ToString("N"));
-        var engine = new LuceneChargeSearch(new StorageOptions { Directory = folder, ConnectionString = "" },
-            Path.Combine(dataDirectory, ChargeAnalysis.SynonymFileName), NullLogger<LuceneChargeSearch>.Instance, expandCharges: expand);
-        var documents = Texts.Select((text, i) =>
-        {
-            var offense = reference.MatchOffense(text);
-            var category = expand ? reference.ClassifyCharge(text, offense) : offense?.Category;
-            return new ChargeDocument(i + 1, i + 1, text, offense?.Code, category, ChargeStatus.Charge, "WA", null, null, null,
-                DetainerOutcome.Open, DetainerType.Unknown, null, null);
-        }).ToList();
-        await engine.IndexAsync(documents, default);
-        return new Engine(engine, folder);
-    }
 }

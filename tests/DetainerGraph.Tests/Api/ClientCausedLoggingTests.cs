@@ -20,6 +20,7 @@ public sealed class ClientCausedLoggingTests : IDisposable
 
     private readonly HeldStatement _held = new()
     {
+        StepWhenCancelled = true,
         Matches = command => command.CommandText.Contains(Marker, StringComparison.Ordinal)
             || command.Parameters.Cast<System.Data.Common.DbParameter>().Any(p => Equals(p.Value, Marker)),
     };

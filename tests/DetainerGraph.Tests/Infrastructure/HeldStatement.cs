@@ -21,6 +21,12 @@ public sealed class HeldStatement : DbCommandInterceptor
     /// <summary>Which commands may be held (all by default): e.g. only those carrying a marker the test's query sends.</summary>
     public Func<DbCommand, bool> Matches { get; set; } = _ => true;
 
+    /// <summary>
+    /// When the hold ends by cancellation, step the statement on from inside the command (as a long first step would be
+    /// when the interrupt lands): SQLite then fails it with SQLITE_INTERRUPT, which EF Core sees as the command's failure.
+    /// </summary>
+    public bool StepWhenCancelled { get; set; }
+
     /// <summary>Holds the next matching reader opened (once).</summary>
     public void Arm() => Volatile.Write(ref _armed, 1);
 
@@ -55,6 +61,17 @@ public sealed class HeldStatement : DbCommandInterceptor
             {
             }
             _ended.TrySetResult(cancelled);
+            if (cancelled && StepWhenCancelled)
+            {
+                // What SqliteInterrupt does on cancellation, done here so it has surely landed before the step.
+                if (command.Connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle })
+                {
+                    SQLitePCL.raw.sqlite3_interrupt(handle);
+                }
+                while (await result.ReadAsync(CancellationToken.None))
+                {
+                }
+            }
         }
         return result;
     }

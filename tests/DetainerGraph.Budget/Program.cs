@@ -6,7 +6,8 @@ using System.Text.Json;
 // The budget run (scripts/budget.sh starts the server): the costly shapes of the 2026-11-29 security review and
 // their variants, each alone and then 8 at a time, at the server's default limits, from one attacking client,
 // while another client sends a small `detainers(first: 5)` query and measures its latency. Prints, per shape: the
-// worst time, the answers' codes, server RSS and live heap (dotnet-gcdump, after a full GC) after the shape.
+// worst time, the answers' codes, server RSS and live heap (dotnet-gcdump, after a full GC) after the shape; then the
+// small query's p50/p99 alone (an idle baseline measured first) and during the attack, beside the server's peak RSS.
 // Loopback only; bounded: every shape runs 9 requests at most, each with a 60 s client timeout.
 //   dotnet DetainerGraph.Budget.dll <url> <server pid>
 
@@ -90,11 +91,16 @@ async Task<(double Seconds, int Status, string Codes)> SendAsync(string body, st
     }
 }
 
-static long RssMb(int pid)
+static long StatusMb(int pid, string field)
 {
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
+
+static long RssMb(int pid) => StatusMb(pid, "VmRSS");
+
+// The process's peak resident set since it started (the kernel's high-water mark).
+static long PeakRssMb(int pid) => StatusMb(pid, "VmHWM");
 
 // The live managed heap after a full GC, from dotnet-gcdump's report (null when the tool is not installed).
 static async Task<long?> LiveHeapMbAsync(int pid)
@@ -135,13 +141,30 @@ static async Task<long?> LiveHeapMbAsync(int pid)
     }
 }
 
-// The victim: a small query every 20 ms from another client, for the whole attack.
+// The victim: a small query every 20 ms from another client. First alone (the idle baseline), then for the whole attack.
+var small = Json(new { query = "{ detainers(first: 5) { nodes { id issuedOn } } }" });
+static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+var idleLatencies = new List<double>();
+var idleErrors = 0;
+for (var i = 0; i < 20; i++)
+{
+    await SendAsync(small, "10.9.9.8"); // warm-up, not counted
+}
+for (var i = 0; i < 250; i++)
+{
+    var (seconds, status, codes) = await SendAsync(small, "10.9.9.8");
+    idleLatencies.Add(seconds * 1000);
+    idleErrors += status == 200 && codes == "ok" ? 0 : 1;
+    await Task.Delay(20);
+}
+idleLatencies.Sort();
+var idlePeakRss = PeakRssMb(pid);
+
 var victimLatencies = new List<double>();
 var victimErrors = 0;
 using var stopVictim = new CancellationTokenSource();
 var victim = Task.Run(async () =>
 {
-    var small = Json(new { query = "{ detainers(first: 5) { nodes { id issuedOn } } }" });
     while (!stopVictim.IsCancellationRequested)
     {
         var (seconds, status, codes) = await SendAsync(small, "10.9.9.9");
@@ -179,11 +202,14 @@ await stopVictim.CancelAsync();
 await victim;
 var endHeap = await LiveHeapMbAsync(pid);
 victimLatencies.Sort();
-double Percentile(double p) => victimLatencies.Count == 0 ? double.NaN : victimLatencies[Math.Min(victimLatencies.Count - 1, (int)Math.Ceiling(p * victimLatencies.Count) - 1)];
 Console.WriteLine();
-Console.WriteLine($"small detainers(first: 5) from another client during the attack: {victimLatencies.Count} requests, p50 {Percentile(0.5):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {victimLatencies.LastOrDefault():0.0} ms, {victimErrors} not ok");
-Console.WriteLine($"worst request: {worstOverall:0.00} s; RSS {startRss} -> {RssMb(pid)} MB; live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} -> {endHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
+Console.WriteLine("| small detainers(first: 5), another client | requests | p50 (ms) | p99 (ms) | max (ms) | not ok | server peak RSS (MB) |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
+Console.WriteLine($"| idle baseline (no attack) | {idleLatencies.Count} | {Percentile(idleLatencies, 0.5):0.0} | {Percentile(idleLatencies, 0.99):0.0} | {idleLatencies.LastOrDefault():0.0} | {idleErrors} | {idlePeakRss} |");
+Console.WriteLine($"| during the attack | {victimLatencies.Count} | {Percentile(victimLatencies, 0.5):0.0} | {Percentile(victimLatencies, 0.99):0.0} | {victimLatencies.LastOrDefault():0.0} | {victimErrors} | {PeakRssMb(pid)} |");
+Console.WriteLine();
+Console.WriteLine($"worst request: {worstOverall:0.00} s; RSS {startRss} -> {RssMb(pid)} MB (peak {PeakRssMb(pid)} MB); live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} -> {endHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
 var heapOk = startHeap is null || endHeap is null || endHeap - startHeap <= 50;
-var ok = worstOverall <= 5 && Percentile(0.99) < 50 && heapOk;
+var ok = worstOverall <= 5 && Percentile(victimLatencies, 0.99) < 50 && heapOk;
 Console.WriteLine($"targets (no request over 5 s, live heap within 50 MB of start, small query p99 < 50 ms): {(ok ? "met" : "NOT met")}");
 return ok ? 0 : 1;

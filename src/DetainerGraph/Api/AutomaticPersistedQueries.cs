@@ -41,7 +41,9 @@ public sealed class AutomaticPersistedQueries(GraphQLServerOptions serverOptions
         {
             return await next(options);
         }
-        if (persisted.TryGetValue("version", out var version) && version is not null && Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) != 1)
+        // Any other value (another number, a string, an object) is the client's mistake, never a conversion failure.
+        if (persisted.TryGetValue("version", out var version) && version is not null
+            && version is not (1 or 1L or 1.0 or 1m) && !(version is System.Numerics.BigInteger big && big.IsOne))
         {
             return Fail(NotSupportedCode, "Only version 1 of automatic persisted queries is supported.");
         }

@@ -35,7 +35,8 @@ public sealed class GraphQLHttpEndpoint(
     GraphQLServerOptions options,
     IServiceScopeFactory scopes,
     DetainerGraphTelemetry telemetry,
-    ClientLimiters limiters)
+    ClientLimiters limiters,
+    TimeProvider clock)
 {
     public const string GraphQLResponseJson = "application/graphql-response+json";
 
@@ -86,8 +87,9 @@ public sealed class GraphQLHttpEndpoint(
         // The execution timeout covers the whole HTTP request, every operation of a batch together: every resolver's
         // database and search call takes this token, so work past the limit stops at its next call instead of
         // running on for a client that has been answered.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(options.ExecutionTimeout);
+        // (Its timer comes from the TimeProvider, so tests can run the budget out at a moment they choose.)
+        using var budget = new CancellationTokenSource(options.ExecutionTimeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, budget.Token);
         if (parsed.Batch is { } batch)
         {
             var results = new List<ExecutionResult>(batch.Count);

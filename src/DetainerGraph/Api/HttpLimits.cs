@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DetainerGraph.Api;
 
@@ -95,6 +96,8 @@ public static partial class HttpLimits
             cors.AddPolicy(CorsPolicy, policy => ConfigureCors(policy, AllowedOrigins(config), environment.IsDevelopment())));
 
         services.AddSingleton<ClientLimiters>();
+        // The clock of the execution timeout (GraphQLHttpEndpoint); tests replace it to expire a budget deterministically.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<ClientLimiters>((limiter, limiters) =>
         {

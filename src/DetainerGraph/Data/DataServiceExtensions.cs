@@ -37,7 +37,8 @@ public static partial class DataServiceExtensions
         services.AddDbContext<SqliteDetainerDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance));
+                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance)
+                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>());
         services.AddDbContext<SqlServerDetainerDbContext>((sp, o) =>
             o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)

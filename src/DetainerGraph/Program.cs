@@ -39,8 +39,9 @@ if (isCommand)
 
 app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
-app.UseHttpLimits();
+// The IDE's own files first: a browser fetches dozens at once, which the API's per-client limits would refuse.
 app.UseBananaCakePop("/graphql");
+app.UseHttpLimits();
 app.MapDetainerGraphQL();
 app.MapDetainerExport();
 app.MapDetainerHealth();

@@ -16,7 +16,8 @@ public sealed record BenchmarkOptions(
     bool ImportOnly = false,
     string? Reuse = null,
     bool IndexAfterWrite = false,
-    int Warmup = 40)
+    int Warmup = 40,
+    bool Export = false)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -36,6 +37,8 @@ public sealed record BenchmarkOptions(
           --import-only      build the store, report the import and stop (for profiling the import)
           --index-after-write  import without indexing beside the write (write, commit, then drain the outbox),
                              to compare with the importer's default
+          --export           measure the CSV/NDJSON exports (rows/s, server RSS, allocations per row) instead of
+                             the GraphQL workloads
           --reuse PATH       measure a store kept by an earlier run (--dir PATH --keep) instead of building one;
                              --detainers must match it; no import figures
         """;
@@ -65,6 +68,7 @@ public sealed record BenchmarkOptions(
                 "--import-only" => options with { ImportOnly = true },
                 "--reuse" => options with { Reuse = Next() },
                 "--index-after-write" => options with { IndexAfterWrite = true },
+                "--export" => options with { Export = true },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }

@@ -64,6 +64,11 @@ try
     var (rssIdle, _) = server.Memory();
     Console.WriteLine($"# Server: pid {server.Id} at {server.Endpoint}, RSS at rest {Report.Mb(rssIdle):F0} MB");
     Console.WriteLine();
+    if (options.Export)
+    {
+        await ExportMeasurement.RunAsync(server, http, options.Detainers);
+        return 0;
+    }
 
     var runner = new Runner(http, server, options);
     var workloads = new[]

@@ -48,6 +48,8 @@ public static partial class BananaCakePop
         var mount = new PathString(path.TrimEnd('/'));
         var files = new PhysicalFileProvider(root);
         var config = JsonSerializer.SerializeToUtf8Bytes(Config);
+        // The main script with the Schema Reference fix (Ide/BananaCakePopPatch.cs); null serves it unchanged.
+        var patchedScript = Ide.BananaCakePopPatch.Load(root, logger);
         app.Use(async (http, next) =>
         {
             var request = http.Request;
@@ -78,6 +80,11 @@ public static partial class BananaCakePop
                 http.Response.Headers.CacheControl = "no-cache";
                 http.Response.ContentType = MediaTypeNames.Application.Json;
                 await http.Response.Body.WriteAsync(config, http.RequestAborted);
+            }
+            else if (patchedScript is { } script && rest == script.Path)
+            {
+                http.Response.ContentType = "text/javascript";
+                await http.Response.Body.WriteAsync(script.Content, http.RequestAborted);
             }
             else
             {

@@ -42,6 +42,12 @@ public sealed partial class ExportEndpoint(
     private const int FlushEveryRows = 500;
     private const int ChunkRows = 500;
 
+    /// <summary>
+    /// Longest value of one URL parameter, in characters: far above any real filter (the filter limits allow fewer
+    /// conditions than fit), and short enough that an error message echoing it stays small.
+    /// </summary>
+    public const int MaxParameterLength = 8_192;
+
     private static readonly DocumentExecuter Executer = new();
     private readonly SemaphoreSlim _running = new(Math.Max(1, options.MaxConcurrent));
 
@@ -181,6 +187,13 @@ public sealed partial class ExportEndpoint(
             LogTimedOut(logger, fileName, rows, options.Timeout);
             http.Abort();
         }
+        catch (Exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client cancelled the download: the reader, the write or the flush fails in whichever way it was
+            // interrupted (cancellation, a reset connection). Nothing is owed to anyone; the finally blocks release
+            // the slot and the database connections.
+            LogClientGone(logger, fileName, rows);
+        }
     }
 
     private static async Task<ExportNames> NamesAsync(DetainerDbContext db, IReadOnlyList<DetainerStatsDimension> dimensions, CancellationToken ct) =>
@@ -224,7 +237,18 @@ public sealed partial class ExportEndpoint(
         {
             if (parameter is not ("where" or "order" or "includeRetracted" or "includeSynthetic" or "groupBy"))
             {
-                problem = $"`{parameter}` is not an export parameter: use where, order, groupBy (stats), includeRetracted and includeSynthetic.";
+                problem = $"`{Shorten(parameter)}` is not an export parameter: use where, order, groupBy (stats), includeRetracted and includeSynthetic.";
+                return false;
+            }
+            // A repeated parameter would otherwise be read as its first value and the rest silently dropped.
+            if (query[parameter].Count > 1)
+            {
+                problem = $"`{parameter}` is given {query[parameter].Count} times; give each export parameter once.";
+                return false;
+            }
+            if (query[parameter].ToString().Length > MaxParameterLength)
+            {
+                problem = $"`{parameter}` is {query[parameter].ToString().Length:N0} characters long; an export parameter may be at most {MaxParameterLength:N0}.";
                 return false;
             }
         }
@@ -270,6 +294,11 @@ public sealed partial class ExportEndpoint(
             return false;
         }
     }
+
+    private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Export {FileName} ended after {Rows} rows: the client went away")]
+    private static partial void LogClientGone(ILogger logger, string fileName, int rows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {FileName} stopped at the export timeout ({Timeout}) after {Rows} rows")]
     private static partial void LogTimedOut(ILogger logger, string fileName, int rows, TimeSpan timeout);

@@ -33,7 +33,8 @@ public static class SearchServiceExtensions
         services.AddSingleton(sp => ChargeSearchOptions.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IChargeSearch>(sp => new TimeLimitedChargeSearch(
             new InstrumentedChargeSearch(sp.GetRequiredKeyedService<IChargeSearch>(Engine), sp.GetRequiredService<DetainerGraphTelemetry>()),
-            sp.GetRequiredService<ChargeSearchOptions>()));
+            sp.GetRequiredService<ChargeSearchOptions>(),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddScoped<SearchOutbox>();
         services.AddScoped<SearchSync>();
         services.AddSingleton<SearchOutboxSignal>();

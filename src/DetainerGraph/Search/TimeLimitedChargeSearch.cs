@@ -6,9 +6,10 @@ namespace DetainerGraph.Search;
 /// token cancelled at the timeout (and with the request), so its work stops rather than running on unobserved (Lucene
 /// checks it while it expands and collects; Elasticsearch's client cancels the HTTP call); the caller stops waiting at
 /// the same moment. Past the timeout the answer is <see cref="SearchTimeoutException"/> (SEARCH_TIMEOUT); a cancelled
-/// request stays cancelled. Writes, rebuilds and counts pass straight through.
+/// request stays cancelled. Writes, rebuilds and counts pass straight through. The timeout runs on the registered
+/// <see cref="TimeProvider"/>, so a test can make it fall due when it chooses.
 /// </summary>
-internal sealed class TimeLimitedChargeSearch(IChargeSearch inner, ChargeSearchOptions options) : IChargeSearch
+internal sealed class TimeLimitedChargeSearch(IChargeSearch inner, ChargeSearchOptions options, TimeProvider time) : IChargeSearch
 {
     public IChargeSearch Inner => inner;
 
@@ -17,11 +18,11 @@ internal sealed class TimeLimitedChargeSearch(IChargeSearch inner, ChargeSearchO
         // Queries the client can fix are refused before any engine work.
         request.CheckWindow();
         var timeout = options.RequestTimeout;
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {
-            return await inner.SearchAsync(request, budget.Token).WaitAsync(timeout, ct);
+            return await inner.SearchAsync(request, budget.Token).WaitAsync(timeout, time, ct);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {

@@ -49,8 +49,8 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
 
     public Calls FaultOn { get; set; } = Calls.All;
 
-    /// <summary>How long a search waits before it starts, ignoring cancellation meanwhile (a search that starts late).</summary>
-    public TimeSpan SearchDelay { get; set; }
+    /// <summary>Awaited when a search reaches the engine, before it starts, ignoring cancellation meanwhile (a search that starts late).</summary>
+    public Func<Task>? BeforeSearch { get; set; }
 
     /// <summary>What <see cref="CountAsync"/> answers without a real engine behind.</summary>
     public long Documents { get; set; }
@@ -64,7 +64,7 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     /// <summary>Calls that began to hang.</summary>
     public int Hung => _hung;
 
-    /// <summary>Searches stopped by cancellation once they had started (after <see cref="SearchDelay"/>).</summary>
+    /// <summary>Searches stopped by cancellation once they had started (after <see cref="BeforeSearch"/>).</summary>
     public int Stopped => _stopped;
 
     /// <summary>Searches that answered.</summary>
@@ -119,7 +119,10 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         Interlocked.Increment(ref _searches);
-        await Task.Delay(SearchDelay, CancellationToken.None);
+        if (BeforeSearch is not null)
+        {
+            await BeforeSearch();
+        }
         await FaultAsync(Calls.Search, ct);
         try
         {

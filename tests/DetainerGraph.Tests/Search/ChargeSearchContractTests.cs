@@ -313,7 +313,7 @@ public sealed class ElasticsearchEngine : ContractEngine
             return true;
         });
         // Composed as the app composes it: the page window is checked, and searches bounded, by the time limit.
-        Engine = new TimeLimitedChargeSearch(engine, new ChargeSearchOptions(options.RequestTimeout));
+        Engine = new TimeLimitedChargeSearch(engine, new ChargeSearchOptions(options.RequestTimeout), TimeProvider.System);
     }
 
     public override async Task DisposeAsync()

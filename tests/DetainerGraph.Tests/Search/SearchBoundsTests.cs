@@ -118,20 +118,36 @@ public sealed class SearchBoundsTests : IDisposable
     public async Task A_search_past_its_time_limit_stops_its_Lucene_work_and_answers_SEARCH_TIMEOUT_while_other_fields_answer()
     {
         var slow = (FakeSearchEngine?)null;
+        var timers = new ManualTimers();
         var app = new TestApp(settings: new Dictionary<string, string?> { ["Search:RequestTimeout"] = "00:00:00.100" },
-            services: services => services.PutInFrontOfSearchEngine(engine => slow = new FakeSearchEngine(engine)));
+            services: services =>
+            {
+                services.AddSingleton<TimeProvider>(timers);
+                services.PutInFrontOfSearchEngine(engine => slow = new FakeSearchEngine(engine));
+            });
         _apps.Add(app);
         await app.ImportAsync("filter.csv", FilterFixture.Detainers);
-        // Searches start late (ignoring cancellation while they wait), then run the real engine.
-        slow!.SearchDelay = TimeSpan.FromMilliseconds(400);
+        // Searches start late (ignoring cancellation while they wait), then run the real engine: the test holds the
+        // search at the engine's door, lets the time limit fall due, and only then lets it in.
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var door = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        slow!.BeforeSearch = () =>
+        {
+            reached.TrySetResult();
+            return door.Task;
+        };
 
-        var result = await app.QueryAsync("{ detainers(first: 1) { totalCount } searchCharges(query: \"asault burglry\") { totalCount } }");
+        var sent = app.QueryAsync("{ detainers(first: 1) { totalCount } searchCharges(query: \"asault burglry\") { totalCount } }");
+        await reached.Task.WithinAsync("the search to reach the engine");
+        timers.Advance(TimeSpan.FromMilliseconds(150));
+        var result = await sent.WithinAsync("the answer");
+        door.SetResult();
 
         Assert.True(result.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32() > 0);
         Assert.Equal(JsonValueKind.Null, result.GetProperty("data").GetProperty("searchCharges").ValueKind);
         Assert.Equal("SEARCH_TIMEOUT", result.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
         // The engine, reached after the timeout, stopped rather than computing an answer no one waits for.
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var bound = new CancellationTokenSource(Bounded.Limit);
         while (slow.Stopped + slow.Completed == 0)
         {
             await Task.Delay(20, bound.Token);

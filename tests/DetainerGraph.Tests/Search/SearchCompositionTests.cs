@@ -45,7 +45,7 @@ public sealed class SearchCompositionTests
     public async Task A_page_past_the_result_window_is_refused_before_the_engine_is_asked()
     {
         var engine = new FakeSearchEngine();
-        var search = new TimeLimitedChargeSearch(engine, new ChargeSearchOptions(TimeSpan.FromSeconds(5)));
+        var search = new TimeLimitedChargeSearch(engine, new ChargeSearchOptions(TimeSpan.FromSeconds(5)), TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<SearchQueryException>(() => search.SearchAsync(
             new ChargeSearchRequest(ChargeQuery.Parse("theft"), new ChargeSearchFilter(), ChargeSearchRequest.MaxResultWindow, 1, []), default));

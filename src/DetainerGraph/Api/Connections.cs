@@ -95,10 +95,13 @@ public static class Paging
     /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
     /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
     /// is a separate COUNT, run only when <c>totalCount</c> is selected. Cursors are positions in the
-    /// ordered result, so a page stays stable as long as the data does.
+    /// ordered result, so a page stays stable as long as the data does. <paramref name="count"/>, when given,
+    /// counts the rows instead of a COUNT over <paramref name="ordered"/> (e.g. from a maintained aggregate).
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context,
+        Func<CancellationToken, Task<int>>? count = null)
     {
+        count ??= token => ordered.CountAsync(token);
         var options = context.RequestServices!.GetRequiredService<PagingOptions>();
         var (first, last, start, end) = context.GetPageArguments(options);
         var ct = context.CancellationToken;
@@ -122,12 +125,12 @@ public static class Paging
         }
         else
         {
-            var windowEnd = end ?? await ordered.CountAsync(ct);
+            var windowEnd = end ?? await count(ct);
             offset = Math.Max(start, windowEnd - last.Value);
             rows = windowEnd - offset <= 0 ? [] : await ordered.Skip(offset).Take(windowEnd - offset).ToListAsync(ct);
             hasNext = end is not null;
         }
-        return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token));
+        return new Connection<T>(rows, offset, hasNext, count);
     }
 
     /// <summary>

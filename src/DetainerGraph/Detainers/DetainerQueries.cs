@@ -17,10 +17,14 @@ public static class DetainerQueries
             .WithPagingArguments()
             .WithFilterAndSort<object?, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
             .WithIncludeRetracted("detainers")
-            .ResolveAsync(async c => await c.Db().Detainers.Listed(c)
-                .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
-                .ToConnectionAsync(c));
+            .ResolveAsync(async c =>
+            {
+                var filtered = c.Db().Detainers.Listed(c).Filtered<Detainer, DetainerFilterInputGraphType>(c);
+                // totalCount from the DetainerCounts rollup when the filter allows (DetainerCountRollup).
+                return await filtered
+                    .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
+                    .ToConnectionAsync(c, ct => DetainerCountRollup.CountAsync(c.Db(), filtered, ct));
+            });
 
         query.Field<DetainerGraphType>("detainer")
             .Description("One detainer by its ID, or null when there is none; a retracted detainer is returned, marked `retracted`.")

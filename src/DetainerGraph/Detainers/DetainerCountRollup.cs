@@ -24,11 +24,12 @@ public static class DetainerCountRollup
     {
         if (TryRewrite(detainers, Rows<DetainerTotal>(db)) is { } totals)
         {
-            return (int)await totals.SumAsync(r => r.Count, ct);
+            // One group (none when no row matches): the same on every provider, and on a capture that returns no rows.
+            return (int)await totals.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).FirstOrDefaultAsync(ct);
         }
         if (TryRewrite(detainers, Rows<DetainerCount>(db)) is { } counts)
         {
-            return (int)await counts.SumAsync(r => r.Count, ct);
+            return (int)await counts.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).FirstOrDefaultAsync(ct);
         }
         return await detainers.CountAsync(ct);
     }

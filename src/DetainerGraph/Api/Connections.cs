@@ -99,14 +99,22 @@ public static class Paging
             .Argument<IntGraphType>("last", "Return the last this many items (of those before `before`).")
             .Argument<StringGraphType>("before", "Return items before this cursor (a page's `pageInfo.startCursor`).");
 
+    /// <summary>One page of <paramref name="ordered"/>, with <c>syntheticExcluded</c> counted by a COUNT over <paramref name="syntheticExcluded"/>.</summary>
+    public static Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded) =>
+        ordered.ToConnectionAsync(context, null, syntheticExcluded is null ? null : token => syntheticExcluded.CountAsync(token));
+
     /// <summary>
     /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
     /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
     /// is a separate COUNT, run only when <c>totalCount</c> is selected. Cursors are positions in the
-    /// ordered result, so a page stays stable as long as the data does.
+    /// ordered result, so a page stays stable as long as the data does. <paramref name="count"/>, when given,
+    /// counts the rows instead of a COUNT over <paramref name="ordered"/> (e.g. from a maintained aggregate);
+    /// <paramref name="countSyntheticExcluded"/>, when given, answers <c>syntheticExcluded</c> (only when selected).
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context,
+        Func<CancellationToken, Task<int>>? count = null, Func<CancellationToken, Task<int>>? countSyntheticExcluded = null)
     {
+        count ??= token => ordered.CountAsync(token);
         var options = context.RequestServices!.GetRequiredService<PagingOptions>();
         var (first, last, start, end) = context.GetPageArguments(options);
         var ct = context.CancellationToken;
@@ -130,15 +138,12 @@ public static class Paging
         }
         else
         {
-            var windowEnd = end ?? await ordered.CountAsync(ct);
+            var windowEnd = end ?? await count(ct);
             offset = Math.Max(start, windowEnd - last.Value);
             rows = windowEnd - offset <= 0 ? [] : await ordered.Skip(offset).Take(windowEnd - offset).ToListAsync(ct);
             hasNext = end is not null;
         }
-        return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token))
-        {
-            CountSyntheticExcluded = syntheticExcluded is null ? null : token => syntheticExcluded.CountAsync(token),
-        };
+        return new Connection<T>(rows, offset, hasNext, count) { CountSyntheticExcluded = countSyntheticExcluded };
     }
 
     /// <summary>

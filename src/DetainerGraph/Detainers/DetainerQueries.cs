@@ -23,7 +23,11 @@ public static class DetainerQueries
                 var (shown, excluded) = c.Db().Detainers.Listed(c)
                     .Filtered<Detainer, DetainerFilterInputGraphType>(c)
                     .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id).ToConnectionAsync(c, excluded);
+                // totalCount and syntheticExcluded from the rollups when the filter allows (DetainerCountRollup).
+                return await shown
+                    .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id)
+                    .ToConnectionAsync(c, ct => DetainerCountRollup.CountAsync(c.Db(), shown, ct),
+                        excluded is null ? null : ct => DetainerCountRollup.CountAsync(c.Db(), excluded, ct));
             });
 
         query.Field<DetainerGraphType>("detainer")

@@ -110,10 +110,15 @@ public static class DetainerStats
     {
         if (dimensions.Count == 0)
         {
-            return [new DetainerStatsGroup(new DetainerStatsKey(), await detainers.CountAsync(ct))];
+            return [new DetainerStatsGroup(new DetainerStatsKey(), await DetainerCountRollup.CountAsync(db, detainers, ct))];
         }
         if (!dimensions.Contains(DetainerStatsDimension.ChargeCategory))
         {
+            // From the DetainerCounts rollup when the filter and the dimensions allow (DetainerCountRollup).
+            if (await DetainerCountRollup.TryGroupAsync(db, detainers, KeySelector<Detainer>(dimensions, d => d), first, ct) is { } fast)
+            {
+                return fast.Select(g => new DetainerStatsGroup(g.Key, g.Count)).ToList();
+            }
             var key = KeySelector<Detainer>(dimensions, d => d);
             return await detainers.GroupBy(key)
                 .OrderByDescending(g => g.Count())

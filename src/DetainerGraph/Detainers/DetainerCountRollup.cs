@@ -19,6 +19,35 @@ namespace DetainerGraph.Detainers;
 /// </summary>
 public static class DetainerCountRollup
 {
+    /// <summary>
+    /// SQLite bulk import, first step: inside the import's transaction, stops the per-row insert trigger from
+    /// maintaining the rollups (SQLite has one writer, so no other connection inserts meanwhile). Must be
+    /// followed, in the same transaction, by <see cref="AddImportedSourceAsync"/>.
+    /// </summary>
+    public static Task DeferForBulkInsertAsync(DetainerDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync("INSERT INTO \"DetainerRollupsDeferred\" (\"Reason\") VALUES ('bulk import')", ct);
+
+    /// <summary>
+    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added with one GROUP
+    /// BY over its detainers. No existing rollup row can share their key, since the source is part of it.
+    /// </summary>
+    public static async Task AddImportedSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers" WHERE "SourceId" = {0}
+            GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """, [sourceId], ct);
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DetainerTotals" ("Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
+            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers" WHERE "SourceId" = {0}
+            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """, [sourceId], ct);
+    }
+
     /// <summary>The number of detainers <paramref name="detainers"/> holds, from a rollup when one can answer.</summary>
     public static async Task<int> CountAsync(DetainerDbContext db, IQueryable<Detainer> detainers, CancellationToken ct)
     {

@@ -63,9 +63,16 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                 SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*) FROM "Detainers"
                 GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
                 """);
+            // The bulk importer inserts a row here inside its transaction (SQLite's single writer: no other
+            // connection writes meanwhile), inserts its detainers without the per-row trigger, then deletes the row
+            // and adds the new source's rollup rows with one GROUP BY (DetainerCountRollup.AddImportedSourceAsync).
             migrationBuilder.Sql(
                 """
-                CREATE TRIGGER "DetainerRollups_AfterInsert" AFTER INSERT ON "Detainers" BEGIN
+                CREATE TABLE "DetainerRollupsDeferred" ("Reason" TEXT NOT NULL)
+                """);
+            migrationBuilder.Sql(
+                """
+                CREATE TRIGGER "DetainerRollups_AfterInsert" AFTER INSERT ON "Detainers" WHEN NOT EXISTS (SELECT 1 FROM "DetainerRollupsDeferred") BEGIN
                     UPDATE "DetainerCounts" SET "Count" = "Count" + 1
                     WHERE "JurisdictionId" IS NEW."JurisdictionId"
                       AND "FacilityId" IS NEW."FacilityId"
@@ -222,6 +229,10 @@ namespace DetainerGraph.Data.Migrations.Sqlite
             migrationBuilder.Sql(
                 """
                 DROP TRIGGER "DetainerRollups_AfterInsert"
+                """);
+            migrationBuilder.Sql(
+                """
+                DROP TABLE "DetainerRollupsDeferred"
                 """);
             migrationBuilder.Sql(
                 """

@@ -54,11 +54,12 @@ public static class DetainerCountRollup
         if (TryRewrite(detainers, Rows<DetainerTotal>(db)) is { } totals)
         {
             // One group (none when no row matches): the same on every provider, and on a capture that returns no rows.
-            return (int)await totals.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).FirstOrDefaultAsync(ct);
+            // Read as a list, not FirstOrDefault: EF warns about a First without OrderBy on every compile.
+            return (int)(await totals.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).ToListAsync(ct)).SingleOrDefault();
         }
         if (TryRewrite(detainers, Rows<DetainerCount>(db)) is { } counts)
         {
-            return (int)await counts.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).FirstOrDefaultAsync(ct);
+            return (int)(await counts.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).ToListAsync(ct)).SingleOrDefault();
         }
         return await detainers.CountAsync(ct);
     }

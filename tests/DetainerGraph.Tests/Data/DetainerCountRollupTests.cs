@@ -186,8 +186,14 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
             var template = await db.Detainers.AsNoTracking().FirstAsync(d => d.JurisdictionId != null);
             db.Detainers.Add(new Detainer
             {
-                SourceId = template.SourceId, SourceLine = 1_000_000, JurisdictionId = template.JurisdictionId, WeekStart = template.WeekStart,
-                Outcome = DetainerOutcome.Lifted, DetainerType = template.DetainerType, IssuedOn = new DateOnly(2017, 2, 9), Citizenship = "Poland",
+                SourceId = template.SourceId,
+                SourceLine = 1_000_000,
+                JurisdictionId = template.JurisdictionId,
+                WeekStart = template.WeekStart,
+                Outcome = DetainerOutcome.Lifted,
+                DetainerType = template.DetainerType,
+                IssuedOn = new DateOnly(2017, 2, 9),
+                Citizenship = "Poland",
                 IsSynthetic = template.IsSynthetic,
             });
             return await db.SaveChangesAsync();

@@ -130,8 +130,10 @@ public static class Workloads
 
     // ---- count: totalCount of the list filters, and of all detainers and every decline (the peer's shapes) ----
 
+    // includeSynthetic, like the list and stats workloads: every generated detainer is synthetic, so a published-only
+    // count is of nothing, and its first: 0 page still probes for one matching row in id order, a full scan.
     private const string CountQuery = """
-        query Count($w: DetainerFilterInput) { detainers(first: 0, where: $w) { totalCount } }
+        query Count($w: DetainerFilterInput) { detainers(first: 0, where: $w, includeSynthetic: true) { totalCount } }
         """;
 
     private static readonly object?[] Counts = [.. Lists.Select(l => l.Where), null];

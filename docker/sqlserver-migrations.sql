@@ -1311,3 +1311,106 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_IssuedOn] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_IssuedOn] ON [Detainers] ([IssuedOn] DESC);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers] ([Outcome], [IssuedOn] DESC);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    EXEC(N'CREATE VIEW [dbo].[DetainerCounts] WITH SCHEMABINDING AS
+    SELECT
+        [JurisdictionId] AS [JurisdictionId],
+        [FacilityId] AS [FacilityId],
+        [WeekStart] AS [WeekStart],
+        [Outcome] AS [Outcome],
+        [DetainerType] AS [DetainerType],
+        [Citizenship] AS [Citizenship],
+        [SourceId] AS [SourceId],
+        DATEADD(day, 1 - DAY([IssuedOn]), [IssuedOn]) AS [IssuedMonth],
+        DATEADD(day, 1 - DAY([OutcomeRecordedOn]), [OutcomeRecordedOn]) AS [OutcomeMonth],
+        [Retracted] AS [Retracted],
+        [IsSynthetic] AS [IsSynthetic],
+        COUNT_BIG(*) AS [Count]
+    FROM [dbo].[Detainers]
+    GROUP BY [JurisdictionId], [FacilityId], [WeekStart], [Outcome], [DetainerType], [Citizenship], [SourceId], DATEADD(day, 1 - DAY([IssuedOn]), [IssuedOn]), DATEADD(day, 1 - DAY([OutcomeRecordedOn]), [OutcomeRecordedOn]), [Retracted], [IsSynthetic]')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    CREATE UNIQUE CLUSTERED INDEX [IX_DetainerCounts_Key] ON [dbo].[DetainerCounts] ([JurisdictionId], [FacilityId], [WeekStart], [Outcome], [DetainerType], [Citizenship], [SourceId], [IssuedMonth], [OutcomeMonth], [Retracted], [IsSynthetic])
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    EXEC(N'CREATE VIEW [dbo].[DetainerTotals] WITH SCHEMABINDING AS
+    SELECT
+        [Outcome] AS [Outcome],
+        [DetainerType] AS [DetainerType],
+        [SourceId] AS [SourceId],
+        DATEADD(day, 1 - DAY([IssuedOn]), [IssuedOn]) AS [IssuedMonth],
+        DATEADD(day, 1 - DAY([OutcomeRecordedOn]), [OutcomeRecordedOn]) AS [OutcomeMonth],
+        [Retracted] AS [Retracted],
+        [IsSynthetic] AS [IsSynthetic],
+        COUNT_BIG(*) AS [Count]
+    FROM [dbo].[Detainers]
+    GROUP BY [Outcome], [DetainerType], [SourceId], DATEADD(day, 1 - DAY([IssuedOn]), [IssuedOn]), DATEADD(day, 1 - DAY([OutcomeRecordedOn]), [OutcomeRecordedOn]), [Retracted], [IsSynthetic]')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    CREATE UNIQUE CLUSTERED INDEX [IX_DetainerTotals_Key] ON [dbo].[DetainerTotals] ([Outcome], [DetainerType], [SourceId], [IssuedMonth], [OutcomeMonth], [Retracted], [IsSynthetic])
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129143610_AddScaleRollup'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129143610_AddScaleRollup', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

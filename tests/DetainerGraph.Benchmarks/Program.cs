@@ -75,6 +75,7 @@ try
     {
         Workloads.Search(rawServices),
         Workloads.List(rawServices),
+        Workloads.Count(rawServices),
         Workloads.StatsWorkload(rawServices),
         Workloads.Node(rawServices, options.Detainers),
     };
@@ -156,9 +157,11 @@ internal static class Report
         var search = results.Single(r => r.Name == "search");
         var list = results.Single(r => r.Name == "list");
         var stats = results.Single(r => r.Name == "stats");
+        var count = results.Single(r => r.Name == "count");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"SUMMARY search_p50_ms={search.EndpointP50:F2} search_p99_ms={search.EndpointP99:F2} search_overhead={search.Overhead:F2} " +
             $"list_p50_ms={list.EndpointP50:F2} list_overhead={list.Overhead:F2} list_rps={list.EndpointRps:F0} stats_overhead={stats.Overhead:F2} " +
+            $"count_p99_ms={count.EndpointP99:F2} stats_p99_ms={stats.EndpointP99:F2} " +
             $"sql_per_request={list.SqlPerRequest:F1} import_per_s={(import is null ? "n/a" : import.DetainersPerSecond.ToString("F0", CultureInfo.InvariantCulture))} rss_mb={Mb(rssPeak):F0}"));
     }
 }

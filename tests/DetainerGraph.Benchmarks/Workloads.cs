@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DetainerGraph.Api;
 using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using DetainerGraph.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,40 @@ public static class Workloads
             await JsonSerializer.SerializeAsync(Stream.Null, page, Json);
         });
 
+    // ---- count: totalCount of the list filters, and of all detainers and every decline (the peer's shapes) ----
+
+    // includeSynthetic, like the list and stats workloads: every generated detainer is synthetic, so a published-only
+    // count is of nothing, and its first: 0 page still probes for one matching row in id order, a full scan.
+    private const string CountQuery = """
+        query Count($w: DetainerFilterInput) { detainers(first: 0, where: $w, includeSynthetic: true) { totalCount } }
+        """;
+
+    private static readonly object?[] Counts = [.. Lists.Select(l => l.Where), null];
+
+    private static IQueryable<Detainer> RawCount(DetainerDbContext db, int i) => i switch
+    {
+        0 => db.Detainers.Where(d => d.Jurisdiction!.State == "TX" && (d.Outcome == DetainerOutcome.BookedIntoDetention || d.Outcome == DetainerOutcome.Open)),
+        1 => db.Detainers.Where(d => d.Jurisdiction!.State == "CA"),
+        2 => db.Detainers.Where(d => d.WeekStart >= new DateOnly(2017, 6, 3) && d.Citizenship == "Guatemala"),
+        3 => db.Detainers.Where(d => d.Outcome == DetainerOutcome.DeclinedByLea),
+        _ => db.Detainers,
+    };
+
+    // The raw side is the best plain implementation: the same rollup read through EF Core, without GraphQL
+    // (a COUNT(*) over Detainers is what the endpoint used to do, and far slower).
+    public static Workload Count(IServiceProvider raw) => new(
+        "count",
+        $"detainers(first: 0) {{ totalCount }} for the {Lists.Length} list filters and all detainers; raw: the same rollup query through EF Core",
+        Counts.Length,
+        i => Body(CountQuery, new { w = Counts[i] }),
+        async i =>
+        {
+            await using var scope = raw.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+            var count = await DetainerCountRollup.CountAsync(db, RawCount(db, i).Where(d => !d.Retracted), CancellationToken.None);
+            await JsonSerializer.SerializeAsync(Stream.Null, new { totalCount = count }, Json);
+        });
+
     private static IQueryable<DetainerRow> Project(IQueryable<Detainer> detainers) =>
         detainers.AsNoTracking().Select(d => new DetainerRow
         {
@@ -147,7 +182,7 @@ public static class Workloads
     private static readonly (string Where, object? Variables)[] Stats =
     [
         ("", null),
-        ("WHERE d.\"Outcome\" IN ('DeclinedByLea', 'Lifted')", new { w = new { outcome = new { @in = new[] { "DECLINED_BY_LEA", "LIFTED" } } } }),
+        ("AND d.\"Outcome\" IN ('DeclinedByLea', 'Lifted')", new { w = new { outcome = new { @in = new[] { "DECLINED_BY_LEA", "LIFTED" } } } }),
     ];
 
     private const string StatsQuery = """
@@ -158,7 +193,7 @@ public static class Workloads
 
     public static Workload StatsWorkload(IServiceProvider raw) => new(
         "stats",
-        "detainerStats(groupBy: [STATE, WEEK]), without and with an outcome filter",
+        "detainerStats(groupBy: [STATE, WEEK]), without and with an outcome filter; raw: the same GROUP BY in plain SQL over the DetainerCounts rollup",
         Stats.Length,
         i => Body(StatsQuery, Stats[i].Variables),
         async i =>
@@ -169,9 +204,9 @@ public static class Workloads
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT j."State", d."WeekStart", COUNT(*) AS n
-                FROM "Detainers" d LEFT JOIN "Jurisdictions" j ON j."Id" = d."JurisdictionId"
-                {Stats[i].Where}
+                SELECT j."State", d."WeekStart", SUM(d."Count") AS n
+                FROM "DetainerCounts" d LEFT JOIN "Jurisdictions" j ON j."Id" = d."JurisdictionId"
+                WHERE NOT d."Retracted" {Stats[i].Where}
                 GROUP BY j."State", d."WeekStart" ORDER BY n DESC LIMIT 1000
                 """;
             var groups = new List<StatsRow>();

@@ -131,16 +131,25 @@ public static class Paging
         }
         else
         {
-            var windowEnd = end ?? await ordered.CountAsync(ct);
+            var windowEnd = end ?? await CountRowsAsync(ordered, context, ct);
             offset = Math.Max(start, windowEnd - last.Value);
             rows = windowEnd - offset <= 0 ? [] : await ordered.Skip(offset).Take(windowEnd - offset).ToListAsync(ct);
             hasNext = end is not null;
         }
-        return new Connection<T>(rows, offset, hasNext, token => ordered.CountAsync(token))
+        return new Connection<T>(rows, offset, hasNext, token => CountRowsAsync(ordered, context, token))
         {
-            CountSyntheticExcluded = syntheticExcluded is null ? null : token => syntheticExcluded.CountAsync(token),
+            CountSyntheticExcluded = syntheticExcluded is null ? null : token => CountRowsAsync(syntheticExcluded, context, token),
         };
     }
+
+    /// <summary>
+    /// The count behind <c>totalCount</c> and <c>syntheticExcluded</c>: for detainers, from the maintained rollups
+    /// when the filter allows (<see cref="DetainerGraph.Detainers.DetainerCountRollup"/>, exact either way); else a COUNT.
+    /// </summary>
+    private static Task<int> CountRowsAsync<T>(IQueryable<T> rows, IResolveFieldContext context, CancellationToken ct) =>
+        rows is IQueryable<DetainerGraph.Data.Detainer> detainers
+            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, ct)
+            : rows.CountAsync(ct);
 
     /// <summary>
     /// The connection's <c>first</c>, <c>last</c>, <c>after</c> and <c>before</c>, checked: the sizes within the

@@ -108,6 +108,12 @@ public static partial class DataServiceExtensions
         {
             await scope.ServiceProvider.GetRequiredService<SampleData>().EnsureLoadedAsync(ct);
         }
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // Table statistics for the planner (sampled, so quick at any size): without them SQLite sorts a whole
+            // outcome's or week range's detainers for a page instead of walking the issuedOn index.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded SQLite store at {Directory}")]

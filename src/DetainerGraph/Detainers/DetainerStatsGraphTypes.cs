@@ -42,7 +42,7 @@ public static class DetainerStatsQueries
                 if (excluded is not null)
                 {
                     var left = excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c);
-                    connection.CountSyntheticExcluded = token => left.CountAsync(token);
+                    connection.CountSyntheticExcluded = token => DetainerCountRollup.CountAsync(c.Db(), left, token);
                     if (c.SelectsField("syntheticExcluded"))
                     {
                         await c.CountSyntheticExcludedAsync(connection.Nodes, excluded);

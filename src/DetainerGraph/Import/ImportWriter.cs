@@ -1,4 +1,5 @@
 using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using Microsoft.EntityFrameworkCore;
@@ -323,6 +324,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.
         var nextDetainerId = bulk ? await db.Detainers.MaxAsync(d => (long?)d.Id, ct) ?? 0 : 0;
         var nextChargeId = bulk ? await db.Charges.MaxAsync(c => (long?)c.Id, ct) ?? 0 : 0;
+        if (bulk)
+        {
+            // The count rollups: one GROUP BY over the new rows at the end instead of a trigger per row.
+            await DetainerCountRollup.DeferForBulkInsertAsync(db, ct);
+        }
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
@@ -405,6 +411,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             ct.ThrowIfCancellationRequested();
             done += chunk.Length;
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
+        }
+        if (bulk)
+        {
+            await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, ct);
         }
     }
 

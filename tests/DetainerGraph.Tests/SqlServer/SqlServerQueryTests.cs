@@ -43,7 +43,8 @@ public sealed class SqlServerQueryTests : IDisposable
         Assert.Contains("-- @p Int32 = 40", page, StringComparison.Ordinal);
         Assert.Matches(@"-- @p\d+ Int32 = 21", page);
         Assert.DoesNotContain("hond", page.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal)).Aggregate("", string.Concat), StringComparison.Ordinal);
-        Assert.StartsWith("SELECT COUNT(*)", statements[1].Split('\n').First(l => !l.StartsWith("--", StringComparison.Ordinal)), StringComparison.Ordinal);
+        // The filter only touches rollup dimensions: the count reads the indexed view, not Detainers.
+        Assert.Contains("[DetainerCounts] WITH (NOEXPAND)", statements[1], StringComparison.Ordinal);
         Snapshot.Match(Joined(statements));
     }
 

@@ -254,6 +254,22 @@ public sealed class SqlServerSchema
             }
         }
 
+        // An indexed view (the DetainerCounts rollups) is read like a table: its columns are its select list's names.
+        public override void Visit(CreateViewStatement node)
+        {
+            var view = node.SchemaObjectName.BaseIdentifier.Value;
+            if (node.SelectStatement.QueryExpression is QuerySpecification query)
+            {
+                schema._tables[view] =
+                [
+                    .. query.SelectElements.OfType<SelectScalarExpression>()
+                        .Select(e => e.ColumnName?.Value ?? (e.Expression as ColumnReferenceExpression)?.MultiPartIdentifier.Identifiers[^1].Value)
+                        .OfType<string>()
+                        .Select(name => new ScriptColumn(view, name, "view", null, true)),
+                ];
+            }
+        }
+
         public override void Visit(CreateIndexStatement node) => schema._indexes.Add(Script(node));
 
         public override void Visit(DropIndexStatement node)

@@ -20,10 +20,11 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.HasIndex(d => new { d.JurisdictionId, d.IssuedOn });
         // A week's detainers and its declines: weeklyReport's Section II and totals, Week.detainers.
         builder.HasIndex(d => new { d.WeekStart, d.Outcome });
-        // Date ranges and the issuedOn sort over all detainers.
-        builder.HasIndex(d => d.IssuedOn);
-        // Outcome filters over all weeks (e.g. every decline), sorted by date; detainerStats by OUTCOME reads it alone.
-        builder.HasIndex(d => new { d.Outcome, d.IssuedOn });
+        // Date ranges and the issuedOn sort over all detainers. Descending, so that a page by issuedOn DESC then
+        // id (the rowid, ascending after the key) is read in order from the index, with no sort.
+        builder.HasIndex(d => d.IssuedOn).IsDescending();
+        // Outcome filters over all weeks (e.g. every decline), sorted by date (newest first, as above).
+        builder.HasIndex(d => new { d.Outcome, d.IssuedOn }).IsDescending(false, true);
         // The FK: a facility's detainers, and deletes of a facility.
         builder.HasIndex(d => d.FacilityId);
         builder.HasOne(d => d.Week).WithMany().HasForeignKey(d => d.WeekStart).OnDelete(DeleteBehavior.Restrict);

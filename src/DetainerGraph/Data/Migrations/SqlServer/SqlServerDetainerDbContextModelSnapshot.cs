@@ -256,11 +256,13 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.HasIndex("FacilityId");
 
-                    b.HasIndex("IssuedOn");
+                    b.HasIndex("IssuedOn")
+                        .IsDescending();
 
                     b.HasIndex("JurisdictionId", "IssuedOn");
 
-                    b.HasIndex("Outcome", "IssuedOn");
+                    b.HasIndex("Outcome", "IssuedOn")
+                        .IsDescending(false, true);
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
@@ -268,6 +270,104 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.HasIndex("WeekStart", "Outcome");
 
                     b.ToTable("Detainers");
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerCount", b =>
+                {
+                    b.Property<string>("Citizenship")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<int?>("FacilityId")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
+                    b.Property<DateOnly?>("IssuedMonth")
+                        .HasColumnType("date");
+
+                    b.Property<int?>("JurisdictionId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateOnly?>("OutcomeMonth")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("date");
+
+                    b.HasIndex("FacilityId");
+
+                    b.HasIndex("JurisdictionId");
+
+                    b.HasIndex("SourceId");
+
+                    b.HasIndex("WeekStart");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
+                    b.Property<DateOnly?>("IssuedMonth")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateOnly?>("OutcomeMonth")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("int");
+
+                    b.HasIndex("SourceId");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerTotals", (string)null);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.Facility", b =>
@@ -669,6 +769,46 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.Navigation("Source");
 
                     b.Navigation("Week");
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerCount", b =>
+                {
+                    b.HasOne("DetainerGraph.Data.Facility", "Facility")
+                        .WithMany()
+                        .HasForeignKey("FacilityId");
+
+                    b.HasOne("DetainerGraph.Data.Jurisdiction", "Jurisdiction")
+                        .WithMany()
+                        .HasForeignKey("JurisdictionId");
+
+                    b.HasOne("DetainerGraph.Data.Source", "Source")
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("DetainerGraph.Data.Week", "Week")
+                        .WithMany()
+                        .HasForeignKey("WeekStart");
+
+                    b.Navigation("Facility");
+
+                    b.Navigation("Jurisdiction");
+
+                    b.Navigation("Source");
+
+                    b.Navigation("Week");
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>
+                {
+                    b.HasOne("DetainerGraph.Data.Source", "Source")
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Source");
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.Facility", b =>

@@ -221,11 +221,13 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.HasIndex("FacilityId");
 
-                    b.HasIndex("IssuedOn");
+                    b.HasIndex("IssuedOn")
+                        .IsDescending();
 
                     b.HasIndex("JurisdictionId", "IssuedOn");
 
-                    b.HasIndex("Outcome", "IssuedOn");
+                    b.HasIndex("Outcome", "IssuedOn")
+                        .IsDescending(false, true);
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
@@ -233,6 +235,99 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasIndex("WeekStart", "Outcome");
 
                     b.ToTable("Detainers");
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerCount", b =>
+                {
+                    b.Property<string>("Citizenship")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FacilityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("IssuedMonth")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("JurisdictionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("OutcomeMonth")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("TEXT");
+
+                    b.HasIndex("FacilityId");
+
+                    b.HasIndex("JurisdictionId");
+
+                    b.HasIndex("SourceId");
+
+                    b.HasIndex("WeekStart");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("IssuedMonth")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("OutcomeMonth")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasIndex("SourceId");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerTotals", (string)null);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.Facility", b =>
@@ -603,6 +698,46 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.Navigation("Source");
 
                     b.Navigation("Week");
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerCount", b =>
+                {
+                    b.HasOne("DetainerGraph.Data.Facility", "Facility")
+                        .WithMany()
+                        .HasForeignKey("FacilityId");
+
+                    b.HasOne("DetainerGraph.Data.Jurisdiction", "Jurisdiction")
+                        .WithMany()
+                        .HasForeignKey("JurisdictionId");
+
+                    b.HasOne("DetainerGraph.Data.Source", "Source")
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("DetainerGraph.Data.Week", "Week")
+                        .WithMany()
+                        .HasForeignKey("WeekStart");
+
+                    b.Navigation("Facility");
+
+                    b.Navigation("Jurisdiction");
+
+                    b.Navigation("Source");
+
+                    b.Navigation("Week");
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>
+                {
+                    b.HasOne("DetainerGraph.Data.Source", "Source")
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Source");
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.Facility", b =>

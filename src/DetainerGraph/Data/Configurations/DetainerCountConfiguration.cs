@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace DetainerGraph.Data.Configurations;
+
+internal sealed class DetainerCountConfiguration : IEntityTypeConfiguration<DetainerCount>
+{
+    public void Configure(EntityTypeBuilder<DetainerCount> builder)
+    {
+        // Created by the AddScaleRollup migrations by hand (tables with triggers on SQLite, indexed views on
+        // SQL Server), as literal SQL in those migrations), so EF only reads it.
+        builder.HasNoKey().ToView("DetainerCounts");
+        builder.Property(r => r.Citizenship).HasMaxLength(100);
+        builder.HasOne(r => r.Jurisdiction).WithMany().HasForeignKey(r => r.JurisdictionId);
+        builder.HasOne(r => r.Facility).WithMany().HasForeignKey(r => r.FacilityId);
+        builder.HasOne(r => r.Week).WithMany().HasForeignKey(r => r.WeekStart);
+        builder.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId);
+    }
+}
+
+internal sealed class DetainerTotalConfiguration : IEntityTypeConfiguration<DetainerTotal>
+{
+    public void Configure(EntityTypeBuilder<DetainerTotal> builder)
+    {
+        builder.HasNoKey().ToView("DetainerTotals");
+        builder.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId);
+    }
+}

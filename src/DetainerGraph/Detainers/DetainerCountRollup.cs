@@ -1,0 +1,327 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using DetainerGraph.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+
+namespace DetainerGraph.Detainers;
+
+/// <summary>
+/// Answers counts of detainers from the rollups (<see cref="DetainerTotal"/> when it covers the question, else
+/// <see cref="DetainerCount"/>) instead of the <c>Detainers</c> table, whenever the question only touches the rollup's dimensions: the jurisdiction (and
+/// anything of it: state, field office, name), facility, week, outcome, detainer type, citizenship, source (and
+/// its kind), retraction, whether it is synthetic (so the default published-only counts qualify), and the issue and outcome dates to the month (<c>issuedOn</c> bounds on month
+/// boundaries, grouping by year or month). The cost is then the number of distinct combinations, not the number
+/// of detainers. Anything else (a charge filter, a day-level date bound, ids) returns null: the caller runs the
+/// plain query.
+/// <para>How: the filtered <c>IQueryable&lt;Detainer&gt;</c> is a chain of <c>Where</c> calls on the table;
+/// each predicate is rewritten member by member onto the rollup, and the rollup's <c>Count</c> summed.</para>
+/// </summary>
+public static class DetainerCountRollup
+{
+    /// <summary>
+    /// SQLite bulk import, first step: inside the import's transaction, stops the per-row insert trigger from
+    /// maintaining the rollups (SQLite has one writer, so no other connection inserts meanwhile). Must be
+    /// followed, in the same transaction, by <see cref="AddImportedSourceAsync"/>.
+    /// </summary>
+    public static Task DeferForBulkInsertAsync(DetainerDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync("INSERT INTO \"DetainerRollupsDeferred\" (\"Reason\") VALUES ('bulk import')", ct);
+
+    /// <summary>
+    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added with one GROUP
+    /// BY over its detainers. No existing rollup row can share their key, since the source is part of it.
+    /// </summary>
+    public static async Task AddImportedSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers" WHERE "SourceId" = {0}
+            GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """, [sourceId], ct);
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DetainerTotals" ("Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
+            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers" WHERE "SourceId" = {0}
+            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """, [sourceId], ct);
+    }
+
+    /// <summary>The number of detainers <paramref name="detainers"/> holds, from a rollup when one can answer.</summary>
+    public static async Task<int> CountAsync(DetainerDbContext db, IQueryable<Detainer> detainers, CancellationToken ct)
+    {
+        if (TryRewrite(detainers, Rows<DetainerTotal>(db)) is { } totals)
+        {
+            // One group (none when no row matches): the same on every provider, and on a capture that returns no rows.
+            // Read as a list, not FirstOrDefault: EF warns about a First without OrderBy on every compile.
+            return (int)(await totals.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).ToListAsync(ct)).SingleOrDefault();
+        }
+        if (TryRewrite(detainers, Rows<DetainerCount>(db)) is { } counts)
+        {
+            return (int)(await counts.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).ToListAsync(ct)).SingleOrDefault();
+        }
+        return await detainers.CountAsync(ct);
+    }
+
+    /// <summary>
+    /// The groups of <paramref name="detainers"/> by <paramref name="key"/> (all of them as one group when null),
+    /// summed from a rollup, in the shape <see cref="DetainerStats.Groups"/> returns (unordered: the caller orders
+    /// and pages it in SQL); null when the filter or the key needs the table. Outcome counts, when asked for, are
+    /// one conditional sum per outcome.
+    /// </summary>
+    public static IQueryable<DetainerStatsGroup>? TryGroups(
+        DetainerDbContext db, IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, bool withOutcomes) =>
+        TryGroups<DetainerTotal>(db, detainers, key, withOutcomes) ?? TryGroups<DetainerCount>(db, detainers, key, withOutcomes);
+
+    private static IQueryable<DetainerStatsGroup>? TryGroups<TRow>(
+        DetainerDbContext db, IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, bool withOutcomes)
+        where TRow : class
+    {
+        if (TryRewrite(detainers, Rows<TRow>(db)) is not { } rows)
+        {
+            return null;
+        }
+        if (key is null)
+        {
+            return rows.GroupBy(r => 1).Select(GroupOf<TRow, int>(withOutcomes, keyed: false));
+        }
+        return Rewrite<TRow, DetainerStatsKey>(key) is { } rowKey
+            ? rows.GroupBy(rowKey).Select(GroupOf<TRow, DetainerStatsKey>(withOutcomes, keyed: true))
+            : null;
+    }
+
+    /// <summary>
+    /// <c>g => new DetainerStatsGroup { Keys = g.Key, Count = (int)g.Sum(r => r.Count), Outcomes = new DetainerOutcomeCounts
+    /// { Open = (int)g.Sum(r => r.Outcome == Open ? r.Count : 0), ... } }</c> over rollup rows.
+    /// </summary>
+    private static Expression<Func<IGrouping<TKey, TRow>, DetainerStatsGroup>> GroupOf<TRow, TKey>(bool withOutcomes, bool keyed)
+    {
+        var group = Expression.Parameter(typeof(IGrouping<TKey, TRow>), "g");
+        Expression SumOf(Func<ParameterExpression, Expression> value)
+        {
+            var row = Expression.Parameter(typeof(TRow), "r");
+            var sum = Expression.Call(typeof(Enumerable), nameof(Enumerable.Sum), [typeof(TRow)], group,
+                Expression.Lambda<Func<TRow, long>>(value(row), row));
+            return Expression.Convert(sum, typeof(int));
+        }
+        var bindings = new List<MemberBinding>
+        {
+            Expression.Bind(typeof(DetainerStatsGroup).GetProperty(nameof(DetainerStatsGroup.Count))!,
+                SumOf(r => Expression.Property(r, nameof(DetainerCount.Count)))),
+        };
+        if (keyed)
+        {
+            bindings.Add(Expression.Bind(typeof(DetainerStatsGroup).GetProperty(nameof(DetainerStatsGroup.Keys))!,
+                Expression.Property(group, nameof(IGrouping<TKey, TRow>.Key))));
+        }
+        if (withOutcomes)
+        {
+            var counts = DetainerOutcomeCounts.Properties.Select(p => (MemberBinding)Expression.Bind(p.Property, SumOf(r => Expression.Condition(
+                Expression.Equal(Expression.Property(r, nameof(DetainerCount.Outcome)), Expression.Constant(p.Outcome)),
+                Expression.Property(r, nameof(DetainerCount.Count)),
+                Expression.Constant(0L)))));
+            bindings.Add(Expression.Bind(typeof(DetainerStatsGroup).GetProperty(nameof(DetainerStatsGroup.Outcomes))!,
+                Expression.MemberInit(Expression.New(typeof(DetainerOutcomeCounts)), counts)));
+        }
+        return Expression.Lambda<Func<IGrouping<TKey, TRow>, DetainerStatsGroup>>(
+            Expression.MemberInit(Expression.New(typeof(DetainerStatsGroup)), bindings), group);
+    }
+
+    /// <summary>The rows of <paramref name="rollup"/> matching the same filters as <paramref name="detainers"/>, or null.</summary>
+    public static IQueryable<TRow>? TryRewrite<TRow>(IQueryable<Detainer> detainers, IQueryable<TRow> rollup)
+    {
+        var predicates = new List<LambdaExpression>();
+        var expression = detainers.Expression;
+        while (expression is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable))
+        {
+            if (call.Method.Name is nameof(Queryable.Where) && StripQuotes(call.Arguments[1]) is LambdaExpression { Parameters.Count: 1 } predicate)
+            {
+                predicates.Add(predicate);
+            }
+            else if (call.Method.Name is not (nameof(Queryable.OrderBy) or nameof(Queryable.OrderByDescending)
+                     or nameof(Queryable.ThenBy) or nameof(Queryable.ThenByDescending)))
+            {
+                // Orderings do not change a count; anything else (paging, projections, joins) needs the table.
+                return null;
+            }
+            expression = call.Arguments[0];
+        }
+        if (expression is not EntityQueryRootExpression root || root.EntityType.ClrType != typeof(Detainer))
+        {
+            return null;
+        }
+        foreach (var predicate in predicates)
+        {
+            if (Rewrite<TRow, bool>((Expression<Func<Detainer, bool>>)predicate) is not { } rewritten)
+            {
+                return null;
+            }
+            rollup = rollup.Where(rewritten);
+        }
+        return rollup;
+    }
+
+    /// <summary>A rollup's rows: DetainerCounts or DetainerTotals.</summary>
+    public static IQueryable<TRow> Rows<TRow>(DetainerDbContext db)
+        where TRow : class =>
+        db.Database.IsSqlServer()
+            // Indexed views: without NOEXPAND only some editions read the index instead of the base table.
+            ? db.Set<TRow>().FromSqlRaw(typeof(TRow) == typeof(DetainerTotal)
+                ? "SELECT * FROM [dbo].[DetainerTotals] WITH (NOEXPAND)"
+                : "SELECT * FROM [dbo].[DetainerCounts] WITH (NOEXPAND)")
+            : db.Set<TRow>();
+
+    private static Expression StripQuotes(Expression e) => e is UnaryExpression { NodeType: ExpressionType.Quote } q ? q.Operand : e;
+
+    private static Expression<Func<TRow, T>>? Rewrite<TRow, T>(Expression<Func<Detainer, T>> lambda)
+    {
+        var visitor = new Rewriter(lambda.Parameters[0], typeof(TRow));
+        var body = visitor.Visit(lambda.Body);
+        return visitor.Failed || body is null ? null : Expression.Lambda<Func<TRow, T>>(body, visitor.Row);
+    }
+
+    /// <summary>Maps a detainer's members onto the rollup's; sets <see cref="Failed"/> on anything it cannot.</summary>
+    private sealed class Rewriter(ParameterExpression detainer, Type rowType) : ExpressionVisitor
+    {
+        // Detainer members with a rollup column of the same name and meaning (navigations join small tables).
+        private static readonly HashSet<string> SameName =
+        [
+            nameof(Detainer.JurisdictionId), nameof(Detainer.Jurisdiction), nameof(Detainer.FacilityId), nameof(Detainer.Facility),
+            nameof(Detainer.WeekStart), nameof(Detainer.Week), nameof(Detainer.Outcome), nameof(Detainer.DetainerType),
+            nameof(Detainer.Citizenship), nameof(Detainer.SourceId), nameof(Detainer.Source), nameof(Detainer.Retracted),
+            nameof(Detainer.IsSynthetic),
+        ];
+
+        // Dates the rollup keeps to the month: a Detainer member and its rollup column.
+        private static readonly Dictionary<string, string> ToTheMonth = new()
+        {
+            [nameof(Detainer.IssuedOn)] = nameof(DetainerCount.IssuedMonth),
+            [nameof(Detainer.OutcomeRecordedOn)] = nameof(DetainerCount.OutcomeMonth),
+        };
+
+        public ParameterExpression Row { get; } = Expression.Parameter(rowType, "r");
+        public bool Failed { get; private set; }
+
+        public override Expression? Visit(Expression? node) => Failed ? node : base.Visit(node);
+
+        protected override Expression VisitParameter(ParameterExpression node)
+        {
+            // The detainer itself used other than through a mapped member (e.g. passed whole to a method).
+            Failed |= node == detainer;
+            return node;
+        }
+
+        protected override Expression VisitMember(MemberExpression node)
+        {
+            if (node.Expression == detainer)
+            {
+                if (SameName.Contains(node.Member.Name) && rowType.GetProperty(node.Member.Name) is not null)
+                {
+                    return Expression.Property(Row, node.Member.Name);
+                }
+                Failed = true;
+                return node;
+            }
+            // d.IssuedOn.Value.Year / .Month: the same on the month.
+            if (node.Member.Name is nameof(DateOnly.Year) or nameof(DateOnly.Month)
+                && node.Member.DeclaringType == typeof(DateOnly)
+                && MonthColumn(node.Expression) is { } month)
+            {
+                return Expression.Property(month, node.Member.Name);
+            }
+            return base.VisitMember(node);
+        }
+
+        protected override Expression VisitBinary(BinaryExpression node)
+        {
+            var (date, other, flipped) = MonthColumn(node.Left) is { } left ? (left, node.Right, false)
+                : MonthColumn(node.Right) is { } right ? (right, node.Left, true)
+                : (null, null, false);
+            if (date is null || other is null)
+            {
+                return base.VisitBinary(node);
+            }
+            // A bound on the date is a bound on its month when it falls on a month boundary: on or after (or
+            // before) the 1st, after (or on or before) the last day. Null checks carry over as they are.
+            var value = Evaluate(other, out var known) as DateOnly?;
+            var op = flipped ? Flip(node.NodeType) : node.NodeType;
+            var exact = known && (value is null
+                ? op is ExpressionType.Equal or ExpressionType.NotEqual
+                : op switch
+                {
+                    ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan => value.Value.Day == 1,
+                    ExpressionType.GreaterThan or ExpressionType.LessThanOrEqual => value.Value.AddDays(1).Day == 1,
+                    _ => false,
+                });
+            if (!exact)
+            {
+                Failed = true;
+                return node;
+            }
+            Expression column = date.Type == other.Type ? date : Expression.Convert(date, other.Type);
+            return flipped
+                ? Expression.MakeBinary(node.NodeType, other, column, node.IsLiftedToNull, node.Method)
+                : Expression.MakeBinary(node.NodeType, column, other, node.IsLiftedToNull, node.Method);
+        }
+
+        /// <summary>The rollup's month column for <c>d.IssuedOn</c>, <c>d.IssuedOn.Value</c> or a conversion of either.</summary>
+        private MemberExpression? MonthColumn(Expression? e)
+        {
+            while (e is UnaryExpression { NodeType: ExpressionType.Convert } convert)
+            {
+                e = convert.Operand;
+            }
+            if (e is MemberExpression { Member.Name: "Value" } value && Nullable.GetUnderlyingType(value.Expression!.Type) is not null)
+            {
+                return MonthColumn(value.Expression) is { } month ? Expression.Property(month, "Value") : null;
+            }
+            return e is MemberExpression member && member.Expression == detainer && ToTheMonth.TryGetValue(member.Member.Name, out var column)
+                   && rowType.GetProperty(column) is not null
+                ? Expression.Property(Row, column)
+                : null;
+        }
+
+        private static ExpressionType Flip(ExpressionType op) => op switch
+        {
+            ExpressionType.GreaterThan => ExpressionType.LessThan,
+            ExpressionType.GreaterThanOrEqual => ExpressionType.LessThanOrEqual,
+            ExpressionType.LessThan => ExpressionType.GreaterThan,
+            ExpressionType.LessThanOrEqual => ExpressionType.GreaterThanOrEqual,
+            _ => op,
+        };
+
+        /// <summary>The value of a parameter-free expression: constants, captured values and conversions of them.</summary>
+        private static object? Evaluate(Expression e, out bool known)
+        {
+            switch (e)
+            {
+                case ConstantExpression c:
+                    known = true;
+                    return c.Value;
+                case UnaryExpression { NodeType: ExpressionType.Convert } convert:
+                    return Evaluate(convert.Operand, out known);
+                case MemberExpression { Expression: { } holder } member:
+                    var target = Evaluate(holder, out known);
+                    if (!known || target is null)
+                    {
+                        known = false;
+                        return null;
+                    }
+                    if (member.Member is PropertyInfo property)
+                    {
+                        return property.GetValue(target);
+                    }
+                    if (member.Member is FieldInfo field)
+                    {
+                        return field.GetValue(target);
+                    }
+                    known = false;
+                    return null;
+                default:
+                    known = false;
+                    return null;
+            }
+        }
+    }
+}

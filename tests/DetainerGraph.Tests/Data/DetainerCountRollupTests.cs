@@ -1,0 +1,444 @@
+using System.Globalization;
+using System.Text.Json;
+using DetainerGraph.Api;
+using DetainerGraph.Corrections;
+using DetainerGraph.Data;
+using DetainerGraph.Detainers;
+using DetainerGraph.Import;
+using DetainerGraph.Reference;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Data;
+
+/// <summary>
+/// The rollups (DetainerCounts, DetainerTotals) against the table: random filters on the report's dimensions,
+/// asked through the API (totalCount, detainerStats), after random corrections and retractions made through
+/// the real correction writer, must give exactly the plain count and GROUP BY of the detainers themselves.
+/// The store holds published and synthetic records side by side, so the default (published-only) answers,
+/// <c>includeSynthetic: true</c> and <c>sourceKind</c> conditions are all compared; the rollups keep
+/// <c>IsSynthetic</c> as a dimension so that the default path is served by them.
+/// </summary>
+public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
+{
+    private readonly TestApp _app = new();
+
+    private static readonly string[] Outcomes = ["OPEN", "BOOKED_INTO_DETENTION", "DECLINED_BY_LEA", "LIFTED", "CASE_CLOSED", "TRANSFERRED"];
+    private static readonly string[] Citizenships = ["Mexico", "Guatemala", "Honduras", "Poland"];
+    private static readonly string[] Dimensions =
+    [
+        "STATE", "JURISDICTION", "FIELD_OFFICE", "WEEK", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH",
+        "OUTCOME_MONTH", "CITIZENSHIP",
+    ];
+
+    public async Task InitializeAsync()
+    {
+        await _app.ImportAsync("detainers.csv", SampleRows.Detainers);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 1_200, 17, new DateOnly(2017, 1, 28), 6);
+        await _app.ImportAsync("generated.csv", writer.ToString());
+        // Published records in number too: generated rows without their synthetic_seed column read as a published file.
+        using var published = new StringWriter(CultureInfo.InvariantCulture);
+        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(published, 900, 23, new DateOnly(2017, 1, 28), 6);
+        var lines = published.ToString().Split('\n').Where(l => l.Length > 0).Select(l => l.TrimEnd('\r')[..l.TrimEnd('\r').LastIndexOf(',')]);
+        await _app.ImportAsync("published.csv", string.Join('\n', lines) + "\n");
+        var (synthetic, all) = await _app.WithDbAsync(async db => (await db.Detainers.CountAsync(d => d.IsSynthetic), await db.Detainers.CountAsync()));
+        Assert.True(synthetic >= 1_000 && all - synthetic >= 800, $"{synthetic} synthetic of {all}: the fixture needs both kinds in number");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Counts_and_stats_from_the_rollups_equal_a_plain_count_over_random_filters_corrections_and_retractions()
+    {
+        var random = new Random(20261129);
+        var checkedFast = 0;
+        for (var round = 0; round < 4; round++)
+        {
+            if (round > 0)
+            {
+                await CorrectAtRandomAsync(random, 40);
+            }
+            if (round == 2)
+            {
+                // No writer moves a record between published and synthetic, but the rollups must follow a direct
+                // UPDATE of IsSynthetic both ways (the SQLite update trigger lists the column).
+                await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+                    "UPDATE \"Detainers\" SET \"IsSynthetic\" = 1 - \"IsSynthetic\" WHERE \"Id\" % 23 = 0"));
+            }
+            var rows = await LoadRowsAsync();
+            for (var i = 0; i < 30; i++)
+            {
+                var (where, matches) = RandomFilter(random, rows);
+                var includeRetracted = random.Next(4) == 0;
+                // Half the questions take the default (published only); the rest include the synthetic records or
+                // name a source kind, which then decides alone.
+                var mode = random.Next(4);
+                var includeSynthetic = mode == 1;
+                Func<Row, bool> kind = r => !r.IsSynthetic;
+                if (mode == 2)
+                {
+                    var synthetic = random.Next(2) == 0;
+                    where = new { and = new[] { where, new { sourceKind = new { eq = synthetic ? "SYNTHETIC" : "FILE" } } } };
+                    kind = r => r.IsSynthetic == synthetic;
+                }
+                else if (mode == 1)
+                {
+                    kind = _ => true;
+                }
+                var matching = rows.Where(r => (includeRetracted || !r.Retracted) && matches(r)).ToList();
+                var expected = matching.Where(kind).ToList();
+                var excluded = mode is 0 or 3 ? matching.Count(r => r.IsSynthetic) : (int?)null;
+
+                _app.Sql.Clear();
+                var count = await _app.DataAsync("""
+                    query($w: DetainerFilterInput, $r: Boolean, $s: Boolean) {
+                      detainers(where: $w, includeRetracted: $r, includeSynthetic: $s, first: 1) { totalCount syntheticExcluded }
+                    }
+                    """, new { w = where, r = includeRetracted, s = includeSynthetic });
+                Assert.Equal(expected.Count, count.GetProperty("detainers").GetProperty("totalCount").GetInt32());
+                var left = count.GetProperty("detainers").GetProperty("syntheticExcluded");
+                Assert.Equal(excluded, left.ValueKind == JsonValueKind.Null ? null : left.GetInt32());
+                checkedFast += _app.Sql.Commands.Any(c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal) || c.Contains("\"DetainerTotals\"", StringComparison.Ordinal)) ? 1 : 0;
+
+                var groupBy = Dimensions.Where(_ => random.Next(3) == 0).ToArray();
+                var stats = await _app.DataAsync("""
+                    query($w: DetainerFilterInput, $r: Boolean, $s: Boolean, $g: [DetainerStatsDimension!]!) {
+                      detainerStats(where: $w, includeRetracted: $r, includeSynthetic: $s, groupBy: $g) {
+                        keys { state jurisdiction { id } fieldOffice week { start } outcome detainerType sourceKind
+                               issuedYear { label } issuedQuarter { label } issuedMonth { label } outcomeMonth { label } citizenship }
+                        outcomes { outcome count } syntheticExcluded count
+                      }
+                      detainerGroups(where: $w, includeRetracted: $r, includeSynthetic: $s, groupBy: $g, first: 1) { totalCount syntheticExcluded }
+                    }
+                    """, new { w = where, r = includeRetracted, s = includeSynthetic, g = groupBy });
+                // Each group as "keys | outcome counts | synthetic left out = count", against the same from the rows.
+                var actual = stats.GetProperty("detainerStats").EnumerateArray()
+                    .Select(g => KeyOf(g.GetProperty("keys"), groupBy) + " | " + string.Join(",", g.GetProperty("outcomes").EnumerateArray()
+                            .Select(o => o.GetProperty("outcome").GetString() + ":" + o.GetProperty("count").GetInt32()).Order(StringComparer.Ordinal))
+                        + " | " + (g.GetProperty("syntheticExcluded") is { ValueKind: JsonValueKind.Number } x ? x.GetInt32().ToString(CultureInfo.InvariantCulture) : "null")
+                        + " = " + g.GetProperty("count").GetInt32())
+                    .Order(StringComparer.Ordinal).ToList();
+                string Group(string key, IEnumerable<Row> members) => key + " | " + string.Join(",", members.GroupBy(r => r.Outcome)
+                        .Select(o => o.Key + ":" + o.Count()).Order(StringComparer.Ordinal))
+                    + " | " + (excluded is null ? "null" : matching.Count(r => r.IsSynthetic && KeyOf(r, groupBy) == key).ToString(CultureInfo.InvariantCulture))
+                    + " = " + members.Count();
+                // Without dimensions, one group holding every match (even none).
+                var plain = groupBy.Length == 0 ? [Group(KeyOf(expected.FirstOrDefault() ?? rows[0], groupBy), expected)]
+                    : expected.GroupBy(r => KeyOf(r, groupBy)).Select(g => Group(g.Key, g)).Order(StringComparer.Ordinal).ToList();
+                var groups = stats.GetProperty("detainerGroups");
+                Assert.Equal(groupBy.Length == 0 ? Math.Min(1, expected.Count) : expected.Select(r => KeyOf(r, groupBy)).Distinct().Count(),
+                    groups.GetProperty("totalCount").GetInt32());
+                var groupsLeft = groups.GetProperty("syntheticExcluded");
+                Assert.Equal(excluded, groupsLeft.ValueKind == JsonValueKind.Null ? null : groupsLeft.GetInt32());
+                if (plain.Count <= DetainerStats.MaxGroups)
+                {
+                    Assert.Equal(plain, actual);
+                }
+                else
+                {
+                    // More groups than one answer holds: the largest ones, each exact.
+                    static int CountOf(string group) => int.Parse(group[(group.LastIndexOf(" = ", StringComparison.Ordinal) + 3)..], CultureInfo.InvariantCulture);
+                    Assert.Equal(DetainerStats.MaxGroups, actual.Count);
+                    Assert.Subset(plain.ToHashSet(), actual.ToHashSet());
+                    Assert.True(actual.Min(CountOf) >= plain.Except(actual).Max(CountOf), "a smaller group was kept over a larger one");
+                }
+            }
+        }
+        // The test is about the fast path: most of its filters must have been answered from a rollup.
+        Assert.True(checkedFast > 80, $"only {checkedFast} of 120 counts came from a rollup");
+    }
+
+    [Fact]
+    public async Task After_bulk_imports_the_rollup_rows_are_exactly_a_group_by_of_the_table_and_the_insert_trigger_is_back_on()
+    {
+        // The three imports of the fixture took the bulk path: the insert trigger deferred, one GROUP BY per import.
+        const string counts = """
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers"
+            GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """;
+        const string rollup = """
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerCounts"
+            """;
+        const string totals = """
+            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers"
+            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """;
+        const string totalsRollup = """
+            SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerTotals"
+            """;
+        async Task AssertExactAsync()
+        {
+            Assert.Equal(await RowsOfAsync(counts), await RowsOfAsync(rollup));
+            Assert.Equal(await RowsOfAsync(totals), await RowsOfAsync(totalsRollup));
+        }
+        await AssertExactAsync();
+        Assert.Empty(await RowsOfAsync("SELECT * FROM \"DetainerRollupsDeferred\""));
+
+        // A detainer written outside the bulk path (EF) is counted by the trigger again.
+        await _app.WithDbAsync(async db =>
+        {
+            var template = await db.Detainers.AsNoTracking().FirstAsync(d => d.JurisdictionId != null);
+            db.Detainers.Add(new Detainer
+            {
+                SourceId = template.SourceId,
+                SourceLine = 1_000_000,
+                JurisdictionId = template.JurisdictionId,
+                WeekStart = template.WeekStart,
+                Outcome = DetainerOutcome.Lifted,
+                DetainerType = template.DetainerType,
+                IssuedOn = new DateOnly(2017, 2, 9),
+                Citizenship = "Poland",
+                IsSynthetic = template.IsSynthetic,
+            });
+            return await db.SaveChangesAsync();
+        });
+        await AssertExactAsync();
+    }
+
+    /// <summary>Every row of a query as one sorted list of strings, so two row sets compare exactly.</summary>
+    private Task<List<string>> RowsOfAsync(string sql) => _app.WithDbAsync(async db =>
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    });
+
+    [Fact]
+    public async Task A_filter_the_rollups_cannot_answer_is_counted_from_the_table()
+    {
+        _app.Sql.Clear();
+        var data = await _app.DataAsync("""
+            { a: detainers(where: { issuedOn: { gte: "2017-02-15" } }) { totalCount }
+              b: detainers(where: { charges: { some: { status: { eq: CONVICTION } } } }) { totalCount } }
+            """);
+        var rows = await LoadRowsAsync();
+        Assert.Equal(rows.Count(r => !r.Retracted && !r.IsSynthetic && r.IssuedOn >= new DateOnly(2017, 2, 15)), data.GetProperty("a").GetProperty("totalCount").GetInt32());
+        Assert.True(data.GetProperty("b").GetProperty("totalCount").GetInt32() > 0);
+        Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal) || c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_default_published_only_total_count_and_stats_are_read_from_the_rollups_not_the_table()
+    {
+        _app.Sql.Clear();
+        var data = await _app.DataAsync("""
+            { all: detainers(first: 1) { totalCount syntheticExcluded }
+              open: detainers(first: 1, where: { outcome: { eq: OPEN }, jurisdiction: { state: { eq: "TX" } } }) { totalCount syntheticExcluded }
+              total: detainerStats(groupBy: []) { count }
+              byState: detainerStats(groupBy: [STATE, OUTCOME]) { keys { state outcome } count } }
+            """);
+        var rows = await LoadRowsAsync();
+        var published = rows.Where(r => !r.Retracted && !r.IsSynthetic).ToList();
+        var synthetic = rows.Where(r => !r.Retracted && r.IsSynthetic).ToList();
+        Assert.Equal(published.Count, data.GetProperty("all").GetProperty("totalCount").GetInt32());
+        Assert.Equal(synthetic.Count, data.GetProperty("all").GetProperty("syntheticExcluded").GetInt32());
+        Assert.Equal(published.Count(r => r.Outcome == "OPEN" && r.State == "TX"), data.GetProperty("open").GetProperty("totalCount").GetInt32());
+        Assert.Equal(synthetic.Count(r => r.Outcome == "OPEN" && r.State == "TX"), data.GetProperty("open").GetProperty("syntheticExcluded").GetInt32());
+        Assert.Equal(published.Count, Assert.Single(data.GetProperty("total").EnumerateArray()).GetProperty("count").GetInt32());
+        var byState = data.GetProperty("byState").EnumerateArray()
+            .Select(g => $"{g.GetProperty("keys").GetProperty("state")}|{g.GetProperty("keys").GetProperty("outcome").GetString()} = {g.GetProperty("count").GetInt32()}")
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(published.GroupBy(r => $"{r.State ?? ""}|{r.Outcome}").Select(g => $"{g.Key} = {g.Count()}").Order(StringComparer.Ordinal).ToList(), byState);
+        // Every count above came from a rollup: no COUNT over the Detainers table was run.
+        Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
+        Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("COUNT(", StringComparison.Ordinal) && c.Contains("FROM \"Detainers\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_data_truth_filter_or_dimension_the_rollups_do_not_keep_falls_back_to_the_exact_count_of_the_table()
+    {
+        _app.Sql.Clear();
+        var data = await _app.DataAsync("""
+            { unresolved: detainers(where: { jurisdictionResolution: { eq: UNRESOLVED } }) { totalCount syntheticExcluded }
+              resolved: detainers(where: { jurisdictionResolution: { neq: UNRESOLVED }, outcome: { neq: OPEN } }) { totalCount }
+              noBirthplace: detainers(where: { placeOfBirth: { eq: null } }, includeSynthetic: true) { totalCount }
+              byResolution: detainerStats(groupBy: [JURISDICTION_RESOLUTION]) { keys { jurisdictionResolution } count } }
+            """);
+        Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal) || c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
+        var (unresolved, unresolvedSynthetic, resolved, noBirthplace, byResolution) = await _app.WithDbAsync(async db =>
+        {
+            var open = db.Detainers.Where(d => !d.Retracted);
+            return (
+                await open.CountAsync(d => !d.IsSynthetic && d.JurisdictionResolution == JurisdictionResolution.Unresolved),
+                await open.CountAsync(d => d.IsSynthetic && d.JurisdictionResolution == JurisdictionResolution.Unresolved),
+                await open.CountAsync(d => !d.IsSynthetic && d.JurisdictionResolution != JurisdictionResolution.Unresolved && d.Outcome != DetainerOutcome.Open),
+                await open.CountAsync(d => d.PlaceOfBirth == null),
+                await open.Where(d => !d.IsSynthetic).GroupBy(d => d.JurisdictionResolution).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
+        });
+        Assert.True(unresolved + resolved > 0 && noBirthplace > 0, "the fixture must match these filters");
+        Assert.Equal(unresolved, data.GetProperty("unresolved").GetProperty("totalCount").GetInt32());
+        Assert.Equal(unresolvedSynthetic, data.GetProperty("unresolved").GetProperty("syntheticExcluded").GetInt32());
+        Assert.Equal(resolved, data.GetProperty("resolved").GetProperty("totalCount").GetInt32());
+        Assert.Equal(noBirthplace, data.GetProperty("noBirthplace").GetProperty("totalCount").GetInt32());
+        Assert.Equal(
+            byResolution.Select(g => $"{Constant(g.Key.ToString())} = {g.Count}").Order(StringComparer.Ordinal),
+            data.GetProperty("byResolution").EnumerateArray()
+                .Select(g => $"{g.GetProperty("keys").GetProperty("jurisdictionResolution").GetString()} = {g.GetProperty("count").GetInt32()}").Order(StringComparer.Ordinal));
+    }
+
+    private sealed record Row(long Id, string? State, int? JurisdictionId, string? FieldOffice, DateOnly? Week, string Outcome, string DetainerType,
+        string? Citizenship, DateOnly? IssuedOn, bool Retracted, bool IsSynthetic, DateOnly? OutcomeRecordedOn = null);
+
+    private Task<List<Row>> LoadRowsAsync() => _app.WithDbAsync(async db =>
+        (await db.Detainers.AsNoTracking().Select(d => new
+        {
+            d.Id,
+            State = d.Jurisdiction == null ? null : d.Jurisdiction.State,
+            d.JurisdictionId,
+            FieldOffice = d.Jurisdiction == null ? null : d.Jurisdiction.FieldOffice,
+            d.WeekStart,
+            d.Outcome,
+            d.DetainerType,
+            d.Citizenship,
+            d.IssuedOn,
+            d.Retracted,
+            d.IsSynthetic,
+            d.OutcomeRecordedOn,
+        }).ToListAsync())
+        .Select(d => new Row(d.Id, d.State, d.JurisdictionId, d.FieldOffice, d.WeekStart, Constant(d.Outcome.ToString()), d.DetainerType.ToString().ToUpperInvariant(),
+            d.Citizenship, d.IssuedOn, d.Retracted, d.IsSynthetic, d.OutcomeRecordedOn))
+        .ToList());
+
+    /// <summary>BookedIntoDetention as the schema names it, BOOKED_INTO_DETENTION.</summary>
+    private static string Constant(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
+
+    /// <summary>A random condition on one or two dimensions (sometimes or-ed), as the API takes it and as a predicate.</summary>
+    private static (object Where, Func<Row, bool> Matches) RandomFilter(Random random, List<Row> rows)
+    {
+        (object, Func<Row, bool>) One()
+        {
+            var row = rows[random.Next(rows.Count)];
+            switch (random.Next(8))
+            {
+                case 0:
+                    return (new { jurisdiction = new { state = new { eq = row.State } } }, r => r.State == row.State);
+                case 1:
+                    return (new { jurisdiction = new { fieldOffice = new { eq = row.FieldOffice } } }, r => r.FieldOffice == row.FieldOffice);
+                case 2:
+                    var week = row.Week ?? new DateOnly(2017, 2, 4);
+                    return random.Next(2) == 0
+                        ? (new { week = new { start = new { gte = week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } } }, r => r.Week >= week)
+                        : (new { week = new { start = new { lt = week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } } }, r => r.Week < week);
+                case 3:
+                    var outcomes = Outcomes.Where(_ => random.Next(2) == 0).ToArray();
+                    return (new { outcome = new { @in = outcomes } }, r => outcomes.Contains(r.Outcome));
+                case 4:
+                    return (new { detainerType = new { eq = row.DetainerType } }, r => r.DetainerType == row.DetainerType);
+                case 5:
+                    var country = random.Next(5) == 0 ? null : Citizenships[random.Next(Citizenships.Length)];
+                    return (new { citizenship = new { eq = country } }, r => r.Citizenship == country);
+                case 6:
+                    // Month boundaries: the rollups keep the issue date to the month.
+                    var month = new DateOnly(2016, 11, 1).AddMonths(random.Next(6));
+                    return random.Next(2) == 0
+                        ? (new { issuedOn = new { gte = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } }, r => r.IssuedOn >= month)
+                        : (new { issuedOn = new { lte = month.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } }, r => r.IssuedOn <= month.AddDays(-1));
+                default:
+                    return (new { outcome = new { neq = row.Outcome } }, r => r.Outcome != row.Outcome);
+            }
+        }
+        var (first, a) = One();
+        switch (random.Next(3))
+        {
+            case 0:
+                return (first, a);
+            case 1:
+                var (second, b) = One();
+                return (new { and = new[] { first, second } }, r => a(r) && b(r));
+            default:
+                var (other, c) = One();
+                return (new { or = new[] { first, other } }, r => a(r) || c(r));
+        }
+    }
+
+    private async Task CorrectAtRandomAsync(Random random, int corrections)
+    {
+        var rows = await LoadRowsAsync();
+        var jurisdictions = rows.Where(r => r.JurisdictionId is not null).Select(r => r.JurisdictionId!.Value).Distinct().ToList();
+        await using var scope = _app.Services.CreateAsyncScope();
+        var writer = scope.ServiceProvider.GetRequiredService<CorrectionWriter>();
+        // Synthetic records cannot be corrected (the writer refuses them); their rows change only by import.
+        var open = rows.Where(r => !r.Retracted && !r.IsSynthetic).ToList();
+        for (var i = 0; i < corrections; i++)
+        {
+            var row = open[random.Next(open.Count)];
+            var request = (string? value) => new CorrectionRequest(value, "A property test's correction", "DetainerCountRollupTests", null);
+            if (random.Next(5) == 0)
+            {
+                await writer.RetractDetainerAsync(row.Id, request(null), "tester", CancellationToken.None);
+                open.Remove(row);
+                continue;
+            }
+            var (field, value) = random.Next(5) switch
+            {
+                0 => (DetainerField.Outcome, Outcomes[random.Next(Outcomes.Length)]),
+                1 => (DetainerField.IssuedOn, random.Next(6) == 0 ? null : new DateOnly(2016, 12, 1).AddDays(random.Next(120)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                2 => (DetainerField.Jurisdiction, random.Next(8) == 0 ? null : GlobalId.Encode("Jurisdiction", jurisdictions[random.Next(jurisdictions.Count)])),
+                3 => (DetainerField.Citizenship, random.Next(6) == 0 ? null : Citizenships[random.Next(Citizenships.Length)]),
+                _ => (DetainerField.OutcomeRecordedOn, new DateOnly(2017, 1, 28).AddDays(random.Next(50)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            };
+            try
+            {
+                await writer.CorrectDetainerAsync(row.Id, field, null, request(value), "tester", CancellationToken.None);
+            }
+            catch (GraphQL.ExecutionError e) when (e.Message.Contains("must change it", StringComparison.Ordinal))
+            {
+                // The random value was the current one: nothing written, which the writer refuses.
+            }
+        }
+    }
+
+    private static string KeyOf(Row r, string[] groupBy) => string.Join("|", Dimensions.Select(d => !groupBy.Contains(d) ? "-" : d switch
+    {
+        "STATE" => r.State ?? "null",
+        "JURISDICTION" => r.JurisdictionId is { } id ? GlobalId.Encode("Jurisdiction", id) : "null",
+        "FIELD_OFFICE" => r.FieldOffice ?? "null",
+        "WEEK" => r.Week?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "null",
+        "OUTCOME" => r.Outcome,
+        "DETAINER_TYPE" => r.DetainerType,
+        "SOURCE_KIND" => r.IsSynthetic ? "SYNTHETIC" : "FILE",
+        "ISSUED_YEAR" => r.IssuedOn?.ToString("yyyy", CultureInfo.InvariantCulture) ?? "null",
+        "ISSUED_QUARTER" => r.IssuedOn is { } q ? $"{q.Year}-Q{(q.Month + 2) / 3}" : "null",
+        "ISSUED_MONTH" => r.IssuedOn?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? "null",
+        "OUTCOME_MONTH" => r.OutcomeRecordedOn?.ToString("yyyy-MM", CultureInfo.InvariantCulture) ?? "null",
+        _ => r.Citizenship ?? "null",
+    }));
+
+    private static string KeyOf(JsonElement keys, string[] groupBy)
+    {
+        string Text(string field) => keys.GetProperty(field) is { ValueKind: JsonValueKind.String } e ? e.GetString()! : "null";
+        string Id(string field, string member) => keys.GetProperty(field) is { ValueKind: JsonValueKind.Object } o ? o.GetProperty(member).GetString()! : "null";
+        return string.Join("|", Dimensions.Select(d => !groupBy.Contains(d) ? "-" : d switch
+        {
+            "STATE" => Text("state"),
+            "JURISDICTION" => Id("jurisdiction", "id"),
+            "FIELD_OFFICE" => Text("fieldOffice"),
+            "WEEK" => Id("week", "start"),
+            "OUTCOME" => Text("outcome"),
+            "DETAINER_TYPE" => Text("detainerType"),
+            "SOURCE_KIND" => Text("sourceKind"),
+            "ISSUED_YEAR" => Id("issuedYear", "label"),
+            "ISSUED_QUARTER" => Id("issuedQuarter", "label"),
+            "ISSUED_MONTH" => Id("issuedMonth", "label"),
+            "OUTCOME_MONTH" => Id("outcomeMonth", "label"),
+            _ => Text("citizenship"),
+        }));
+    }
+}

@@ -12,19 +12,8 @@ public static class DetainerQueries
 {
     public static void AddDetainerQueries(this ObjectGraphType query)
     {
-        query.Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("Detainers, filtered and sorted as asked; by default in the order they were imported. Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<object?, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id).ToConnectionAsync(c, excluded);
-            });
+        query.DetainerListField("detainers",
+            "Detainers, filtered and sorted as asked; by default in the order they were imported. Published records only unless `includeSynthetic` is true.");
 
         query.Field<DetainerGraphType>("detainer")
             .Description("One detainer by its ID, or null when there is none; a retracted detainer is returned, marked `retracted`, and a synthetic one marked `isSynthetic`.")

@@ -37,20 +37,10 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
                     .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.JurisdictionId);
                 return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
             }));
-        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("The detainers issued to this jurisdiction; by default oldest first. Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<Jurisdiction, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.JurisdictionId == c.Source.Id)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
-                    .ToConnectionAsync(c, excluded);
-            });
+        this.DetainerListField("detainers",
+            "The detainers issued to this jurisdiction; by default oldest first. Published records only unless `includeSynthetic` is true.",
+            c => d => d.JurisdictionId == c.Source.Id,
+            q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id));
         Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("stats")
             .Description($"Counts of this jurisdiction's detainers, grouped as asked (e.g. `groupBy: [ISSUED_YEAR]` with `outcomes` for a trend). At most {DetainerStats.MaxGroups} groups, with a `{DetainerStatsQueries.TruncatedCode}` warning when more exist.")
             .WithStatsArguments()
@@ -85,20 +75,10 @@ public sealed class FacilityGraphType : ObjectGraphType<Facility>
         Field<JurisdictionGraphType>("jurisdiction")
             .Description("The jurisdiction that runs the facility, when the source names it or the name says it.")
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
-        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("The detainers lodged at this facility; by default oldest first. Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<Facility, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.FacilityId == c.Source.Id)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
-                    .ToConnectionAsync(c, excluded);
-            });
+        this.DetainerListField("detainers",
+            "The detainers lodged at this facility; by default oldest first. Published records only unless `includeSynthetic` is true.",
+            c => d => d.FacilityId == c.Source.Id,
+            q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id));
         Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("stats")
             .Description($"Counts of the detainers lodged here, grouped as asked. At most {DetainerStats.MaxGroups} groups, with a `{DetainerStatsQueries.TruncatedCode}` warning when more exist.")
             .WithStatsArguments()

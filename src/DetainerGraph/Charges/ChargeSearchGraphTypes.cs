@@ -149,14 +149,11 @@ public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
             {
                 var query = ChargeQuery.Parse(SearchQueryOf(c));
                 var reader = ChargeReader.Shipped;
-                return c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
-                        await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct))
-                    .Then(charge => charge is null ? [] : MatchExplainer.Explain(reader, query, charge.Description, charge.NcicCode, charge.Category));
+                return c.LoadCharge(c.Source.ChargeId).Then(charge => charge is null ? [] : MatchExplainer.Explain(reader, query, charge.Description, charge.NcicCode, charge.Category));
             });
         Field<NonNullGraphType<ChargeGraphType>>("charge")
             .Description("The charge, read from the database.")
-            .Resolve(c => c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
-                await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct)));
+            .Resolve(c => c.LoadCharge(c.Source.ChargeId));
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists the charge, read from the database.")
             .Resolve(c => c.LoadDetainer(c.Source.DetainerId));

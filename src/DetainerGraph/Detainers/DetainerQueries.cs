@@ -17,11 +17,11 @@ public static class DetainerQueries
 
         query.Field<DetainerGraphType>("detainer")
             .Description("One detainer by its ID, or null when there is none; a retracted detainer is returned, marked `retracted`, and a synthetic one marked `isSynthetic`.")
-            .Argument<NonNullGraphType<IdGraphType>>("id", "The detainer's ID.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The detainer's ID. " + GlobalId.Rule)
             .ResolveAsync(async c =>
             {
-                var key = c.GetIdArgument("id", "Detainer");
-                return long.TryParse(key, out var id) ? await c.Db().Detainers.FirstOrDefaultAsync(d => d.Id == id, c.CancellationToken) : null;
+                var id = c.GetIdArgument<long>("id", "Detainer");
+                return await c.Db().Detainers.FirstOrDefaultAsync(d => d.Id == id, c.CancellationToken);
             });
     }
 }

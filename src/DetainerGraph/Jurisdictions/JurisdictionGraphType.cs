@@ -23,20 +23,10 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
         Field(j => j.FieldOffice, nullable: true).Description("The ICE field office (Area of Responsibility), e.g. \"San Antonio\", when known.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FacilityGraphType>>>>("facilities")
             .Description("The jails and other facilities in this jurisdiction.")
-            .Resolve(c => c.Batch<int, IReadOnlyList<Facility>>("FacilitiesByJurisdictionId", c.Source.Id, async (db, ids, ct) =>
-            {
-                var rows = (await db.Facilities.Where(f => f.JurisdictionId != null && ids.Contains(f.JurisdictionId.Value))
-                    .OrderBy(f => f.Name).ToListAsync(ct)).ToLookup(f => f.JurisdictionId!.Value);
-                return ids.ToDictionary(id => id, id => (IReadOnlyList<Facility>)[.. rows[id]]);
-            }));
+            .Resolve(c => JurisdictionDataLoaders.FacilitiesByJurisdictionId.Load(c, c.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("policies")
             .Description("Published policies that limit cooperation with ICE (DDOR Section III), newest first.")
-            .Resolve(c => c.Batch<int, IReadOnlyList<Policy>>("PoliciesByJurisdictionId", c.Source.Id, async (db, ids, ct) =>
-            {
-                var rows = (await db.Policies.Where(p => ids.Contains(p.JurisdictionId))
-                    .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.JurisdictionId);
-                return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
-            }));
+            .Resolve(c => JurisdictionDataLoaders.PoliciesByJurisdictionId.Load(c, c.Source.Id));
         this.DetainerListField("detainers",
             "The detainers issued to this jurisdiction; by default oldest first. Published records only unless `includeSynthetic` is true.",
             c => d => d.JurisdictionId == c.Source.Id,
@@ -102,18 +92,4 @@ public sealed class PolicyGraphType : ObjectGraphType<Policy>
         Field<JurisdictionGraphType>("jurisdiction").Description("The jurisdiction whose policy this is.").Resolve(c => c.LoadJurisdiction(c.Source.JurisdictionId));
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where this row was published.");
     }
-}
-
-public static class JurisdictionByIdLoader
-{
-    public static GraphQL.DataLoader.IDataLoaderResult<Jurisdiction?> LoadJurisdiction(this GraphQL.IResolveFieldContext context, int id) =>
-        context.Batch<int, Jurisdiction>(nameof(JurisdictionByIdLoader), id, async (db, ids, ct) =>
-            await db.Jurisdictions.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct));
-}
-
-public static class FacilityByIdLoader
-{
-    public static GraphQL.DataLoader.IDataLoaderResult<Facility?> LoadFacility(this GraphQL.IResolveFieldContext context, int id) =>
-        context.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) =>
-            await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct));
 }

@@ -19,11 +19,11 @@ public static class JurisdictionQueries
 
         query.Field<JurisdictionGraphType>("jurisdiction")
             .Description("One jurisdiction by its ID, or null when there is none.")
-            .Argument<NonNullGraphType<IdGraphType>>("id", "The jurisdiction's ID.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The jurisdiction's ID. " + GlobalId.Rule)
             .ResolveAsync(async c =>
             {
-                var key = c.GetIdArgument("id", "Jurisdiction");
-                return int.TryParse(key, out var id) ? await c.Db().Jurisdictions.FirstOrDefaultAsync(j => j.Id == id, c.CancellationToken) : null;
+                var id = c.GetIdArgument<int>("id", "Jurisdiction");
+                return await c.Db().Jurisdictions.FirstOrDefaultAsync(j => j.Id == id, c.CancellationToken);
             });
 
         Facilities.Field(query, "facilities", "Jails and other facilities, filtered and sorted as asked; by default by state and name.",
@@ -31,11 +31,11 @@ public static class JurisdictionQueries
 
         query.Field<FacilityGraphType>("facility")
             .Description("One facility by its ID, or null when there is none.")
-            .Argument<NonNullGraphType<IdGraphType>>("id", "The facility's ID.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The facility's ID. " + GlobalId.Rule)
             .ResolveAsync(async c =>
             {
-                var key = c.GetIdArgument("id", "Facility");
-                return int.TryParse(key, out var id) ? await c.Db().Facilities.FirstOrDefaultAsync(f => f.Id == id, c.CancellationToken) : null;
+                var id = c.GetIdArgument<int>("id", "Facility");
+                return await c.Db().Facilities.FirstOrDefaultAsync(f => f.Id == id, c.CancellationToken);
             });
     }
 }

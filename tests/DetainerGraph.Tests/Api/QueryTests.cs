@@ -77,7 +77,7 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         var result = await _app.QueryAsync(query);
 
         var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
-        Assert.Equal(code, error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(code, error.Code());
     }
 
     // The right type with a key the server never writes ("Detainer:abc", "Jurisdiction:1x", "Facility:-1",
@@ -94,7 +94,7 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         var result = await _app.QueryAsync(query);
 
         var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
-        Assert.Equal("INVALID_ID", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("INVALID_ID", error.Code());
     }
 
     [Theory]
@@ -116,7 +116,7 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         var result = await _app.QueryAsync("query($id: ID!) { detainer(id: $id) { id } }", new { id = week });
 
         var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
-        Assert.Equal("ID_TYPE_MISMATCH", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("ID_TYPE_MISMATCH", error.Code());
         Assert.Contains("Week", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 

@@ -275,7 +275,7 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
         {
             foreach (var error in errors.EnumerateArray())
             {
-                var code = error.GetProperty("extensions").GetProperty("code").GetString();
+                var code = error.Code();
                 Assert.Contains(code, QueryCodes);
                 Assert.DoesNotContain("Lucene", error.GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
             }
@@ -283,7 +283,8 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
         else
         {
             var result = response.GetProperty("data").GetProperty("searchCharges");
-            Assert.True(result.GetProperty("totalCount").GetInt32() >= 0);
+            // The page is the first five of the total, whatever the total.
+            Assert.Equal(Math.Min(5, result.GetProperty("totalCount").GetInt32()), result.GetProperty("nodes").GetArrayLength());
             Assert.All(result.GetProperty("nodes").EnumerateArray(),
                 n => Assert.DoesNotContain("<script", n.GetProperty("highlight").GetString(), StringComparison.Ordinal));
         }
@@ -337,6 +338,6 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     {
         var response = await App.QueryAsync(query);
         var error = response.GetProperty("errors")[0];
-        Assert.Equal(code, error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(code, error.Code());
     }
 }

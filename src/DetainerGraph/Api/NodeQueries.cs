@@ -27,14 +27,14 @@ public static class NodeFetchers
 
     private static readonly Dictionary<string, NodeType> ByType = new(StringComparer.Ordinal)
     {
-        ["Detainer"] = Numbered<long>(async (db, keys, ct) => Keyed(await db.Detainers.Where(d => Numbers<long>(keys).Contains(d.Id)).ToListAsync(ct), d => d.Id)),
-        ["Charge"] = Numbered<long>(async (db, keys, ct) => Keyed(await db.Charges.Where(c => Numbers<long>(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id)),
-        ["Jurisdiction"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Jurisdictions.Where(j => Numbers<int>(keys).Contains(j.Id)).ToListAsync(ct), j => j.Id)),
-        ["Facility"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Facilities.Where(f => Numbers<int>(keys).Contains(f.Id)).ToListAsync(ct), f => f.Id)),
-        ["Policy"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Policies.Where(p => Numbers<int>(keys).Contains(p.Id)).ToListAsync(ct), p => p.Id)),
-        ["Report"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Reports.Where(r => Numbers<int>(keys).Contains(r.Number)).ToListAsync(ct), r => r.Number)),
-        ["SectionOneEntry"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.SectionOneEntries.Where(e => Numbers<int>(keys).Contains(e.Id)).ToListAsync(ct), e => e.Id)),
-        ["Correction"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Corrections.Where(c => Numbers<int>(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id)),
+        ["Detainer"] = Numbered<long>(async (db, keys, ct) => Keyed(await db.Detainers.Where(d => Longs(keys).Contains(d.Id)).ToListAsync(ct), d => d.Id)),
+        ["Charge"] = Numbered<long>(async (db, keys, ct) => Keyed(await db.Charges.Where(c => Longs(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id)),
+        ["Jurisdiction"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Jurisdictions.Where(j => Ints(keys).Contains(j.Id)).ToListAsync(ct), j => j.Id)),
+        ["Facility"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Facilities.Where(f => Ints(keys).Contains(f.Id)).ToListAsync(ct), f => f.Id)),
+        ["Policy"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Policies.Where(p => Ints(keys).Contains(p.Id)).ToListAsync(ct), p => p.Id)),
+        ["Report"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Reports.Where(r => Ints(keys).Contains(r.Number)).ToListAsync(ct), r => r.Number)),
+        ["SectionOneEntry"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.SectionOneEntries.Where(e => Ints(keys).Contains(e.Id)).ToListAsync(ct), e => e.Id)),
+        ["Correction"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Corrections.Where(c => Ints(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id)),
         ["Week"] = new(key => GlobalId.IsDate(key, out _), async (db, keys, ct) =>
         {
             var starts = keys.Select(k => GlobalId.IsDate(k, out var start) ? start : default).ToList();
@@ -67,6 +67,11 @@ public static class NodeFetchers
     private static NodeType Numbered<T>(Fetch fetch)
         where T : System.Numerics.IBinaryInteger<T> =>
         new(key => GlobalId.IsNumber<T>(key, out _), fetch);
+
+    // Named for their SQL parameters (@Longs, @Ints), which the reviewed SQL Server statement set records.
+    private static List<long> Longs(IEnumerable<string> keys) => Numbers<long>(keys);
+
+    private static List<int> Ints(IEnumerable<string> keys) => Numbers<int>(keys);
 
     private static List<T> Numbers<T>(IEnumerable<string> keys)
         where T : System.Numerics.IBinaryInteger<T> =>

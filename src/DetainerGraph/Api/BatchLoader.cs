@@ -1,3 +1,5 @@
+using DetainerGraph.Data;
+using GraphQL;
 using GraphQL.DataLoader;
 
 namespace DetainerGraph.Api;
@@ -60,21 +62,38 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
     }
 }
 
-/// <summary>The request's batch loaders, one per name. Registered scoped: one set per HTTP request.</summary>
+/// <summary>
+/// A batch loader, declared once as a static field in its feature's <c>…DataLoaders.cs</c>: the object is its identity
+/// (no name to collide, no first-wins fetch), and its fetch reads the request's database.
+/// </summary>
+public sealed class Loader<TKey, TValue>(Func<DetainerDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IDictionary<TKey, TValue>>> fetch)
+    where TKey : notnull
+{
+    /// <summary>Loads <paramref name="key"/> through this loader's instance for the request.</summary>
+    public IDataLoaderResult<TValue?> Load(IResolveFieldContext context, TKey key)
+    {
+        var services = context.RequestServices!;
+        return services.GetRequiredService<BatchLoaders>().For(this, services).Load(key);
+    }
+
+    internal BatchLoader<TKey, TValue> Create(IServiceProvider services) =>
+        new((keys, ct) => fetch(services.GetRequiredService<DetainerDbContext>(), keys, ct));
+}
+
+/// <summary>The request's batch loaders, one per <see cref="Loader{TKey,TValue}"/>. Registered scoped: one set per HTTP request.</summary>
 public sealed class BatchLoaders
 {
-    private readonly Dictionary<string, object> _loaders = new(StringComparer.Ordinal);
+    private readonly Dictionary<object, object> _loaders = new(ReferenceEqualityComparer.Instance);
 
-    public BatchLoader<TKey, TValue> GetOrAdd<TKey, TValue>(
-        string name, Func<IReadOnlyCollection<TKey>, CancellationToken, Task<IDictionary<TKey, TValue>>> fetch)
+    public BatchLoader<TKey, TValue> For<TKey, TValue>(Loader<TKey, TValue> loader, IServiceProvider services)
         where TKey : notnull
     {
-        if (!_loaders.TryGetValue(name, out var loader))
+        if (!_loaders.TryGetValue(loader, out var batch))
         {
-            loader = new BatchLoader<TKey, TValue>(fetch);
-            _loaders[name] = loader;
+            batch = loader.Create(services);
+            _loaders[loader] = batch;
         }
-        return (BatchLoader<TKey, TValue>)loader;
+        return (BatchLoader<TKey, TValue>)batch;
     }
 }
 

@@ -11,7 +11,8 @@ namespace DetainerGraph.Api;
 // Relay cursor connections with the HotChocolate shape clients know: nodes, edges { cursor node },
 // pageInfo and totalCount (counted only when selected).
 
-public sealed class Connection<T>(IReadOnlyList<T> nodes, int offset, bool hasNextPage, Func<CancellationToken, Task<int>> countTotal)
+/// <summary>One page of a list: every list field answers one (search hits are a <c>ChargeSearchPage</c>, which adds facets).</summary>
+public class Connection<T>(IReadOnlyList<T> nodes, int offset, bool hasNextPage, Func<CancellationToken, Task<int>> countTotal)
 {
     public IReadOnlyList<T> Nodes { get; } = nodes;
     public IEnumerable<Edge<T>> Edges => Nodes.Select((node, i) => new Edge<T>(Paging.EncodeCursor(offset + i), node));
@@ -52,29 +53,47 @@ public sealed class EdgeGraphType<TNodeGraphType, T> : ObjectGraphType<Edge<T>>
     }
 }
 
-public sealed class ConnectionGraphType<TNodeGraphType, T> : ObjectGraphType<Connection<T>>
+/// <summary>The descriptions of a connection's fields; <see cref="SyntheticExcluded"/> null when the list never leaves synthetic records out.</summary>
+public sealed record ConnectionDescriptions(string Nodes, string Edges, string TotalCount, string? SyntheticExcluded)
+{
+    public static ConnectionDescriptions Of<T>() => new(
+        "The items of this page.",
+        "The items of this page with their cursors.",
+        "How many items the whole connection holds, across all pages. Counted only when asked for.",
+        typeof(T) == typeof(DetainerGraph.Data.Detainer) || typeof(T) == typeof(DetainerGraph.Detainers.DetainerStatsGroup)
+            ? DetainerGraph.Detainers.SyntheticRecords.ExcludedDescription + " Counted only when asked for."
+            : null);
+}
+
+public class ConnectionGraphType<TNodeGraphType, T> : ObjectGraphType<Connection<T>>
     where TNodeGraphType : IGraphType
 {
     public ConnectionGraphType()
+        : this(Paging.NodeName<TNodeGraphType>() + "Connection", $"A page of {Paging.NodeName<TNodeGraphType>()} items.", ConnectionDescriptions.Of<T>())
     {
-        Name = Paging.NodeName<TNodeGraphType>() + "Connection";
-        Description = $"A page of {Paging.NodeName<TNodeGraphType>()} items.";
+    }
+
+    /// <summary>A connection with its own name and wording, and room for fields of its own (search adds facets).</summary>
+    protected ConnectionGraphType(string name, string description, ConnectionDescriptions fields)
+    {
+        Name = name;
+        Description = description;
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TNodeGraphType>>>>("nodes")
-            .Description("The items of this page.")
+            .Description(fields.Nodes)
             .Resolve(c => c.Source.Nodes);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<EdgeGraphType<TNodeGraphType, T>>>>>("edges")
-            .Description("The items of this page with their cursors.")
+            .Description(fields.Edges)
             .Resolve(c => c.Source.Edges);
         Field<NonNullGraphType<PageInfoGraphType>>("pageInfo")
             .Description("Where this page stands.")
             .Resolve(c => c.Source.PageInfo);
         Field<NonNullGraphType<IntGraphType>>("totalCount")
-            .Description("How many items the whole connection holds, across all pages. Counted only when asked for.")
+            .Description(fields.TotalCount)
             .ResolveAsync(async c => await c.Source.CountTotalAsync(c.CancellationToken));
-        if (typeof(T) == typeof(DetainerGraph.Data.Detainer) || typeof(T) == typeof(DetainerGraph.Detainers.DetainerStatsGroup))
+        if (fields.SyntheticExcluded is { } syntheticExcluded)
         {
             Field<IntGraphType>("syntheticExcluded")
-                .Description(DetainerGraph.Detainers.SyntheticRecords.ExcludedDescription + " Counted only when asked for.")
+                .Description(syntheticExcluded)
                 .ResolveAsync(async c => c.Source.CountSyntheticExcluded is { } count ? await count(c.CancellationToken) : null);
         }
     }
@@ -87,17 +106,48 @@ public sealed class PagingOptions
     public int MaxPageSize { get; set; } = 100;
 }
 
+/// <summary>
+/// A page's positions: from <see cref="Offset"/>, at most <see cref="Limit"/> items; <see cref="End"/> is the position
+/// of <c>before</c>, when given.
+/// </summary>
+public readonly record struct PageWindow(int Offset, int Limit, int? End, bool Backward);
+
 public static class Paging
 {
     public static string NodeName<TNodeGraphType>() => typeof(TNodeGraphType).Name.Replace("GraphType", "", StringComparison.Ordinal);
 
-    /// <summary>Adds <c>first</c>, <c>after</c>, <c>last</c> and <c>before</c> to a connection field.</summary>
-    public static FieldBuilder<TSource, TReturn> WithPagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) =>
+    /// <summary>
+    /// Adds <c>first</c>, <c>after</c>, <c>last</c> and <c>before</c> to a connection field, saying what it lists
+    /// (<paramref name="items"/>); <paramref name="lastOfAll"/> says that <c>last</c> without <c>before</c> is the end of all of them.
+    /// </summary>
+    public static FieldBuilder<TSource, TReturn> WithPagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string items = "items", bool lastOfAll = false) =>
         field
-            .Argument<IntGraphType>("first", "Return the first this many items (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
-            .Argument<StringGraphType>("after", "Return items after this cursor (a previous page's `pageInfo.endCursor`).")
-            .Argument<IntGraphType>("last", "Return the last this many items (of those before `before`).")
-            .Argument<StringGraphType>("before", "Return items before this cursor (a page's `pageInfo.startCursor`).");
+            .Argument<IntGraphType>("first", $"Return the first this many {items} (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
+            .Argument<StringGraphType>("after", $"Return {items} after this cursor (a previous page's `pageInfo.endCursor`).")
+            .Argument<IntGraphType>("last", $"Return the last this many {items} (of those before `before`{(lastOfAll ? $", or of all {items}" : "")}).")
+            .Argument<StringGraphType>("before", $"Return {items} before this cursor (a page's `pageInfo.startCursor`).");
+
+    /// <summary>
+    /// The positions a page covers, from the checked paging arguments: forward, <c>first</c> (or the default page
+    /// size) from <c>after</c>, never past <c>before</c>; backward, the <c>last</c> before <c>before</c>, or before the
+    /// end, which <paramref name="countAll"/> gives (called only then). Every list, SQL or search, pages by this.
+    /// </summary>
+    public static Task<PageWindow> GetPageWindowAsync(this IResolveFieldContext context, PagingOptions options, Func<CancellationToken, Task<int>> countAll) =>
+        WindowAsync(context.GetPageArguments(options), options, countAll, context.CancellationToken);
+
+    /// <inheritdoc cref="GetPageWindowAsync"/>
+    public static async Task<PageWindow> WindowAsync((int? First, int? Last, int Start, int? End) arguments, PagingOptions options, Func<CancellationToken, Task<int>> countAll, CancellationToken ct)
+    {
+        var (first, last, start, end) = arguments;
+        if (last is null)
+        {
+            var size = first ?? options.DefaultPageSize;
+            return new PageWindow(start, end is { } e ? Math.Max(0, Math.Min(size, e - start)) : size, end, Backward: false);
+        }
+        var stop = end ?? await countAll(ct);
+        var offset = Math.Max(start, stop - last.Value);
+        return new PageWindow(offset, Math.Max(0, stop - offset), end, Backward: true);
+    }
 
     /// <summary>
     /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
@@ -109,33 +159,17 @@ public static class Paging
     public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null)
     {
         var options = pageSizes ?? context.RequestServices!.GetRequiredService<PagingOptions>();
-        var (first, last, start, end) = context.GetPageArguments(options);
-        var ct = context.CancellationToken;
-
-        int offset;
-        int size;
-        bool hasNext;
-        List<T> rows;
-        if (last is null)
+        var window = await context.GetPageWindowAsync(options, token => CountRowsAsync(ordered, context, token));
+        var offset = window.Offset;
+        // Forward, one row more than the page says whether another follows (unless `before` ends the page first).
+        var take = window.Backward || window.End - offset <= window.Limit ? window.Limit : window.Limit + 1;
+        var rows = take == 0 ? [] : await ordered.Skip(offset).Take(take).ToListAsync(context.CancellationToken);
+        var hasNext = rows.Count > window.Limit;
+        if (hasNext)
         {
-            size = first ?? options.DefaultPageSize;
-            offset = start;
-            var window = end is { } e ? Math.Max(0, Math.Min(size + 1, e - start)) : size + 1;
-            rows = window == 0 ? [] : await ordered.Skip(offset).Take(window).ToListAsync(ct);
-            hasNext = rows.Count > size;
-            if (hasNext)
-            {
-                rows.RemoveAt(rows.Count - 1);
-            }
-            hasNext |= end is not null && offset + rows.Count < end;
+            rows.RemoveAt(rows.Count - 1);
         }
-        else
-        {
-            var windowEnd = end ?? await CountRowsAsync(ordered, context, ct);
-            offset = Math.Max(start, windowEnd - last.Value);
-            rows = windowEnd - offset <= 0 ? [] : await ordered.Skip(offset).Take(windowEnd - offset).ToListAsync(ct);
-            hasNext = end is not null;
-        }
+        hasNext |= window.End is not null && (window.Backward || offset + rows.Count < window.End);
         return new Connection<T>(rows, offset, hasNext, token => CountRowsAsync(ordered, context, token))
         {
             CountSyntheticExcluded = syntheticExcluded is null ? null : token => CountRowsAsync(syntheticExcluded, context, token),

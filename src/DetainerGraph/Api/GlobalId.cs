@@ -59,14 +59,31 @@ public static class GlobalId
     }
 
     /// <summary>
+    /// How every ID argument, <c>node</c>/<c>nodes</c> and every mutation read an ID, as a HotChocolate client expects:
+    /// a string that is not an ID of the expected type (including one whose key cannot exist, made by hand) is an
+    /// error; the well-formed ID of nothing is not. Said in the schema wherever an ID is taken.
+    /// </summary>
+    public const string Rule = "A string that is not such an ID, including one whose key the server never makes, is an INVALID_ID error (ID_TYPE_MISMATCH for the ID of another type); the ID of nothing is not an error.";
+
+    /// <summary><see cref="Rule"/> where an ID of any type is taken.</summary>
+    public const string AnyTypeRule = "A string that is not a DetainerGraph ID, including one whose key the server never makes, is an INVALID_ID error.";
+
+    /// <summary>
     /// The numeric key of <paramref name="id"/>, for the types keyed by a number: an ID of the right type whose key
     /// is not a number of <typeparamref name="T"/> (made by hand, since the server never makes one) is not an ID.
     /// </summary>
     public static T RequireNumber<T>(string id, string typeName)
         where T : IBinaryInteger<T> =>
-        T.TryParse(RequireKey(id, typeName), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : throw NotAnId(id);
+        IsNumber<T>(RequireKey(id, typeName), out var number) ? number : throw NotAnId(id);
+
+    /// <summary>Whether <paramref name="key"/> is the key of a numbered type as the server writes it: digits only.</summary>
+    public static bool IsNumber<T>(string key, out T number)
+        where T : IBinaryInteger<T> =>
+        T.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out number!);
+
+    /// <summary>Whether <paramref name="key"/> is the key of a week as the server writes it: its Saturday, YYYY-MM-DD.</summary>
+    public static bool IsDate(string key, out DateOnly date) =>
+        DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
     /// <summary>The error for a string that is not one of our IDs (or names a type or key that cannot exist).</summary>
     public static ExecutionError NotAnId(string id) => new($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };

@@ -22,30 +22,32 @@ public static class NodeFetchers
 {
     private delegate Task<Dictionary<string, object>> Fetch(DetainerDbContext db, IReadOnlyCollection<string> keys, CancellationToken ct);
 
-    private static readonly Dictionary<string, Fetch> ByType = new(StringComparer.Ordinal)
+    /// <summary>A node type: which keys it can have (any other is not an ID: <see cref="GlobalId.Rule"/>) and how to fetch them.</summary>
+    private sealed record NodeType(Func<string, bool> IsKey, Fetch Fetch);
+
+    private static readonly Dictionary<string, NodeType> ByType = new(StringComparer.Ordinal)
     {
-        ["Detainer"] = async (db, keys, ct) => Keyed(await db.Detainers.Where(d => Longs(keys).Contains(d.Id)).ToListAsync(ct), d => d.Id),
-        ["Charge"] = async (db, keys, ct) => Keyed(await db.Charges.Where(c => Longs(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id),
-        ["Jurisdiction"] = async (db, keys, ct) => Keyed(await db.Jurisdictions.Where(j => Ints(keys).Contains(j.Id)).ToListAsync(ct), j => j.Id),
-        ["Facility"] = async (db, keys, ct) => Keyed(await db.Facilities.Where(f => Ints(keys).Contains(f.Id)).ToListAsync(ct), f => f.Id),
-        ["Policy"] = async (db, keys, ct) => Keyed(await db.Policies.Where(p => Ints(keys).Contains(p.Id)).ToListAsync(ct), p => p.Id),
-        ["Report"] = async (db, keys, ct) => Keyed(await db.Reports.Where(r => Ints(keys).Contains(r.Number)).ToListAsync(ct), r => r.Number),
-        ["SectionOneEntry"] = async (db, keys, ct) => Keyed(await db.SectionOneEntries.Where(e => Ints(keys).Contains(e.Id)).ToListAsync(ct), e => e.Id),
-        ["Correction"] = async (db, keys, ct) => Keyed(await db.Corrections.Where(c => Ints(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id),
-        ["Week"] = async (db, keys, ct) =>
+        ["Detainer"] = Numbered<long>(async (db, keys, ct) => Keyed(await db.Detainers.Where(d => Longs(keys).Contains(d.Id)).ToListAsync(ct), d => d.Id)),
+        ["Charge"] = Numbered<long>(async (db, keys, ct) => Keyed(await db.Charges.Where(c => Longs(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id)),
+        ["Jurisdiction"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Jurisdictions.Where(j => Ints(keys).Contains(j.Id)).ToListAsync(ct), j => j.Id)),
+        ["Facility"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Facilities.Where(f => Ints(keys).Contains(f.Id)).ToListAsync(ct), f => f.Id)),
+        ["Policy"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Policies.Where(p => Ints(keys).Contains(p.Id)).ToListAsync(ct), p => p.Id)),
+        ["Report"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Reports.Where(r => Ints(keys).Contains(r.Number)).ToListAsync(ct), r => r.Number)),
+        ["SectionOneEntry"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.SectionOneEntries.Where(e => Ints(keys).Contains(e.Id)).ToListAsync(ct), e => e.Id)),
+        ["Correction"] = Numbered<int>(async (db, keys, ct) => Keyed(await db.Corrections.Where(c => Ints(keys).Contains(c.Id)).ToListAsync(ct), c => c.Id)),
+        ["Week"] = new(key => GlobalId.IsDate(key, out _), async (db, keys, ct) =>
         {
-            var starts = keys.Select(k => DateOnly.TryParseExact(k, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : (DateOnly?)null)
-                .OfType<DateOnly>().ToList();
+            var starts = keys.Select(k => GlobalId.IsDate(k, out var start) ? start : default).ToList();
             var weeks = await db.Weeks.Where(w => starts.Contains(w.Start)).ToListAsync(ct);
             return weeks.ToDictionary(w => w.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), w => (object)w);
-        },
+        }),
     };
 
     public static async Task<IReadOnlyList<object?>> FetchAsync(DetainerDbContext db, IReadOnlyList<string> ids, CancellationToken ct)
     {
         var decoded = ids.Select(id =>
         {
-            if (!GlobalId.TryDecode(id, out var type, out var key) || !ByType.ContainsKey(type))
+            if (!GlobalId.TryDecode(id, out var type, out var key) || !ByType.TryGetValue(type, out var nodeType) || !nodeType.IsKey(key))
             {
                 throw GlobalId.NotAnId(id);
             }
@@ -54,7 +56,7 @@ public static class NodeFetchers
         var found = new Dictionary<(string, string), object>();
         foreach (var group in decoded.GroupBy(d => d.Type))
         {
-            foreach (var (key, node) in await ByType[group.Key](db, [.. group.Select(g => g.Key).Distinct()], ct))
+            foreach (var (key, node) in await ByType[group.Key].Fetch(db, [.. group.Select(g => g.Key).Distinct()], ct))
             {
                 found[(group.Key, key)] = node;
             }
@@ -62,11 +64,18 @@ public static class NodeFetchers
         return [.. decoded.Select(d => found.GetValueOrDefault((d.Type, d.Key)))];
     }
 
-    private static List<long> Longs(IEnumerable<string> keys) =>
-        [.. keys.Select(k => long.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1)];
+    private static NodeType Numbered<T>(Fetch fetch)
+        where T : System.Numerics.IBinaryInteger<T> =>
+        new(key => GlobalId.IsNumber<T>(key, out _), fetch);
 
-    private static List<int> Ints(IEnumerable<string> keys) =>
-        [.. keys.Select(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1)];
+    // Named for their SQL parameters (@Longs, @Ints), which the reviewed SQL Server statement set records.
+    private static List<long> Longs(IEnumerable<string> keys) => Numbers<long>(keys);
+
+    private static List<int> Ints(IEnumerable<string> keys) => Numbers<int>(keys);
+
+    private static List<T> Numbers<T>(IEnumerable<string> keys)
+        where T : System.Numerics.IBinaryInteger<T> =>
+        [.. keys.Select(k => GlobalId.IsNumber<T>(k, out var number) ? number : throw GlobalId.NotAnId(k))];
 
     private static Dictionary<string, object> Keyed<T, TKey>(List<T> rows, Func<T, TKey> key)
         where T : notnull
@@ -81,12 +90,12 @@ public static class NodeQueries
     public static void AddNodeQueries(this ObjectGraphType query)
     {
         query.Field<NodeInterfaceGraphType>("node")
-            .Description("The object with this global ID, of any type, or null when there is none.")
+            .Description("The object with this global ID, of any type, or null when there is none. " + GlobalId.AnyTypeRule)
             .Argument<NonNullGraphType<IdGraphType>>("id", "A global ID from any `id` field.")
             .ResolveAsync(async c => (await NodeFetchers.FetchAsync(c.Db(), [c.GetArgument<string>("id")], c.CancellationToken))[0]);
 
         query.Field<ListGraphType<NodeInterfaceGraphType>>("nodes")
-            .Description($"The objects with these global IDs, in the same order, with null where there is none. At most {MaxIds} IDs; on a bad ID the field is null with a coded error, and the rest of the response stands.")
+            .Description($"The objects with these global IDs, in the same order, with null where there is none. At most {MaxIds} IDs; on a bad ID the field is null with a coded error (INVALID_ID, as for `node`), and the rest of the response stands.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<IdGraphType>>>>("ids", "Global IDs from any `id` fields.")
             .ResolveAsync(async c =>
             {

@@ -11,10 +11,12 @@ public sealed record Provenance(Source File, int Line, string? Url = null);
 
 public static class ProvenanceLoader
 {
+    private static readonly Loader<int, Source> SourceById = new(async (db, ids, ct) =>
+        await db.Sources.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct));
+
     /// <summary>The record's provenance; the files of a whole page are fetched in one query.</summary>
     public static IDataLoaderResult<Provenance> LoadProvenance(this IResolveFieldContext context, int sourceId, int line, string? url = null) =>
-        context.Batch<int, Source>("SourcesById", sourceId, async (db, ids, ct) =>
-                await db.Sources.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct))
+        SourceById.Load(context, sourceId)
             .Then(source => new Provenance(source!, line, url));
 
     /// <summary>Adds the <c>source</c> field to a type whose records keep a source and line.</summary>

@@ -1,6 +1,5 @@
 using DetainerGraph.Data;
 using GraphQL;
-using GraphQL.DataLoader;
 
 namespace DetainerGraph.Api;
 
@@ -10,21 +9,8 @@ public static class ResolveContextExtensions
     public static DetainerDbContext Db(this IResolveFieldContext context) =>
         context.RequestServices!.GetRequiredService<DetainerDbContext>();
 
-    /// <summary>Loads <paramref name="key"/> through the request's batch loader called <paramref name="name"/>.</summary>
-    public static IDataLoaderResult<TValue?> Batch<TKey, TValue>(
-        this IResolveFieldContext context,
-        string name,
-        TKey key,
-        Func<DetainerDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IDictionary<TKey, TValue>>> fetch)
-        where TKey : notnull
-    {
-        var services = context.RequestServices!;
-        var loader = services.GetRequiredService<BatchLoaders>()
-            .GetOrAdd<TKey, TValue>(name, (keys, ct) => fetch(services.GetRequiredService<DetainerDbContext>(), keys, ct));
-        return loader.Load(key);
-    }
-
-    /// <summary>Decodes an ID argument that must name an object of <paramref name="typeName"/>.</summary>
-    public static string GetIdArgument(this IResolveFieldContext context, string argument, string typeName) =>
-        GlobalId.RequireKey(context.GetArgument<string>(argument), typeName);
+    /// <summary>The numeric key of an ID argument that must name an object of <paramref name="typeName"/> (<see cref="GlobalId.Rule"/>).</summary>
+    public static TKey GetIdArgument<TKey>(this IResolveFieldContext context, string argument, string typeName)
+        where TKey : System.Numerics.IBinaryInteger<TKey> =>
+        GlobalId.RequireNumber<TKey>(context.GetArgument<string>(argument), typeName);
 }

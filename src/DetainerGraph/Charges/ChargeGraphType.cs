@@ -40,14 +40,3 @@ public sealed class ChargeStatusGraphType : EnumerationGraphType<ChargeStatus>
         Description = "Whether an offense is a pending charge or a conviction.";
     }
 }
-
-public static class ChargesByDetainerIdLoader
-{
-    public static GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Charge>?> LoadCharges(this GraphQL.IResolveFieldContext context, long detainerId) =>
-        context.Batch<long, IReadOnlyList<Charge>>(nameof(ChargesByDetainerIdLoader), detainerId, async (db, ids, ct) =>
-        {
-            var charges = await db.Charges.Where(c => ids.Contains(c.DetainerId)).OrderBy(c => c.Ordinal).ToListAsync(ct);
-            var byDetainer = charges.ToLookup(c => c.DetainerId);
-            return ids.ToDictionary(id => id, id => (IReadOnlyList<Charge>)[.. byDetainer[id]]);
-        });
-}

@@ -10,48 +10,30 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Charges;
 
-/// <summary>One page of search hits, with what is needed to count facets over all hits on demand.</summary>
+/// <summary>One page of search hits (its total exact, from the engine), with what is needed to count facets over all hits on demand.</summary>
 public sealed class ChargeSearchPage(
     ChargeSearchResult result,
     int offset,
-    Func<CancellationToken, Task<int>>? countSyntheticExcluded,
     Func<IReadOnlyList<SearchFacet>, CancellationToken, Task<IReadOnlyList<FacetResult>>> facets)
+    : Connection<ChargeSearchHit>(result.Hits, offset, offset + result.Hits.Count < result.TotalCount, _ => Task.FromResult(result.TotalCount))
 {
-    public Func<CancellationToken, Task<int>>? CountSyntheticExcluded => countSyntheticExcluded;
-    public int TotalCount => result.TotalCount;
-    public IReadOnlyList<ChargeSearchHit> Nodes => result.Hits;
     public string? Suggestion => result.Suggestion;
-    public IEnumerable<Edge<ChargeSearchHit>> Edges => Nodes.Select((hit, i) => new Edge<ChargeSearchHit>(Paging.EncodeCursor(offset + i), hit));
-    public PageInfo PageInfo => new(offset + Nodes.Count < TotalCount, offset > 0,
-        Nodes.Count > 0 ? Paging.EncodeCursor(offset) : null,
-        Nodes.Count > 0 ? Paging.EncodeCursor(offset + Nodes.Count - 1) : null);
     public Task<IReadOnlyList<FacetResult>> FacetsAsync(IReadOnlyList<SearchFacet> fields, CancellationToken ct) => facets(fields, ct);
 }
 
-public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSearchPage>
+/// <summary>The connection of every list, with the hits' wording, plus the suggestion and the facets.</summary>
+public sealed class ChargeSearchConnectionGraphType : ConnectionGraphType<ChargeSearchHitGraphType, ChargeSearchHit>
 {
     public ChargeSearchConnectionGraphType()
+        : base("ChargeSearchConnection", "A page of charge search hits, best first, with the total, facets and a suggestion.", new ConnectionDescriptions(
+            Nodes: "The hits of this page, best first.",
+            Edges: "The hits of this page with their cursors.",
+            TotalCount: "How many charges match the query and filters, across all pages (exact).",
+            SyntheticExcluded: SyntheticRecords.ExcludedDescription + " Here: the synthetic charges that match the query and filters. Counted only when asked for."))
     {
-        Name = "ChargeSearchConnection";
-        Description = "A page of charge search hits, best first, with the total, facets and a suggestion.";
-        Field<NonNullGraphType<IntGraphType>>("totalCount")
-            .Description("How many charges match the query and filters, across all pages (exact).")
-            .Resolve(c => c.Source.TotalCount);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchHitGraphType>>>>("nodes")
-            .Description("The hits of this page, best first.")
-            .Resolve(c => c.Source.Nodes);
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<EdgeGraphType<ChargeSearchHitGraphType, ChargeSearchHit>>>>>("edges")
-            .Description("The hits of this page with their cursors.")
-            .Resolve(c => c.Source.Edges);
-        Field<NonNullGraphType<PageInfoGraphType>>("pageInfo")
-            .Description("Where this page stands.")
-            .Resolve(c => c.Source.PageInfo);
-        Field<IntGraphType>("syntheticExcluded")
-            .Description(SyntheticRecords.ExcludedDescription + " Here: the synthetic charges that match the query and filters. Counted only when asked for.")
-            .ResolveAsync(async c => c.Source.CountSyntheticExcluded is { } count ? await count(c.CancellationToken) : null);
         Field<StringGraphType>("suggestion")
             .Description("When nothing matched: the query with each unknown word replaced by the nearest indexed word (\"did you mean\"), or null.")
-            .Resolve(c => c.Source.Suggestion);
+            .Resolve(c => ((ChargeSearchPage)c.Source).Suggestion);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetGraphType>>>>("facets")
             .Description("Counts of hits per value of each field asked for, over all hits (not just this page). Hits without a value are counted in a bucket whose value is null.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetFieldGraphType>>>>("fields", "The fields to count by, in the order wanted.")
@@ -62,7 +44,7 @@ public sealed class ChargeSearchConnectionGraphType : ObjectGraphType<ChargeSear
                 {
                     throw new ExecutionError("Ask for each facet field at most once.") { Code = "INVALID_FACET_FIELDS" };
                 }
-                var results = await c.Source.FacetsAsync([.. fields.Distinct()], c.CancellationToken);
+                var results = await ((ChargeSearchPage)c.Source).FacetsAsync([.. fields.Distinct()], c.CancellationToken);
                 return results.Select(r => new FacetView(r.Field, [.. r.Buckets.Select(b => new FacetBucketView(r.Field, b.Value, ToView(c.Schema, r.Field, b)))])).ToList();
             });
     }
@@ -167,14 +149,11 @@ public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
             {
                 var query = ChargeQuery.Parse(SearchQueryOf(c));
                 var reader = ChargeReader.Shipped;
-                return c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
-                        await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct))
-                    .Then(charge => charge is null ? [] : MatchExplainer.Explain(reader, query, charge.Description, charge.NcicCode, charge.Category));
+                return c.LoadCharge(c.Source.ChargeId).Then(charge => charge is null ? [] : MatchExplainer.Explain(reader, query, charge.Description, charge.NcicCode, charge.Category));
             });
         Field<NonNullGraphType<ChargeGraphType>>("charge")
             .Description("The charge, read from the database.")
-            .Resolve(c => c.Batch<long, Charge>("ChargesById", c.Source.ChargeId, async (db, ids, ct) =>
-                await db.Charges.Where(ch => ids.Contains(ch.Id)).ToDictionaryAsync(ch => ch.Id, ct)));
+            .Resolve(c => c.LoadCharge(c.Source.ChargeId));
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists the charge, read from the database.")
             .Resolve(c => c.LoadDetainer(c.Source.DetainerId));

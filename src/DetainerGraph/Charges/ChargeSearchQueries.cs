@@ -26,10 +26,7 @@ public static partial class ChargeSearchQueries
             .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("chargeCategory", "Only charges in one of these NCIC blocks, e.g. \"Traffic Offense\" (the CHARGE_CATEGORY facet's values).")
             .Argument<ListGraphType<NonNullGraphType<SourceKindGraphType>>>("sourceKind", "Only charges whose detainer comes from a source of one of these kinds (the SOURCE_KIND facet's values). Given, it replaces the default of published (FILE) sources only: `[SYNTHETIC]` searches the demo alone.")
             .WithIncludeSynthetic("charges")
-            .Argument<IntGraphType>("first", "Return the first this many hits (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
-            .Argument<StringGraphType>("after", "Return hits after this cursor (a previous page's `pageInfo.endCursor`).")
-            .Argument<IntGraphType>("last", "Return the last this many hits (of those before `before`, or of all hits).")
-            .Argument<StringGraphType>("before", "Return hits before this cursor (a page's `pageInfo.startCursor`).")
+            .WithPagingArguments("hits", lastOfAll: true)
             .ResolveAsync(async c => await SearchAsync(c));
     }
 
@@ -37,7 +34,7 @@ public static partial class ChargeSearchQueries
     {
         var services = context.RequestServices!;
         var paging = services.GetRequiredService<PagingOptions>();
-        var (first, last, start, end) = context.GetPageArguments(paging);
+        var pageArguments = context.GetPageArguments(paging);
         // Every engine call is bounded by Search:RequestTimeout, whatever the engine (TimeLimitedChargeSearch): a slow engine fails search fast.
         var search = services.GetRequiredService<IChargeSearch>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("DetainerGraph.Search");
@@ -53,24 +50,10 @@ public static partial class ChargeSearchQueries
             var excludesSynthetic = kinds is null && !context.GetArgument(SyntheticRecords.IncludeSynthetic, false);
             filter.SourceKinds = excludesSynthetic ? [SourceKind.File] : kinds;
 
-            int offset;
-            int limit;
-            if (last is null)
-            {
-                offset = start;
-                limit = first ?? paging.DefaultPageSize;
-                if (end is { } e)
-                {
-                    limit = Math.Max(0, Math.Min(limit, e - start));
-                }
-            }
-            else
-            {
-                // The last hits before `before`, or before the end: the end needs the total first.
-                var stop = end ?? (await search.SearchAsync(new ChargeSearchRequest(query, filter, 0, 0, [], Highlight: false), ct)).TotalCount;
-                offset = Math.Max(start, stop - last.Value);
-                limit = Math.Max(0, stop - offset);
-            }
+            // The same window as every list; `last` without `before` needs the total first.
+            var window = await Paging.WindowAsync(pageArguments, paging, async countCt =>
+                (await search.SearchAsync(new ChargeSearchRequest(query, filter, 0, 0, [], Highlight: false), countCt)).TotalCount, ct);
+            var (offset, limit) = (window.Offset, window.Limit);
             var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, limit, [], Highlight: SelectsHighlight(context)), ct);
             Func<CancellationToken, Task<int>>? countExcluded = null;
             if (excludesSynthetic)
@@ -88,7 +71,7 @@ public static partial class ChargeSearchQueries
                     }
                 };
             }
-            return new ChargeSearchPage(result, offset, countExcluded, async (fields, facetCt) =>
+            return new ChargeSearchPage(result, offset, async (fields, facetCt) =>
             {
                 try
                 {
@@ -98,7 +81,8 @@ public static partial class ChargeSearchQueries
                 {
                     throw Unavailable(logger, e);
                 }
-            });
+            })
+            { CountSyntheticExcluded = countExcluded };
         }
         catch (SearchQueryException e)
         {

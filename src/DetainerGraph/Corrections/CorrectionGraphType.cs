@@ -29,41 +29,9 @@ public sealed class CorrectionGraphType : ObjectGraphType<Correction>
             .Resolve(c => c.Source.IsApplied);
         Field<ChargeGraphType>("charge").Description("For a correction to one of a detainer's charges, the charge.")
             .Resolve(c => c.Source.ChargeId is { } id
-                ? c.Batch<long, Charge>("ChargesById", id, async (db, ids, ct) => await db.Charges.Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, ct))
+                ? c.LoadCharge(id)
                 : null);
         Field<SourceGraphType>("source").Description("The file the correction was imported from; null for corrections made through the API.")
             .Resolve(c => c.Source.SourceId is { } sourceId ? c.LoadProvenance(sourceId, c.Source.SourceLine) : null);
     }
-}
-
-public static class CorrectionLoaders
-{
-    public static IDataLoaderResult<IReadOnlyList<Correction>?> LoadCorrectionsOfDetainer(this IResolveFieldContext context, long detainerId) =>
-        context.Batch<long, IReadOnlyList<Correction>>("CorrectionsByDetainerId", detainerId, async (db, ids, ct) =>
-        {
-            var rows = (await db.Corrections.Where(c => c.DetainerId != null && ids.Contains(c.DetainerId.Value)).OrderBy(c => c.Id).ToListAsync(ct))
-                .ToLookup(c => c.DetainerId!.Value);
-            return ids.ToDictionary(id => id, id => (IReadOnlyList<Correction>)[.. rows[id]]);
-        });
-
-    public static IDataLoaderResult<IReadOnlyList<Correction>?> LoadCorrectionsOfSectionOneEntry(this IResolveFieldContext context, int entryId) =>
-        context.Batch<int, IReadOnlyList<Correction>>("CorrectionsBySectionOneEntryId", entryId, async (db, ids, ct) =>
-        {
-            var rows = (await db.Corrections.Where(c => c.SectionOneEntryId != null && ids.Contains(c.SectionOneEntryId.Value)).OrderBy(c => c.Id).ToListAsync(ct))
-                .ToLookup(c => c.SectionOneEntryId!.Value);
-            return ids.ToDictionary(id => id, id => (IReadOnlyList<Correction>)[.. rows[id]]);
-        });
-
-    /// <summary>Corrections to any record published about a jurisdiction (today: its Section I entries).</summary>
-    public static IDataLoaderResult<IReadOnlyList<Correction>?> LoadCorrectionsOfJurisdiction(this IResolveFieldContext context, int jurisdictionId) =>
-        context.Batch<int, IReadOnlyList<Correction>>("CorrectionsByJurisdictionId", jurisdictionId, async (db, ids, ct) =>
-        {
-            var rows = (await db.Corrections
-                    .Where(c => c.SectionOneEntry != null && ids.Contains(c.SectionOneEntry.JurisdictionId))
-                    .Select(c => new { c.SectionOneEntry!.JurisdictionId, Correction = c })
-                    .OrderBy(c => c.Correction.Id)
-                    .ToListAsync(ct))
-                .ToLookup(c => c.JurisdictionId, c => c.Correction);
-            return ids.ToDictionary(id => id, id => (IReadOnlyList<Correction>)[.. rows[id]]);
-        });
 }

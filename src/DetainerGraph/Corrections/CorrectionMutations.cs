@@ -152,7 +152,7 @@ internal static class CorrectionInputFields
     public static void AddCommonFields<T>(this InputObjectGraphType<T> type, string record)
         where T : RetractInput
     {
-        type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID.");
+        type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID. " + GlobalId.Rule);
         type.Field<NonNullGraphType<StringGraphType>>("reason").Description("Why: what was wrong, in a sentence or two (at most 2,000 characters).");
         type.Field<NonNullGraphType<StringGraphType>>("source").Description("On whose authority or from which document: an agency, a court record, a URL (at most 400 characters).");
         type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one; the same key with a different record, field, value, reason or source is refused with IDEMPOTENCY_KEY_REUSED (at most 100 characters).");
@@ -167,7 +167,7 @@ public sealed class CorrectDetainerInputGraphType : InputObjectGraphType<Correct
         Description = "A correction to one field of a detainer or of one of its charges.";
         this.AddCommonFields("detainer");
         Field<NonNullGraphType<DetainerFieldGraphType>>("field").Description("The field to correct.");
-        Field<IdGraphType>("chargeId").Description("For CHARGE_DESCRIPTION and CHARGE_STATUS: the charge (one of the detainer's).");
+        Field<IdGraphType>("chargeId").Description("For CHARGE_DESCRIPTION and CHARGE_STATUS: the charge (one of the detainer's). " + GlobalId.Rule);
         Field<StringGraphType>("newValue").Description("The corrected value, in the format the field's description gives; null clears a field that may be unknown.");
     }
 }

@@ -39,7 +39,7 @@ public sealed class DetainerAsPublishedGraphType : ObjectGraphType<AsPublished<D
                 : null);
         Field<FacilityGraphType>("facility").Description("The facility as published.")
             .Resolve(c => CorrectionValues.ParseReference("Facility", c.Source.Value("facility", CorrectionValues.Reference("Facility", c.Source.Current.FacilityId))) is { } id
-                ? c.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) => await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct))
+                ? c.LoadFacility(id)
                 : null);
         Field<StringGraphType>("citizenship").Description("The citizenship as published.")
             .Resolve(c => c.Source.Value("citizenship", c.Source.Current.Citizenship));

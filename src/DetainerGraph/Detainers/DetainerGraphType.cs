@@ -35,8 +35,7 @@ public sealed class DetainerGraphType : ObjectGraphType<Detainer>
         Field<FacilityGraphType>("facility")
             .Description("The facility holding the person, when known.")
             .Resolve(c => c.Source.FacilityId is { } id
-                ? c.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) =>
-                    await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct))
+                ? c.LoadFacility(id)
                 : null);
         Field<WeekGraphType>("week")
             .Description("The reporting week: given by the report, or the week its outcome was recorded in.")
@@ -83,11 +82,4 @@ public sealed class DetainerTypeGraphType : EnumerationGraphType<DetainerType>
 
     // The form names read as ICE writes them (I247D), not split at the digits (I_247_D).
     protected override string ChangeEnumCase(string val) => val.ToUpperInvariant();
-}
-
-public static class DetainerByIdLoader
-{
-    public static GraphQL.DataLoader.IDataLoaderResult<Detainer?> LoadDetainer(this GraphQL.IResolveFieldContext context, long id) =>
-        context.Batch<long, Detainer>(nameof(DetainerByIdLoader), id, async (db, ids, ct) =>
-            await db.Detainers.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct));
 }

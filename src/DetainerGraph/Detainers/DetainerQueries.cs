@@ -12,27 +12,16 @@ public static class DetainerQueries
 {
     public static void AddDetainerQueries(this ObjectGraphType query)
     {
-        query.Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("Detainers, filtered and sorted as asked; by default in the order they were imported. Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<object?, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id).ToConnectionAsync(c, excluded);
-            });
+        query.DetainerListField("detainers",
+            "Detainers, filtered and sorted as asked; by default in the order they were imported. Published records only unless `includeSynthetic` is true.");
 
         query.Field<DetainerGraphType>("detainer")
             .Description("One detainer by its ID, or null when there is none; a retracted detainer is returned, marked `retracted`, and a synthetic one marked `isSynthetic`.")
-            .Argument<NonNullGraphType<IdGraphType>>("id", "The detainer's ID.")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The detainer's ID. " + GlobalId.Rule)
             .ResolveAsync(async c =>
             {
-                var key = c.GetIdArgument("id", "Detainer");
-                return long.TryParse(key, out var id) ? await c.Db().Detainers.FirstOrDefaultAsync(d => d.Id == id, c.CancellationToken) : null;
+                var id = c.GetIdArgument<long>("id", "Detainer");
+                return await c.Db().Detainers.FirstOrDefaultAsync(d => d.Id == id, c.CancellationToken);
             });
     }
 }

@@ -23,34 +23,14 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
         Field(j => j.FieldOffice, nullable: true).Description("The ICE field office (Area of Responsibility), e.g. \"San Antonio\", when known.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FacilityGraphType>>>>("facilities")
             .Description("The jails and other facilities in this jurisdiction.")
-            .Resolve(c => c.Batch<int, IReadOnlyList<Facility>>("FacilitiesByJurisdictionId", c.Source.Id, async (db, ids, ct) =>
-            {
-                var rows = (await db.Facilities.Where(f => f.JurisdictionId != null && ids.Contains(f.JurisdictionId.Value))
-                    .OrderBy(f => f.Name).ToListAsync(ct)).ToLookup(f => f.JurisdictionId!.Value);
-                return ids.ToDictionary(id => id, id => (IReadOnlyList<Facility>)[.. rows[id]]);
-            }));
+            .Resolve(c => JurisdictionDataLoaders.FacilitiesByJurisdictionId.Load(c, c.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("policies")
             .Description("Published policies that limit cooperation with ICE (DDOR Section III), newest first.")
-            .Resolve(c => c.Batch<int, IReadOnlyList<Policy>>("PoliciesByJurisdictionId", c.Source.Id, async (db, ids, ct) =>
-            {
-                var rows = (await db.Policies.Where(p => ids.Contains(p.JurisdictionId))
-                    .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.JurisdictionId);
-                return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
-            }));
-        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("The detainers issued to this jurisdiction; by default oldest first. Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<Jurisdiction, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.JurisdictionId == c.Source.Id)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
-                    .ToConnectionAsync(c, excluded);
-            });
+            .Resolve(c => JurisdictionDataLoaders.PoliciesByJurisdictionId.Load(c, c.Source.Id));
+        this.DetainerListField("detainers",
+            "The detainers issued to this jurisdiction; by default oldest first. Published records only unless `includeSynthetic` is true.",
+            c => d => d.JurisdictionId == c.Source.Id,
+            q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id));
         Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("stats")
             .Description($"Counts of this jurisdiction's detainers, grouped as asked (e.g. `groupBy: [ISSUED_YEAR]` with `outcomes` for a trend). At most {DetainerStats.MaxGroups} groups, with a `{DetainerStatsQueries.TruncatedCode}` warning when more exist.")
             .WithStatsArguments()
@@ -85,20 +65,10 @@ public sealed class FacilityGraphType : ObjectGraphType<Facility>
         Field<JurisdictionGraphType>("jurisdiction")
             .Description("The jurisdiction that runs the facility, when the source names it or the name says it.")
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);
-        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("The detainers lodged at this facility; by default oldest first. Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<Facility, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.FacilityId == c.Source.Id)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id, q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id))
-                    .ToConnectionAsync(c, excluded);
-            });
+        this.DetainerListField("detainers",
+            "The detainers lodged at this facility; by default oldest first. Published records only unless `includeSynthetic` is true.",
+            c => d => d.FacilityId == c.Source.Id,
+            q => q.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id));
         Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("stats")
             .Description($"Counts of the detainers lodged here, grouped as asked. At most {DetainerStats.MaxGroups} groups, with a `{DetainerStatsQueries.TruncatedCode}` warning when more exist.")
             .WithStatsArguments()
@@ -122,18 +92,4 @@ public sealed class PolicyGraphType : ObjectGraphType<Policy>
         Field<JurisdictionGraphType>("jurisdiction").Description("The jurisdiction whose policy this is.").Resolve(c => c.LoadJurisdiction(c.Source.JurisdictionId));
         this.SourceField(x => (x.SourceId, x.SourceLine, null), "Where this row was published.");
     }
-}
-
-public static class JurisdictionByIdLoader
-{
-    public static GraphQL.DataLoader.IDataLoaderResult<Jurisdiction?> LoadJurisdiction(this GraphQL.IResolveFieldContext context, int id) =>
-        context.Batch<int, Jurisdiction>(nameof(JurisdictionByIdLoader), id, async (db, ids, ct) =>
-            await db.Jurisdictions.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct));
-}
-
-public static class FacilityByIdLoader
-{
-    public static GraphQL.DataLoader.IDataLoaderResult<Facility?> LoadFacility(this GraphQL.IResolveFieldContext context, int id) =>
-        context.Batch<int, Facility>("FacilitiesById", id, async (db, ids, ct) =>
-            await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct));
 }

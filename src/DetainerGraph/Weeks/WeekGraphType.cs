@@ -22,21 +22,10 @@ public sealed class WeekGraphType : ObjectGraphType<Week>
         Field<NonNullGraphType<IsoDateGraphType>>("end").Description("The Friday that ends the week.").Resolve(c => c.Source.End);
         Field<ReportGraphType>("report")
             .Description("The Declined Detainer Outcome Report that covered this week, if one did.")
-            .Resolve(c => c.Batch<DateOnly, Report>("ReportsByWeek", c.Source.Start, async (db, starts, ct) =>
-                await db.Reports.Where(r => starts.Contains(r.WeekStart)).ToDictionaryAsync(r => r.WeekStart, ct)));
-        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("detainers")
-            .Description("The detainers whose outcome was recorded in this week (or that a report placed in it). Published records only unless `includeSynthetic` is true.")
-            .WithPagingArguments()
-            .WithFilterAndSort<Week, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .WithIncludeSynthetic("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c).Where(d => d.WeekStart == c.Source.Start)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id).ToConnectionAsync(c, excluded);
-            });
+            .Resolve(c => WeekDataLoaders.ReportByWeekStart.Load(c, c.Source.Start));
+        this.DetainerListField("detainers",
+            "The detainers whose outcome was recorded in this week (or that a report placed in it). Published records only unless `includeSynthetic` is true.",
+            c => d => d.WeekStart == c.Source.Start);
     }
 }
 

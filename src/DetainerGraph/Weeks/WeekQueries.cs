@@ -9,16 +9,11 @@ namespace DetainerGraph.Weeks;
 
 public static class WeekQueries
 {
+    private static readonly ListOf<WeekGraphType, Week, WeekFilterInputGraphType, WeekSortInputGraphType, DateOnly> Weeks = new(w => w.Start);
+
     public static void AddWeekQueries(this ObjectGraphType query)
     {
-        query.Field<ConnectionGraphType<WeekGraphType, Week>>("weeks")
-            .Description("The reporting weeks that hold data; by default oldest first.")
-            .WithPagingArguments()
-            .WithFilterAndSort<object?, object, WeekFilterInputGraphType, WeekSortInputGraphType>()
-            .ResolveAsync(async c => await c.Db().Weeks
-                .Filtered<Week, WeekFilterInputGraphType>(c)
-                .Sorted<Week, WeekSortInputGraphType, DateOnly>(c, w => w.Start)
-                .ToConnectionAsync(c));
+        Weeks.Field(query, "weeks", "The reporting weeks that hold data; by default oldest first.", c => c.Db().Weeks);
 
         query.Field<WeekGraphType>("week")
             .Description("The reporting week that starts on a Saturday, or null when no data falls in it.")

@@ -46,21 +46,11 @@ public sealed class WeeklyReportGraphType : ObjectGraphType<WeeklyReport>
             .WithIncludeRetracted("entries")
             .ResolveAsync(async c => await c.Db().SectionOneEntries.Listed(c).Where(e => e.WeekStart == c.Source.Week.Start)
                 .OrderBy(e => e.Rank).ThenBy(e => e.Id).ToListAsync(c.CancellationToken));
-        Field<ConnectionGraphType<DetainerGraphType, Detainer>>("sectionTwo")
-            .Description("Section II: the detainers declined by the local agency whose decline was recorded in the week. Published records only unless `weeklyReport(includeSynthetic: true)`.")
-            .WithPagingArguments()
-            .WithFilterAndSort<WeeklyReport, object, DetainerFilterInputGraphType, DetainerSortInputGraphType>()
-            .WithIncludeRetracted("detainers")
-            .ResolveAsync(async c =>
-            {
-                var (shown, excluded) = c.Db().Detainers.Listed(c)
-                    .Where(d => d.WeekStart == c.Source.Week.Start && d.Outcome == DetainerOutcome.DeclinedByLea)
-                    .Filtered<Detainer, DetainerFilterInputGraphType>(c)
-                    .SplitSynthetic(!c.Source.IncludeSynthetic && c.ExcludesSynthetic());
-                return await shown.Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id,
-                        q => q.OrderBy(d => d.Jurisdiction!.State).ThenBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Id))
-                    .ToConnectionAsync(c, excluded);
-            });
+        this.DetainerListField("sectionTwo",
+            "Section II: the detainers declined by the local agency whose decline was recorded in the week. Published records only unless `weeklyReport(includeSynthetic: true)`.",
+            c => d => d.WeekStart == c.Source.Week.Start && d.Outcome == DetainerOutcome.DeclinedByLea,
+            q => q.OrderBy(d => d.Jurisdiction!.State).ThenBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Id),
+            excludesSynthetic: c => !c.Source.IncludeSynthetic && c.ExcludesSynthetic());
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("sectionThree")
             .Description("Section III: published policies limiting cooperation that were enacted by the week's end, newest first.")
             .ResolveAsync(async c => await c.Db().Policies.Where(p => p.EnactedOn == null || p.EnactedOn <= c.Source.Week.End)

@@ -30,7 +30,7 @@ public sealed class AutomaticPersistedQueryTests : IAsyncLifetime, IDisposable
     }
 
     private static string? Code(JsonElement result) =>
-        result.TryGetProperty("errors", out var errors) ? errors[0].GetProperty("extensions").GetProperty("code").GetString() : null;
+        result.TryGetProperty("errors", out var errors) ? errors[0].Code() : null;
 
     [Fact]
     public async Task An_unknown_hash_is_not_found_then_the_full_text_registers_it_for_POST_and_GET()

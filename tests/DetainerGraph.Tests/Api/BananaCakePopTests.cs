@@ -114,7 +114,7 @@ public sealed partial class BananaCakePopTests
 
         // The endpoint's own answer to a GET with no query, not the IDE.
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("INVALID_REQUEST", body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("INVALID_REQUEST", body.FirstErrorCode());
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class LimitsTests
     private const string WeeksQuery = """{"query":"{ weeks { totalCount } }"}""";
 
     private static string? Code(JsonElement body) =>
-        body.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString();
+        body.FirstErrorCode();
 
     /// <summary>
     /// A POST as if from <paramref name="address"/>, optionally signed in as <paramref name="user"/>, or relayed by a

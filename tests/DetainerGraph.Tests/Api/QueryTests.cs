@@ -77,7 +77,35 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         var result = await _app.QueryAsync(query);
 
         var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
-        Assert.Equal(code, error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(code, error.Code());
+    }
+
+    // The right type with a key the server never writes ("Detainer:abc", "Jurisdiction:1x", "Facility:-1",
+    // "Week:2017-02-30"): not an ID, the same INVALID_ID from an ID argument, from node and nodes, as from a mutation.
+    [Theory]
+    [InlineData("{ detainer(id: \"RGV0YWluZXI6YWJj\") { id } }")]
+    [InlineData("{ node(id: \"RGV0YWluZXI6YWJj\") { id } }")]
+    [InlineData("{ nodes(ids: [\"RGV0YWluZXI6YWJj\"]) { id } }")]
+    [InlineData("{ jurisdiction(id: \"SnVyaXNkaWN0aW9uOjF4\") { id } }")]
+    [InlineData("{ facility(id: \"RmFjaWxpdHk6LTE\") { id } }")]
+    [InlineData("{ node(id: \"V2VlazoyMDE3LTAyLTMw\") { id } }")]
+    public async Task An_id_whose_key_cannot_exist_is_invalid_from_queries_as_from_mutations(string query)
+    {
+        var result = await _app.QueryAsync(query);
+
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal("INVALID_ID", error.Code());
+    }
+
+    [Theory]
+    [InlineData("detainer")]
+    [InlineData("node")]
+    public async Task The_well_formed_id_of_nothing_is_null_without_an_error(string field)
+    {
+        var result = await _app.QueryAsync($"{{ {field}(id: \"RGV0YWluZXI6OTk5OTk5OTk5\") {{ id }} }}");
+
+        Assert.False(result.TryGetProperty("errors", out _));
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("data").GetProperty(field).ValueKind);
     }
 
     [Fact]
@@ -88,7 +116,7 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         var result = await _app.QueryAsync("query($id: ID!) { detainer(id: $id) { id } }", new { id = week });
 
         var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
-        Assert.Equal("ID_TYPE_MISMATCH", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("ID_TYPE_MISMATCH", error.Code());
         Assert.Contains("Week", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 

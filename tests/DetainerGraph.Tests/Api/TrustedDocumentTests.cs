@@ -48,9 +48,9 @@ public sealed class TrustedDocumentTests : IDisposable
         var (_, unknown) = await PostAsync(app, new { documentId = "sha256:" + new string('0', 64) });
 
         Assert.False(text.TryGetProperty("data", out _));
-        Assert.NotNull(text.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.NotNull(text.FirstErrorCode());
         Assert.False(unknown.TryGetProperty("data", out _));
-        Assert.NotNull(unknown.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.NotNull(unknown.FirstErrorCode());
     }
 
     [Fact]

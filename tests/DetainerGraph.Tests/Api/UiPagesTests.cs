@@ -84,7 +84,7 @@ public sealed class UiPagesTests : IAsyncLifetime, IDisposable
     public async Task An_id_of_the_wrong_type_is_a_coded_error(string id, string code)
     {
         var result = await _app.QueryAsync($"{{ detainers(where: {{ jurisdiction: {{ id: {{ eq: \"{id}\" }} }} }}) {{ totalCount }} }}");
-        Assert.Equal(code, result.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal(code, result.FirstErrorCode());
     }
 
     [Theory]

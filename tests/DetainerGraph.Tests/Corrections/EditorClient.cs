@@ -88,6 +88,6 @@ public static class EditorClient
     /// <summary>The codes of the response's errors, in order.</summary>
     public static string[] ErrorCodes(JsonElement result) =>
         result.TryGetProperty("errors", out var errors)
-            ? [.. errors.EnumerateArray().Select(e => e.GetProperty("extensions").GetProperty("code").GetString()!)]
+            ? [.. errors.EnumerateArray().Select(e => e.Code()!)]
             : [];
 }

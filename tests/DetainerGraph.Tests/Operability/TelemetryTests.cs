@@ -61,7 +61,7 @@ public sealed class TelemetryTests : IDisposable
             }
             """);
 
-        Assert.Equal("INVALID_ID", result.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("INVALID_ID", result.FirstErrorCode());
         var byName = measurements.ToLookup(m => m.Instrument);
         var duration = Assert.Single(byName["detainergraph.graphql.request.duration"]);
         Assert.True(duration.Value > 0);

@@ -176,6 +176,6 @@ public sealed class PierceAndSyncTests : IAsyncLifetime, IDisposable
               searchCharges(query: "x", first: 5000) { totalCount } }
             """);
         Assert.Equal(JsonValueKind.Number, response.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").ValueKind);
-        Assert.Equal("PAGE_SIZE_OUT_OF_RANGE", response.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Equal("PAGE_SIZE_OUT_OF_RANGE", response.FirstErrorCode());
     }
 }

@@ -22,7 +22,7 @@ public sealed class MissingValueFilterTests(SampleDataApp sample) : IClassFixtur
     {
         var result = await App.QueryAsync(query);
         Assert.True(result.TryGetProperty("errors", out var errors), $"expected an error: {result}");
-        return errors[0].GetProperty("extensions").GetProperty("code").GetString();
+        return errors[0].Code();
     }
 
     [Fact]

@@ -39,6 +39,37 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
         return Expression.Lambda<Func<T, bool>>(Build(parameter, where), parameter);
     }
 
+    /// <summary>
+    /// The conditions of a <c>where</c> value that must all hold, <c>and</c> lists flattened, each as (field, its
+    /// condition) in the order given; an <c>or</c> stays one condition. Checked by <see cref="FilterLimits.Check"/> first.
+    /// For a reader that evaluates field by field with <see cref="ToPredicate"/> (search resolves each one to engine terms).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> Conjuncts(IDictionary<string, object?>? where)
+    {
+        FilterLimits.Check(where);
+        var conjuncts = new List<KeyValuePair<string, object?>>();
+        Flatten(where);
+        return conjuncts;
+
+        void Flatten(IDictionary<string, object?>? part)
+        {
+            foreach (var condition in part ?? new Dictionary<string, object?>())
+            {
+                if (condition is { Key: "and", Value: not null })
+                {
+                    foreach (var nested in StringOperationFilterInputGraphType.Nested(condition.Value))
+                    {
+                        Flatten(nested);
+                    }
+                }
+                else
+                {
+                    conjuncts.Add(condition);
+                }
+            }
+        }
+    }
+
     internal static Expression Build(Expression target, IDictionary<string, object?>? where)
     {
         if (where is null)

@@ -1,0 +1,40 @@
+using System.Linq.Expressions;
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.Types;
+
+namespace DetainerGraph.Api.Filtering;
+
+/// <summary>
+/// How a list of <typeparamref name="T"/> is filtered, sorted and paged, declared once per entity: every field that
+/// lists it is declared and resolved by <see cref="Field"/>, so its <c>where</c>, <c>order</c> and paging arguments
+/// and the way they are applied cannot drift apart. <paramref name="tieBreaker"/> is the unique key that ends every order.
+/// </summary>
+public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<Func<T, TKey>> tieBreaker)
+    where TNodeGraphType : IGraphType
+    where TFilter : FilterInputGraphType<T, TFilter>, new()
+    where TSort : SortInputGraphType<T, TSort>, new()
+{
+    /// <summary>
+    /// Declares the connection field <paramref name="name"/> on <paramref name="type"/> over <paramref name="items"/>:
+    /// the <c>where</c> filter, then <paramref name="split"/> (what is shown and what is left out but counted), then
+    /// the <c>order</c> (or <paramref name="defaultOrder"/>), then the page. Arguments of the field's own may follow.
+    /// </summary>
+    public FieldBuilder<TSource, object> Field<TSource>(
+        ObjectGraphType<TSource> type,
+        string name,
+        string description,
+        Func<IResolveFieldContext<TSource>, IQueryable<T>> items,
+        Func<IQueryable<T>, IOrderedQueryable<T>>? defaultOrder = null,
+        Func<IResolveFieldContext<TSource>, IQueryable<T>, (IQueryable<T> Shown, IQueryable<T>? Excluded)>? split = null) =>
+        type.Field<ConnectionGraphType<TNodeGraphType, T>>(name)
+            .Description(description)
+            .WithPagingArguments()
+            .WithFilterAndSort<TSource, object, TFilter, TSort>()
+            .ResolveAsync(async c =>
+            {
+                var matching = items(c).Filtered<T, TFilter>(c);
+                var (shown, excluded) = split?.Invoke(c, matching) ?? (matching, null);
+                return await shown.Sorted<T, TSort, TKey>(c, tieBreaker, defaultOrder).ToConnectionAsync(c, excluded);
+            });
+}

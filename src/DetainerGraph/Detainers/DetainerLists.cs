@@ -1,0 +1,37 @@
+using System.Linq.Expressions;
+using DetainerGraph.Api;
+using DetainerGraph.Api.Filtering;
+using DetainerGraph.Corrections;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.Types;
+
+namespace DetainerGraph.Detainers;
+
+/// <summary>Every field that lists detainers (the root list, and those of a jurisdiction, facility, week and weekly report).</summary>
+public static class DetainerLists
+{
+    private static readonly ListOf<DetainerGraphType, Detainer, DetainerFilterInputGraphType, DetainerSortInputGraphType, long> Detainers = new(d => d.Id);
+
+    /// <summary>
+    /// Declares a detainer connection field: the detainers <paramref name="scope"/> selects (all of them when null),
+    /// without retracted ones unless <c>includeRetracted</c>, and published ones only unless <c>includeSynthetic</c>
+    /// (or <paramref name="excludesSynthetic"/>, for a field whose parent decides: then it has no argument of its own).
+    /// </summary>
+    public static FieldBuilder<TSource, object> DetainerListField<TSource>(
+        this ObjectGraphType<TSource> type,
+        string name,
+        string description,
+        Func<IResolveFieldContext<TSource>, Expression<Func<Detainer, bool>>>? scope = null,
+        Func<IQueryable<Detainer>, IOrderedQueryable<Detainer>>? defaultOrder = null,
+        Func<IResolveFieldContext<TSource>, bool>? excludesSynthetic = null)
+    {
+        var field = Detainers.Field(type, name, description,
+                c => scope is null ? c.Db().Detainers.Listed(c) : c.Db().Detainers.Listed(c).Where(scope(c)),
+                defaultOrder,
+                (c, matching) => matching.SplitSynthetic(excludesSynthetic?.Invoke(c) ?? c.ExcludesSynthetic()))
+            .WithIncludeRetracted("detainers");
+        return excludesSynthetic is null ? field.WithIncludeSynthetic("detainers") : field;
+    }
+}

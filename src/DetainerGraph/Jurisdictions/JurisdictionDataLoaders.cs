@@ -1,0 +1,37 @@
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.DataLoader;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Jurisdictions;
+
+/// <summary>The jurisdiction feature's batch loaders: jurisdictions and facilities by ID, a jurisdiction's facilities and policies.</summary>
+public static class JurisdictionDataLoaders
+{
+    public static readonly Loader<int, Jurisdiction> JurisdictionById = new(async (db, ids, ct) =>
+        await db.Jurisdictions.Where(j => ids.Contains(j.Id)).ToDictionaryAsync(j => j.Id, ct));
+
+    public static readonly Loader<int, Facility> FacilityById = new(async (db, ids, ct) =>
+        await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct));
+
+    /// <summary>By name.</summary>
+    public static readonly Loader<int, IReadOnlyList<Facility>> FacilitiesByJurisdictionId = new(async (db, ids, ct) =>
+    {
+        var rows = (await db.Facilities.Where(f => f.JurisdictionId != null && ids.Contains(f.JurisdictionId.Value))
+            .OrderBy(f => f.Name).ToListAsync(ct)).ToLookup(f => f.JurisdictionId!.Value);
+        return ids.ToDictionary(id => id, id => (IReadOnlyList<Facility>)[.. rows[id]]);
+    });
+
+    /// <summary>Newest first.</summary>
+    public static readonly Loader<int, IReadOnlyList<Policy>> PoliciesByJurisdictionId = new(async (db, ids, ct) =>
+    {
+        var rows = (await db.Policies.Where(p => ids.Contains(p.JurisdictionId))
+            .OrderByDescending(p => p.EnactedOn).ThenBy(p => p.Id).ToListAsync(ct)).ToLookup(p => p.JurisdictionId);
+        return ids.ToDictionary(id => id, id => (IReadOnlyList<Policy>)[.. rows[id]]);
+    });
+
+    public static IDataLoaderResult<Jurisdiction?> LoadJurisdiction(this IResolveFieldContext context, int id) => JurisdictionById.Load(context, id);
+
+    public static IDataLoaderResult<Facility?> LoadFacility(this IResolveFieldContext context, int id) => FacilityById.Load(context, id);
+}

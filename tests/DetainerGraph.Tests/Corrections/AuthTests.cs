@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DetainerGraph.Corrections;
+using DetainerGraph.Cli;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,6 @@
 using System.Text;
 using DetainerGraph.Data;
+using DetainerGraph.Cli;
 using DetainerGraph.Import;
 using DetainerGraph.Operability;
 using DetainerGraph.Reference;

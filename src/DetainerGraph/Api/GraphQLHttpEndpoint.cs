@@ -49,7 +49,7 @@ public sealed class GraphQLHttpEndpoint(
         {
             if (!options.EnableIntrospection)
             {
-                await WriteErrorAsync(http, StatusCodes.Status404NotFound, MediaTypeNames.Application.Json, ErrorPolicy.IntrospectionDisabledCode,
+                await WriteErrorAsync(http, StatusCodes.Status404NotFound, MediaTypeNames.Application.Json, IntrospectionSwitch.DisabledCode,
                     "The schema is not published by this server (GraphQL:EnableIntrospection is false).");
                 return;
             }
@@ -135,7 +135,7 @@ public sealed class GraphQLHttpEndpoint(
         var statements = SqlStatementCounter.Begin();
         var watch = Stopwatch.StartNew();
         using var observation = telemetry.StartRequest(request.OperationName);
-        var cost = new RequestCost(HttpLimits.ClientKey(http), validateOnly: costMode == "validate", limiters);
+        var cost = new RequestCost(HttpProtection.ClientKey(http), validateOnly: costMode == "validate", limiters);
         ExecutionResult result;
         try
         {

@@ -1,7 +1,7 @@
 using DetainerGraph.Api;
+using DetainerGraph.Cli;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
-using DetainerGraph.Cli;
 using DetainerGraph.Export;
 using DetainerGraph.Import;
 using DetainerGraph.Operability;

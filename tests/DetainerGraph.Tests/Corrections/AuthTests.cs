@@ -1,6 +1,6 @@
 using System.Text.Json;
-using DetainerGraph.Corrections;
 using DetainerGraph.Cli;
+using DetainerGraph.Corrections;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;

@@ -1,6 +1,6 @@
 using System.Text;
-using DetainerGraph.Data;
 using DetainerGraph.Cli;
+using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Operability;
 using DetainerGraph.Reference;

@@ -1,4 +1,5 @@
 using DetainerGraph.Api;
+using DetainerGraph.Cli;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Export;
@@ -28,7 +29,7 @@ builder.AddDetainerOperability();
 builder.AddCorrections();
 builder.Services.AddDetainerGraphQL(builder.Environment);
 builder.Services.AddDetainerExport();
-builder.AddHttpLimits();
+builder.AddHttpProtection();
 builder.AddHostingSafety();
 
 var app = builder.Build();
@@ -41,7 +42,7 @@ app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
 // The IDE's own files first: a browser fetches dozens at once, which the API's per-client limits would refuse.
 app.UseBananaCakePop("/graphql");
-app.UseHttpLimits();
+app.UseHttpProtection();
 app.MapDetainerGraphQL();
 app.MapDetainerExport();
 app.MapDetainerHealth();

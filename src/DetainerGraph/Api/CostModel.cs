@@ -21,7 +21,7 @@ namespace DetainerGraph.Api;
 /// selection, a repeated ID included (the fetch itself reads each distinct ID once).</item>
 /// </list>
 /// On the sample data 50,000 units are roughly one to two seconds of database work on one core. The rate limiter charges
-/// <c>ceil(cost / RateLimiting:CostPerToken)</c> tokens (see <see cref="HttpLimits"/>).
+/// <c>ceil(cost / RateLimiting:CostPerToken)</c> tokens (see <see cref="HttpProtection"/>).
 /// </summary>
 public static class CostModel
 {

@@ -2,6 +2,7 @@ using DetainerGraph.Charges;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
+using DetainerGraph.Facilities;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Weeks;
 using GraphQL.Types;
@@ -33,6 +34,7 @@ public sealed class QueryType : ObjectGraphType
         Description = "Reads over jurisdictions, reporting weeks and detainers.";
         this.AddNodeQueries();
         this.AddJurisdictionQueries();
+        this.AddFacilityQueries();
         this.AddWeekQueries();
         this.AddDetainerQueries();
         this.AddDetainerStatsQuery();

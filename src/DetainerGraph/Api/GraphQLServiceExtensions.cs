@@ -54,7 +54,7 @@ public static class GraphQLServiceExtensions
                         {
                             context.Error = new GraphQL.Validation.ValidationError(
                                 $"This operation costs {context.TotalImpact:0} and this client's rate limit cannot pay for it now; retry after {cost.RetryAfterSeconds} s.")
-                            { Code = HttpLimits.RateLimitedCode };
+                            { Code = HttpProtection.RateLimitedCode };
                         }
                     }
                     return Task.CompletedTask;
@@ -70,7 +70,9 @@ public static class GraphQLServiceExtensions
             .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
             .ConfigureExecution(_ => new Corrections.MutationGate())
             .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment())
-            .AddRequestGuards(environment));
+            .ConfigureExecution(_ => new DocumentLimits())
+            .AddErrorReporting(environment)
+            .AddValidationRule<IntrospectionSwitch>(useForCachedDocuments: true, GraphQL.DI.ServiceLifetime.Singleton));
         return services;
     }
 

@@ -8,15 +8,15 @@ using GraphQL.Types;
 
 namespace DetainerGraph.Corrections;
 
-/// <summary>The root mutation: corrections are the API's only writes, each one authenticated and audit-logged.</summary>
-public sealed class MutationType : ObjectGraphType
+/// <summary>
+/// The corrections, the API's only writes, each one authenticated and audit-logged. <see cref="Api.MutationType"/>
+/// is their root.
+/// </summary>
+public static class CorrectionMutations
 {
-    public MutationType()
+    public static void AddCorrectionMutations(this ObjectGraphType mutation)
     {
-        Name = "Mutation";
-        Description = "Corrections, the only writes. Each needs a token with the `editor` role, appends a correction that keeps the published value, and is audit-logged.";
-
-        Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("correctDetainer")
+        mutation.Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("correctDetainer")
             .Description("Corrects one field of a detainer (or of one of its charges). The detainer then shows the new value; `published` and the correction keep the old one.")
             .Argument<NonNullGraphType<CorrectDetainerInputGraphType>>("input", "What to correct, to what, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "correctDetainer", async (writer, editor) =>
@@ -27,7 +27,7 @@ public sealed class MutationType : ObjectGraphType
                 return await writer.CorrectDetainerAsync(id, input.Field, chargeId, input.Request(input.NewValue), editor, c.CancellationToken);
             }));
 
-        Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("retractDetainer")
+        mutation.Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("retractDetainer")
             .Description("Retracts a detainer that should never have been listed. It is kept, marked `retracted`, and left out of search, and of lists unless `includeRetracted` asks for it.")
             .Argument<NonNullGraphType<RetractDetainerInputGraphType>>("input", "The detainer, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "retractDetainer", async (writer, editor) =>
@@ -37,7 +37,7 @@ public sealed class MutationType : ObjectGraphType
                 return await writer.RetractDetainerAsync(id, input.Request(null), editor, c.CancellationToken);
             }));
 
-        Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("correctSectionOneEntry")
+        mutation.Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("correctSectionOneEntry")
             .Description("Corrects one field of a Section I entry. The entry then shows the new value; `published` and the correction keep the old one.")
             .Argument<NonNullGraphType<CorrectSectionOneEntryInputGraphType>>("input", "What to correct, to what, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "correctSectionOneEntry", async (writer, editor) =>
@@ -47,7 +47,7 @@ public sealed class MutationType : ObjectGraphType
                 return await writer.CorrectSectionOneEntryAsync(id, input.Field, input.Request(input.NewValue), editor, c.CancellationToken);
             }));
 
-        Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("retractSectionOneEntry")
+        mutation.Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("retractSectionOneEntry")
             .Description("Retracts a Section I entry that should never have been listed. It is kept, marked `retracted`, and left out of `weeklyReport.sectionOne` unless `includeRetracted` asks for it.")
             .Argument<NonNullGraphType<RetractSectionOneEntryInputGraphType>>("input", "The entry, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "retractSectionOneEntry", async (writer, editor) =>
@@ -124,7 +124,11 @@ public sealed partial class CorrectionAudit(ILoggerFactory loggers, TimeProvider
     private static partial void LogRefused(ILogger logger, string editor, string action, string code, DateTimeOffset at);
 }
 
-public class RetractInput
+/// <summary>
+/// What every correction input carries (the record, why, on whose authority, an optional retry key); it becomes
+/// the writer's <see cref="CorrectionRequest"/>.
+/// </summary>
+public abstract class CorrectionRequestInput
 {
     public string Id { get; set; } = "";
     public string Reason { get; set; } = "";
@@ -134,14 +138,17 @@ public class RetractInput
     public CorrectionRequest Request(string? newValue) => new(newValue, Reason, Source, IdempotencyKey);
 }
 
-public sealed class CorrectDetainerInput : RetractInput
+/// <summary>A retraction: the common fields only.</summary>
+public sealed class RetractInput : CorrectionRequestInput;
+
+public sealed class CorrectDetainerInput : CorrectionRequestInput
 {
     public DetainerField Field { get; set; }
     public string? ChargeId { get; set; }
     public string? NewValue { get; set; }
 }
 
-public sealed class CorrectSectionOneEntryInput : RetractInput
+public sealed class CorrectSectionOneEntryInput : CorrectionRequestInput
 {
     public SectionOneEntryField Field { get; set; }
     public string? NewValue { get; set; }
@@ -150,7 +157,7 @@ public sealed class CorrectSectionOneEntryInput : RetractInput
 internal static class CorrectionInputFields
 {
     public static void AddCommonFields<T>(this InputObjectGraphType<T> type, string record)
-        where T : RetractInput
+        where T : CorrectionRequestInput
     {
         type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID. " + GlobalId.Rule);
         type.Field<NonNullGraphType<StringGraphType>>("reason").Description("Why: what was wrong, in a sentence or two (at most 2,000 characters).");

@@ -2,9 +2,9 @@ using DetainerGraph.Api;
 using DetainerGraph.Charges;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
+using DetainerGraph.Facilities;
 using DetainerGraph.Jurisdictions;
 using GraphQL;
-using GraphQL.Builders;
 using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
@@ -74,11 +74,9 @@ public sealed class SectionOneEntryAsPublishedGraphType : ObjectGraphType<AsPubl
     }
 }
 
-/// <summary>The read side of corrections that the feature types call: published values, retraction, and the lists' filter.</summary>
+/// <summary>The read side of corrections that the feature types call: each record with its values as published. Retracted records are left out of lists by <see cref="DetainerGraph.Detainers.RetractedRecords"/>.</summary>
 public static class CorrectionReads
 {
-    public const string IncludeRetracted = "includeRetracted";
-
     public static IDataLoaderResult<AsPublished<Detainer>> LoadPublished(this IResolveFieldContext context, Detainer detainer) =>
         context.LoadCorrectionsOfDetainer(detainer.Id).Then(list => new AsPublished<Detainer>(detainer, list ?? []));
 
@@ -87,15 +85,4 @@ public static class CorrectionReads
 
     public static IDataLoaderResult<AsPublished<SectionOneEntry>> LoadPublished(this IResolveFieldContext context, SectionOneEntry entry) =>
         context.LoadCorrectionsOfSectionOneEntry(entry.Id).Then(list => new AsPublished<SectionOneEntry>(entry, list ?? []));
-
-    /// <summary>Adds <c>includeRetracted: Boolean = false</c> to a list field.</summary>
-    public static FieldBuilder<TSource, TReturn> WithIncludeRetracted<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string what) =>
-        field.Argument<BooleanGraphType>(IncludeRetracted, $"Whether to list retracted {what} too (for auditors); by default they are left out.", a => a.DefaultValue = false);
-
-    /// <summary>Leaves out retracted detainers unless the field's <c>includeRetracted</c> asks for them.</summary>
-    public static IQueryable<Detainer> Listed(this IQueryable<Detainer> detainers, IResolveFieldContext context) =>
-        context.GetArgument(IncludeRetracted, false) ? detainers : detainers.Where(d => !d.Retracted);
-
-    public static IQueryable<SectionOneEntry> Listed(this IQueryable<SectionOneEntry> entries, IResolveFieldContext context) =>
-        context.GetArgument(IncludeRetracted, false) ? entries : entries.Where(e => !e.Retracted);
 }

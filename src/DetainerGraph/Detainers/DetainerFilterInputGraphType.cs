@@ -2,6 +2,7 @@ using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
 using DetainerGraph.Charges;
 using DetainerGraph.Data;
+using DetainerGraph.Facilities;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Weeks;
 

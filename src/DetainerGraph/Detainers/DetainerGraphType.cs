@@ -2,6 +2,7 @@ using DetainerGraph.Api;
 using DetainerGraph.Charges;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
+using DetainerGraph.Facilities;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Weeks;
 using GraphQL.Types;

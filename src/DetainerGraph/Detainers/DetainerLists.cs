@@ -28,7 +28,7 @@ public static class DetainerLists
         Func<IResolveFieldContext<TSource>, bool>? excludesSynthetic = null)
     {
         var field = Detainers.Field(type, name, description,
-                c => scope is null ? c.Db().Detainers.Listed(c) : c.Db().Detainers.Listed(c).Where(scope(c)),
+                c => scope is null ? c.Db().Detainers.ExceptRetractedUnlessAsked(c) : c.Db().Detainers.ExceptRetractedUnlessAsked(c).Where(scope(c)),
                 defaultOrder,
                 (c, matching) => matching.SplitSynthetic(excludesSynthetic?.Invoke(c) ?? c.ExcludesSynthetic()))
             .WithIncludeRetracted("detainers");

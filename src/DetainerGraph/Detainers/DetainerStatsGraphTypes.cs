@@ -3,6 +3,7 @@ using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
+using DetainerGraph.Facilities;
 using DetainerGraph.Jurisdictions;
 using DetainerGraph.Weeks;
 using GraphQL;
@@ -27,7 +28,7 @@ public static class DetainerStatsQueries
                 $"Returns at most `first` groups (default and maximum {DetainerStats.MaxGroups}); when more exist, the response's `extensions.warnings` holds a `{TruncatedCode}` entry for this path. Use `detainerGroups` to page through every group with a total.")
             .WithStatsArguments()
             .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {DetainerStats.MaxGroups}).")
-            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.Listed(c)));
+            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.ExceptRetractedUnlessAsked(c)));
 
         query.Field<ConnectionGraphType<DetainerStatsGroupGraphType, DetainerStatsGroup>>("detainerGroups")
             .Description($"Counts of detainers grouped by the dimensions asked for, as pages: `totalCount` is the number of groups and `pageInfo.hasNextPage` says whether more follow. Default page {DefaultGroupPageSize} groups, maximum {DetainerStats.MaxGroups}. " +
@@ -36,7 +37,7 @@ public static class DetainerStatsQueries
             .WithPagingArguments()
             .ResolveAsync(async c =>
             {
-                var (shown, excluded) = c.Db().Detainers.Listed(c).SplitSynthetic(c.ExcludesSynthetic());
+                var (shown, excluded) = c.Db().Detainers.ExceptRetractedUnlessAsked(c).SplitSynthetic(c.ExcludesSynthetic());
                 var connection = await c.StatsGroups(shown)
                     .ToConnectionAsync(c, pageSizes: new PagingOptions { DefaultPageSize = DefaultGroupPageSize, MaxPageSize = DetainerStats.MaxGroups });
                 if (excluded is not null)

@@ -65,30 +65,30 @@ public sealed partial class ExportEndpoint(
                 kind = ExportKind.DetainerStats;
                 break;
             default:
-                await HttpLimits.WriteErrorAsync(http, StatusCodes.Status404NotFound, "NOT_FOUND", $"There is no export called `{name}`: try `detainers` or `detainer-stats`.");
+                await HttpProtection.WriteErrorAsync(http, StatusCodes.Status404NotFound, "NOT_FOUND", $"There is no export called `{name}`: try `detainers` or `detainer-stats`.");
                 return;
         }
         if (format is not ("csv" or "ndjson"))
         {
-            await HttpLimits.WriteErrorAsync(http, StatusCodes.Status404NotFound, "NOT_FOUND", $"Exports come as .csv or .ndjson, not .{format}.");
+            await HttpProtection.WriteErrorAsync(http, StatusCodes.Status404NotFound, "NOT_FOUND", $"Exports come as .csv or .ndjson, not .{format}.");
             return;
         }
         if (!TryReadVariables(http.Request.Query, kind, out var variables, out var problem))
         {
-            await HttpLimits.WriteErrorAsync(http, StatusCodes.Status400BadRequest, "INVALID_REQUEST", problem);
+            await HttpProtection.WriteErrorAsync(http, StatusCodes.Status400BadRequest, "INVALID_REQUEST", problem);
             return;
         }
         if (!ChargePermits(http))
         {
             http.Response.Headers.RetryAfter = "5";
-            await HttpLimits.WriteErrorAsync(http, StatusCodes.Status429TooManyRequests, HttpLimits.RateLimitedCode,
+            await HttpProtection.WriteErrorAsync(http, StatusCodes.Status429TooManyRequests, HttpProtection.RateLimitedCode,
                 $"An export costs {options.Permits} requests of this client's rate limit, and not that many are left; retry after 5 s.");
             return;
         }
         if (!await _running.WaitAsync(TimeSpan.Zero, http.RequestAborted))
         {
             http.Response.Headers.RetryAfter = "10";
-            await HttpLimits.WriteErrorAsync(http, StatusCodes.Status503ServiceUnavailable, BusyCode,
+            await HttpProtection.WriteErrorAsync(http, StatusCodes.Status503ServiceUnavailable, BusyCode,
                 $"{options.MaxConcurrent} exports are already streaming; retry in a little while.");
             return;
         }

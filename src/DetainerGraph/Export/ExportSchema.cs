@@ -67,7 +67,7 @@ public sealed class ExportQueryType : ObjectGraphType
             .WithIncludeSynthetic("detainers")
             .Resolve(c =>
             {
-                Holder(c).Detainers = c.Db().Detainers.Listed(c).SplitSynthetic(c.ExcludesSynthetic()).Shown
+                Holder(c).Detainers = c.Db().Detainers.ExceptRetractedUnlessAsked(c).SplitSynthetic(c.ExcludesSynthetic()).Shown
                     .Filtered<Detainer, DetainerFilterInputGraphType>(c)
                     .Sorted<Detainer, DetainerSortInputGraphType, long>(c, d => d.Id);
                 return true;
@@ -79,7 +79,7 @@ public sealed class ExportQueryType : ObjectGraphType
             {
                 var holder = Holder(c);
                 holder.Dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
-                holder.Groups = DetainerStats.Groups(c.Db(), c.Db().Detainers.Listed(c).SplitSynthetic(c.ExcludesSynthetic()).Shown.Filtered<Detainer, DetainerFilterInputGraphType>(c),
+                holder.Groups = DetainerStats.Groups(c.Db(), c.Db().Detainers.ExceptRetractedUnlessAsked(c).SplitSynthetic(c.ExcludesSynthetic()).Shown.Filtered<Detainer, DetainerFilterInputGraphType>(c),
                     holder.Dimensions, c.GetArgument("order", DetainerStatsOrder.CountDesc), withOutcomes: true);
                 return true;
             });

@@ -30,39 +30,3 @@ public sealed class JurisdictionSortInputGraphType : SortInputGraphType<Jurisdic
         Key("fieldOffice", j => j.FieldOffice, "The field office.");
     }
 }
-
-public sealed class FacilityFilterInputGraphType : FilterInputGraphType<Facility, FacilityFilterInputGraphType>
-{
-    public FacilityFilterInputGraphType()
-        : base("FacilityFilterInput", "Conditions on facilities.")
-    {
-        Id("Facility", f => f.Id);
-        String("name", f => f.Name, "The name as published.");
-        String("city", f => f.City, "The city.");
-        String("state", f => f.State, "The two-letter state code.");
-        Object<Jurisdiction, JurisdictionFilterInputGraphType>("jurisdiction", f => f.Jurisdiction, "The jurisdiction that runs it.");
-    }
-}
-
-public sealed class FacilitySortInputGraphType : SortInputGraphType<Facility, FacilitySortInputGraphType>
-{
-    public FacilitySortInputGraphType()
-        : base("FacilitySortInput", "A sort key for facilities.")
-    {
-        Key("name", f => f.Name, "The name.");
-        Key("city", f => f.City, "The city.");
-        Key("state", f => f.State, "The state code.");
-    }
-}
-
-public sealed class PolicyFilterInputGraphType : FilterInputGraphType<Policy, PolicyFilterInputGraphType>
-{
-    public PolicyFilterInputGraphType()
-        : base("PolicyFilterInput", "Conditions on published policies.")
-    {
-        Id("Policy", p => p.Id);
-        String("name", p => p.Name, "The policy as published.");
-        Date("enactedOn", p => p.EnactedOn, "The first day of the published enactment period.");
-        String("criteriaForHonoringDetainers", p => p.CriteriaForHonoringDetainers, "When the jurisdiction honors a detainer.");
-    }
-}

@@ -192,7 +192,7 @@ public sealed class HardeningTests(SampleDataApp sample) : IClassFixture<SampleD
         Assert.True(firstBody.GetProperty("extensions").GetProperty("cost").GetProperty("tokens").GetInt32() > 10, firstBody.ToString());
         var (second, secondBody) = await PostAsync(app, costly, "report");
         Assert.True(429 == second, firstBody + " / " + secondBody);
-        Assert.Equal(HttpLimits.RateLimitedCode, Code(secondBody));
+        Assert.Equal(HttpProtection.RateLimitedCode, Code(secondBody));
         // A cheap request still fits in what is left, and another client is unaffected.
         Assert.Equal(200, (await PostAsync(app, JsonSerializer.Serialize(new { query = "{ weeks(first: 1) { totalCount } }" }), null)).Status);
         Assert.Equal(200, (await PostAsync(app, costly, null, address: "10.0.0.2")).Status);
@@ -235,7 +235,7 @@ public sealed class HardeningTests(SampleDataApp sample) : IClassFixture<SampleD
 
             var (status, body) = await PostAsync(app, weeks, null).WithinAsync("the second request of the same client to be answered");
             Assert.True(429 == status, body.ToString());
-            Assert.Equal(HttpLimits.TooManyConcurrentCode, Code(body));
+            Assert.Equal(HttpProtection.TooManyConcurrentCode, Code(body));
             // Another client is served meanwhile.
             Assert.Equal(200, (await PostAsync(app, weeks, null, address: "10.0.0.2").WithinAsync("another client's request")).Status);
 

@@ -248,7 +248,7 @@ public sealed class LimitsTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Cors:AllowedOrigins"] = "https://a.example, https://b.example" })
             .Build();
 
-        Assert.Equal(["https://a.example", "https://b.example"], DetainerGraph.Api.HttpLimits.AllowedOrigins(configuration));
+        Assert.Equal(["https://a.example", "https://b.example"], DetainerGraph.Api.HttpProtection.AllowedOrigins(configuration));
     }
 
     /// <summary>Drops a table under the running server, so the next read fails inside the database provider.</summary>

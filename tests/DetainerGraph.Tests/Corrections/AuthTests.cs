@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DetainerGraph.Cli;
 using DetainerGraph.Corrections;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;

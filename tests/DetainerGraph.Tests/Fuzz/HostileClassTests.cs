@@ -55,7 +55,7 @@ public sealed class HostileClassTests : IClassFixture<HostileClassTests.Server>
     /// <summary>A small typo-cache budget, so the test can see it hold.</summary>
     private const long TypoCacheBytes = 256 * 1024;
 
-    private static readonly string[] ClientMistakesThatAreNotServerFailures = [HttpLimits.InternalErrorCode, "SEARCH_UNAVAILABLE"];
+    private static readonly string[] ClientMistakesThatAreNotServerFailures = [HttpProtection.InternalErrorCode, "SEARCH_UNAVAILABLE"];
 
     private readonly Server _server;
 

@@ -1,3 +1,4 @@
+using DetainerGraph.Cli;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using DetainerGraph.Cli;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Operability;

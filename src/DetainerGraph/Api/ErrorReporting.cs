@@ -2,38 +2,33 @@ using DetainerGraph.Data;
 using GraphQL;
 using GraphQL.DI;
 using GraphQL.Execution;
-using GraphQL.Validation;
-using GraphQLParser.AST;
 
 namespace DetainerGraph.Api;
 
 /// <summary>
-/// What a client may learn when something goes wrong inside, whether it may read the schema, and how large a
-/// document may be (<see cref="DocumentLimits"/>):
+/// What a client learns when something goes wrong inside a GraphQL operation:
 /// <list type="bullet">
 /// <item>An unexpected exception in a resolver is logged whole and answered, outside Development, with a
 /// fixed message and <c>INTERNAL_SERVER_ERROR</c>: no exception text, type-derived code or stack trace names the
 /// engine behind it.</item>
 /// <item>A write that finds SQLite busy past its wait (another process importing) is <c>DATABASE_BUSY</c>, so a
 /// client knows to retry.</item>
-/// <item>With <c>GraphQL:EnableIntrospection=false</c>, <c>__schema</c> and <c>__type</c> are refused
-/// (<c>INTROSPECTION_DISABLED</c>); <c>__typename</c> stays, since clients need it to read unions.</item>
+/// <item>A statement stopped by the execution timeout is <c>TIMEOUT</c>, and is not logged as a failure.</item>
 /// </list>
 /// </summary>
-public static partial class ErrorPolicy
+public static partial class ErrorReporting
 {
-    public const string InternalErrorCode = HttpLimits.InternalErrorCode;
+    public const string InternalErrorCode = HttpProtection.InternalErrorCode;
     public const string DatabaseBusyCode = "DATABASE_BUSY";
-    public const string IntrospectionDisabledCode = "INTROSPECTION_DISABLED";
 
-    public static IGraphQLBuilder AddRequestGuards(this IGraphQLBuilder builder, IHostEnvironment environment)
+    /// <summary>Installs the unhandled-exception handler that turns failures into the coded errors above.</summary>
+    public static IGraphQLBuilder AddErrorReporting(this IGraphQLBuilder builder, IHostEnvironment environment)
     {
-        builder.ConfigureExecution(_ => new DocumentLimits());
         var development = environment.IsDevelopment();
         builder.AddUnhandledExceptionHandler(context =>
         {
             var services = context.ExecutionOptions.RequestServices;
-            var logger = services?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ErrorPolicy).FullName!);
+            var logger = services?.GetService<ILoggerFactory>()?.CreateLogger(typeof(ErrorReporting).FullName!);
             var original = context.OriginalException;
             var stopped = SqliteInterrupt.IsInterrupt(original) && context.ExecutionOptions.CancellationToken.IsCancellationRequested;
             if (logger is not null && !stopped)
@@ -57,27 +52,9 @@ public static partial class ErrorPolicy
                 { Code = InternalErrorCode };
             }
         });
-        builder.AddValidationRule<IntrospectionSwitch>(useForCachedDocuments: true, GraphQL.DI.ServiceLifetime.Singleton);
         return builder;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception resolving {Field}")]
     private static partial void LogUnhandled(ILogger logger, string field, Exception exception);
-}
-
-/// <summary>Refuses <c>__schema</c> and <c>__type</c> when <c>GraphQL:EnableIntrospection</c> is false.</summary>
-public sealed class IntrospectionSwitch(GraphQLServerOptions options) : ValidationRuleBase
-{
-    private static readonly MatchingNodeVisitor<GraphQLField> Visitor = new((field, context) =>
-    {
-        if (field.Name.Value == "__schema" || field.Name.Value == "__type")
-        {
-            context.ReportError(new ValidationError(context.Document.Source, null,
-                "Introspection is turned off on this server (GraphQL:EnableIntrospection).", field)
-            { Code = ErrorPolicy.IntrospectionDisabledCode });
-        }
-    });
-
-    public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
-        new(options.EnableIntrospection ? null : Visitor);
 }

@@ -28,7 +28,7 @@ public sealed class RateLimitingOptions
 }
 
 /// <summary>
-/// The per-client limiters, partitioned by <see cref="HttpLimits.ClientKey"/>: the token bucket (charged one token at
+/// The per-client limiters, partitioned by <see cref="HttpProtection.ClientKey"/>: the token bucket (charged one token at
 /// admission by the rate-limiting middleware, the rest of an operation's cost by the complexity analyzer through
 /// <see cref="RequestCost"/>) and a concurrency limit held for the whole request.
 /// </summary>
@@ -78,14 +78,14 @@ public sealed class ClientLimiters : IDisposable
 /// GraphQL-shaped error and no internals, CORS (<c>Cors:AllowedOrigins</c>, closed outside Development unless
 /// configured), per-client rate limits charged by cost and a per-client concurrency limit (429 with <c>Retry-After</c>).
 /// </summary>
-public static partial class HttpLimits
+public static partial class HttpProtection
 {
     public const string CorsPolicy = "DetainerGraph";
     public const string RateLimitedCode = "RATE_LIMITED";
     public const string TooManyConcurrentCode = "TOO_MANY_CONCURRENT_REQUESTS";
     public const string InternalErrorCode = "INTERNAL_SERVER_ERROR";
 
-    public static IHostApplicationBuilder AddHttpLimits(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddHttpProtection(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("RateLimiting").Get<RateLimitingOptions>() ?? new RateLimitingOptions());
@@ -110,10 +110,10 @@ public static partial class HttpLimits
     }
 
     /// <summary>Before the IDE and the endpoint: the last-resort handler, CORS, then the rate limiter (so a 429 carries CORS headers).</summary>
-    public static IApplicationBuilder UseHttpLimits(this IApplicationBuilder app, string path = "/graphql")
+    public static IApplicationBuilder UseHttpProtection(this IApplicationBuilder app, string path = "/graphql")
     {
         var endpoint = new PathString(path);
-        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpLimits).FullName!);
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpProtection).FullName!);
         app.Use(async (http, next) =>
         {
             try

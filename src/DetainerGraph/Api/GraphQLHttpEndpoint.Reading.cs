@@ -1,0 +1,248 @@
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Transport;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace DetainerGraph.Api;
+
+/// <summary>
+/// Reading: GET parameters, or a POST body (its content type and charset, its size, one request object or a batch),
+/// into <see cref="GraphQLRequest"/>s, or into the <see cref="RequestError"/> that says why not.
+/// </summary>
+public sealed partial class GraphQLHttpEndpoint
+{
+    private ParsedRequest ReadGet(HttpRequest request)
+    {
+        var query = request.Query;
+        string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } value ? value : null;
+
+        var graphQLRequest = new GraphQLRequest { Query = Param("query"), OperationName = Param("operationName"), DocumentId = Param("documentId") };
+        foreach (var name in (string[])["variables", "extensions"])
+        {
+            if (Param(name) is not { } json)
+            {
+                continue;
+            }
+            Inputs? inputs;
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` must be a JSON object.");
+                }
+                inputs = ReadInputs(document.RootElement);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` is not valid JSON: {e.Message}");
+            }
+            graphQLRequest = name == "variables" ? Copy(graphQLRequest, variables: inputs) : Copy(graphQLRequest, extensions: inputs);
+        }
+        if (!HasDocument(graphQLRequest.Query, graphQLRequest.DocumentId, graphQLRequest.Extensions))
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The request has no `query` parameter.");
+        }
+        // A trusted document is judged by its text, like a query: a mutation never runs over GET.
+        if (DocumentText(request.HttpContext, graphQLRequest.Query, graphQLRequest.DocumentId) is { } text && IsMutation(text, graphQLRequest.OperationName))
+        {
+            return ParsedRequest.Fail(StatusCodes.Status405MethodNotAllowed, "METHOD_NOT_ALLOWED", "Mutations must be sent with POST.");
+        }
+        return new ParsedRequest(graphQLRequest, null, null);
+    }
+
+    private async Task<ParsedRequest> ReadPostAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "POST a JSON body with Content-Type: application/json.");
+        }
+        Encoding encoding;
+        try
+        {
+            encoding = contentType.Charset.HasValue ? Encoding.GetEncoding(contentType.Charset.Value!) : Encoding.UTF8;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            // Unknown names are ArgumentException; known but refused ones (utf-7) NotSupportedException.
+            return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                $"The charset '{contentType.Charset}' is not supported; send UTF-8.");
+        }
+        if (request.ContentLength > options.MaxRequestBytes)
+        {
+            return TooLarge();
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxRequestBytes;
+        }
+
+        using var body = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        try
+        {
+            while ((read = await request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+            {
+                body.Write(buffer, 0, read);
+                if (body.Length > options.MaxRequestBytes)
+                {
+                    return TooLarge();
+                }
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+
+        JsonDocument document;
+        try
+        {
+            var text = encoding.GetString(body.GetBuffer(), 0, (int)body.Length);
+            document = JsonDocument.Parse(text);
+        }
+        catch (Exception e) when (e is JsonException or DecoderFallbackException)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"The body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            return ReadBody(document.RootElement);
+        }
+    }
+
+    /// <summary>One request object, or an array of them when batching is on.</summary>
+    private ParsedRequest ReadBody(JsonElement root)
+    {
+        if (root.ValueKind == JsonValueKind.Object)
+        {
+            return ToRequest(root, out var single) is { } problem
+                ? ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", problem)
+                : new ParsedRequest(single, null, null);
+        }
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", "The body must be a JSON object (or an array of them for a batch).");
+        }
+        if (!options.EnableBatching)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "BATCHING_DISABLED", "Batched requests are turned off on this server.");
+        }
+        var count = root.GetArrayLength();
+        if (count == 0 || count > options.MaxBatchSize)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "BATCH_SIZE_OUT_OF_RANGE",
+                $"A batch holds 1 to {options.MaxBatchSize} requests; this one holds {count}.");
+        }
+        var batch = new List<GraphQLRequest>(count);
+        var index = 0;
+        foreach (var item in root.EnumerateArray())
+        {
+            if (ToRequest(item, out var one) is { } problem)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"Batch item {index}: {problem}");
+            }
+            batch.Add(one);
+            index++;
+        }
+        return new ParsedRequest(null, batch, null);
+    }
+
+    /// <summary>Checks the shape of one request object; returns the problem, or null with the request.</summary>
+    private string? ToRequest(JsonElement element, out GraphQLRequest request)
+    {
+        try
+        {
+            return ReadRequest(element, out request);
+        }
+        catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
+        {
+            // Well-formed JSON can still hold text no string can (an escaped lone surrogate), or values the
+            // variables reader refuses.
+            request = new GraphQLRequest();
+            return $"a member could not be read: {e.Message}";
+        }
+    }
+
+    private string? ReadRequest(JsonElement element, out GraphQLRequest request)
+    {
+        request = new GraphQLRequest();
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return "a request must be a JSON object.";
+        }
+        string? query = null, operationName = null, documentId = null;
+        Inputs? variables = null, extensions = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+            switch (property.Name)
+            {
+                case "query" or "operationName" or "documentId" when value.ValueKind != JsonValueKind.String:
+                    return $"`{property.Name}` must be a string.";
+                case "query":
+                    query = value.GetString();
+                    break;
+                case "operationName":
+                    operationName = value.GetString();
+                    break;
+                case "documentId":
+                    documentId = value.GetString();
+                    break;
+                case "variables" or "extensions" when value.ValueKind != JsonValueKind.Object:
+                    return $"`{property.Name}` must be a JSON object.";
+                case "variables":
+                    variables = ReadInputs(value);
+                    break;
+                case "extensions":
+                    extensions = ReadInputs(value);
+                    break;
+                default:
+                    // Unknown members are ignored, as the specification requires.
+                    break;
+            }
+        }
+        if (!HasDocument(query, documentId, extensions))
+        {
+            return "the request has no `query` string.";
+        }
+        request = new GraphQLRequest { Query = query, OperationName = operationName, DocumentId = documentId, Variables = variables, Extensions = extensions };
+        return null;
+    }
+
+    /// <summary>
+    /// <c>variables</c> or <c>extensions</c>, read from the JSON already parsed (once: the element is converted,
+    /// not printed and parsed again).
+    /// </summary>
+    private Inputs? ReadInputs(JsonElement value) => serializer.ReadNode<Inputs>(value);
+
+    private static GraphQLRequest Copy(GraphQLRequest r, Inputs? variables = null, Inputs? extensions = null) => new()
+    {
+        Query = r.Query,
+        OperationName = r.OperationName,
+        DocumentId = r.DocumentId,
+        Variables = variables ?? r.Variables,
+        Extensions = extensions ?? r.Extensions,
+    };
+
+    private ParsedRequest TooLarge() =>
+        ParsedRequest.Fail(StatusCodes.Status413PayloadTooLarge, "REQUEST_TOO_LARGE", $"The request body is larger than {options.MaxRequestBytes} bytes.");
+
+    private sealed record RequestError(int Status, string Code, string Message);
+
+    private sealed record ParsedRequest(GraphQLRequest? Single, List<GraphQLRequest>? Batch, RequestError? Error)
+    {
+        public static ParsedRequest Fail(int status, string code, string message) => new(null, null, new RequestError(status, code, message));
+    }
+}

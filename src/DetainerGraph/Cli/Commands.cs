@@ -1,0 +1,97 @@
+using System.Globalization;
+using DetainerGraph.Data;
+
+namespace DetainerGraph.Cli;
+
+/// <summary>
+/// The command-line verbs: <c>import</c>, <c>generate</c>, <c>migrate</c>, <c>stats</c>, <c>reindex</c> and <c>token</c>. No verb serves.
+/// Commands read the same configuration as the server (appsettings, environment variables such as
+/// <c>Storage__Directory</c>). Each verb lives in its own file here (<c>ImportCommand.cs</c>, <c>TokenCommand.cs</c>, …).
+/// </summary>
+public static partial class Commands
+{
+    public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "reindex", "token", "help", "--help", "-h"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
+
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services)
+    {
+        try
+        {
+            return args[0].ToLowerInvariant() switch
+            {
+                "import" => await ImportAsync(args[1..], services),
+                "generate" => Generate(args[1..], services),
+                "migrate" => await MigrateAsync(services),
+                "stats" => await StatsAsync(services),
+                "reindex" => await ReindexAsync(services),
+                "token" => Token(args[1..], services),
+                _ => Help(),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("Run with 'help' for usage.");
+            return 2;
+        }
+        catch (Exception e) when (StoreBusy.Is(e))
+        {
+            Console.Error.WriteLine("error: the database is busy with another write (another import or migration); nothing was changed. Try again.");
+            return 3;
+        }
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine("""
+            DetainerGraph: a GraphQL server over ICE detainer data.
+
+            Usage: dotnet run --project src/DetainerGraph -- [command]
+
+              (no command)                 serve GraphQL at /graphql (honors --urls)
+              import FILE...               import CSV files; the format is read from each header
+              generate --detainers N --seed S --out FILE [--from YYYY-MM-DD] [--weeks W]
+                                           write synthetic detainers in the 'detainers' import format
+              migrate                      apply database migrations (required once for SQL Server)
+              stats                        print row counts per table, how the published detainers were placed in
+                                           jurisdictions (rule by rule), and the facility names still unplaced
+              reindex                      rebuild the search index from the database (new folder or versioned Elasticsearch index), then switch to it
+              token --name NAME [--role editor] [--hours 8, at most 168]
+                                           mint a token signed with Auth:SigningKey (in Development, the generated one)
+
+            Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers,
+            Search__Provider (Lucene|Elasticsearch), Search__Url, Auth__Issuer, Auth__Audience, Auth__SigningKey.
+            """);
+        return 0;
+    }
+
+    private static Dictionary<string, string> ParseOptions(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new UsageException($"unexpected argument '{args[i]}'");
+            }
+            options[args[i][2..]] = args[++i];
+        }
+        return options;
+    }
+
+    private static int RequiredInt(Dictionary<string, string> options, string name, int min)
+    {
+        if (!options.TryGetValue(name, out var text))
+        {
+            throw new UsageException($"--{name} is required");
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
+        {
+            throw new UsageException($"--{name} '{text}' is not a whole number of at least {min}");
+        }
+        return value;
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using DetainerGraph.Data;
+using DetainerGraph.Import;
+using DetainerGraph.Operability;
+using Spectre.Console;
+
+namespace DetainerGraph.Cli;
+
+/// <summary><c>import FILE...</c>: each file in its own transaction, with a progress bar on a terminal.</summary>
+public static partial class Commands
+{
+    private static async Task<int> ImportAsync(string[] files, IServiceProvider services)
+    {
+        if (files.Length == 0)
+        {
+            throw new UsageException("import needs at least one FILE");
+        }
+        await services.PrepareStoreAsync(loadSampleData: false);
+        var refused = 0;
+        var busy = 0;
+        foreach (var file in files)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var importer = scope.ServiceProvider.GetRequiredService<Importer>();
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var result = await WithProgressAsync(file, progress => importer.ImportAsync(file, progress));
+                foreach (var warning in result.Warnings)
+                {
+                    Console.Error.WriteLine($"warning: {warning}");
+                }
+                Console.WriteLine(result.Outcome == ImportOutcome.AlreadyImported
+                    ? $"{result.File}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
+                    : $"{result.File}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
+            }
+            catch (Exception e) when (StoreBusy.Is(e))
+            {
+                // Another process held the store's write lock past the wait: the file's transaction never began
+                // or was rolled back whole, so running the import again is safe.
+                busy++;
+                Console.Error.WriteLine($"{LogText.Escape(Path.GetFileName(file))}: the database is busy with another write; nothing was imported. Run the import again.");
+            }
+            catch (ImportRejectedException e)
+            {
+                refused++;
+                // The file's own text (cells, names) is echoed escaped: an ANSI escape in a refused cell must not drive the terminal.
+                Console.Error.WriteLine($"{LogText.Escape(e.Message)}:");
+                foreach (var error in e.Errors)
+                {
+                    Console.Error.WriteLine($"  {LogText.Escape(error.ToString() ?? "")}");
+                }
+            }
+        }
+        return busy > 0 ? 3 : refused == 0 ? 0 : 1;
+    }
+
+    /// <summary>A progress bar on a terminal; plain lines when output is redirected.</summary>
+    private static async Task<ImportResult> WithProgressAsync(string file, Func<IProgress<ImportProgress>, Task<ImportResult>> run)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var lastPercent = -10;
+            return await run(new Progress<ImportProgress>(p =>
+            {
+                var percent = p.Total == 0 ? 100 : p.Done * 100 / p.Total;
+                if (percent >= lastPercent + 10 || p.Done == p.Total)
+                {
+                    lastPercent = percent;
+                    Console.WriteLine($"{p.File}: {p.Done}/{p.Total} detainers written ({percent}%)");
+                }
+            }));
+        }
+        ImportResult? result = null;
+        await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
+        {
+            var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1);
+            task.IsIndeterminate = true;
+            result = await run(new SynchronousProgress<ImportProgress>(p =>
+            {
+                task.IsIndeterminate = false;
+                task.MaxValue = Math.Max(1, p.Total);
+                task.Value = p.Done;
+            }));
+            task.Value = task.MaxValue;
+        });
+        return result!;
+    }
+
+    /// <summary>Reports on the caller's thread: Spectre's live display is updated from inside its own callback.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

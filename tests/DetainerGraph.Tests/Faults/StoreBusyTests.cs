@@ -51,7 +51,7 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
         try
         {
             // The import command, told to wait one second at most for the lock, gives up cleanly.
-            using (var impatient = CliProcess.Start(_app.StorageDirectory, ["import", other],
+            using (var impatient = ServerProcess.Start(_app.StorageDirectory, ["import", other],
                 new Dictionary<string, string> { ["ConnectionStrings__Detainers"] = $"Data Source={database};Default Timeout=1" }))
             {
                 impatientExit = await impatient.WaitAsync(CommandLimit);
@@ -97,7 +97,7 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("ok", state.Integrity);
         // The refused imports wrote nothing; run again, the command imports.
         Assert.Equal(baseline + patientRows, state.Detainers);
-        using (var again = CliProcess.Start(_app.StorageDirectory, ["import", other]))
+        using (var again = ServerProcess.Start(_app.StorageDirectory, ["import", other]))
         {
             Assert.Equal(0, await again.WaitAsync(CommandLimit));
         }
@@ -112,7 +112,7 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
         var big = Path.Combine(_folder, "big.csv");
         BigFiles.Write(big, BigDetainers, seed: 8);
 
-        using var import = CliProcess.Start(_app.StorageDirectory, ["import", big]);
+        using var import = ServerProcess.Start(_app.StorageDirectory, ["import", big]);
         // Reads start at once: through the migration check, the parse, the writes, the commit and the indexing.
         var reads = 0;
         var counts = new SortedSet<int>();

@@ -17,7 +17,12 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
     private const int BigDetainers = 20_000;
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(4);
 
-    private readonly TestApp _app = new(settings: new Dictionary<string, string?> { ["Search:OutboxPollSeconds"] = "1" });
+    private readonly TestApp _app = new(settings: new Dictionary<string, string?> { ["Search:OutboxPollSeconds"] = "1" },
+        services: services =>
+        {
+            services.AddSingleton<TransactionStarts>();
+            services.ConfigureDbContext<SqliteDetainerDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<TransactionStarts>()));
+        });
     private readonly string _folder = BigFiles.TempFolder("store-busy");
 
     public void Dispose()
@@ -65,9 +70,13 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
             // A writer in the server waits for the lock (SQLite's busy timeout, 30 s by default); the lock goes
             // away a second later.
             // (Microsoft.Data.Sqlite waits for a lock by sleeping on the calling thread, so the import runs on its own.)
+            // The lock is released once the writer has begun its transaction (SQLite's BEGIN IMMEDIATE, which waits for
+            // the lock), not after some wall-clock time.
+            var began = _app.Services.GetRequiredService<TransactionStarts>().Next();
             patient = Task.Run(() => _app.ImportAsync("patient.csv", OtherSmallFile("p")));
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            output.WriteLine($"releasing the lock after {waited.Elapsed.TotalSeconds:F1} s; the server's writer is {(patient.IsCompleted ? "done" : "waiting")}");
+            await Task.WhenAny(began, patient).WithinAsync("the server's writer to begin its transaction");
+            Assert.False(patient.IsCompleted, $"the server's writer finished while the lock was held: {patient.Exception}");
+            output.WriteLine($"releasing the lock after {waited.Elapsed.TotalSeconds:F1} s; the server's writer is waiting");
         }
         finally
         {
@@ -188,5 +197,35 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
             return (0, errors.ToString());
         }
         return (body.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32(), null);
+    }
+}
+
+/// <summary>Signals when the next database transaction begins (after <see cref="Next"/>), before SQLite takes its lock.</summary>
+public sealed class TransactionStarts : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+{
+    private TaskCompletionSource? _next;
+
+    /// <summary>Completes when the next transaction begins.</summary>
+    public Task Next()
+    {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _next, next);
+        return next.Task;
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(
+        System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.TransactionStartingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Exchange(ref _next, null)?.TrySetResult();
+        return ValueTask.FromResult(result);
+    }
+
+    public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> TransactionStarting(
+        System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.TransactionStartingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> result)
+    {
+        Interlocked.Exchange(ref _next, null)?.TrySetResult();
+        return result;
     }
 }

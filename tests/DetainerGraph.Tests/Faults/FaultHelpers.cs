@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
@@ -9,100 +7,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DetainerGraph.Tests.Faults;
-
-/// <summary>The command line as a child process: <c>dotnet DetainerGraph.dll ARGS</c>, over a given storage folder.</summary>
-public sealed class CliProcess : IDisposable
-{
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly ConcurrentQueue<string> _errors = new();
-    private readonly Func<string, bool>? _watchFor;
-    private readonly TaskCompletionSource<string> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private CliProcess(string storageDirectory, IReadOnlyDictionary<string, string>? environment, Func<string, bool>? watchFor, string[] args)
-    {
-        _watchFor = watchFor;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DetainerGraph.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Storage__Directory"] = storageDirectory;
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-        _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Received(e.Data, _output);
-        _process.ErrorDataReceived += (_, e) => Received(e.Data, _errors);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public static CliProcess Start(string storageDirectory, string[] args, IReadOnlyDictionary<string, string>? environment = null, Func<string, bool>? watchFor = null) =>
-        new(storageDirectory, environment, watchFor, args);
-
-    public string Output => string.Join('\n', _output);
-
-    public string Errors => string.Join('\n', _errors);
-
-    /// <summary>The first output line that matched the watch, once one has.</summary>
-    public Task<string> Seen => _seen.Task;
-
-    public bool HasExited => _process.HasExited;
-
-    private void Received(string? line, ConcurrentQueue<string> into)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        into.Enqueue(line);
-        if (_watchFor?.Invoke(line) == true)
-        {
-            _seen.TrySetResult(line);
-        }
-    }
-
-    /// <summary>SIGKILL: no finally block, no dispose, no flush runs.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
-
-    public async Task<int> WaitAsync(TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            throw new TimeoutException($"The command did not finish within {limit}.\nstdout:\n{Output}\nstderr:\n{Errors}");
-        }
-        // The asynchronous readers may still hold the last lines.
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            Kill();
-            _process.WaitForExit();
-        }
-        _process.Dispose();
-    }
-}
 
 /// <summary>What a storage folder holds, read from outside any server.</summary>
 public sealed record StoreState(long Sources, long Detainers, long Charges, long OutboxOwed, string Integrity)

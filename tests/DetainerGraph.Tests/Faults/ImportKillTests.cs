@@ -1,3 +1,4 @@
+using DetainerGraph.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
@@ -30,13 +31,14 @@ public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
         BigFiles.Write(File, DetainersKilledMidWrite, seed: 5);
 
         // Killed at the first progress line: some chunks written inside the file's transaction, not all.
-        using (var import = CliProcess.Start(Store, ["import", File], watchFor: line => line.Contains("detainers written", StringComparison.Ordinal) && !line.Contains("(100%)", StringComparison.Ordinal)))
+        using (var import = ServerProcess.Start(Store, ["import", File]))
         {
-            var seen = await Task.WhenAny(import.Seen, Task.Delay(CommandLimit));
-            Assert.True(seen == import.Seen, $"no progress line within {CommandLimit}:\n{import.Output}\n{import.Errors}");
+            var seen = await import.WaitForLineAsync(
+                line => line.Contains("detainers written", StringComparison.Ordinal) && !line.Contains("(100%)", StringComparison.Ordinal),
+                "the import's first progress line");
             import.Kill();
             await import.WaitAsync(CommandLimit);
-            output.WriteLine($"killed after: {await import.Seen}");
+            output.WriteLine($"killed after: {seen}");
         }
 
         var killed = await StoreState.ReadAsync(Store);
@@ -62,7 +64,7 @@ public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
     {
         BigFiles.Write(File, Detainers, seed: 6);
 
-        using (var import = CliProcess.Start(Store, ["import", File]))
+        using (var import = ServerProcess.Start(Store, ["import", File]))
         {
             // Killed as soon as the commit is visible from outside: the search documents are being written then.
             while (!import.HasExited && await CommittedSourcesAsync() == 0)
@@ -88,7 +90,7 @@ public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
 
     private async Task RerunAndAssertCompleteAsync(int detainers)
     {
-        using var rerun = CliProcess.Start(Store, ["import", File]);
+        using var rerun = ServerProcess.Start(Store, ["import", File]);
         var exit = await rerun.WaitAsync(CommandLimit);
         output.WriteLine($"rerun: exit {exit}: {rerun.Output.Split('\n').LastOrDefault()}");
         Assert.True(exit == 0, $"exit {exit}\n{rerun.Output}\n{rerun.Errors}");

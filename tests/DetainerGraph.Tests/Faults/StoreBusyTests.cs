@@ -17,7 +17,12 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
     private const int BigDetainers = 20_000;
     private static readonly TimeSpan CommandLimit = TimeSpan.FromMinutes(4);
 
-    private readonly TestApp _app = new(settings: new Dictionary<string, string?> { ["Search:OutboxPollSeconds"] = "1" });
+    private readonly TestApp _app = new(settings: new Dictionary<string, string?> { ["Search:OutboxPollSeconds"] = "1" },
+        services: services =>
+        {
+            services.AddSingleton<TransactionStarts>();
+            services.ConfigureDbContext<SqliteDetainerDbContext>((provider, options) => options.AddInterceptors(provider.GetRequiredService<TransactionStarts>()));
+        });
     private readonly string _folder = BigFiles.TempFolder("store-busy");
 
     public void Dispose()
@@ -51,7 +56,7 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
         try
         {
             // The import command, told to wait one second at most for the lock, gives up cleanly.
-            using (var impatient = CliProcess.Start(_app.StorageDirectory, ["import", other],
+            using (var impatient = ServerProcess.Start(_app.StorageDirectory, ["import", other],
                 new Dictionary<string, string> { ["ConnectionStrings__Detainers"] = $"Data Source={database};Default Timeout=1" }))
             {
                 impatientExit = await impatient.WaitAsync(CommandLimit);
@@ -65,9 +70,13 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
             // A writer in the server waits for the lock (SQLite's busy timeout, 30 s by default); the lock goes
             // away a second later.
             // (Microsoft.Data.Sqlite waits for a lock by sleeping on the calling thread, so the import runs on its own.)
+            // The lock is released once the writer has begun its transaction (SQLite's BEGIN IMMEDIATE, which waits for
+            // the lock), not after some wall-clock time.
+            var began = _app.Services.GetRequiredService<TransactionStarts>().Next();
             patient = Task.Run(() => _app.ImportAsync("patient.csv", OtherSmallFile("p")));
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            output.WriteLine($"releasing the lock after {waited.Elapsed.TotalSeconds:F1} s; the server's writer is {(patient.IsCompleted ? "done" : "waiting")}");
+            await Task.WhenAny(began, patient).WithinAsync("the server's writer to begin its transaction");
+            Assert.False(patient.IsCompleted, $"the server's writer finished while the lock was held: {patient.Exception}");
+            output.WriteLine($"releasing the lock after {waited.Elapsed.TotalSeconds:F1} s; the server's writer is waiting");
         }
         finally
         {
@@ -97,7 +106,7 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("ok", state.Integrity);
         // The refused imports wrote nothing; run again, the command imports.
         Assert.Equal(baseline + patientRows, state.Detainers);
-        using (var again = CliProcess.Start(_app.StorageDirectory, ["import", other]))
+        using (var again = ServerProcess.Start(_app.StorageDirectory, ["import", other]))
         {
             Assert.Equal(0, await again.WaitAsync(CommandLimit));
         }
@@ -112,7 +121,7 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
         var big = Path.Combine(_folder, "big.csv");
         BigFiles.Write(big, BigDetainers, seed: 8);
 
-        using var import = CliProcess.Start(_app.StorageDirectory, ["import", big]);
+        using var import = ServerProcess.Start(_app.StorageDirectory, ["import", big]);
         // Reads start at once: through the migration check, the parse, the writes, the commit and the indexing.
         var reads = 0;
         var counts = new SortedSet<int>();
@@ -156,9 +165,13 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
 
         // The command cannot write the index the server holds; the server's outbox worker indexes what it left.
         var search = _app.Services.GetRequiredService<IChargeSearch>();
-        for (var i = 0; i < 240 && await search.CountAsync(CancellationToken.None) != state.Charges; i++)
+        // A bounded wait for the worker's poll, which will come; not a measure of its speed.
+        using (var bound = new CancellationTokenSource(Bounded.Limit))
         {
-            await Task.Delay(500);
+            while (await search.CountAsync(CancellationToken.None) != state.Charges)
+            {
+                await Task.Delay(100, bound.Token);
+            }
         }
         Assert.Equal(state.Charges, await search.CountAsync(CancellationToken.None));
     }
@@ -184,5 +197,35 @@ public sealed class StoreBusyTests(ITestOutputHelper output) : IDisposable
             return (0, errors.ToString());
         }
         return (body.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32(), null);
+    }
+}
+
+/// <summary>Signals when the next database transaction begins (after <see cref="Next"/>), before SQLite takes its lock.</summary>
+public sealed class TransactionStarts : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+{
+    private TaskCompletionSource? _next;
+
+    /// <summary>Completes when the next transaction begins.</summary>
+    public Task Next()
+    {
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _next, next);
+        return next.Task;
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(
+        System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.TransactionStartingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Exchange(ref _next, null)?.TrySetResult();
+        return ValueTask.FromResult(result);
+    }
+
+    public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> TransactionStarting(
+        System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.TransactionStartingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> result)
+    {
+        Interlocked.Exchange(ref _next, null)?.TrySetResult();
+        return result;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -28,83 +27,31 @@ public sealed partial class ServerProcessTests : IDisposable
     [GeneratedRegex(@"DetainerGraph is serving GraphQL at (http://\S+)/graphql")]
     private static partial Regex Serving();
 
-    private sealed class Server(Process process, StringBuilder output, Uri baseAddress) : IDisposable
+    /// <summary>A started server and the address its "serving" line gave.</summary>
+    private sealed class Server(ServerProcess process, Uri baseAddress) : IDisposable
     {
-        public Process Process => process;
+        public ServerProcess Process => process;
         public Uri BaseAddress => baseAddress;
 
-        public string Output
-        {
-            get
-            {
-                lock (output)
-                {
-                    return output.ToString();
-                }
-            }
-        }
+        /// <summary>Both output streams so far.</summary>
+        public string Output => process.AllOutput;
 
-        public void Dispose()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            process.Dispose();
-        }
+        public void Dispose() => process.Dispose();
     }
 
     private async Task<Server> StartAsync(string arguments, IDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "DetainerGraph.dll " + arguments)
+        var process = ServerProcess.Start(_storage, arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), environment.AsReadOnly());
+        try
         {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["Storage__Directory"] = _storage;
-        start.Environment["Storage__LoadSampleData"] = "false";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment.Remove("ASPNETCORE_URLS");
-        start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
+            var serving = await process.WaitForLineAsync(line => Serving().IsMatch(line), "the server's \"serving\" line");
+            return new Server(process, new Uri(Serving().Match(serving).Groups[1].Value));
         }
-        var output = new StringBuilder();
-        var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = new Process { StartInfo = start };
-        void OnLine(object sender, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-            if (Serving().Match(e.Data) is { Success: true } match)
-            {
-                address.TrySetResult(new Uri(match.Groups[1].Value));
-            }
-        }
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        // A bound on a broken start, not a timing assertion.
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var exited = process.WaitForExitAsync(cancel.Token);
-        var first = await Task.WhenAny(address.Task, exited);
-        if (first != address.Task)
+        catch
         {
             process.Dispose();
-            throw new InvalidOperationException("The server did not start:\n" + output);
+            throw;
         }
-        return new Server(process, output, await address.Task);
     }
 
     [Fact]
@@ -136,23 +83,15 @@ public sealed partial class ServerProcessTests : IDisposable
         var body = new HalfThenRest("""{"query":"{ detainerStats(groupBy: []) { count } }"}""");
         var inFlight = client.PostAsync(new Uri("/graphql", UriKind.Relative), body);
         await body.HalfSent;
-        using (var kill = Process.Start("kill", $"-TERM {server.Process.Id}"))
-        {
-            await kill.WaitForExitAsync();
-        }
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        while (!server.Output.Contains("Application is shutting down", StringComparison.Ordinal))
-        {
-            await Task.Delay(50, bound.Token);
-        }
+        await server.Process.TerminateAsync();
+        await server.Process.WaitForLineAsync("Application is shutting down");
         body.SendRest();
 
         using var response = await inFlight;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var answer = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"count\":0", answer, StringComparison.Ordinal);
-        await server.Process.WaitForExitAsync(bound.Token);
-        Assert.Equal(0, server.Process.ExitCode);
+        Assert.Equal(0, await server.Process.WaitAsync());
         Assert.DoesNotContain("fail:", server.Output, StringComparison.Ordinal);
     }
 
@@ -210,14 +149,7 @@ public sealed partial class ServerProcessTests : IDisposable
         }
     }
 
-    private static async Task WaitForAsync(Server server, string text)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!server.Output.Contains(text, StringComparison.Ordinal))
-        {
-            await Task.Delay(50, bound.Token);
-        }
-    }
+    private static Task WaitForAsync(Server server, string text) => server.Process.WaitForLineAsync(text);
 
     /// <summary>Sends a mutation, which makes the server read (or, in Development, make) its signing key.</summary>
     private static async Task TouchAuthenticationAsync(Server server)
@@ -236,25 +168,11 @@ public sealed partial class ServerProcessTests : IDisposable
     [InlineData("0101010101010101010101010101010101010101")]
     public async Task Production_refuses_to_start_with_a_weak_signing_key_and_never_prints_it(string key)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", "DetainerGraph.dll --urls http://127.0.0.1:0")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["Storage__Directory"] = _storage;
-        start.Environment["Storage__LoadSampleData"] = "false";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Auth__SigningKey"] = key;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(bound.Token);
-        var all = await output + await errors;
+        using var process = ServerProcess.Start(_storage, ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string> { ["Auth__SigningKey"] = key });
+        var exit = await process.WaitAsync();
+        var all = process.AllOutput;
 
-        Assert.NotEqual(0, process.ExitCode);
+        Assert.NotEqual(0, exit);
         Assert.Contains("Auth:SigningKey", all, StringComparison.Ordinal);
         Assert.DoesNotContain(key, all, StringComparison.Ordinal);
         Assert.DoesNotContain("DetainerGraph is serving", all, StringComparison.Ordinal);

@@ -44,23 +44,31 @@ public sealed class OutboxTests : IDisposable
     public async Task A_crash_between_commit_and_indexing_loses_nothing()
     {
         _app.Started();
-        // The transaction commits the data and its outbox row; then the process "dies" before indexing.
-        await using (var scope = _app.Services.CreateAsyncScope())
+        // The test holds the one-drain-at-a-time gate, so the outbox worker (polling every second in this app) cannot
+        // drain the row between the commit and the lag check below.
+        var gate = _app.Services.GetRequiredService<SearchOutboxSignal>().Gate;
+        await gate.WaitAsync().WithinAsync("the outbox worker's first drain to finish");
+        try
         {
+            // The transaction commits the data and its outbox row; then the process "dies" before indexing.
+            await using var scope = _app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
             var reference = scope.ServiceProvider.GetRequiredService<ReferenceData>();
             var parsed = new Importer(db, reference).Parse("filter.csv", Encoding.UTF8.GetBytes(FilterFixture.Detainers));
             await new ImportWriter(db, reference).WriteAsync(parsed, new string('a', 64), null, null, default);
+            Assert.Equal(1, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
         }
-        Assert.Equal(1, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
-
-        // The outbox worker (polling every second in this app) finds the owed row and indexes it.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)) > 0 && DateTime.UtcNow < deadline)
+        finally
         {
-            await Task.Delay(100);
+            gate.Release();
         }
-        Assert.Equal(0, await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)));
+
+        // Nothing wakes the worker: its own poll finds the owed row and indexes it (a bounded wait for a poll that will come).
+        using var bound = new CancellationTokenSource(Bounded.Limit);
+        while (await _app.WithDbAsync(db => SearchOutbox.LagAsync(db, default)) > 0)
+        {
+            await Task.Delay(100, bound.Token);
+        }
         var counts = await CountsAsync();
         Assert.Equal(8, counts.Database);
         Assert.Equal(counts.Database, counts.Index);

@@ -162,7 +162,12 @@ public static class Paging
         var window = await context.GetPageWindowAsync(options, token => CountRowsAsync(ordered, context, token));
         var offset = window.Offset;
         // Forward, one row more than the page says whether another follows (unless `before` ends the page first).
+        // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count) reads no row at all.
         var take = window.Backward || window.End - offset <= window.Limit ? window.Limit : window.Limit + 1;
+        if (window.Limit == 0 && !SelectsPageInfo(context))
+        {
+            take = 0;
+        }
         var rows = take == 0 ? [] : await ordered.Skip(offset).Take(take).ToListAsync(context.CancellationToken);
         var hasNext = rows.Count > window.Limit;
         if (hasNext)
@@ -175,6 +180,10 @@ public static class Paging
             CountSyntheticExcluded = syntheticExcluded is null ? null : token => CountRowsAsync(syntheticExcluded, context, token),
         };
     }
+
+    /// <summary>Whether the connection's selection asks for <c>pageInfo</c> (true when the selection is unknown).</summary>
+    private static bool SelectsPageInfo(IResolveFieldContext context) =>
+        context.SubFields is not { } fields || fields.Values.Any(f => f.FieldType.Name == "pageInfo");
 
     /// <summary>
     /// The count behind <c>totalCount</c> and <c>syntheticExcluded</c>: for detainers, from the maintained rollups

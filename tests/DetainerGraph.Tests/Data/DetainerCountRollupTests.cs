@@ -261,6 +261,28 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_count_with_an_empty_page_reads_only_the_rollup_and_pageInfo_still_says_whether_rows_follow()
+    {
+        const string Where = """where: { outcome: { eq: OPEN }, jurisdiction: { state: { eq: "TX" } } }""";
+        var expected = (await LoadRowsAsync()).Count(r => !r.Retracted && !r.IsSynthetic && r.Outcome == "OPEN" && r.State == "TX");
+        Assert.True(expected > 0, "the fixture has open Texas detainers");
+
+        _app.Sql.Clear();
+        var count = await _app.DataAsync($$"""{ detainers(first: 0, {{Where}}) { totalCount } }""");
+        Assert.Equal(expected, count.GetProperty("detainers").GetProperty("totalCount").GetInt32());
+        // One statement, the rollup's: no probe row of the Detainers table is read for a page nobody looks at.
+        var statement = Assert.Single(_app.Sql.Commands);
+        Assert.Contains("\"DetainerCounts\"", statement, StringComparison.Ordinal);
+        Assert.DoesNotContain("FROM \"Detainers\"", statement, StringComparison.Ordinal);
+
+        _app.Sql.Clear();
+        var paged = await _app.DataAsync($$"""{ detainers(first: 0, {{Where}}) { totalCount pageInfo { hasNextPage } } }""");
+        Assert.Equal(expected, paged.GetProperty("detainers").GetProperty("totalCount").GetInt32());
+        Assert.True(paged.GetProperty("detainers").GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
+        Assert.Contains(_app.Sql.Commands, c => c.Contains("FROM \"Detainers\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_data_truth_filter_or_dimension_the_rollups_do_not_keep_falls_back_to_the_exact_count_of_the_table()
     {
         _app.Sql.Clear();

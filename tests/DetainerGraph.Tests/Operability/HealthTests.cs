@@ -58,15 +58,28 @@ public sealed class HealthTests : IDisposable
     public async Task An_import_still_owed_to_the_index_is_degraded_but_still_ready()
     {
         await _app.ImportAsync("section2.csv", SampleRows.SectionTwo);
-        // As if an import had committed and the process died before indexing it.
-        await _app.WithDbAsync(async db =>
+        // The test holds the one-drain-at-a-time gate, so the outbox worker (whose first drain at start may come after
+        // the import's own) cannot drain the owed row before the health check has looked.
+        var gate = _app.Services.GetRequiredService<SearchOutboxSignal>().Gate;
+        await gate.WaitAsync().WithinAsync("the outbox worker's drain to finish");
+        HttpStatusCode status;
+        JsonElement ready;
+        try
         {
-            var source = await db.Sources.AsTracking().FirstAsync();
-            db.SearchOutbox.Add(new SearchOutboxEntry { SourceId = source.Id, CreatedAt = DateTimeOffset.UtcNow });
-            return await db.SaveChangesAsync();
-        });
+            // As if an import had committed and the process died before indexing it.
+            await _app.WithDbAsync(async db =>
+            {
+                var source = await db.Sources.AsTracking().FirstAsync();
+                db.SearchOutbox.Add(new SearchOutboxEntry { SourceId = source.Id, CreatedAt = DateTimeOffset.UtcNow });
+                return await db.SaveChangesAsync();
+            });
 
-        var (status, ready) = await GetAsync(_app, "/health/ready");
+            (status, ready) = await GetAsync(_app, "/health/ready");
+        }
+        finally
+        {
+            gate.Release();
+        }
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Degraded", ready.GetProperty("status").GetString());

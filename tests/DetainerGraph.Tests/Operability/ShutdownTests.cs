@@ -62,7 +62,7 @@ public sealed class ShutdownTests
             await db.SaveChangesAsync();
         }
         services.GetRequiredService<SearchOutboxSignal>().Wake();
-        await search.Entered.WaitAsync(TimeSpan.FromMinutes(1));
+        await search.Entered.WithinAsync("the worker to hang inside the engine");
 
         await services.GetRequiredService<IHost>().StopAsync();
 

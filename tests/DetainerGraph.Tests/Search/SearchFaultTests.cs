@@ -15,16 +15,25 @@ namespace DetainerGraph.Tests.Search;
 /// </summary>
 public sealed class SearchFaultTests : IDisposable
 {
-    private readonly TestApp _app = new(
-        settings: new Dictionary<string, string?>
-        {
-            // Short for the hanging engine, yet long enough for a real first (cold) Lucene search, which honours it.
-            ["Search:RequestTimeout"] = "00:00:02",
-            // The worker stays out of the way; the test drains explicitly.
-            ["Search:OutboxPollSeconds"] = "3600",
-        },
-        // The real engine behind a switch: up, down (every call fails as an engine would), or hanging.
-        services: services => services.PutInFrontOfSearchEngine(engine => new FakeSearchEngine(engine)));
+    // The search time limit runs on these timers: it falls due only when the test advances them, so a slow (cold)
+    // real search on a loaded machine never times out, and the hanging engine times out when the test says.
+    private readonly ManualTimers _timers = new();
+    private readonly TestApp _app;
+
+    public SearchFaultTests() =>
+        _app = new(
+            settings: new Dictionary<string, string?>
+            {
+                ["Search:RequestTimeout"] = "00:00:02",
+                // The worker stays out of the way; the test drains explicitly.
+                ["Search:OutboxPollSeconds"] = "3600",
+            },
+            // The real engine behind a switch: up, down (every call fails as an engine would), or hanging.
+            services: services =>
+            {
+                services.AddSingleton<TimeProvider>(_timers);
+                services.PutInFrontOfSearchEngine(engine => new FakeSearchEngine(engine));
+            });
 
     private const string Mixed = """
         { detainers(first: 2) { totalCount nodes { outcome } }
@@ -62,8 +71,12 @@ public sealed class SearchFaultTests : IDisposable
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
         Engine.Mode = FakeSearchEngine.Fault.Hangs;
-        AssertOnlySearchFailed(await _app.QueryAsync(Mixed), "SEARCH_TIMEOUT");
+        var sent = _app.QueryAsync(Mixed);
+        await Engine.Entered.WithinAsync("the search to hang in the engine");
+        _timers.Advance(TimeSpan.FromSeconds(2));
+        AssertOnlySearchFailed(await sent.WithinAsync("the answer"), "SEARCH_TIMEOUT");
         Assert.Equal(1, Engine.Hung);
+        await Engine.Cancelled.WithinAsync("the hanging engine call to be cancelled");
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace DetainerGraph.Api;
 /// 50,000), so that the price follows the work the database and the search engine do, not only the shape:
 /// <list type="bullet">
 /// <item>GraphQL.NET's weights: 1 a field, times the page sizes of the lists above it.</item>
-/// <item>A root field: 25 (each runs SQL); <c>detainerStats</c> 100 plus <see cref="StatsDimension"/> per
-/// <c>groupBy</c> dimension; <c>searchCharges</c> 250 plus, per word of the query, <see cref="SearchWord"/> and
+/// <item>A root field: 25 (each runs SQL); <c>detainerStats</c> 100; every grouped count (<c>detainerStats</c>,
+/// <c>detainerGroups</c>) <see cref="StatsDimension"/> per <c>groupBy</c> dimension, a parent's <c>stats</c>
+/// <see cref="NestedStatsDimension"/> per dimension and parent; <c>searchCharges</c> 250 plus, per word of the query, <see cref="SearchWord"/> and
 /// <see cref="SearchLetter"/> per letter (typo automata grow with a word's length).</item>
 /// <item>A <c>where</c> on any field (lists, nested connections, stats, search): its statements (<see cref="FilterStatements"/>:
 /// the page and its count, or the search's jurisdiction and week lookups), each priced <see cref="RootScan"/>
@@ -30,6 +31,8 @@ public static class CostModel
     public const int FilterStatements = 2;
     /// <summary>Per <c>groupBy</c> dimension: a three-dimension grouped count of the sample data is about a third of a second of SQL (hostile load budget, BENCHMARKS.md).</summary>
     public const double StatsDimension = 2_000;
+    /// <summary>Per <c>groupBy</c> dimension of a parent's stats (<c>Jurisdiction.stats</c>, <c>Facility.stats</c>): one parent's detainers, reached by index, priced per parent on the page.</summary>
+    public const double NestedStatsDimension = 300;
     public const double SearchWord = 100;
     public const double SearchLetter = 15;
 
@@ -56,14 +59,16 @@ public static class CostModel
                 case "searchCharges" when arguments.TryGetValue("query", out var query) && query.Value is string text:
                     impact += SearchCost(text);
                     break;
-                case "detainerStats" when arguments.TryGetValue("groupBy", out var groupBy) && groupBy.Value is System.Collections.ICollection dimensions:
-                    impact += StatsDimension * dimensions.Count;
-                    break;
                 case "nodes" when arguments.TryGetValue("ids", out var ids) && ids.Value is System.Collections.ICollection list:
                     multiplier = Math.Max(1, list.Count);
                     break;
                 default:
                     break;
+            }
+            // Every grouped count (detainerStats, detainerGroups, a jurisdiction's or facility's stats) by its dimensions.
+            if (arguments.TryGetValue("groupBy", out var groupBy) && groupBy.Value is System.Collections.ICollection dimensions)
+            {
+                impact += (root ? StatsDimension : NestedStatsDimension) * dimensions.Count;
             }
             return new FieldComplexityResult(impact, multiplier);
         };

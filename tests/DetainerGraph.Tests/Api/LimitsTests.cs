@@ -412,6 +412,26 @@ public sealed class LimitsTests
         Assert.Equal(0, few.GetProperty("a").GetProperty("totalCount").GetInt32());
     }
 
+    [Theory]
+    [InlineData("detainerStats(groupBy: [STATE, WEEK, CITIZENSHIP]) { count }")]
+    [InlineData("detainerGroups(groupBy: [STATE, WEEK, CITIZENSHIP]) { totalCount }")]
+    [InlineData("jurisdictions(first: 50) { nodes { stats(groupBy: [STATE, WEEK, CITIZENSHIP]) { count } } }")]
+    [InlineData("facilities(first: 50) { nodes { stats(groupBy: [STATE, WEEK, CITIZENSHIP]) { count } } }")]
+    public async Task Every_grouped_count_is_priced_by_its_dimensions_so_twenty_aliased_ones_are_refused_before_they_run(string grouped)
+    {
+        using var app = new TestApp();
+        await app.QueryAsync("{ __typename }"); // started: its migrations are not this request's SQL
+
+        app.Sql.Clear();
+        var many = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 20).Select(i => $"g{i}: {grouped}")) + " }");
+        Assert.Equal("COMPLEXITY", Code(many));
+        Assert.Empty(app.Sql.Commands);
+
+        // One of them is an ordinary question and runs.
+        var one = await app.QueryAsync("{ " + grouped + " }");
+        Assert.False(one.TryGetProperty("errors", out var errors), errors.ToString());
+    }
+
     [Fact]
     public async Task A_mutation_of_a_field_that_does_not_exist_is_refused_with_a_code_before_it_is_validated()
     {

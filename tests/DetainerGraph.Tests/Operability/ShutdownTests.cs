@@ -63,15 +63,16 @@ public sealed class ShutdownTests
         }
         services.GetRequiredService<SearchOutboxSignal>().Wake();
         await search.Entered.WithinAsync("the worker to hang inside the engine");
+        // The store is read after the stop through a context opened before it: once the host has stopped, the app
+        // disposes its services, so a scope asked for afterwards may find them gone.
+        await using var check = services.CreateAsyncScope();
+        var checkDb = check.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        Assert.Equal(1, await DetainerGraph.Search.SearchOutbox.LagAsync(checkDb, CancellationToken.None));
 
         await services.GetRequiredService<IHost>().StopAsync();
 
         Assert.True(worker.ExecuteTask!.IsCompletedSuccessfully, worker.ExecuteTask.Exception?.ToString());
         Assert.True(search.Cancelled.IsCompleted);
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
-            Assert.Equal(1, await DetainerGraph.Search.SearchOutbox.LagAsync(db, CancellationToken.None));
-        }
+        Assert.Equal(1, await DetainerGraph.Search.SearchOutbox.LagAsync(checkDb, CancellationToken.None));
     }
 }

@@ -141,7 +141,18 @@ static async Task<long?> LiveHeapMbAsync(int pid)
     }
 }
 
-// The victim: a small query every 20 ms from another client. First alone (the idle baseline), then for the whole attack.
+// The victim: a small query from another client, 15 a second on a fixed schedule, under the default rate limit
+// (20 a second per client): a faster victim measured its own RATE_LIMITED answers, not the attack. First alone
+// (the idle baseline), then for the whole attack.
+var victimPace = TimeSpan.FromMilliseconds(1000.0 / 15);
+async Task PaceAsync(long startedTicks)
+{
+    var wait = victimPace - Stopwatch.GetElapsedTime(startedTicks);
+    if (wait > TimeSpan.Zero)
+    {
+        await Task.Delay(wait);
+    }
+}
 var small = Json(new { query = "{ detainers(first: 5) { nodes { id issuedOn } } }" });
 static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 var idleLatencies = new List<double>();
@@ -152,10 +163,11 @@ for (var i = 0; i < 20; i++)
 }
 for (var i = 0; i < 250; i++)
 {
+    var started = Stopwatch.GetTimestamp();
     var (seconds, status, codes) = await SendAsync(small, "10.9.9.8");
     idleLatencies.Add(seconds * 1000);
     idleErrors += status == 200 && codes == "ok" ? 0 : 1;
-    await Task.Delay(20);
+    await PaceAsync(started);
 }
 idleLatencies.Sort();
 var idlePeakRss = PeakRssMb(pid);
@@ -167,13 +179,14 @@ var victim = Task.Run(async () =>
 {
     while (!stopVictim.IsCancellationRequested)
     {
+        var started = Stopwatch.GetTimestamp();
         var (seconds, status, codes) = await SendAsync(small, "10.9.9.9");
         lock (victimLatencies)
         {
             victimLatencies.Add(seconds * 1000);
             victimErrors += status == 200 && codes == "ok" ? 0 : 1;
         }
-        await Task.Delay(20);
+        await PaceAsync(started);
     }
 });
 

@@ -46,44 +46,50 @@ public static class DetainerCountRollup
             FROM "Detainers" WHERE "SourceId" = {0}
             GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
             """, [sourceId], ct);
-        await RebuildCoarseAsync(db, ct);
-    }
-
-    /// <summary>
-    /// The coarse rollups recomputed from <c>DetainerCounts</c> (not from the detainers: a few hundred thousand rows
-    /// at a million detainers, one pass each). Their keys hold no source, so a new source's rows may fall on existing
-    /// keys: a rebuild is simpler and as cheap as a merge. SQLite only, inside the import's transaction.
-    /// </summary>
-    public static async Task RebuildCoarseAsync(DetainerDbContext db, CancellationToken ct)
-    {
-        foreach (var statement in CoarseRebuild)
+        foreach (var statement in CoarseMerge)
         {
-            await db.Database.ExecuteSqlRawAsync(statement, ct);
+            await db.Database.ExecuteSqlRawAsync(statement, [sourceId], ct);
         }
     }
 
-    // The coarse rollups' tables, key columns and their values from a DetainerCounts row c and its jurisdiction j
-    // (the same as the CoarseCountRollups migration's).
-    private static readonly (string Table, string Columns, string Values)[] CoarseRollups =
+    private static readonly string[] KindColumns = ["Outcome", "DetainerType", "Retracted", "IsSynthetic"];
+
+    private static string[] KindValues => [.. KindColumns.Select(c => $"d.\"{c}\"")];
+
+    // The coarse rollups: table, key columns, and the key's values for a detainer d and its jurisdiction j (the same as
+    // the CoarseCountRollups migration's). Their keys hold no source, so a new source's groups may fall on existing keys.
+    private static readonly (string Table, string[] Columns, string[] Values)[] CoarseRollups =
     [
-        ("DetainerRegionWeekCounts", "\"State\", \"WeekStart\", \"FieldOffice\", \"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"",
-            "j.\"State\", c.\"WeekStart\", j.\"FieldOffice\", c.\"Outcome\", c.\"DetainerType\", c.\"Retracted\", c.\"IsSynthetic\""),
-        ("DetainerRegionMonthCounts", "\"State\", \"IssuedMonth\", \"FieldOffice\", \"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"",
-            "j.\"State\", c.\"IssuedMonth\", j.\"FieldOffice\", c.\"Outcome\", c.\"DetainerType\", c.\"Retracted\", c.\"IsSynthetic\""),
-        ("DetainerCitizenshipWeekCounts", "\"Citizenship\", \"WeekStart\", \"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"",
-            "c.\"Citizenship\", c.\"WeekStart\", c.\"Outcome\", c.\"DetainerType\", c.\"Retracted\", c.\"IsSynthetic\""),
+        ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns], ["j.\"State\"", "d.\"WeekStart\"", "j.\"FieldOffice\"", .. KindValues]),
+        ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns], ["j.\"State\"", "substr(d.\"IssuedOn\", 1, 8) || '01'", "j.\"FieldOffice\"", .. KindValues]),
+        ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns], ["d.\"Citizenship\"", "d.\"WeekStart\"", .. KindValues]),
     ];
 
-    private static readonly string[] CoarseRebuild =
+    /// <summary>
+    /// Per coarse rollup, the new source's groups (one GROUP BY over its detainers, read by the source's index) merged
+    /// in: added to the rows with the same key (each found by the rollup's key index), inserted where there are none.
+    /// The cost is the new source's size, not the store's.
+    /// </summary>
+    private static readonly string[] CoarseMerge =
     [
-        .. CoarseRollups.SelectMany(r => new[]
+        .. CoarseRollups.SelectMany(r =>
         {
-            $"DELETE FROM \"{r.Table}\"",
-            $"""
-            INSERT INTO "{r.Table}" ({r.Columns}, "Count")
-            SELECT {r.Values}, SUM(c."Count") FROM "DetainerCounts" c LEFT JOIN "Jurisdictions" j ON j."Id" = c."JurisdictionId"
-            GROUP BY {r.Values}
-            """,
+            var columns = string.Join(", ", r.Columns.Select(c => $"\"{c}\""));
+            var same = string.Join(" AND ", r.Columns.Select(c => $"r.\"{c}\" IS x.\"{c}\""));
+            var values = string.Join(", ", r.Values);
+            return new[]
+            {
+                "DROP TABLE IF EXISTS temp.\"CoarseRollupDelta\"",
+                $$"""
+                CREATE TEMP TABLE "CoarseRollupDelta" AS
+                SELECT {{string.Join(", ", r.Values.Zip(r.Columns, (v, c) => $"{v} AS \"{c}\""))}}, COUNT(*) AS "Count"
+                FROM "Detainers" d LEFT JOIN "Jurisdictions" j ON j."Id" = d."JurisdictionId"
+                WHERE d."SourceId" = {0} GROUP BY {{values}}
+                """,
+                $"UPDATE \"{r.Table}\" AS r SET \"Count\" = r.\"Count\" + x.\"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE {same}",
+                $"INSERT INTO \"{r.Table}\" ({columns}, \"Count\") SELECT {columns}, \"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE NOT EXISTS (SELECT 1 FROM \"{r.Table}\" r WHERE {same})",
+                "DROP TABLE temp.\"CoarseRollupDelta\"",
+            };
         }),
     ];
 

@@ -28,47 +28,54 @@ public static class DetainerCountRollup
         db.Database.ExecuteSqlRawAsync("INSERT INTO \"DetainerRollupsDeferred\" (\"Reason\") VALUES ('bulk import')", ct);
 
     /// <summary>
-    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added with one GROUP
-    /// BY over its detainers. No existing rollup row can share their key, since the source is part of it.
+    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added. One GROUP BY over its
+    /// detainers (the only pass over them) into a temporary table of its fine groups; DetainerCounts takes them as they
+    /// are (no existing row can share their key, since the source is part of it); DetainerTotals and the coarse
+    /// rollups sum them further (a third of the detainers' rows at a million), and the coarse ones merge theirs in.
     /// </summary>
     public static async Task AddImportedSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS temp.\"RollupSourceDelta\"", ct);
         await db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
-            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            CREATE TEMP TABLE "RollupSourceDelta" AS
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01' AS "IssuedMonth", substr("OutcomeRecordedOn", 1, 8) || '01' AS "OutcomeMonth", "Retracted", "IsSynthetic", COUNT(*) AS "Count"
             FROM "Detainers" WHERE "SourceId" = {0}
             GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
             """, [sourceId], ct);
         await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM temp."RollupSourceDelta"
+            """, ct);
+        await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "DetainerTotals" ("Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
-            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
-            FROM "Detainers" WHERE "SourceId" = {0}
-            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
-            """, [sourceId], ct);
+            SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", SUM("Count") FROM temp."RollupSourceDelta"
+            GROUP BY "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic"
+            """, ct);
         foreach (var statement in CoarseMerge)
         {
-            await db.Database.ExecuteSqlRawAsync(statement, [sourceId], ct);
+            await db.Database.ExecuteSqlRawAsync(statement, ct);
         }
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE temp.\"RollupSourceDelta\"", ct);
     }
 
     private static readonly string[] KindColumns = ["Outcome", "DetainerType", "Retracted", "IsSynthetic"];
 
-    private static string[] KindValues => [.. KindColumns.Select(c => $"d.\"{c}\"")];
+    private static string[] KindValues => [.. KindColumns.Select(c => $"c.\"{c}\"")];
 
-    // The coarse rollups: table, key columns, and the key's values for a detainer d and its jurisdiction j (the same as
+    // The coarse rollups: table, key columns, and the key's values for a fine group c and its jurisdiction j (the same as
     // the CoarseCountRollups migration's). Their keys hold no source, so a new source's groups may fall on existing keys.
     private static readonly (string Table, string[] Columns, string[] Values)[] CoarseRollups =
     [
-        ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns], ["j.\"State\"", "d.\"WeekStart\"", "j.\"FieldOffice\"", .. KindValues]),
-        ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns], ["j.\"State\"", "substr(d.\"IssuedOn\", 1, 8) || '01'", "j.\"FieldOffice\"", .. KindValues]),
-        ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns], ["d.\"Citizenship\"", "d.\"WeekStart\"", .. KindValues]),
+        ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"WeekStart\"", "j.\"FieldOffice\"", .. KindValues]),
+        ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"IssuedMonth\"", "j.\"FieldOffice\"", .. KindValues]),
+        ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns], ["c.\"Citizenship\"", "c.\"WeekStart\"", .. KindValues]),
     ];
 
     /// <summary>
-    /// Per coarse rollup, the new source's groups (one GROUP BY over its detainers, read by the source's index) merged
-    /// in: added to the rows with the same key (each found by the rollup's key index), inserted where there are none.
-    /// The cost is the new source's size, not the store's.
+    /// Per coarse rollup, the new source's groups (summed from its fine groups) merged in: added to the rows with the
+    /// same key (each found by the rollup's key index), inserted where there are none. The cost is the new source's
+    /// size, not the store's.
     /// </summary>
     private static readonly string[] CoarseMerge =
     [
@@ -82,9 +89,9 @@ public static class DetainerCountRollup
                 "DROP TABLE IF EXISTS temp.\"CoarseRollupDelta\"",
                 $$"""
                 CREATE TEMP TABLE "CoarseRollupDelta" AS
-                SELECT {{string.Join(", ", r.Values.Zip(r.Columns, (v, c) => $"{v} AS \"{c}\""))}}, COUNT(*) AS "Count"
-                FROM "Detainers" d LEFT JOIN "Jurisdictions" j ON j."Id" = d."JurisdictionId"
-                WHERE d."SourceId" = {0} GROUP BY {{values}}
+                SELECT {{string.Join(", ", r.Values.Zip(r.Columns, (v, c) => $"{v} AS \"{c}\""))}}, SUM(c."Count") AS "Count"
+                FROM temp."RollupSourceDelta" c LEFT JOIN "Jurisdictions" j ON j."Id" = c."JurisdictionId"
+                GROUP BY {{values}}
                 """,
                 $"UPDATE \"{r.Table}\" AS r SET \"Count\" = r.\"Count\" + x.\"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE {same}",
                 $"INSERT INTO \"{r.Table}\" ({columns}, \"Count\") SELECT {columns}, \"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE NOT EXISTS (SELECT 1 FROM \"{r.Table}\" r WHERE {same})",

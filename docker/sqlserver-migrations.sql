@@ -1414,3 +1414,52 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129172808_CoarseCountRollups'
+)
+BEGIN
+    EXEC(N'CREATE VIEW [dbo].[DetainerRegionWeekCounts] AS
+    SELECT j.[State] AS [State], j.[FieldOffice] AS [FieldOffice], c.[WeekStart] AS [WeekStart], c.[Outcome] AS [Outcome],
+        c.[DetainerType] AS [DetainerType], c.[Retracted] AS [Retracted], c.[IsSynthetic] AS [IsSynthetic], SUM(c.[Count]) AS [Count]
+    FROM [dbo].[DetainerCounts] c WITH (NOEXPAND) LEFT JOIN [dbo].[Jurisdictions] j ON j.[Id] = c.[JurisdictionId]
+    GROUP BY j.[State], j.[FieldOffice], c.[WeekStart], c.[Outcome], c.[DetainerType], c.[Retracted], c.[IsSynthetic]')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129172808_CoarseCountRollups'
+)
+BEGIN
+    EXEC(N'CREATE VIEW [dbo].[DetainerRegionMonthCounts] AS
+    SELECT j.[State] AS [State], j.[FieldOffice] AS [FieldOffice], c.[IssuedMonth] AS [IssuedMonth], c.[Outcome] AS [Outcome],
+        c.[DetainerType] AS [DetainerType], c.[Retracted] AS [Retracted], c.[IsSynthetic] AS [IsSynthetic], SUM(c.[Count]) AS [Count]
+    FROM [dbo].[DetainerCounts] c WITH (NOEXPAND) LEFT JOIN [dbo].[Jurisdictions] j ON j.[Id] = c.[JurisdictionId]
+    GROUP BY j.[State], j.[FieldOffice], c.[IssuedMonth], c.[Outcome], c.[DetainerType], c.[Retracted], c.[IsSynthetic]')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129172808_CoarseCountRollups'
+)
+BEGIN
+    EXEC(N'CREATE VIEW [dbo].[DetainerCitizenshipWeekCounts] AS
+    SELECT c.[Citizenship] AS [Citizenship], c.[WeekStart] AS [WeekStart], c.[Outcome] AS [Outcome],
+        c.[DetainerType] AS [DetainerType], c.[Retracted] AS [Retracted], c.[IsSynthetic] AS [IsSynthetic], SUM(c.[Count]) AS [Count]
+    FROM [dbo].[DetainerCounts] c WITH (NOEXPAND)
+    GROUP BY c.[Citizenship], c.[WeekStart], c.[Outcome], c.[DetainerType], c.[Retracted], c.[IsSynthetic]')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129172808_CoarseCountRollups'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129172808_CoarseCountRollups', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

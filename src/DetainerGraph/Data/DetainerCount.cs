@@ -48,3 +48,55 @@ public sealed class DetainerTotal
     public bool IsSynthetic { get; set; }
     public long Count { get; set; }
 }
+
+/// <summary>
+/// A row of the <c>DetainerRegionWeekCounts</c> rollup: detainers by the jurisdiction's state and field office, the
+/// reporting week, outcome and type. Bounded by states x weeks x outcomes x types whatever the number of
+/// detainers (about 11,500 rows at 100,000), so <c>detainerStats</c> by state and week and counts of a state or a
+/// week range read a few thousand rows. SQLite: a table kept by triggers on <c>Detainers</c> (and on a change of a
+/// jurisdiction's state or field office); SQL Server: a view summing the <c>DetainerCounts</c> indexed view.
+/// </summary>
+public sealed class DetainerRegionWeekCount
+{
+    /// <summary>The jurisdiction's state; null only for the detainers without a jurisdiction (a state is never null).</summary>
+    public string? State { get; set; }
+    public string? FieldOffice { get; set; }
+    public DateOnly? WeekStart { get; set; }
+    public DetainerOutcome Outcome { get; set; }
+    public DetainerType DetainerType { get; set; }
+    public bool Retracted { get; set; }
+    public bool IsSynthetic { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary>
+/// A row of the <c>DetainerRegionMonthCounts</c> rollup: <see cref="DetainerRegionWeekCount"/> with the issue month
+/// instead of the week, for counts and stats by state or field office and issue year, quarter or month.
+/// </summary>
+public sealed class DetainerRegionMonthCount
+{
+    public string? State { get; set; }
+    public string? FieldOffice { get; set; }
+    /// <summary>The first day of the month of <see cref="Detainer.IssuedOn"/>.</summary>
+    public DateOnly? IssuedMonth { get; set; }
+    public DetainerOutcome Outcome { get; set; }
+    public DetainerType DetainerType { get; set; }
+    public bool Retracted { get; set; }
+    public bool IsSynthetic { get; set; }
+    public long Count { get; set; }
+}
+
+/// <summary>
+/// A row of the <c>DetainerCitizenshipWeekCounts</c> rollup: detainers by citizenship, reporting week, outcome and
+/// type, without places (bounded by countries x weeks x outcomes x types).
+/// </summary>
+public sealed class DetainerCitizenshipWeekCount
+{
+    public string? Citizenship { get; set; }
+    public DateOnly? WeekStart { get; set; }
+    public DetainerOutcome Outcome { get; set; }
+    public DetainerType DetainerType { get; set; }
+    public bool Retracted { get; set; }
+    public bool IsSynthetic { get; set; }
+    public long Count { get; set; }
+}

@@ -28,67 +28,155 @@ public static class DetainerCountRollup
         db.Database.ExecuteSqlRawAsync("INSERT INTO \"DetainerRollupsDeferred\" (\"Reason\") VALUES ('bulk import')", ct);
 
     /// <summary>
-    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added with one GROUP
-    /// BY over its detainers. No existing rollup row can share their key, since the source is part of it.
+    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added. One GROUP BY over its
+    /// detainers (the only pass over them) into a temporary table of its fine groups; DetainerCounts takes them as they
+    /// are (no existing row can share their key, since the source is part of it); DetainerTotals and the coarse
+    /// rollups sum them further (a third of the detainers' rows at a million), and the coarse ones merge theirs in.
     /// </summary>
     public static async Task AddImportedSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS temp.\"RollupSourceDelta\"", ct);
         await db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
-            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            CREATE TEMP TABLE "RollupSourceDelta" AS
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01' AS "IssuedMonth", substr("OutcomeRecordedOn", 1, 8) || '01' AS "OutcomeMonth", "Retracted", "IsSynthetic", COUNT(*) AS "Count"
             FROM "Detainers" WHERE "SourceId" = {0}
             GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
             """, [sourceId], ct);
         await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM temp."RollupSourceDelta"
+            """, ct);
+        await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "DetainerTotals" ("Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
-            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
-            FROM "Detainers" WHERE "SourceId" = {0}
-            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
-            """, [sourceId], ct);
+            SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", SUM("Count") FROM temp."RollupSourceDelta"
+            GROUP BY "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic"
+            """, ct);
+        foreach (var statement in CoarseMerge)
+        {
+            await db.Database.ExecuteSqlRawAsync(statement, ct);
+        }
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE temp.\"RollupSourceDelta\"", ct);
     }
+
+    private static readonly string[] KindColumns = ["Outcome", "DetainerType", "Retracted", "IsSynthetic"];
+
+    private static string[] KindValues => [.. KindColumns.Select(c => $"c.\"{c}\"")];
+
+    // The coarse rollups: table, key columns, and the key's values for a fine group c and its jurisdiction j (the same as
+    // the CoarseCountRollups migration's). Their keys hold no source, so a new source's groups may fall on existing keys.
+    private static readonly (string Table, string[] Columns, string[] Values)[] CoarseRollups =
+    [
+        ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"WeekStart\"", "j.\"FieldOffice\"", .. KindValues]),
+        ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"IssuedMonth\"", "j.\"FieldOffice\"", .. KindValues]),
+        ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns], ["c.\"Citizenship\"", "c.\"WeekStart\"", .. KindValues]),
+    ];
+
+    /// <summary>
+    /// Per coarse rollup, the new source's groups (summed from its fine groups) merged in: added to the rows with the
+    /// same key (each found by the rollup's key index), inserted where there are none. The cost is the new source's
+    /// size, not the store's.
+    /// </summary>
+    private static readonly string[] CoarseMerge =
+    [
+        .. CoarseRollups.SelectMany(r =>
+        {
+            var columns = string.Join(", ", r.Columns.Select(c => $"\"{c}\""));
+            var same = string.Join(" AND ", r.Columns.Select(c => $"r.\"{c}\" IS x.\"{c}\""));
+            var values = string.Join(", ", r.Values);
+            return new[]
+            {
+                "DROP TABLE IF EXISTS temp.\"CoarseRollupDelta\"",
+                $$"""
+                CREATE TEMP TABLE "CoarseRollupDelta" AS
+                SELECT {{string.Join(", ", r.Values.Zip(r.Columns, (v, c) => $"{v} AS \"{c}\""))}}, SUM(c."Count") AS "Count"
+                FROM temp."RollupSourceDelta" c LEFT JOIN "Jurisdictions" j ON j."Id" = c."JurisdictionId"
+                GROUP BY {{values}}
+                """,
+                $"UPDATE \"{r.Table}\" AS r SET \"Count\" = r.\"Count\" + x.\"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE {same}",
+                $"INSERT INTO \"{r.Table}\" ({columns}, \"Count\") SELECT {columns}, \"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE NOT EXISTS (SELECT 1 FROM \"{r.Table}\" r WHERE {same})",
+                "DROP TABLE temp.\"CoarseRollupDelta\"",
+            };
+        }),
+    ];
+
+    /// <summary>
+    /// The rollups from the smallest to the finest: a question is answered by the first whose columns hold every
+    /// member its filter (and grouping) touches; the rewrite of any other member fails, so a rollup that does not
+    /// cover the question is never read. Then the plain query.
+    /// </summary>
+    private static readonly IRollup[] SmallestFirst =
+    [
+        new Rollup<DetainerTotal>(), new Rollup<DetainerCitizenshipWeekCount>(), new Rollup<DetainerRegionMonthCount>(),
+        new Rollup<DetainerRegionWeekCount>(), new Rollup<DetainerCount>(),
+    ];
 
     /// <summary>The number of detainers <paramref name="detainers"/> holds, from a rollup when one can answer.</summary>
     public static async Task<int> CountAsync(DetainerDbContext db, IQueryable<Detainer> detainers, CancellationToken ct)
     {
-        if (TryRewrite(detainers, Rows<DetainerTotal>(db)) is { } totals)
+        foreach (var rollup in SmallestFirst)
         {
-            // One group (none when no row matches): the same on every provider, and on a capture that returns no rows.
-            // Read as a list, not FirstOrDefault: EF warns about a First without OrderBy on every compile.
-            return (int)(await totals.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).ToListAsync(ct)).SingleOrDefault();
-        }
-        if (TryRewrite(detainers, Rows<DetainerCount>(db)) is { } counts)
-        {
-            return (int)(await counts.GroupBy(r => 1).Select(g => g.Sum(r => r.Count)).ToListAsync(ct)).SingleOrDefault();
+            if (rollup.TryCount(db, detainers) is { } count)
+            {
+                // One group (none when no row matches): the same on every provider, and on a capture that returns no rows.
+                // Read as a list, not FirstOrDefault: EF warns about a First without OrderBy on every compile.
+                return (int)(await count.ToListAsync(ct)).SingleOrDefault();
+            }
         }
         return await detainers.CountAsync(ct);
     }
 
     /// <summary>
     /// The groups of <paramref name="detainers"/> by <paramref name="key"/> (all of them as one group when null),
-    /// summed from a rollup, in the shape <see cref="DetainerStats.Groups"/> returns (unordered: the caller orders
-    /// and pages it in SQL); null when the filter or the key needs the table. Outcome counts, when asked for, are
-    /// one conditional sum per outcome.
+    /// summed from the smallest rollup that holds the filter's and the key's members, in the shape
+    /// <see cref="DetainerStats.Groups"/> returns (unordered: the caller orders and pages it in SQL); null when the
+    /// filter or the key needs the table. Outcome counts, when asked for, are one conditional sum per outcome.
     /// </summary>
     public static IQueryable<DetainerStatsGroup>? TryGroups(
         DetainerDbContext db, IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, bool withOutcomes) =>
-        TryGroups<DetainerTotal>(db, detainers, key, withOutcomes) ?? TryGroups<DetainerCount>(db, detainers, key, withOutcomes);
+        SmallestFirst.Select(r => r.TryGroups(db, detainers, key, withOutcomes)).FirstOrDefault(g => g is not null);
 
-    private static IQueryable<DetainerStatsGroup>? TryGroups<TRow>(
-        DetainerDbContext db, IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, bool withOutcomes)
+    private interface IRollup
+    {
+        IQueryable<long>? TryCount(DetainerDbContext db, IQueryable<Detainer> detainers);
+
+        IQueryable<DetainerStatsGroup>? TryGroups(
+            DetainerDbContext db, IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, bool withOutcomes);
+    }
+
+    private sealed class Rollup<TRow> : IRollup
         where TRow : class
     {
-        if (TryRewrite(detainers, Rows<TRow>(db)) is not { } rows)
+        public IQueryable<long>? TryCount(DetainerDbContext db, IQueryable<Detainer> detainers) =>
+            TryRewrite(detainers, Rows<TRow>(db)) is { } rows
+                ? rows.GroupBy(r => 1).Select(SumOfCounts())
+                : null;
+
+        public IQueryable<DetainerStatsGroup>? TryGroups(
+            DetainerDbContext db, IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, bool withOutcomes)
         {
-            return null;
+            if (TryRewrite(detainers, Rows<TRow>(db)) is not { } rows)
+            {
+                return null;
+            }
+            if (key is null)
+            {
+                return rows.GroupBy(r => 1).Select(GroupOf<TRow, int>(withOutcomes, keyed: false));
+            }
+            return Rewrite<TRow, DetainerStatsKey>(key) is { } rowKey
+                ? rows.GroupBy(rowKey).Select(GroupOf<TRow, DetainerStatsKey>(withOutcomes, keyed: true))
+                : null;
         }
-        if (key is null)
+
+        /// <summary><c>g => g.Sum(r => r.Count)</c> over any rollup row.</summary>
+        private static Expression<Func<IGrouping<int, TRow>, long>> SumOfCounts()
         {
-            return rows.GroupBy(r => 1).Select(GroupOf<TRow, int>(withOutcomes, keyed: false));
+            var group = Expression.Parameter(typeof(IGrouping<int, TRow>), "g");
+            var row = Expression.Parameter(typeof(TRow), "r");
+            var sum = Expression.Call(typeof(Enumerable), nameof(Enumerable.Sum), [typeof(TRow)], group,
+                Expression.Lambda<Func<TRow, long>>(Expression.Property(row, nameof(DetainerCount.Count)), row));
+            return Expression.Lambda<Func<IGrouping<int, TRow>, long>>(sum, group);
         }
-        return Rewrite<TRow, DetainerStatsKey>(key) is { } rowKey
-            ? rows.GroupBy(rowKey).Select(GroupOf<TRow, DetainerStatsKey>(withOutcomes, keyed: true))
-            : null;
     }
 
     /// <summary>
@@ -162,10 +250,10 @@ public static class DetainerCountRollup
         return rollup;
     }
 
-    /// <summary>A rollup's rows: DetainerCounts or DetainerTotals.</summary>
+    /// <summary>A rollup's rows (on SQL Server, the indexed views read through their index; the coarse ones are plain views over them).</summary>
     public static IQueryable<TRow> Rows<TRow>(DetainerDbContext db)
         where TRow : class =>
-        db.Database.IsSqlServer()
+        db.Database.IsSqlServer() && (typeof(TRow) == typeof(DetainerTotal) || typeof(TRow) == typeof(DetainerCount))
             // Indexed views: without NOEXPAND only some editions read the index instead of the base table.
             ? db.Set<TRow>().FromSqlRaw(typeof(TRow) == typeof(DetainerTotal)
                 ? "SELECT * FROM [dbo].[DetainerTotals] WITH (NOEXPAND)"
@@ -214,6 +302,10 @@ public static class DetainerCountRollup
 
         protected override Expression VisitMember(MemberExpression node)
         {
+            if (OwnColumn(node) is { } own)
+            {
+                return own;
+            }
             if (node.Expression == detainer)
             {
                 if (SameName.Contains(node.Member.Name) && rowType.GetProperty(node.Member.Name) is not null)
@@ -235,6 +327,13 @@ public static class DetainerCountRollup
 
         protected override Expression VisitBinary(BinaryExpression node)
         {
+            // d.Week == null, d.Jurisdiction != null: the rollup's own week (state) column against null. A state is never
+            // null, so a null state is a detainer without a jurisdiction.
+            if (node.NodeType is ExpressionType.Equal or ExpressionType.NotEqual
+                && (NavigationKey(node.Left) is { } key && IsNull(node.Right) || NavigationKey(node.Right) is { } flippedKey && IsNull(node.Left) && (key = flippedKey) is not null))
+            {
+                return Expression.MakeBinary(node.NodeType, key, Expression.Constant(null, key.Type));
+            }
             var (date, other, flipped) = MonthColumn(node.Left) is { } left ? (left, node.Right, false)
                 : MonthColumn(node.Right) is { } right ? (right, node.Left, true)
                 : (null, null, false);
@@ -264,6 +363,49 @@ public static class DetainerCountRollup
                 ? Expression.MakeBinary(node.NodeType, other, column, node.IsLiftedToNull, node.Method)
                 : Expression.MakeBinary(node.NodeType, column, other, node.IsLiftedToNull, node.Method);
         }
+
+        /// <summary>
+        /// A member of a navigation read from the rollup's own column, without joining the navigation's table:
+        /// <c>d.Week.Start</c> as <c>r.WeekStart.Value</c> on every rollup with a week; on a rollup keyed by state (no
+        /// jurisdiction), <c>d.Jurisdiction.State</c> and <c>.FieldOffice</c> as its columns. Null when there is none.
+        /// </summary>
+        private MemberExpression? OwnColumn(MemberExpression node)
+        {
+            if (node.Expression is not MemberExpression { Expression: var owner } navigation || owner != detainer)
+            {
+                return null;
+            }
+            if (navigation.Member.Name == nameof(Detainer.Week) && node.Member.Name == nameof(Week.Start)
+                && rowType.GetProperty(nameof(DetainerCount.WeekStart)) is { } week)
+            {
+                return Expression.Property(Expression.Property(Row, week), nameof(Nullable<DateOnly>.Value));
+            }
+            if (navigation.Member.Name == nameof(Detainer.Jurisdiction) && rowType.GetProperty(nameof(Detainer.Jurisdiction)) is null
+                && node.Member.Name is nameof(Jurisdiction.State) or nameof(Jurisdiction.FieldOffice)
+                && rowType.GetProperty(node.Member.Name) is { } column)
+            {
+                return Expression.Property(Row, column);
+            }
+            return null;
+        }
+
+        /// <summary>For <c>d.Week</c>, the rollup's week column; for <c>d.Jurisdiction</c> on a rollup keyed by state, its state.</summary>
+        private MemberExpression? NavigationKey(Expression e)
+        {
+            if (e is not MemberExpression { Expression: var owner } navigation || owner != detainer)
+            {
+                return null;
+            }
+            return navigation.Member.Name switch
+            {
+                nameof(Detainer.Week) when rowType.GetProperty(nameof(DetainerCount.WeekStart)) is { } week => Expression.Property(Row, week),
+                nameof(Detainer.Jurisdiction) when rowType.GetProperty(nameof(Detainer.Jurisdiction)) is null
+                    && rowType.GetProperty(nameof(Jurisdiction.State)) is { } state => Expression.Property(Row, state),
+                _ => null,
+            };
+        }
+
+        private static bool IsNull(Expression e) => Evaluate(e, out var known) is null && known;
 
         /// <summary>The rollup's month column for <c>d.IssuedOn</c>, <c>d.IssuedOn.Value</c> or a conversion of either.</summary>
         private MemberExpression? MonthColumn(Expression? e)

@@ -72,7 +72,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
             var rows = await LoadRowsAsync();
             for (var i = 0; i < 30; i++)
             {
-                var (where, matches) = RandomFilter(random, rows);
+                var (where, matches, filtered) = RandomFilter(random, rows);
                 var includeRetracted = random.Next(4) == 0;
                 // Half the questions take the default (published only); the rest include the synthetic records or
                 // name a source kind, which then decides alone.
@@ -102,7 +102,9 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
                 Assert.Equal(expected.Count, count.GetProperty("detainers").GetProperty("totalCount").GetInt32());
                 var left = count.GetProperty("detainers").GetProperty("syntheticExcluded");
                 Assert.Equal(excluded, left.ValueKind == JsonValueKind.Null ? null : left.GetInt32());
-                checkedFast += _app.Sql.Commands.Any(c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal) || c.Contains("\"DetainerTotals\"", StringComparison.Ordinal)) ? 1 : 0;
+                checkedFast += _app.Sql.Commands.Any(c => Rollups.Any(r => c.Contains($"\"{r.Table}\"", StringComparison.Ordinal))) ? 1 : 0;
+                // The smallest rollup whose columns hold every dimension the filter names, and no other.
+                AssertReadFrom(SmallestCovering(filtered), where);
 
                 var groupBy = Dimensions.Where(_ => random.Next(3) == 0).ToArray();
                 var stats = await _app.DataAsync("""
@@ -115,6 +117,9 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
                       detainerGroups(where: $w, includeRetracted: $r, includeSynthetic: $s, groupBy: $g, first: 1) { totalCount syntheticExcluded }
                     }
                     """, new { w = where, r = includeRetracted, s = includeSynthetic, g = groupBy });
+                // The groups from the smallest rollup holding the filter's and the grouping's dimensions; a count of the
+                // synthetic records left out (a count of detainers) may read the smallest holding the filter's alone.
+                AssertReadFrom(SmallestCovering([.. filtered, .. groupBy]), new { where, groupBy }, SmallestCovering(filtered));
                 // Each group as "keys | outcome counts | synthetic left out = count", against the same from the rows.
                 var actual = stats.GetProperty("detainerStats").EnumerateArray()
                     .Select(g => KeyOf(g.GetProperty("keys"), groupBy) + " | " + string.Join(",", g.GetProperty("outcomes").EnumerateArray()
@@ -149,7 +154,30 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
             }
         }
         // The test is about the fast path: most of its filters must have been answered from a rollup.
-        Assert.True(checkedFast > 80, $"only {checkedFast} of 120 counts came from a rollup");
+        // Every filter here names only the report's dimensions: each count must have come from a rollup.
+        Assert.True(checkedFast == 120, $"only {checkedFast} of 120 counts came from a rollup");
+    }
+
+    /// <summary>The rollups, smallest first, with the dimensions (as groupBy names) that their columns hold.</summary>
+    private static readonly (string Table, string[] Holds)[] Rollups =
+    [
+        ("DetainerTotals", ["OUTCOME", "DETAINER_TYPE", "SOURCE_KIND", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME_MONTH"]),
+        ("DetainerCitizenshipWeekCounts", ["CITIZENSHIP", "WEEK", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND"]),
+        ("DetainerRegionMonthCounts", ["STATE", "FIELD_OFFICE", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND"]),
+        ("DetainerRegionWeekCounts", ["STATE", "FIELD_OFFICE", "WEEK", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND"]),
+        ("DetainerCounts", Dimensions),
+    ];
+
+    /// <summary>The table of the smallest rollup holding all of <paramref name="dimensions"/>.</summary>
+    private static string SmallestCovering(IEnumerable<string> dimensions) => Rollups.First(r => dimensions.All(r.Holds.Contains)).Table;
+
+    /// <summary>The statements since the last clear read <paramref name="table"/> and no other rollup.</summary>
+    private void AssertReadFrom(string table, object question, string? alsoAllowed = null)
+    {
+        var read = Rollups.Select(r => r.Table).Where(t => _app.Sql.Commands.Any(c => c.Contains($"\"{t}\"", StringComparison.Ordinal))).ToList();
+        Assert.True(read.Contains(table) && read.All(t => t == table || t == alsoAllowed),
+            $"{JsonSerializer.Serialize(question)} read [{string.Join(", ", read)}], expected {table}");
+        _app.Sql.Clear();
     }
 
     [Fact]
@@ -172,13 +200,33 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         const string totalsRollup = """
             SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerTotals"
             """;
+        // The coarse rollups, as GROUP BYs of the detainers with their jurisdictions.
+        (string Table, string Key, string Columns)[] coarse =
+        [
+            ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\""),
+            ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\""),
+            ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\""),
+        ];
         async Task AssertExactAsync()
         {
             Assert.Equal(await RowsOfAsync(counts), await RowsOfAsync(rollup));
             Assert.Equal(await RowsOfAsync(totals), await RowsOfAsync(totalsRollup));
+            foreach (var (table, key, columns) in coarse)
+            {
+                const string Kinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
+                Assert.Equal(
+                    await RowsOfAsync($"SELECT {key}, {Kinds}, COUNT(*) FROM \"Detainers\" d LEFT JOIN \"Jurisdictions\" j ON j.\"Id\" = d.\"JurisdictionId\" GROUP BY {key}, {Kinds}"),
+                    await RowsOfAsync($"SELECT {columns}, {Kinds}, \"Count\" FROM \"{table}\""));
+            }
         }
         await AssertExactAsync();
         Assert.Empty(await RowsOfAsync("SELECT * FROM \"DetainerRollupsDeferred\""));
+        Assert.NotEmpty(await RowsOfAsync("SELECT * FROM \"DetainerRegionWeekCounts\""));
+
+        // A jurisdiction moved to another field office and state: the region rollups follow (a trigger rebuilds them).
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE \"Jurisdictions\" SET \"FieldOffice\" = 'Test Office', \"State\" = 'ZZ' WHERE \"Id\" = (SELECT MIN(\"JurisdictionId\") FROM \"Detainers\")"));
+        await AssertExactAsync();
 
         // A detainer written outside the bulk path (EF) is counted by the trigger again.
         await _app.WithDbAsync(async db =>
@@ -219,6 +267,35 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     });
 
     [Fact]
+    public async Task Stats_by_state_and_week_and_a_week_range_count_read_the_coarse_rollups_own_columns_without_joining_weeks()
+    {
+        var rows = (await LoadRowsAsync()).Where(r => !r.Retracted).ToList();
+        _app.Sql.Clear();
+        var data = await _app.DataAsync("""
+            { byStateWeek: detainerStats(groupBy: [STATE, WEEK], includeSynthetic: true) { keys { state week { start } } count }
+              guatemala: detainers(first: 0, includeSynthetic: true, where: { week: { start: { gte: "2017-02-11" } }, citizenship: { eq: "Guatemala" } }) { totalCount } }
+            """);
+        var statements = _app.Sql.Commands.Where(c => c.Contains("SUM(", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, statements.Count);
+        Assert.Contains(statements, c => c.Contains("FROM \"DetainerRegionWeekCounts\"", StringComparison.Ordinal));
+        Assert.Contains(statements, c => c.Contains("FROM \"DetainerCitizenshipWeekCounts\"", StringComparison.Ordinal));
+        // The week and the state are the rollups' own columns: no join to Weeks or Jurisdictions.
+        Assert.DoesNotContain(statements, c => c.Contains("JOIN", StringComparison.Ordinal));
+        Assert.Equal(rows.Count(r => r.Week >= new DateOnly(2017, 2, 11) && r.Citizenship == "Guatemala"),
+            data.GetProperty("guatemala").GetProperty("totalCount").GetInt32());
+        Assert.True(data.GetProperty("guatemala").GetProperty("totalCount").GetInt32() > 0, "the fixture has such detainers");
+        Assert.Equal(
+            rows.GroupBy(r => $"{r.State ?? "null"}|{r.Week?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "null"}").Select(g => $"{g.Key} = {g.Count()}").Order(StringComparer.Ordinal),
+            data.GetProperty("byStateWeek").EnumerateArray().Select(g =>
+            {
+                var keys = g.GetProperty("keys");
+                var state = keys.GetProperty("state") is { ValueKind: JsonValueKind.String } st ? st.GetString() : "null";
+                var week = keys.GetProperty("week") is { ValueKind: JsonValueKind.Object } w ? w.GetProperty("start").GetString() : "null";
+                return $"{state}|{week} = {g.GetProperty("count").GetInt32()}";
+            }).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_filter_the_rollups_cannot_answer_is_counted_from_the_table()
     {
         _app.Sql.Clear();
@@ -229,7 +306,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         var rows = await LoadRowsAsync();
         Assert.Equal(rows.Count(r => !r.Retracted && !r.IsSynthetic && r.IssuedOn >= new DateOnly(2017, 2, 15)), data.GetProperty("a").GetProperty("totalCount").GetInt32());
         Assert.True(data.GetProperty("b").GetProperty("totalCount").GetInt32() > 0);
-        Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal) || c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(_app.Sql.Commands, c => Rollups.Any(r => c.Contains($"\"{r.Table}\"", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -256,7 +333,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         Assert.Equal(published.GroupBy(r => $"{r.State ?? ""}|{r.Outcome}").Select(g => $"{g.Key} = {g.Count()}").Order(StringComparer.Ordinal).ToList(), byState);
         // Every count above came from a rollup: no COUNT over the Detainers table was run.
         Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
-        Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal));
+        Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerRegionMonthCounts\"", StringComparison.Ordinal));
         Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("COUNT(", StringComparison.Ordinal) && c.Contains("FROM \"Detainers\"", StringComparison.Ordinal));
     }
 
@@ -270,9 +347,9 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         _app.Sql.Clear();
         var count = await _app.DataAsync($$"""{ detainers(first: 0, {{Where}}) { totalCount } }""");
         Assert.Equal(expected, count.GetProperty("detainers").GetProperty("totalCount").GetInt32());
-        // One statement, the rollup's: no probe row of the Detainers table is read for a page nobody looks at.
+        // One statement, the coarse rollup's: no probe row of the Detainers table is read for a page nobody looks at.
         var statement = Assert.Single(_app.Sql.Commands);
-        Assert.Contains("\"DetainerCounts\"", statement, StringComparison.Ordinal);
+        Assert.Contains("\"DetainerRegionMonthCounts\"", statement, StringComparison.Ordinal);
         Assert.DoesNotContain("FROM \"Detainers\"", statement, StringComparison.Ordinal);
 
         _app.Sql.Clear();
@@ -292,7 +369,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
               noBirthplace: detainers(where: { placeOfBirth: { eq: null } }, includeSynthetic: true) { totalCount }
               byResolution: detainerStats(groupBy: [JURISDICTION_RESOLUTION]) { keys { jurisdictionResolution } count } }
             """);
-        Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("\"DetainerCounts\"", StringComparison.Ordinal) || c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(_app.Sql.Commands, c => Rollups.Any(r => c.Contains($"\"{r.Table}\"", StringComparison.Ordinal)));
         var (unresolved, unresolvedSynthetic, resolved, noBirthplace, byResolution) = await _app.WithDbAsync(async db =>
         {
             var open = db.Detainers.Where(d => !d.Retracted);
@@ -342,51 +419,67 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
 
     /// <summary>A random condition on one or two dimensions (sometimes or-ed), as the API takes it and as a predicate.</summary>
-    private static (object Where, Func<Row, bool> Matches) RandomFilter(Random random, List<Row> rows)
+    private static (object Where, Func<Row, bool> Matches, string[] Dimensions) RandomFilter(Random random, List<Row> rows)
     {
+        var named = new HashSet<string>();
         (object, Func<Row, bool>) One()
         {
+            var (where, matches, dimension) = OneOn();
+            named.Add(dimension);
+            return (where, matches);
+        }
+        (object, Func<Row, bool>, string) OneOn()
+        {
             var row = rows[random.Next(rows.Count)];
-            switch (random.Next(8))
+            switch (random.Next(10))
             {
                 case 0:
-                    return (new { jurisdiction = new { state = new { eq = row.State } } }, r => r.State == row.State);
+                    return (new { jurisdiction = new { state = new { eq = row.State } } }, r => r.State == row.State, "STATE");
                 case 1:
-                    return (new { jurisdiction = new { fieldOffice = new { eq = row.FieldOffice } } }, r => r.FieldOffice == row.FieldOffice);
+                    return (new { jurisdiction = new { fieldOffice = new { eq = row.FieldOffice } } }, r => r.FieldOffice == row.FieldOffice, "FIELD_OFFICE");
                 case 2:
                     var week = row.Week ?? new DateOnly(2017, 2, 4);
                     return random.Next(2) == 0
-                        ? (new { week = new { start = new { gte = week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } } }, r => r.Week >= week)
-                        : (new { week = new { start = new { lt = week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } } }, r => r.Week < week);
+                        ? (new { week = new { start = new { gte = week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } } }, r => r.Week >= week, "WEEK")
+                        : (new { week = new { start = new { lt = week.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } } }, r => r.Week < week, "WEEK");
                 case 3:
                     var outcomes = Outcomes.Where(_ => random.Next(2) == 0).ToArray();
-                    return (new { outcome = new { @in = outcomes } }, r => outcomes.Contains(r.Outcome));
+                    return (new { outcome = new { @in = outcomes } }, r => outcomes.Contains(r.Outcome), "OUTCOME");
                 case 4:
-                    return (new { detainerType = new { eq = row.DetainerType } }, r => r.DetainerType == row.DetainerType);
+                    return (new { detainerType = new { eq = row.DetainerType } }, r => r.DetainerType == row.DetainerType, "DETAINER_TYPE");
                 case 5:
                     var country = random.Next(5) == 0 ? null : Citizenships[random.Next(Citizenships.Length)];
-                    return (new { citizenship = new { eq = country } }, r => r.Citizenship == country);
+                    return (new { citizenship = new { eq = country } }, r => r.Citizenship == country, "CITIZENSHIP");
                 case 6:
                     // Month boundaries: the rollups keep the issue date to the month.
                     var month = new DateOnly(2016, 11, 1).AddMonths(random.Next(6));
                     return random.Next(2) == 0
-                        ? (new { issuedOn = new { gte = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } }, r => r.IssuedOn >= month)
-                        : (new { issuedOn = new { lte = month.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } }, r => r.IssuedOn <= month.AddDays(-1));
+                        ? (new { issuedOn = new { gte = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } }, r => r.IssuedOn >= month, "ISSUED_MONTH")
+                        : (new { issuedOn = new { lte = month.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) } }, r => r.IssuedOn <= month.AddDays(-1), "ISSUED_MONTH");
+                case 7:
+                    // The navigations' own null checks: read on the coarse rollups as a null state or week column.
+                    return random.Next(2) == 0
+                        ? (new { jurisdiction = (object?)null }, r => r.JurisdictionId is null, "STATE")
+                        : (new { week = (object?)null }, r => r.Week is null, "WEEK");
+                case 8:
+                    // A jurisdiction itself: only the fine rollup keeps it.
+                    var id = row.JurisdictionId ?? rows.First(r => r.JurisdictionId is not null).JurisdictionId!.Value;
+                    return (new { jurisdiction = new { id = new { eq = GlobalId.Encode("Jurisdiction", id) } } }, r => r.JurisdictionId == id, "JURISDICTION");
                 default:
-                    return (new { outcome = new { neq = row.Outcome } }, r => r.Outcome != row.Outcome);
+                    return (new { outcome = new { neq = row.Outcome } }, r => r.Outcome != row.Outcome, "OUTCOME");
             }
         }
         var (first, a) = One();
         switch (random.Next(3))
         {
             case 0:
-                return (first, a);
+                return (first, a, [.. named]);
             case 1:
                 var (second, b) = One();
-                return (new { and = new[] { first, second } }, r => a(r) && b(r));
+                return (new { and = new[] { first, second } }, r => a(r) && b(r), [.. named]);
             default:
                 var (other, c) = One();
-                return (new { or = new[] { first, other } }, r => a(r) || c(r));
+                return (new { or = new[] { first, other } }, r => a(r) || c(r), [.. named]);
         }
     }
 

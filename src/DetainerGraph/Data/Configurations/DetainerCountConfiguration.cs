@@ -26,3 +26,34 @@ internal sealed class DetainerTotalConfiguration : IEntityTypeConfiguration<Deta
         builder.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId);
     }
 }
+
+// The coarse rollups (CoarseCountRollups migrations: SQLite tables kept by triggers, SQL Server views over the
+// DetainerCounts indexed view); read only, like the others.
+internal sealed class DetainerRegionWeekCountConfiguration : IEntityTypeConfiguration<DetainerRegionWeekCount>
+{
+    public void Configure(EntityTypeBuilder<DetainerRegionWeekCount> builder)
+    {
+        builder.HasNoKey().ToView("DetainerRegionWeekCounts");
+        builder.Property(r => r.State).HasMaxLength(2).IsFixedLength();
+        builder.Property(r => r.FieldOffice).HasMaxLength(40);
+    }
+}
+
+internal sealed class DetainerRegionMonthCountConfiguration : IEntityTypeConfiguration<DetainerRegionMonthCount>
+{
+    public void Configure(EntityTypeBuilder<DetainerRegionMonthCount> builder)
+    {
+        builder.HasNoKey().ToView("DetainerRegionMonthCounts");
+        builder.Property(r => r.State).HasMaxLength(2).IsFixedLength();
+        builder.Property(r => r.FieldOffice).HasMaxLength(40);
+    }
+}
+
+internal sealed class DetainerCitizenshipWeekCountConfiguration : IEntityTypeConfiguration<DetainerCitizenshipWeekCount>
+{
+    public void Configure(EntityTypeBuilder<DetainerCitizenshipWeekCount> builder)
+    {
+        builder.HasNoKey().ToView("DetainerCitizenshipWeekCounts");
+        builder.Property(r => r.Citizenship).HasMaxLength(100);
+    }
+}

@@ -272,6 +272,42 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.ToTable("Detainers");
                 });
 
+            modelBuilder.Entity("DetainerGraph.Data.DetainerCitizenshipWeekCount", b =>
+                {
+                    b.Property<string>("Citizenship")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("date");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerCitizenshipWeekCounts", (string)null);
+                });
+
             modelBuilder.Entity("DetainerGraph.Data.DetainerCount", b =>
                 {
                     b.Property<string>("Citizenship")
@@ -329,6 +365,90 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.ToTable((string)null);
 
                     b.ToView("DetainerCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerRegionMonthCount", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("FieldOffice")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
+                    b.Property<DateOnly?>("IssuedMonth")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(2)
+                        .HasColumnType("nchar(2)")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerRegionMonthCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerRegionWeekCount", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("FieldOffice")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(2)
+                        .HasColumnType("nchar(2)")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("date");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerRegionWeekCounts", (string)null);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>

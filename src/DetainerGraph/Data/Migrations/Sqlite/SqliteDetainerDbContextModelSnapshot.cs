@@ -237,6 +237,39 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.ToTable("Detainers");
                 });
 
+            modelBuilder.Entity("DetainerGraph.Data.DetainerCitizenshipWeekCount", b =>
+                {
+                    b.Property<string>("Citizenship")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("TEXT");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerCitizenshipWeekCounts", (string)null);
+                });
+
             modelBuilder.Entity("DetainerGraph.Data.DetainerCount", b =>
                 {
                     b.Property<string>("Citizenship")
@@ -291,6 +324,82 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.ToTable((string)null);
 
                     b.ToView("DetainerCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerRegionMonthCount", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FieldOffice")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("IssuedMonth")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerRegionMonthCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerRegionWeekCount", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DetainerType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FieldOffice")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("TEXT");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerRegionWeekCounts", (string)null);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>

@@ -63,7 +63,7 @@ public sealed partial class LuceneChargeSearch
 
         private async Task IndexQueuedAsync()
         {
-            var builder = new DocumentBuilder(_owner._reader);
+            var builder = new DocumentBuilder(_owner._reader, _state.Writer.Analyzer);
             await foreach (var batch in _queue.Reader.ReadAllAsync())
             {
                 // After a failure the rest is drained unread, so the import's writer never waits on a dead queue.

@@ -5,6 +5,7 @@ using DetainerGraph.Import;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DetainerGraph.Tests.Search;
@@ -44,7 +45,10 @@ public sealed class ImportReplayIndexTests : IDisposable
             var importer = new Importer(db, Reference);
             await importer.ImportAsync(Path.Combine(AppContext.BaseDirectory, "data", "pa_detainers_2007_2015.csv"));
             await importer.ImportAsync("generated.csv", Encoding.UTF8.GetBytes(text));
-            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<SearchOutbox>().DrainAsync(db, default));
+            // The outbox worker may drain a row first (the same analyzing path); after this drain none is owed.
+            await scope.ServiceProvider.GetRequiredService<SearchOutbox>().DrainAsync(db, default);
+            Assert.Equal(2, await db.SearchOutbox.CountAsync(e => e.ProcessedAt != null));
+            Assert.Equal(0, await db.SearchOutbox.CountAsync(e => e.ProcessedAt == null));
         }
 
         foreach (var query in new[] { "", "assault", "\\\"driving under influence\\\"", "asault", "assa*", "dui", "agg assault", "cocaine", "burglary", "traffic offense", "burglery", "poss marijuana", "1313", "dangerous drugs" })

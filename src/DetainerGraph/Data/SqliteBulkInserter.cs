@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -17,7 +18,7 @@ namespace DetainerGraph.Data;
 /// The statement is driven through SQLitePCL directly (bind, step, reset) on the connection's handle rather
 /// than through <see cref="SqliteCommand"/>: per row, the command's reader, statement enumeration and
 /// parameter binding cost about as much as SQLite's own insert. Values are bound as Microsoft.Data.Sqlite
-/// binds them (integers, reals, UTF-16 text, <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>); a type it would
+/// binds them (integers, reals, text (as UTF-8), <see cref="DateOnly"/> as <c>yyyy-MM-dd</c>); a type it would
 /// bind otherwise is refused rather than guessed.
 /// </remarks>
 internal sealed class SqliteBulkInserter<T> : IDisposable
@@ -25,7 +26,8 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
-    private readonly (IClrPropertyGetter Getter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter)[] _columns;
+    private readonly (IClrPropertyGetter Getter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter, Dictionary<object, object?>? Converted)[] _columns;
+    private byte[] _utf8 = new byte[512];
 
     public SqliteBulkInserter(DetainerDbContext db)
     {
@@ -42,18 +44,33 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         var parameterNames = properties.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture));
         var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columnNames)}) VALUES ({string.Join(", ", parameterNames)})";
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
-        _columns = [.. properties.Select(p => (p.GetGetter(), p.GetTypeMapping().Converter))];
+        // An enum's few values are converted (to their names) once each, not once per row.
+        _columns = [.. properties.Select(p => (p.GetGetter(), p.GetTypeMapping().Converter,
+            p.GetTypeMapping().Converter is not null && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType).IsEnum ? new Dictionary<object, object?>() : null))];
     }
 
     public void Insert(T entity)
     {
         for (var i = 0; i < _columns.Length; i++)
         {
-            var (getter, converter) = _columns[i];
+            var (getter, converter, converted) = _columns[i];
             var value = getter.GetClrValueUsingContainingEntity(entity);
             if (value is not null && converter is not null)
             {
-                value = converter.ConvertToProvider(value);
+                if (converted is null)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+                else if (converted.TryGetValue(value, out var stored))
+                {
+                    value = stored;
+                }
+                else
+                {
+                    var enumValue = value;
+                    value = converter.ConvertToProvider(enumValue);
+                    converted[enumValue] = value;
+                }
             }
             Check(Bind(i + 1, value));
         }
@@ -74,7 +91,7 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
     private int Bind(int index, object? value) => value switch
     {
         null => raw.sqlite3_bind_null(_statement, index),
-        string s => raw.sqlite3_bind_text16(_statement, index, s),
+        string s => BindText(index, s),
         long l => raw.sqlite3_bind_int64(_statement, index, l),
         int n => raw.sqlite3_bind_int64(_statement, index, n),
         short n => raw.sqlite3_bind_int64(_statement, index, n),
@@ -84,6 +101,26 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         DateOnly d => raw.sqlite3_bind_text16(_statement, index, d.ToString("yyyy\\-MM\\-dd", CultureInfo.InvariantCulture)),
         _ => throw new NotSupportedException($"{typeof(T).Name}: no bulk binding for a {value.GetType().Name} value."),
     };
+
+    /// <summary>
+    /// Text as UTF-8, encoded here into a reused buffer (the store's encoding: SQLite would otherwise convert each
+    /// UTF-16 value itself, in a fresh allocation). The empty string stays UTF-16: an empty span has no address,
+    /// and SQLite binds a null pointer as NULL.
+    /// </summary>
+    private int BindText(int index, string s)
+    {
+        if (s.Length == 0)
+        {
+            return raw.sqlite3_bind_text16(_statement, index, s);
+        }
+        var most = Encoding.UTF8.GetMaxByteCount(s.Length);
+        if (_utf8.Length < most)
+        {
+            _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+        }
+        var length = Encoding.UTF8.GetBytes(s, _utf8);
+        return raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, length));
+    }
 
     private void Check(int rc)
     {

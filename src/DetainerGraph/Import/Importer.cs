@@ -76,65 +76,71 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     }
 
     /// <summary>Reads and checks a whole file without touching the database.</summary>
+    /// <remarks>
+    /// The file is checked to be UTF-8 first, then decoded and read one record at a time: no copy of the whole
+    /// file as one string, and no list of every record beside the parsed rows (at a million rows both were
+    /// hundreds of megabytes of large-object heap and long garbage collections).
+    /// </remarks>
     public ParsedFile Parse(string fileName, byte[] bytes)
     {
-        string text;
-        try
-        {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
-        }
-        catch (DecoderFallbackException)
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
             throw Rejected(fileName, 1, "UTF-8 text");
         }
-        List<CsvRecord> records;
+        using var text = new StreamReader(new MemoryStream(bytes, writable: false),
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
+        using var records = CsvReader.Read(text).GetEnumerator();
         try
         {
-            records = [.. CsvReader.Read(new StringReader(text))];
+            if (!records.MoveNext())
+            {
+                throw Rejected(fileName, 1, "a CSV header naming the columns");
+            }
+
+            var header = records.Current.Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            var spec = ImportFormatSpec.Detect(header, out var problem)
+                ?? throw new ImportRejectedException(fileName, [new ImportError(fileName, 1, null, string.Join(",", header), problem)]);
+            var parsed = new ParsedFile(fileName, spec.Format);
+
+            var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < header.Count; i++)
+            {
+                if (!columns.TryAdd(header[i], i))
+                {
+                    parsed.Errors.Add(new ImportError(fileName, 1, header[i], null, "each column named once"));
+                }
+                else if (!spec.Required.Contains(header[i]) && !spec.Optional.Contains(header[i]))
+                {
+                    parsed.Warnings.Add($"{fileName}: column '{header[i]}' is not part of the {spec.Name} format and was ignored");
+                }
+            }
+
+            var rowCount = 0;
+            IEnumerable<Row> Rows()
+            {
+                while (records.MoveNext())
+                {
+                    var record = records.Current;
+                    if (record.Fields.Count != header.Count)
+                    {
+                        parsed.Errors.Add(new ImportError(fileName, record.Line, null, null, $"{header.Count} fields as in the header, not {record.Fields.Count}"));
+                        continue;
+                    }
+                    rowCount++;
+                    yield return new Row(fileName, record, columns, parsed.Errors);
+                }
+            }
+            new FormatReaders(reference).Read(spec.Format, Rows(), parsed);
+            if (rowCount == 0 && parsed.Errors.Count == 0)
+            {
+                parsed.Errors.Add(new ImportError(fileName, 2, null, null, "at least one row after the header"));
+            }
+            return parsed;
         }
         catch (CsvFormatException e)
         {
             throw Rejected(fileName, e.Line, $"well-formed CSV ({e.Problem})");
         }
-        if (records.Count == 0)
-        {
-            throw Rejected(fileName, 1, "a CSV header naming the columns");
-        }
-
-        var header = records[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
-        var spec = ImportFormatSpec.Detect(header, out var problem)
-            ?? throw new ImportRejectedException(fileName, [new ImportError(fileName, 1, null, string.Join(",", header), problem)]);
-        var parsed = new ParsedFile(fileName, spec.Format);
-
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
-        {
-            if (!columns.TryAdd(header[i], i))
-            {
-                parsed.Errors.Add(new ImportError(fileName, 1, header[i], null, "each column named once"));
-            }
-            else if (!spec.Required.Contains(header[i]) && !spec.Optional.Contains(header[i]))
-            {
-                parsed.Warnings.Add($"{fileName}: column '{header[i]}' is not part of the {spec.Name} format and was ignored");
-            }
-        }
-
-        var rows = new List<Row>(records.Count - 1);
-        foreach (var record in records.Skip(1))
-        {
-            if (record.Fields.Count != header.Count)
-            {
-                parsed.Errors.Add(new ImportError(fileName, record.Line, null, null, $"{header.Count} fields as in the header, not {record.Fields.Count}"));
-                continue;
-            }
-            rows.Add(new Row(fileName, record, columns, parsed.Errors));
-        }
-        if (rows.Count == 0 && parsed.Errors.Count == 0)
-        {
-            parsed.Errors.Add(new ImportError(fileName, 2, null, null, "at least one row after the header"));
-        }
-        new FormatReaders(reference).Read(spec.Format, rows, parsed);
-        return parsed;
     }
 
     private static ImportRejectedException Rejected(string fileName, int line, string expected) =>

@@ -45,13 +45,13 @@ public sealed class SqliteBulkInserterTests : IDisposable
                 Charges = { new Charge { Id = id, DetainerId = id, Description = "ASSAULT", NcicCode = "1313", Category = "Assault", Status = ChargeStatus.Conviction, Ordinal = 1 } },
             };
             db.Detainers.Add(Full(1, 2));
-            db.Detainers.Add(new Detainer { Id = 3, SourceId = source.Id, SourceLine = 4, Charges = { new Charge { Id = 3, DetainerId = 3, Description = "X" } } });
+            db.Detainers.Add(new Detainer { Id = 3, SourceId = source.Id, SourceLine = 4, Citizenship = "", Charges = { new Charge { Id = 3, DetainerId = 3, Description = "X" } } });
             await db.SaveChangesAsync();
 
             using (var detainers = new SqliteBulkInserter<Detainer>(db))
             using (var charges = new SqliteBulkInserter<Charge>(db))
             {
-                foreach (var detainer in new[] { Full(2, 3), new Detainer { Id = 4, SourceId = source.Id, SourceLine = 5, Charges = { new Charge { Id = 4, DetainerId = 4, Description = "X" } } } })
+                foreach (var detainer in new[] { Full(2, 3), new Detainer { Id = 4, SourceId = source.Id, SourceLine = 5, Citizenship = "", Charges = { new Charge { Id = 4, DetainerId = 4, Description = "X" } } } })
                 {
                     detainers.Insert(detainer);
                     charges.Insert(detainer.Charges[0]);
@@ -65,6 +65,9 @@ public sealed class SqliteBulkInserterTests : IDisposable
 
         Assert.Equal(saved, inserted);
         Assert.Contains("IssuedOn=String:'2017-01-29'", saved[0], StringComparison.Ordinal);
+        // Text is bound as UTF-8 (non-ASCII included), and the empty string stays empty, not NULL.
+        Assert.Contains("Citizenship=String:'Mexico ñ'", saved[0], StringComparison.Ordinal);
+        Assert.Contains("Citizenship=String:''", saved[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,4 +40,46 @@ public sealed class CsvReaderTests
 
         Assert.Equal(3, error.Line);
     }
+
+    /// <summary>Hands out at most a few characters per read, so every quote, CR and LF falls on a block boundary somewhere.</summary>
+    private sealed class TrickleReader(string text, int most) : TextReader
+    {
+        private readonly StringReader _inner = new(text);
+
+        public override int Read(char[] buffer, int index, int count) => _inner.Read(buffer, index, Math.Min(count, most));
+
+        public override int Read() => _inner.Read();
+
+        public override int Peek() => _inner.Peek();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void Records_split_across_read_blocks_read_the_same(int most)
+    {
+        const string text = "\uFEFFa,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n\n\"\"\"\",\"end\"\"\"\r\nlast,";
+
+        var whole = Read(text);
+        var trickled = CsvReader.Read(new TrickleReader(text, most)).ToList();
+
+        Assert.Equal(whole.Select(r => (r.Line, string.Join("|", r.Fields))), trickled.Select(r => (r.Line, string.Join("|", r.Fields))));
+        Assert.Equal(["\"", "end\""], whole[3].Fields);
+        Assert.Equal(["last", ""], whole[4].Fields);
+    }
+
+    [Fact]
+    public void A_column_s_repeated_values_are_one_string_and_a_unique_column_still_reads_right()
+    {
+        var text = "key,state\n" + string.Join("\n", Enumerable.Range(0, 10_000).Select(i => $"k{i},{(i % 2 == 0 ? "PA" : "TX")}")) + "\n";
+
+        var records = Read(text);
+
+        Assert.Same(records[1].Fields[1], records[3].Fields[1]);
+        Assert.Same(records[2].Fields[1], records[4].Fields[1]);
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => $"k{i}"), records.Skip(1).Select(r => r.Fields[0]));
+        Assert.Equal(Enumerable.Range(0, 10_000).Select(i => i % 2 == 0 ? "PA" : "TX"), records.Skip(1).Select(r => r.Fields[1]));
+    }
 }

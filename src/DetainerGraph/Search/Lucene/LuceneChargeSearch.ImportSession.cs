@@ -1,4 +1,5 @@
 using Lucene.Net.Index;
+using Lucene.Net.Search;
 using Lucene.Net.Util.Automaton;
 
 namespace DetainerGraph.Search;
@@ -21,20 +22,33 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
-    /// One import's documents, indexed by a background task into the live writer while the import writes
+    /// One import's documents, indexed by background tasks into the live writer while the import writes
     /// its rows. Holds <see cref="_writeGate"/> from start to dispose: every other write commits, so without
     /// the gate another write's commit (and refresh) would publish documents whose rows may yet roll back.
     /// </summary>
+    /// <remarks>
+    /// Built for bulk: an import's charges have keys above every key the store has committed, so each document
+    /// is added, not updated (an update buffers a delete term per document, resolved against every segment at
+    /// the flush). What the index may still hold at or above the import's first key (nothing, unless a key was
+    /// ever reused) is deleted by one range query before the first add. Up to two tasks index at once, each
+    /// with its own document builder (the writer is thread-safe), and the writer's RAM buffer is larger for the
+    /// length of the session: fewer flushed segments, fewer merges.
+    /// </remarks>
     private sealed class ImportSession : IChargeImportSession
     {
+        // Each indexing task flushes its own segments; beyond the cores there is nothing to gain.
+        private static readonly int Indexers = Math.Clamp(Environment.ProcessorCount, 1, 2);
+        private const double ImportRamBufferMb = 128;
+
         private readonly LuceneChargeSearch _owner;
         private readonly IndexState _state;
         private readonly System.Threading.Channels.Channel<IReadOnlyList<ChargeDocument>> _queue =
             System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<ChargeDocument>>(
-                new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        private readonly List<long> _added = [];
+                new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = Indexers == 1, SingleWriter = true });
+        private readonly double _ramBufferMb;
         private readonly Task _indexing;
-        private Exception? _failure;
+        private long? _firstId;
+        private volatile Exception? _failure;
         private bool _committed;
         private bool _disposed;
 
@@ -42,12 +56,14 @@ public sealed partial class LuceneChargeSearch
         {
             _owner = owner;
             _state = state;
-            _indexing = Task.Run(IndexQueuedAsync);
+            _ramBufferMb = state.Writer.Config.RAMBufferSizeMB;
+            state.Writer.Config.RAMBufferSizeMB = Math.Max(_ramBufferMb, ImportRamBufferMb);
+            _indexing = Task.WhenAll(Enumerable.Range(0, Indexers).Select(_ => Task.Run(IndexQueuedAsync)));
         }
 
         private async Task IndexQueuedAsync()
         {
-            var builder = new DocumentBuilder(_owner._reader);
+            var builder = new DocumentBuilder(_owner._reader, _state.Writer.Analyzer);
             await foreach (var batch in _queue.Reader.ReadAllAsync())
             {
                 // After a failure the rest is drained unread, so the import's writer never waits on a dead queue.
@@ -59,8 +75,7 @@ public sealed partial class LuceneChargeSearch
                 {
                     foreach (var document in batch)
                     {
-                        _added.Add(document.ChargeId);
-                        _state.Writer.UpdateDocument(new Term(IdField, Key(document.ChargeId)), builder.Build(document));
+                        _state.Writer.AddDocument(builder.Build(document));
                     }
                 }
                 catch (Exception e)
@@ -70,7 +85,20 @@ public sealed partial class LuceneChargeSearch
             }
         }
 
-        public ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct) => _queue.Writer.WriteAsync(documents, ct);
+        public ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct)
+        {
+            if (_firstId is null && documents.Count > 0)
+            {
+                // Keys are handed out in ascending order: the first batch's smallest is the import's first.
+                _firstId = documents.Min(d => d.ChargeId);
+                _state.Writer.DeleteDocuments(FromKey(_firstId.Value));
+            }
+            return _queue.Writer.WriteAsync(documents, ct);
+        }
+
+        /// <summary>Every document whose charge key is at least <paramref name="first"/> (read from the sort key's doc values).</summary>
+        private static Query FromKey(long first) =>
+            new ConstantScoreQuery(FieldCacheRangeFilter.NewInt64Range(SortIdField, first, null, true, true));
 
         public async Task CommitAsync(CancellationToken ct)
         {
@@ -96,10 +124,11 @@ public sealed partial class LuceneChargeSearch
             {
                 _queue.Writer.TryComplete();
                 await _indexing;
-                if (!_committed && _added.Count > 0)
+                _state.Writer.Config.RAMBufferSizeMB = _ramBufferMb;
+                if (!_committed && _firstId is { } first)
                 {
-                    // Deletes by term also remove the uncommitted documents added before them.
-                    _state.Writer.DeleteDocuments([.. _added.Select(id => new Term(IdField, Key(id)))]);
+                    // A delete also removes the uncommitted documents added before it.
+                    _state.Writer.DeleteDocuments(FromKey(first));
                     _state.Writer.Commit();
                 }
             }

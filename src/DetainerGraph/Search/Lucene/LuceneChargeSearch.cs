@@ -110,8 +110,15 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             ? TopFieldCollector.Create(new Sort(SortField.FIELD_SCORE, ChargeIdSort),
                 window, after, fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: true)
             : null;
-        var counter = new TotalHitCountCollector();
-        ICollector collector = top is null ? MultiCollector.Wrap(counter, facets) : MultiCollector.Wrap(top, counter, facets);
+        // The page's collector counts every hit it is offered (TotalHits), so a separate counter runs only for a count
+        // without a page, and the facet counter only when facets are asked for: on a broad query every collector in
+        // the chain is a call per hit (254,587 hits for "assault" at 1M).
+        var counter = top is null ? new TotalHitCountCollector() : null;
+        ICollector collector = (ICollector?)top ?? counter!;
+        if (request.Facets.Count > 0)
+        {
+            collector = MultiCollector.Wrap(collector, facets);
+        }
         searcher.Search(query, filter, new CancellableCollector(collector, ct));
 
         var hits = new List<ChargeSearchHit>();
@@ -131,7 +138,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
                     Highlight(highlighter, description)));
             }
         }
-        var total = counter.TotalHits;
+        var total = top?.TotalHits ?? counter!.TotalHits;
         var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? Suggest(searcher.IndexReader, request.Query, ct) : null;
         return new ChargeSearchResult(total, hits, [.. request.Facets.Select((f, i) => new FacetResult(f, facets.Buckets(i)))], suggestion);
     }

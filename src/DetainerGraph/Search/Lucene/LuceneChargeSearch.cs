@@ -97,7 +97,6 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     private ChargeSearchResult Search(IndexSearcher searcher, ChargeSearchRequest request, CancellationToken ct)
     {
         var query = BuildQuery(searcher.IndexReader, request.Query, ct);
-        var filter = BuildFilter(request.Filter);
         // After a hit's sort key (search_after), the page starts right after it; otherwise at the offset.
         var offset = request.After is null ? request.Offset : 0;
         var window = offset + request.Limit;
@@ -124,7 +123,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         {
             collector = MultiCollector.Wrap(collector, facets);
         }
-        searcher.Search(query, filter, new CancellableCollector(collector, ct));
+        searcher.Search(Filtered(query, request.Filter), new CancellableCollector(collector, ct));
 
         var hits = new List<ChargeSearchHit>();
         if (top is not null)

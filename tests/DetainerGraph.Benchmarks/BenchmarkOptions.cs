@@ -17,7 +17,8 @@ public sealed record BenchmarkOptions(
     string? Reuse = null,
     bool IndexAfterWrite = false,
     int Warmup = 40,
-    bool Export = false)
+    bool Export = false,
+    string? Only = null)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -39,6 +40,7 @@ public sealed record BenchmarkOptions(
                              to compare with the importer's default
           --export           measure the CSV/NDJSON exports (rows/s, server RSS, allocations per row) instead of
                              the GraphQL workloads
+          --only W[,W]       measure only these workloads (search, list, count, stats, node); no SUMMARY line
           --reuse PATH       measure a store kept by an earlier run (--dir PATH --keep) instead of building one;
                              --detainers must match it; no import figures
         """;
@@ -69,6 +71,7 @@ public sealed record BenchmarkOptions(
                 "--reuse" => options with { Reuse = Next() },
                 "--index-after-write" => options with { IndexAfterWrite = true },
                 "--export" => options with { Export = true },
+                "--only" => options with { Only = Next() },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
             };
         }

@@ -79,6 +79,11 @@ try
         Workloads.StatsWorkload(rawServices),
         Workloads.Node(rawServices, options.Detainers),
     };
+    if (options.Only is { } only)
+    {
+        var names = only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        workloads = [.. workloads.Where(w => names.Contains(w.Name, StringComparer.Ordinal))];
+    }
     var results = new List<WorkloadFigures>();
     foreach (var workload in workloads)
     {
@@ -87,7 +92,10 @@ try
     }
     var (_, rssPeak) = server.Memory();
     Report.Workloads(workloads, results, options, rssPeak);
-    Report.Summary(results, import, rssPeak);
+    if (options.Only is null)
+    {
+        Report.Summary(results, import, rssPeak);
+    }
     return 0;
 }
 finally

@@ -121,7 +121,7 @@ public sealed partial class LuceneChargeSearch
     private IndexState Open(string folder, OpenMode mode)
     {
         HoldProcessLock();
-        LuceneDirectory directory = new NIOFSDirectory(new DirectoryInfo(Path.Combine(_root, folder)));
+        LuceneDirectory directory = new WideBufferDirectory(new DirectoryInfo(Path.Combine(_root, folder)));
         var config = new IndexWriterConfig(ChargeAnalysis.Version, new PerFieldAnalyzerWrapper(_indexAnalyzer,
             new Dictionary<string, Analyzer> { [WordsField] = _plainAnalyzer }))
         {

@@ -231,24 +231,81 @@ public sealed partial class LuceneChargeSearch
         return query;
     }
 
-    private static Filter? BuildFilter(ChargeSearchFilter filter)
+    /// <summary>
+    /// <paramref name="query"/> restricted by the filter: each condition on a small vocabulary (state, outcome,
+    /// detainer type, charge status, category, source kind) is a cached per-segment bit set (<see cref="Cached"/>),
+    /// the rest (jurisdictions, weeks, citizenships, whose value sets vary per request) one uncached filter.
+    /// </summary>
+    private Query Filtered(Query query, ChargeSearchFilter filter)
     {
-        var all = new BooleanQuery();
-        AnyOf(all, "state", filter.States?.Select(s => s.ToUpperInvariant()));
-        AnyOf(all, "jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        AnyOf(all, "outcome", filter.Outcomes?.Select(o => o.ToString()));
-        AnyOf(all, "type", filter.DetainerTypes?.Select(t => t.ToString()));
-        AnyOf(all, "citizenship", filter.Citizenships);
-        AnyOf(all, "status", filter.Statuses?.Select(s => s.ToString()));
-        AnyOf(all, "category", filter.Categories);
-        AnyOf(all, "source_kind", filter.SourceKinds?.Select(k => k.ToString()));
-        AnyOf(all, "week", filter.WeekStarts?.Select(Day));
+        var rest = new BooleanQuery();
+        AnyOf(rest, "jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        AnyOf(rest, "citizenship", filter.Citizenships);
+        AnyOf(rest, "week", filter.WeekStarts?.Select(Day));
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
-            all.Add(TermRangeQuery.NewStringRange("week", filter.WeekFrom is { } from ? Day(from) : null,
+            rest.Add(TermRangeQuery.NewStringRange("week", filter.WeekFrom is { } from ? Day(from) : null,
                 filter.WeekTo is { } to ? Day(to) : null, true, true), Occur.MUST);
         }
-        return all.Clauses.Count == 0 ? null : new QueryWrapperFilter(all);
+        if (rest.Clauses.Count > 0)
+        {
+            query = new FilteredQuery(query, new QueryWrapperFilter(rest));
+        }
+        foreach (var (field, values) in new (string, IEnumerable<string>?)[]
+        {
+            ("state", filter.States?.Select(s => s.ToUpperInvariant())),
+            ("outcome", filter.Outcomes?.Select(o => o.ToString())),
+            ("type", filter.DetainerTypes?.Select(t => t.ToString())),
+            ("status", filter.Statuses?.Select(s => s.ToString())),
+            ("category", filter.Categories),
+            ("source_kind", filter.SourceKinds?.Select(k => k.ToString())),
+        })
+        {
+            if (values is not null)
+            {
+                query = new FilteredQuery(query, Cached(field, values));
+            }
+        }
+        return query;
+    }
+
+    /// <summary>
+    /// A condition on a small vocabulary as a bit set per segment, built on first use and kept with the segment
+    /// (Lucene's <see cref="CachingWrapperFilter"/> keys it by the segment's core and applies deletions at use, so
+    /// it stays exact as documents are replaced). A bit set answers "is this document allowed?" directly, so the
+    /// query's scorer skips the others as it reads postings instead of leap-frogging with a second iterator.
+    /// At most <see cref="MaxCachedFilters"/> value sets are kept (one bit per document each).
+    /// </summary>
+    private Filter Cached(string field, IEnumerable<string> values)
+    {
+        var distinct = values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var key = field + LabelSeparator + string.Join(LabelSeparator, distinct);
+        if (_filters.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+        if (_filters.Count >= MaxCachedFilters)
+        {
+            _filters.Clear();
+        }
+        var any = new BooleanQuery();
+        AnyOf(any, field, distinct);
+        return _filters.GetOrAdd(key, _ => new BitSetFilter(new QueryWrapperFilter(any)));
+    }
+
+    private const int MaxCachedFilters = 64;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Filter> _filters = new(StringComparer.Ordinal);
+
+    /// <summary>Caches each segment's matches as a <see cref="FixedBitSet"/>, which offers random access (Lucene's default cache is a compressed set without it).</summary>
+    private sealed class BitSetFilter(Filter filter) : CachingWrapperFilter(filter)
+    {
+        protected override DocIdSet CacheImpl(DocIdSetIterator iterator, AtomicReader reader)
+        {
+            var bits = new FixedBitSet(reader.MaxDoc);
+            bits.Or(iterator);
+            return bits;
+        }
     }
 
     private static void AnyOf(BooleanQuery all, string field, IEnumerable<string>? values)

@@ -1,0 +1,108 @@
+using DetainerGraph.Data;
+using DetainerGraph.Search;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// The embedded engine's fast paths answer exactly what the plain ones do: a filter on a small vocabulary is a
+/// cached bit set per segment, which must follow documents as they are replaced and deleted; and a page without
+/// facets is collected out of document order (Lucene's bucket scorer), which must rank the same hits in the
+/// same order, with the same scores, as a page collected in order (any facet asked for forces that path).
+/// </summary>
+public sealed class LuceneFastPathTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "detainergraph-tests", Guid.NewGuid().ToString("N"));
+    private readonly LuceneChargeSearch _engine;
+
+    public LuceneFastPathTests()
+    {
+        _engine = new LuceneChargeSearch(new StorageOptions { Directory = _folder, ConnectionString = "" },
+            Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName), NullLogger<LuceneChargeSearch>.Instance);
+    }
+
+    private static ChargeDocument Charge(long id, string text, ChargeStatus status, string state = "TX", DetainerOutcome outcome = DetainerOutcome.Open) =>
+        new(id, id, text, null, null, status, state, (int)(id % 7) + 1, "County", new DateOnly(2017, 6, 3), outcome, DetainerType.I247A, "Mexico", new DateOnly(2017, 6, 1));
+
+    private Task<ChargeSearchResult> SearchAsync(string query, ChargeSearchFilter filter, int limit = 50, SearchFacet[]? facets = null) =>
+        _engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(query), filter, 0, limit, facets ?? []), CancellationToken.None);
+
+    [Fact]
+    public async Task A_cached_status_filter_follows_charges_that_are_replaced_and_deleted()
+    {
+        await _engine.IndexAsync([.. Enumerable.Range(1, 40).Select(i => Charge(i, "ASSAULT", i % 2 == 0 ? ChargeStatus.Conviction : ChargeStatus.Charge))], default);
+        var convictions = new ChargeSearchFilter { Statuses = [ChargeStatus.Conviction] };
+        Assert.Equal(20, (await SearchAsync("assault", convictions)).TotalCount);
+
+        // Charge 1 becomes a conviction, charge 2 is deleted, charge 41 is a new conviction: the set cached for
+        // the first search must not answer the second.
+        await _engine.IndexAsync([Charge(1, "ASSAULT", ChargeStatus.Conviction), Charge(41, "ASSAULT", ChargeStatus.Conviction)], default);
+        await _engine.DeleteAsync([2], default);
+        var after = await SearchAsync("assault", convictions);
+        Assert.Equal(21, after.TotalCount);
+        var ids = after.Hits.Select(h => h.ChargeId).ToHashSet();
+        Assert.Contains(1L, ids);
+        Assert.Contains(41L, ids);
+        Assert.DoesNotContain(2L, ids);
+        Assert.All(after.Hits, h => Assert.True(h.ChargeId is 1 or 41 || h.ChargeId % 2 == 0));
+        // The other status is its own set; an empty list allows nothing.
+        Assert.Equal(19, (await SearchAsync("assault", new ChargeSearchFilter { Statuses = [ChargeStatus.Charge] })).TotalCount);
+        Assert.Equal(0, (await SearchAsync("assault", new ChargeSearchFilter { Statuses = [] })).TotalCount);
+    }
+
+    [Fact]
+    public async Task Cached_filters_combine_with_each_other_and_with_the_uncached_ones()
+    {
+        var documents = Enumerable.Range(1, 60).Select(i => Charge(i, i % 3 == 0 ? "AGGRAVATED ASSAULT" : "ASSAULT",
+            i % 2 == 0 ? ChargeStatus.Conviction : ChargeStatus.Charge, i % 4 == 0 ? "CA" : "TX",
+            i % 5 == 0 ? DetainerOutcome.DeclinedByLea : DetainerOutcome.Open)).ToList();
+        await _engine.IndexAsync(documents, default);
+        var filter = new ChargeSearchFilter
+        {
+            Statuses = [ChargeStatus.Conviction],
+            States = ["tx"],
+            Outcomes = [DetainerOutcome.Open, DetainerOutcome.DeclinedByLea],
+            JurisdictionIds = [1, 2, 3],
+        };
+        var expected = documents.Where(d => d.Status == ChargeStatus.Conviction && d.State == "TX" && d.JurisdictionId is 1 or 2 or 3).Select(d => d.ChargeId).Order().ToList();
+        var result = await SearchAsync("assault", filter, limit: 100);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, result.Hits.Select(h => h.ChargeId).Order().ToList());
+        Assert.Equal(expected.Count, result.TotalCount);
+    }
+
+    [Theory]
+    [InlineData("assault")]
+    [InlineData("asault")]
+    [InlineData("assa*")]
+    [InlineData("\"aggravated assault\"")]
+    [InlineData("agg assault")]
+    public async Task A_page_without_facets_ranks_the_same_hits_as_a_page_counted_in_document_order(string query)
+    {
+        // Many equal texts (equal scores, ordered by charge id) and a few longer ones, over several segments.
+        for (var batch = 0; batch < 4; batch++)
+        {
+            await _engine.IndexAsync([.. Enumerable.Range((batch * 50) + 1, 50).Select(i => Charge(i,
+                (i % 7) switch { 0 => "AGGRAVATED ASSAULT WITH A DEADLY WEAPON", 1 => "ASSAULT", 2 => "SIMPLE ASSAULT", 3 => "ASSAULTING A PEACE OFFICER", _ => "BURGLARY" },
+                ChargeStatus.Charge))], default);
+        }
+        var filter = new ChargeSearchFilter();
+        var plain = await SearchAsync(query, filter, limit: 60);
+        var inOrder = await SearchAsync(query, filter, limit: 60, facets: [SearchFacet.Status]);
+        Assert.True(plain.TotalCount > 10, $"{query} found {plain.TotalCount}");
+        Assert.Equal(inOrder.TotalCount, plain.TotalCount);
+        Assert.Equal(inOrder.Hits.Select(h => (h.ChargeId, h.Score)), plain.Hits.Select(h => (h.ChargeId, h.Score)));
+    }
+
+    public void Dispose()
+    {
+        _engine.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -36,6 +36,22 @@ public static class PlannerStatistics
     }
 
     /// <summary>
+    /// <see cref="RefreshIfStaleAsync"/> after an import has committed: a store locked by another writer must not turn
+    /// a committed import into a reported failure, so a busy store leaves the statistics for the next import or start.
+    /// </summary>
+    public static async Task RefreshAfterImportAsync(DetainerDbContext db, CancellationToken ct = default)
+    {
+        try
+        {
+            await RefreshIfStaleAsync(db, ct);
+        }
+        catch (Exception e) when (StoreBusy.Is(e))
+        {
+            // Stale until the next import or start recomputes them: plans may be slower, answers are the same.
+        }
+    }
+
+    /// <summary>
     /// Whether the statistics need recomputing: never computed completely (no marker), none for the detainers'
     /// indexes while detainers exist, or a detainer count that moved by more than a tenth since they were taken.
     /// One <c>COUNT(*)</c> over the smallest index: a few milliseconds at a million detainers.

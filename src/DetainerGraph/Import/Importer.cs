@@ -69,7 +69,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
         }
         // The planner's statistics, when this import moved the detainer count by more than a tenth (SQLite only).
-        await PlannerStatistics.RefreshIfStaleAsync(db, ct);
+        await PlannerStatistics.RefreshAfterImportAsync(db, ct);
         if (search is not null)
         {
             await search.IndexOwedNowAsync(db, ct);

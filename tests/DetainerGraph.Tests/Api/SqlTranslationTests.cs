@@ -12,21 +12,27 @@ namespace DetainerGraph.Tests.Api;
 /// Filtering, sorting and paging run in the database: over 20,000 detainers, a filtered, sorted page
 /// reads one page of rows, and the SQL carries the WHERE, ORDER BY and LIMIT. The detainers are generated, so the query includes synthetic records.
 /// </summary>
-public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
+public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : IClassFixture<SqlTranslationTests.LargeStore>
 {
     private static readonly string[] States = ["TX", "CA", "NY"];
-    private readonly TestApp _app = new();
+    private readonly TestApp _app = store.App;
 
-    public async Task InitializeAsync()
+    /// <summary>The 20,000 generated detainers, imported once for the class (no test changes them).</summary>
+    public sealed class LargeStore : IAsyncLifetime, IDisposable
     {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 20_000, 11, new DateOnly(2017, 1, 28), 8);
-        await _app.ImportAsync("large.csv", writer.ToString());
+        public TestApp App { get; } = new();
+
+        public async Task InitializeAsync()
+        {
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 20_000, 11, new DateOnly(2017, 1, 28), 8);
+            await App.ImportAsync("large.csv", writer.ToString());
+        }
+
+        public Task DisposeAsync() => Task.CompletedTask;
+
+        public void Dispose() => App.Dispose();
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _app.Dispose();
 
     [Fact]
     public async Task A_filtered_sorted_page_is_one_select_with_where_order_and_limit()
@@ -88,7 +94,8 @@ public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
     {
         await _app.WithDbAsync(async db =>
         {
-            // What earlier versions left: the first 100 entries of each index, and no marker.
+            // What earlier versions left: the first 100 entries of each index, and no marker (replaced by exact ones below,
+            // so the class's other tests see the statistics an import leaves).
             await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=100; ANALYZE; PRAGMA user_version=0; PRAGMA analysis_limit=0;");
             var sampled = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn");
             Assert.True(await PlannerStatistics.IsStaleAsync(db));

@@ -108,13 +108,16 @@ public static partial class DataServiceExtensions
         {
             await scope.ServiceProvider.GetRequiredService<SampleData>().EnsureLoadedAsync(ct);
         }
-        if (options.Provider == DatabaseProvider.Sqlite)
+        // Exact planner statistics (see PlannerStatistics): imports keep them fresh, so this recomputes them only for
+        // a store that has none, stale ones, or the sampled ones of earlier versions.
+        if (await PlannerStatistics.RefreshIfStaleAsync(db, ct))
         {
-            // Table statistics for the planner (sampled, so quick at any size): without them SQLite sorts a whole
-            // outcome's or week range's detainers for a page instead of walking the issuedOn index.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;", ct);
+            LogStatisticsRefreshed(logger);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Planner statistics were missing or stale: recomputed (ANALYZE)")]
+    private static partial void LogStatisticsRefreshed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded SQLite store at {Directory}")]
     private static partial void LogEmbeddedStore(ILogger logger, string directory);

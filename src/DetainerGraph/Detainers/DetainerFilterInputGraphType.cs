@@ -21,7 +21,7 @@ public sealed class DetainerFilterInputGraphType : FilterInputGraphType<Detainer
         String("citizenship", d => d.Citizenship, "The person's country of citizenship (`citizenship: null`: the source did not say).");
         Object<Jurisdiction, JurisdictionFilterInputGraphType>("jurisdiction", d => d.Jurisdiction, "The jurisdiction it was issued to (`jurisdiction: null`: the detainers without one).");
         Object<Facility, FacilityFilterInputGraphType>("facility", d => d.Facility, "The facility holding the person (`facility: null`: the detainers without one).");
-        Object<Week, WeekFilterInputGraphType>("week", d => d.Week, "The reporting week (`week: null`: the detainers in no reporting week).");
+        Object<Week, WeekFilterInputGraphType, DateOnly>("week", d => d.Week, d => d.WeekStart, w => w.Start, "The reporting week (`week: null`: the detainers in no reporting week).");
         List<Charge, ChargeFilterInputGraphType>("charges", d => d.Charges, "The person's charges and convictions.");
         Enum<SourceKindGraphType, SourceKind>("sourceKind", d => d.IsSynthetic ? SourceKind.Synthetic : SourceKind.File,
             "The kind of the detainer's source. Any condition on it replaces the default of published (FILE) records only: `{ eq: SYNTHETIC }` lists the demo alone.");

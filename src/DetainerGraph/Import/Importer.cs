@@ -68,6 +68,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
                 await session.CompleteAsync(source.Id, ct);
             }
         }
+        // The planner's statistics, when this import moved the detainer count by more than a tenth (SQLite only).
+        await PlannerStatistics.RefreshAfterImportAsync(db, ct);
         if (search is not null)
         {
             await search.IndexOwedNowAsync(db, ct);

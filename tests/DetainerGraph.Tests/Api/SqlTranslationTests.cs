@@ -12,21 +12,27 @@ namespace DetainerGraph.Tests.Api;
 /// Filtering, sorting and paging run in the database: over 20,000 detainers, a filtered, sorted page
 /// reads one page of rows, and the SQL carries the WHERE, ORDER BY and LIMIT. The detainers are generated, so the query includes synthetic records.
 /// </summary>
-public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
+public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : IClassFixture<SqlTranslationTests.LargeStore>
 {
     private static readonly string[] States = ["TX", "CA", "NY"];
-    private readonly TestApp _app = new();
+    private readonly TestApp _app = store.App;
 
-    public async Task InitializeAsync()
+    /// <summary>The 20,000 generated detainers, imported once for the class (no test changes them).</summary>
+    public sealed class LargeStore : IAsyncLifetime, IDisposable
     {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 20_000, 11, new DateOnly(2017, 1, 28), 8);
-        await _app.ImportAsync("large.csv", writer.ToString());
+        public TestApp App { get; } = new();
+
+        public async Task InitializeAsync()
+        {
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 20_000, 11, new DateOnly(2017, 1, 28), 8);
+            await App.ImportAsync("large.csv", writer.ToString());
+        }
+
+        public Task DisposeAsync() => Task.CompletedTask;
+
+        public void Dispose() => App.Dispose();
     }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _app.Dispose();
 
     [Fact]
     public async Task A_filtered_sorted_page_is_one_select_with_where_order_and_limit()
@@ -60,6 +66,112 @@ public sealed class SqlTranslationTests : IAsyncLifetime, IDisposable
         var names = nodes.Select(n => n.GetProperty("jurisdiction").GetProperty("name").GetString()).ToList();
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
     }
+
+    [Fact]
+    public async Task After_an_import_the_planner_statistics_are_exact_and_the_Texas_page_reads_the_jurisdiction_index()
+    {
+        await _app.WithDbAsync(async db =>
+        {
+            Assert.False(await PlannerStatistics.IsStaleAsync(db));
+            // Rows per outcome as SQLite computes them from every entry: (rows + distinct - 1) / distinct.
+            var rows = await db.Detainers.CountAsync();
+            var outcomes = await db.Detainers.Select(d => d.Outcome).Distinct().CountAsync();
+            Assert.Equal($"{rows} {(rows + outcomes - 1) / outcomes}", string.Join(' ', (await StatAsync(db, "IX_Detainers_Outcome_IssuedOn")).Split(' ').Take(2)));
+
+            var plan = await PlanAsync(db, Page(new()
+            {
+                ["jurisdiction"] = new Dictionary<string, object?> { ["state"] = new Dictionary<string, object?> { ["eq"] = "TX" } },
+                ["outcome"] = new Dictionary<string, object?> { ["in"] = new List<object?> { DetainerOutcome.BookedIntoDetention, DetainerOutcome.Open } },
+            }, db));
+            Assert.Contains(plan, step => step.Contains("IX_Detainers_JurisdictionId_IssuedOn", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("IX_Detainers_Outcome_IssuedOn", StringComparison.Ordinal));
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task Sampled_statistics_from_an_earlier_version_are_stale_and_replaced_by_exact_ones()
+    {
+        await _app.WithDbAsync(async db =>
+        {
+            // What earlier versions left: the first 100 entries of each index, and no marker (replaced by exact ones below,
+            // so the class's other tests see the statistics an import leaves).
+            await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=100; ANALYZE; PRAGMA user_version=0; PRAGMA analysis_limit=0;");
+            var sampled = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn");
+            Assert.True(await PlannerStatistics.IsStaleAsync(db));
+
+            Assert.True(await PlannerStatistics.RefreshIfStaleAsync(db));
+
+            Assert.False(await PlannerStatistics.IsStaleAsync(db));
+            Assert.False(await PlannerStatistics.RefreshIfStaleAsync(db));
+            var outcomes = await db.Detainers.Select(d => d.Outcome).Distinct().CountAsync();
+            var exact = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn");
+            Assert.NotEqual(sampled, exact);
+            Assert.Equal((20_000 + outcomes - 1) / outcomes, int.Parse(exact.Split(' ')[1], CultureInfo.InvariantCulture));
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task A_week_start_condition_compares_the_detainers_own_week_column_and_answers_as_the_join_did()
+    {
+        var from = new DateOnly(2016, 6, 4);
+        var expected = await _app.WithDbAsync(async db => new
+        {
+            After = await db.Detainers.Where(d => !d.Retracted && d.Week != null && d.Week.Start >= from).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync(),
+            NotIn = await db.Detainers.Where(d => !d.Retracted && d.Week != null && d.Week.Start != from).CountAsync(),
+            Ranged = await db.Detainers.Where(d => !d.Retracted && d.Week != null && d.Week.Start >= from && d.Week.End <= from.AddDays(27)).CountAsync(),
+            NoWeek = await db.Detainers.Where(d => !d.Retracted && d.Week == null).CountAsync(),
+        });
+        // The data has detainers in no week (open ones), so that `week: null` and the null guard are put to the test.
+        Assert.True(expected.NoWeek > 0);
+        Assert.True(expected.After.Count > 100);
+
+        _app.Sql.Clear();
+        var data = await _app.DataAsync("""
+            query($from: Date!, $to: Date!) {
+              after: detainers(first: 100, includeSynthetic: true, where: { week: { start: { gte: $from } } }) { totalCount nodes { id } }
+              notIn: detainers(first: 0, includeSynthetic: true, where: { week: { start: { nin: [$from] } } }) { totalCount }
+              ranged: detainers(first: 0, includeSynthetic: true, where: { week: { start: { gte: $from }, end: { lte: $to } } }) { totalCount }
+              noWeek: detainers(first: 0, includeSynthetic: true, where: { week: null }) { totalCount }
+            }
+            """, new { from = "2016-06-04", to = from.AddDays(27).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+
+        Assert.Equal(expected.After.Count, data.GetProperty("after").GetProperty("totalCount").GetInt32());
+        Assert.Equal(expected.After.Take(100).Select(id => GlobalIdOf(id)),
+            data.GetProperty("after").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
+        Assert.Equal(expected.NotIn, data.GetProperty("notIn").GetProperty("totalCount").GetInt32());
+        Assert.Equal(expected.Ranged, data.GetProperty("ranged").GetProperty("totalCount").GetInt32());
+        Assert.Equal(expected.NoWeek, data.GetProperty("noWeek").GetProperty("totalCount").GetInt32());
+        // The page of `after` reads the detainers alone: no join to Weeks for a condition on the week's start.
+        var page = Assert.Single(_app.Sql.Commands, c => c.Contains("FROM \"Detainers\"", StringComparison.Ordinal) && c.Contains("LIMIT", StringComparison.Ordinal));
+        Assert.DoesNotContain("\"Weeks\"", page, StringComparison.Ordinal);
+        Assert.Contains("\"d\".\"WeekStart\" >= @", page, StringComparison.Ordinal);
+    }
+
+    private static string GlobalIdOf(long id) => DetainerGraph.Api.GlobalId.Encode("Detainer", id);
+
+    private static IQueryable<Detainer> Page(Dictionary<string, object?> where, DetainerDbContext db) =>
+        db.Detainers.Where(d => !d.Retracted).Where(DetainerGraph.Detainers.DetainerFilterInputGraphType.ToPredicate(where))
+            .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Skip(0).Take(51);
+
+    /// <summary>The steps of SQLite's plan for a query, with its parameters bound.</summary>
+    private static async Task<List<string>> PlanAsync(DetainerDbContext db, IQueryable<Detainer> query)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var command = query.CreateDbCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+        return steps;
+    }
+
+    private static async Task<string> StatAsync(DetainerDbContext db, string index) =>
+        await db.Database.SqlQueryRaw<string>("SELECT stat AS \"Value\" FROM sqlite_stat1 WHERE idx = {0}", index).SingleAsync();
 }
 
 /// <summary>

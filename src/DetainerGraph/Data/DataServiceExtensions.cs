@@ -38,11 +38,14 @@ public static partial class DataServiceExtensions
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance)
-                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>());
+                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>(),
+            // Options built once (they read only singletons), not for every request's context.
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContext<SqlServerDetainerDbContext>((sp, o) =>
             o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()));
+                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerDetainerDbContext>()
             : sp.GetRequiredService<SqliteDetainerDbContext>());

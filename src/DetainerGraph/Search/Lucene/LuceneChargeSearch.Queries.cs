@@ -170,7 +170,7 @@ public sealed partial class LuceneChargeSearch
     /// every expansion the same IDF (that of the most common one), like Elasticsearch's blended-frequency
     /// rewrite: otherwise a rare near-miss ("asslt", "adult") would outrank the common intended word ("assault").
     /// </summary>
-    private static DisjunctionMaxQuery? FuzzyQuery(IndexReader reader, string token, string field, CompiledAutomaton[] automata, CancellationToken ct)
+    private static BestOfTermsQuery? FuzzyQuery(IndexReader reader, string token, string field, CompiledAutomaton[] automata, CancellationToken ct)
     {
         var terms = MultiFields.GetTerms(reader, field);
         if (terms is null)
@@ -207,7 +207,8 @@ public sealed partial class LuceneChargeSearch
         var expansions = found.OrderBy(p => p.Value.Edits).ThenByDescending(p => p.Value.DocFreq).Take(50).ToList();
         var documents = Math.Max(1, reader.NumDocs);
         var blended = Idf(expansions.Max(p => p.Value.DocFreq), documents);
-        var disjunction = new DisjunctionMaxQuery(0f);
+        // Same scores as a DisjunctionMaxQuery without tie breaker; it skips expansions proven never to be a charge's best.
+        var disjunction = new BestOfTermsQuery();
         foreach (var (word, (edits, docFreq)) in expansions)
         {
             var similarity = 1f - ((float)edits / Math.Max(token.Length, word.Length));

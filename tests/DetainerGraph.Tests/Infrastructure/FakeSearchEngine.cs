@@ -49,8 +49,14 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
 
     public Calls FaultOn { get; set; } = Calls.All;
 
-    /// <summary>Awaited when a search reaches the engine, before it starts, ignoring cancellation meanwhile (a search that starts late).</summary>
+    /// <summary>Awaited when a watched search reaches the engine, before it starts, ignoring cancellation meanwhile (a search that starts late).</summary>
     public Func<Task>? BeforeSearch { get; set; }
+
+    /// <summary>
+    /// The searches <see cref="BeforeSearch"/>, <see cref="Stopped"/> and <see cref="Completed"/> concern (all by default):
+    /// the app's own background searches (the search outbox's count check at start) pass the engine too.
+    /// </summary>
+    public Func<ChargeSearchRequest, bool> Watches { get; set; } = _ => true;
 
     /// <summary>What <see cref="CountAsync"/> answers without a real engine behind.</summary>
     public long Documents { get; set; }
@@ -119,7 +125,8 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)
     {
         Interlocked.Increment(ref _searches);
-        if (BeforeSearch is not null)
+        var watched = Watches(request);
+        if (watched && BeforeSearch is not null)
         {
             await BeforeSearch();
         }
@@ -127,10 +134,13 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
         try
         {
             var result = inner is null ? new ChargeSearchResult(0, [], [], null) : await inner.SearchAsync(request, ct);
-            Interlocked.Increment(ref _completed);
+            if (watched)
+            {
+                Interlocked.Increment(ref _completed);
+            }
             return result;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (watched)
         {
             Interlocked.Increment(ref _stopped);
             throw;

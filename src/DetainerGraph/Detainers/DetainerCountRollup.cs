@@ -149,7 +149,7 @@ public static class DetainerCountRollup
     {
         public IQueryable<long>? TryCount(DetainerDbContext db, IQueryable<Detainer> detainers) =>
             TryRewrite(detainers, Rows<TRow>(db)) is { } rows
-                ? rows.GroupBy(r => 1).Select(SumOfCounts())
+                ? rows.GroupBy(r => 1).Select(SumOfCounts)
                 : null;
 
         public IQueryable<DetainerStatsGroup>? TryGroups(
@@ -168,8 +168,10 @@ public static class DetainerCountRollup
                 : null;
         }
 
-        /// <summary><c>g => g.Sum(r => r.Count)</c> over any rollup row.</summary>
-        private static Expression<Func<IGrouping<int, TRow>, long>> SumOfCounts()
+        /// <summary><c>g => g.Sum(r => r.Count)</c> over any rollup row; built once per rollup (immutable, so every count shares it).</summary>
+        private static readonly Expression<Func<IGrouping<int, TRow>, long>> SumOfCounts = BuildSumOfCounts();
+
+        private static Expression<Func<IGrouping<int, TRow>, long>> BuildSumOfCounts()
         {
             var group = Expression.Parameter(typeof(IGrouping<int, TRow>), "g");
             var row = Expression.Parameter(typeof(TRow), "r");

@@ -34,7 +34,8 @@ public static partial class DataServiceExtensions
         services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
         services.AddSingleton<SqlStatementCounter>();
-        // Pooled: a request's context is a reset one from the pool, not built with its EF services each time.
+        // Pooled: a request's context is a reset one from the pool (EF clears its change tracker and settings when the
+        // scope returns it), not a new one building its EF services; the options are built once, from singletons only.
         services.AddDbContextPool<SqliteDetainerDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)

@@ -99,6 +99,16 @@ public sealed class BatchLoaders
 
 public static class DataLoaderResultExtensions
 {
+    /// <summary>A result already known (a cache hit), for a resolver that otherwise loads through a batch loader.</summary>
+    public static IDataLoaderResult<T> Known<T>(T value) => new Completed<T>(value);
+
+    private sealed class Completed<T>(T value) : IDataLoaderResult<T>
+    {
+        public Task<T> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult(value);
+
+        Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => Task.FromResult<object?>(value);
+    }
+
     /// <summary>Maps a loader's result when it arrives, keeping the batch.</summary>
     public static IDataLoaderResult<TResult> Then<T, TResult>(this IDataLoaderResult<T> result, Func<T, TResult> map) =>
         new Mapped<T, TResult>(result, map);

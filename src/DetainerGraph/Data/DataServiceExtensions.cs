@@ -34,18 +34,17 @@ public static partial class DataServiceExtensions
         services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
         services.AddSingleton<SqlStatementCounter>();
-        services.AddDbContext<SqliteDetainerDbContext>((sp, o) =>
+        // Pooled: a request's context is a reset one from the pool (EF clears its change tracker and settings when the
+        // scope returns it), not a new one building its EF services; the options are built once, from singletons only.
+        services.AddDbContextPool<SqliteDetainerDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance)
-                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>(),
-            // Options built once (they read only singletons), not for every request's context.
-            optionsLifetime: ServiceLifetime.Singleton);
-        services.AddDbContext<SqlServerDetainerDbContext>((sp, o) =>
+                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>());
+        services.AddDbContextPool<SqlServerDetainerDbContext>((sp, o) =>
             o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()),
-            optionsLifetime: ServiceLifetime.Singleton);
+                .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()));
         services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerDetainerDbContext>()
             : sp.GetRequiredService<SqliteDetainerDbContext>());

@@ -1,5 +1,6 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
+using DetainerGraph.Facilities;
 using GraphQL;
 using GraphQL.DataLoader;
 using Microsoft.EntityFrameworkCore;
@@ -33,5 +34,12 @@ public static class JurisdictionDataLoaders
 
     public static IDataLoaderResult<Jurisdiction?> LoadJurisdiction(this IResolveFieldContext context, int id) => JurisdictionById.Load(context, id);
 
-    public static IDataLoaderResult<Facility?> LoadFacility(this IResolveFieldContext context, int id) => FacilityById.Load(context, id);
+    /// <summary>A facility from the server's <see cref="FacilityCache"/> when it holds it, else through the batch loader (and then kept).</summary>
+    public static IDataLoaderResult<Facility?> LoadFacility(this IResolveFieldContext context, int id)
+    {
+        var cache = context.RequestServices!.GetRequiredService<FacilityCache>();
+        return cache.TryGet(id, out var facility)
+            ? DataLoaderResultExtensions.Known<Facility?>(facility)
+            : FacilityById.Load(context, id).Then(cache.Remember);
+    }
 }

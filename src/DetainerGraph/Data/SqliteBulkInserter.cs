@@ -98,7 +98,7 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         byte n => raw.sqlite3_bind_int64(_statement, index, n),
         bool b => raw.sqlite3_bind_int64(_statement, index, b ? 1 : 0),
         double d => raw.sqlite3_bind_double(_statement, index, d),
-        DateOnly d => raw.sqlite3_bind_text16(_statement, index, d.ToString("yyyy\\-MM\\-dd", CultureInfo.InvariantCulture)),
+        DateOnly d => BindDate(index, d),
         _ => throw new NotSupportedException($"{typeof(T).Name}: no bulk binding for a {value.GetType().Name} value."),
     };
 
@@ -120,6 +120,17 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         }
         var length = Encoding.UTF8.GetBytes(s, _utf8);
         return raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, length));
+    }
+
+    /// <summary>A date as Microsoft.Data.Sqlite writes it (<c>yyyy-MM-dd</c>), formatted straight to UTF-8: no string per value.</summary>
+    private int BindDate(int index, DateOnly date)
+    {
+        Span<byte> text = stackalloc byte[16];
+        if (!date.TryFormat(text, out var length, "yyyy\\-MM\\-dd", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"{date} does not format as a date.");
+        }
+        return raw.sqlite3_bind_text(_statement, index, text[..length]);
     }
 
     private void Check(int rc)

@@ -17,6 +17,16 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 {
     private const int ChunkSize = 5_000;
 
+    /// <summary>
+    /// The fewest detainers for which a SQLite import drops the secondary indexes of the detainer and charge tables
+    /// and builds them again before its commit (see <see cref="SqliteDeferredIndexes"/>); the import must also hold
+    /// at least as many detainers as the store. Tests lower it to take that path with small files.
+    /// </summary>
+    internal int DeferIndexesFrom { get; init; } = 10_000;
+
+    /// <summary>The indexes the last write dropped and rebuilt (empty when it kept them), for tests.</summary>
+    internal IReadOnlyList<string> RebuiltIndexes { get; private set; } = [];
+
     // Each jurisdiction's stored state and name by id, as search documents carry them (the file may spell them otherwise).
     private readonly Dictionary<int, (string State, string Name)> _jurisdictionNames = [];
 
@@ -317,6 +327,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             throw new InvalidOperationException("Search documents are made during the write on SQLite only.");
         }
         await using var cache = bulk ? await SqliteImportCache.EnlargeAsync(db, ct) : null;
+        // Before the inserters are prepared: their statements then never see the indexes.
+        var deferred = bulk && SqliteDeferredIndexes.Worthwhile(await db.Detainers.LongCountAsync(ct), file.Detainers.Count, DeferIndexesFrom)
+            ? await SqliteDeferredIndexes.DropAsync(db, ct)
+            : null;
         using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
         using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
         // SQL Server path: SqlBulkCopy in the same transaction; the database assigns the keys (see CopyChunkAsync).
@@ -411,6 +425,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             ct.ThrowIfCancellationRequested();
             done += chunk.Length;
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
+        }
+        if (deferred is not null)
+        {
+            await deferred.RebuildAsync(db, ct);
+            RebuiltIndexes = deferred.Dropped;
         }
         if (bulk)
         {

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace DetainerGraph.Data;
+
+/// <summary>
+/// A large SQLite import's secondary indexes on the bulk-written tables (<c>Detainers</c>, <c>Charges</c>), dropped
+/// before its rows are inserted and built again, from their own stored definitions, before it commits. Building an
+/// index once from the finished table is a sort; keeping it while a million rows arrive in another order is a
+/// B-tree insert per row and index, each on a page that is rarely still cached.
+/// </summary>
+/// <remarks>
+/// Both steps run in the import's transaction: SQLite's schema changes are transactional, so an import that fails
+/// or is cancelled at any point (even between the drop and the rebuild) rolls the indexes back with its rows, and
+/// no other connection ever sees the store without them. Unique indexes are kept: they enforce what the rows must
+/// satisfy, and the import's keys arrive in their order anyway. Only an import at least as large as what the store
+/// already holds (<see cref="Worthwhile"/>) drops them: rebuilding reads every row of the table, old ones included.
+/// </remarks>
+internal sealed class SqliteDeferredIndexes
+{
+    private static readonly string[] Tables = ["Detainers", "Charges"];
+
+    private readonly List<(string Name, string Sql)> _dropped;
+
+    private SqliteDeferredIndexes(List<(string Name, string Sql)> dropped) => _dropped = dropped;
+
+    /// <summary>The names of the indexes dropped (and to be rebuilt), in the order they were read.</summary>
+    public IReadOnlyList<string> Dropped => [.. _dropped.Select(d => d.Name)];
+
+    /// <summary>
+    /// Whether an import of <paramref name="incoming"/> detainers into a store of <paramref name="existing"/> is worth
+    /// the rebuild: at least <paramref name="minimum"/> of them, and no fewer than the store already holds.
+    /// </summary>
+    public static bool Worthwhile(long existing, long incoming, long minimum) => incoming >= minimum && incoming >= existing;
+
+    /// <summary>Drops the tables' non-unique indexes created by the schema, remembering each one's definition.</summary>
+    public static async Task<SqliteDeferredIndexes> DropAsync(DetainerDbContext db, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Indexes are dropped inside the import's transaction only.");
+        var connection = db.Database.GetDbConnection();
+        var dropped = new List<(string Name, string Sql)>();
+        foreach (var table in Tables)
+        {
+            // origin 'c': created by CREATE INDEX (not a primary key or UNIQUE constraint's automatic index).
+            await using var list = Command(connection, transaction, """
+                SELECT il."name", m."sql" FROM pragma_index_list($table) il JOIN sqlite_master m ON m."name" = il."name"
+                WHERE il."unique" = 0 AND il."origin" = 'c' AND il."partial" = 0 AND m."sql" IS NOT NULL
+                ORDER BY il."name"
+                """);
+            var parameter = list.CreateParameter();
+            parameter.ParameterName = "$table";
+            parameter.Value = table;
+            list.Parameters.Add(parameter);
+            await using var reader = await list.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                dropped.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (name, _) in dropped)
+        {
+            await using var drop = Command(connection, transaction, $"DROP INDEX {Quote(name)}");
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        return new SqliteDeferredIndexes(dropped);
+    }
+
+    /// <summary>Builds every dropped index again with the statement that first created it.</summary>
+    public async Task RebuildAsync(DetainerDbContext db, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Indexes are rebuilt inside the import's transaction only.");
+        var connection = db.Database.GetDbConnection();
+        foreach (var (_, sql) in _dropped)
+        {
+            await using var create = Command(connection, transaction, sql);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        // A rebuild at a million rows takes seconds; the import's own deadline is its cancellation token.
+        command.CommandTimeout = 0;
+        return command;
+    }
+
+    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

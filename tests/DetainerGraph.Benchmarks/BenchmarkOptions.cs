@@ -18,7 +18,8 @@ public sealed record BenchmarkOptions(
     bool IndexAfterWrite = false,
     int Warmup = 40,
     bool Export = false,
-    string? Only = null)
+    string? Only = null,
+    double SettleSeconds = 120)
 {
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/DetainerGraph.Benchmarks -- [--detainers N | --quick] [options]
@@ -30,6 +31,9 @@ public sealed record BenchmarkOptions(
           --seconds S        length of each throughput run (default 3)
           --warmup W         unmeasured calls of each variant on each side first (default 40): the server's JIT
                              promotes a method to optimized code after 30 calls, so fewer measure its cold start
+          --settle S         after the warm-up calls, go on warming up until the JIT has settled on both sides
+                             (two rounds of every variant that compiled almost nothing), at most S seconds
+                             (default 120; 5 with --quick)
           --concurrency C    clients in the throughput runs (default 2 x cores)
           --seed S           generator seed (default 6)
           --weeks W          reporting weeks the detainers spread over (default 52)
@@ -57,12 +61,13 @@ public sealed record BenchmarkOptions(
             options = args[i] switch
             {
                 "--detainers" => options with { Detainers = NextInt() },
-                "--quick" => options with { Quick = true, Detainers = 2_000, LatencyRounds = 3, LatencyBlock = 10, ThroughputSeconds = 0.5, Warmup = 2 },
+                "--quick" => options with { Quick = true, Detainers = 2_000, LatencyRounds = 3, LatencyBlock = 10, ThroughputSeconds = 0.5, Warmup = 2, SettleSeconds = 5 },
                 "--rounds" => options with { LatencyRounds = NextInt() },
                 "--block" => options with { LatencyBlock = NextInt() },
                 "--warmup" => options with { Warmup = NextInt() },
                 "--seconds" => options with { ThroughputSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--concurrency" => options with { Concurrency = NextInt() },
+                "--settle" => options with { SettleSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--seed" => options with { Seed = NextInt() },
                 "--weeks" => options with { Weeks = NextInt() },
                 "--dir" => options with { Directory = Next() },

@@ -124,7 +124,7 @@ internal static class Report
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
         Console.WriteLine($"# DetainerGraph benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"# {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {load}");
-        Console.WriteLine($"# latency: {options.Warmup} warm-up calls per variant and side, then {options.LatencyRounds} rounds x {options.LatencyBlock} requests per side, concurrency 1; throughput: {options.Concurrency} clients, 2 x {options.ThroughputSeconds} s per side");
+        Console.WriteLine($"# latency: {options.Warmup} warm-up calls per variant and side and more until the JIT settles (at most {options.SettleSeconds:F0} s), then {options.LatencyRounds} rounds x {options.LatencyBlock} requests per side, concurrency 1; throughput: {options.Concurrency} clients, 2 x {options.ThroughputSeconds} s per side");
     }
 
     public static void Import(ImportFigures f)

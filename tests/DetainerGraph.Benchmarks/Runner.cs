@@ -41,6 +41,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             Check(workload, i, await PostAsync(workload.EndpointBody(i)));
             await workload.RawAsync(i);
         }
+        await SettleAsync(workload);
 
         var endpoint = new List<double>();
         var raw = new List<double>();
@@ -128,6 +129,42 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             [.. endpointByVariant.Zip(rawByVariant, (e, r) => (Percentile(e, 50), Percentile(r, 50)))]);
     }
 
+    /// <summary>
+    /// Goes on warming up until the tiered JIT has settled on both sides: rounds of every variant, each at least half a
+    /// second, until two rounds in a row compiled almost nothing (the server's count from extensions.metrics, the raw
+    /// side's from this process), or <c>--settle</c> seconds. A fixed number of calls was not enough: on 2 busy cores
+    /// the server (ASP.NET Core, GraphQL, EF Core and Lucene, thousands of methods, each compiled up to three times
+    /// with dynamic PGO) was still promoting methods 20 s after it started, so a variant's median depended on
+    /// whether its hot loops (the phrase's positions, a conjunction) had reached optimized code before the
+    /// measured rounds began: the phrase at 100k measured 4-5 ms in some runs and 19-22 ms in others, through the
+    /// endpoint only (a trace showed ExactPhraseScorer still in instrumented tier-0 code during the measured rounds).
+    /// </summary>
+    private async Task SettleAsync(Workload workload)
+    {
+        var limit = TimeSpan.FromSeconds(options.SettleSeconds);
+        var watch = Stopwatch.StartNew();
+        long? server = null, raw = null;
+        var quiet = 0;
+        var i = 0;
+        while (quiet < 2 && watch.Elapsed < limit)
+        {
+            var round = Stopwatch.StartNew();
+            long serverNow = 0;
+            while (round.Elapsed < TimeSpan.FromMilliseconds(500) || i % workload.Variants != 0)
+            {
+                serverNow = Check(workload, i, await PostAsync(workload.EndpointBody(i))).ProcessJitted;
+                await workload.RawAsync(i);
+                i++;
+            }
+            var rawNow = System.Runtime.JitInfo.GetCompiledMethodCount();
+            // A few compilations a round are background work (timers, the outbox worker), not the workload's code.
+            quiet = server is { } s && raw is { } r && serverNow - s <= 3 && rawNow - r <= 3 ? quiet + 1 : 0;
+            (server, raw) = (serverNow, rawNow);
+        }
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"# {workload.Name}: JIT {(quiet >= 2 ? "settled" : "not settled")} after {watch.Elapsed.TotalSeconds:F1} s more warm-up ({i} calls per side; methods compiled: server {server}, raw {raw})"));
+    }
+
     private async Task<long> SampleRssAsync(CancellationToken ct)
     {
         long peak = 0;
@@ -176,7 +213,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
         return bytes;
     }
 
-    private static (int Sql, long ProcessAllocated, double Milliseconds) Check(Workload workload, int i, byte[] response)
+    private static (int Sql, long ProcessAllocated, double Milliseconds, long ProcessJitted) Check(Workload workload, int i, byte[] response)
     {
         using var document = JsonDocument.Parse(response);
         var root = document.RootElement;
@@ -190,7 +227,8 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
         }
         return (metrics.GetProperty("sqlStatements").GetInt32(),
             metrics.TryGetProperty("processAllocatedBytes", out var allocated) ? allocated.GetInt64() : 0,
-            metrics.GetProperty("milliseconds").GetDouble());
+            metrics.GetProperty("milliseconds").GetDouble(),
+            metrics.TryGetProperty("processJittedMethods", out var jitted) ? jitted.GetInt64() : 0);
     }
 
     /// <summary>

@@ -31,6 +31,8 @@ public sealed partial class GraphQLHttpEndpoint
                     ["milliseconds"] = Math.Round(watch.Elapsed.TotalMilliseconds, 2),
                     // Process-wide, not this request's: the benchmark subtracts consecutive values of a serial run.
                     ["processAllocatedBytes"] = GC.GetTotalAllocatedBytes(),
+                    // Process-wide too: methods compiled so far, tier promotions included; the benchmark warms up until it stops growing.
+                    ["processJittedMethods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
                 };
             }
         }

@@ -123,7 +123,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         {
             collector = MultiCollector.Wrap(collector, facets);
         }
-        searcher.Search(Filtered(query, request.Filter), new CancellableCollector(collector, ct));
+        // Required words, each in any field, are scored a window of documents at a time (same hits, same scores);
+        // highlighting below keeps the plain query.
+        searcher.Search(Filtered(WindowedConjunctionQuery.TryCreate(query), request.Filter), new CancellableCollector(collector, ct));
 
         var hits = new List<ChargeSearchHit>();
         if (top is not null)

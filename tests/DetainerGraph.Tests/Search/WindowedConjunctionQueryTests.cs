@@ -1,0 +1,169 @@
+using DetainerGraph.Search;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// Required words scored a window at a time (<see cref="WindowedConjunctionQuery"/>) find exactly what the plain
+/// <see cref="BooleanQuery"/> finds: the same documents, the same total, and scores equal to the last bit, over
+/// generated texts in several segments with deletions, with no filter, a filter read by random access, and one
+/// Lucene leap-frogs with.
+/// </summary>
+public sealed class WindowedConjunctionQueryTests
+{
+    private static readonly string[] Fields = ["description", "codes", "expanded"];
+    private static readonly string[] Words = ["traffic", "offens", "assault", "agg", "drive", "burglari", "theft", "weapon", "aslt", "dui"];
+
+    /// <summary>Three segments of generated documents (texts of 1 to 6 words, words repeated), some deleted.</summary>
+    private static DirectoryReader Index(int seed)
+    {
+        var random = new Random(seed);
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        {
+            Similarity = new BM25Similarity(),
+            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+        };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            var id = 0;
+            foreach (var size in new[] { 5000, 2500, 700 })
+            {
+                for (var i = 0; i < size; i++, id++)
+                {
+                    var document = new Document { new StringField("id", id.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) };
+                    foreach (var field in Fields)
+                    {
+                        // The expanded field is mostly empty, as ours is; the last segment never holds "agg" anywhere.
+                        var count = field == "expanded" && random.Next(4) > 0 ? 0 : random.Next(1, 7);
+                        var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])
+                            .Where(w => size != 700 || w != "agg");
+                        document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
+                    }
+                    writer.AddDocument(document);
+                }
+                writer.Commit();
+            }
+            for (var i = 0; i < id; i += 7)
+            {
+                writer.DeleteDocuments(new Term("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            writer.Commit();
+        }
+        return DirectoryReader.Open(directory);
+    }
+
+    /// <summary>Each word in any field, with the engine's boosts (description 2, codes 1, expanded 0.3); some words in one field only.</summary>
+    private static BooleanQuery Conjunction(Random random, int words)
+    {
+        var root = new BooleanQuery();
+        foreach (var word in Words.OrderBy(_ => random.Next()).Take(words))
+        {
+            var either = new BooleanQuery();
+            foreach (var (field, boost) in new[] { ("description", 2f), ("codes", 1f), ("expanded", 0.3f) })
+            {
+                if (random.Next(4) > 0)
+                {
+                    either.Add(new TermQuery(new Term(field, word)) { Boost = boost }, Occur.SHOULD);
+                }
+            }
+            if (either.Clauses.Count == 0)
+            {
+                either.Add(new TermQuery(new Term("codes", word)), Occur.SHOULD);
+            }
+            // A word in one field only is sometimes the term itself, as Lucene's rewrite would leave it.
+            root.Add(either.Clauses.Count == 1 && random.Next(2) == 0 ? either.Clauses[0].Query : either, Occur.MUST);
+        }
+        return root;
+    }
+
+    /// <summary>Every hit as (document, score bits), best first, then by document; and the total.</summary>
+    private static (List<(int Doc, int Score)> Hits, int Total) Everything(IndexSearcher searcher, Query query, bool inOrder)
+    {
+        var collector = TopScoreDocCollector.Create(searcher.IndexReader.MaxDoc, inOrder);
+        searcher.Search(query, collector);
+        var top = collector.GetTopDocs();
+        return ([.. top.ScoreDocs.Select(d => (d.Doc, BitConverter.SingleToInt32Bits(d.Score)))], top.TotalHits);
+    }
+
+    private static void Same((List<(int Doc, int Score)> Hits, int Total) expected, (List<(int Doc, int Score)> Hits, int Total) actual)
+    {
+        Assert.Equal(expected.Total, actual.Total);
+        Assert.Equal(expected.Hits, actual.Hits);
+    }
+
+    /// <summary>A filter of every third document (random access, as the engine's cached filters), from <paramref name="from"/> on in each segment.</summary>
+    private sealed class EveryThird(int from) : Filter
+    {
+        public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs)
+        {
+            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
+            for (var doc = from; doc < bits.Length; doc += 3)
+            {
+                bits.Set(doc);
+            }
+            return BitsFilteredDocIdSet.Wrap(bits, acceptDocs);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Required_words_scored_a_window_at_a_time_match_the_plain_query_hit_for_hit_and_bit_for_bit(int seed)
+    {
+        using var reader = Index(seed);
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        var random = new Random(seed * 31);
+        var compared = 0;
+        for (var q = 0; q < 40; q++)
+        {
+            var plain = Conjunction(random, random.Next(2, 5));
+            var windowed = WindowedConjunctionQuery.TryCreate(plain);
+            Assert.IsType<WindowedConjunctionQuery>(windowed);
+            foreach (var inOrder in new[] { false, true })
+            {
+                var expected = Everything(searcher, plain, inOrder);
+                Same(expected, Everything(searcher, windowed, inOrder));
+                compared += expected.Hits.Count;
+                // Filtered by random access (the filter starts at document 0) and by leap-frog (it starts past 100).
+                foreach (var from in new[] { 0, 150 })
+                {
+                    var filter = new EveryThird(from);
+                    Same(
+                        Everything(searcher, new FilteredQuery(plain, filter), inOrder),
+                        Everything(searcher, new FilteredQuery(windowed, filter, WindowedConjunctionQuery.FilterStrategy), inOrder));
+                }
+            }
+        }
+        // The queries found something to compare: thousands of hits over the 40 queries.
+        Assert.True(compared > 5000, $"only {compared} hits compared");
+    }
+
+    [Fact]
+    public void Only_required_words_in_any_field_are_scored_by_windows()
+    {
+        var word = new BooleanQuery { { new TermQuery(new Term("codes", "traffic")), Occur.SHOULD }, { new TermQuery(new Term("description", "traffic")), Occur.SHOULD } };
+        var other = new TermQuery(new Term("codes", "offens"));
+        Assert.IsType<WindowedConjunctionQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST }, { other, Occur.MUST } }));
+        // One clause, more clauses than a mask holds, an optional clause, a phrase, or a boosted word: the plain query.
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST } }));
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST }, { other, Occur.SHOULD } }));
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST }, { new PhraseQuery { new Term("codes", "traffic"), new Term("codes", "offens") }, Occur.MUST } }));
+        var many = new BooleanQuery();
+        for (var i = 0; i <= WindowedConjunctionQuery.MaxClauses; i++)
+        {
+            many.Add(other, Occur.MUST);
+        }
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(many));
+        var boosted = new BooleanQuery { { new TermQuery(new Term("codes", "traffic")), Occur.SHOULD } };
+        boosted.Boost = 2f;
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { boosted, Occur.MUST }, { other, Occur.MUST } }));
+    }
+}

@@ -245,6 +245,7 @@ public sealed class WindowedConjunctionQuery : Query
         public override bool Score(ICollector collector, int max)
         {
             collector.SetScorer(_hit);
+            var page = collector as RankedPageCollector;
             while (_windowStart < max)
             {
                 var end = (int)Math.Min((long)_windowStart + WindowSize, max);
@@ -300,6 +301,12 @@ public sealed class WindowedConjunctionQuery : Query
                             foreach (var c in _sumOrder)
                             {
                                 score += (float)_sums[c][slot];
+                            }
+                            if (page is not null)
+                            {
+                                // The engine's page collector takes the hit and its score directly (same hit, same score).
+                                page.Offer(_windowStart + slot, score);
+                                continue;
                             }
                             _hit.Doc = _windowStart + slot;
                             _hit.Score = score;

@@ -154,9 +154,10 @@ public static class Paging
     /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
     /// is a separate COUNT, run only when <c>totalCount</c> is selected. <paramref name="pageSizes"/> overrides the configured
     /// page sizes for connections whose items are small (groups of stats). Cursors are positions in the
-    /// ordered result, so a page stays stable as long as the data does.
+    /// ordered result, so a page stays stable as long as the data does. <paramref name="rowsRead"/>, when given, turns the
+    /// ordered query into the one the page's rows are read from (a projection onto fewer columns); counts use <paramref name="ordered"/>.
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null, Func<IQueryable<T>, IQueryable<T>>? rowsRead = null)
     {
         var options = pageSizes ?? context.RequestServices!.GetRequiredService<PagingOptions>();
         var window = await context.GetPageWindowAsync(options, token => CountRowsAsync(ordered, context, token));
@@ -168,7 +169,7 @@ public static class Paging
         {
             take = 0;
         }
-        var rows = take == 0 ? [] : await ordered.Skip(offset).Take(take).ToListAsync(context.CancellationToken);
+        var rows = take == 0 ? [] : await (rowsRead?.Invoke(ordered) ?? ordered).Skip(offset).Take(take).ToListAsync(context.CancellationToken);
         var hasNext = rows.Count > window.Limit;
         if (hasNext)
         {

@@ -30,7 +30,8 @@ public static class DetainerLists
         var field = Detainers.Field(type, name, description,
                 c => scope is null ? c.Db().Detainers.ExceptRetractedUnlessAsked(c) : c.Db().Detainers.ExceptRetractedUnlessAsked(c).Where(scope(c)),
                 defaultOrder,
-                (c, matching) => matching.SplitSynthetic(excludesSynthetic?.Invoke(c) ?? c.ExcludesSynthetic()))
+                (c, matching) => matching.SplitSynthetic(excludesSynthetic?.Invoke(c) ?? c.ExcludesSynthetic()),
+                DetainerPageColumns.For)
             .WithIncludeRetracted("detainers");
         return excludesSynthetic is null ? field.WithIncludeSynthetic("detainers") : field;
     }

@@ -1,0 +1,82 @@
+using System.Linq.Expressions;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQLParser.AST;
+
+namespace DetainerGraph.Detainers;
+
+/// <summary>
+/// Reads a page of detainers with only the columns its selection needs, when that selection is one of the common
+/// narrow ones (an ID, dates, outcome, form and facility: the shape of a list page). Every other selection reads the
+/// whole row, as before. The narrow row is a <see cref="Detainer"/> whose other properties are left at their
+/// defaults, so this applies only when no selected field could read them: every field of the node is named in
+/// <see cref="NarrowFields"/> and is written directly (no fragment, which could select anything), both under
+/// <c>nodes</c> and under <c>edges { node }</c>. Counts never see the projection.
+/// </summary>
+public static class DetainerPageColumns
+{
+    /// <summary>The Detainer fields answered from the narrow row, and nothing else (each reads only the columns of <see cref="Narrow"/>).</summary>
+    public static readonly IReadOnlySet<string> NarrowFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "__typename", "id", "isSynthetic", "retracted", "issuedOn", "outcome", "detainerType", "facility",
+    };
+
+    private static readonly Expression<Func<Detainer, Detainer>> Narrow = d => new Detainer
+    {
+        Id = d.Id,
+        IsSynthetic = d.IsSynthetic,
+        Retracted = d.Retracted,
+        IssuedOn = d.IssuedOn,
+        Outcome = d.Outcome,
+        DetainerType = d.DetainerType,
+        FacilityId = d.FacilityId,
+    };
+
+    private static readonly Func<IQueryable<Detainer>, IQueryable<Detainer>> ReadNarrow = rows => rows.Select(Narrow);
+
+    /// <summary>The narrow read when the connection field's selection allows it, else null (the whole row).</summary>
+    public static Func<IQueryable<Detainer>, IQueryable<Detainer>>? For(IResolveFieldContext context) =>
+        context.FieldAst?.SelectionSet is { } connection && ConnectionIsNarrow(connection) ? ReadNarrow : null;
+
+    private static bool ConnectionIsNarrow(GraphQLSelectionSet connection)
+    {
+        foreach (var selection in connection.Selections)
+        {
+            if (selection is not GraphQLField field)
+            {
+                return false;
+            }
+            var name = field.Name.StringValue;
+            if (name == "nodes" && !NodeIsNarrow(field.SelectionSet)
+                || name == "edges" && !EdgesAreNarrow(field.SelectionSet))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool EdgesAreNarrow(GraphQLSelectionSet? edges)
+    {
+        foreach (var selection in edges?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field || field.Name.StringValue == "node" && !NodeIsNarrow(field.SelectionSet))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool NodeIsNarrow(GraphQLSelectionSet? node)
+    {
+        foreach (var selection in node?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field || !NarrowFields.Contains(field.Name.StringValue))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -146,16 +146,18 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine("Overhead: endpoint over raw, the geometric mean over the workload's variants of the ratio of their medians at concurrency 1.");
         Console.WriteLine("Execution: the server's own time for the GraphQL operation (extensions.metrics.milliseconds), without HTTP and response writing.");
-        Console.WriteLine($"Server peak RSS (VmHWM) over the run: {Mb(rssPeak):F0} MB. Throughput at {options.Concurrency} concurrent clients.");
+        Console.WriteLine($"Server peak RSS (VmHWM) over the run: {Mb(rssPeak):F0} MB. Throughput at {options.Concurrency} concurrent clients, each on its own thread; " +
+            "in flight: the most calls a side had running at once (fewer than the clients would mean that side was measured serialised).");
         foreach (var (w, r) in workloads.Zip(results))
         {
+            var inFlight = $" In flight: endpoint {r.EndpointPeakInFlight}, raw {r.RawPeakInFlight} of {options.Concurrency}.";
             if (w.Variants > 20)
             {
-                Console.WriteLine($"- {w.Name}: {w.Description}");
+                Console.WriteLine($"- {w.Name}: {w.Description}.{inFlight}");
                 continue;
             }
             Console.WriteLine($"- {w.Name}: {w.Description}. Medians per variant, endpoint/raw: " +
-                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")));
+                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")) + "." + inFlight);
         }
         Console.WriteLine();
     }

@@ -146,18 +146,44 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine("Overhead: endpoint over raw, the geometric mean over the workload's variants of the ratio of their medians at concurrency 1.");
         Console.WriteLine("Execution: the server's own time for the GraphQL operation (extensions.metrics.milliseconds), without HTTP and response writing.");
-        Console.WriteLine($"Server peak RSS (VmHWM) over the run: {Mb(rssPeak):F0} MB. Throughput at {options.Concurrency} concurrent clients.");
+        Console.WriteLine($"Server peak RSS (VmHWM) over the run: {Mb(rssPeak):F0} MB. Throughput at {options.Concurrency} concurrent clients, each on its own thread; " +
+            "in flight: the most calls a side had running at once (fewer than the clients would mean that side was measured serialised).");
         foreach (var (w, r) in workloads.Zip(results))
         {
+            var inFlight = $" In flight: endpoint {r.EndpointPeakInFlight}, raw {r.RawPeakInFlight} of {options.Concurrency}.";
             if (w.Variants > 20)
             {
-                Console.WriteLine($"- {w.Name}: {w.Description}");
+                Console.WriteLine($"- {w.Name}: {w.Description}.{inFlight}{Baseline(w, r, perVariant: false)}");
                 continue;
             }
             Console.WriteLine($"- {w.Name}: {w.Description}. Medians per variant, endpoint/raw: " +
-                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")));
+                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")) + "." + inFlight + Baseline(w, r));
         }
         Console.WriteLine();
+    }
+
+    /// <summary>
+    /// Where the raw side, meant as the best plain implementation of the same question, was not at least as fast as the
+    /// endpoint: its median on a variant, or its throughput. Said rather than left for the reader to spot. With many
+    /// variants (a few samples each), the medians of the whole run are compared instead.
+    /// </summary>
+    private static string Baseline(Workload w, WorkloadFigures r, bool perVariant = true)
+    {
+        var medians = perVariant ? r.VariantMedians.Select((m, i) => (m, Label: w.Label(i))) : [((r.EndpointP50, r.RawP50), "the run")];
+        var slower = medians.Where(v => v.m.Raw > v.m.Endpoint)
+            .Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Label} (x{v.m.Raw / v.m.Endpoint:F2})")).ToList();
+        var notes = new List<string>();
+        if (slower.Count > 0)
+        {
+            notes.Add($"raw median above the endpoint's on {string.Join(", ", slower)}");
+        }
+        if (r.RawRps < r.EndpointRps)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"raw throughput below the endpoint's (x{r.RawRps / r.EndpointRps:F2})"));
+        }
+        return notes.Count == 0
+            ? $" Raw at least as fast as the endpoint {(perVariant ? "on every variant" : "at the median")} and in throughput."
+            : $" Baseline: {string.Join("; ", notes)}.";
     }
 
     public static void Summary(List<WorkloadFigures> results, ImportFigures? import, long rssPeak)

@@ -338,6 +338,33 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_count_that_matches_no_rollup_row_is_zero_not_null()
+    {
+        // SUM over no rows is NULL in SQL; the count read from the rollup must still be 0, on each rollup the filter picks.
+        _app.Sql.Clear();
+        var data = await _app.DataAsync("""
+            { total: detainers(first: 0, where: { outcome: { eq: OPEN }, outcomeRecordedOn: { gte: "2999-01-01" } }) { totalCount }
+              citizenship: detainers(first: 0, where: { citizenship: { eq: "Atlantis" }, week: { start: { gte: "2017-01-28" } } }) { totalCount }
+              region: detainers(first: 0, includeSynthetic: true, where: { jurisdiction: { state: { eq: "ZZ" } } }) { totalCount }
+              fine: detainers(first: 0, where: { facility: { name: { eq: "No Such Facility" } } }) { totalCount } }
+            """);
+        foreach (var alias in new[] { "total", "citizenship", "region", "fine" })
+        {
+            Assert.Equal(0, data.GetProperty(alias).GetProperty("totalCount").GetInt32());
+        }
+        Assert.Equal(4, _app.Sql.Commands.Count);
+        Assert.All(_app.Sql.Commands, c =>
+        {
+            Assert.Contains("SUM(", c, StringComparison.Ordinal);
+            Assert.DoesNotContain("FROM \"Detainers\"", c, StringComparison.Ordinal);
+        });
+        foreach (var table in new[] { "DetainerTotals", "DetainerCitizenshipWeekCounts", "DetainerRegionMonthCounts", "DetainerCounts" })
+        {
+            Assert.Contains(_app.Sql.Commands, c => c.Contains($"\"{table}\"", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task A_count_with_an_empty_page_reads_only_the_rollup_and_pageInfo_still_says_whether_rows_follow()
     {
         const string Where = """where: { outcome: { eq: OPEN }, jurisdiction: { state: { eq: "TX" } } }""";

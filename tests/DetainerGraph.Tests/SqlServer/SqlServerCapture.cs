@@ -16,7 +16,7 @@ namespace DetainerGraph.Tests.SqlServer;
 /// <summary>What the capturing context answers each SELECT with.</summary>
 public enum CaptureRows
 {
-    /// <summary>No rows (a zero for a COUNT): an empty store.</summary>
+    /// <summary>No rows (a zero for a COUNT or a count summed from a rollup): an empty store.</summary>
     None,
 
     /// <summary>One made-up row per SELECT (ids 1, dates 2017-01-28, texts "0"), so nested fields are batch-loaded too.</summary>
@@ -187,7 +187,10 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
             return new MadeUpRows(sets.Select(t => t.Rows.Count).ToList(), sets);
         }
         var first = text.Split('\n').FirstOrDefault(l => !l.StartsWith("SET ", StringComparison.Ordinal)) ?? "";
-        if (first.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) || first.StartsWith("SELECT COUNT_BIG(*)", StringComparison.Ordinal))
+        // An aggregate without GROUP BY answers one row even over no rows, as in SQL: a COUNT, or a count summed from a
+        // rollup (EF Core's COALESCE(SUM(...), 0)).
+        if (first.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) || first.StartsWith("SELECT COUNT_BIG(*)", StringComparison.Ordinal)
+            || (first.StartsWith("SELECT COALESCE(SUM(", StringComparison.Ordinal) && !text.Contains("GROUP BY", StringComparison.Ordinal)))
         {
             return new MadeUpRows([1], null, count: rows == CaptureRows.One ? 1 : 0);
         }

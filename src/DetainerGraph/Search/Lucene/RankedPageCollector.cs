@@ -90,43 +90,14 @@ public sealed class RankedPageCollector : ICollector
         {
             _ct.ThrowIfCancellationRequested();
         }
-        // Not better than the last of a full page: the common case on a broad query, one comparison.
-        if (_count == _size && score < _bottomScore)
+        // Not better than the last of a full page: the common case on a broad query, one comparison; or tied with
+        // it and of a higher id, the common case when most hits score alike (a charge id is unique, so a hit tying
+        // the last on both keys is left to Consider's tie-break on the document).
+        if (_count == _size && score <= _bottomScore && (score < _bottomScore || _segmentIds[doc] > _bottomId))
         {
             return;
         }
         Consider(doc, score);
-    }
-
-    /// <summary>
-    /// Whether a hit of the current segment whose score is at most <paramref name="bound"/> would be rejected by
-    /// <see cref="Offer"/> whatever its exact score: the page is full, and the bound is below the last hit's score,
-    /// or equal to it with the hit ranked after the last by id, then document. The caller then counts it with
-    /// <see cref="Count"/> instead of scoring it.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Rejects(int doc, float bound)
-    {
-        if (_count != _size || bound > _bottomScore)
-        {
-            return false;
-        }
-        if (bound < _bottomScore)
-        {
-            return true;
-        }
-        var id = _segmentIds[doc];
-        return id > _bottomId || (id == _bottomId && _docBase + doc > _bottomDoc);
-    }
-
-    /// <summary>A hit not kept (see <see cref="Rejects"/>): counted as <see cref="Offer"/> counts it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Count()
-    {
-        if ((++TotalHits & 1023) == 0)
-        {
-            _ct.ThrowIfCancellationRequested();
-        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

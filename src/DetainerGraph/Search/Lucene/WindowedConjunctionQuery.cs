@@ -140,7 +140,7 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly WindowedConjunctionQuery _query;
         private readonly Weight _plain;
         private readonly Similarity _similarity;
-        private readonly bool _bounded;
+        private readonly bool _memo;
         private readonly TermPart[][] _terms;
 
         public WindowedWeight(WindowedConjunctionQuery query, IndexSearcher searcher)
@@ -148,8 +148,9 @@ public sealed class WindowedConjunctionQuery : Query
             _query = query;
             _plain = query._plain.CreateWeight(searcher);
             _similarity = searcher.Similarity;
-            // Upper bounds of scores are derived from BM25's own scorer (see NormRepresentatives): exactly BM25 only.
-            _bounded = _similarity.GetType() == typeof(BM25Similarity);
+            // Scores are remembered per norm value (see NormClasses): only for BM25 itself, whose scorer reads a
+            // document through its norm alone.
+            _memo = _similarity.GetType() == typeof(BM25Similarity);
             _terms = [.. query._clauses.Select(clause => clause.Select(t => new TermPart(t, searcher)).ToArray())];
         }
 
@@ -182,7 +183,7 @@ public sealed class WindowedConjunctionQuery : Query
         {
             var docs = new List<DocsEnum>();
             var scorers = new List<Similarity.SimScorer>();
-            var representatives = new List<int[]?>();
+            var classes = new List<NormClasses?>();
             var clauses = new int[_terms.Length][];
             var costs = new long[_terms.Length];
             for (var c = 0; c < _terms.Length; c++)
@@ -195,7 +196,7 @@ public sealed class WindowedConjunctionQuery : Query
                         members.Add(docs.Count);
                         docs.Add(postings);
                         scorers.Add(_similarity.GetSimScorer(term.Stats, context));
-                        representatives.Add(_bounded ? NormRepresentatives(context.AtomicReader, term.Field) : null);
+                        classes.Add(_memo ? NormClasses.Of(context.AtomicReader, term.Field) : null);
                         costs[c] += postings.GetCost();
                     }
                 }
@@ -209,45 +210,54 @@ public sealed class WindowedConjunctionQuery : Query
             // The order Lucene's conjunction adds the clauses' scores in: ascending cost, ties in clause order. The
             // postings are read in the same order, so the rarest clause empties a window first.
             var sumOrder = Enumerable.Range(0, clauses.Length).OrderBy(c => costs[c]).ToArray();
-            // Bounds need every term's norm representatives (a field with too many distinct lengths has none).
-            int[][]? bounds = representatives.All(r => r is not null) ? [.. representatives.Select(r => r!)] : null;
-            return new WindowedScorer(this, [.. docs], [.. scorers], clauses, sumOrder, acceptDocs, context.AtomicReader.MaxDoc, bounds);
+            return new WindowedScorer(this, [.. docs], [.. scorers], [.. classes], clauses, sumOrder, acceptDocs, context.AtomicReader.MaxDoc);
         }
     }
 
-    /// <summary>Per segment core and field: one document for each distinct norm value (see <see cref="NormRepresentatives"/>).</summary>
-    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, int[]?>> Representatives = new();
-
-    /// <summary>A field with more distinct norm values than this gets no bounds (BM25's norms are one byte: 256 at most).</summary>
-    private const int MaxRepresentatives = 256;
-
     /// <summary>
-    /// One document for each distinct norm value of <paramref name="field"/> in the segment (deleted ones included),
-    /// or null when there are too many. BM25 scores a term in a document from its frequency and the document's norm
-    /// alone, so a term's best score at a frequency is the best of its scorer over these documents: an exact upper
-    /// bound of its score in any document with that frequency, computed by the same arithmetic. Read once per
-    /// segment (segments are immutable).
+    /// A field's documents in one segment grouped by their norm value (at most 256 distinct values, BM25's norms
+    /// being one byte): BM25 scores a term in a document from the term's frequency and the document's norm alone,
+    /// so a term's score at a frequency is computed once per group, by Lucene's own scorer for the first document
+    /// met, and reused for the others, the same float. Reading the norm through Lucene's doc values for every hit
+    /// was most of the cost of scoring a broad query at 1M detainers. Read once per segment (segments are
+    /// immutable) and kept with it: a byte per document.
     /// </summary>
-    private static int[]? NormRepresentatives(AtomicReader reader, string field)
+    private sealed class NormClasses
     {
-        var perField = Representatives.GetValue(reader.CoreCacheKey, _ => new(StringComparer.Ordinal));
-        return perField.GetOrAdd(field, f =>
-        {
-            if (reader.GetNormValues(f) is not { } norms)
+        private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, NormClasses?>> PerSegment = new();
+
+        /// <summary>Each document's group, or null when the field has no norms (every document in group 0).</summary>
+        public byte[]? OfDoc { get; private init; }
+
+        /// <summary>How many groups.</summary>
+        public int Count { get; private init; }
+
+        /// <summary>The groups of <paramref name="field"/> in the segment, or null when it has more than 256 distinct norm values.</summary>
+        public static NormClasses? Of(AtomicReader reader, string field) =>
+            PerSegment.GetValue(reader.CoreCacheKey, _ => new(StringComparer.Ordinal)).GetOrAdd(field, f =>
             {
-                // No norms: the score does not depend on the document.
-                return reader.MaxDoc > 0 ? [0] : [];
-            }
-            var first = new Dictionary<long, int>();
-            for (var doc = 0; doc < reader.MaxDoc; doc++)
-            {
-                if (first.TryAdd(norms.Get(doc), doc) && first.Count > MaxRepresentatives)
+                if (reader.GetNormValues(f) is not { } norms)
                 {
-                    return null;
+                    return new NormClasses { Count = 1 };
                 }
-            }
-            return [.. first.Values];
-        });
+                var groups = new Dictionary<long, byte>();
+                var ofDoc = new byte[reader.MaxDoc];
+                for (var doc = 0; doc < ofDoc.Length; doc++)
+                {
+                    var norm = norms.Get(doc);
+                    if (!groups.TryGetValue(norm, out var group))
+                    {
+                        if (groups.Count == 256)
+                        {
+                            return null;
+                        }
+                        group = (byte)groups.Count;
+                        groups.Add(norm, group);
+                    }
+                    ofDoc[doc] = group;
+                }
+                return new NormClasses { OfDoc = ofDoc, Count = Math.Max(1, groups.Count) };
+            });
     }
 
     /// <summary>
@@ -323,20 +333,19 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly IBits? _acceptOther;
         private readonly int _maxDoc;
         private readonly CurrentHit _hit;
-        private readonly int[][]? _representatives;
-        private readonly float[][]? _bounds;
+        private readonly byte[]?[] _classOf;
+        private readonly int[] _classCount;
+        private readonly float[]?[] _memo;
         private int _windowStart;
 
-        /// <summary>Term bounds kept per frequency below this; higher frequencies are bounded when met.</summary>
-        private const int BoundTable = 64;
+        /// <summary>Frequencies remembered per group up to this; a higher one is scored directly.</summary>
+        private const int MemoFreqs = 4;
 
-        public WindowedScorer(Weight weight, DocsEnum[] docs, Similarity.SimScorer[] scorers, int[][] clauses, int[] sumOrder, IBits? acceptDocs, int maxDoc, int[][]? representatives)
+        public WindowedScorer(Weight weight, DocsEnum[] docs, Similarity.SimScorer[] scorers, NormClasses?[] classes, int[][] clauses, int[] sumOrder, IBits? acceptDocs, int maxDoc)
         {
-            _representatives = representatives;
-            if (representatives is not null)
-            {
-                _bounds = [.. docs.Select(_ => Enumerable.Repeat(float.NaN, BoundTable).ToArray())];
-            }
+            _classOf = [.. classes.Select(c => c?.OfDoc)];
+            _classCount = [.. classes.Select(c => c?.Count ?? 0)];
+            _memo = [.. classes.Select(c => c is null ? null : Enumerable.Repeat(float.NaN, MemoFreqs * c.Count).ToArray())];
             _docs = docs;
             _scorers = scorers;
             _clauses = clauses;
@@ -369,7 +378,21 @@ public sealed class WindowedConjunctionQuery : Query
             max = Math.Min(max, _maxDoc);
             while (_windowStart < max)
             {
-                var start = _windowStart;
+                // Nothing matches before the rarest clause's next document: the window starts there (at a multiple of
+                // 64 documents, so that a filter's bits are read a whole word at a time), which skips the stretches
+                // a sparse word ("cocaine") does not occur in.
+                var next = FirstOf(_sumOrder[0]);
+                if (next == DocIdSetIterator.NO_MORE_DOCS)
+                {
+                    _windowStart = int.MaxValue;
+                    return false;
+                }
+                var start = Math.Max(_windowStart, next & ~63);
+                if (start >= max)
+                {
+                    _windowStart = max;
+                    break;
+                }
                 var end = (int)Math.Min((long)start + WindowSize, max);
                 var words = (end - start + 63) >> 6;
                 var any = Accepted(start, end, words);
@@ -411,12 +434,6 @@ public sealed class WindowedConjunctionQuery : Query
                             {
                                 continue;
                             }
-                            if (page is not null && _bounds is not null && page.Rejects(doc, Bound(slot, w)))
-                            {
-                                // It cannot enter the page whatever its exact score: counted, not scored.
-                                page.Count();
-                                continue;
-                            }
                             var score = Score(doc, slot, w);
                             if (page is not null)
                             {
@@ -455,7 +472,7 @@ public sealed class WindowedConjunctionQuery : Query
                 {
                     if ((_termBits[t][word] & bit) != 0)
                     {
-                        sum += _scorers[t].Score(doc, _freqs[t][slot]);
+                        sum += TermScore(t, doc, _freqs[t][slot]);
                     }
                 }
                 score += (float)sum;
@@ -463,49 +480,21 @@ public sealed class WindowedConjunctionQuery : Query
             return score;
         }
 
-        /// <summary>
-        /// An upper bound of <see cref="Score(int, int, int)"/> for the document in <paramref name="slot"/>: the same
-        /// sums of each matched term's best score at its frequency. Every step (a float at most another, summed in a
-        /// double exactly, rounded to float, added in float in the same order) is monotone, so the bound is never
-        /// below the score.
-        /// </summary>
-        private float Bound(int slot, int word)
+        /// <summary>Term <paramref name="t"/>'s BM25 score in <paramref name="doc"/> at <paramref name="freq"/>: Lucene's scorer, or its value for the document's norm group.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private float TermScore(int t, int doc, int freq)
         {
-            var bit = 1UL << slot;
-            var bound = 0f;
-            foreach (var c in _sumOrder)
+            if (_memo[t] is not { } memo || freq is < 1 or > MemoFreqs)
             {
-                var sum = 0d;
-                foreach (var t in _clauses[c])
-                {
-                    if ((_termBits[t][word] & bit) != 0)
-                    {
-                        sum += TermBound(t, _freqs[t][slot]);
-                    }
-                }
-                bound += (float)sum;
+                return _scorers[t].Score(doc, freq);
             }
-            return bound;
-        }
-
-        /// <summary>Term <paramref name="t"/>'s best score at <paramref name="freq"/> over the segment's norm values.</summary>
-        private float TermBound(int t, int freq)
-        {
-            var table = _bounds![t];
-            if (freq < BoundTable && !float.IsNaN(table[freq]))
+            var i = ((freq - 1) * _classCount[t]) + (_classOf[t] is { } classOf ? classOf[doc] : 0);
+            var score = memo[i];
+            if (float.IsNaN(score))
             {
-                return table[freq];
+                score = memo[i] = _scorers[t].Score(doc, freq);
             }
-            var best = float.NegativeInfinity;
-            foreach (var doc in _representatives![t])
-            {
-                best = Math.Max(best, _scorers[t].Score(doc, freq));
-            }
-            if (freq < BoundTable)
-            {
-                table[freq] = best;
-            }
-            return best;
+            return score;
         }
 
         /// <summary>Term <paramref name="t"/>'s documents in [start, end): a bit each, and their frequencies.</summary>
@@ -516,6 +505,10 @@ public sealed class WindowedConjunctionQuery : Query
             var freqs = _freqs[t];
             var postings = _docs[t];
             var doc = postings.DocID;
+            if (doc < start)
+            {
+                doc = postings.Advance(start);
+            }
             while (doc < end)
             {
                 var slot = doc - start;
@@ -561,6 +554,17 @@ public sealed class WindowedConjunctionQuery : Query
                     _docs[t].Advance(end);
                 }
             }
+        }
+
+        /// <summary>The first document not yet read of clause <paramref name="c"/> (the least of its terms').</summary>
+        private int FirstOf(int c)
+        {
+            var first = DocIdSetIterator.NO_MORE_DOCS;
+            foreach (var t in _clauses[c])
+            {
+                first = Math.Min(first, _docs[t].DocID);
+            }
+            return first;
         }
 
         /// <summary>Whether some clause has no document left (the conjunction has none either).</summary>

@@ -12,9 +12,11 @@ namespace DetainerGraph.Search;
 /// Several words that must all match, each in any of its fields ("traffic offense": (description:traffic OR
 /// codes:traffic) AND (description:offens OR codes:offens OR expanded:offens)), scored exactly as the plain
 /// <see cref="BooleanQuery"/> of the same clauses, but a window of 2,048 documents at a time, like Lucene's bucket
-/// scorer does for pure alternatives: each term's postings are read straight into the window's per-clause sums
-/// instead of through a heap per clause and a leap-frog between clauses, whose per-document cost was most of the
-/// time of "traffic offense" with a status filter at 1M detainers (188,904 hits, 36 ms of CPU).
+/// scorer does for pure alternatives. Per window, each term's postings set a bit per document and keep its
+/// frequency, with no test per posting; the clauses' bits and the accepted documents (a cached filter's bit set)
+/// are intersected 64 documents at a time; only the documents left are scored. Testing a 60% filter on every
+/// posting, and scoring every posting of the first clause, were most of the time of "traffic offense" with a
+/// status filter at 1M detainers (188,904 hits out of a million postings).
 /// </summary>
 /// <remarks>
 /// Why the scores are identical, bit for bit, under BM25 (the only similarity it accepts; any other query shape,
@@ -27,12 +29,15 @@ namespace DetainerGraph.Search;
 /// matter. A clause with one term scores as that term's float.</item>
 /// <item>Lucene's conjunction then adds the clauses' floats in float, in ascending order of their cost (the sum of
 /// their terms' document frequencies in the segment, a stable sort), starting from 0: this does the same.</item>
-/// <item>Each term's score comes from the term's own scorer (<see cref="TermQuery"/>'s weight, normalized as the
-/// boolean query normalizes it), so BM25's per-document arithmetic is Lucene's.</item>
+/// <item>Each term's score is BM25's scorer for the term (its statistics computed by the same calls as
+/// <see cref="TermQuery"/>'s weight, normalized as the boolean query normalizes it) at the document and frequency,
+/// or the value that scorer gave another document of the same norm at that frequency (see NormClasses), so
+/// BM25's per-document arithmetic is Lucene's.</item>
 /// </list>
 /// The documents visited are those matching every clause and accepted (deletions and cached filters), in document
 /// order, so every collector sees the same hits with the same scores. The leap-frog filter strategy, which needs a
-/// scorer rather than a bulk scorer, gets the plain query's scorer. A test compares both on generated charges.
+/// scorer rather than a bulk scorer, gets the plain query's scorer. Tests compare both on generated documents
+/// (with and without deletions, filters by bits and by leap-frog, windows cut at odd places) and on generated charges.
 /// </remarks>
 public sealed class WindowedConjunctionQuery : Query
 {
@@ -60,7 +65,7 @@ public sealed class WindowedConjunctionQuery : Query
     /// </summary>
     public static Query TryCreate(Query query)
     {
-        if (query is not BooleanQuery root || root.Boost != 1f || root.MinimumNumberShouldMatch != 0 || root.Clauses.Count is < 1 or > MaxClauses)
+        if (query is not BooleanQuery root || root.Boost != 1f || root.MinimumNumberShouldMatch != 0 || root.Clauses.Count is < 2 or > MaxClauses)
         {
             return query;
         }

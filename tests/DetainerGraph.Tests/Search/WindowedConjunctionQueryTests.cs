@@ -12,16 +12,17 @@ namespace DetainerGraph.Tests.Search;
 /// <summary>
 /// Required words scored a window at a time (<see cref="WindowedConjunctionQuery"/>) find exactly what the plain
 /// <see cref="BooleanQuery"/> finds: the same documents, the same total, and scores equal to the last bit, over
-/// generated texts in several segments with deletions, with no filter, a filter read by random access, and one
-/// Lucene leap-frogs with.
+/// generated texts in several segments with and without deletions (a filter's bits are then intersected a word at a
+/// time, or asked document by document), with no filter, a filter read by random access, one Lucene leap-frogs
+/// with, and windows cut at places that are not multiples of 64.
 /// </summary>
 public sealed class WindowedConjunctionQueryTests
 {
     private static readonly string[] Fields = ["description", "codes", "expanded"];
     private static readonly string[] Words = ["traffic", "offens", "assault", "agg", "drive", "burglari", "theft", "weapon", "aslt", "dui"];
 
-    /// <summary>Three segments of generated documents (texts of 1 to 6 words, words repeated), some deleted.</summary>
-    private static DirectoryReader Index(int seed)
+    /// <summary>Three segments of generated documents (texts of 1 to 6 words, words repeated), some deleted unless <paramref name="deletions"/> is false.</summary>
+    private static DirectoryReader Index(int seed, bool deletions = true)
     {
         var random = new Random(seed);
         var directory = new RAMDirectory();
@@ -50,7 +51,7 @@ public sealed class WindowedConjunctionQueryTests
                 }
                 writer.Commit();
             }
-            for (var i = 0; i < id; i += 7)
+            for (var i = 0; deletions && i < id; i += 7)
             {
                 writer.DeleteDocuments(new Term("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
@@ -113,12 +114,15 @@ public sealed class WindowedConjunctionQueryTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Required_words_scored_a_window_at_a_time_match_the_plain_query_hit_for_hit_and_bit_for_bit(int seed)
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    [InlineData(5, false)]
+    public void Required_words_scored_a_window_at_a_time_match_the_plain_query_hit_for_hit_and_bit_for_bit(int seed, bool deletions)
     {
-        using var reader = Index(seed);
+        using var reader = Index(seed, deletions);
+        Assert.Equal(deletions, reader.HasDeletions);
         var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
         var random = new Random(seed * 31);
         var compared = 0;
@@ -144,6 +148,89 @@ public sealed class WindowedConjunctionQueryTests
         }
         // The queries found something to compare: thousands of hits over the 40 queries.
         Assert.True(compared > 5000, $"only {compared} hits compared");
+    }
+
+    /// <summary>Every hit of each segment as (global document, score bits), scored by the bulk scorer in calls that stop every <paramref name="step"/> documents.</summary>
+    private static List<(int Doc, int Score)> InSteps(IndexSearcher searcher, Query query, Func<AtomicReaderContext, IBits?> accept, int step)
+    {
+        var weight = searcher.CreateNormalizedWeight(query);
+        var hits = new List<(int Doc, int Score)>();
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var collector = new Recorder(hits, leaf.DocBase);
+            if (weight.GetBulkScorer(leaf, true, accept(leaf)) is not { } scorer)
+            {
+                continue;
+            }
+            for (var max = step; scorer.Score(collector, max); max += step)
+            {
+                Assert.True(max < int.MaxValue - step, "the scorer never finished");
+            }
+        }
+        return hits;
+    }
+
+    private sealed class Recorder(List<(int Doc, int Score)> hits, int docBase) : ICollector
+    {
+        private Scorer? _scorer;
+
+        public bool AcceptsDocsOutOfOrder => false;
+
+        public void SetScorer(Scorer scorer) => _scorer = scorer;
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+        }
+
+        public void Collect(int doc) => hits.Add((docBase + doc, BitConverter.SingleToInt32Bits(_scorer!.GetScore())));
+    }
+
+    [Theory]
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    public void Windows_cut_at_any_document_find_the_same_hits_in_order_with_the_same_scores(int seed, bool deletions)
+    {
+        using var reader = Index(seed, deletions);
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        var random = new Random(seed * 17);
+        // Accepted documents as a bit set (every third, from 1, a filter without deletions), as live documents, or all.
+        Func<AtomicReaderContext, IBits?>[] accepts =
+        [
+            leaf => leaf.AtomicReader.LiveDocs,
+            leaf =>
+            {
+                var bits = new FixedBitSet(leaf.AtomicReader.MaxDoc);
+                for (var doc = 1; doc < bits.Length; doc += 3)
+                {
+                    bits.Set(doc);
+                }
+                return leaf.AtomicReader.LiveDocs is null ? bits : new AndBits(bits, leaf.AtomicReader.LiveDocs);
+            },
+        ];
+        var compared = 0;
+        for (var q = 0; q < 12; q++)
+        {
+            var plain = Conjunction(random, random.Next(2, 4));
+            var windowed = WindowedConjunctionQuery.TryCreate(plain);
+            foreach (var accept in accepts)
+            {
+                // The plain query's hits, in document order, scored one document at a time.
+                var expected = InSteps(searcher, plain, accept, int.MaxValue - 1);
+                foreach (var step in new[] { 777, 2048, 100_000 })
+                {
+                    Assert.Equal(expected, InSteps(searcher, windowed, accept, step));
+                }
+                compared += expected.Count;
+            }
+        }
+        Assert.True(compared > 1000, $"only {compared} hits compared");
+    }
+
+    private sealed class AndBits(IBits a, IBits b) : IBits
+    {
+        public int Length => a.Length;
+
+        public bool Get(int index) => a.Get(index) && b.Get(index);
     }
 
     [Fact]

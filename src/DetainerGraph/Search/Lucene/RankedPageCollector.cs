@@ -90,8 +90,10 @@ public sealed class RankedPageCollector : ICollector
         {
             _ct.ThrowIfCancellationRequested();
         }
-        // Not better than the last of a full page: the common case on a broad query, one comparison.
-        if (_count == _size && score < _bottomScore)
+        // Not better than the last of a full page: the common case on a broad query, one comparison; or tied with
+        // it and of a higher id, the common case when most hits score alike (a charge id is unique, so a hit tying
+        // the last on both keys is left to Consider's tie-break on the document).
+        if (_count == _size && score <= _bottomScore && (score < _bottomScore || _segmentIds[doc] > _bottomId))
         {
             return;
         }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -9,9 +12,11 @@ namespace DetainerGraph.Search;
 /// Several words that must all match, each in any of its fields ("traffic offense": (description:traffic OR
 /// codes:traffic) AND (description:offens OR codes:offens OR expanded:offens)), scored exactly as the plain
 /// <see cref="BooleanQuery"/> of the same clauses, but a window of 2,048 documents at a time, like Lucene's bucket
-/// scorer does for pure alternatives: each term's postings are read straight into the window's per-clause sums
-/// instead of through a heap per clause and a leap-frog between clauses, whose per-document cost was most of the
-/// time of "traffic offense" with a status filter at 1M detainers (188,904 hits, 36 ms of CPU).
+/// scorer does for pure alternatives. Per window, each term's postings set a bit per document and keep its
+/// frequency, with no test per posting; the clauses' bits and the accepted documents (a cached filter's bit set)
+/// are intersected 64 documents at a time; only the documents left are scored. Testing a 60% filter on every
+/// posting, and scoring every posting of the first clause, were most of the time of "traffic offense" with a
+/// status filter at 1M detainers (188,904 hits out of a million postings).
 /// </summary>
 /// <remarks>
 /// Why the scores are identical, bit for bit, under BM25 (the only similarity it accepts; any other query shape,
@@ -24,12 +29,15 @@ namespace DetainerGraph.Search;
 /// matter. A clause with one term scores as that term's float.</item>
 /// <item>Lucene's conjunction then adds the clauses' floats in float, in ascending order of their cost (the sum of
 /// their terms' document frequencies in the segment, a stable sort), starting from 0: this does the same.</item>
-/// <item>Each term's score comes from the term's own scorer (<see cref="TermQuery"/>'s weight, normalized as the
-/// boolean query normalizes it), so BM25's per-document arithmetic is Lucene's.</item>
+/// <item>Each term's score is BM25's scorer for the term (its statistics computed by the same calls as
+/// <see cref="TermQuery"/>'s weight, normalized as the boolean query normalizes it) at the document and frequency,
+/// or the value that scorer gave another document of the same norm at that frequency (see NormClasses), so
+/// BM25's per-document arithmetic is Lucene's.</item>
 /// </list>
 /// The documents visited are those matching every clause and accepted (deletions and cached filters), in document
 /// order, so every collector sees the same hits with the same scores. The leap-frog filter strategy, which needs a
-/// scorer rather than a bulk scorer, gets the plain query's scorer. A test compares both on generated charges.
+/// scorer rather than a bulk scorer, gets the plain query's scorer. Tests compare both on generated documents
+/// (with and without deletions, filters by bits and by leap-frog, windows cut at odd places) and on generated charges.
 /// </remarks>
 public sealed class WindowedConjunctionQuery : Query
 {
@@ -136,13 +144,19 @@ public sealed class WindowedConjunctionQuery : Query
     {
         private readonly WindowedConjunctionQuery _query;
         private readonly Weight _plain;
-        private readonly Weight[][] _terms;
+        private readonly Similarity _similarity;
+        private readonly bool _memo;
+        private readonly TermPart[][] _terms;
 
         public WindowedWeight(WindowedConjunctionQuery query, IndexSearcher searcher)
         {
             _query = query;
             _plain = query._plain.CreateWeight(searcher);
-            _terms = [.. query._clauses.Select(clause => clause.Select(t => t.CreateWeight(searcher)).ToArray())];
+            _similarity = searcher.Similarity;
+            // Scores are remembered per norm value (see NormClasses): only for BM25 itself, whose scorer reads a
+            // document through its norm alone.
+            _memo = _similarity.GetType() == typeof(BM25Similarity);
+            _terms = [.. query._clauses.Select(clause => clause.Select(t => new TermPart(t, searcher)).ToArray())];
         }
 
         public override Query Query => _query;
@@ -155,12 +169,13 @@ public sealed class WindowedConjunctionQuery : Query
         {
             _plain.Normalize(norm, topLevelBoost);
             // As BooleanWeight does: its own boost (1 here) times the level above, passed to every clause, and by
-            // each clause (a boolean query of boost 1, or the term itself) to its terms.
+            // each clause (a boolean query of boost 1, or the term itself) to its terms, whose weight passes it on
+            // to its statistics.
             foreach (var clause in _terms)
             {
                 foreach (var term in clause)
                 {
-                    term.Normalize(norm, topLevelBoost);
+                    term.Stats.Normalize(norm, topLevelBoost);
                 }
             }
         }
@@ -171,29 +186,116 @@ public sealed class WindowedConjunctionQuery : Query
 
         public override BulkScorer GetBulkScorer(AtomicReaderContext context, bool scoreDocsInOrder, IBits acceptDocs)
         {
-            var clauses = new Scorer[_terms.Length][];
+            var docs = new List<DocsEnum>();
+            var scorers = new List<Similarity.SimScorer>();
+            var classes = new List<NormClasses?>();
+            var clauses = new int[_terms.Length][];
             var costs = new long[_terms.Length];
             for (var c = 0; c < _terms.Length; c++)
             {
-                var scorers = new List<Scorer>(_terms[c].Length);
+                var members = new List<int>(_terms[c].Length);
                 foreach (var term in _terms[c])
                 {
-                    if (term.GetScorer(context, acceptDocs) is { } scorer)
+                    if (term.Postings(context) is { } postings)
                     {
-                        scorers.Add(scorer);
-                        costs[c] += scorer.GetCost();
+                        members.Add(docs.Count);
+                        docs.Add(postings);
+                        scorers.Add(_similarity.GetSimScorer(term.Stats, context));
+                        classes.Add(_memo ? NormClasses.Of(context.AtomicReader, term.Field) : null);
+                        costs[c] += postings.GetCost();
                     }
                 }
-                if (scorers.Count == 0)
+                if (members.Count == 0)
                 {
                     // A clause with no term in this segment: the conjunction matches nothing here.
                     return null!;
                 }
-                clauses[c] = [.. scorers];
+                clauses[c] = [.. members];
             }
-            // The order Lucene's conjunction adds the clauses' scores in: ascending cost, ties in clause order.
+            // The order Lucene's conjunction adds the clauses' scores in: ascending cost, ties in clause order. The
+            // postings are read in the same order, so the rarest clause empties a window first.
             var sumOrder = Enumerable.Range(0, clauses.Length).OrderBy(c => costs[c]).ToArray();
-            return new WindowedScorer(this, clauses, sumOrder);
+            return new WindowedScorer(this, [.. docs], [.. scorers], [.. classes], clauses, sumOrder, acceptDocs, context.AtomicReader.MaxDoc);
+        }
+    }
+
+    /// <summary>
+    /// A field's documents in one segment grouped by their norm value (at most 256 distinct values, BM25's norms
+    /// being one byte): BM25 scores a term in a document from the term's frequency and the document's norm alone,
+    /// so a term's score at a frequency is computed once per group, by Lucene's own scorer for the first document
+    /// met, and reused for the others, the same float. Reading the norm through Lucene's doc values for every hit
+    /// was most of the cost of scoring a broad query at 1M detainers. Read once per segment (segments are
+    /// immutable) and kept with it: a byte per document.
+    /// </summary>
+    private sealed class NormClasses
+    {
+        private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, NormClasses?>> PerSegment = new();
+
+        /// <summary>Each document's group, or null when the field has no norms (every document in group 0).</summary>
+        public byte[]? OfDoc { get; private init; }
+
+        /// <summary>How many groups.</summary>
+        public int Count { get; private init; }
+
+        /// <summary>The groups of <paramref name="field"/> in the segment, or null when it has more than 256 distinct norm values.</summary>
+        public static NormClasses? Of(AtomicReader reader, string field) =>
+            PerSegment.GetValue(reader.CoreCacheKey, _ => new(StringComparer.Ordinal)).GetOrAdd(field, f =>
+            {
+                if (reader.GetNormValues(f) is not { } norms)
+                {
+                    return new NormClasses { Count = 1 };
+                }
+                var groups = new Dictionary<long, byte>();
+                var ofDoc = new byte[reader.MaxDoc];
+                for (var doc = 0; doc < ofDoc.Length; doc++)
+                {
+                    var norm = norms.Get(doc);
+                    if (!groups.TryGetValue(norm, out var group))
+                    {
+                        if (groups.Count == 256)
+                        {
+                            return null;
+                        }
+                        group = (byte)groups.Count;
+                        groups.Add(norm, group);
+                    }
+                    ofDoc[doc] = group;
+                }
+                return new NormClasses { OfDoc = ofDoc, Count = Math.Max(1, groups.Count) };
+            });
+    }
+
+    /// <summary>
+    /// One term of the query as <see cref="TermQuery"/>'s weight holds it: its per-segment states and BM25's
+    /// statistics, computed by the same calls (so the same floats), without the scorer that reads one document at
+    /// a time.
+    /// </summary>
+    private sealed class TermPart
+    {
+        private readonly Term _term;
+        private readonly TermContext _states;
+
+        public TermPart(TermQuery query, IndexSearcher searcher)
+        {
+            _term = query.Term;
+            _states = TermContext.Build(searcher.TopReaderContext, _term);
+            Stats = searcher.Similarity.ComputeWeight(query.Boost, searcher.CollectionStatistics(_term.Field), searcher.TermStatistics(_term, _states));
+        }
+
+        public Similarity.SimWeight Stats { get; }
+
+        public string Field => _term.Field;
+
+        /// <summary>The term's documents and frequencies in the segment, deleted ones included (accepted documents are applied by the window), or null.</summary>
+        public DocsEnum? Postings(AtomicReaderContext context)
+        {
+            if (_states.Get(context.Ord) is not { } state)
+            {
+                return null;
+            }
+            var terms = context.AtomicReader.GetTerms(_term.Field).GetEnumerator();
+            terms.SeekExact(_term.Bytes, state);
+            return terms.Docs(null, null, DocsFlags.FREQS);
         }
     }
 
@@ -216,29 +318,61 @@ public sealed class WindowedConjunctionQuery : Query
         public override long GetCost() => 1;
     }
 
+    /// <summary>
+    /// A window of documents at a time: each term's postings set its bits and keep its frequencies (no test per
+    /// posting), the clauses' bits and the accepted documents are intersected a word of 64 documents at a time,
+    /// and only the documents left are scored, each term by BM25's scorer for that document and frequency.
+    /// </summary>
     private sealed class WindowedScorer : BulkScorer
     {
-        private readonly Scorer[][] _clauses;
+        private const int Words = WindowSize / 64;
+
+        private readonly DocsEnum[] _docs;
+        private readonly Similarity.SimScorer[] _scorers;
+        private readonly int[][] _clauses;
         private readonly int[] _sumOrder;
-        private readonly double[][] _sums;
-        private readonly int[] _matched = new int[WindowSize];
-        private readonly int _all;
+        private readonly ulong[][] _termBits;
+        private readonly int[][] _freqs;
+        private readonly ulong[] _match = new ulong[Words];
+        private readonly long[]? _acceptWords;
+        private readonly IBits? _acceptOther;
+        private readonly int _maxDoc;
         private readonly CurrentHit _hit;
+        private readonly byte[]?[] _classOf;
+        private readonly int[] _classCount;
+        private readonly float[]?[] _memo;
         private int _windowStart;
 
-        public WindowedScorer(Weight weight, Scorer[][] clauses, int[] sumOrder)
+        /// <summary>Frequencies remembered per group up to this; a higher one is scored directly.</summary>
+        private const int MemoFreqs = 4;
+
+        public WindowedScorer(Weight weight, DocsEnum[] docs, Similarity.SimScorer[] scorers, NormClasses?[] classes, int[][] clauses, int[] sumOrder, IBits? acceptDocs, int maxDoc)
         {
+            _classOf = [.. classes.Select(c => c?.OfDoc)];
+            _classCount = [.. classes.Select(c => c?.Count ?? 0)];
+            _memo = [.. classes.Select(c => c is null ? null : Enumerable.Repeat(float.NaN, MemoFreqs * c.Count).ToArray())];
+            _docs = docs;
+            _scorers = scorers;
             _clauses = clauses;
             _sumOrder = sumOrder;
-            _sums = [.. clauses.Select(_ => new double[WindowSize])];
-            _all = (1 << clauses.Length) - 1;
-            _hit = new CurrentHit(weight);
-            foreach (var clause in clauses)
+            _termBits = [.. docs.Select(_ => new ulong[Words])];
+            _freqs = [.. docs.Select(_ => new int[WindowSize])];
+            // A bit set (the engine's cached filters without deletions) is intersected a word at a time; other
+            // accepted documents (deletions, a filter combined with them) are asked document by document, for the
+            // documents every clause matched only.
+            if (acceptDocs is FixedBitSet bits)
             {
-                foreach (var scorer in clause)
-                {
-                    scorer.NextDoc();
-                }
+                _acceptWords = bits.GetBits();
+            }
+            else
+            {
+                _acceptOther = acceptDocs;
+            }
+            _maxDoc = maxDoc;
+            _hit = new CurrentHit(weight);
+            foreach (var postings in docs)
+            {
+                postings.NextDoc();
             }
         }
 
@@ -246,78 +380,77 @@ public sealed class WindowedConjunctionQuery : Query
         {
             collector.SetScorer(_hit);
             var page = collector as RankedPageCollector;
+            max = Math.Min(max, _maxDoc);
             while (_windowStart < max)
             {
-                var end = (int)Math.Min((long)_windowStart + WindowSize, max);
-                var any = false;
-                for (var c = 0; c < _clauses.Length; c++)
+                // Nothing matches before the rarest clause's next document: the window starts there (at a multiple of
+                // 64 documents, so that a filter's bits are read a whole word at a time), which skips the stretches
+                // a sparse word ("cocaine") does not occur in.
+                var next = FirstOf(_sumOrder[0]);
+                if (next == DocIdSetIterator.NO_MORE_DOCS)
                 {
-                    // A document counts for this clause only if every earlier clause matched it: later clauses
-                    // read their postings but score only the survivors.
-                    var earlier = (1 << c) - 1;
-                    var bit = 1 << c;
-                    var sums = _sums[c];
-                    var hasAny = false;
-                    foreach (var scorer in _clauses[c])
+                    _windowStart = int.MaxValue;
+                    return false;
+                }
+                var start = Math.Max(_windowStart, next & ~63);
+                if (start >= max)
+                {
+                    _windowStart = max;
+                    break;
+                }
+                var end = (int)Math.Min((long)start + WindowSize, max);
+                var words = (end - start + 63) >> 6;
+                var any = Accepted(start, end, words);
+                foreach (var c in _sumOrder)
+                {
+                    if (!any)
                     {
-                        var doc = scorer.DocID;
-                        while (doc < end)
-                        {
-                            var slot = doc - _windowStart;
-                            if ((_matched[slot] & earlier) == earlier)
-                            {
-                                sums[slot] += scorer.GetScore();
-                                _matched[slot] |= bit;
-                                hasAny = true;
-                            }
-                            doc = scorer.NextDoc();
-                        }
+                        // Nothing left in this window: the remaining clauses skip past it.
+                        SkipTo(c, end);
+                        continue;
                     }
-                    any = hasAny;
-                    if (!hasAny)
+                    var acc = 0UL;
+                    foreach (var t in _clauses[c])
                     {
-                        // No survivor: the later clauses still skip past this window.
-                        for (var later = c + 1; later < _clauses.Length; later++)
-                        {
-                            foreach (var scorer in _clauses[later])
-                            {
-                                if (scorer.DocID < end)
-                                {
-                                    scorer.Advance(end);
-                                }
-                            }
-                        }
-                        break;
+                        Read(t, start, end);
                     }
+                    for (var w = 0; w < words; w++)
+                    {
+                        var either = 0UL;
+                        foreach (var t in _clauses[c])
+                        {
+                            either |= _termBits[t][w];
+                        }
+                        acc |= _match[w] &= either;
+                    }
+                    any = acc != 0;
                 }
                 if (any)
                 {
-                    var length = end - _windowStart;
-                    for (var slot = 0; slot < length; slot++)
+                    for (var w = 0; w < words; w++)
                     {
-                        if (_matched[slot] == _all)
+                        var bits = _match[w];
+                        while (bits != 0)
                         {
-                            var score = 0f;
-                            foreach (var c in _sumOrder)
+                            var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            var doc = start + slot;
+                            if (_acceptOther is not null && !_acceptOther.Get(doc))
                             {
-                                score += (float)_sums[c][slot];
+                                continue;
                             }
+                            var score = Score(doc, slot, w);
                             if (page is not null)
                             {
                                 // The engine's page collector takes the hit and its score directly (same hit, same score).
-                                page.Offer(_windowStart + slot, score);
+                                page.Offer(doc, score);
                                 continue;
                             }
-                            _hit.Doc = _windowStart + slot;
+                            _hit.Doc = doc;
                             _hit.Score = score;
-                            collector.Collect(_hit.Doc);
+                            collector.Collect(doc);
                         }
                     }
-                }
-                Array.Clear(_matched);
-                foreach (var sums in _sums)
-                {
-                    Array.Clear(sums);
                 }
                 _windowStart = end;
                 if (Exhausted())
@@ -329,12 +462,122 @@ public sealed class WindowedConjunctionQuery : Query
             return true;
         }
 
+        /// <summary>
+        /// BM25's score of a document every clause matched: each clause's terms summed in a double and rounded to
+        /// float (exact in any order, see the class remarks), the clauses added in float in ascending order of cost.
+        /// </summary>
+        private float Score(int doc, int slot, int word)
+        {
+            var bit = 1UL << slot;
+            var score = 0f;
+            foreach (var c in _sumOrder)
+            {
+                var sum = 0d;
+                foreach (var t in _clauses[c])
+                {
+                    if ((_termBits[t][word] & bit) != 0)
+                    {
+                        sum += TermScore(t, doc, _freqs[t][slot]);
+                    }
+                }
+                score += (float)sum;
+            }
+            return score;
+        }
+
+        /// <summary>Term <paramref name="t"/>'s BM25 score in <paramref name="doc"/> at <paramref name="freq"/>: Lucene's scorer, or its value for the document's norm group.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private float TermScore(int t, int doc, int freq)
+        {
+            if (_memo[t] is not { } memo || freq is < 1 or > MemoFreqs)
+            {
+                return _scorers[t].Score(doc, freq);
+            }
+            var i = ((freq - 1) * _classCount[t]) + (_classOf[t] is { } classOf ? classOf[doc] : 0);
+            var score = memo[i];
+            if (float.IsNaN(score))
+            {
+                score = memo[i] = _scorers[t].Score(doc, freq);
+            }
+            return score;
+        }
+
+        /// <summary>Term <paramref name="t"/>'s documents in [start, end): a bit each, and their frequencies.</summary>
+        private void Read(int t, int start, int end)
+        {
+            var bits = _termBits[t];
+            Array.Clear(bits);
+            var freqs = _freqs[t];
+            var postings = _docs[t];
+            var doc = postings.DocID;
+            if (doc < start)
+            {
+                doc = postings.Advance(start);
+            }
+            while (doc < end)
+            {
+                var slot = doc - start;
+                bits[slot >> 6] |= 1UL << slot;
+                freqs[slot] = postings.Freq;
+                doc = postings.NextDoc();
+            }
+        }
+
+        /// <summary>The accepted documents of [start, end) into the match words; whether there is any.</summary>
+        private bool Accepted(int start, int end, int words)
+        {
+            var any = 0UL;
+            for (var w = 0; w < words; w++)
+            {
+                var from = start + (w << 6);
+                var count = Math.Min(64, end - from);
+                var mask = count == 64 ? ulong.MaxValue : (1UL << count) - 1;
+                var value = ulong.MaxValue;
+                if (_acceptWords is { } accept)
+                {
+                    // The 64 bits from document `from` on, which straddle two words unless `from` is a multiple of 64.
+                    var i = from >> 6;
+                    var shift = from & 63;
+                    value = (ulong)accept[i] >> shift;
+                    if (shift != 0 && i + 1 < accept.Length)
+                    {
+                        value |= (ulong)accept[i + 1] << (64 - shift);
+                    }
+                }
+                any |= _match[w] = value & mask;
+            }
+            return any != 0;
+        }
+
+        /// <summary>Clause <paramref name="c"/>'s postings past <paramref name="end"/> (by their skip lists, unread).</summary>
+        private void SkipTo(int c, int end)
+        {
+            foreach (var t in _clauses[c])
+            {
+                if (_docs[t].DocID < end)
+                {
+                    _docs[t].Advance(end);
+                }
+            }
+        }
+
+        /// <summary>The first document not yet read of clause <paramref name="c"/> (the least of its terms').</summary>
+        private int FirstOf(int c)
+        {
+            var first = DocIdSetIterator.NO_MORE_DOCS;
+            foreach (var t in _clauses[c])
+            {
+                first = Math.Min(first, _docs[t].DocID);
+            }
+            return first;
+        }
+
         /// <summary>Whether some clause has no document left (the conjunction has none either).</summary>
         private bool Exhausted()
         {
             foreach (var clause in _clauses)
             {
-                if (clause.All(s => s.DocID == DocIdSetIterator.NO_MORE_DOCS))
+                if (clause.All(t => _docs[t].DocID == DocIdSetIterator.NO_MORE_DOCS))
                 {
                     return true;
                 }

@@ -426,6 +426,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             done += chunk.Length;
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
         }
+        // The index's commit is prepared while the database rebuilds its indexes, sums its rollups and commits.
+        documents?.CompleteAdding();
         if (deferred is not null)
         {
             await deferred.RebuildAsync(db, ct);

@@ -60,7 +60,61 @@ public sealed partial class DockerFilesTests
         Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime", dockerfile, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^USER \$APP_UID$", dockerfile);
         Assert.Single(Regex.Matches(dockerfile, "(?m)^EXPOSE "));
-        Assert.Contains("ENTRYPOINT [\"dotnet\", \"DetainerGraph.dll\"]", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("ENTRYPOINT [\"/usr/local/bin/detainergraph\"]", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("COPY --chmod=755 docker/entrypoint.sh /usr/local/bin/detainergraph", dockerfile, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, ".dockerignore")));
+    }
+
+    [Fact]
+    public void The_image_is_published_ready_to_run_for_the_architecture_being_built()
+    {
+        var dockerfile = Read("Dockerfile");
+
+        Assert.Matches(@"dotnet restore [^\n]*-r ""\$\(cat /tmp/rid\)"" -p:PublishReadyToRun=true", dockerfile);
+        Assert.Matches(@"dotnet publish [^\n]*--no-restore -r ""\$\(cat /tmp/rid\)"" --self-contained false", dockerfile);
+        Assert.Contains("-p:PublishReadyToRun=true -o /app", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("arm64) echo linux-arm64 ;; *) echo linux-x64 ;;", dockerfile, StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData(new[] { "import", "/import/a b.csv", "x.csv" }, null, "0|0|/app/DetainerGraph.dll|import|/import/a b.csv|x.csv")]
+    [InlineData(new[] { "import", "x.csv" }, "1", "1|0|/app/DetainerGraph.dll|import|x.csv")]
+    [InlineData(new string[0], null, "||/app/DetainerGraph.dll")]
+    [InlineData(new[] { "migrate" }, null, "||/app/DetainerGraph.dll|migrate")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_entry_point_runs_the_program_with_the_batch_jit_settings_for_import_only(string[] args, string? pgo, string expected)
+    {
+        Skip.If(OperatingSystem.IsWindows(), "The image's entry point is a POSIX shell script.");
+        // The script run by sh, with a `dotnet` on the PATH that prints the settings it got and each of its arguments.
+        var folder = Directory.CreateTempSubdirectory("entrypoint-").FullName;
+        try
+        {
+            var fake = Path.Combine(folder, "dotnet");
+            await File.WriteAllTextAsync(fake, "#!/bin/sh\nprintf '%s|%s' \"$DOTNET_TieredPGO\" \"$DOTNET_TC_CallCountingDelayMs\"\nprintf '|%s' \"$@\"\n");
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true };
+            start.ArgumentList.Add(Path.Combine(RepositoryFiles.Root, "docker", "entrypoint.sh"));
+            foreach (var arg in args)
+            {
+                start.ArgumentList.Add(arg);
+            }
+            start.Environment["PATH"] = folder + ":" + Environment.GetEnvironmentVariable("PATH");
+            start.Environment.Remove("DOTNET_TieredPGO");
+            start.Environment.Remove("DOTNET_TC_CallCountingDelayMs");
+            if (pgo is not null)
+            {
+                start.Environment["DOTNET_TieredPGO"] = pgo;
+            }
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(expected, output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

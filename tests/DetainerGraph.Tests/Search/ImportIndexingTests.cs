@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
@@ -6,6 +7,7 @@ using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -65,6 +67,54 @@ public sealed class ImportIndexingTests : IDisposable
     }
 
     [Fact]
+    public async Task An_import_session_whose_commit_was_prepared_but_not_finished_leaves_nothing_searchable()
+    {
+        await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
+        var search = _app.Services.GetRequiredService<IChargeSearch>();
+        var lucene = Assert.IsAssignableFrom<IChargeImportIndex>(_app.Services.SearchEngine());
+        var before = await search.CountAsync(default);
+        var existing = await _app.WithDbAsync(db => ChargeDocuments.Of(db.Charges).FirstAsync());
+
+        await using (var session = await lucene.BeginImportAsync(default))
+        {
+            await session.AddAsync([existing with { ChargeId = 1_000_001, Description = "PHANTOM CHARGE" }, existing with { ChargeId = 1_000_002, Description = "PHANTOM CHARGE" }], default);
+            // The last document: the session flushes and prepares its commit in the background, then is dropped.
+            session.CompleteAdding();
+        }
+        await search.IndexAsync([existing], default);
+
+        Assert.Equal(before, await search.CountAsync(default));
+        var data = await _app.DataAsync("{ searchCharges(query: \"phantom\") { totalCount } }");
+        Assert.Equal(0, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_import_that_fails_after_its_last_document_leaves_neither_rows_nor_documents_and_a_rerun_completes_it()
+    {
+        var failing = new FailingStatement("DELETE FROM \"DetainerRollupsDeferred\"");
+        using var app = new TestApp(services: services => services.ConfigureDbContext<SqliteDetainerDbContext>(o => o.AddInterceptors(failing)));
+        app.Started();
+        var search = app.Services.GetRequiredService<IChargeSearch>();
+
+        // The rollups' step runs after every row is written and the index's commit is prepared, before the database commits.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => app.ImportAsync("filter.csv", FilterFixture.Detainers));
+
+        Assert.Equal(1, failing.Failures);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Charges.CountAsync()));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Sources.CountAsync()));
+        Assert.Equal(0, await search.CountAsync(default));
+
+        var result = await app.ImportAsync("filter.csv", FilterFixture.Detainers);
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        Assert.Equal(await app.WithDbAsync(db => db.Charges.LongCountAsync()), await search.CountAsync(default));
+        var data = await app.DataAsync("{ searchCharges(query: \"cruelty toward wife\") { totalCount } }");
+        Assert.Equal(1, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+        Assert.Equal(ImportOutcome.AlreadyImported, (await app.ImportAsync("filter.csv", FilterFixture.Detainers)).Outcome);
+        Assert.Equal(await app.WithDbAsync(db => db.Charges.LongCountAsync()), await search.CountAsync(default));
+    }
+
+    [Fact]
     public async Task An_import_indexed_during_the_write_is_searchable_and_owes_nothing()
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
@@ -75,6 +125,24 @@ public sealed class ImportIndexingTests : IDisposable
         Assert.Equal(await _app.WithDbAsync(db => db.Charges.LongCountAsync()), await _app.Services.GetRequiredService<IChargeSearch>().CountAsync(default));
         var data = await _app.DataAsync("{ searchCharges(query: \"cruelty toward wife\") { totalCount } }");
         Assert.Equal(1, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    /// <summary>Fails the first command whose text starts with <paramref name="prefix"/> (once), as a database error mid-import would.</summary>
+    private sealed class FailingStatement(string prefix) : DbCommandInterceptor
+    {
+        private int _failures;
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.StartsWith(prefix, StringComparison.Ordinal) && Interlocked.CompareExchange(ref _failures, 1, 0) == 0)
+            {
+                throw new InvalidOperationException("injected failure after the import's last row");
+            }
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 
     private sealed class RecordingSession : IChargeImportSession

@@ -24,6 +24,14 @@ public interface IChargeImportSession : IAsyncDisposable
     /// <summary>Queues documents for the background indexer; waits only when it is several batches behind.</summary>
     ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct);
 
+    /// <summary>
+    /// Says the last document has been queued, so the engine may prepare its commit in the background while the
+    /// database finishes its own (nothing becomes visible before <see cref="CommitAsync"/>). Optional: the commit implies it.
+    /// </summary>
+    void CompleteAdding()
+    {
+    }
+
     /// <summary>Waits for the queued documents, then commits them and refreshes searches. Throws if indexing failed.</summary>
     Task CommitAsync(CancellationToken ct);
 }

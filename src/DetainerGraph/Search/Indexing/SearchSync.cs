@@ -90,6 +90,9 @@ public sealed partial class SearchSync(
         /// <summary>Hands the documents of rows just written (see <see cref="ChargeDocuments.OfWritten"/>) to the engine's background indexer.</summary>
         public ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct) => _documents.AddAsync(documents, ct);
 
+        /// <summary>After the import's last document: the engine may prepare its commit while the database finishes.</summary>
+        public void CompleteAdding() => _documents.CompleteAdding();
+
         /// <summary>
         /// After the import's transaction committed: commits its documents and marks its outbox row done. A failure
         /// leaves the row owed (the import itself has succeeded), exactly as when indexing after the commit fails.

@@ -33,6 +33,11 @@ public sealed partial class LuceneChargeSearch
     /// ever reused) is deleted by one range query before the first add. Up to two tasks index at once, each
     /// with its own document builder (the writer is thread-safe), and the writer's RAM buffer is larger for the
     /// length of the session: fewer flushed segments, fewer merges.
+    /// <para>Once the import says its last document is queued (<see cref="CompleteAdding"/>), the first phase of
+    /// Lucene's two-phase commit (<see cref="IndexWriter.PrepareCommit"/>: flush the buffered documents into segments
+    /// and sync them) runs in the background while the database rebuilds its indexes and commits; <see cref="CommitAsync"/>
+    /// then only finishes it. A prepared commit is invisible until finished, and one the import does not finish is
+    /// rolled back with the writer (<see cref="Reopen"/>): the documents never reach the index.</para>
     /// </remarks>
     private sealed class ImportSession : IChargeImportSession
     {
@@ -47,6 +52,8 @@ public sealed partial class LuceneChargeSearch
                 new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = Indexers == 1, SingleWriter = true });
         private readonly double _ramBufferMb;
         private readonly Task _indexing;
+        private Task? _prepared;
+        private volatile bool _preparing;
         private long? _firstId;
         private volatile Exception? _failure;
         private bool _committed;
@@ -100,14 +107,44 @@ public sealed partial class LuceneChargeSearch
         private static Query FromKey(long first) =>
             new ConstantScoreQuery(FieldCacheRangeFilter.NewInt64Range(SortIdField, first, null, true, true));
 
+        public void CompleteAdding()
+        {
+            if (_prepared is null)
+            {
+                _queue.Writer.TryComplete();
+                _prepared = PrepareAsync();
+            }
+        }
+
+        /// <summary>After the last document: the commit's first phase, so that finishing it later costs next to nothing.</summary>
+        private async Task PrepareAsync()
+        {
+            await _indexing.ConfigureAwait(false);
+            if (_failure is not null)
+            {
+                return;
+            }
+            try
+            {
+                // Set first: a prepare that fails half-way is rolled back like a finished one.
+                _preparing = true;
+                _state.Writer.PrepareCommit();
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+            }
+        }
+
         public async Task CommitAsync(CancellationToken ct)
         {
-            _queue.Writer.TryComplete();
-            await _indexing.WaitAsync(ct);
+            CompleteAdding();
+            await _prepared!.WaitAsync(ct);
             if (_failure is not null)
             {
                 throw new IOException($"Indexing the import failed: {_failure.Message}", _failure);
             }
+            // Finishes the prepared commit.
             _state.Writer.Commit();
             _committed = true;
             _state.Manager.MaybeRefreshBlocking();
@@ -124,8 +161,18 @@ public sealed partial class LuceneChargeSearch
             {
                 _queue.Writer.TryComplete();
                 await _indexing;
+                if (_prepared is not null)
+                {
+                    await _prepared;
+                }
                 _state.Writer.Config.RAMBufferSizeMB = _ramBufferMb;
-                if (!_committed && _firstId is { } first)
+                if (!_committed && _preparing)
+                {
+                    // A prepared commit cannot take a delete any more: roll back everything since the last commit
+                    // (nothing but this session's documents: every other write commits, under the gate this holds).
+                    _owner.Reopen(_state);
+                }
+                else if (!_committed && _firstId is { } first)
                 {
                     // A delete also removes the uncommitted documents added before it.
                     _state.Writer.DeleteDocuments(FromKey(first));

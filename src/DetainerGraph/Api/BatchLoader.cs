@@ -30,6 +30,12 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
         return new Pending(this, key);
     }
 
+    /// <summary>
+    /// Records a value read by another query (one that read it together with something else), so that
+    /// <see cref="Load"/> answers it without a fetch. A key already loaded keeps its value.
+    /// </summary>
+    public void Prime(TKey key, TValue value) => _loaded.TryAdd(key, value);
+
     private async Task<TValue?> GetAsync(TKey key, CancellationToken ct)
     {
         if (!_loaded.ContainsKey(key) && _pending.Count > 0)
@@ -74,6 +80,13 @@ public sealed class Loader<TKey, TValue>(Func<DetainerDbContext, IReadOnlyCollec
     {
         var services = context.RequestServices!;
         return services.GetRequiredService<BatchLoaders>().For(this, services).Load(key);
+    }
+
+    /// <summary>Gives this loader's instance for the request a value read elsewhere (see <see cref="BatchLoader{TKey,TValue}.Prime"/>).</summary>
+    public void Prime(IResolveFieldContext context, TKey key, TValue value)
+    {
+        var services = context.RequestServices!;
+        services.GetRequiredService<BatchLoaders>().For(this, services).Prime(key, value);
     }
 
     internal BatchLoader<TKey, TValue> Create(IServiceProvider services) =>

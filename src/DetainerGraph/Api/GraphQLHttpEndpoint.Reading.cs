@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using GraphQL;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http.Features;
@@ -83,40 +85,66 @@ public sealed partial class GraphQLHttpEndpoint
             limit.MaxRequestBodySize = options.MaxRequestBytes;
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
+        // The body in a pooled buffer (returned when the parsed document is done with it): no per-request buffers.
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            while ((read = await request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+            var length = 0;
+            try
             {
-                body.Write(buffer, 0, read);
-                if (body.Length > options.MaxRequestBytes)
+                int read;
+                while ((read = await request.Body.ReadAsync(buffer.AsMemory(length), http.RequestAborted)) > 0)
                 {
-                    return TooLarge();
+                    length += read;
+                    if (length > options.MaxRequestBytes)
+                    {
+                        return TooLarge();
+                    }
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
                 }
             }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge();
-        }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TooLarge();
+            }
 
-        JsonDocument document;
-        try
-        {
-            var text = encoding.GetString(body.GetBuffer(), 0, (int)body.Length);
-            document = JsonDocument.Parse(text);
+            JsonDocument document;
+            try
+            {
+                document = ParseBody(buffer.AsMemory(0, length), encoding);
+            }
+            catch (Exception e) when (e is JsonException or DecoderFallbackException)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"The body is not valid JSON: {e.Message}");
+            }
+            using (document)
+            {
+                return ReadBody(document.RootElement);
+            }
         }
-        catch (Exception e) when (e is JsonException or DecoderFallbackException)
+        finally
         {
-            return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"The body is not valid JSON: {e.Message}");
-        }
-        using (document)
-        {
-            return ReadBody(document.RootElement);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// The body as JSON. Well-formed UTF-8 without a byte-order mark (nearly every request) is parsed as it is; any
+    /// other body is decoded to text first (another charset, or UTF-8 with invalid bytes, which decoding replaces
+    /// with U+FFFD), as every body once was, so that such bodies read exactly as they always did.
+    /// </summary>
+    private static JsonDocument ParseBody(ReadOnlyMemory<byte> body, Encoding encoding) =>
+        encoding.CodePage == Encoding.UTF8.CodePage && !body.Span.StartsWith(Utf8Bom) && Utf8.IsValid(body.Span)
+            ? JsonDocument.Parse(body)
+            : JsonDocument.Parse(encoding.GetString(body.Span));
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>One request object, or an array of them when batching is on.</summary>
     private ParsedRequest ReadBody(JsonElement root)

@@ -24,8 +24,9 @@ public static class GraphQLServiceExtensions
             .AddSchema<DetainerSchema>()
             .AddSystemTextJson()
             .AddGraphTypes(typeof(DetainerSchema).Assembly)
-            // Resolvers share the request's DbContext, which is not thread-safe: run them one at a time.
-            .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+            // Resolvers share the request's DbContext, which is not thread-safe: run them one at a time (with each
+            // object type's fields collected once per selection, not once per object: SerialFieldCollectionCache).
+            .AddExecutionStrategy<SerialFieldCollectionCache>(OperationType.Query)
             .AddComplexityAnalyzer((c, sp) =>
             {
                 var options = sp.GetRequiredService<GraphQLServerOptions>();

@@ -174,6 +174,66 @@ public sealed class HttpEndpointTests : IDisposable
         Assert.Equal(0, body.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
     }
 
+    [Theory]
+    [InlineData(40 * 1024)]
+    [InlineData(256 * 1024)]
+    public async Task A_body_longer_than_the_read_buffer_is_read_whole_up_to_the_limit(int bytes)
+    {
+        var head = "{\"query\":\"{ weeks { totalCount } }\",\"extensions\":{\"pad\":\"";
+        var body = head + new string('x', bytes - head.Length - 3) + "\"}}";
+        Assert.Equal(bytes, Encoding.UTF8.GetByteCount(body));
+
+        var (status, _, response) = await SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, response.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task One_byte_past_the_limit_is_413()
+    {
+        var head = "{\"query\":\"{ weeks { totalCount } }\",\"extensions\":{\"pad\":\"";
+        var body = head + new string('x', (256 * 1024) + 1 - head.Length - 3) + "\"}}";
+
+        var (status, _, response) = await SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("REQUEST_TOO_LARGE", response.FirstErrorCode());
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_in_a_body_reads_as_replacement_characters_not_as_an_error()
+    {
+        // Bytes that are not UTF-8 (0xFF, a lone 0xE9) decode to U+FFFD, as they always have: the operation name no
+        // longer matches, which GraphQL reports, rather than the body being refused as JSON.
+        var bytes = Encoding.UTF8.GetBytes("{\"query\":\"query A { weeks { totalCount } }\",\"operationName\":\"A#\",\"extensions\":{\"note\":\"caf#\"}}")
+            .Select(b => b == (byte)'#' ? (byte)0xFF : b).ToArray();
+        bytes[Array.LastIndexOf(bytes, (byte)0xFF)] = 0xE9;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+
+        var (status, _, response) = await SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var error = response.GetProperty("errors")[0];
+        Assert.NotEqual("INVALID_REQUEST", response.FirstErrorCode());
+        Assert.Contains("A\uFFFD", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_starts_with_a_byte_order_mark_is_read_as_text_as_before()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("""{"query":"{ weeks { totalCount } }"}""")).ToArray();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+
+        var (status, _, response) = await SendAsync(request);
+
+        // Decoded to text, the mark is a U+FEFF before the object, which JSON does not allow.
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_REQUEST", response.FirstErrorCode());
+    }
+
     [Fact]
     public async Task An_unknown_charset_is_415()
     {

@@ -137,4 +137,49 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, week.GetProperty("report").GetProperty("number").GetInt32());
         Assert.Equal(3, week.GetProperty("detainers").GetProperty("totalCount").GetInt32());
     }
+
+    [Fact]
+    public async Task Every_object_of_a_list_gets_the_fields_its_selection_collects_with_fragments_merges_and_directives()
+    {
+        // Fields are collected once per type and selection in a request (SerialFieldCollectionCache), then shared by
+        // every row: the answer must be the plain query's, row for row, with merged selections, fragments, @skip and
+        // @include from variables, and an interface list whose items are of different types.
+        var plain = await _app.DataAsync("""
+            {
+              detainers(first: 20) { nodes { id outcome facility { name city } issuedOn detainerType jurisdiction { name } } }
+            }
+            """);
+        var shaped = await _app.DataAsync("""
+            query($yes: Boolean!, $no: Boolean!) {
+              detainers(first: 20) {
+                nodes {
+                  id
+                  ...Outcome
+                  facility { name }
+                  placeOfBirth @include(if: $no)
+                  facility { city }
+                  issuedOn @skip(if: $no)
+                  citizenship @skip(if: $yes)
+                  ... on Detainer { detainerType jurisdiction { ...Name } }
+                }
+              }
+            }
+            fragment Outcome on Detainer { outcome @include(if: $yes) }
+            fragment Name on Jurisdiction { name }
+            """, new { yes = true, no = false });
+        Assert.Equal(plain.GetRawText(), shaped.GetRawText());
+        Assert.True(plain.GetProperty("detainers").GetProperty("nodes").GetArrayLength() > 2);
+
+        var first = plain.GetProperty("detainers").GetProperty("nodes")[0];
+        var detainerId = first.GetProperty("id").GetString();
+        var jurisdictionId = (await _app.DataAsync("{ jurisdictions(first: 1) { nodes { id } } }")).GetProperty("jurisdictions").GetProperty("nodes")[0].GetProperty("id").GetString();
+        var mixed = await _app.DataAsync("""
+            query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Detainer { outcome } ... on Jurisdiction { name } } }
+            """, new { ids = new[] { detainerId, jurisdictionId, detainerId } });
+        var items = mixed.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(["id", "outcome"], items[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["id", "name"], items[1].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(items[0].GetRawText(), items[2].GetRawText());
+        Assert.Equal(first.GetProperty("outcome").GetString(), items[0].GetProperty("outcome").GetString());
+    }
 }

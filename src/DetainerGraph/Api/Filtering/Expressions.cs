@@ -11,9 +11,22 @@ internal static class Expressions
     /// </summary>
     public static Expression Parameter(object? value, Type type)
     {
-        var holder = Activator.CreateInstance(typeof(Holder<>).MakeGenericType(type), value)!;
-        return Expression.Property(Expression.Constant(holder), "Value");
+        var (holderType, create, property) = Holders.GetOrAdd(type, static t =>
+        {
+            var holderType = typeof(Holder<>).MakeGenericType(t);
+            var argument = Expression.Parameter(typeof(object));
+            var constructor = holderType.GetConstructor([t])!;
+            var create = Expression.Lambda<Func<object, object>>(Expression.New(constructor, Expression.Convert(argument, t)), argument).Compile();
+            return (holderType, create, holderType.GetProperty(nameof(Holder<object>.Value))!);
+        });
+        // The compiled constructor takes a value of exactly the type; anything else (null, a value reflection
+        // would widen) is made the way it always was.
+        var holder = value is not null && value.GetType() == type ? create(value) : Activator.CreateInstance(holderType, value)!;
+        return Expression.Property(Expression.Constant(holder), property);
     }
+
+    /// <summary>Per value type, its holder type, how to make one and its property: found once, not by reflection on every filter.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (Type Holder, Func<object, object> Create, System.Reflection.PropertyInfo Value)> Holders = new();
 
     /// <summary>The body of <paramref name="lambda"/> with its parameter replaced by <paramref name="target"/>.</summary>
     public static Expression Inline(LambdaExpression lambda, Expression target) =>

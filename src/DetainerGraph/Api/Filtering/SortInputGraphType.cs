@@ -90,11 +90,27 @@ public abstract class SortInputGraphType<T, TSelf> : InputObjectGraphType
     {
         var method = (first, descending) switch
         {
-            (true, false) => nameof(Queryable.OrderBy),
-            (true, true) => nameof(Queryable.OrderByDescending),
-            (false, false) => nameof(Queryable.ThenBy),
-            (false, true) => nameof(Queryable.ThenByDescending),
+            (true, false) => OrderMethods.OrderBy,
+            (true, true) => OrderMethods.OrderByDescending,
+            (false, false) => OrderMethods.ThenBy,
+            (false, true) => OrderMethods.ThenByDescending,
         };
-        return Expression.Call(typeof(Queryable), method, [typeof(T), key.ReturnType], source, Expression.Quote(key));
+        return Expression.Call(method.MakeGenericMethod(typeof(T), key.ReturnType), source, Expression.Quote(key));
     }
+}
+
+/// <summary>
+/// The generic definitions of <see cref="Queryable"/>'s four ordering methods (the overloads without a comparer),
+/// found once: looking a method up by name on every request searched all of <see cref="Queryable"/>'s methods.
+/// </summary>
+internal static class OrderMethods
+{
+    public static readonly MethodInfo OrderBy = Definition<IQueryable<object>, IOrderedQueryable<object>>(Queryable.OrderBy);
+    public static readonly MethodInfo OrderByDescending = Definition<IQueryable<object>, IOrderedQueryable<object>>(Queryable.OrderByDescending);
+    public static readonly MethodInfo ThenBy = Definition<IOrderedQueryable<object>, IOrderedQueryable<object>>(Queryable.ThenBy);
+    public static readonly MethodInfo ThenByDescending = Definition<IOrderedQueryable<object>, IOrderedQueryable<object>>(Queryable.ThenByDescending);
+
+    private static MethodInfo Definition<TSource, TResult>(Func<TSource, Expression<Func<object, object>>, TResult> method)
+        where TSource : IQueryable<object> =>
+        method.Method.GetGenericMethodDefinition();
 }

@@ -182,4 +182,23 @@ public sealed class QueryTests : IAsyncLifetime, IDisposable
         Assert.Equal(items[0].GetRawText(), items[2].GetRawText());
         Assert.Equal(first.GetProperty("outcome").GetString(), items[0].GetProperty("outcome").GetString());
     }
+
+    [Fact]
+    public async Task The_same_document_asked_again_with_other_directive_values_collects_its_fields_anew()
+    {
+        // The document is parsed once and cached, so its selection sets are the same objects in every request; the
+        // fields collected for a selection may be shared within one request only, never carried into the next.
+        const string query = """
+            query($show: Boolean!) { detainers(first: 3) { nodes { id outcome @include(if: $show) issuedOn @skip(if: $show) } } }
+            """;
+        foreach (var show in new[] { true, false, true, false })
+        {
+            var nodes = (await _app.DataAsync(query, new { show })).GetProperty("detainers").GetProperty("nodes");
+            Assert.Equal(3, nodes.GetArrayLength());
+            foreach (var node in nodes.EnumerateArray())
+            {
+                Assert.Equal(show ? ["id", "outcome"] : ["id", "issuedOn"], node.EnumerateObject().Select(p => p.Name));
+            }
+        }
+    }
 }

@@ -11,14 +11,23 @@ namespace DetainerGraph.Api;
 // Relay cursor connections with the HotChocolate shape clients know: nodes, edges { cursor node },
 // pageInfo and totalCount (counted only when selected).
 
-/// <summary>One page of a list: every list field answers one (search hits are a <c>ChargeSearchPage</c>, which adds facets).</summary>
-public class Connection<T>(IReadOnlyList<T> nodes, int offset, bool hasNextPage, Func<CancellationToken, Task<int>> countTotal)
+/// <summary>
+/// One page of a list: every list field answers one (search hits are a <c>ChargeSearchPage</c>, which adds facets).
+/// Each node has its cursor: a position (search, stats groups) or its sort key values (entity lists, see <c>KeysetPaging</c>).
+/// </summary>
+public class Connection<T>(IReadOnlyList<T> nodes, Func<int, string> cursorAt, bool hasNextPage, bool hasPreviousPage, Func<CancellationToken, Task<int>> countTotal)
 {
+    /// <summary>A page of position cursors: its first node is at <paramref name="offset"/>.</summary>
+    public Connection(IReadOnlyList<T> nodes, int offset, bool hasNextPage, Func<CancellationToken, Task<int>> countTotal)
+        : this(nodes, i => Paging.EncodeCursor(offset + i), hasNextPage, offset > 0, countTotal)
+    {
+    }
+
     public IReadOnlyList<T> Nodes { get; } = nodes;
-    public IEnumerable<Edge<T>> Edges => Nodes.Select((node, i) => new Edge<T>(Paging.EncodeCursor(offset + i), node));
-    public PageInfo PageInfo => new(hasNextPage, offset > 0,
-        Nodes.Count > 0 ? Paging.EncodeCursor(offset) : null,
-        Nodes.Count > 0 ? Paging.EncodeCursor(offset + Nodes.Count - 1) : null);
+    public IEnumerable<Edge<T>> Edges => Nodes.Select((node, i) => new Edge<T>(cursorAt(i), node));
+    public PageInfo PageInfo => new(hasNextPage, hasPreviousPage,
+        Nodes.Count > 0 ? cursorAt(0) : null,
+        Nodes.Count > 0 ? cursorAt(Nodes.Count - 1) : null);
     public Task<int> CountTotalAsync(CancellationToken ct) => countTotal(ct);
     /// <summary>Counts the synthetic records the connection left out; null when it left none out by default (see <c>SyntheticRecords</c>).</summary>
     public Func<CancellationToken, Task<int>>? CountSyntheticExcluded { get; set; }
@@ -150,14 +159,14 @@ public static class Paging
     }
 
     /// <summary>
-    /// One page of an ordered query. The window is read with OFFSET/LIMIT in SQL (one row more than the page,
+    /// One page of an ordered query by position, for connections whose items are few (groups of stats; entity lists
+    /// page by keyset: <see cref="KeysetPaging"/>). The window is read with OFFSET/LIMIT in SQL (one row more than the page,
     /// to learn whether another follows); <c>last</c> without <c>before</c> also counts the rows. The total
     /// is a separate COUNT, run only when <c>totalCount</c> is selected. <paramref name="pageSizes"/> overrides the configured
     /// page sizes for connections whose items are small (groups of stats). Cursors are positions in the
-    /// ordered result, so a page stays stable as long as the data does. <paramref name="rowsRead"/>, when given, turns the
-    /// ordered query into the one the page's rows are read from (a projection onto fewer columns); counts use <paramref name="ordered"/>.
+    /// ordered result, so a page stays stable as long as the data does.
     /// </summary>
-    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null, Func<IQueryable<T>, IQueryable<T>>? rowsRead = null)
+    public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null)
     {
         var options = pageSizes ?? context.RequestServices!.GetRequiredService<PagingOptions>();
         var window = await context.GetPageWindowAsync(options, token => CountRowsAsync(ordered, context, token));
@@ -169,7 +178,7 @@ public static class Paging
         {
             take = 0;
         }
-        var rows = take == 0 ? [] : await (rowsRead?.Invoke(ordered) ?? ordered).Skip(offset).Take(take).ToListAsync(context.CancellationToken);
+        var rows = take == 0 ? [] : await ordered.Skip(offset).Take(take).ToListAsync(context.CancellationToken);
         var hasNext = rows.Count > window.Limit;
         if (hasNext)
         {
@@ -183,14 +192,14 @@ public static class Paging
     }
 
     /// <summary>Whether the connection's selection asks for <c>pageInfo</c> (true when the selection is unknown).</summary>
-    private static bool SelectsPageInfo(IResolveFieldContext context) =>
+    internal static bool SelectsPageInfo(IResolveFieldContext context) =>
         context.SubFields is not { } fields || fields.Values.Any(f => f.FieldType.Name == "pageInfo");
 
     /// <summary>
     /// The count behind <c>totalCount</c> and <c>syntheticExcluded</c>: for detainers, from the maintained rollups
     /// when the filter allows (<see cref="DetainerGraph.Detainers.DetainerCountRollup"/>, exact either way); else a COUNT.
     /// </summary>
-    private static Task<int> CountRowsAsync<T>(IQueryable<T> rows, IResolveFieldContext context, CancellationToken ct) =>
+    internal static Task<int> CountRowsAsync<T>(IQueryable<T> rows, IResolveFieldContext context, CancellationToken ct) =>
         rows is IQueryable<DetainerGraph.Data.Detainer> detainers
             ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, ct)
             : rows.CountAsync(ct);

@@ -32,11 +32,9 @@ public static class DetainerPageColumns
         FacilityId = d.FacilityId,
     };
 
-    private static readonly Func<IQueryable<Detainer>, IQueryable<Detainer>> ReadNarrow = rows => rows.Select(Narrow);
-
     /// <summary>The narrow read when the connection field's selection allows it, else null (the whole row).</summary>
-    public static Func<IQueryable<Detainer>, IQueryable<Detainer>>? For(IResolveFieldContext context) =>
-        context.FieldAst?.SelectionSet is { } connection && ConnectionIsNarrow(connection) ? ReadNarrow : null;
+    public static Expression<Func<Detainer, Detainer>>? For(IResolveFieldContext context) =>
+        context.FieldAst?.SelectionSet is { } connection && ConnectionIsNarrow(connection) ? Narrow : null;
 
     private static bool ConnectionIsNarrow(GraphQLSelectionSet connection)
     {

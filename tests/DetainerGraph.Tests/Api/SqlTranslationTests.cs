@@ -35,30 +35,38 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
     }
 
     [Fact]
-    public async Task A_filtered_sorted_page_is_one_select_with_where_order_and_limit()
+    public async Task A_filtered_sorted_page_after_a_cursor_is_one_select_that_seeks_past_the_cursor_keys()
     {
-        _app.Sql.Clear();
-
-        var data = await _app.DataAsync("""
-            {
-              detainers(first: 5, after: "b2Zmc2V0OjQ", includeSynthetic: true, where: {
+        const string Query = """
+            query($after: String) {
+              detainers(first: 5, after: $after, includeSynthetic: true, where: {
                   jurisdiction: { state: { in: ["TX", "CA", "NY"] } },
                   charges: { some: { category: { eq: "Traffic Offense" }, status: { eq: CONVICTION } } },
                   issuedOn: { gte: "2016-06-01" } },
                 order: [{ jurisdiction: { name: ASC } }, { issuedOn: DESC }]) {
+                pageInfo { endCursor }
                 nodes { issuedOn jurisdiction { name state } }
               }
             }
-            """);
+            """;
+        var first = await _app.DataAsync(Query, new { after = (string?)null });
+        var firstNames = first.GetProperty("detainers").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("jurisdiction").GetProperty("name").GetString()).ToList();
+        _app.Sql.Clear();
+
+        var data = await _app.DataAsync(Query, new { after = first.GetProperty("detainers").GetProperty("pageInfo").GetProperty("endCursor").GetString() });
 
         var page = Assert.Single(_app.Sql.Commands, c => c.Contains("FROM \"Detainers\"", StringComparison.Ordinal));
         Assert.Contains("WHERE", page, StringComparison.Ordinal);
         Assert.Contains("EXISTS", page, StringComparison.Ordinal);
         Assert.Contains("ORDER BY \"j\".\"Name\", \"d\".\"IssuedOn\" DESC, \"d\".\"Id\"", page, StringComparison.Ordinal);
         Assert.Contains("LIMIT @", page, StringComparison.Ordinal);
-        Assert.Contains("OFFSET @", page, StringComparison.Ordinal);
-        // Filter values are parameters, never inlined into the SQL text.
+        // The page seeks past the cursor's keys (first key bounded, so that an index can start there); no OFFSET.
+        Assert.Contains("\"j\".\"Name\" >= @", page, StringComparison.Ordinal);
+        Assert.Contains("\"d\".\"Id\" > @", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("OFFSET", page, StringComparison.Ordinal);
+        // Filter and cursor values are parameters, never inlined into the SQL text.
         Assert.DoesNotContain("Traffic Offense", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(firstNames[^1]!, page, StringComparison.Ordinal);
 
         var nodes = data.GetProperty("detainers").GetProperty("nodes").EnumerateArray().ToList();
         Assert.Equal(5, nodes.Count);

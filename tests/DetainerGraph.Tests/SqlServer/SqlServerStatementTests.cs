@@ -336,9 +336,9 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         Assert.All(textColumns.Where(c => c.Table != "__EFMigrationsHistory"), c => Assert.True(c.Collation == SqlServerDetainerDbContext.TextCollation, $"{c.Table}.{c.Name} is {c.Collation ?? "the database default"}"));
         Assert.DoesNotContain(distinct, d => d.Statement.Text.Contains("COLLATE", StringComparison.OrdinalIgnoreCase));
         // eq compares the column itself (case-sensitive); eqIgnoreCase lowers the column, and the value is sent lowered.
-        var eq = Assert.Single(distinct, d => d.Origin == "string eq \"Mexico\"" && d.Statement.Text.Contains("OFFSET", StringComparison.Ordinal));
+        var eq = Assert.Single(distinct, d => d.Origin == "string eq \"Mexico\"" && d.Statement.Text.Contains("ORDER BY", StringComparison.Ordinal));
         Assert.Contains("[d].[Citizenship] = @", eq.Statement.Text, StringComparison.Ordinal);
-        var ignoreCase = Assert.Single(distinct, d => d.Origin == "string eqIgnoreCase \"MEXICO\"" && d.Statement.Text.Contains("OFFSET", StringComparison.Ordinal));
+        var ignoreCase = Assert.Single(distinct, d => d.Origin == "string eqIgnoreCase \"MEXICO\"" && d.Statement.Text.Contains("ORDER BY", StringComparison.Ordinal));
         Assert.Contains("LOWER([d].[Citizenship]) = @", ignoreCase.Statement.Text, StringComparison.Ordinal);
     }
 

@@ -18,8 +18,8 @@ public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<F
     /// <summary>
     /// Declares the connection field <paramref name="name"/> on <paramref name="type"/> over <paramref name="items"/>:
     /// the <c>where</c> filter, then <paramref name="split"/> (what is shown and what is left out but counted), then
-    /// the <c>order</c> (or <paramref name="defaultOrder"/>), then the page. <paramref name="rowsRead"/>, when given, may
-    /// narrow the page's rows to the columns the request's selection needs (counts always see the whole query).
+    /// the <c>order</c> (or <paramref name="defaultOrder"/>), then the page, by keyset (<see cref="KeysetPaging"/>). <paramref name="rowsRead"/>, when given, may
+    /// narrow the page's rows (a projection) to the columns the request's selection needs (counts always see the whole query).
     /// Arguments of the field's own may follow.
     /// </summary>
     public FieldBuilder<TSource, object> Field<TSource>(
@@ -29,7 +29,7 @@ public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<F
         Func<IResolveFieldContext<TSource>, IQueryable<T>> items,
         Func<IQueryable<T>, IOrderedQueryable<T>>? defaultOrder = null,
         Func<IResolveFieldContext<TSource>, IQueryable<T>, (IQueryable<T> Shown, IQueryable<T>? Excluded)>? split = null,
-        Func<IResolveFieldContext<TSource>, Func<IQueryable<T>, IQueryable<T>>?>? rowsRead = null) =>
+        Func<IResolveFieldContext<TSource>, Expression<Func<T, T>>?>? rowsRead = null) =>
         type.Field<ConnectionGraphType<TNodeGraphType, T>>(name)
             .Description(description)
             .WithPagingArguments()
@@ -38,6 +38,6 @@ public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<F
             {
                 var matching = items(c).Filtered<T, TFilter>(c);
                 var (shown, excluded) = split?.Invoke(c, matching) ?? (matching, null);
-                return await shown.Sorted<T, TSort, TKey>(c, tieBreaker, defaultOrder).ToConnectionAsync(c, excluded, rowsRead: rowsRead?.Invoke(c));
+                return await shown.Sorted<T, TSort, TKey>(c, tieBreaker, defaultOrder).ToKeysetConnectionAsync(c, excluded, rowsRead?.Invoke(c));
             });
 }

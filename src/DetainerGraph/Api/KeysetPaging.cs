@@ -1,0 +1,437 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DetainerGraph.Api.Filtering;
+using GraphQL;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Api;
+
+// Keyset ("seek") pagination for the entity lists (ListOf): a cursor holds the sort key values of its item and its
+// unique ID, and the next page is the rows after those values in the list's order, read from the index the order
+// uses. A page deep in a million rows costs what the first page costs; rows inserted or retracted between two
+// pages neither repeat nor skip a row. Small connections (stats groups) and search hits keep position cursors.
+
+/// <summary>A row of a page with the values of its sort keys, read in the same statement (the cursor is made from them).</summary>
+public sealed class KeyedRow<T>
+{
+    public T Row { get; init; } = default!;
+    public object?[] Keys { get; init; } = [];
+}
+
+/// <summary>
+/// An ordered list's sort keys, taken from its <c>OrderBy</c>/<c>ThenBy</c> chain (the last key is unique: the
+/// tie-breaker <see cref="ListOf{TNodeGraphType, T, TFilter, TSort, TKey}"/> adds), and what keyset paging needs
+/// from them: the rows after a cursor, the order reversed, the keys projected beside each row and the order's signature.
+/// </summary>
+public sealed class KeysetOrder<T>
+{
+    private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
+
+    private KeysetOrder(IQueryable<T> source, ParameterExpression parameter, IReadOnlyList<SortKey> keys)
+    {
+        Source = source;
+        Parameter = parameter;
+        Keys = keys;
+        var text = typeof(T).Name + "|" + string.Join("|", keys.Select(k => k.Body + (k.Descending ? " desc" : " asc")));
+        Signature = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 9));
+    }
+
+    /// <summary>One key: its value as a nullable expression over <see cref="Parameter"/>, its direction, and whether it can be null.</summary>
+    public sealed record SortKey(Expression Body, Expression Nullable, bool Descending, bool CanBeNull);
+
+    /// <summary>The query before it was ordered (filtered, split).</summary>
+    public IQueryable<T> Source { get; }
+
+    public ParameterExpression Parameter { get; }
+
+    public IReadOnlyList<SortKey> Keys { get; }
+
+    /// <summary>A short hash of the entity and the keys with their directions: a cursor names the order it was made in.</summary>
+    public string Signature { get; }
+
+    /// <summary>The keys of <paramref name="ordered"/>, which must end in its ordering calls (as <c>Sorted</c> and default orders do).</summary>
+    public static KeysetOrder<T> Of(IQueryable<T> ordered)
+    {
+        var calls = new List<MethodCallExpression>();
+        var expression = ordered.Expression;
+        while (expression is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable)
+            && call.Method.Name is nameof(Queryable.OrderBy) or nameof(Queryable.OrderByDescending) or nameof(Queryable.ThenBy) or nameof(Queryable.ThenByDescending))
+        {
+            calls.Add(call);
+            expression = call.Arguments[0];
+            if (call.Method.Name.StartsWith(nameof(Queryable.OrderBy), StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+        if (calls.Count == 0)
+        {
+            throw new InvalidOperationException("Keyset paging needs an ordered query.");
+        }
+        var parameter = Expression.Parameter(typeof(T), "x");
+        var keys = new List<SortKey>(calls.Count);
+        for (var i = calls.Count - 1; i >= 0; i--)
+        {
+            var lambda = (LambdaExpression)StripQuotes(calls[i].Arguments[1]);
+            var body = Expressions.Inline(lambda, parameter);
+            var nullable = body.Type.IsValueType && System.Nullable.GetUnderlyingType(body.Type) is null
+                ? Expression.Convert(body, typeof(Nullable<>).MakeGenericType(body.Type))
+                : body;
+            var canBeNull = !body.Type.IsValueType || System.Nullable.GetUnderlyingType(body.Type) is not null || ThroughNavigation(body, parameter);
+            keys.Add(new SortKey(body, nullable, calls[i].Method.Name.EndsWith("Descending", StringComparison.Ordinal), canBeNull));
+        }
+        return new KeysetOrder<T>(ordered.Provider.CreateQuery<T>(expression), parameter, keys);
+    }
+
+    /// <summary><paramref name="query"/> in this order, or in the reverse order (every direction flipped, missing values at the other end).</summary>
+    public IOrderedQueryable<T> Order(IQueryable<T> query, bool reversed)
+    {
+        var ordered = query.Expression;
+        for (var i = 0; i < Keys.Count; i++)
+        {
+            var key = Keys[i];
+            var descending = key.Descending != reversed;
+            var method = (i == 0, descending) switch
+            {
+                (true, false) => OrderMethods.OrderBy,
+                (true, true) => OrderMethods.OrderByDescending,
+                (false, false) => OrderMethods.ThenBy,
+                (false, true) => OrderMethods.ThenByDescending,
+            };
+            ordered = Expression.Call(method.MakeGenericMethod(typeof(T), key.Body.Type), ordered, Expression.Quote(Expression.Lambda(key.Body, Parameter)));
+        }
+        return (IOrderedQueryable<T>)query.Provider.CreateQuery<T>(ordered);
+    }
+
+    /// <summary>Each row (through <paramref name="projection"/>, when given) with its key values.</summary>
+    public Expression<Func<T, KeyedRow<T>>> Keyed(Expression<Func<T, T>>? projection)
+    {
+        var row = projection is null ? (Expression)Parameter : Expressions.Inline(projection, Parameter);
+        var keys = Expression.NewArrayInit(typeof(object), Keys.Select(k => Expression.Convert(k.Nullable, typeof(object))));
+        var body = Expression.MemberInit(Expression.New(typeof(KeyedRow<T>)),
+            Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Row))!, row),
+            Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Keys))!, keys));
+        return Expression.Lambda<Func<T, KeyedRow<T>>>(body, Parameter);
+    }
+
+    /// <summary>The key values alone, for a cursor from an earlier version that named a position.</summary>
+    public Expression<Func<T, object?[]>> KeysOnly() =>
+        Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), Keys.Select(k => Expression.Convert(k.Nullable, typeof(object)))), Parameter);
+
+    /// <summary>
+    /// The rows strictly after the item whose keys are <paramref name="values"/>, in this order or the reversed one:
+    /// (k1, ..., id) after (v1, ..., vid) expanded into "k1 after v1, or k1 = v1 and k2 after v2, ...", with a
+    /// missing value before every value ascending and after every value descending (as SQLite and SQL Server order
+    /// them). With <paramref name="splitNullTail"/>, when the first key is descending (as read), has a value and can
+    /// be missing, the rows missing it are left out (<see cref="NullTail"/> reads them) and the first key is bounded
+    /// (<c>k1 &lt;= v1</c>), so that the database seeks its index to the cursor instead of scanning from the start.
+    /// </summary>
+    public (Expression<Func<T, bool>> Where, bool HasNullTail) After(object?[] values, bool reversed, bool splitNullTail)
+    {
+        var first = Keys[0];
+        var firstDescending = first.Descending != reversed;
+        var tail = splitNullTail && firstDescending && values[0] is not null && first.CanBeNull;
+        var terms = new List<Expression>(Keys.Count);
+        var prefix = new List<Expression>(Keys.Count);
+        for (var i = 0; i < Keys.Count; i++)
+        {
+            var key = Keys[i];
+            var descending = key.Descending != reversed;
+            if (StrictlyAfter(key, values[i], descending, includeMissing: !(i == 0 && tail)) is { } after)
+            {
+                terms.Add(Expressions.AndAll([.. prefix, after]));
+            }
+            prefix.Add(Is(key, values[i]));
+        }
+        var where = Expressions.OrAll(terms);
+        // The bound on the first key, implied by the terms: the database's range seek.
+        Expression? bound = values[0] is null
+            ? (firstDescending ? IsNull(first) : null)
+            : firstDescending
+                ? (tail || !first.CanBeNull ? Compare(first, values[0]!, ExpressionType.LessThanOrEqual) : null)
+                : Compare(first, values[0]!, ExpressionType.GreaterThanOrEqual);
+        if (bound is not null)
+        {
+            where = Expression.AndAlso(bound, where);
+        }
+        return (Expression.Lambda<Func<T, bool>>(where, Parameter), tail);
+    }
+
+    /// <summary>The rows missing the first key: after a cursor whose first key has a value, in a descending first key, they come last.</summary>
+    public Expression<Func<T, bool>> NullTail() => Expression.Lambda<Func<T, bool>>(IsNull(Keys[0]), Parameter);
+
+    /// <summary>Turns a cursor's JSON values into the keys' types; false when they do not fit.</summary>
+    public bool TryReadValues(JsonElement array, out object?[] values)
+    {
+        values = [];
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() != Keys.Count)
+        {
+            return false;
+        }
+        var read = new object?[Keys.Count];
+        var i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            try
+            {
+                read[i] = element.Deserialize(Keys[i].Nullable.Type, KeysetCursor.Json);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
+            {
+                return false;
+            }
+            if (read[i] is null && !Keys[i].CanBeNull)
+            {
+                return false;
+            }
+            i++;
+        }
+        values = read;
+        return true;
+    }
+
+    private static Expression? StrictlyAfter(SortKey key, object? value, bool descending, bool includeMissing)
+    {
+        if (!descending)
+        {
+            return value is null ? Expression.Not(IsNull(key)) : Compare(key, value, ExpressionType.GreaterThan);
+        }
+        if (value is null)
+        {
+            return null;
+        }
+        var less = Compare(key, value, ExpressionType.LessThan);
+        return includeMissing && key.CanBeNull ? Expression.OrElse(less, IsNull(key)) : less;
+    }
+
+    private static Expression Is(SortKey key, object? value) =>
+        value is null ? IsNull(key) : Compare(key, value, ExpressionType.Equal);
+
+    private static Expression IsNull(SortKey key) => Expression.Equal(key.Nullable, Expression.Constant(null, key.Nullable.Type));
+
+    /// <summary>
+    /// <c>key op value</c> as the database compares them: text by code point (<c>string.Compare</c>, which EF Core
+    /// turns into the SQL operator), enums by their stored name (the set of members whose name compares so: an
+    /// <c>IN</c> list), everything else with the type's operator. The value is a query parameter.
+    /// </summary>
+    private static Expression Compare(SortKey key, object value, ExpressionType op)
+    {
+        var type = key.Nullable.Type;
+        var underlying = System.Nullable.GetUnderlyingType(type) ?? type;
+        if (underlying.IsEnum)
+        {
+            var name = value.ToString()!;
+            var members = Enum.GetValues(underlying).Cast<object>()
+                .Where(m => Holds(string.CompareOrdinal(m.ToString(), name), op))
+                .Select(m => (Expression)Expression.Equal(key.Nullable, Expression.Constant(m, type)));
+            return Expressions.OrAll(members);
+        }
+        var parameter = Expressions.Parameter(value, type);
+        if (underlying == typeof(string))
+        {
+            return op == ExpressionType.Equal
+                ? Expression.Equal(key.Nullable, parameter)
+                : Expression.MakeBinary(op, Expression.Call(StringCompare, key.Nullable, parameter), Expression.Constant(0));
+        }
+        return Expression.MakeBinary(op, key.Nullable, parameter);
+    }
+
+    private static bool Holds(int comparison, ExpressionType op) => op switch
+    {
+        ExpressionType.GreaterThan => comparison > 0,
+        ExpressionType.GreaterThanOrEqual => comparison >= 0,
+        ExpressionType.LessThan => comparison < 0,
+        ExpressionType.LessThanOrEqual => comparison <= 0,
+        _ => comparison == 0,
+    };
+
+    /// <summary>Whether the key is read through a navigation (<c>x.Jurisdiction.Name</c>): missing when the row has none.</summary>
+    private static bool ThroughNavigation(Expression body, ParameterExpression parameter)
+    {
+        while (body is UnaryExpression { NodeType: ExpressionType.Convert } convert)
+        {
+            body = convert.Operand;
+        }
+        return body is MemberExpression { Expression: { } owner } && owner != parameter;
+    }
+
+    private static Expression StripQuotes(Expression e) => e is UnaryExpression { NodeType: ExpressionType.Quote } quote ? quote.Operand : e;
+}
+
+/// <summary>
+/// The cursors of keyset-paged connections: base64url of <c>k1|{entity}|{order signature}|{JSON array of the key
+/// values, the unique ID last}</c>. Decoding checks each part: another connection's, another order's, a garbled or
+/// oversized cursor is an <c>INVALID_CURSOR</c> error. Position cursors of earlier versions (<c>offset:N</c>) are
+/// read up to <see cref="MaxLegacyOffset"/>.
+/// </summary>
+public static class KeysetCursor
+{
+    public const string Version = "k1";
+
+    /// <summary>The longest cursor read: a cursor holds a handful of short keys, far less than this.</summary>
+    public const int MaxLength = 2048;
+
+    /// <summary>The deepest position cursor of an earlier version still read (its item is found by its position, a cost that grows with it).</summary>
+    public const int MaxLegacyOffset = 10_000;
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    /// <summary>A decoded cursor: key values, or the position of an earlier version's cursor.</summary>
+    public readonly record struct Decoded(object?[]? Values, int? LegacyOffset);
+
+    public static string Encode<T>(KeysetOrder<T> order, object?[] values) =>
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{Version}|{typeof(T).Name}|{order.Signature}|{JsonSerializer.Serialize(values, Json)}"));
+
+    public static Decoded Decode<T>(KeysetOrder<T> order, string cursor)
+    {
+        if (cursor.Length > MaxLength)
+        {
+            throw Invalid(cursor, $"it is longer than any cursor this API makes ({MaxLength} characters)");
+        }
+        string text;
+        try
+        {
+            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+        }
+        catch (FormatException)
+        {
+            throw Invalid(cursor, "it is not one this API made");
+        }
+        if (text.StartsWith("offset:", StringComparison.Ordinal))
+        {
+            if (!int.TryParse(text.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            {
+                throw Invalid(cursor, "it is not one this API made");
+            }
+            if (offset > MaxLegacyOffset)
+            {
+                throw Invalid(cursor, $"it is a position cursor of an earlier version past position {MaxLegacyOffset:N0}, which is no longer read; start again from the first page");
+            }
+            return new Decoded(null, offset);
+        }
+        var parts = text.Split('|', 4);
+        if (parts.Length != 4 || parts[0] != Version)
+        {
+            throw Invalid(cursor, "it is not one this API made");
+        }
+        if (parts[1] != typeof(T).Name)
+        {
+            throw Invalid(cursor, "it belongs to another connection");
+        }
+        if (parts[2] != order.Signature)
+        {
+            throw Invalid(cursor, "it was made for another `order`: pass the same `order` as the page it came from");
+        }
+        try
+        {
+            using var json = JsonDocument.Parse(parts[3]);
+            if (order.TryReadValues(json.RootElement, out var values))
+            {
+                return new Decoded(values, null);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        throw Invalid(cursor, "its values do not fit this connection's order");
+    }
+
+    private static ExecutionError Invalid(string cursor, string why) =>
+        new($"`{(cursor.Length > 40 ? cursor[..40] + "…" : cursor)}` is not a cursor of this connection: {why}.") { Code = "INVALID_CURSOR" };
+}
+
+public static class KeysetPaging
+{
+    /// <summary>
+    /// One page of an ordered entity list, by keyset: forward (<c>first</c>, default page size) the rows after
+    /// <c>after</c>'s key values, backward (<c>last</c>) the rows before <c>before</c>'s read in the reversed order;
+    /// the other cursor, when given, bounds the page. One row more than the page says whether another follows (or
+    /// precedes, backward), so <c>last</c> without <c>before</c> needs no count. A descending first key that can be
+    /// missing may take a second statement for the rows missing it (see <see cref="KeysetOrder{T}.After"/>). The
+    /// total is a separate count, run only when <c>totalCount</c> is selected. <paramref name="projection"/>, when
+    /// given, narrows the rows read (counts never see it).
+    /// </summary>
+    public static async Task<Connection<T>> ToKeysetConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, Expression<Func<T, T>>? projection = null)
+    {
+        var options = context.RequestServices!.GetRequiredService<PagingOptions>();
+        var first = context.GetPageSizeArgument("first", options.MaxPageSize);
+        var last = context.GetPageSizeArgument("last", options.MaxPageSize);
+        if (first is not null && last is not null)
+        {
+            throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
+        }
+        var order = KeysetOrder<T>.Of(ordered);
+        var afterText = context.GetArgument<string?>("after");
+        var beforeText = context.GetArgument<string?>("before");
+        var after = afterText is null ? (KeysetCursor.Decoded?)null : KeysetCursor.Decode(order, afterText);
+        var before = beforeText is null ? (KeysetCursor.Decoded?)null : KeysetCursor.Decode(order, beforeText);
+        var ct = context.CancellationToken;
+        var backward = last is not null;
+        var limit = last ?? first ?? options.DefaultPageSize;
+        Func<CancellationToken, Task<int>> countTotal = token => Paging.CountRowsAsync(ordered, context, token);
+        var excludedCount = syntheticExcluded is null ? null : (Func<CancellationToken, Task<int>>)(token => Paging.CountRowsAsync(syntheticExcluded, context, token));
+
+        var afterValues = after is { } a ? await ValuesAsync(order, a, ct) : null;
+        var beforeValues = before is { } b ? await ValuesAsync(order, b, ct) : null;
+        // An earlier version's `after` past the last row: nothing follows it.
+        var pastTheEnd = after is { LegacyOffset: not null } && afterValues is null;
+
+        // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count) reads no row at all.
+        var take = limit == 0 && !Paging.SelectsPageInfo(context) ? 0 : limit + 1;
+        var rows = new List<KeyedRow<T>>();
+        if (take > 0 && !pastTheEnd)
+        {
+            var (seek, bound) = backward ? (beforeValues, afterValues) : (afterValues, beforeValues);
+            var query = order.Source;
+            if (bound is not null)
+            {
+                query = query.Where(order.After(bound, reversed: !backward, splitNullTail: false).Where);
+            }
+            var tail = false;
+            var read = query;
+            if (seek is not null)
+            {
+                var (where, hasTail) = order.After(seek, reversed: backward, splitNullTail: true);
+                read = query.Where(where);
+                tail = hasTail;
+            }
+            var keyed = order.Keyed(projection);
+            rows = await order.Order(read, backward).Select(keyed).Take(take).ToListAsync(ct);
+            if (tail && rows.Count < take)
+            {
+                rows.AddRange(await order.Order(query.Where(order.NullTail()), backward).Select(keyed).Take(take - rows.Count).ToListAsync(ct));
+            }
+        }
+        var more = rows.Count > limit;
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+        if (backward)
+        {
+            rows.Reverse();
+        }
+        var hasNext = backward ? before is not null : more;
+        var hasPrevious = backward ? more || after is not null : after is not null;
+        var nodes = rows.Select(r => r.Row).ToList();
+        var cursors = rows.Select(r => KeysetCursor.Encode(order, r.Keys)).ToList();
+        return new Connection<T>(nodes, i => cursors[i], hasNext, hasPrevious, countTotal)
+        {
+            CountSyntheticExcluded = excludedCount,
+        };
+    }
+
+    /// <summary>A cursor's key values; for an earlier version's position cursor, those of the item at that position (null past the end).</summary>
+    private static async Task<object?[]?> ValuesAsync<T>(KeysetOrder<T> order, KeysetCursor.Decoded cursor, CancellationToken ct) =>
+        cursor.Values ?? await order.Order(order.Source, reversed: false).Skip(cursor.LegacyOffset!.Value).Select(order.KeysOnly()).FirstOrDefaultAsync(ct);
+}

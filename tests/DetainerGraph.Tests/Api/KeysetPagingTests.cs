@@ -1,0 +1,304 @@
+using System.Text;
+using System.Text.Json;
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Tests.Api;
+
+/// <summary>
+/// Keyset pagination of entity lists (<see cref="KeysetPaging"/>): pages walked forward and backward equal the whole
+/// list in its order (random orders over nullable and tied keys, random filters and page sizes, checked against an
+/// ordering made in memory), a cursor stays right when rows are added or retracted between pages, and a cursor that
+/// is not this list's is a clear error.
+/// </summary>
+public sealed class KeysetPagingTests : IAsyncLifetime, IDisposable
+{
+    private const int Rows = 60;
+    private readonly TestApp _app = new();
+
+    private static readonly string[] Counties = ["TX,Travis County,Travis County Jail,Austin", "TX,Harris County,Harris County Jail,Houston", "NV,Clark County,,", "IL,Cook County,Cook County Jail,Chicago", "WA,Snohomish County,,"];
+    private static readonly string[] Citizenships = ["Mexico", "Honduras", "", "Guatemala", ""];
+    private static readonly string[] Outcomes = ["Detainer Declined by LEA", "Lifted", "Transferred", "", "Booked into Detention"];
+    private static readonly string[] Forms = ["I-247D", "I-247N", "I-247X", "I-247A"];
+
+    /// <summary>Rows with few distinct values (ties) and missing ones (issue date, outcome date, citizenship, facility).</summary>
+    private static string Csv(int count, int seed, string prefix)
+    {
+        var random = new Random(seed);
+        var csv = new StringBuilder("detainer_key,state,county,facility,facility_city,citizenship,detainer_type,issued_date,outcome,outcome_date,report_week,charge,charge_status\n");
+        for (var i = 0; i < count; i++)
+        {
+            var issued = random.Next(6) == 0 ? "" : new DateOnly(2017, 1, 1).AddDays(random.Next(8)).ToString("yyyy-MM-dd");
+            var outcome = Outcomes[random.Next(Outcomes.Length)];
+            var recorded = outcome == "" || random.Next(4) == 0 ? "" : new DateOnly(2017, 2, 1).AddDays(random.Next(5)).ToString("yyyy-MM-dd");
+            csv.Append($"{prefix}{i},{Counties[random.Next(Counties.Length)]},{Citizenships[random.Next(Citizenships.Length)]},{Forms[random.Next(Forms.Length)]},{issued},{outcome},{recorded},,Burglary,Charge\n");
+        }
+        return csv.ToString();
+    }
+
+    public async Task InitializeAsync() => await _app.ImportAsync("keyset.csv", Csv(Rows, 7, "k"));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _app.Dispose();
+
+    /// <summary>A sort key: its GraphQL <c>order</c> item and its value in memory (null when missing; text compared by code point, enums by name).</summary>
+    private sealed record Key(string Order, Func<Detainer, string?> Value);
+
+    private static readonly Key[] Keys =
+    [
+        new("issuedOn", d => d.IssuedOn?.ToString("yyyy-MM-dd")),
+        new("outcomeRecordedOn", d => d.OutcomeRecordedOn?.ToString("yyyy-MM-dd")),
+        new("outcome", d => d.Outcome.ToString()),
+        new("detainerType", d => d.DetainerType.ToString()),
+        new("citizenship", d => d.Citizenship),
+        new("jurisdiction: { name: %DIR% }", d => d.Jurisdiction?.Name),
+        new("jurisdiction: { state: %DIR% }", d => d.Jurisdiction?.State),
+        new("facility: { name: %DIR% }", d => d.Facility?.Name),
+        new("facility: { city: %DIR% }", d => d.Facility?.City),
+    ];
+
+    /// <summary>A filter: its GraphQL <c>where</c> and the same test in memory.</summary>
+    private static readonly (string Where, Func<Detainer, bool> Test)[] Filters =
+    [
+        ("{}", _ => true),
+        ("{ jurisdiction: { state: { eq: \"TX\" } } }", d => d.Jurisdiction?.State == "TX"),
+        ("{ citizenship: { eq: null } }", d => d.Citizenship is null),
+        ("{ issuedOn: { gte: \"2017-01-04\" } }", d => d.IssuedOn >= new DateOnly(2017, 1, 4)),
+        ("{ outcome: { in: [LIFTED, OPEN, TRANSFERRED] } }", d => d.Outcome is DetainerOutcome.Lifted or DetainerOutcome.Open or DetainerOutcome.Transferred),
+    ];
+
+    private const string Page = """
+        query($first: Int, $after: String, $last: Int, $before: String, $order: [DetainerSortInput!], $where: DetainerFilterInput) {
+          detainers(first: $first, after: $after, last: $last, before: $before, order: $order, where: $where, includeSynthetic: true) {
+            totalCount
+            pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+            edges { cursor node { id } }
+          }
+        }
+        """;
+
+    private async Task<JsonElement> PageAsync(object variables) => (await _app.DataAsync(Page, variables)).GetProperty("detainers");
+
+    private static List<long> Ids(JsonElement page) =>
+        [.. page.GetProperty("edges").EnumerateArray().Select(e => GlobalId.RequireNumber<long>(e.GetProperty("node").GetProperty("id").GetString()!, "Detainer"))];
+
+    private static bool Info(JsonElement page, string name) => page.GetProperty("pageInfo").GetProperty(name).GetBoolean();
+
+    private static string? Cursor(JsonElement page, string name) => page.GetProperty("pageInfo").GetProperty(name).GetString();
+
+    private Task<List<Detainer>> AllAsync() =>
+        _app.WithDbAsync(db => db.Detainers.Include(d => d.Jurisdiction).Include(d => d.Facility).Where(d => !d.Retracted).ToListAsync());
+
+    /// <summary>The list in memory: each key ascending with missing values first, descending with them last, then the ID.</summary>
+    private static List<long> Ordered(IEnumerable<Detainer> rows, IReadOnlyList<(Key Key, bool Descending)> order)
+    {
+        var list = rows.ToList();
+        list.Sort((a, b) =>
+        {
+            foreach (var (key, descending) in order)
+            {
+                var (x, y) = (key.Value(a), key.Value(b));
+                var c = x is null ? (y is null ? 0 : -1) : y is null ? 1 : string.CompareOrdinal(x, y);
+                if (c != 0)
+                {
+                    return descending ? -c : c;
+                }
+            }
+            return a.Id.CompareTo(b.Id);
+        });
+        return [.. list.Select(d => d.Id)];
+    }
+
+    private static object[] OrderArgument(IReadOnlyList<(Key Key, bool Descending)> order) =>
+        [.. order.Select(o => o.Key.Order.Contains("%DIR%", StringComparison.Ordinal)
+            ? (object)JsonSerializer.Deserialize<Dictionary<string, object>>(ToJson(o.Key.Order.Replace("%DIR%", o.Descending ? "DESC" : "ASC", StringComparison.Ordinal)))!
+            : new Dictionary<string, string> { [o.Key.Order] = o.Descending ? "DESC" : "ASC" })];
+
+    /// <summary><c>jurisdiction: { name: ASC }</c> as JSON.</summary>
+    private static string ToJson(string item)
+    {
+        var parts = item.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal).Split(':', StringSplitOptions.TrimEntries);
+        return $"{{\"{parts[0]}\":{{\"{parts[1]}\":\"{parts[2]}\"}}}}";
+    }
+
+    [Fact]
+    public async Task Pages_walked_forward_and_backward_equal_the_whole_list_for_random_orders_filters_and_sizes()
+    {
+        var all = await AllAsync();
+        var random = new Random(14);
+        for (var round = 0; round < 24; round++)
+        {
+            var order = Enumerable.Range(0, random.Next(1, 4)).Select(_ => (Keys[random.Next(Keys.Length)], random.Next(2) == 0)).ToList();
+            var (where, test) = Filters[random.Next(Filters.Length)];
+            var size = random.Next(1, 8);
+            var expected = Ordered(all.Where(test), order);
+            var orderArgument = OrderArgument(order);
+            var whereArgument = JsonSerializer.Deserialize<JsonElement>(GraphQlToJson(where));
+            var label = $"round {round}: order {JsonSerializer.Serialize(orderArgument)}, where {where}, size {size}";
+
+            var forward = new List<long>();
+            string? after = null;
+            for (var pages = 0; ; pages++)
+            {
+                Assert.True(pages <= Rows, label);
+                var page = await PageAsync(new { first = size, after, order = orderArgument, where = whereArgument });
+                forward.AddRange(Ids(page));
+                Assert.Equal(after is not null, Info(page, "hasPreviousPage"));
+                Assert.Equal(expected.Count, page.GetProperty("totalCount").GetInt32());
+                if (!Info(page, "hasNextPage"))
+                {
+                    break;
+                }
+                after = Cursor(page, "endCursor");
+            }
+            Assert.True(expected.SequenceEqual(forward), $"{label}\nexpected {string.Join(",", expected)}\nforward  {string.Join(",", forward)}");
+
+            var backward = new List<long>();
+            string? before = null;
+            for (var pages = 0; ; pages++)
+            {
+                Assert.True(pages <= Rows, label);
+                var page = await PageAsync(new { last = size, before, order = orderArgument, where = whereArgument });
+                backward.InsertRange(0, Ids(page));
+                Assert.Equal(before is not null, Info(page, "hasNextPage"));
+                if (!Info(page, "hasPreviousPage"))
+                {
+                    break;
+                }
+                before = Cursor(page, "startCursor");
+            }
+            Assert.True(expected.SequenceEqual(backward), $"{label}\nexpected {string.Join(",", expected)}\nbackward {string.Join(",", backward)}");
+
+            // A window between two cursors, either way: the items strictly between them.
+            if (expected.Count >= 4)
+            {
+                var edges = (await PageAsync(new { first = expected.Count > 100 ? 100 : expected.Count, order = orderArgument, where = whereArgument })).GetProperty("edges").EnumerateArray().ToList();
+                var (from, to) = (random.Next(0, edges.Count - 2), 0);
+                to = random.Next(from + 2, edges.Count);
+                var between = expected.Skip(from + 1).Take(to - from - 1).ToList();
+                var window = new { after = edges[from].GetProperty("cursor").GetString(), before = edges[to].GetProperty("cursor").GetString(), order = orderArgument, where = whereArgument };
+                Assert.Equal(between, Ids(await PageAsync(new { first = 100, window.after, window.before, window.order, window.where })));
+                Assert.Equal(between, Ids(await PageAsync(new { last = 100, window.after, window.before, window.order, window.where })));
+            }
+        }
+    }
+
+    /// <summary>The test's GraphQL <c>where</c> literals as JSON variables.</summary>
+    private static string GraphQlToJson(string where) => where switch
+    {
+        "{}" => "{}",
+        _ when where.Contains("state", StringComparison.Ordinal) => "{\"jurisdiction\":{\"state\":{\"eq\":\"TX\"}}}",
+        _ when where.Contains("citizenship", StringComparison.Ordinal) => "{\"citizenship\":{\"eq\":null}}",
+        _ when where.Contains("issuedOn", StringComparison.Ordinal) => "{\"issuedOn\":{\"gte\":\"2017-01-04\"}}",
+        _ => "{\"outcome\":{\"in\":[\"LIFTED\",\"OPEN\",\"TRANSFERRED\"]}}",
+    };
+
+    [Fact]
+    public async Task A_cursor_stays_valid_when_rows_are_added_and_retracted_between_pages_with_no_row_skipped_or_repeated()
+    {
+        var order = new object[] { new Dictionary<string, string> { ["issuedOn"] = "DESC" } };
+        var before = Ordered(await AllAsync(), [(Keys[0], true)]);
+        var first = await PageAsync(new { first = 10, order });
+        var seen = Ids(first);
+        Assert.Equal(before.Take(10), seen);
+
+        // Between pages: two rows already seen and two not yet seen are retracted, and new rows arrive on both sides of the cursor.
+        var retracted = new[] { seen[0], seen[5], before[12], before[30] };
+        await _app.WithDbAsync(db => db.Detainers.Where(d => retracted.Contains(d.Id)).ExecuteUpdateAsync(s => s.SetProperty(d => d.Retracted, true)));
+        await _app.ImportAsync("keyset-more.csv", Csv(20, 8, "m"));
+        var now = Ordered(await AllAsync(), [(Keys[0], true)]);
+        var lastSeen = seen[^1];
+
+        var rest = new List<long>();
+        var after = Cursor(first, "endCursor");
+        while (true)
+        {
+            var page = await PageAsync(new { first = 7, after, order });
+            rest.AddRange(Ids(page));
+            if (!Info(page, "hasNextPage"))
+            {
+                break;
+            }
+            after = Cursor(page, "endCursor");
+        }
+
+        // Exactly the rows now after the cursor's row, in order: none of the first page again, none skipped,
+        // the retracted ones left out, the new ones read where they sort (an offset cursor would have skipped
+        // two rows here, moved up by the two retractions before it).
+        Assert.Equal(now.SkipWhile(id => id != lastSeen).Skip(1).ToList(), rest);
+        Assert.Empty(rest.Intersect(seen));
+        Assert.Equal(rest.Count, rest.Distinct().Count());
+        Assert.DoesNotContain(before[12], rest);
+        Assert.Contains(before[13], rest);
+        Assert.Contains(rest, id => !before.Contains(id));
+    }
+
+    [Fact]
+    public async Task A_position_cursor_of_an_earlier_version_still_reads_the_page_after_its_position()
+    {
+        var order = new object[] { new Dictionary<string, string> { ["citizenship"] = "DESC" } };
+        var all = await PageAsync(new { first = 20, order });
+
+        var legacy = await PageAsync(new { first = 5, after = Paging.EncodeCursor(6), order });
+
+        Assert.Equal(Ids(all).Skip(7).Take(5), Ids(legacy));
+        Assert.True(Info(legacy, "hasPreviousPage"));
+        // Its own cursors are keyset cursors: the next page follows on.
+        var next = await PageAsync(new { first = 5, after = Cursor(legacy, "endCursor"), order });
+        Assert.Equal(Ids(all).Skip(12).Take(5), Ids(next));
+        var back = await PageAsync(new { last = 3, before = Paging.EncodeCursor(6), order });
+        Assert.Equal(Ids(all).Skip(3).Take(3), Ids(back));
+    }
+
+    public static TheoryData<string, string> ForeignCursors()
+    {
+        var byIssued = KeysetCursors.Detainer(q => q.OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id), new DateOnly(2017, 1, 3), 5L);
+        static string B64(string text) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+        var signature = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(byIssued)).Split('|')[2];
+        return new()
+        {
+            { "garbage", "not a cursor at all" },
+            { "undecodable bytes", B64("\u0001\u0002zz") },
+            { "another order's", byIssued },
+            { "another connection's", B64($"k1|Week|{signature}|[\"2017-01-28\"]") },
+            { "values of the wrong type", B64($"k1|Detainer|{signature}|[\"yesterday\",5]") },
+            { "too few values", B64($"k1|Detainer|{signature}|[5]") },
+            { "a missing unique ID", B64($"k1|Detainer|{signature}|[\"2017-01-03\",null]") },
+            { "broken JSON", B64($"k1|Detainer|{signature}|[\"2017-01-03\",") },
+            { "an unknown version", B64($"k9|Detainer|{signature}|[\"2017-01-03\",5]") },
+            { "huge", B64(new string('a', 100_000)) },
+            { "a deep position of an earlier version", Paging.EncodeCursor(999_000) },
+            { "a negative position", B64("offset:-3") },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(ForeignCursors))]
+    public async Task A_cursor_that_is_not_this_lists_is_an_invalid_cursor_error(string kind, string cursor)
+    {
+        // The list is ordered by citizenship: the "another order's" cursor was made for issuedOn.
+        foreach (var argument in new[] { "after", "before" })
+        {
+            var result = await _app.QueryAsync($"query($c: String) {{ detainers(first: 3, {argument}: $c, order: [{{ citizenship: ASC }}]) {{ nodes {{ id }} }} }}", new { c = cursor });
+
+            Assert.True(result.FirstErrorCode() == "INVALID_CURSOR", $"{kind}: {result}");
+            Assert.Equal(JsonValueKind.Null, result.GetProperty("data").GetProperty("detainers").ValueKind);
+            Assert.True(result.GetProperty("errors")[0].GetProperty("message").GetString()!.Length < 300, kind);
+        }
+    }
+
+    [Fact]
+    public async Task A_cursor_of_the_same_order_on_another_detainer_list_reads_from_the_same_position()
+    {
+        // The cursor names the order, not the field: a jurisdiction's detainers continue from a root page's cursor.
+        var root = await _app.DataAsync("""{ detainers(first: 100, where: { jurisdiction: { name: { eq: "Travis County" } } }, order: [{ issuedOn: ASC }]) { edges { cursor node { id } } } }""");
+        var edges = root.GetProperty("detainers").GetProperty("edges").EnumerateArray().ToList();
+        Assert.True(edges.Count > 3);
+        var nested = await _app.DataAsync("""query($c: String) { jurisdictions(where: { name: { eq: "Travis County" } }) { nodes { detainers(first: 100, after: $c, order: [{ issuedOn: ASC }]) { nodes { id } } } } }""", new { c = edges[1].GetProperty("cursor").GetString() });
+        var ids = nested.GetProperty("jurisdictions").GetProperty("nodes")[0].GetProperty("detainers").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ToList();
+        Assert.Equal(edges.Skip(2).Select(e => e.GetProperty("node").GetProperty("id").GetString()), ids);
+    }
+}

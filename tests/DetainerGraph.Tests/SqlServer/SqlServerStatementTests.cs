@@ -87,6 +87,17 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         Detainers("page after", "first: 5, after: \"b2Zmc2V0OjQ\"", "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id }");
         Detainers("page last before", "last: 5, before: \"b2Zmc2V0OjQ\"", "pageInfo { hasNextPage hasPreviousPage } nodes { id }");
         Detainers("page last", "last: 5", "totalCount nodes { id }");
+        // Keyset cursors (the values of the item's sort keys and its ID): forward, backward, between two, and with missing values.
+        const string SeveralKeys = "order: [{ issuedOn: DESC }, { jurisdiction: { name: ASC } }, { outcome: ASC }]";
+        static System.Linq.IOrderedQueryable<Detainer> Several(System.Linq.IQueryable<Detainer> q) =>
+            q.OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Outcome).ThenBy(d => d.Id);
+        var keyset = DetainerGraph.Tests.Api.KeysetCursors.Detainer(Several, new DateOnly(2017, 1, 30), "Travis County", DetainerOutcome.Lifted, 12L);
+        var missing = DetainerGraph.Tests.Api.KeysetCursors.Detainer(Several, null, null, DetainerOutcome.Open, 3L);
+        Detainers("page after keyset", $"first: 5, after: \"{keyset}\", {SeveralKeys}", "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id }");
+        Detainers("page last before keyset", $"last: 5, before: \"{keyset}\", {SeveralKeys}", "pageInfo { hasNextPage hasPreviousPage } nodes { id }");
+        Detainers("page between keysets", $"first: 5, after: \"{keyset}\", before: \"{missing}\", {SeveralKeys}", "nodes { id }");
+        Detainers("page after keyset of missing values", $"first: 5, after: \"{missing}\", {SeveralKeys}", "nodes { id }");
+        Detainers("page after keyset default order", $"first: 5, after: \"{DetainerGraph.Tests.Api.KeysetCursors.Detainer(q => q.OrderBy(d => d.Id), 12L)}\"", "nodes { id }");
         Detainers("nested loads", "first: 3", $"nodes {{ {DetainerFields} }}");
         Detainers("edges", "first: 3", "edges { cursor node { id } }");
 

@@ -424,8 +424,8 @@ public static class KeysetPaging
         var hasNext = backward ? before is not null : more;
         var hasPrevious = backward ? more || after is not null : after is not null;
         var nodes = rows.Select(r => r.Row).ToList();
-        var cursors = rows.Select(r => KeysetCursor.Encode(order, r.Keys)).ToList();
-        return new Connection<T>(nodes, i => cursors[i], hasNext, hasPrevious, countTotal)
+        // Cursors are made only for what the selection reads (edges, pageInfo's start and end).
+        return new Connection<T>(nodes, i => KeysetCursor.Encode(order, rows[i].Keys), hasNext, hasPrevious, countTotal)
         {
             CountSyntheticExcluded = excludedCount,
         };

@@ -1463,3 +1463,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130023558_JurisdictionNameIndex'
+)
+BEGIN
+    CREATE INDEX [IX_Jurisdictions_Name] ON [Jurisdictions] ([Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130023558_JurisdictionNameIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130023558_JurisdictionNameIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

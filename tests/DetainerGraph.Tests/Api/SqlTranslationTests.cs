@@ -98,6 +98,27 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
     }
 
     [Fact]
+    public async Task A_page_after_a_cursor_in_jurisdiction_name_order_reads_the_jurisdictions_from_that_name_on()
+    {
+        await _app.WithDbAsync(async db =>
+        {
+            // The page after a cursor deep in `order: [{ jurisdiction: { name: ASC } }]`: without an index on the
+            // name, SQLite walks every jurisdiction's detainers (seconds at a million rows) to find the few after it.
+            var names = await db.Jurisdictions.OrderBy(j => j.Name).Select(j => j.Name).ToListAsync();
+            var cursor = await db.Detainers.Where(d => d.Jurisdiction!.Name == names[names.Count / 2])
+                .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id)
+                .Select(d => new object?[] { d.Jurisdiction!.Name, (DateOnly?)d.IssuedOn, (long?)d.Id }).FirstAsync();
+            var order = DetainerGraph.Api.KeysetOrder<Detainer>.Of(db.Detainers.OrderBy(d => d.Jurisdiction!.Name).ThenByDescending(d => d.IssuedOn).ThenBy(d => d.Id));
+            var (after, _) = order.After(cursor, reversed: false, splitNullTail: true);
+
+            var plan = await PlanAsync(db, order.Order(order.Source.Where(after), reversed: false).Take(51));
+
+            Assert.Contains(plan, step => step.Contains("IX_Jurisdictions_Name", StringComparison.Ordinal));
+            return 0;
+        });
+    }
+
+    [Fact]
     public async Task Sampled_statistics_from_an_earlier_version_are_stale_and_replaced_by_exact_ones()
     {
         await _app.WithDbAsync(async db =>

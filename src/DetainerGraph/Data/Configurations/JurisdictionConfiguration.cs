@@ -14,6 +14,9 @@ internal sealed class JurisdictionConfiguration : IEntityTypeConfiguration<Juris
         // A jurisdiction is its published name within its state; importers look it up by this key. It also
         // serves the state filter (`jurisdiction: { state: ... }`) and the default jurisdiction order (state, name).
         builder.HasIndex(j => new { j.State, j.Name }).IsUnique();
+        // Detainers ordered by their jurisdiction's name (`order: [{ jurisdiction: { name: ASC } }]`): a keyset page
+        // past a name reads the jurisdictions from that name on, in order, instead of every detainer.
+        builder.HasIndex(j => j.Name);
         builder.HasOne(j => j.Source).WithMany().OnDelete(DeleteBehavior.Restrict);
     }
 }

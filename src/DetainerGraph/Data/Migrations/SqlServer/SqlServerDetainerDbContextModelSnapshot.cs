@@ -584,6 +584,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Name");
+
                     b.HasIndex("SourceId");
 
                     b.HasIndex("State", "Name")

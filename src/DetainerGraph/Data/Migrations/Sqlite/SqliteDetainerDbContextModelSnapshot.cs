@@ -520,6 +520,8 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Name");
+
                     b.HasIndex("SourceId");
 
                     b.HasIndex("State", "Name")

@@ -224,11 +224,15 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
         return text.Append(command.CommandText.ReplaceLineEndings("\n")).ToString();
     }
 
-    /// <summary>The request's services, with <see cref="DetainerDbContext"/> answered by the capturing context.</summary>
+    /// <summary>The request's services, with <see cref="DetainerDbContext"/> (and the resolvers' <see cref="RequestConnection"/>) answered by the capturing context.</summary>
     private sealed class WithDbContext(IServiceProvider inner, DetainerDbContext db) : IServiceProvider
     {
+        private readonly RequestConnection _connection = new(db);
+
         public object? GetService(Type serviceType) =>
-            serviceType == typeof(DetainerDbContext) || serviceType == typeof(SqlServerDetainerDbContext) ? db : inner.GetService(serviceType);
+            serviceType == typeof(DetainerDbContext) || serviceType == typeof(SqlServerDetainerDbContext) ? db
+            : serviceType == typeof(RequestConnection) ? _connection
+            : inner.GetService(serviceType);
     }
 
     /// <summary>A transaction that was never begun: commits and rollbacks do nothing.</summary>

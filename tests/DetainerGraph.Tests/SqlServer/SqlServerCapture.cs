@@ -227,11 +227,10 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
     /// <summary>The request's services, with <see cref="DetainerDbContext"/> (and the resolvers' <see cref="RequestConnection"/>) answered by the capturing context.</summary>
     private sealed class WithDbContext(IServiceProvider inner, DetainerDbContext db) : IServiceProvider
     {
-        private readonly RequestConnection _connection = new(db);
-
+        // On SQL Server a RequestConnection holds nothing (EF Core opens per statement), so each lookup may have its own.
         public object? GetService(Type serviceType) =>
             serviceType == typeof(DetainerDbContext) || serviceType == typeof(SqlServerDetainerDbContext) ? db
-            : serviceType == typeof(RequestConnection) ? _connection
+            : serviceType == typeof(RequestConnection) ? new RequestConnection(db)
             : inner.GetService(serviceType);
     }
 

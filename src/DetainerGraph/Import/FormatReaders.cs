@@ -9,7 +9,24 @@ namespace DetainerGraph.Import;
 /// </summary>
 public sealed class FormatReaders(ReferenceData reference)
 {
+    private const int MaxCachedFacilities = 65_536;
     private readonly JurisdictionNames _names = new(reference);
+    // Each distinct facility once, shared by its rows (as JurisdictionNames shares jurisdictions).
+    private readonly Dictionary<(string State, string Name, string? City, JurisdictionRef? Jurisdiction), FacilityRef> _facilities = [];
+
+    private FacilityRef Facility(string state, string name, string? city, JurisdictionRef? jurisdiction)
+    {
+        if (_facilities.TryGetValue((state, name, city, jurisdiction), out var known))
+        {
+            return known;
+        }
+        var facility = new FacilityRef(state, name, city, jurisdiction);
+        if (_facilities.Count < MaxCachedFacilities)
+        {
+            _facilities[(state, name, city, jurisdiction)] = facility;
+        }
+        return facility;
+    }
 
     public void Read(ImportFormat format, IEnumerable<Row> rows, ParsedFile file)
     {
@@ -62,7 +79,7 @@ public sealed class FormatReaders(ReferenceData reference)
             {
                 Line = row.Line,
                 Jurisdiction = jurisdiction,
-                Facility = facility is null ? null : new FacilityRef(state, facility, null, jurisdiction),
+                Facility = facility is null ? null : Facility(state, facility, null, jurisdiction),
                 IssuedOn = issued,
                 Outcome = DetainerOutcome.DeclinedByLea,
                 OutcomeAsPublished = "Detainer Declined by LEA",
@@ -103,7 +120,7 @@ public sealed class FormatReaders(ReferenceData reference)
                 Jurisdiction = placement.Jurisdiction,
                 JurisdictionResolution = placement.Resolution,
                 JurisdictionRule = placement.Rule,
-                Facility = new FacilityRef(state, facility, city, placement.Jurisdiction),
+                Facility = Facility(state, facility, city, placement.Jurisdiction),
                 IssuedOn = date,
                 DetainerType = type,
                 DetainerTypeAsPublished = row.Optional("detainer_type"),
@@ -280,7 +297,7 @@ public sealed class FormatReaders(ReferenceData reference)
             {
                 Line = row.Line,
                 Jurisdiction = jurisdiction,
-                Facility = facility is null ? null : new FacilityRef(state, facility, row.Optional("facility_city"), jurisdiction),
+                Facility = facility is null ? null : Facility(state, facility, row.Optional("facility_city"), jurisdiction),
                 IssuedOn = issued,
                 DetainerType = type,
                 DetainerTypeAsPublished = row.Optional("detainer_type"),
@@ -356,7 +373,7 @@ public sealed class FormatReaders(ReferenceData reference)
             {
                 Line = row.Line,
                 Jurisdiction = jurisdiction,
-                Facility = facility is null ? null : new FacilityRef(state, facility, row.Optional("facility_city"), jurisdiction),
+                Facility = facility is null ? null : Facility(state, facility, row.Optional("facility_city"), jurisdiction),
                 IssuedOnOrAfter = bookedOn,
                 Outcome = outcome,
                 OutcomeAsPublished = disposition,

@@ -16,6 +16,7 @@ public sealed record ImportProgress(string File, int Done, int Total);
 public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 {
     private const int ChunkSize = 5_000;
+    private const int MaxCachedKeys = 65_536;
 
     /// <summary>
     /// The fewest detainers for which a SQLite import drops the secondary indexes of the detainer and charge tables
@@ -97,10 +98,12 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 
     private async Task<Dictionary<(string, string), int>> ResolveJurisdictionsAsync(ParsedFile file, Source source, CancellationToken ct)
     {
-        var named = new List<(JurisdictionRef Ref, int Line)>();
-        named.AddRange(file.Detainers.Where(d => d.Jurisdiction is not null).Select(d => (d.Jurisdiction!, d.Line)));
-        named.AddRange(file.SectionOne.Select(e => (e.Jurisdiction, e.Line)));
-        named.AddRange(file.Policies.Select(p => (p.Jurisdiction, p.Line)));
+        // Each named jurisdiction at its first line. The readers share one instance among the rows that name the
+        // same jurisdiction, so most repeats are dropped by reference here; the rest are matched by name below.
+        var named = FirstOfEach(
+            file.Detainers.Where(d => d.Jurisdiction is not null).Select(d => (d.Jurisdiction!, d.Line))
+                .Concat(file.SectionOne.Select(e => (e.Jurisdiction, e.Line)))
+                .Concat(file.Policies.Select(p => (p.Jurisdiction, p.Line))));
         var byKey = new Dictionary<(string, string), Jurisdiction>(NameKeyComparer.Instance);
         if (named.Count == 0)
         {
@@ -147,7 +150,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     private async Task<Dictionary<(string, string, string), int>> ResolveFacilitiesAsync(
         ParsedFile file, Source source, Dictionary<(string, string), int> jurisdictions, CancellationToken ct)
     {
-        var named = file.Detainers.Where(d => d.Facility is not null).Select(d => (Ref: d.Facility!, d.Line)).ToList();
+        var named = FirstOfEach(file.Detainers.Where(d => d.Facility is not null).Select(d => (d.Facility!, d.Line)));
         var byKey = new Dictionary<(string, string, string), Facility>(FacilityKeyComparer.Instance);
         if (named.Count == 0)
         {
@@ -179,6 +182,14 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         await db.SaveChangesAsync(ct);
         return byKey.ToDictionary(p => p.Key, p => p.Value.Id, FacilityKeyComparer.Instance);
+    }
+
+    /// <summary>The first (reference, line) of each distinct reference, in order.</summary>
+    private static List<(T Ref, int Line)> FirstOfEach<T>(IEnumerable<(T Ref, int Line)> named)
+        where T : class
+    {
+        var seen = new HashSet<T>(ReferenceEqualityComparer.Instance);
+        return [.. named.Where(n => seen.Add(n.Ref))];
     }
 
     private async Task EnsureWeeksAsync(ParsedFile file, CancellationToken ct)
@@ -343,6 +354,33 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             // The count rollups: one GROUP BY over the new rows at the end instead of a trigger per row.
             await DetainerCountRollup.DeferForBulkInsertAsync(db, ct);
         }
+        // The keys by the readers' shared instances first (a reference lookup), by name otherwise.
+        var jurisdictionIds = new Dictionary<JurisdictionRef, int>(ReferenceEqualityComparer.Instance);
+        var facilityIds = new Dictionary<FacilityRef, int>(ReferenceEqualityComparer.Instance);
+        int JurisdictionId(JurisdictionRef j)
+        {
+            if (!jurisdictionIds.TryGetValue(j, out var id))
+            {
+                id = jurisdictions[(j.State, j.Name)];
+                if (jurisdictionIds.Count < MaxCachedKeys)
+                {
+                    jurisdictionIds[j] = id;
+                }
+            }
+            return id;
+        }
+        int FacilityId(FacilityRef f)
+        {
+            if (!facilityIds.TryGetValue(f, out var id))
+            {
+                id = facilities[(f.State, f.Name, f.City ?? "")];
+                if (facilityIds.Count < MaxCachedKeys)
+                {
+                    facilityIds[f] = id;
+                }
+            }
+            return id;
+        }
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
@@ -365,8 +403,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                     OutcomeRecordedOn = row.OutcomeRecordedOn,
                     WeekStart = row.WeekStart,
                     Citizenship = row.Citizenship,
-                    JurisdictionId = row.Jurisdiction is { } j ? jurisdictions[(j.State, j.Name)] : null,
-                    FacilityId = row.Facility is { } f ? facilities[(f.State, f.Name, f.City ?? "")] : null,
+                    JurisdictionId = row.Jurisdiction is { } j ? JurisdictionId(j) : null,
+                    FacilityId = row.Facility is { } f ? FacilityId(f) : null,
                     SourceUrl = row.SourceUrl,
                     SourceId = source.Id,
                     SourceLine = row.Line,

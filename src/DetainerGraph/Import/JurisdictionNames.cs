@@ -9,8 +9,28 @@ public sealed partial class JurisdictionNames(ReferenceData reference)
 {
     private static readonly string[] CountySuffixes = [" County", " Parish", " Borough", " Census Area", " Municipality"];
 
+    // A file names each jurisdiction on many rows: each distinct (state, name) is looked up once, and its rows share
+    // one instance (which also lets the writer resolve them by reference). Bounded like the CSV reader's pools.
+    private const int MaxCached = 65_536;
+    private readonly Dictionary<(string State, string Name), JurisdictionRef> _named = [];
+    private readonly Dictionary<(string State, string Facility, string? City), Placement> _placed = [];
+
     /// <summary>A jurisdiction named by a "county" column (DDOR Section I and II): "Travis County", or a city.</summary>
     public JurisdictionRef FromName(string state, string name)
+    {
+        if (_named.TryGetValue((state, name), out var known))
+        {
+            return known;
+        }
+        var named = Name(state, name);
+        if (_named.Count < MaxCached)
+        {
+            _named[(state, name)] = named;
+        }
+        return named;
+    }
+
+    private JurisdictionRef Name(string state, string name)
     {
         var isCounty = reference.FipsOf(state, name) is not null
             || CountySuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase));
@@ -62,6 +82,20 @@ public sealed partial class JurisdictionNames(ReferenceData reference)
     /// was placed is returned beside it so that a count can be audited.
     /// </summary>
     public Placement FromFacility(string state, string facility, string? city)
+    {
+        if (_placed.TryGetValue((state, facility, city), out var known))
+        {
+            return known;
+        }
+        var placement = Place(state, facility, city);
+        if (_placed.Count < MaxCached)
+        {
+            _placed[(state, facility, city)] = placement;
+        }
+        return placement;
+    }
+
+    private Placement Place(string state, string facility, string? city)
     {
         foreach (var rule in reference.JurisdictionRules)
         {

@@ -62,6 +62,41 @@ public sealed class ImportRoundTripTests : IDisposable
         Assert.Equal(charges, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
     }
 
+    [Fact]
+    public async Task Rows_naming_a_jurisdiction_or_facility_in_different_case_share_its_one_record_and_rows_naming_it_alike_share_one_reference()
+    {
+        const string text = """
+            detainer_key,state,county,facility,facility_city,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status
+            a,TX,Travis County,Travis County Jail,Austin,,,2017-01-02,,,ASSAULT,Charge
+            b,TX,TRAVIS COUNTY,TRAVIS COUNTY JAIL,AUSTIN,,,2017-01-03,,,BATTERY,Charge
+            c,TX,Travis County,Travis County Jail,Austin,,,2017-01-04,,,THEFT,Charge
+            d,TX,Harris County,,,,,2017-01-05,,,BURGLARY,Charge
+
+            """;
+        var parsed = new Importer(null!, Reference).Parse("names.csv", Encoding.UTF8.GetBytes(text));
+        Assert.Empty(parsed.Errors);
+        // The same spelling: one instance, which the writer resolves once by reference.
+        Assert.Same(parsed.Detainers[0].Jurisdiction, parsed.Detainers[2].Jurisdiction);
+        Assert.Same(parsed.Detainers[0].Facility, parsed.Detainers[2].Facility);
+        Assert.NotSame(parsed.Detainers[0].Jurisdiction, parsed.Detainers[1].Jurisdiction);
+
+        var result = await _app.ImportAsync("names.csv", text);
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var stored = await _app.WithDbAsync(db => db.Detainers.AsNoTracking()
+            .Where(d => d.SourceId == result.Source.Id).OrderBy(d => d.SourceLine)
+            .Select(d => new { d.JurisdictionId, d.FacilityId, Jurisdiction = d.Jurisdiction!.Name, Facility = d.Facility!.Name })
+            .ToListAsync());
+        // Another spelling of the same name: matched by name (ignoring case) to the record the first spelling created.
+        Assert.Equal([stored[0].JurisdictionId, stored[0].JurisdictionId, stored[0].JurisdictionId], stored.Take(3).Select(d => d.JurisdictionId));
+        Assert.Equal([stored[0].FacilityId, stored[0].FacilityId, stored[0].FacilityId], stored.Take(3).Select(d => d.FacilityId));
+        Assert.NotNull(stored[0].FacilityId);
+        Assert.Equal(("Travis County", "Travis County Jail"), (stored[1].Jurisdiction, stored[1].Facility));
+        Assert.NotEqual(stored[0].JurisdictionId, stored[3].JurisdictionId);
+        Assert.Null(stored[3].FacilityId);
+        var texas = await _app.WithDbAsync(db => db.Jurisdictions.Where(j => j.State == "TX").Select(j => j.Name).ToListAsync());
+        Assert.Single(texas, name => string.Equals(name, "Travis County", StringComparison.OrdinalIgnoreCase));
+    }
+
     private static string Expected(DetainerRow row) => string.Join("|",
         row.IssuedOn, row.IssuedOnOrAfter, row.PlaceOfBirth, row.DetainerType, row.DetainerTypeAsPublished, row.Outcome,
         row.OutcomeAsPublished, row.OutcomeRecordedOn, row.WeekStart, row.Citizenship, row.SourceUrl,

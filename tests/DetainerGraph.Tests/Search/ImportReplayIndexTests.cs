@@ -54,7 +54,7 @@ public sealed class ImportReplayIndexTests : IDisposable
         foreach (var query in new[] { "", "assault", "\\\"driving under influence\\\"", "asault", "assa*", "dui", "agg assault", "cocaine", "burglary", "traffic offense", "burglery", "poss marijuana", "1313", "dangerous drugs" })
         {
             var request = "{ searchCharges(query: \"" + query + "\", first: 25, includeSynthetic: true) { totalCount syntheticExcluded " +
-                "edges { cursor node { score highlight charge { id description } } } facets(fields: [STATE, OUTCOME, STATUS, CHARGE_CATEGORY]) { field buckets { value count } } } }";
+                "edges { cursor node { score highlight charge { id description } } } facets(fields: [STATE, JURISDICTION, WEEK, OUTCOME, STATUS, CHARGE_CATEGORY, CITIZENSHIP, SOURCE_KIND]) { field buckets { value label count } } } }";
             var replayed = await _replayed.DataAsync(request);
             var analyzed = await _analyzed.DataAsync(request);
 

@@ -45,7 +45,9 @@ public static class ChargeDocuments
 
     /// <summary>The NCIC code and category as one text the engines search beside the description; null when the charge has neither.</summary>
     public static string? Codes(ChargeDocument d) =>
-        string.Join(' ', new[] { d.NcicCode, d.Category }.Where(v => v is not null)) is { Length: > 0 } codes ? codes : null;
+        (d.NcicCode is null ? d.Category : d.Category is null ? d.NcicCode : string.Concat(d.NcicCode, " ", d.Category)) is { Length: > 0 } codes
+            ? codes
+            : null;
 
     /// <summary>
     /// What <paramref name="reader"/> reads the description as (abbreviations, run-together words, concepts), indexed

@@ -46,6 +46,7 @@ public sealed partial class LuceneChargeSearch
         private readonly KeywordField _status = new("status", FacetName(SearchFacet.Status));
         private readonly KeywordField _category = new("category", FacetName(SearchFacet.ChargeCategory));
         private readonly KeywordField _sourceKind = new("source_kind", FacetName(SearchFacet.SourceKind));
+        private readonly DocumentLabels _labels = new();
 
         public Document Build(ChargeDocument d)
         {
@@ -70,17 +71,79 @@ public sealed partial class LuceneChargeSearch
                 _doc.Add(_expanded);
             }
             _state.AddTo(_doc, d.State, d.State);
-            _jurisdiction.AddTo(_doc, d.JurisdictionId?.ToString(CultureInfo.InvariantCulture),
-                d.JurisdictionId is { } j ? $"{j}{LabelSeparator}{d.JurisdictionName}, {d.State}" : null);
-            var week = d.WeekStart is { } w ? Day(w) : null;
+            var (jurisdiction, jurisdictionLabel) = _labels.Of(d);
+            _jurisdiction.AddTo(_doc, jurisdiction, jurisdictionLabel);
+            var week = d.WeekStart is { } w ? _labels.Day(w) : null;
             _week.AddTo(_doc, week, week);
-            _outcome.AddTo(_doc, d.Outcome.ToString(), d.Outcome.ToString());
-            _type.AddTo(_doc, d.DetainerType.ToString(), null);
+            var outcome = EnumName(d.Outcome);
+            _outcome.AddTo(_doc, outcome, outcome);
+            _type.AddTo(_doc, EnumName(d.DetainerType), null);
             _citizenship.AddTo(_doc, d.Citizenship, d.Citizenship);
-            _status.AddTo(_doc, d.Status.ToString(), d.Status.ToString());
+            var status = EnumName(d.Status);
+            _status.AddTo(_doc, status, status);
             _category.AddTo(_doc, d.Category, d.Category);
-            _sourceKind.AddTo(_doc, d.SourceKind.ToString(), d.SourceKind.ToString());
+            var sourceKind = EnumName(d.SourceKind);
+            _sourceKind.AddTo(_doc, sourceKind, sourceKind);
             return _doc;
+        }
+    }
+
+    /// <summary>An enum value's name, as <see cref="Enum.ToString()"/> gives it, looked up instead of formatted per document.</summary>
+    private static string EnumName<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumNames<TEnum>.Of(value);
+
+    private static class EnumNames<TEnum>
+        where TEnum : struct, Enum
+    {
+        private static readonly Dictionary<TEnum, string> Names = Enum.GetValues<TEnum>().Distinct().ToDictionary(v => v, v => v.ToString());
+
+        public static string Of(TEnum value) => Names.TryGetValue(value, out var name) ? name : value.ToString();
+    }
+
+    /// <summary>
+    /// The texts a document builder makes from a document's jurisdiction and week, made once per distinct value (an
+    /// import's documents name a few thousand jurisdictions and weeks) rather than formatted per document.
+    /// </summary>
+    private sealed class DocumentLabels
+    {
+        private const int MaxCached = 16_384;
+
+        private readonly Dictionary<int, (string? Name, string? State, string Id, string Label)> _jurisdictions = [];
+        private readonly Dictionary<DateOnly, string> _days = [];
+
+        /// <summary>The jurisdiction's id as the filter field holds it and its facet label (id, separator, name, state); nulls without one.</summary>
+        public (string? Id, string? Label) Of(ChargeDocument d)
+        {
+            if (d.JurisdictionId is not { } id)
+            {
+                return (null, null);
+            }
+            if (_jurisdictions.TryGetValue(id, out var known)
+                && string.Equals(known.Name, d.JurisdictionName, StringComparison.Ordinal) && string.Equals(known.State, d.State, StringComparison.Ordinal))
+            {
+                return (known.Id, known.Label);
+            }
+            var text = id.ToString(CultureInfo.InvariantCulture);
+            var label = $"{id}{LabelSeparator}{d.JurisdictionName}, {d.State}";
+            if (_jurisdictions.Count < MaxCached || _jurisdictions.ContainsKey(id))
+            {
+                _jurisdictions[id] = (d.JurisdictionName, d.State, text, label);
+            }
+            return (text, label);
+        }
+
+        public string Day(DateOnly day)
+        {
+            if (_days.TryGetValue(day, out var text))
+            {
+                return text;
+            }
+            text = LuceneChargeSearch.Day(day);
+            if (_days.Count < MaxCached)
+            {
+                _days[day] = text;
+            }
+            return text;
         }
     }
 
@@ -90,8 +153,13 @@ public sealed partial class LuceneChargeSearch
     /// </summary>
     private sealed class KeywordField(string field, string? facet)
     {
+        private const int MaxCached = 16_384;
+
         private readonly StringField _term = new(field, "", Field.Store.NO);
         private readonly SortedDocValuesField? _facet = facet is null ? null : new(FacetPrefix + facet, new BytesRef());
+        // Each distinct facet value's UTF-8 bytes, made once: the writer copies them into its own pool and never
+        // changes them, so one instance serves every document with that value.
+        private readonly Dictionary<string, BytesRef> _facetBytes = new(StringComparer.Ordinal);
 
         public void AddTo(Document doc, string? value, string? facetValue)
         {
@@ -102,8 +170,15 @@ public sealed partial class LuceneChargeSearch
             }
             if (_facet is not null && facetValue is not null)
             {
-                // The writer copies the bytes into its own pool before the next document.
-                _facet.SetBytesValue(new BytesRef(facetValue));
+                if (!_facetBytes.TryGetValue(facetValue, out var bytes))
+                {
+                    bytes = new BytesRef(facetValue);
+                    if (_facetBytes.Count < MaxCached)
+                    {
+                        _facetBytes[facetValue] = bytes;
+                    }
+                }
+                _facet.SetBytesValue(bytes);
                 doc.Add(_facet);
             }
         }

@@ -47,13 +47,19 @@ public sealed partial class LuceneChargeSearch
 
         private readonly LuceneChargeSearch _owner;
         private readonly IndexState _state;
+        // How many of the import's batches (a chunk of its rows each, 5,000 detainers) may wait for the indexers: enough
+        // that the database's last steps (index rebuild, rollups, commit) overlap the indexing of the last rows rather
+        // than waiting for it, and few enough to bound memory (about 30 MB of documents).
+        private const int QueuedBatches = 32;
+
         private readonly System.Threading.Channels.Channel<IReadOnlyList<ChargeDocument>> _queue =
             System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<ChargeDocument>>(
-                new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = Indexers == 1, SingleWriter = true });
+                new System.Threading.Channels.BoundedChannelOptions(QueuedBatches) { SingleReader = Indexers == 1, SingleWriter = true });
         private readonly double _ramBufferMb;
         private readonly Task _indexing;
         private Task? _prepared;
         private volatile bool _preparing;
+        private volatile bool _abandoned;
         private long? _firstId;
         private volatile Exception? _failure;
         private bool _committed;
@@ -73,8 +79,9 @@ public sealed partial class LuceneChargeSearch
             var builder = new DocumentBuilder(_owner._reader, _state.Writer.Analyzer);
             await foreach (var batch in _queue.Reader.ReadAllAsync())
             {
-                // After a failure the rest is drained unread, so the import's writer never waits on a dead queue.
-                if (_failure is not null)
+                // After a failure the rest is drained unread, so the import's writer never waits on a dead queue; so
+                // is what an import dropped without its commit left queued (its documents are deleted anyway).
+                if (_failure is not null || _abandoned)
                 {
                     continue;
                 }
@@ -159,6 +166,7 @@ public sealed partial class LuceneChargeSearch
             _disposed = true;
             try
             {
+                _abandoned = !_committed;
                 _queue.Writer.TryComplete();
                 await _indexing;
                 if (_prepared is not null)

@@ -38,8 +38,11 @@ public sealed class KeysetOrder<T>
         Source = source;
         Parameter = parameter;
         Keys = keys;
-        var text = typeof(T).Name + "|" + string.Join("|", keys.Select(k => k.Body + (k.Descending ? " desc" : " asc")));
-        Signature = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 9));
+        _signature = new Lazy<string>(() =>
+        {
+            var text = typeof(T).Name + "|" + string.Join("|", keys.Select(k => k.Body + (k.Descending ? " desc" : " asc")));
+            return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 9));
+        }, LazyThreadSafetyMode.None);
     }
 
     /// <summary>One key: its value as a nullable expression over <see cref="Parameter"/>, its direction, and whether it can be null.</summary>
@@ -52,8 +55,13 @@ public sealed class KeysetOrder<T>
 
     public IReadOnlyList<SortKey> Keys { get; }
 
-    /// <summary>A short hash of the entity and the keys with their directions: a cursor names the order it was made in.</summary>
-    public string Signature { get; }
+    private readonly Lazy<string> _signature;
+
+    /// <summary>
+    /// A short hash of the entity and the keys with their directions: a cursor names the order it was made in. Made
+    /// only when a cursor is read or written: a count, or a page whose selection reads no cursor, needs none.
+    /// </summary>
+    public string Signature => _signature.Value;
 
     /// <summary>The keys of <paramref name="ordered"/>, which must end in its ordering calls (as <c>Sorted</c> and default orders do).</summary>
     public static KeysetOrder<T> Of(IQueryable<T> ordered)

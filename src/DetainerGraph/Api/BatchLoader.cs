@@ -90,7 +90,7 @@ public sealed class Loader<TKey, TValue>(Func<DetainerDbContext, IReadOnlyCollec
     }
 
     internal BatchLoader<TKey, TValue> Create(IServiceProvider services) =>
-        new((keys, ct) => fetch(services.GetRequiredService<RequestConnection>().Db, keys, ct));
+        new((keys, ct) => fetch(services.GetRequiredService<DetainerDbContext>(), keys, ct));
 }
 
 /// <summary>The request's batch loaders, one per <see cref="Loader{TKey,TValue}"/>. Registered scoped: one set per HTTP request.</summary>

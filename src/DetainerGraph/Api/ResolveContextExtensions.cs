@@ -5,12 +5,9 @@ namespace DetainerGraph.Api;
 
 public static class ResolveContextExtensions
 {
-    /// <summary>
-    /// The request's DbContext (on SQLite with its connection held open for the request: <see cref="RequestConnection"/>).
-    /// Safe because queries run with the serial execution strategy.
-    /// </summary>
+    /// <summary>The request's DbContext. Safe because queries run with the serial execution strategy.</summary>
     public static DetainerDbContext Db(this IResolveFieldContext context) =>
-        context.RequestServices!.GetRequiredService<RequestConnection>().Db;
+        context.RequestServices!.GetRequiredService<DetainerDbContext>();
 
     /// <summary>The numeric key of an ID argument that must name an object of <paramref name="typeName"/> (<see cref="GlobalId.Rule"/>).</summary>
     public static TKey GetIdArgument<TKey>(this IResolveFieldContext context, string argument, string typeName)

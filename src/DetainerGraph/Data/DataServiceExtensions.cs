@@ -48,8 +48,6 @@ public static partial class DataServiceExtensions
         services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerDetainerDbContext>()
             : sp.GetRequiredService<SqliteDetainerDbContext>());
-        // Resolves the context first, so the scope disposes this first: the held connection is closed before the context is pooled.
-        services.AddScoped(sp => new RequestConnection(sp.GetRequiredService<DetainerDbContext>()));
         services.AddScoped<Importer>();
         services.AddScoped<SampleData>();
         return builder;

@@ -224,14 +224,11 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
         return text.Append(command.CommandText.ReplaceLineEndings("\n")).ToString();
     }
 
-    /// <summary>The request's services, with <see cref="DetainerDbContext"/> (and the resolvers' <see cref="RequestConnection"/>) answered by the capturing context.</summary>
+    /// <summary>The request's services, with <see cref="DetainerDbContext"/> answered by the capturing context.</summary>
     private sealed class WithDbContext(IServiceProvider inner, DetainerDbContext db) : IServiceProvider
     {
-        // On SQL Server a RequestConnection holds nothing (EF Core opens per statement), so each lookup may have its own.
         public object? GetService(Type serviceType) =>
-            serviceType == typeof(DetainerDbContext) || serviceType == typeof(SqlServerDetainerDbContext) ? db
-            : serviceType == typeof(RequestConnection) ? new RequestConnection(db)
-            : inner.GetService(serviceType);
+            serviceType == typeof(DetainerDbContext) || serviceType == typeof(SqlServerDetainerDbContext) ? db : inner.GetService(serviceType);
     }
 
     /// <summary>A transaction that was never begun: commits and rollbacks do nothing.</summary>

@@ -234,16 +234,25 @@ public static class Paging
         return value;
     }
 
+    /// <summary>What a position cursor's text starts with (keyset cursors still read those of earlier versions).</summary>
+    internal const string OffsetPrefix = "offset:";
+
     public static string EncodeCursor(int offset) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes("offset:" + offset.ToString(CultureInfo.InvariantCulture)));
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(OffsetPrefix + offset.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The position in a decoded position cursor's text (<c>offset:N</c>, N a non-negative int).</summary>
+    internal static bool TryReadOffset(string text, out int offset)
+    {
+        offset = 0;
+        return text.StartsWith(OffsetPrefix, StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(OffsetPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out offset);
+    }
 
     public static int DecodeCursor(string cursor)
     {
         try
         {
-            var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            if (text.StartsWith("offset:", StringComparison.Ordinal)
-                && int.TryParse(text.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            if (TryReadOffset(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)), out var offset))
             {
                 return offset;
             }

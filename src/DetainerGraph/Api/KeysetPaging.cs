@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Cryptography;
@@ -121,7 +120,7 @@ public sealed class KeysetOrder<T>
     public Expression<Func<T, KeyedRow<T>>> Keyed(Expression<Func<T, T>>? projection)
     {
         var row = projection is null ? (Expression)Parameter : Expressions.Inline(projection, Parameter);
-        var keys = Expression.NewArrayInit(typeof(object), Keys.Select(k => Expression.Convert(k.Nullable, typeof(object))));
+        var keys = KeyValues();
         var body = Expression.MemberInit(Expression.New(typeof(KeyedRow<T>)),
             Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Row))!, row),
             Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Keys))!, keys));
@@ -130,7 +129,11 @@ public sealed class KeysetOrder<T>
 
     /// <summary>The key values alone, for a cursor from an earlier version that named a position.</summary>
     public Expression<Func<T, object?[]>> KeysOnly() =>
-        Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), Keys.Select(k => Expression.Convert(k.Nullable, typeof(object)))), Parameter);
+        Expression.Lambda<Func<T, object?[]>>(KeyValues(), Parameter);
+
+    /// <summary>The keys' values of a row as one array, the unique key last: what a cursor holds.</summary>
+    private NewArrayExpression KeyValues() =>
+        Expression.NewArrayInit(typeof(object), Keys.Select(k => Expression.Convert(k.Nullable, typeof(object))));
 
     /// <summary>
     /// The rows strictly after the item whose keys are <paramref name="values"/>, in this order or the reversed one:
@@ -315,9 +318,9 @@ public static class KeysetCursor
         {
             throw Invalid(cursor, "it is not one this API made");
         }
-        if (text.StartsWith("offset:", StringComparison.Ordinal))
+        if (text.StartsWith(Paging.OffsetPrefix, StringComparison.Ordinal))
         {
-            if (!int.TryParse(text.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            if (!Paging.TryReadOffset(text, out var offset))
             {
                 throw Invalid(cursor, "it is not one this API made");
             }

@@ -248,8 +248,15 @@ public static class Paging
             && int.TryParse(text.AsSpan(OffsetPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out offset);
     }
 
+    /// <summary>The longest position cursor read: <c>offset:</c> and an int make at most 24 characters of base64url.</summary>
+    private const int MaxPositionCursorLength = 64;
+
     public static int DecodeCursor(string cursor)
     {
+        if (cursor.Length > MaxPositionCursorLength)
+        {
+            throw InvalidCursor(cursor, "it is longer than any cursor of this connection");
+        }
         try
         {
             if (TryReadOffset(Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)), out var offset))
@@ -260,6 +267,13 @@ public static class Paging
         catch (FormatException)
         {
         }
-        throw new ExecutionError($"`{cursor}` is not a cursor of this connection.") { Code = "INVALID_CURSOR" };
+        throw InvalidCursor(cursor, "it is not one this API made");
     }
+
+    /// <summary>
+    /// An <c>INVALID_CURSOR</c> error saying why; the message quotes at most the cursor's first 40 characters, so a
+    /// client sending a huge cursor never gets it echoed back.
+    /// </summary>
+    internal static ExecutionError InvalidCursor(string cursor, string why) =>
+        new($"`{(cursor.Length > 40 ? cursor[..40] + "…" : cursor)}` is not a cursor of this connection: {why}.") { Code = "INVALID_CURSOR" };
 }

@@ -357,8 +357,7 @@ public static class KeysetCursor
         throw Invalid(cursor, "its values do not fit this connection's order");
     }
 
-    private static ExecutionError Invalid(string cursor, string why) =>
-        new($"`{(cursor.Length > 40 ? cursor[..40] + "…" : cursor)}` is not a cursor of this connection: {why}.") { Code = "INVALID_CURSOR" };
+    private static ExecutionError Invalid(string cursor, string why) => Paging.InvalidCursor(cursor, why);
 }
 
 public static class KeysetPaging

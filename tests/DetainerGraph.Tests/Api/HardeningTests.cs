@@ -94,6 +94,22 @@ public sealed class HardeningTests(SampleDataApp sample) : IClassFixture<SampleD
         Assert.True(Code(search) == "SEARCH_WINDOW_TOO_LARGE" || search.TryGetProperty("data", out _) && search.GetProperty("data").GetProperty("searchCharges").GetProperty("edges").GetArrayLength() == 0, search.ToString());
     }
 
+    [Fact]
+    public async Task An_oversized_or_garbled_position_cursor_is_refused_with_a_reason_and_never_echoed_whole()
+    {
+        // searchCharges and detainerGroups page by position; their cursors are short, so a long one is refused
+        // before it is decoded, and the message quotes only its start, like a keyset cursor's.
+        var huge = new string('A', 100_000);
+        foreach (var cursor in new[] { huge, "bm90LWEtY3Vyc29y" })
+        {
+            var result = await _app.QueryAsync("query($c: String) { searchCharges(query: \"dui\", first: 3, after: $c) { totalCount } }", new { c = cursor });
+            Assert.Equal("INVALID_CURSOR", Code(result));
+            var message = result.GetProperty("errors")[0].GetProperty("message").GetString()!;
+            Assert.True(message.Length < 200, message);
+            Assert.Contains(cursor.Length > 64 ? "longer than any cursor" : "not one this API made", message, StringComparison.Ordinal);
+        }
+    }
+
     private static object CostlyFilter() => new
     {
         or = Enumerable.Range(0, 24).Select(i => new { charges = new { some = new { description = new { containsIgnoreCase = "zz" + i } } } }).ToList(),

@@ -127,6 +127,45 @@ public sealed class KeysetOrder<T>
         return Expression.Lambda<Func<T, KeyedRow<T>>>(body, Parameter);
     }
 
+    /// <summary>
+    /// When every key is a column of the row as read (a property of <typeparamref name="T"/> that <paramref name="projection"/>
+    /// copies unchanged, or any property when the whole row is read), how to take each key's value from the read row;
+    /// else null, and the keys are read beside the row (<see cref="Keyed"/>). Taken from the row, a key is neither read from
+    /// the statement's result a second time nor part of the query's expression (a smaller tree for EF Core to parameterize,
+    /// hash and compare against its query cache on every request). The values are the same boxed values either way.
+    /// </summary>
+    public Func<T, object?>[]? RowKeys(Expression<Func<T, T>>? projection)
+    {
+        var copied = projection?.Body is MemberInitExpression init
+            ? init.Bindings.OfType<MemberAssignment>()
+                .Where(b => b.Expression is MemberExpression { Expression: var owner } m && owner == projection.Parameters[0] && m.Member == b.Member)
+                .Select(b => b.Member)
+                .ToHashSet()
+            : null;
+        if (projection is not null && copied is null)
+        {
+            return null;
+        }
+        var getters = new Func<T, object?>[Keys.Count];
+        for (var i = 0; i < Keys.Count; i++)
+        {
+            if (Keys[i].Body is not MemberExpression { Member: PropertyInfo property, Expression: var owner } || owner != Parameter
+                || copied is not null && !copied.Contains(property))
+            {
+                return null;
+            }
+            getters[i] = Getters.GetOrAdd(property, static p =>
+            {
+                var row = Expression.Parameter(typeof(T), "row");
+                return Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.Property(row, p), typeof(object)), row).Compile();
+            });
+        }
+        return getters;
+    }
+
+    /// <summary>Each property's boxed value, compiled once per property (not per request).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<PropertyInfo, Func<T, object?>> Getters = new();
+
     /// <summary>The key values alone, for a cursor from an earlier version that named a position.</summary>
     public Expression<Func<T, object?[]>> KeysOnly() =>
         Expression.Lambda<Func<T, object?[]>>(KeyValues(), Parameter);
@@ -415,11 +454,23 @@ public static class KeysetPaging
                 read = query.Where(where);
                 tail = hasTail;
             }
-            var keyed = order.Keyed(projection);
-            rows = await order.Order(read, backward).Select(keyed).Take(take).ToListAsync(ct);
-            if (tail && rows.Count < take)
+            if (order.RowKeys(projection) is { } rowKeys)
             {
-                rows.AddRange(await order.Order(query.Where(order.NullTail()), backward).Select(keyed).Take(take - rows.Count).ToListAsync(ct));
+                // The keys are columns of the row: read the rows alone and take the keys from them.
+                rows = WithKeys(await Rows(order.Order(read, backward), projection).Take(take).ToListAsync(ct), rowKeys);
+                if (tail && rows.Count < take)
+                {
+                    rows.AddRange(WithKeys(await Rows(order.Order(query.Where(order.NullTail()), backward), projection).Take(take - rows.Count).ToListAsync(ct), rowKeys));
+                }
+            }
+            else
+            {
+                var keyed = order.Keyed(projection);
+                rows = await order.Order(read, backward).Select(keyed).Take(take).ToListAsync(ct);
+                if (tail && rows.Count < take)
+                {
+                    rows.AddRange(await order.Order(query.Where(order.NullTail()), backward).Select(keyed).Take(take - rows.Count).ToListAsync(ct));
+                }
             }
         }
         var more = rows.Count > limit;
@@ -439,6 +490,24 @@ public static class KeysetPaging
         {
             CountSyntheticExcluded = excludedCount,
         };
+    }
+
+    private static IQueryable<T> Rows<T>(IQueryable<T> ordered, Expression<Func<T, T>>? projection) =>
+        projection is null ? ordered : ordered.Select(projection);
+
+    private static List<KeyedRow<T>> WithKeys<T>(List<T> rows, Func<T, object?>[] keys)
+    {
+        var keyed = new List<KeyedRow<T>>(rows.Count);
+        foreach (var row in rows)
+        {
+            var values = new object?[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                values[i] = keys[i](row);
+            }
+            keyed.Add(new KeyedRow<T> { Row = row, Keys = values });
+        }
+        return keyed;
     }
 
     /// <summary>A cursor's key values; for an earlier version's position cursor, those of the item at that position (null past the end).</summary>

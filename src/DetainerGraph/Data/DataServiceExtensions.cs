@@ -40,7 +40,8 @@ public static partial class DataServiceExtensions
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance)
-                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>());
+                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>()
+                .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IRelationalTypeMappingSource, SqliteDateReading.TypeMappingSource>());
         services.AddDbContextPool<SqlServerDetainerDbContext>((sp, o) =>
             o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)

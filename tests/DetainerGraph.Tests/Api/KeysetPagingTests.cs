@@ -301,4 +301,50 @@ public sealed class KeysetPagingTests : IAsyncLifetime, IDisposable
         var ids = nested.GetProperty("jurisdictions").GetProperty("nodes")[0].GetProperty("detainers").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()).ToList();
         Assert.Equal(edges.Skip(2).Select(e => e.GetProperty("node").GetProperty("id").GetString()), ids);
     }
+
+    [Fact]
+    public async Task Keys_taken_from_the_rows_read_make_the_same_cursors_as_keys_read_beside_them()
+    {
+        // Nullable and tied keys (outcome date, issue date), the unique ID last: the whole row and a narrow row.
+        var narrow = (System.Linq.Expressions.Expression<Func<Detainer, Detainer>>)(d => new Detainer { Id = d.Id, IssuedOn = d.IssuedOn, OutcomeRecordedOn = d.OutcomeRecordedOn });
+        var compared = await _app.WithDbAsync(async db =>
+        {
+            var order = KeysetOrder<Detainer>.Of(db.Detainers.OrderByDescending(d => d.OutcomeRecordedOn).ThenBy(d => d.IssuedOn).ThenBy(d => d.Id));
+            var count = 0;
+            foreach (var projection in new[] { null, narrow })
+            {
+                var fromRows = order.RowKeys(projection);
+                Assert.NotNull(fromRows);
+                var ordered = order.Order(order.Source, reversed: false);
+                var beside = await ordered.Select(order.Keyed(projection)).ToListAsync();
+                var rows = await (projection is null ? ordered : ordered.Select(projection)).ToListAsync();
+                Assert.Equal(beside.Count, rows.Count);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    Assert.Equal(KeysetCursor.Encode(order, beside[i].Keys), KeysetCursor.Encode(order, [.. fromRows.Select(key => key(rows[i]))]));
+                    count++;
+                }
+            }
+            return count;
+        });
+        Assert.Equal(2 * Rows, compared);
+    }
+
+    [Fact]
+    public async Task Keys_the_row_does_not_hold_as_read_are_read_beside_it()
+    {
+        var refused = await _app.WithDbAsync(db =>
+        {
+            var byDate = KeysetOrder<Detainer>.Of(db.Detainers.OrderBy(d => d.IssuedOn).ThenBy(d => d.Id));
+            var byName = KeysetOrder<Detainer>.Of(db.Detainers.OrderBy(d => d.Jurisdiction!.Name).ThenBy(d => d.Id));
+            return Task.FromResult(new[]
+            {
+                // A navigation's column; a key the projection leaves out; a key the projection fills from another column.
+                byName.RowKeys(null),
+                byDate.RowKeys(d => new Detainer { Id = d.Id }),
+                byDate.RowKeys(d => new Detainer { Id = d.Id, IssuedOn = d.OutcomeRecordedOn }),
+            });
+        });
+        Assert.All(refused, Assert.Null);
+    }
 }

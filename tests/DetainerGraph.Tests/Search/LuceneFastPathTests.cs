@@ -124,6 +124,25 @@ public sealed class LuceneFastPathTests : IDisposable
 
     [Theory]
     [InlineData("assault")]
+    [InlineData("\"aggravated assault\"")]
+    [InlineData("asault weapon")]
+    public async Task A_page_that_repeats_a_text_marks_each_hit_as_a_page_of_that_hit_alone_would(string query)
+    {
+        // Three texts, each on many hits of the page: the page marks each distinct text once and hands it to every hit.
+        string[] texts = ["ASSAULT", "AGGRAVATED ASSAULT WITH A WEAPON", "Assault (Aggravated) - weapon"];
+        await _engine.IndexAsync([.. Enumerable.Range(1, 30).Select(i => Charge(i, texts[i % 3], ChargeStatus.Charge))], default);
+        var page = await SearchAsync(query, new ChargeSearchFilter(), limit: 30);
+        Assert.True(page.Hits.Count >= 10, $"{query} found {page.Hits.Count}");
+        Assert.Contains(page.Hits, h => h.Highlight.Contains("<mark>", StringComparison.Ordinal));
+        for (var i = 0; i < page.Hits.Count; i++)
+        {
+            var alone = await _engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(query), new ChargeSearchFilter(), i, 1, []), CancellationToken.None);
+            Assert.Equal((alone.Hits[0].ChargeId, alone.Hits[0].Highlight), (page.Hits[i].ChargeId, page.Hits[i].Highlight));
+        }
+    }
+
+    [Theory]
+    [InlineData("assault")]
     [InlineData("asault")]
     [InlineData("assa*")]
     [InlineData("\"aggravated assault\"")]

@@ -71,6 +71,76 @@ public sealed class LuceneFastPathTests : IDisposable
         Assert.Equal(expected.Count, result.TotalCount);
     }
 
+    [Fact]
+    public async Task Cached_jurisdiction_week_and_citizenship_filters_follow_charges_that_are_replaced_and_deleted()
+    {
+        // Jurisdiction 1..4, week 2017-06-03 or 2017-06-10, citizenship "Mexico", "Peru" or a name holding the key's separator.
+        static ChargeDocument Placed(long id, int jurisdiction, int week, string citizenship) =>
+            new(id, id, "ASSAULT", null, null, ChargeStatus.Charge, "TX", jurisdiction, "County", new DateOnly(2017, 6, 3).AddDays(7 * week), DetainerOutcome.Open, DetainerType.I247A, citizenship, null);
+        string[] citizenships = ["Mexico", "Peru", "Mexico\u001fPeru"];
+        var documents = Enumerable.Range(1, 48).Select(i => Placed(i, (i % 4) + 1, i % 2, citizenships[i % 3])).ToDictionary(d => d.ChargeId);
+        await _engine.IndexAsync([.. documents.Values], default);
+        ChargeSearchFilter[] filters =
+        [
+            new() { JurisdictionIds = [1, 3] },
+            new() { WeekStarts = [new DateOnly(2017, 6, 10)] },
+            new() { WeekFrom = new DateOnly(2017, 6, 4) },
+            new() { WeekTo = new DateOnly(2017, 6, 3) },
+            new() { Citizenships = ["Mexico", "Peru"] },
+            new() { Citizenships = ["Mexico\u001fPeru"] },
+            new() { JurisdictionIds = [2], WeekFrom = new DateOnly(2017, 6, 10), Citizenships = ["Peru"] },
+        ];
+        bool Allows(ChargeSearchFilter f, ChargeDocument d) =>
+            (f.JurisdictionIds is null || f.JurisdictionIds.Contains(d.JurisdictionId!.Value))
+            && (f.WeekStarts is null || f.WeekStarts.Contains(d.WeekStart!.Value))
+            && (f.WeekFrom is null || d.WeekStart >= f.WeekFrom) && (f.WeekTo is null || d.WeekStart <= f.WeekTo)
+            && (f.Citizenships is null || f.Citizenships.Contains(d.Citizenship!));
+        async Task AssertExactAsync()
+        {
+            foreach (var filter in filters)
+            {
+                var expected = documents.Values.Where(d => Allows(filter, d)).Select(d => d.ChargeId).Order().ToList();
+                var result = await SearchAsync("assault", filter, limit: 100);
+                Assert.NotEmpty(expected);
+                Assert.Equal(expected, result.Hits.Select(h => h.ChargeId).Order().ToList());
+                Assert.Equal(expected.Count, result.TotalCount);
+            }
+        }
+
+        await AssertExactAsync();
+        // Every fourth charge moves to another jurisdiction, week and citizenship, charge 5 is deleted and 49-52 are new:
+        // the sets cached by the first round must not answer the second.
+        var moved = documents.Values.Where(d => d.ChargeId % 4 == 0).Select(d => Placed(d.ChargeId, ((int)d.JurisdictionId! % 4) + 1, 1 - (int)(d.ChargeId % 2), citizenships[(d.ChargeId + 1) % 3]))
+            .Concat(Enumerable.Range(49, 4).Select(i => Placed(i, (i % 4) + 1, i % 2, citizenships[i % 3]))).ToList();
+        await _engine.IndexAsync(moved, default);
+        await _engine.DeleteAsync([5], default);
+        foreach (var d in moved)
+        {
+            documents[d.ChargeId] = d;
+        }
+        documents.Remove(5);
+        await AssertExactAsync();
+    }
+
+    [Theory]
+    [InlineData("assault")]
+    [InlineData("\"aggravated assault\"")]
+    [InlineData("asault weapon")]
+    public async Task A_page_that_repeats_a_text_marks_each_hit_as_a_page_of_that_hit_alone_would(string query)
+    {
+        // Three texts, each on many hits of the page: the page marks each distinct text once and hands it to every hit.
+        string[] texts = ["ASSAULT", "AGGRAVATED ASSAULT WITH A WEAPON", "Assault (Aggravated) - weapon"];
+        await _engine.IndexAsync([.. Enumerable.Range(1, 30).Select(i => Charge(i, texts[i % 3], ChargeStatus.Charge))], default);
+        var page = await SearchAsync(query, new ChargeSearchFilter(), limit: 30);
+        Assert.True(page.Hits.Count >= 10, $"{query} found {page.Hits.Count}");
+        Assert.Contains(page.Hits, h => h.Highlight.Contains("<mark>", StringComparison.Ordinal));
+        for (var i = 0; i < page.Hits.Count; i++)
+        {
+            var alone = await _engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse(query), new ChargeSearchFilter(), i, 1, []), CancellationToken.None);
+            Assert.Equal((alone.Hits[0].ChargeId, alone.Hits[0].Highlight), (page.Hits[i].ChargeId, page.Hits[i].Highlight));
+        }
+    }
+
     [Theory]
     [InlineData("assault")]
     [InlineData("asault")]

@@ -262,25 +262,33 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
-    /// <paramref name="query"/> restricted by the filter: each condition on a small vocabulary (state, outcome,
-    /// detainer type, charge status, category, source kind) is a cached per-segment bit set (<see cref="Cached"/>),
-    /// the rest (jurisdictions, weeks, citizenships, whose value sets vary per request) one uncached filter.
+    /// <paramref name="query"/> restricted by the filter: each condition is a cached per-segment bit set
+    /// (<see cref="Cached"/>), keyed by its field and value set. The small vocabularies (state, outcome, detainer type,
+    /// charge status, category, source kind) repeat by nature; so do the value sets a request's jurisdiction and week
+    /// conditions resolve to (the benchmark's state and week-range filters are the same few sets on every request),
+    /// which were walked term by term on every search before (a week range's 34 weeks: every posting of most of the
+    /// index). A condition filters; it never changes a score.
     /// </summary>
     private Query Filtered(Query query, ChargeSearchFilter filter)
     {
         var strategy = query is WindowedConjunctionQuery ? WindowedConjunctionQuery.FilterStrategy : FilteredQuery.RANDOM_ACCESS_FILTER_STRATEGY;
-        var rest = new BooleanQuery();
-        AnyOf(rest, "jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        AnyOf(rest, "citizenship", filter.Citizenships);
-        AnyOf(rest, "week", filter.WeekStarts?.Select(Day));
+        foreach (var (field, values) in new (string, IEnumerable<string>?)[]
+        {
+            ("jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture))),
+            ("citizenship", filter.Citizenships),
+            ("week", filter.WeekStarts?.Select(Day)),
+        })
+        {
+            if (values is not null)
+            {
+                query = new FilteredQuery(query, Cached(field, values), strategy);
+            }
+        }
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
-            rest.Add(TermRangeQuery.NewStringRange("week", filter.WeekFrom is { } from ? Day(from) : null,
-                filter.WeekTo is { } to ? Day(to) : null, true, true), Occur.MUST);
-        }
-        if (rest.Clauses.Count > 0)
-        {
-            query = new FilteredQuery(query, new QueryWrapperFilter(rest), strategy);
+            var (from, to) = (filter.WeekFrom is { } f ? Day(f) : null, filter.WeekTo is { } t ? Day(t) : null);
+            var range = Cached($"week range{LabelSeparator}{from}{LabelSeparator}{to}", () => TermRangeQuery.NewStringRange("week", from, to, true, true));
+            query = new FilteredQuery(query, range, strategy);
         }
         foreach (var (field, values) in new (string, IEnumerable<string>?)[]
         {
@@ -301,16 +309,29 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
-    /// A condition on a small vocabulary as a bit set per segment, built on first use and kept with the segment
-    /// (Lucene's <see cref="CachingWrapperFilter"/> keys it by the segment's core and applies deletions at use, so
-    /// it stays exact as documents are replaced). A bit set answers "is this document allowed?" directly, so the
-    /// query's scorer skips the others as it reads postings instead of leap-frogging with a second iterator.
-    /// At most <see cref="MaxCachedFilters"/> value sets are kept (one bit per document each).
+    /// A condition (any of <paramref name="values"/> in <paramref name="field"/>) as a bit set per segment, built on
+    /// first use and kept with the segment (Lucene's <see cref="CachingWrapperFilter"/> keys it by the segment's core and
+    /// applies deletions at use, so it stays exact as documents are replaced; a new segment gets its own). A bit set
+    /// answers "is this document allowed?" directly, so the query's scorer skips the others as it reads postings
+    /// instead of leap-frogging with a second iterator. At most <see cref="MaxCachedFilters"/> conditions are kept
+    /// (one bit per document each).
     /// </summary>
     private Filter Cached(string field, IEnumerable<string> values)
     {
         var distinct = values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var key = field + LabelSeparator + string.Join(LabelSeparator, distinct);
+        // Each value with its length: a value holding the separator cannot make two value sets share a key.
+        var key = field + LabelSeparator + string.Join(LabelSeparator, distinct.Select(v => v.Length.ToString(CultureInfo.InvariantCulture) + ":" + v));
+        return Cached(key, () =>
+        {
+            var any = new BooleanQuery();
+            AnyOf(any, field, distinct);
+            return any;
+        });
+    }
+
+    /// <summary>The cached bit-set filter of <paramref name="make"/>'s query, under <paramref name="key"/> (which must name the query's meaning exactly).</summary>
+    private Filter Cached(string key, Func<Query> make)
+    {
         if (_filters.TryGetValue(key, out var cached))
         {
             return cached;
@@ -319,9 +340,7 @@ public sealed partial class LuceneChargeSearch
         {
             _filters.Clear();
         }
-        var any = new BooleanQuery();
-        AnyOf(any, field, distinct);
-        return _filters.GetOrAdd(key, _ => new BitSetFilter(new QueryWrapperFilter(any)));
+        return _filters.GetOrAdd(key, _ => new BitSetFilter(new QueryWrapperFilter(make())));
     }
 
     private const int MaxCachedFilters = 64;

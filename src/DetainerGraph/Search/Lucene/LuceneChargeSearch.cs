@@ -130,16 +130,27 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         {
             var docs = top.Page(offset, request.Limit);
             var highlighter = request.Highlight && !request.Query.MatchesAll ? NewHighlighter(query) : null;
+            // A highlight is a function of the query and the text alone, and a page often repeats a text (the top hits of
+            // "dui" are ten "Driving Under Influence Liquor"): each distinct text of the page is marked once.
+            var highlights = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var scoreDoc in docs)
             {
                 ct.ThrowIfCancellationRequested();
                 var doc = searcher.Doc(scoreDoc.Doc);
                 var description = doc.Get(DescriptionField);
+                if (description is null || !highlights.TryGetValue(description, out var highlight))
+                {
+                    highlight = Highlight(highlighter, description!);
+                    if (description is not null)
+                    {
+                        highlights[description] = highlight;
+                    }
+                }
                 hits.Add(new ChargeSearchHit(
                     long.Parse(doc.Get(IdField), CultureInfo.InvariantCulture),
                     doc.GetField(DetainerIdField).GetInt64Value() ?? 0,
                     float.IsNaN(scoreDoc.Score) ? 0 : scoreDoc.Score,
-                    Highlight(highlighter, description)));
+                    highlight));
             }
         }
         var total = top?.TotalHits ?? counter!.TotalHits;

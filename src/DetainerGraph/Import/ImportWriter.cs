@@ -349,11 +349,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.
         var nextDetainerId = bulk ? await db.Detainers.MaxAsync(d => (long?)d.Id, ct) ?? 0 : 0;
         var nextChargeId = bulk ? await db.Charges.MaxAsync(c => (long?)c.Id, ct) ?? 0 : 0;
-        // The count rollups: the new rows counted by group as they are written, and added at the end, instead of a
-        // trigger per row.
-        var groups = bulk ? new ImportedCountGroups() : null;
         if (bulk)
         {
+            // The count rollups: one GROUP BY over the new rows at the end instead of a trigger per row.
             await DetainerCountRollup.DeferForBulkInsertAsync(db, ct);
         }
         // The keys by the readers' shared instances first (a reference lookup), by name otherwise.
@@ -410,7 +408,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 {
                     detainer.Id = ++nextDetainerId;
                     detainerInserter!.Insert(detainer);
-                    groups!.Add(detainer);
                     foreach (var charge in detainer.Charges)
                     {
                         charge.Id = ++nextChargeId;
@@ -454,7 +451,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         if (bulk)
         {
-            await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, groups!, ct);
+            await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, ct);
         }
     }
 

@@ -183,7 +183,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task After_bulk_imports_the_rollup_rows_are_exactly_a_group_by_of_the_table_and_the_insert_trigger_is_back_on()
     {
-        // The three imports of the fixture took the bulk path: the insert trigger deferred, the groups counted as written.
+        // The three imports of the fixture took the bulk path: the insert trigger deferred, one GROUP BY per import.
         await AssertExactAsync();
         Assert.Empty(await RowsOfAsync("SELECT * FROM \"DetainerRollupsDeferred\""));
         Assert.NotEmpty(await RowsOfAsync("SELECT * FROM \"DetainerRegionWeekCounts\""));

@@ -9,24 +9,12 @@ namespace DetainerGraph.Import;
 /// </summary>
 public sealed class FormatReaders(ReferenceData reference)
 {
-    private const int MaxCachedFacilities = 65_536;
     private readonly JurisdictionNames _names = new(reference);
     // Each distinct facility once, shared by its rows (as JurisdictionNames shares jurisdictions).
-    private readonly Dictionary<(string State, string Name, string? City, JurisdictionRef? Jurisdiction), FacilityRef> _facilities = [];
+    private readonly BoundedCache<(string State, string Name, string? City, JurisdictionRef? Jurisdiction), FacilityRef> _facilities = new(65_536);
 
-    private FacilityRef Facility(string state, string name, string? city, JurisdictionRef? jurisdiction)
-    {
-        if (_facilities.TryGetValue((state, name, city, jurisdiction), out var known))
-        {
-            return known;
-        }
-        var facility = new FacilityRef(state, name, city, jurisdiction);
-        if (_facilities.Count < MaxCachedFacilities)
-        {
-            _facilities[(state, name, city, jurisdiction)] = facility;
-        }
-        return facility;
-    }
+    private FacilityRef Facility(string state, string name, string? city, JurisdictionRef? jurisdiction) =>
+        _facilities.GetOrAdd((state, name, city, jurisdiction), 0, static (k, _) => new FacilityRef(k.State, k.Name, k.City, k.Jurisdiction));
 
     public void Read(ImportFormat format, IEnumerable<Row> rows, ParsedFile file)
     {

@@ -355,32 +355,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             await DetainerCountRollup.DeferForBulkInsertAsync(db, ct);
         }
         // The keys by the readers' shared instances first (a reference lookup), by name otherwise.
-        var jurisdictionIds = new Dictionary<JurisdictionRef, int>(ReferenceEqualityComparer.Instance);
-        var facilityIds = new Dictionary<FacilityRef, int>(ReferenceEqualityComparer.Instance);
-        int JurisdictionId(JurisdictionRef j)
-        {
-            if (!jurisdictionIds.TryGetValue(j, out var id))
-            {
-                id = jurisdictions[(j.State, j.Name)];
-                if (jurisdictionIds.Count < MaxCachedKeys)
-                {
-                    jurisdictionIds[j] = id;
-                }
-            }
-            return id;
-        }
-        int FacilityId(FacilityRef f)
-        {
-            if (!facilityIds.TryGetValue(f, out var id))
-            {
-                id = facilities[(f.State, f.Name, f.City ?? "")];
-                if (facilityIds.Count < MaxCachedKeys)
-                {
-                    facilityIds[f] = id;
-                }
-            }
-            return id;
-        }
+        var jurisdictionIds = new BoundedCache<JurisdictionRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+        var facilityIds = new BoundedCache<FacilityRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+        int JurisdictionId(JurisdictionRef j) => jurisdictionIds.GetOrAdd(j, jurisdictions, static (j, byName) => byName[(j.State, j.Name)]);
+        int FacilityId(FacilityRef f) => facilityIds.GetOrAdd(f, facilities, static (f, byName) => byName[(f.State, f.Name, f.City ?? "")]);
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {

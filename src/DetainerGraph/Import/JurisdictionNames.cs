@@ -12,23 +12,12 @@ public sealed partial class JurisdictionNames(ReferenceData reference)
     // A file names each jurisdiction on many rows: each distinct (state, name) is looked up once, and its rows share
     // one instance (which also lets the writer resolve them by reference). Bounded like the CSV reader's pools.
     private const int MaxCached = 65_536;
-    private readonly Dictionary<(string State, string Name), JurisdictionRef> _named = [];
-    private readonly Dictionary<(string State, string Facility, string? City), Placement> _placed = [];
+    private readonly BoundedCache<(string State, string Name), JurisdictionRef> _named = new(MaxCached);
+    private readonly BoundedCache<(string State, string Facility, string? City), Placement> _placed = new(MaxCached);
 
     /// <summary>A jurisdiction named by a "county" column (DDOR Section I and II): "Travis County", or a city.</summary>
-    public JurisdictionRef FromName(string state, string name)
-    {
-        if (_named.TryGetValue((state, name), out var known))
-        {
-            return known;
-        }
-        var named = Name(state, name);
-        if (_named.Count < MaxCached)
-        {
-            _named[(state, name)] = named;
-        }
-        return named;
-    }
+    public JurisdictionRef FromName(string state, string name) =>
+        _named.GetOrAdd((state, name), this, static (k, self) => self.Name(k.State, k.Name));
 
     private JurisdictionRef Name(string state, string name)
     {
@@ -81,19 +70,8 @@ public sealed partial class JurisdictionNames(ReferenceData reference)
     /// "DELAWARE CO JAIL"). Anything else stays without a jurisdiction rather than being guessed; how each
     /// was placed is returned beside it so that a count can be audited.
     /// </summary>
-    public Placement FromFacility(string state, string facility, string? city)
-    {
-        if (_placed.TryGetValue((state, facility, city), out var known))
-        {
-            return known;
-        }
-        var placement = Place(state, facility, city);
-        if (_placed.Count < MaxCached)
-        {
-            _placed[(state, facility, city)] = placement;
-        }
-        return placement;
-    }
+    public Placement FromFacility(string state, string facility, string? city) =>
+        _placed.GetOrAdd((state, facility, city), this, static (k, self) => self.Place(k.State, k.Facility, k.City));
 
     private Placement Place(string state, string facility, string? city)
     {

@@ -184,41 +184,6 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     public async Task After_bulk_imports_the_rollup_rows_are_exactly_a_group_by_of_the_table_and_the_insert_trigger_is_back_on()
     {
         // The three imports of the fixture took the bulk path: the insert trigger deferred, one GROUP BY per import.
-        const string counts = """
-            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
-            FROM "Detainers"
-            GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
-            """;
-        const string rollup = """
-            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerCounts"
-            """;
-        const string totals = """
-            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
-            FROM "Detainers"
-            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
-            """;
-        const string totalsRollup = """
-            SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerTotals"
-            """;
-        // The coarse rollups, as GROUP BYs of the detainers with their jurisdictions.
-        (string Table, string Key, string Columns)[] coarse =
-        [
-            ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\""),
-            ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\""),
-            ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\""),
-        ];
-        async Task AssertExactAsync()
-        {
-            Assert.Equal(await RowsOfAsync(counts), await RowsOfAsync(rollup));
-            Assert.Equal(await RowsOfAsync(totals), await RowsOfAsync(totalsRollup));
-            foreach (var (table, key, columns) in coarse)
-            {
-                const string Kinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
-                Assert.Equal(
-                    await RowsOfAsync($"SELECT {key}, {Kinds}, COUNT(*) FROM \"Detainers\" d LEFT JOIN \"Jurisdictions\" j ON j.\"Id\" = d.\"JurisdictionId\" GROUP BY {key}, {Kinds}"),
-                    await RowsOfAsync($"SELECT {columns}, {Kinds}, \"Count\" FROM \"{table}\""));
-            }
-        }
         await AssertExactAsync();
         Assert.Empty(await RowsOfAsync("SELECT * FROM \"DetainerRollupsDeferred\""));
         Assert.NotEmpty(await RowsOfAsync("SELECT * FROM \"DetainerRegionWeekCounts\""));
@@ -249,8 +214,93 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         await AssertExactAsync();
     }
 
+    /// <summary>Every rollup table holds exactly the plain GROUP BY of the detainers (with their jurisdictions for the coarse ones).</summary>
+    private async Task AssertExactAsync()
+    {
+        const string counts = """
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers"
+            GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """;
+        const string rollup = """
+            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerCounts"
+            """;
+        const string totals = """
+            SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+            FROM "Detainers"
+            GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+            """;
+        const string totalsRollup = """
+            SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerTotals"
+            """;
+        // The coarse rollups, as GROUP BYs of the detainers with their jurisdictions.
+        (string Table, string Key, string Columns)[] coarse =
+        [
+            ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\""),
+            ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\""),
+            ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\""),
+        ];
+        Assert.Equal(await RowsOfAsync(counts), await RowsOfAsync(rollup));
+        Assert.Equal(await RowsOfAsync(totals), await RowsOfAsync(totalsRollup));
+        foreach (var (table, key, columns) in coarse)
+        {
+            const string Kinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
+            Assert.Equal(
+                await RowsOfAsync($"SELECT {key}, {Kinds}, COUNT(*) FROM \"Detainers\" d LEFT JOIN \"Jurisdictions\" j ON j.\"Id\" = d.\"JurisdictionId\" GROUP BY {key}, {Kinds}"),
+                await RowsOfAsync($"SELECT {columns}, {Kinds}, \"Count\" FROM \"{table}\""));
+        }
+    }
+
+    [Fact]
+    public async Task Random_imports_over_existing_data_with_corrections_retractions_and_repeats_keep_every_rollup_a_group_by_of_the_table()
+    {
+        var random = new Random(20261130);
+        var reference = new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"));
+        var files = new List<string>();
+        for (var round = 0; round < 5; round++)
+        {
+            // A new file (synthetic, or published: the same rows without their seed column), sometimes one already
+            // imported again (nothing written), sometimes corrections and retractions between imports.
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            new DetainerGenerator(reference).Write(writer, random.Next(50, 700), random.Next(1_000, 100_000), new DateOnly(2016, 11, 5).AddDays(7 * random.Next(20)), random.Next(1, 8));
+            var content = writer.ToString();
+            if (random.Next(2) == 0)
+            {
+                content = string.Join('\n', content.Split('\n').Where(l => l.Length > 0).Select(l => l.TrimEnd('\r')[..l.TrimEnd('\r').LastIndexOf(',')])) + "\n";
+            }
+            files.Add(content);
+            var imported = await _app.ImportAsync($"round{round}.csv", content);
+            Assert.Equal(ImportOutcome.Imported, imported.Outcome);
+            // The new source's DetainerCounts rows are the GROUP BY of its rows, in the order the GROUP BY gives them.
+            Assert.Equal(
+                await RowsInOrderAsync($"""
+                    SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+                    FROM "Detainers" WHERE "SourceId" = {imported.Source.Id}
+                    GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+                    """),
+                await RowsInOrderAsync($"""
+                    SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count"
+                    FROM "DetainerCounts" WHERE "SourceId" = {imported.Source.Id} ORDER BY rowid
+                    """));
+            await AssertExactAsync();
+            var again = files[random.Next(files.Count)];
+            Assert.Equal(ImportOutcome.AlreadyImported, (await _app.ImportAsync($"again{round}.csv", again)).Outcome);
+            await CorrectAtRandomAsync(random, random.Next(5, 30));
+            await AssertExactAsync();
+        }
+        Assert.Empty(await RowsOfAsync("SELECT * FROM \"DetainerRollupsDeferred\""));
+    }
+
     /// <summary>Every row of a query as one sorted list of strings, so two row sets compare exactly.</summary>
-    private Task<List<string>> RowsOfAsync(string sql) => _app.WithDbAsync(async db =>
+    private async Task<List<string>> RowsOfAsync(string sql)
+    {
+        var rows = await RowsInOrderAsync(sql);
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+
+    /// <summary>Every row of a query as a string, in the order the query gives them.</summary>
+    private Task<List<string>> RowsInOrderAsync(string sql) => _app.WithDbAsync(async db =>
     {
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
@@ -262,7 +312,6 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         {
             rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
         }
-        rows.Sort(StringComparer.Ordinal);
         return rows;
     });
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DetainerGraph.Data;
+using DetainerGraph.Import;
 using DetainerGraph.Search.Analysis;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
@@ -108,43 +109,17 @@ public sealed partial class LuceneChargeSearch
     {
         private const int MaxCached = 16_384;
 
-        private readonly Dictionary<int, (string? Name, string? State, string Id, string Label)> _jurisdictions = [];
-        private readonly Dictionary<DateOnly, string> _days = [];
+        // By id, name and state: the label holds all three (a jurisdiction renamed meanwhile gets its own entry).
+        private readonly BoundedCache<(int Id, string? Name, string? State), (string Id, string Label)> _jurisdictions = new(MaxCached);
+        private readonly BoundedCache<DateOnly, string> _days = new(MaxCached);
 
         /// <summary>The jurisdiction's id as the filter field holds it and its facet label (id, separator, name, state); nulls without one.</summary>
-        public (string? Id, string? Label) Of(ChargeDocument d)
-        {
-            if (d.JurisdictionId is not { } id)
-            {
-                return (null, null);
-            }
-            if (_jurisdictions.TryGetValue(id, out var known)
-                && string.Equals(known.Name, d.JurisdictionName, StringComparison.Ordinal) && string.Equals(known.State, d.State, StringComparison.Ordinal))
-            {
-                return (known.Id, known.Label);
-            }
-            var text = id.ToString(CultureInfo.InvariantCulture);
-            var label = $"{id}{LabelSeparator}{d.JurisdictionName}, {d.State}";
-            if (_jurisdictions.Count < MaxCached || _jurisdictions.ContainsKey(id))
-            {
-                _jurisdictions[id] = (d.JurisdictionName, d.State, text, label);
-            }
-            return (text, label);
-        }
+        public (string? Id, string? Label) Of(ChargeDocument d) => d.JurisdictionId is { } id
+            ? _jurisdictions.GetOrAdd((id, d.JurisdictionName, d.State), 0,
+                static (k, _) => (k.Id.ToString(CultureInfo.InvariantCulture), $"{k.Id}{LabelSeparator}{k.Name}, {k.State}"))
+            : (null, null);
 
-        public string Day(DateOnly day)
-        {
-            if (_days.TryGetValue(day, out var text))
-            {
-                return text;
-            }
-            text = LuceneChargeSearch.Day(day);
-            if (_days.Count < MaxCached)
-            {
-                _days[day] = text;
-            }
-            return text;
-        }
+        public string Day(DateOnly day) => _days.GetOrAdd(day, 0, static (d, _) => LuceneChargeSearch.Day(d));
     }
 
     /// <summary>
@@ -153,13 +128,11 @@ public sealed partial class LuceneChargeSearch
     /// </summary>
     private sealed class KeywordField(string field, string? facet)
     {
-        private const int MaxCached = 16_384;
-
         private readonly StringField _term = new(field, "", Field.Store.NO);
         private readonly SortedDocValuesField? _facet = facet is null ? null : new(FacetPrefix + facet, new BytesRef());
         // Each distinct facet value's UTF-8 bytes, made once: the writer copies them into its own pool and never
         // changes them, so one instance serves every document with that value.
-        private readonly Dictionary<string, BytesRef> _facetBytes = new(StringComparer.Ordinal);
+        private readonly BoundedCache<string, BytesRef> _facetBytes = new(16_384, StringComparer.Ordinal);
 
         public void AddTo(Document doc, string? value, string? facetValue)
         {
@@ -170,15 +143,7 @@ public sealed partial class LuceneChargeSearch
             }
             if (_facet is not null && facetValue is not null)
             {
-                if (!_facetBytes.TryGetValue(facetValue, out var bytes))
-                {
-                    bytes = new BytesRef(facetValue);
-                    if (_facetBytes.Count < MaxCached)
-                    {
-                        _facetBytes[facetValue] = bytes;
-                    }
-                }
-                _facet.SetBytesValue(bytes);
+                _facet.SetBytesValue(_facetBytes.GetOrAdd(facetValue, 0, static (v, _) => new BytesRef(v)));
                 doc.Add(_facet);
             }
         }

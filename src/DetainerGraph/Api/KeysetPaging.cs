@@ -454,23 +454,21 @@ public static class KeysetPaging
                 read = query.Where(where);
                 tail = hasTail;
             }
-            if (order.RowKeys(projection) is { } rowKeys)
+            // When the keys are columns of the row, the rows are read alone and the keys taken from them; else each
+            // row is read with its keys beside it.
+            var rowKeys = order.RowKeys(projection);
+            var keyed = rowKeys is null ? order.Keyed(projection) : null;
+            async Task<List<KeyedRow<T>>> ReadAsync(IQueryable<T> source, int count)
             {
-                // The keys are columns of the row: read the rows alone and take the keys from them.
-                rows = WithKeys(await Rows(order.Order(read, backward), projection).Take(take).ToListAsync(ct), rowKeys);
-                if (tail && rows.Count < take)
-                {
-                    rows.AddRange(WithKeys(await Rows(order.Order(query.Where(order.NullTail()), backward), projection).Take(take - rows.Count).ToListAsync(ct), rowKeys));
-                }
+                var ordered = order.Order(source, backward);
+                return rowKeys is not null
+                    ? WithKeys(await Rows(ordered, projection).Take(count).ToListAsync(ct), rowKeys)
+                    : await ordered.Select(keyed!).Take(count).ToListAsync(ct);
             }
-            else
+            rows = await ReadAsync(read, take);
+            if (tail && rows.Count < take)
             {
-                var keyed = order.Keyed(projection);
-                rows = await order.Order(read, backward).Select(keyed).Take(take).ToListAsync(ct);
-                if (tail && rows.Count < take)
-                {
-                    rows.AddRange(await order.Order(query.Where(order.NullTail()), backward).Select(keyed).Take(take - rows.Count).ToListAsync(ct));
-                }
+                rows.AddRange(await ReadAsync(query.Where(order.NullTail()), take - rows.Count));
             }
         }
         var more = rows.Count > limit;

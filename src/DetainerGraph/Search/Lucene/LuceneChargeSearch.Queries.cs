@@ -272,18 +272,6 @@ public sealed partial class LuceneChargeSearch
     private Query Filtered(Query query, ChargeSearchFilter filter)
     {
         var strategy = query is WindowedConjunctionQuery ? WindowedConjunctionQuery.FilterStrategy : FilteredQuery.RANDOM_ACCESS_FILTER_STRATEGY;
-        foreach (var (field, values) in new (string, IEnumerable<string>?)[]
-        {
-            ("jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture))),
-            ("citizenship", filter.Citizenships),
-            ("week", filter.WeekStarts?.Select(Day)),
-        })
-        {
-            if (values is not null)
-            {
-                query = new FilteredQuery(query, Cached(field, values), strategy);
-            }
-        }
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
             var (from, to) = (filter.WeekFrom is { } f ? Day(f) : null, filter.WeekTo is { } t ? Day(t) : null);
@@ -292,6 +280,9 @@ public sealed partial class LuceneChargeSearch
         }
         foreach (var (field, values) in new (string, IEnumerable<string>?)[]
         {
+            ("jurisdiction", filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture))),
+            ("citizenship", filter.Citizenships),
+            ("week", filter.WeekStarts?.Select(Day)),
             ("state", filter.States?.Select(s => s.ToUpperInvariant())),
             ("outcome", filter.Outcomes?.Select(o => o.ToString())),
             ("type", filter.DetainerTypes?.Select(t => t.ToString())),

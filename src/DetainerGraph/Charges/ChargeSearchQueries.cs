@@ -4,8 +4,10 @@ using DetainerGraph.Detainers;
 using DetainerGraph.Search;
 using GraphQL;
 using GraphQL.Types;
+using System.Runtime.CompilerServices;
 using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace DetainerGraph.Charges;
 
@@ -50,14 +52,15 @@ public static partial class ChargeSearchQueries
         {
             return;
         }
-        var ids = page.Nodes.Select(h => h.ChargeId).Distinct().ToList();
-        List<(Charge Charge, Detainer Detainer)> rows;
+        var ids = page.Nodes.Select(h => h.ChargeId).Distinct().ToArray();
+        var rows = new List<HitRow>(ids.Length);
         try
         {
-            rows = (await context.Db().Charges.Where(charge => ids.Contains(charge.Id))
-                .Select(charge => new { Charge = charge, charge.Detainer })
-                .ToListAsync(context.CancellationToken))
-                .ConvertAll(row => (row.Charge, row.Detainer));
+            var db = context.Db();
+            await foreach (var row in HitRows.GetValue(db.Model, _ => CompileHitRows())(db, ids).WithCancellation(context.CancellationToken))
+            {
+                rows.Add(row);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -69,6 +72,23 @@ public static partial class ChargeSearchQueries
             DetainerDataLoaders.DetainerById.Prime(context, detainer.Id, detainer);
         }
     }
+
+    /// <summary>
+    /// The hits' charges with their detainers as a compiled query, one per EF Core model (so per provider): the
+    /// statement of the LINQ query <c>Charges.Where(c => ids.Contains(c.Id)).Select(c => (c, c.Detainer))</c>, without
+    /// building its expression tree, parameterizing it and looking it up in EF Core's query cache on every search.
+    /// One compiled query shared by every model is what was tried before (BENCHMARKS.md, "Tried"): EF Core keeps one
+    /// model's executor in it and rebuilds it when a context of another model calls, and with the SQLite and SQL Server
+    /// contexts in one process (the tests) a search could run the other provider's executor. Keyed by the model, each
+    /// compiled query only ever sees the model it was made for; the table holds models weakly.
+    /// </summary>
+    private static readonly ConditionalWeakTable<IModel, Func<DetainerDbContext, long[], IAsyncEnumerable<HitRow>>> HitRows = [];
+
+    private static Func<DetainerDbContext, long[], IAsyncEnumerable<HitRow>> CompileHitRows() =>
+        EF.CompileAsyncQuery((DetainerDbContext db, long[] ids) =>
+            db.Charges.Where(charge => ids.Contains(charge.Id)).Select(charge => new HitRow(charge, charge.Detainer)));
+
+    private sealed record HitRow(Charge Charge, Detainer Detainer);
 
     private static async Task<ChargeSearchPage> SearchAsync(IResolveFieldContext context)
     {

@@ -1,10 +1,10 @@
+using System.Runtime.CompilerServices;
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
 using DetainerGraph.Search;
 using GraphQL;
 using GraphQL.Types;
-using System.Runtime.CompilerServices;
 using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;

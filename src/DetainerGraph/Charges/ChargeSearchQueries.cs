@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DetainerGraph.Api;
 using DetainerGraph.Data;
 using DetainerGraph.Detainers;
@@ -6,6 +7,7 @@ using GraphQL;
 using GraphQL.Types;
 using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace DetainerGraph.Charges;
 
@@ -50,14 +52,15 @@ public static partial class ChargeSearchQueries
         {
             return;
         }
-        var ids = page.Nodes.Select(h => h.ChargeId).Distinct().ToList();
-        List<(Charge Charge, Detainer Detainer)> rows;
+        var ids = page.Nodes.Select(h => h.ChargeId).Distinct().ToArray();
+        var rows = new List<HitRow>(ids.Length);
         try
         {
-            rows = (await context.Db().Charges.Where(charge => ids.Contains(charge.Id))
-                .Select(charge => new { Charge = charge, charge.Detainer })
-                .ToListAsync(context.CancellationToken))
-                .ConvertAll(row => (row.Charge, row.Detainer));
+            var db = context.Db();
+            await foreach (var row in HitRowQueries.For(db).Read(db, ids).WithCancellation(context.CancellationToken))
+            {
+                rows.Add(row);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -69,6 +72,51 @@ public static partial class ChargeSearchQueries
             DetainerDataLoaders.DetainerById.Prime(context, detainer.Id, detainer);
         }
     }
+
+    /// <summary>
+    /// The hits' charges with their detainers as compiled queries, one set per EF Core model (so per provider): the
+    /// rows of the LINQ query <c>Charges.Where(c => ids.Contains(c.Id)).Select(c => (c, c.Detainer))</c>, without
+    /// building its expression tree, parameterizing it and looking it up in EF Core's query cache on every search.
+    /// <list type="bullet">
+    /// <item>One compiled query shared by every model was tried before (BENCHMARKS.md, "Tried"): EF Core keeps one
+    /// model's executor in it and rebuilds it when a context of another model calls, and with the SQLite and SQL Server
+    /// contexts in one process (the tests) a search could run the other provider's executor. Keyed by the model, each
+    /// compiled query only ever sees the model it was made for; the table holds models weakly.</item>
+    /// <item>A list parameter (<c>ids.Contains</c>) is expanded into one SQL parameter per ID, so EF Core generates the
+    /// statement's text again on every execution. A page of at most <see cref="Slots"/> hits (the usual <c>first: 10</c>)
+    /// is read with exactly <see cref="Slots"/> ID parameters instead, the unused ones repeating the first ID: the
+    /// text never changes and EF Core keeps it. <c>IN</c> with a repeated value selects the same rows.</item>
+    /// </list>
+    /// </summary>
+    private sealed class HitRowQueries
+    {
+        public const int Slots = 10;
+
+        private static readonly ConditionalWeakTable<IModel, HitRowQueries> PerModel = [];
+
+        private readonly Func<DetainerDbContext, long[], IAsyncEnumerable<HitRow>> _any = EF.CompileAsyncQuery((DetainerDbContext db, long[] ids) =>
+            db.Charges.Where(charge => ids.Contains(charge.Id)).Select(charge => new HitRow(charge, charge.Detainer)));
+
+        private readonly Func<DetainerDbContext, long, long, long, long, long, long, long, long, long, long, IAsyncEnumerable<HitRow>> _slots =
+            EF.CompileAsyncQuery((DetainerDbContext db, long id0, long id1, long id2, long id3, long id4, long id5, long id6, long id7, long id8, long id9) =>
+                db.Charges.Where(charge => new[] { id0, id1, id2, id3, id4, id5, id6, id7, id8, id9 }.Contains(charge.Id))
+                    .Select(charge => new HitRow(charge, charge.Detainer)));
+
+        public static HitRowQueries For(DetainerDbContext db) => PerModel.GetValue(db.Model, _ => new HitRowQueries());
+
+        /// <summary>The rows of <paramref name="ids"/> (distinct, at least one).</summary>
+        public IAsyncEnumerable<HitRow> Read(DetainerDbContext db, long[] ids)
+        {
+            if (ids.Length > Slots)
+            {
+                return _any(db, ids);
+            }
+            long Id(int i) => ids[i < ids.Length ? i : 0];
+            return _slots(db, Id(0), Id(1), Id(2), Id(3), Id(4), Id(5), Id(6), Id(7), Id(8), Id(9));
+        }
+    }
+
+    private sealed record HitRow(Charge Charge, Detainer Detainer);
 
     private static async Task<ChargeSearchPage> SearchAsync(IResolveFieldContext context)
     {

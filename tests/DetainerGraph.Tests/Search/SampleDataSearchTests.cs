@@ -259,6 +259,35 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(10)]
+    [InlineData(11)]
+    public async Task A_page_of_any_size_reads_its_charges_and_detainers_in_one_statement_as_their_loaders_would(int size)
+    {
+        // Pages of up to ten hits are read with ten ID parameters, the unused ones repeating the first ID; longer pages
+        // with one parameter per ID. Either way: one statement, and the rows each loader reads on its own.
+        const string Charge = "charge { id description ncicCode category status }";
+        const string Detainer = "detainer { id issuedOn outcome outcomeAsPublished citizenship placeOfBirth jurisdictionRule retracted }";
+        string Query(string selection) => "{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: " + size + ") { nodes { score " + selection + " } } }";
+
+        var response = await App.QueryAsync(Query(Charge + " " + Detainer));
+        Assert.False(response.TryGetProperty("errors", out _));
+        Assert.Equal(1, TestApp.SqlStatements(response));
+        var together = response.GetProperty("data").GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().ToList();
+        var charges = (await App.DataAsync(Query(Charge))).GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().ToList();
+        var detainers = (await App.DataAsync(Query(Detainer))).GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().ToList();
+
+        Assert.Equal(size, together.Count);
+        Assert.Equal(size, together.Select(n => n.GetProperty("charge").GetProperty("id").GetString()).Distinct().Count());
+        for (var i = 0; i < size; i++)
+        {
+            Assert.Equal(charges[i].GetProperty("charge").GetRawText(), together[i].GetProperty("charge").GetRawText());
+            Assert.Equal(detainers[i].GetProperty("detainer").GetRawText(), together[i].GetProperty("detainer").GetRawText());
+        }
+    }
+
     [Fact]
     public async Task Nothing_matched_suggests_the_nearest_indexed_words()
     {

@@ -195,6 +195,20 @@ public static class Paging
     internal static bool SelectsPageInfo(IResolveFieldContext context) =>
         context.SubFields is not { } fields || fields.Values.Any(f => f.FieldType.Name == "pageInfo");
 
+    /// <summary>Whether the connection's selection asks for <c>totalCount</c> (false when the selection is unknown).</summary>
+    internal static bool SelectsTotalCount(IResolveFieldContext context) =>
+        context.SubFields is { } fields && fields.Values.Any(f => f.FieldType.Name == "totalCount");
+
+    /// <summary>
+    /// The count <see cref="CountRowsAsync"/> would return, as a parameter-free <c>long</c> expression to read inside
+    /// another statement (a scalar subquery): for detainers when a rollup answers it
+    /// (<see cref="DetainerGraph.Detainers.DetainerCountRollup.TryCountInStatement"/>); else null.
+    /// </summary>
+    internal static System.Linq.Expressions.Expression? CountInStatement<T>(IQueryable<T> rows, IResolveFieldContext context) =>
+        rows is IQueryable<DetainerGraph.Data.Detainer> detainers
+            ? DetainerGraph.Detainers.DetainerCountRollup.TryCountInStatement(context.Db(), detainers)
+            : null;
+
     /// <summary>
     /// The count behind <c>totalCount</c> and <c>syntheticExcluded</c>: for detainers, from the maintained rollups
     /// when the filter allows (<see cref="DetainerGraph.Detainers.DetainerCountRollup"/>, exact either way); else a COUNT.

@@ -16,11 +16,15 @@ namespace DetainerGraph.Api;
 // uses. A page deep in a million rows costs what the first page costs; rows inserted or retracted between two
 // pages neither repeat nor skip a row. Small connections (stats groups) and search hits keep position cursors.
 
-/// <summary>A row of a page with the values of its sort keys, read in the same statement (the cursor is made from them).</summary>
+/// <summary>
+/// A row of a page with the values of its sort keys, read in the same statement (the cursor is made from them), and,
+/// when the page's statement also counts the whole list, that count (<see cref="Total"/>, the same on every row).
+/// </summary>
 public sealed class KeyedRow<T>
 {
     public T Row { get; init; } = default!;
     public object?[] Keys { get; init; } = [];
+    public long Total { get; init; }
 }
 
 /// <summary>
@@ -117,14 +121,25 @@ public sealed class KeysetOrder<T>
     }
 
     /// <summary>Each row (through <paramref name="projection"/>, when given) with its key values.</summary>
-    public Expression<Func<T, KeyedRow<T>>> Keyed(Expression<Func<T, T>>? projection)
+    public Expression<Func<T, KeyedRow<T>>> Keyed(Expression<Func<T, T>>? projection) => Keyed(projection, withKeys: true, total: null);
+
+    /// <summary>
+    /// Each row (through <paramref name="projection"/>, when given), with its key values when <paramref name="withKeys"/>,
+    /// and with <paramref name="total"/> (a parameter-free count of type <c>long</c>, a scalar subquery in SQL) when given.
+    /// </summary>
+    public Expression<Func<T, KeyedRow<T>>> Keyed(Expression<Func<T, T>>? projection, bool withKeys, Expression? total)
     {
         var row = projection is null ? (Expression)Parameter : Expressions.Inline(projection, Parameter);
-        var keys = KeyValues();
-        var body = Expression.MemberInit(Expression.New(typeof(KeyedRow<T>)),
-            Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Row))!, row),
-            Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Keys))!, keys));
-        return Expression.Lambda<Func<T, KeyedRow<T>>>(body, Parameter);
+        var bindings = new List<MemberBinding>(3) { Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Row))!, row) };
+        if (withKeys)
+        {
+            bindings.Add(Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Keys))!, KeyValues()));
+        }
+        if (total is not null)
+        {
+            bindings.Add(Expression.Bind(typeof(KeyedRow<T>).GetProperty(nameof(KeyedRow<T>.Total))!, total));
+        }
+        return Expression.Lambda<Func<T, KeyedRow<T>>>(Expression.MemberInit(Expression.New(typeof(KeyedRow<T>)), bindings), Parameter);
     }
 
     /// <summary>
@@ -407,8 +422,10 @@ public static class KeysetPaging
     /// the other cursor, when given, bounds the page. One row more than the page says whether another follows (or
     /// precedes, backward), so <c>last</c> without <c>before</c> needs no count. A descending first key that can be
     /// missing may take a second statement for the rows missing it (see <see cref="KeysetOrder{T}.After"/>). The
-    /// total is a separate count, run only when <c>totalCount</c> is selected. <paramref name="projection"/>, when
-    /// given, narrows the rows read (counts never see it).
+    /// total is counted only when <c>totalCount</c> is selected: when a rollup answers it, as a column of the page's
+    /// first statement (an uncorrelated scalar subquery, <see cref="Paging.CountInStatement"/>), else, or when that
+    /// statement returns no row, by a statement of its own. <paramref name="projection"/>, when given, narrows the rows
+    /// read (counts never see it).
     /// </summary>
     public static async Task<Connection<T>> ToKeysetConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, Expression<Func<T, T>>? projection = null)
     {
@@ -427,7 +444,6 @@ public static class KeysetPaging
         var ct = context.CancellationToken;
         var backward = last is not null;
         var limit = last ?? first ?? options.DefaultPageSize;
-        Func<CancellationToken, Task<int>> countTotal = token => Paging.CountRowsAsync(ordered, context, token);
         var excludedCount = syntheticExcluded is null ? null : (Func<CancellationToken, Task<int>>)(token => Paging.CountRowsAsync(syntheticExcluded, context, token));
 
         var afterValues = after is { } a ? await ValuesAsync(order, a, ct) : null;
@@ -438,6 +454,7 @@ public static class KeysetPaging
         // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count) reads no row at all.
         var take = limit == 0 && !Paging.SelectsPageInfo(context) ? 0 : limit + 1;
         var rows = new List<KeyedRow<T>>();
+        int? total = null;
         if (take > 0 && !pastTheEnd)
         {
             var (seek, bound) = backward ? (beforeValues, afterValues) : (afterValues, beforeValues);
@@ -465,12 +482,26 @@ public static class KeysetPaging
                     ? WithKeys(await Rows(ordered, projection).Take(count).ToListAsync(ct), rowKeys)
                     : await ordered.Select(keyed!).Take(count).ToListAsync(ct);
             }
-            rows = await ReadAsync(read, take);
+            // totalCount selected and a rollup answers it: the count is a column of the first read (every row holds
+            // it), one statement instead of two. A read that returns no row says nothing: the count then runs alone.
+            if (Paging.SelectsTotalCount(context) && Paging.CountInStatement(ordered, context) is { } count)
+            {
+                var counted = await order.Order(read, backward).Select(order.Keyed(projection, withKeys: rowKeys is null, count)).Take(take).ToListAsync(ct);
+                total = counted.Count > 0 ? (int)counted[0].Total : null;
+                rows = rowKeys is null ? counted : WithKeys(counted.ConvertAll(r => r.Row), rowKeys);
+            }
+            else
+            {
+                rows = await ReadAsync(read, take);
+            }
             if (tail && rows.Count < take)
             {
                 rows.AddRange(await ReadAsync(query.Where(order.NullTail()), take - rows.Count));
             }
         }
+        Func<CancellationToken, Task<int>> countTotal = total is { } known
+            ? _ => Task.FromResult(known)
+            : token => Paging.CountRowsAsync(ordered, context, token);
         var more = rows.Count > limit;
         if (more)
         {

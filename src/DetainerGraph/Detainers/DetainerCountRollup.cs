@@ -128,6 +128,25 @@ public static class DetainerCountRollup
     }
 
     /// <summary>
+    /// The count <see cref="CountAsync"/> answers from a rollup, as an expression to read inside another statement:
+    /// <c>Queryable.Sum</c> over the same rollup rows (a scalar subquery in SQL, <c>COALESCE(SUM(Count), 0)</c>, the
+    /// same sum <see cref="CountAsync"/> runs as a statement of its own); null when no rollup covers <paramref name="detainers"/>.
+    /// </summary>
+    public static Expression? TryCountInStatement(DetainerDbContext db, IQueryable<Detainer> detainers)
+    {
+        foreach (var rollup in SmallestFirst)
+        {
+            if (rollup.TryCounts(db, detainers) is { } counts)
+            {
+                return Expression.Call(SumOfCounts, counts.Expression);
+            }
+        }
+        return null;
+    }
+
+    private static readonly MethodInfo SumOfCounts = typeof(Queryable).GetMethod(nameof(Queryable.Sum), [typeof(IQueryable<long>)])!;
+
+    /// <summary>
     /// The groups of <paramref name="detainers"/> by <paramref name="key"/> (all of them as one group when null),
     /// summed from the smallest rollup that holds the filter's and the key's members, in the shape
     /// <see cref="DetainerStats.Groups"/> returns (unordered: the caller orders and pages it in SQL); null when the

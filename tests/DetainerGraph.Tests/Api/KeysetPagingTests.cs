@@ -197,6 +197,45 @@ public sealed class KeysetPagingTests : IAsyncLifetime, IDisposable
     };
 
     [Fact]
+    public async Task A_pages_total_count_is_read_in_its_statement_when_a_rollup_answers_it_and_counted_alone_when_the_page_is_empty()
+    {
+        const string Query = """
+            query($after: String, $where: DetainerFilterInput) {
+              detainers(first: 3, after: $after, where: $where, order: [{ issuedOn: DESC }], includeSynthetic: true) {
+                totalCount
+                edges { cursor node { id } }
+              }
+            }
+            """;
+        var all = await AllAsync();
+        var declined = all.Count(d => d.Outcome == DetainerOutcome.DeclinedByLea);
+        var outcome = JsonSerializer.Deserialize<JsonElement>("{\"outcome\":{\"eq\":\"DECLINED_BY_LEA\"}}");
+
+        // The rollups answer the count: it is a column of the page's statement, one statement in all.
+        var first = await _app.QueryAsync(Query, new { where = outcome });
+        var page = first.GetProperty("data").GetProperty("detainers");
+        Assert.Equal(declined, page.GetProperty("totalCount").GetInt32());
+        Assert.Equal(3, page.GetProperty("edges").GetArrayLength());
+        Assert.Equal(1, TestApp.SqlStatements(first));
+
+        // Past the last row the page is empty and its statement returns nothing: the count runs alone, and is the same.
+        var ordered = all.Where(d => d.Outcome == DetainerOutcome.DeclinedByLea)
+            .OrderByDescending(d => d.IssuedOn.HasValue).ThenByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Last();
+        var last = KeysetCursors.Detainer(q => q.OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id), ordered.IssuedOn, ordered.Id);
+        var empty = await _app.QueryAsync(Query, new { after = last, where = outcome });
+        page = empty.GetProperty("data").GetProperty("detainers");
+        Assert.Equal(0, page.GetProperty("edges").GetArrayLength());
+        Assert.Equal(declined, page.GetProperty("totalCount").GetInt32());
+        Assert.True(TestApp.SqlStatements(empty) >= 2);
+
+        // A day-level date bound is not on a rollup: the count is a plain COUNT of its own statement, as before.
+        var dayBound = JsonSerializer.Deserialize<JsonElement>("{\"issuedOn\":{\"gte\":\"2017-01-04\"}}");
+        var plain = await _app.QueryAsync(Query, new { where = dayBound });
+        Assert.Equal(all.Count(d => d.IssuedOn >= new DateOnly(2017, 1, 4)), plain.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32());
+        Assert.Equal(2, TestApp.SqlStatements(plain));
+    }
+
+    [Fact]
     public async Task A_cursor_stays_valid_when_rows_are_added_and_retracted_between_pages_with_no_row_skipped_or_repeated()
     {
         var order = new object[] { new Dictionary<string, string> { ["issuedOn"] = "DESC" } };

@@ -36,19 +36,22 @@ public static partial class DataServiceExtensions
         services.AddSingleton<SqlStatementCounter>();
         // Pooled: a request's context is a reset one from the pool (EF clears its change tracker and settings when the
         // scope returns it), not a new one building its EF services; the options are built once, from singletons only.
-        // No thread-safety checks: EF Core's check writes an AsyncLocal twice for every row it reads (each write copies
-        // the request's ExecutionContext): about a quarter of the memory a 1,000-group stats answer allocated. A request's
-        // statements never overlap: queries resolve one field at a time (SerialFieldCollectionCache), mutations are serial.
+        // Thread-safety checks only outside Production: EF Core's check writes an AsyncLocal twice for every row it reads
+        // (each write copies the request's ExecutionContext), about a quarter of the memory a 1,000-group stats answer
+        // allocated. A request's statements never overlap (queries resolve one field at a time, see
+        // SerialFieldCollectionCache; mutations are serial), and the tests (environment Testing) and Development keep the
+        // check, so code that used one context from two tasks at once would still fail there with EF Core's own error.
+        var threadSafetyChecks = !builder.Environment.IsProduction();
         services.AddDbContextPool<SqliteDetainerDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
-                .EnableThreadSafetyChecks(false)
+                .EnableThreadSafetyChecks(threadSafetyChecks)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance)
                 .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IExceptionDetector, SqliteInterruptDetector>()
                 .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IRelationalTypeMappingSource, SqliteDateReading.TypeMappingSource>());
         services.AddDbContextPool<SqlServerDetainerDbContext>((sp, o) =>
             o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
-                .EnableThreadSafetyChecks(false)
+                .EnableThreadSafetyChecks(threadSafetyChecks)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()));
         services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer

@@ -38,11 +38,11 @@ public sealed partial class LuceneChargeSearch
         private readonly TextField _words = new(WordsField, "", Field.Store.NO);
         private readonly TextField _codes = new(CodesField, "", Field.Store.NO);
         private readonly KeywordField _state = new("state", FacetName(SearchFacet.State));
-        private readonly KeywordField _jurisdiction = new("jurisdiction", FacetName(SearchFacet.Jurisdiction));
-        private readonly KeywordField _week = new("week", FacetName(SearchFacet.Week));
+        private readonly KeywordField _jurisdiction = new("jurisdiction", FacetName(SearchFacet.Jurisdiction), term: true);
+        private readonly KeywordField _week = new("week", FacetName(SearchFacet.Week), term: true);
         private readonly KeywordField _outcome = new("outcome", FacetName(SearchFacet.Outcome));
         private readonly KeywordField _type = new("type", null);
-        private readonly KeywordField _citizenship = new("citizenship", FacetName(SearchFacet.Citizenship));
+        private readonly KeywordField _citizenship = new("citizenship", FacetName(SearchFacet.Citizenship), term: true);
         private readonly KeywordField _status = new("status", FacetName(SearchFacet.Status));
         private readonly KeywordField _category = new("category", FacetName(SearchFacet.ChargeCategory));
         private readonly KeywordField _sourceKind = new("source_kind", FacetName(SearchFacet.SourceKind));
@@ -120,17 +120,18 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
-    /// A filter field: its facet's doc values when it has a facet (filters read them, see <see cref="FacetValuesFilter"/>),
-    /// else an indexed, not analyzed term; left out of a document whose value is null.
+    /// A filter field: an indexed, not analyzed term (when <paramref name="term"/> or without a facet) and its facet's
+    /// doc values (when it has a facet); either is left out of a document whose value is null.
     /// </summary>
     /// <remarks>
-    /// Until 2026-11-30 every filter field was also indexed as a term beside its doc values: eight of the nine keyword
-    /// terms duplicated what the doc values hold. Dropping them and the sort_id doc values (see ChargeIds) cut a 100k
-    /// import's CPU by about a sixth. For a field with a facet, only <c>facetValue</c> is written.
+    /// Until 2026-11-30 every filter field was indexed as a term beside its doc values. Five of them (state, outcome,
+    /// charge status, category, source kind) are filtered from their doc values now (see <see cref="FacetValuesFilter"/>),
+    /// so they are not inverted: with the sort_id doc values gone too (see ChargeIds), a 100k import's CPU fell by
+    /// about a tenth. Jurisdiction, week and citizenship keep their terms (see Filtered).
     /// </remarks>
-    private sealed class KeywordField(string field, string? facet)
+    private sealed class KeywordField(string field, string? facet, bool term = false)
     {
-        private readonly StringField? _term = facet is null ? new(field, "", Field.Store.NO) : null;
+        private readonly StringField? _term = facet is null || term ? new(field, "", Field.Store.NO) : null;
         private readonly SortedDocValuesField? _facet = facet is null ? null : new(FacetPrefix + facet, new BytesRef());
         // Each distinct facet value's UTF-8 bytes, made once: the writer copies them into its own pool and never
         // changes them, so one instance serves every document with that value.

@@ -11,9 +11,9 @@ using LuceneVersion = Lucene.Net.Util.LuceneVersion;
 namespace DetainerGraph.Tests.Search;
 
 /// <summary>
-/// The embedded engine's filters read the facets' doc values (documents no longer carry an indexed term for the
-/// eight filter fields that have a facet), and its tie-break reads charge ids from the id terms (documents no longer
-/// carry sort_id doc values). Each filter must allow exactly the documents whose value equals one of the filter's, byte
+/// The embedded engine filters state, outcome, charge status, category and source kind from the facets' doc values
+/// (documents no longer carry an indexed term for them; jurisdiction, week, citizenship and type keep theirs), and its
+/// tie-break reads charge ids from the id terms (documents no longer carry sort_id doc values). Each filter must allow exactly the documents whose value equals one of the filter's, byte
 /// for byte as a term would have matched, including values that are absent, empty or hold odd characters; and an index
 /// written before the change (terms, sort_id doc values, a facet missing from old documents) must answer the same.
 /// </summary>

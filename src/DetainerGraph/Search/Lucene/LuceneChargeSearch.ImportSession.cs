@@ -110,9 +110,8 @@ public sealed partial class LuceneChargeSearch
             return _queue.Writer.WriteAsync(documents, ct);
         }
 
-        /// <summary>Every document whose charge key is at least <paramref name="first"/> (read from the sort key's doc values).</summary>
-        private static Query FromKey(long first) =>
-            new ConstantScoreQuery(FieldCacheRangeFilter.NewInt64Range(SortIdField, first, null, true, true));
+        /// <summary>Every document whose charge key is at least <paramref name="first"/>.</summary>
+        private static Query FromKey(long first) => new ConstantScoreQuery(new FromKeyFilter(first));
 
         public void CompleteAdding()
         {

@@ -23,7 +23,6 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
     // Field names. Filters use indexed keyword fields; facets use doc values; text fields are analyzed.
     private const string IdField = "id";
     private const string DetainerIdField = "detainer_id";
-    private const string SortIdField = "sort_id";
     private const string DescriptionField = "description";
     private const string CodesField = "codes";
     private const string WordsField = "words";

@@ -102,6 +102,27 @@ public sealed class LuceneDocValuesFilterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_of_a_thousand_long_values_filters_as_the_few_real_values_in_it_do()
+    {
+        // Such a list was one automaton until 2026-11-30: compiling 1,000 citizenships of 100 letters held a core for
+        // seconds. The values now seek their terms one by one; the hits must be those of the real values alone.
+        using var engine = Engine();
+        var random = new Random(3);
+        var documents = Enumerable.Range(1, 300).Select(i => RandomCharge(random, i)).ToList();
+        await engine.IndexAsync(documents, default);
+        var filler = Enumerable.Range(0, 998).Select(i => new string((char)('a' + i % 26), 60) + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + new string('z', 40));
+        string[] real = ["Mexico", "日本"];
+
+        async Task<List<long>> Hits(string[] citizenships) => [.. (await engine.SearchAsync(new ChargeSearchRequest(ChargeQuery.Parse("assault"),
+            new ChargeSearchFilter { Citizenships = citizenships }, 0, 1_000, [], Highlight: false), CancellationToken.None)).Hits.Select(h => h.ChargeId).Order()];
+
+        var expected = documents.Where(d => real.Any(c => SameBytes(d.Citizenship, c))).Select(d => d.ChargeId).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, await Hits(real));
+        Assert.Equal(expected, await Hits([.. filler.Take(500), real[0], .. filler.Skip(500), real[1]]));
+    }
+
+    [Fact]
     public async Task Each_filter_allows_exactly_the_charges_whose_value_it_names_across_segments_replacements_and_deletions()
     {
         using var engine = Engine();

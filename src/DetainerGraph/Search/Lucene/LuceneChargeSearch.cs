@@ -20,7 +20,9 @@ namespace DetainerGraph.Search;
 /// </summary>
 public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportIndex, IDisposable
 {
-    // Field names. Filters use indexed keyword fields; facets use doc values; text fields are analyzed.
+    // Field names. Facets use doc values, and so do the filters on state, outcome, status, category and source kind;
+    // the filters on jurisdiction, week, citizenship and detainer type use indexed keyword terms (see Filtered).
+    // Text fields are analyzed.
     private const string IdField = "id";
     private const string DetainerIdField = "detainer_id";
     private const string DescriptionField = "description";

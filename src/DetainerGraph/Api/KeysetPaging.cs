@@ -474,13 +474,14 @@ public static class KeysetPaging
             // When the keys are columns of the row, the rows are read alone and the keys taken from them; else each
             // row is read with its keys beside it.
             var rowKeys = order.RowKeys(projection);
-            var keyed = rowKeys is null ? order.Keyed(projection) : null;
+            // Built when a read needs it: a page whose first read also counts builds its own (with the count column).
+            Expression<Func<T, KeyedRow<T>>>? keyed = null;
             async Task<List<KeyedRow<T>>> ReadAsync(IQueryable<T> source, int count)
             {
                 var ordered = order.Order(source, backward);
                 return rowKeys is not null
                     ? WithKeys(await Rows(ordered, projection).Take(count).ToListAsync(ct), rowKeys)
-                    : await ordered.Select(keyed!).Take(count).ToListAsync(ct);
+                    : await ordered.Select(keyed ??= order.Keyed(projection)).Take(count).ToListAsync(ct);
             }
             // totalCount selected and a rollup answers it: the count is a column of the first read (every row holds
             // it), one statement instead of two. A read that returns no row says nothing: the count then runs alone.

@@ -1484,3 +1484,60 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130100529_StateWeekRollupAndListIndexes'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_JurisdictionId_IssuedOn] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130100529_StateWeekRollupAndListIndexes'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_Outcome_IssuedOn] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130100529_StateWeekRollupAndListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOn_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOn] DESC, [Retracted], [Outcome]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130100529_StateWeekRollupAndListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId] ON [Detainers] ([Outcome], [IssuedOn] DESC, [Retracted], [JurisdictionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130100529_StateWeekRollupAndListIndexes'
+)
+BEGIN
+    EXEC(N'CREATE VIEW [dbo].[DetainerStateWeekCounts] AS
+    SELECT j.[State] AS [State], c.[WeekStart] AS [WeekStart], c.[Outcome] AS [Outcome],
+        c.[Retracted] AS [Retracted], c.[IsSynthetic] AS [IsSynthetic], SUM(c.[Count]) AS [Count]
+    FROM [dbo].[DetainerCounts] c WITH (NOEXPAND) LEFT JOIN [dbo].[Jurisdictions] j ON j.[Id] = c.[JurisdictionId]
+    GROUP BY j.[State], c.[WeekStart], c.[Outcome], c.[Retracted], c.[IsSynthetic]')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130100529_StateWeekRollupAndListIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130100529_StateWeekRollupAndListIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

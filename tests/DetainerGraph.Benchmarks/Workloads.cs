@@ -232,7 +232,7 @@ public static class Workloads
 
     public static Workload StatsWorkload(IServiceProvider raw) => new(
         "stats",
-        "detainerStats(groupBy: [STATE, WEEK]), without and with an outcome filter; raw: the same GROUP BY in plain SQL over the DetainerRegionWeekCounts rollup",
+        "detainerStats(groupBy: [STATE, WEEK]), without and with an outcome filter; raw: the same GROUP BY in plain SQL over the DetainerStateWeekCounts rollup",
         Stats.Length,
         i => Body(StatsQuery, Stats[i].Variables),
         async i =>
@@ -244,7 +244,7 @@ public static class Workloads
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT d."State", d."WeekStart", SUM(d."Count") AS n
-                FROM "DetainerRegionWeekCounts" d
+                FROM "DetainerStateWeekCounts" d
                 WHERE NOT d."Retracted" {Stats[i].Where}
                 GROUP BY d."State", d."WeekStart" ORDER BY n DESC LIMIT 1000
                 """;

@@ -70,6 +70,8 @@ public static class DetainerCountRollup
         ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"WeekStart\"", "j.\"FieldOffice\"", .. KindValues]),
         ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"IssuedMonth\"", "j.\"FieldOffice\"", .. KindValues]),
         ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns], ["c.\"Citizenship\"", "c.\"WeekStart\"", .. KindValues]),
+        ("DetainerStateWeekCounts", ["State", "WeekStart", "Outcome", "Retracted", "IsSynthetic"],
+            ["j.\"State\"", "c.\"WeekStart\"", "c.\"Outcome\"", "c.\"Retracted\"", "c.\"IsSynthetic\""]),
     ];
 
     /// <summary>
@@ -107,8 +109,8 @@ public static class DetainerCountRollup
     /// </summary>
     private static readonly IRollup[] SmallestFirst =
     [
-        new Rollup<DetainerTotal>(), new Rollup<DetainerCitizenshipWeekCount>(), new Rollup<DetainerRegionMonthCount>(),
-        new Rollup<DetainerRegionWeekCount>(), new Rollup<DetainerCount>(),
+        new Rollup<DetainerTotal>(), new Rollup<DetainerCitizenshipWeekCount>(), new Rollup<DetainerStateWeekCount>(),
+        new Rollup<DetainerRegionMonthCount>(), new Rollup<DetainerRegionWeekCount>(), new Rollup<DetainerCount>(),
     ];
 
     /// <summary>The number of detainers <paramref name="detainers"/> holds, from a rollup when one can answer.</summary>

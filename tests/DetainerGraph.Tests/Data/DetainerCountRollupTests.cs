@@ -56,6 +56,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     {
         var random = new Random(20261129);
         var checkedFast = 0;
+        var statsFrom = new HashSet<string>();
         for (var round = 0; round < 4; round++)
         {
             if (round > 0)
@@ -106,7 +107,12 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
                 // The smallest rollup whose columns hold every dimension the filter names, and no other.
                 AssertReadFrom(SmallestCovering(filtered), where);
 
-                var groupBy = Dimensions.Where(_ => random.Next(3) == 0).ToArray();
+                // Half the groupings are drawn from one rollup's own dimensions, so that every rollup answers stats, not
+                // only counts (a third of all dimensions at random seldom fits a coarse one).
+                var groupBy = random.Next(2) == 0
+                    ? Dimensions.Where(_ => random.Next(3) == 0).ToArray()
+                    : Rollups[random.Next(Rollups.Length - 1)].Holds.Where(_ => random.Next(2) == 0).ToArray();
+                statsFrom.Add(SmallestCovering([.. filtered, .. groupBy]));
                 var stats = await _app.DataAsync("""
                     query($w: DetainerFilterInput, $r: Boolean, $s: Boolean, $g: [DetainerStatsDimension!]!) {
                       detainerStats(where: $w, includeRetracted: $r, includeSynthetic: $s, groupBy: $g) {
@@ -156,6 +162,8 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         // The test is about the fast path: most of its filters must have been answered from a rollup.
         // Every filter here names only the report's dimensions: each count must have come from a rollup.
         Assert.True(checkedFast == 120, $"only {checkedFast} of 120 counts came from a rollup");
+        // And every rollup answered some of the stats.
+        Assert.Equal(Rollups.Select(r => r.Table).Order(StringComparer.Ordinal), statsFrom.Order(StringComparer.Ordinal));
     }
 
     /// <summary>The rollups, smallest first, with the dimensions (as groupBy names) that their columns hold.</summary>
@@ -163,6 +171,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     [
         ("DetainerTotals", ["OUTCOME", "DETAINER_TYPE", "SOURCE_KIND", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME_MONTH"]),
         ("DetainerCitizenshipWeekCounts", ["CITIZENSHIP", "WEEK", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND"]),
+        ("DetainerStateWeekCounts", ["STATE", "WEEK", "OUTCOME", "SOURCE_KIND"]),
         ("DetainerRegionMonthCounts", ["STATE", "FIELD_OFFICE", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND"]),
         ("DetainerRegionWeekCounts", ["STATE", "FIELD_OFFICE", "WEEK", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND"]),
         ("DetainerCounts", Dimensions),
@@ -187,6 +196,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         await AssertExactAsync();
         Assert.Empty(await RowsOfAsync("SELECT * FROM \"DetainerRollupsDeferred\""));
         Assert.NotEmpty(await RowsOfAsync("SELECT * FROM \"DetainerRegionWeekCounts\""));
+        Assert.NotEmpty(await RowsOfAsync("SELECT * FROM \"DetainerStateWeekCounts\""));
 
         // A jurisdiction moved to another field office and state: the region rollups follow (a trigger rebuilds them).
         await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
@@ -234,20 +244,21 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
             SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerTotals"
             """;
         // The coarse rollups, as GROUP BYs of the detainers with their jurisdictions.
-        (string Table, string Key, string Columns)[] coarse =
+        const string AllKinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
+        (string Table, string Key, string Columns, string Kinds)[] coarse =
         [
-            ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\""),
-            ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\""),
-            ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\""),
+            ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\"", AllKinds),
+            ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\"", AllKinds),
+            ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\"", AllKinds),
+            ("DetainerStateWeekCounts", "j.\"State\", d.\"WeekStart\"", "\"State\", \"WeekStart\"", "\"Outcome\", \"Retracted\", \"IsSynthetic\""),
         ];
         Assert.Equal(await RowsOfAsync(counts), await RowsOfAsync(rollup));
         Assert.Equal(await RowsOfAsync(totals), await RowsOfAsync(totalsRollup));
-        foreach (var (table, key, columns) in coarse)
+        foreach (var (table, key, columns, kinds) in coarse)
         {
-            const string Kinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
             Assert.Equal(
-                await RowsOfAsync($"SELECT {key}, {Kinds}, COUNT(*) FROM \"Detainers\" d LEFT JOIN \"Jurisdictions\" j ON j.\"Id\" = d.\"JurisdictionId\" GROUP BY {key}, {Kinds}"),
-                await RowsOfAsync($"SELECT {columns}, {Kinds}, \"Count\" FROM \"{table}\""));
+                await RowsOfAsync($"SELECT {key}, {kinds}, COUNT(*) FROM \"Detainers\" d LEFT JOIN \"Jurisdictions\" j ON j.\"Id\" = d.\"JurisdictionId\" GROUP BY {key}, {kinds}"),
+                await RowsOfAsync($"SELECT {columns}, {kinds}, \"Count\" FROM \"{table}\""));
         }
     }
 
@@ -326,7 +337,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
             """);
         var statements = _app.Sql.Commands.Where(c => c.Contains("SUM(", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, statements.Count);
-        Assert.Contains(statements, c => c.Contains("FROM \"DetainerRegionWeekCounts\"", StringComparison.Ordinal));
+        Assert.Contains(statements, c => c.Contains("FROM \"DetainerStateWeekCounts\"", StringComparison.Ordinal));
         Assert.Contains(statements, c => c.Contains("FROM \"DetainerCitizenshipWeekCounts\"", StringComparison.Ordinal));
         // The week and the state are the rollups' own columns: no join to Weeks or Jurisdictions.
         Assert.DoesNotContain(statements, c => c.Contains("JOIN", StringComparison.Ordinal));
@@ -382,7 +393,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         Assert.Equal(published.GroupBy(r => $"{r.State ?? ""}|{r.Outcome}").Select(g => $"{g.Key} = {g.Count()}").Order(StringComparer.Ordinal).ToList(), byState);
         // Every count above came from a rollup: no COUNT over the Detainers table was run.
         Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerTotals\"", StringComparison.Ordinal));
-        Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerRegionMonthCounts\"", StringComparison.Ordinal));
+        Assert.Contains(_app.Sql.Commands, c => c.Contains("\"DetainerStateWeekCounts\"", StringComparison.Ordinal));
         Assert.DoesNotContain(_app.Sql.Commands, c => c.Contains("COUNT(", StringComparison.Ordinal) && c.Contains("FROM \"Detainers\"", StringComparison.Ordinal));
     }
 
@@ -394,20 +405,21 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         var data = await _app.DataAsync("""
             { total: detainers(first: 0, where: { outcome: { eq: OPEN }, outcomeRecordedOn: { gte: "2999-01-01" } }) { totalCount }
               citizenship: detainers(first: 0, where: { citizenship: { eq: "Atlantis" }, week: { start: { gte: "2017-01-28" } } }) { totalCount }
-              region: detainers(first: 0, includeSynthetic: true, where: { jurisdiction: { state: { eq: "ZZ" } } }) { totalCount }
+              state: detainers(first: 0, includeSynthetic: true, where: { jurisdiction: { state: { eq: "ZZ" } } }) { totalCount }
+              region: detainers(first: 0, includeSynthetic: true, where: { jurisdiction: { fieldOffice: { eq: "No Such Office" } } }) { totalCount }
               fine: detainers(first: 0, where: { facility: { name: { eq: "No Such Facility" } } }) { totalCount } }
             """);
-        foreach (var alias in new[] { "total", "citizenship", "region", "fine" })
+        foreach (var alias in new[] { "total", "citizenship", "state", "region", "fine" })
         {
             Assert.Equal(0, data.GetProperty(alias).GetProperty("totalCount").GetInt32());
         }
-        Assert.Equal(4, _app.Sql.Commands.Count);
+        Assert.Equal(5, _app.Sql.Commands.Count);
         Assert.All(_app.Sql.Commands, c =>
         {
             Assert.Contains("SUM(", c, StringComparison.Ordinal);
             Assert.DoesNotContain("FROM \"Detainers\"", c, StringComparison.Ordinal);
         });
-        foreach (var table in new[] { "DetainerTotals", "DetainerCitizenshipWeekCounts", "DetainerRegionMonthCounts", "DetainerCounts" })
+        foreach (var table in new[] { "DetainerTotals", "DetainerCitizenshipWeekCounts", "DetainerStateWeekCounts", "DetainerRegionMonthCounts", "DetainerCounts" })
         {
             Assert.Contains(_app.Sql.Commands, c => c.Contains($"\"{table}\"", StringComparison.Ordinal));
         }
@@ -425,7 +437,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         Assert.Equal(expected, count.GetProperty("detainers").GetProperty("totalCount").GetInt32());
         // One statement, the coarse rollup's: no probe row of the Detainers table is read for a page nobody looks at.
         var statement = Assert.Single(_app.Sql.Commands);
-        Assert.Contains("\"DetainerRegionMonthCounts\"", statement, StringComparison.Ordinal);
+        Assert.Contains("\"DetainerStateWeekCounts\"", statement, StringComparison.Ordinal);
         Assert.DoesNotContain("FROM \"Detainers\"", statement, StringComparison.Ordinal);
 
         _app.Sql.Clear();

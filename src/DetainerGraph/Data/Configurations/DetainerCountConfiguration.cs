@@ -39,6 +39,16 @@ internal sealed class DetainerRegionWeekCountConfiguration : IEntityTypeConfigur
     }
 }
 
+// The StateWeekRollup migrations: the same, keyed by state, week, outcome, retraction and synthetic only.
+internal sealed class DetainerStateWeekCountConfiguration : IEntityTypeConfiguration<DetainerStateWeekCount>
+{
+    public void Configure(EntityTypeBuilder<DetainerStateWeekCount> builder)
+    {
+        builder.HasNoKey().ToView("DetainerStateWeekCounts");
+        builder.Property(r => r.State).HasMaxLength(2).IsFixedLength();
+    }
+}
+
 internal sealed class DetainerRegionMonthCountConfiguration : IEntityTypeConfiguration<DetainerRegionMonthCount>
 {
     public void Configure(EntityTypeBuilder<DetainerRegionMonthCount> builder)

@@ -259,15 +259,16 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.HasIndex("IssuedOn")
                         .IsDescending();
 
-                    b.HasIndex("JurisdictionId", "IssuedOn");
-
-                    b.HasIndex("Outcome", "IssuedOn")
-                        .IsDescending(false, true);
-
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
 
                     b.HasIndex("WeekStart", "Outcome");
+
+                    b.HasIndex("JurisdictionId", "IssuedOn", "Retracted", "Outcome")
+                        .IsDescending(false, true, false, false);
+
+                    b.HasIndex("Outcome", "IssuedOn", "Retracted", "JurisdictionId")
+                        .IsDescending(false, true, false, false);
 
                     b.ToTable("Detainers");
                 });
@@ -449,6 +450,37 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.ToTable((string)null);
 
                     b.ToView("DetainerRegionWeekCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerStateWeekCount", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(2)
+                        .HasColumnType("nchar(2)")
+                        .IsFixedLength()
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("date");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerStateWeekCounts", (string)null);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>

@@ -224,15 +224,16 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasIndex("IssuedOn")
                         .IsDescending();
 
-                    b.HasIndex("JurisdictionId", "IssuedOn");
-
-                    b.HasIndex("Outcome", "IssuedOn")
-                        .IsDescending(false, true);
-
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
 
                     b.HasIndex("WeekStart", "Outcome");
+
+                    b.HasIndex("JurisdictionId", "IssuedOn", "Retracted", "Outcome")
+                        .IsDescending(false, true, false, false);
+
+                    b.HasIndex("Outcome", "IssuedOn", "Retracted", "JurisdictionId")
+                        .IsDescending(false, true, false, false);
 
                     b.ToTable("Detainers");
                 });
@@ -400,6 +401,35 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.ToTable((string)null);
 
                     b.ToView("DetainerRegionWeekCounts", (string)null);
+                });
+
+            modelBuilder.Entity("DetainerGraph.Data.DetainerStateWeekCount", b =>
+                {
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsSynthetic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Retracted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly?>("WeekStart")
+                        .HasColumnType("TEXT");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("DetainerStateWeekCounts", (string)null);
                 });
 
             modelBuilder.Entity("DetainerGraph.Data.DetainerTotal", b =>

@@ -102,9 +102,9 @@ public static partial class DataServiceExtensions
             System.IO.Directory.CreateDirectory(options.Directory);
             // Said before it starts: on a large store a migration that builds indexes takes a while (StateWeekRollupAndListIndexes:
             // about 10-20 s at a million detainers), and the server is silent until it is ready.
-            if ((await db.Database.GetPendingMigrationsAsync(ct)).ToList() is { Count: > 0 } pending)
+            if (logger.IsEnabled(LogLevel.Information) && (await db.Database.GetPendingMigrationsAsync(ct)).ToList() is { Count: > 0 } pending)
             {
-                LogMigrating(logger, pending.Count, string.Join(", ", pending), options.Directory);
+                LogMigrating(logger, pending.Count, pending, options.Directory);
             }
             await db.Database.MigrateAsync(ct);
             // WAL lets readers run while an import writes; the setting persists in the file.
@@ -137,7 +137,7 @@ public static partial class DataServiceExtensions
     private static partial void LogStatisticsRefreshed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) to the embedded store at {Directory}: {Migrations}")]
-    private static partial void LogMigrating(ILogger logger, int count, string migrations, string directory);
+    private static partial void LogMigrating(ILogger logger, int count, IReadOnlyList<string> migrations, string directory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded SQLite store at {Directory}")]
     private static partial void LogEmbeddedStore(ILogger logger, string directory);

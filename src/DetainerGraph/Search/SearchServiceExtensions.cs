@@ -59,8 +59,19 @@ public static class SearchServiceExtensions
             configuration.GetValue("Search:TypoCacheBytes", LuceneChargeSearch.DefaultTypoCacheBytes));
     }
 
-    /// <summary>Opens the configured engine before serving, so a bad <c>Search:Provider</c> stops the start with its reason.</summary>
-    public static void PrepareChargeSearch(this IServiceProvider services) => services.GetRequiredService<IChargeSearch>();
+    /// <summary>
+    /// Makes the configured engine before serving, so a bad <c>Search:Provider</c> stops the start with its reason, and
+    /// starts opening the embedded index in the background (<see cref="LuceneChargeSearch.StartOpening"/>): readiness
+    /// does not wait for it, the first search does not pay for it.
+    /// </summary>
+    public static void PrepareChargeSearch(this IServiceProvider services)
+    {
+        services.GetRequiredService<IChargeSearch>();
+        if (services.GetRequiredKeyedService<IChargeSearch>(Engine) is LuceneChargeSearch lucene)
+        {
+            _ = lucene.StartOpening();
+        }
+    }
 
     public static SearchProvider ReadProvider(string? configured)
     {

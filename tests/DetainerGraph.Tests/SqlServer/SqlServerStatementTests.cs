@@ -141,9 +141,10 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
               }
             }
             """));
+        // Wrapped in `and` so the jurisdiction and week lookups still run (a lone state or week range goes to the engine without SQL).
         list.Add(("search", """
             {
-              searchCharges(query: "assault", first: 5, where: { jurisdiction: { state: { eq: "PA" } }, week: { start: { gte: "2017-01-01" } }, outcome: { in: [DECLINED_BY_LEA, LIFTED] } }) {
+              searchCharges(query: "assault", first: 5, where: { jurisdiction: { and: [{ state: { eq: "PA" } }] }, week: { and: [{ start: { gte: "2017-01-01" } }] }, outcome: { in: [DECLINED_BY_LEA, LIFTED] } }) {
                 totalCount nodes { score charge { id description detainer { id outcome } } detainer { id jurisdiction { name } charges { id } } }
                 facets(fields: [OUTCOME, STATE, JURISDICTION, CHARGE_CATEGORY]) { field buckets { value label count } }
               }

@@ -93,6 +93,37 @@ public sealed partial class LuceneChargeSearch
 
     // ---- Index lifetime ----
 
+    /// <summary>The open the server's start began (<see cref="StartOpening"/>); null until then (commands never start one).</summary>
+    public Task? Opening { get; private set; }
+
+    /// <summary>Whether the live index is open (its writer and its searcher, whose charge ids are read).</summary>
+    public bool IsOpen => _state is not null;
+
+    /// <summary>
+    /// Opens the live index on a pool thread, so the first search finds it open and its searcher made (reading a 1M
+    /// store's 1.5M charge ids took about 0.6 s of a first search's 1.2 s). The server calls this before it prepares
+    /// the store and does not wait for it: it listens as soon as before, and a search that comes while the index is
+    /// still opening waits only for the rest of this open (the same lock) instead of doing it. A failure is logged and
+    /// left to the first use, which tries again and reports SEARCH_UNAVAILABLE as before. Called twice, it opens once.
+    /// </summary>
+    public Task StartOpening()
+    {
+        lock (_swapLock)
+        {
+            return Opening ??= Task.Run(() =>
+            {
+                try
+                {
+                    State();
+                }
+                catch (Exception e) when (IsIndexFailure(e))
+                {
+                    LogOpenFailed(_logger, e.Message);
+                }
+            });
+        }
+    }
+
     private IndexState State()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -102,6 +133,8 @@ public sealed partial class LuceneChargeSearch
         }
         lock (_swapLock)
         {
+            // Again under the lock: an open begun at start (StartOpening) must not open an index Dispose has passed.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_state is null)
             {
                 System.IO.Directory.CreateDirectory(_root);
@@ -208,6 +241,9 @@ public sealed partial class LuceneChargeSearch
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt: {Count} documents in {Folder}")]
     private static partial void LogRebuilt(ILogger logger, int count, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open the search index at start ({Reason}); the first search will try again")]
+    private static partial void LogOpenFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the old search index {Folder}: {Reason}")]
     private static partial void LogDeleteFailed(ILogger logger, string folder, string reason);

@@ -37,15 +37,15 @@ public sealed partial class LuceneChargeSearch
         private readonly TextField _description = new(DescriptionField, "", Field.Store.YES);
         private readonly TextField _words = new(WordsField, "", Field.Store.NO);
         private readonly TextField _codes = new(CodesField, "", Field.Store.NO);
-        private readonly KeywordField _state = new("state", FacetName(SearchFacet.State));
-        private readonly KeywordField _jurisdiction = new("jurisdiction", FacetName(SearchFacet.Jurisdiction), term: true);
-        private readonly KeywordField _week = new("week", FacetName(SearchFacet.Week), term: true);
-        private readonly KeywordField _outcome = new("outcome", FacetName(SearchFacet.Outcome));
+        private readonly KeywordField _state = new("state", SearchFacet.State);
+        private readonly KeywordField _jurisdiction = new("jurisdiction", SearchFacet.Jurisdiction);
+        private readonly KeywordField _week = new("week", SearchFacet.Week);
+        private readonly KeywordField _outcome = new("outcome", SearchFacet.Outcome);
         private readonly KeywordField _type = new("type", null);
-        private readonly KeywordField _citizenship = new("citizenship", FacetName(SearchFacet.Citizenship), term: true);
-        private readonly KeywordField _status = new("status", FacetName(SearchFacet.Status));
-        private readonly KeywordField _category = new("category", FacetName(SearchFacet.ChargeCategory));
-        private readonly KeywordField _sourceKind = new("source_kind", FacetName(SearchFacet.SourceKind));
+        private readonly KeywordField _citizenship = new("citizenship", SearchFacet.Citizenship);
+        private readonly KeywordField _status = new("status", SearchFacet.Status);
+        private readonly KeywordField _category = new("category", SearchFacet.ChargeCategory);
+        private readonly KeywordField _sourceKind = new("source_kind", SearchFacet.SourceKind);
         private readonly DocumentLabels _labels = new();
 
         public Document Build(ChargeDocument d)
@@ -120,8 +120,9 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
-    /// A filter field: an indexed, not analyzed term (when <paramref name="term"/> or without a facet) and its facet's
-    /// doc values (when it has a facet); either is left out of a document whose value is null.
+    /// A filter field: an indexed, not analyzed term (without a facet, or when its filters read terms:
+    /// <see cref="FilteredByTerms"/>) and its facet's doc values (when it has a facet); either is left out of a document
+    /// whose value is null.
     /// </summary>
     /// <remarks>
     /// Until 2026-11-30 every filter field was indexed as a term beside its doc values. Five of them (state, outcome,
@@ -130,10 +131,10 @@ public sealed partial class LuceneChargeSearch
     /// about 7% (interleaved runs on a loaded machine, 5 pairs). Jurisdiction, week and citizenship keep their terms
     /// (see Filtered).
     /// </remarks>
-    private sealed class KeywordField(string field, string? facet, bool term = false)
+    private sealed class KeywordField(string field, SearchFacet? facet)
     {
-        private readonly StringField? _term = facet is null || term ? new(field, "", Field.Store.NO) : null;
-        private readonly SortedDocValuesField? _facet = facet is null ? null : new(FacetPrefix + facet, new BytesRef());
+        private readonly StringField? _term = FilteredByTerms(facet) ? new(field, "", Field.Store.NO) : null;
+        private readonly SortedDocValuesField? _facet = facet is { } f ? new(FacetPrefix + FacetName(f), new BytesRef()) : null;
         // Each distinct facet value's UTF-8 bytes, made once: the writer copies them into its own pool and never
         // changes them, so one instance serves every document with that value.
         private readonly BoundedCache<string, BytesRef> _facetBytes = new(16_384, StringComparer.Ordinal);

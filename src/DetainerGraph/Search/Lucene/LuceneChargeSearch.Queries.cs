@@ -263,6 +263,15 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
+    /// Whether the filters on a keyword field read its indexed terms (and so its documents carry them): a field without
+    /// a facet, and jurisdiction, week and citizenship (see the remarks on <see cref="Filtered"/>). The others are
+    /// filtered from their facet's doc values and carry no term. The one place that says which: the document builder
+    /// (<see cref="KeywordField"/>) and the filters both ask it.
+    /// </summary>
+    private static bool FilteredByTerms(SearchFacet? facet) =>
+        facet is not { } f || f is SearchFacet.Jurisdiction or SearchFacet.Week or SearchFacet.Citizenship;
+
+    /// <summary>
     /// <paramref name="query"/> restricted by the filter: each condition is a cached per-segment bit set
     /// (<see cref="Cached"/>), keyed by its field and value set. The small vocabularies (state, outcome, detainer type,
     /// charge status, category, source kind) repeat by nature; so do the value sets a request's jurisdiction and week
@@ -289,9 +298,9 @@ public sealed partial class LuceneChargeSearch
         }
         foreach (var (field, facet, values) in new (string, SearchFacet?, IEnumerable<string>?)[]
         {
-            ("jurisdiction", null, filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture))),
-            ("citizenship", null, filter.Citizenships),
-            ("week", null, filter.WeekStarts?.Select(Day)),
+            ("jurisdiction", SearchFacet.Jurisdiction, filter.JurisdictionIds?.Select(id => id.ToString(CultureInfo.InvariantCulture))),
+            ("citizenship", SearchFacet.Citizenship, filter.Citizenships),
+            ("week", SearchFacet.Week, filter.WeekStarts?.Select(Day)),
             ("state", SearchFacet.State, filter.States?.Select(s => s.ToUpperInvariant())),
             ("outcome", SearchFacet.Outcome, filter.Outcomes?.Select(o => o.ToString())),
             ("type", null, filter.DetainerTypes?.Select(t => t.ToString())),
@@ -314,7 +323,8 @@ public sealed partial class LuceneChargeSearch
     /// applies deletions at use, so it stays exact as documents are replaced; a new segment gets its own). A bit set
     /// answers "is this document allowed?" directly, so the query's scorer skips the others as it reads postings
     /// instead of leap-frogging with a second iterator. At most <see cref="MaxCachedFilters"/> conditions are kept
-    /// (one bit per document each). With a <paramref name="facet"/>, the bits come from its doc values.
+    /// (one bit per document each). With a <paramref name="facet"/> not <see cref="FilteredByTerms"/>, the bits come
+    /// from its doc values.
     /// </summary>
     private Filter Cached(string field, SearchFacet? facet, IEnumerable<string> values)
     {
@@ -327,7 +337,7 @@ public sealed partial class LuceneChargeSearch
             AnyOf(any, field, distinct);
             return any;
         }
-        if (facet is not { } f)
+        if (FilteredByTerms(facet) || facet is not { } f)
         {
             return Cached(key, Terms);
         }

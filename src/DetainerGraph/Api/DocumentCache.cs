@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using GraphQL;
 using GraphQL.DI;
+using GraphQL.Validation;
 using GraphQL.Validation.Rules.Custom;
 using GraphQLParser.AST;
 using GraphQLParser.Visitors;
@@ -42,17 +44,17 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
             return await next(options);
         }
         var key = new CacheKey(options.Query);
-        if (_cache.TryGetValue(key, out GraphQLDocument? document) && document is not null)
+        if (_cache.TryGetValue(key, out Entry? entry) && entry is not null)
         {
-            options.Document = document;
-            // The rules that depend on variables, and always the complexity analyzer: the price of a cached
-            // document (and the tokens it takes) is computed on every request, with that request's variables.
-            var cached = (options.CachedDocumentValidationRules ?? []).ToList();
-            if (!cached.OfType<ComplexityValidationRule>().Any())
-            {
-                cached.AddRange((options.ValidationRules ?? []).OfType<ComplexityValidationRule>());
-            }
-            options.ValidationRules = cached;
+            options.Document = entry.Document;
+            // The rules that still have work for a validated document, and always the complexity analyzer: the price of
+            // a cached document (and the tokens it takes) is computed on every request, with that request's arguments
+            // (CachedDocumentValidator).
+            options.ValidationRules = new CachedDocumentRules(
+                [.. (options.CachedDocumentValidationRules ?? []).Where(rule => rule is not IntrospectionSwitch { Refuses: false } and not ComplexityValidationRule)],
+                (options.CachedDocumentValidationRules ?? []).OfType<ComplexityValidationRule>().FirstOrDefault()
+                    ?? (options.ValidationRules ?? []).OfType<ComplexityValidationRule>().FirstOrDefault(),
+                entry);
             return await next(options);
         }
         var result = await next(options);
@@ -63,7 +65,7 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
             // One document may take a sixteenth of the budget at most: a few huge ones must not evict every other.
             if (size <= serverOptions.DocumentCacheBytes / 16)
             {
-                _cache.Set(key, result.Document, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = TimeSpan.FromHours(1) });
+                _cache.Set(key, new Entry(result.Document), new MemoryCacheEntryOptions { Size = size, SlidingExpiration = TimeSpan.FromHours(1) });
             }
         }
         return result;
@@ -94,4 +96,15 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
     }
 
     private sealed record CacheKey(string Query);
+
+    /// <summary>
+    /// A cached document, and for each of its operations that declares no variables, the result of parsing its
+    /// arguments (the same on every request; see <see cref="CachedDocumentValidator"/>).
+    /// </summary>
+    public sealed class Entry(GraphQLDocument document)
+    {
+        public GraphQLDocument Document { get; } = document;
+
+        internal ConcurrentDictionary<GraphQLOperationDefinition, IValidationResult> Arguments { get; } = new(ReferenceEqualityComparer.Instance);
+    }
 }

@@ -20,6 +20,8 @@ public static class GraphQLServiceExtensions
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<DocumentCache>();
         services.AddSingleton<AutomaticPersistedQueries>();
+        // Before AddGraphQL, which registers GraphQL.NET's validator only when none is.
+        services.AddSingleton<GraphQL.Validation.IDocumentValidator, CachedDocumentValidator>();
         services.AddGraphQL(b => b
             .AddSchema<DetainerSchema>()
             .AddSystemTextJson()

@@ -22,6 +22,9 @@ public sealed class IntrospectionSwitch(GraphQLServerOptions options) : Validati
         }
     });
 
+    /// <summary>Whether the rule refuses anything: false while introspection is on, when it has nothing to check.</summary>
+    public bool Refuses => !options.EnableIntrospection;
+
     public override ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context) =>
-        new(options.EnableIntrospection ? null : Visitor);
+        new(Refuses ? Visitor : null);
 }

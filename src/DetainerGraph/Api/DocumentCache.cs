@@ -50,11 +50,7 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
             // The rules that still have work for a validated document, and always the complexity analyzer: the price of
             // a cached document (and the tokens it takes) is computed on every request, with that request's arguments
             // (CachedDocumentValidator).
-            options.ValidationRules = new CachedDocumentRules(
-                [.. (options.CachedDocumentValidationRules ?? []).Where(rule => rule is not IntrospectionSwitch { Refuses: false } and not ComplexityValidationRule)],
-                (options.CachedDocumentValidationRules ?? []).OfType<ComplexityValidationRule>().FirstOrDefault()
-                    ?? (options.ValidationRules ?? []).OfType<ComplexityValidationRule>().FirstOrDefault(),
-                entry);
+            options.ValidationRules = new CachedDocumentRules(CachedRules(options.CachedDocumentValidationRules), Complexity(options), entry);
             return await next(options);
         }
         var result = await next(options);
@@ -70,6 +66,17 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
         }
         return result;
     }
+
+    // The analyzer is the server's singleton: found once, not looked for among every rule on each request.
+    private ComplexityValidationRule? _complexity;
+
+    /// <summary>The rules registered for cached documents that can report anything (the complexity analyzer runs apart).</summary>
+    private static IValidationRule[] CachedRules(IEnumerable<IValidationRule>? rules) =>
+        [.. (rules ?? []).Where(rule => rule is not IntrospectionSwitch { Refuses: false } and not ComplexityValidationRule)];
+
+    private ComplexityValidationRule? Complexity(ExecutionOptions options) =>
+        _complexity ??= (options.CachedDocumentValidationRules ?? []).OfType<ComplexityValidationRule>().FirstOrDefault()
+            ?? (options.ValidationRules ?? []).OfType<ComplexityValidationRule>().FirstOrDefault();
 
     /// <summary>The estimated managed memory a cached document holds: its text and its syntax tree.</summary>
     public static async ValueTask<long> EstimateBytesAsync(string query, GraphQLDocument document)

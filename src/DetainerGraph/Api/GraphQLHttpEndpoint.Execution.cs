@@ -20,12 +20,14 @@ public sealed partial class GraphQLHttpEndpoint
 
     /// <summary>The <c>GraphQL-Cost</c> header: <c>report</c> or <c>validate</c> (HotChocolate's convention), else null.</summary>
     private static string? CostMode(HttpRequest request) =>
-        request.Headers[RequestCost.Header].FirstOrDefault()?.Trim().ToLowerInvariant() switch
-        {
-            "report" => "report",
-            "validate" => "validate",
-            _ => null,
-        };
+        request.Headers[RequestCost.Header] is { Count: > 0 } values
+            ? values[0]?.Trim().ToLowerInvariant() switch
+            {
+                "report" => "report",
+                "validate" => "validate",
+                _ => null,
+            }
+            : null;
 
     private async Task<List<ExecutionResult>> ExecuteBatchAsync(HttpContext http, List<GraphQLRequest> batch, RequestTimeout timeout, string? costMode)
     {

@@ -135,7 +135,7 @@ public sealed partial class DetainerGraphTelemetry
                 }
             }
 
-            var codes = string.Join(',', errors.Select(e => e.Code ?? "UNKNOWN").Distinct());
+            var codes = errors.Count == 0 ? "" : string.Join(',', errors.Select(e => e.Code ?? "UNKNOWN").Distinct());
             LogRequest(_telemetry._requestLog, type, name ?? "(anonymous)", outcome, elapsed.TotalMilliseconds, errors.Count, codes, sqlStatements);
         }
 

@@ -16,12 +16,19 @@ namespace DetainerGraph.Api;
 /// The cache is bounded by an estimate of its memory (<c>GraphQL:DocumentCacheBytes</c>), not by text length: a
 /// parsed document costs far more than its text (measured: about 25 bytes per character of
 /// <c>a1: __typename</c> aliases), so each entry weighs its text (UTF-16, which the syntax tree slices) plus
-/// <see cref="BytesPerNode"/> per syntax-tree node.
+/// <see cref="BytesPerNode"/> per syntax-tree node and <see cref="BytesPerArgument"/> per argument (parsed values kept for
+/// operations without variables).
 /// </summary>
 public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigureExecution, IDisposable
 {
     /// <summary>Average managed size of one syntax-tree node with its name, location and list slot.</summary>
     public const long BytesPerNode = 120;
+
+    /// <summary>
+    /// What an argument adds once parsed: an operation without variables keeps its parsed arguments with the document
+    /// (<see cref="Entry"/>), a dictionary and a value per field with arguments.
+    /// </summary>
+    public const long BytesPerArgument = 200;
 
     // Its own cache, sized in estimated bytes, so no other cache user competes for its budget.
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheBytes, TrackStatistics = true });
@@ -83,12 +90,14 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
     {
         var counter = new NodeCounter();
         await counter.VisitAsync(document, counter);
-        return 64 + (2L * query.Length) + (BytesPerNode * counter.Nodes);
+        return 64 + (2L * query.Length) + (BytesPerNode * counter.Nodes) + (BytesPerArgument * counter.Arguments);
     }
 
     private sealed class NodeCounter : ASTVisitor<NodeCounter>, IASTVisitorContext
     {
         public long Nodes { get; private set; }
+
+        public long Arguments { get; private set; }
 
         public CancellationToken CancellationToken => CancellationToken.None;
 
@@ -97,6 +106,10 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
             if (node is not null)
             {
                 Nodes++;
+                if (node is GraphQLArgument)
+                {
+                    Arguments++;
+                }
             }
             return base.VisitAsync(node, context);
         }

@@ -121,4 +121,17 @@ public sealed class CachedDocumentValidationTests(SampleDataApp sample) : IClass
         Assert.True(Requested(b3) > Requested(b2));
         Assert.NotNull(bTooLarge.FirstErrorCode());
     }
+
+    [Fact]
+    public async Task A_documents_estimated_memory_counts_the_arguments_it_may_keep_parsed()
+    {
+        const string With = "{ weeks(first: 1) { totalCount } }";
+        const string Without = "{ weeks { totalCount } }";
+
+        var with = await DocumentCache.EstimateBytesAsync(With, GraphQLParser.Parser.Parse(With));
+        var without = await DocumentCache.EstimateBytesAsync(Without, GraphQLParser.Parser.Parse(Without));
+
+        // At least the argument's own nodes (the argument, its name, its value) and its parsed value.
+        Assert.True(with - without - (2 * (With.Length - Without.Length)) >= (3 * DocumentCache.BytesPerNode) + DocumentCache.BytesPerArgument, $"{with} against {without}");
+    }
 }

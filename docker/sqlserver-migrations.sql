@@ -1541,3 +1541,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130125844_ListIndexesOrderedById'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_JurisdictionId_IssuedOn_Retracted_Outcome] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130125844_ListIndexesOrderedById'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130125844_ListIndexesOrderedById'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOn] DESC, [Id], [Retracted], [Outcome]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130125844_ListIndexesOrderedById'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId] ON [Detainers] ([Outcome], [IssuedOn] DESC, [Id], [Retracted], [JurisdictionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130125844_ListIndexesOrderedById'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130125844_ListIndexesOrderedById', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

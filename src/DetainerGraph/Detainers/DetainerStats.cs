@@ -204,11 +204,33 @@ public static class DetainerStats
         return Ordered(byCategory, dimensions, order);
     }
 
-    /// <summary>The stats of <c>detainerStats</c>: at most <paramref name="first"/> groups, and whether more exist.</summary>
+    /// <summary>
+    /// The stats of <c>detainerStats</c>: at most <paramref name="first"/> groups, and whether more exist. On SQL Server
+    /// the statement asks for <c>first + 1</c> groups (<c>TOP</c>). On SQLite it asks for them all, in order, and stops
+    /// reading after <c>first + 1</c>: with a <c>LIMIT</c>, SQLite keeps the best groups in a b-tree as it goes (an
+    /// insert per group), which cost more than sorting every group once (the state-week stats at a million detainers,
+    /// 2,597 groups: about 4.5 against 3.6-4.3 ms of SQLite's CPU). The same groups in the same order either way.
+    /// </summary>
     public static async Task<(List<DetainerStatsGroup> Groups, bool Truncated)> FirstAsync(
-        IQueryable<DetainerStatsGroup> groups, int first, CancellationToken ct)
+        DetainerDbContext db, IQueryable<DetainerStatsGroup> groups, int first, CancellationToken ct)
     {
-        var rows = await groups.Take(first + 1).ToListAsync(ct);
+        List<DetainerStatsGroup> rows;
+        if (db is SqlServerDetainerDbContext)
+        {
+            rows = await groups.Take(first + 1).ToListAsync(ct);
+        }
+        else
+        {
+            rows = new List<DetainerStatsGroup>(Math.Min(first + 1, MaxGroups + 1));
+            await foreach (var group in groups.AsAsyncEnumerable().WithCancellation(ct))
+            {
+                rows.Add(group);
+                if (rows.Count > first)
+                {
+                    break;
+                }
+            }
+        }
         var truncated = rows.Count > first;
         if (truncated)
         {

@@ -93,7 +93,7 @@ public static class DetainerStatsQueries
     {
         var first = (c.FieldDefinition.Arguments?.Find("first") is null ? null : c.GetPageSizeArgument("first", DetainerStats.MaxGroups)) ?? DetainerStats.MaxGroups;
         var (shown, excluded) = detainers.SplitSynthetic(c.ExcludesSynthetic());
-        var (groups, truncated) = await DetainerStats.FirstAsync(c.StatsGroups(shown), first, c.CancellationToken);
+        var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), c.StatsGroups(shown), first, c.CancellationToken);
         if (groups.Count == 0 && first > 0 && c.GetArgument<List<DetainerStatsDimension>>("groupBy").Count == 0)
         {
             // GROUP BY over no rows yields no group; "count everything" is one group, of zero.

@@ -84,15 +84,36 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             // Rows per outcome as SQLite computes them from every entry: (rows + distinct - 1) / distinct.
             var rows = await db.Detainers.CountAsync();
             var outcomes = await db.Detainers.Select(d => d.Outcome).Distinct().CountAsync();
-            Assert.Equal($"{rows} {(rows + outcomes - 1) / outcomes}", string.Join(' ', (await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId")).Split(' ').Take(2)));
+            Assert.Equal($"{rows} {(rows + outcomes - 1) / outcomes}", string.Join(' ', (await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId")).Split(' ').Take(2)));
 
             var plan = await PlanAsync(db, Page(new()
             {
                 ["jurisdiction"] = new Dictionary<string, object?> { ["state"] = new Dictionary<string, object?> { ["eq"] = "TX" } },
                 ["outcome"] = new Dictionary<string, object?> { ["in"] = new List<object?> { DetainerOutcome.BookedIntoDetention, DetainerOutcome.Open } },
             }, db));
-            Assert.Contains(plan, step => step.Contains("IX_Detainers_JurisdictionId_IssuedOn_Retracted_Outcome", StringComparison.Ordinal));
-            Assert.DoesNotContain(plan, step => step.Contains("IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId", StringComparison.Ordinal));
+            Assert.Contains(plan, step => step.Contains("IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId", StringComparison.Ordinal));
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task A_page_of_one_outcome_or_one_jurisdiction_is_read_in_its_order_from_the_index_without_a_sort()
+    {
+        await _app.WithDbAsync(async db =>
+        {
+            // The page's order is issuedOn DESC then id, the indexes' key order: before the id was in the key (after the
+            // date), SQLite sorted each run of equal dates by id ("USE TEMP B-TREE FOR RIGHT PART OF ORDER BY").
+            var jurisdiction = await db.Detainers.Where(d => d.JurisdictionId != null).GroupBy(d => d.JurisdictionId)
+                .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
+            var declined = await PlanAsync(db, Page(new() { ["outcome"] = new Dictionary<string, object?> { ["eq"] = DetainerOutcome.DeclinedByLea } }, db));
+            var ofJurisdiction = await PlanAsync(db, db.Detainers.Where(d => !d.Retracted && d.JurisdictionId == jurisdiction)
+                .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Take(51));
+
+            Assert.Contains(declined, step => step.Contains("IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId", StringComparison.Ordinal));
+            Assert.Contains(ofJurisdiction, step => step.Contains("IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome", StringComparison.Ordinal));
+            Assert.DoesNotContain(declined, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+            Assert.DoesNotContain(ofJurisdiction, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
             return 0;
         });
     }
@@ -126,7 +147,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             // What earlier versions left: the first 100 entries of each index, and no marker (replaced by exact ones below,
             // so the class's other tests see the statistics an import leaves).
             await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=100; ANALYZE; PRAGMA user_version=0; PRAGMA analysis_limit=0;");
-            var sampled = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId");
+            var sampled = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId");
             Assert.True(await PlannerStatistics.IsStaleAsync(db));
 
             Assert.True(await PlannerStatistics.RefreshIfStaleAsync(db));
@@ -134,7 +155,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             Assert.False(await PlannerStatistics.IsStaleAsync(db));
             Assert.False(await PlannerStatistics.RefreshIfStaleAsync(db));
             var outcomes = await db.Detainers.Select(d => d.Outcome).Distinct().CountAsync();
-            var exact = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId");
+            var exact = await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId");
             Assert.NotEqual(sampled, exact);
             Assert.Equal((20_000 + outcomes - 1) / outcomes, int.Parse(exact.Split(' ')[1], CultureInfo.InvariantCulture));
             return 0;

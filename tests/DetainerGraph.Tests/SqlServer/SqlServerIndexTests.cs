@@ -12,10 +12,10 @@ public sealed class SqlServerIndexTests
         "CREATE UNIQUE INDEX [IX_Detainers_SourceId_SourceLine] ON [Detainers] ([SourceId], [SourceLine])",
         // Jurisdiction and state.
         "CREATE UNIQUE INDEX [IX_Jurisdictions_State_Name] ON [Jurisdictions] ([State], [Name])",
-        "CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOn_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOn] DESC, [Retracted], [Outcome])",
+        "CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOn] DESC, [Id], [Retracted], [Outcome])",
         // Week and outcome.
         "CREATE INDEX [IX_Detainers_WeekStart_Outcome] ON [Detainers] ([WeekStart], [Outcome])",
-        "CREATE INDEX [IX_Detainers_Outcome_IssuedOn_Retracted_JurisdictionId] ON [Detainers] ([Outcome], [IssuedOn] DESC, [Retracted], [JurisdictionId])",
+        "CREATE INDEX [IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId] ON [Detainers] ([Outcome], [IssuedOn] DESC, [Id], [Retracted], [JurisdictionId])",
         // Issued date.
         "CREATE INDEX [IX_Detainers_IssuedOn] ON [Detainers] ([IssuedOn])",
         // Charges of a detainer, and by category.

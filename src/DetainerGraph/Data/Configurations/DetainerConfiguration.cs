@@ -21,7 +21,11 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         // top-N sort) tests the default NOT Retracted and an outcome filter on the index, and reads a row from the
         // table only when it enters the page: at a million detainers California's first page read all 10,414 of its
         // rows (40-50 ms) before. Descending, so that each jurisdiction's newest rows come first and fill the page.
-        builder.HasIndex(d => new { d.JurisdictionId, d.IssuedOn, d.Retracted, d.Outcome }).IsDescending(false, true, false, false);
+        // The id follows the date in the key, before the filter columns: a page's order is (issuedOn DESC, id), so the
+        // index gives the rows in exactly that order and SQLite sorts nothing for one jurisdiction and stops each
+        // jurisdiction's scan once the page is full for several (with the id after them, it sorted every run of equal
+        // dates by id and read every row of a state: California's page 1.3 ms of SQLite at a million, 0.08 ms now).
+        builder.HasIndex(d => new { d.JurisdictionId, d.IssuedOn, d.Id, d.Retracted, d.Outcome }).IsDescending(false, true, false, false, false);
         // A week's detainers and its declines: weeklyReport's Section II and totals, Week.detainers.
         builder.HasIndex(d => new { d.WeekStart, d.Outcome });
         // Date ranges and the issuedOn sort over all detainers. Descending, so that a page by issuedOn DESC then
@@ -29,8 +33,9 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.HasIndex(d => d.IssuedOn).IsDescending();
         // Outcome filters over all weeks (e.g. every decline), sorted by date (newest first, as above). Retracted and
         // JurisdictionId ride along for the same reason: every decline in jurisdiction-name order sorts all 7,062
-        // declines at a million, and with them in the index only the page's rows are read from the table.
-        builder.HasIndex(d => new { d.Outcome, d.IssuedOn, d.Retracted, d.JurisdictionId }).IsDescending(false, true, false, false);
+        // declines at a million, and with them in the index only the page's rows are read from the table. The id
+        // follows the date for the same reason as above: the page is read in its order, with no sort of equal dates.
+        builder.HasIndex(d => new { d.Outcome, d.IssuedOn, d.Id, d.Retracted, d.JurisdictionId }).IsDescending(false, true, false, false, false);
         // The FK: a facility's detainers, and deletes of a facility.
         builder.HasIndex(d => d.FacilityId);
         builder.HasOne(d => d.Week).WithMany().HasForeignKey(d => d.WeekStart).OnDelete(DeleteBehavior.Restrict);

@@ -264,11 +264,11 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.HasIndex("WeekStart", "Outcome");
 
-                    b.HasIndex("JurisdictionId", "IssuedOn", "Retracted", "Outcome")
-                        .IsDescending(false, true, false, false);
+                    b.HasIndex("JurisdictionId", "IssuedOn", "Id", "Retracted", "Outcome")
+                        .IsDescending(false, true, false, false, false);
 
-                    b.HasIndex("Outcome", "IssuedOn", "Retracted", "JurisdictionId")
-                        .IsDescending(false, true, false, false);
+                    b.HasIndex("Outcome", "IssuedOn", "Id", "Retracted", "JurisdictionId")
+                        .IsDescending(false, true, false, false, false);
 
                     b.ToTable("Detainers");
                 });

@@ -38,10 +38,25 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
+        // The file is parsed on a pool thread while its hash is computed and looked up: in a fresh process that first
+        // query costs EF Core's start-up (about as long as parsing 100,000 rows), and the parse needs no database. A
+        // file already imported stops the parse and drops it.
+        using var stopParsing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var parsing = Task.Run(() => Parse(fileName, bytes, stopParsing.Token), CancellationToken.None);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
+        Source? existing;
+        try
+        {
+            existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
+        }
+        catch
+        {
+            await AbandonAsync(parsing, stopParsing);
+            throw;
+        }
         if (existing is not null)
         {
+            await AbandonAsync(parsing, stopParsing);
             // The data is all there, but a process killed after the commit may have left its search documents
             // owed: rerunning the import finishes them too.
             if (search is not null)
@@ -50,7 +65,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
-        var parsed = Parse(fileName, bytes);
+        var parsed = await parsing;
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
@@ -83,7 +98,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// file as one string, and no list of every record beside the parsed rows (at a million rows both were
     /// hundreds of megabytes of large-object heap and long garbage collections).
     /// </remarks>
-    public ParsedFile Parse(string fileName, byte[] bytes)
+    /// <param name="ct">Checked between records: a parse stopped part-way throws <see cref="OperationCanceledException"/>.</param>
+    public ParsedFile Parse(string fileName, byte[] bytes, CancellationToken ct = default)
     {
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
@@ -122,6 +138,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             {
                 while (records.MoveNext())
                 {
+                    ct.ThrowIfCancellationRequested();
                     var record = records.Current;
                     if (record.Fields.Count != header.Count)
                     {
@@ -143,6 +160,14 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             throw Rejected(fileName, e.Line, $"well-formed CSV ({e.Problem})");
         }
+    }
+
+    /// <summary>Stops a parse whose result is no longer wanted and waits for it, whatever it ends with.</summary>
+    private static async Task AbandonAsync(Task<ParsedFile> parsing, CancellationTokenSource stop)
+    {
+        await stop.CancelAsync();
+        // Whatever it ends with is dropped: the file was imported before (its rows are not read again), or the import failed anyway.
+        await ((Task)parsing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private static ImportRejectedException Rejected(string fileName, int line, string expected) =>

@@ -38,25 +38,10 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        // The file is parsed on a pool thread while its hash is computed and looked up: in a fresh process that first
-        // query costs EF Core's start-up (about as long as parsing 100,000 rows), and the parse needs no database. A
-        // file already imported stops the parse and drops it.
-        using var stopParsing = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var parsing = Task.Run(() => Parse(fileName, bytes, stopParsing.Token), CancellationToken.None);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        Source? existing;
-        try
-        {
-            existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
-        }
-        catch
-        {
-            await AbandonAsync(parsing, stopParsing);
-            throw;
-        }
+        var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
         if (existing is not null)
         {
-            await AbandonAsync(parsing, stopParsing);
             // The data is all there, but a process killed after the commit may have left its search documents
             // owed: rerunning the import finishes them too.
             if (search is not null)
@@ -65,7 +50,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
-        var parsed = await parsing;
+        var parsed = Parse(fileName, bytes, ct);
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
@@ -160,14 +145,6 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             throw Rejected(fileName, e.Line, $"well-formed CSV ({e.Problem})");
         }
-    }
-
-    /// <summary>Stops a parse whose result is no longer wanted and waits for it, whatever it ends with.</summary>
-    private static async Task AbandonAsync(Task<ParsedFile> parsing, CancellationTokenSource stop)
-    {
-        await stop.CancelAsync();
-        // Whatever it ends with is dropped: the file was imported before (its rows are not read again), or the import failed anyway.
-        await ((Task)parsing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private static ImportRejectedException Rejected(string fileName, int line, string expected) =>

@@ -24,7 +24,7 @@ public sealed class ImportRoundTripTests : IDisposable
     [Fact]
     public void A_parse_told_to_stop_throws_instead_of_reading_on()
     {
-        // The importer parses beside its hash lookup and stops the parse when the file was imported before.
+        // A cancelled import stops its parse between records rather than reading the rest of the file.
         string text;
         using (var writer = new StringWriter(CultureInfo.InvariantCulture))
         {

@@ -50,7 +50,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
-        var parsed = Parse(fileName, bytes);
+        var parsed = Parse(fileName, bytes, ct);
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
@@ -83,7 +83,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// file as one string, and no list of every record beside the parsed rows (at a million rows both were
     /// hundreds of megabytes of large-object heap and long garbage collections).
     /// </remarks>
-    public ParsedFile Parse(string fileName, byte[] bytes)
+    /// <param name="ct">Checked between records: a parse stopped part-way throws <see cref="OperationCanceledException"/>.</param>
+    public ParsedFile Parse(string fileName, byte[] bytes, CancellationToken ct = default)
     {
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
@@ -122,6 +123,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             {
                 while (records.MoveNext())
                 {
+                    ct.ThrowIfCancellationRequested();
                     var record = records.Current;
                     if (record.Fields.Count != header.Count)
                     {

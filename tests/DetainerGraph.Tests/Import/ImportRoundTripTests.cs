@@ -22,6 +22,21 @@ public sealed class ImportRoundTripTests : IDisposable
     public void Dispose() => _app.Dispose();
 
     [Fact]
+    public void A_parse_told_to_stop_throws_instead_of_reading_on()
+    {
+        // A cancelled import stops its parse between records rather than reading the rest of the file.
+        string text;
+        using (var writer = new StringWriter(CultureInfo.InvariantCulture))
+        {
+            new DetainerGenerator(Reference).Write(writer, 50, 3, new DateOnly(2017, 1, 28), 2);
+            text = writer.ToString();
+        }
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Assert.Equal(50, new Importer(null!, Reference).Parse("stop.csv", bytes, CancellationToken.None).Detainers.Count);
+        Assert.Throws<OperationCanceledException>(() => new Importer(null!, Reference).Parse("stop.csv", bytes, new CancellationToken(canceled: true)));
+    }
+
+    [Fact]
     public async Task Every_column_of_a_generated_file_is_stored_as_parsed()
     {
         string text;

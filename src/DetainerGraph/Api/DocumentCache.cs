@@ -16,8 +16,8 @@ namespace DetainerGraph.Api;
 /// The cache is bounded by an estimate of its memory (<c>GraphQL:DocumentCacheBytes</c>), not by text length: a
 /// parsed document costs far more than its text (measured: about 25 bytes per character of
 /// <c>a1: __typename</c> aliases), so each entry weighs its text (UTF-16, which the syntax tree slices) plus
-/// <see cref="BytesPerNode"/> per syntax-tree node and <see cref="BytesPerArgument"/> per argument (parsed values kept for
-/// operations without variables).
+/// <see cref="BytesPerNode"/> per syntax-tree node, and for the parsed arguments kept for operations without variables,
+/// <see cref="BytesPerArgument"/> per argument and <see cref="BytesPerValue"/> per value (each item of a list counts).
 /// </summary>
 public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigureExecution, IDisposable
 {
@@ -29,6 +29,13 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
     /// (<see cref="Entry"/>), a dictionary and a value per field with arguments.
     /// </summary>
     public const long BytesPerArgument = 200;
+
+    /// <summary>
+    /// What each literal value adds once parsed, beyond its argument: a converted string or boxed scalar and its list
+    /// slot, or an input object's dictionary entry. Counted per value, so a literal list of thousands of values weighs
+    /// what its parsed copy holds, not one argument's worth.
+    /// </summary>
+    public const long BytesPerValue = 48;
 
     // Its own cache, sized in estimated bytes, so no other cache user competes for its budget.
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = serverOptions.DocumentCacheBytes, TrackStatistics = true });
@@ -90,7 +97,7 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
     {
         var counter = new NodeCounter();
         await counter.VisitAsync(document, counter);
-        return 64 + (2L * query.Length) + (BytesPerNode * counter.Nodes) + (BytesPerArgument * counter.Arguments);
+        return 64 + (2L * query.Length) + (BytesPerNode * counter.Nodes) + (BytesPerArgument * counter.Arguments) + (BytesPerValue * counter.Values);
     }
 
     private sealed class NodeCounter : ASTVisitor<NodeCounter>, IASTVisitorContext
@@ -98,6 +105,8 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
         public long Nodes { get; private set; }
 
         public long Arguments { get; private set; }
+
+        public long Values { get; private set; }
 
         public CancellationToken CancellationToken => CancellationToken.None;
 
@@ -109,6 +118,10 @@ public sealed class DocumentCache(GraphQLServerOptions serverOptions) : IConfigu
                 if (node is GraphQLArgument)
                 {
                     Arguments++;
+                }
+                else if (node is GraphQLValue)
+                {
+                    Values++;
                 }
             }
             return base.VisitAsync(node, context);

@@ -134,4 +134,19 @@ public sealed class CachedDocumentValidationTests(SampleDataApp sample) : IClass
         // At least the argument's own nodes (the argument, its name, its value) and its parsed value.
         Assert.True(with - without - (2 * (With.Length - Without.Length)) >= (3 * DocumentCache.BytesPerNode) + DocumentCache.BytesPerArgument, $"{with} against {without}");
     }
+
+    [Fact]
+    public async Task A_literal_lists_parsed_copy_is_counted_per_value()
+    {
+        static string Names(int count) =>
+            "{ detainers(first: 1, where: { jurisdiction: { name: { in: [" + string.Join(',', Enumerable.Range(0, count).Select(i => $"\"{i:D4}\"")) + "] } } }) { totalCount } }";
+        var one = Names(1);
+        var many = Names(1001);
+
+        var small = await DocumentCache.EstimateBytesAsync(one, GraphQLParser.Parser.Parse(one));
+        var large = await DocumentCache.EstimateBytesAsync(many, GraphQLParser.Parser.Parse(many));
+
+        // 1,000 more string values: their text, their nodes, and each one's parsed copy.
+        Assert.Equal((2L * (many.Length - one.Length)) + (1000 * (DocumentCache.BytesPerNode + DocumentCache.BytesPerValue)), large - small);
+    }
 }

@@ -28,21 +28,18 @@ public static class DetainerCountRollup
         db.Database.ExecuteSqlRawAsync("INSERT INTO \"DetainerRollupsDeferred\" (\"Reason\") VALUES ('bulk import')", ct);
 
     /// <summary>
-    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added. One GROUP BY over its
-    /// detainers (the only pass over them) into a temporary table of its fine groups; DetainerCounts takes them as they
-    /// are (no existing row can share their key, since the source is part of it); DetainerTotals and the coarse
-    /// rollups sum them further (a third of the detainers' rows at a million), and the coarse ones merge theirs in.
+    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added. Its fine groups
+    /// (<paramref name="groups"/>, counted in memory from the rows written and sorted as a <c>GROUP BY</c> over them would
+    /// give them: see <see cref="SourceRollupGroups"/>) go into a temporary table; DetainerCounts takes them as they are (no existing row can share their key,
+    /// since the source is part of it); DetainerTotals and the coarse rollups sum them further (a third of the detainers'
+    /// rows at a million), and the coarse ones merge theirs in.
     /// </summary>
-    public static async Task AddImportedSourceAsync(DetainerDbContext db, int sourceId, CancellationToken ct)
+    public static async Task AddImportedSourceAsync(
+        DetainerDbContext db, int sourceId, bool isSynthetic, SourceRollupGroups groups, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
         await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS temp.\"RollupSourceDelta\"", ct);
-        await db.Database.ExecuteSqlRawAsync("""
-            CREATE TEMP TABLE "RollupSourceDelta" AS
-            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01' AS "IssuedMonth", substr("OutcomeRecordedOn", 1, 8) || '01' AS "OutcomeMonth", "Retracted", "IsSynthetic", COUNT(*) AS "Count"
-            FROM "Detainers" WHERE "SourceId" = {0}
-            GROUP BY "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
-            """, [sourceId], ct);
+        groups.Write(db, "RollupSourceDelta", sourceId, isSynthetic, ct);
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
             SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM temp."RollupSourceDelta"

@@ -25,6 +25,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     /// </summary>
     internal int DeferIndexesFrom { get; init; } = 10_000;
 
+    /// <summary>Run on the thread that counts the rollup groups, before it counts (tests inject failures there).</summary>
+    internal Action? WhileCountingRollupGroups { get; init; }
+
     /// <summary>The indexes the last write dropped and rebuilt (empty when it kept them), for tests.</summary>
     internal IReadOnlyList<string> RebuiltIndexes { get; private set; } = [];
 
@@ -444,15 +447,65 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         // The index's commit is prepared while the database rebuilds its indexes, sums its rollups and commits.
         documents?.CompleteAdding();
-        if (deferred is not null)
+        if (!bulk)
         {
-            await deferred.RebuildAsync(db, ct);
-            RebuiltIndexes = deferred.Dropped;
+            return;
         }
-        if (bulk)
+        // The rollup groups are counted on another thread meanwhile: the rebuild keeps one core busy, the other is then idle.
+        var groups = new SourceRollupGroups(db.Model);
+        var counting = Task.Run(() =>
         {
-            await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, ct);
+            WhileCountingRollupGroups?.Invoke();
+            CountRollupGroups(file, jurisdictions, facilities, groups, ct);
+        }, ct);
+        try
+        {
+            if (deferred is not null)
+            {
+                await deferred.RebuildAsync(db, ct);
+                RebuiltIndexes = deferred.Dropped;
+            }
         }
+        catch (Exception)
+        {
+            // The count reads the parsed rows only; it is waited for (its own failure observed and dropped: the rebuild's
+            // is the one reported) so that nothing of a failed import keeps running after it.
+            await counting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+        await counting;
+        await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, source.Kind == SourceKind.Synthetic, groups, ct);
+    }
+
+    /// <summary>
+    /// Each written detainer's <see cref="DetainerCount"/> key counted, from the parsed rows and the keys the write gave
+    /// their jurisdictions and facilities (the same lookups; these dictionaries are only read once the write is done),
+    /// then sorted. Runs on a pool thread with caches of its own.
+    /// </summary>
+    private static void CountRollupGroups(
+        ParsedFile file, Dictionary<(string, string), int> jurisdictions, Dictionary<(string, string, string), int> facilities,
+        SourceRollupGroups groups, CancellationToken ct)
+    {
+        var jurisdictionIds = new BoundedCache<JurisdictionRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+        var facilityIds = new BoundedCache<FacilityRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+        var done = 0;
+        foreach (var row in file.Detainers)
+        {
+            if (++done % ChunkSize == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            groups.Add(new SourceRollupKey(
+                row.Jurisdiction is { } j ? jurisdictionIds.GetOrAdd(j, jurisdictions, static (j, byName) => byName[(j.State, j.Name)]) : null,
+                row.Facility is { } f ? facilityIds.GetOrAdd(f, facilities, static (f, byName) => byName[(f.State, f.Name, f.City ?? "")]) : null,
+                row.WeekStart,
+                row.Outcome,
+                row.DetainerType,
+                row.Citizenship,
+                SourceRollupKey.MonthOf(row.IssuedOn),
+                SourceRollupKey.MonthOf(row.OutcomeRecordedOn)));
+        }
+        groups.Sort(ct);
     }
 
     /// <summary>

@@ -85,17 +85,55 @@ public sealed class DeferredIndexTests : IDisposable
         Assert.Equal(1050, await _app.WithDbAsync(db => db.Detainers.CountAsync()));
     }
 
-    private async Task<ImportWriter> WriteAsync(string fileName, string content, int deferFrom)
+    /// <summary>
+    /// The rollup groups are counted on another thread while the indexes are rebuilt: a failure there, or a cancellation
+    /// meanwhile, surfaces from the import and leaves the store as it was (never a hang, never a half-written import).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failure_or_cancellation_while_the_rollup_groups_are_counted_leaves_the_store_exactly_as_before(bool cancel)
+    {
+        await WriteAsync("first.csv", Generate(50, seed: 8), deferFrom: 1);
+        var schema = await SchemaAsync();
+        var counts = await _app.CountsAsync();
+        var rollups = await _app.WithDbAsync(db => db.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM \"DetainerCounts\"").SingleAsync());
+        var large = Generate(1000, seed: 9);
+        using var cancellation = new CancellationTokenSource();
+        Action fault = cancel ? cancellation.Cancel : () => throw new InvalidOperationException("injected counting failure");
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => WriteAsync("large.csv", large, deferFrom: 1, fault, cancellation.Token));
+
+        if (cancel)
+        {
+            Assert.IsAssignableFrom<OperationCanceledException>(failure);
+        }
+        else
+        {
+            Assert.Contains("injected counting failure", failure.Message, StringComparison.Ordinal);
+        }
+        Assert.True(schema.SequenceEqual(await SchemaAsync()), "the schema changed after a failure while counting");
+        Assert.Equal(counts, await _app.CountsAsync());
+        Assert.Equal(rollups, await _app.WithDbAsync(db => db.Database.SqlQueryRaw<long>("SELECT COUNT(*) AS \"Value\" FROM \"DetainerCounts\"").SingleAsync()));
+        Assert.Empty(await _app.WithDbAsync(db => db.Database.SqlQueryRaw<string>("SELECT \"Reason\" AS \"Value\" FROM \"DetainerRollupsDeferred\"").ToListAsync()));
+        Assert.Equal("ok", await IntegrityAsync());
+
+        var writer = await WriteAsync("large.csv", large, deferFrom: 1);
+        Assert.Equal(SecondaryIndexes, writer.RebuiltIndexes.Order(StringComparer.Ordinal));
+        Assert.Equal(1050, await _app.WithDbAsync(db => db.Detainers.CountAsync()));
+    }
+
+    private async Task<ImportWriter> WriteAsync(string fileName, string content, int deferFrom, Action? whileCounting = null, CancellationToken ct = default)
     {
         await using var scope = _app.Started().CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
         var reference = scope.ServiceProvider.GetRequiredService<ReferenceData>();
         var bytes = Encoding.UTF8.GetBytes(content);
-        var parsed = new Importer(db, reference).Parse(fileName, bytes);
+        var parsed = new Importer(db, reference).Parse(fileName, bytes, CancellationToken.None);
         Assert.Empty(parsed.Errors);
-        var writer = new ImportWriter(db, reference) { DeferIndexesFrom = deferFrom };
+        var writer = new ImportWriter(db, reference) { DeferIndexesFrom = deferFrom, WhileCountingRollupGroups = whileCounting };
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-        await writer.WriteAsync(parsed, sha, null, null, default);
+        await writer.WriteAsync(parsed, sha, null, null, ct);
         return writer;
     }
 

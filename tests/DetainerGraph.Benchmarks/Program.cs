@@ -21,15 +21,6 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
     return 2;
 }
 
-// The HTTP client's socket completions run on the runtime's epoll thread instead of being handed to the thread pool
-// first: one thread hop less (and no pool thread spinning for it) on every endpoint request, set before any socket
-// exists because the runtime reads it once. The raw side uses no socket. The server decides for itself (ServerProcess
-// does not pass this on).
-if (Environment.GetEnvironmentVariable(DetainerGraph.Operability.SocketCompletions.Variable) is null)
-{
-    Environment.SetEnvironmentVariable(DetainerGraph.Operability.SocketCompletions.Variable, "1");
-}
-
 // SQLite's "async" calls block a pool thread: with only as many pool threads as cores to start with, the
 // raw side's concurrent callers would wait for the pool to grow rather than for the database.
 ThreadPool.GetMinThreads(out var minWorkers, out var minIo);

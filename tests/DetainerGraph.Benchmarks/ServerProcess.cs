@@ -38,8 +38,6 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // The server decides where its socket completions run (SocketCompletions), not this process's setting.
-        start.Environment.Remove(DetainerGraph.Operability.SocketCompletions.Variable);
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(url);

@@ -38,6 +38,9 @@ if (isCommand)
     return await Commands.RunAsync(args, app.Services);
 }
 
+// Serving (test hosts stop at Build above, so their process is left as it was): before Kestrel opens a socket.
+SocketCompletions.Apply(app.Configuration);
+
 app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);
 // The IDE's own files first: a browser fetches dozens at once, which the API's per-client limits would refuse.

@@ -144,7 +144,14 @@ public sealed class SearchBoundsTests : IDisposable
 
         var sent = app.QueryAsync("{ detainers(first: 1) { totalCount } searchCharges(query: \"" + Typos + "\") { totalCount } }");
         await reached.Task.WithinAsync("the search to reach the engine");
-        timers.Advance(TimeSpan.FromMilliseconds(150));
+        // The time limit's wait is armed just after the search reaches the door, on the request's thread. On a loaded
+        // machine this thread can advance the timers first, and a wait armed after that falls due only at the next step:
+        // time moves on in steps until the answer comes, far short of the 30 s execution timeout.
+        for (var step = 0; step < 40 && !sent.IsCompleted; step++)
+        {
+            timers.Advance(TimeSpan.FromMilliseconds(150));
+            await Task.WhenAny(sent, Task.Delay(50));
+        }
         var result = await sent.WithinAsync("the answer");
         door.SetResult();
 

@@ -29,10 +29,15 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
     private readonly (IClrPropertyGetter Getter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter, Dictionary<object, object?>? Converted)[] _columns;
     private byte[] _utf8 = new byte[512];
 
-    public SqliteBulkInserter(DetainerDbContext db)
+    /// <param name="into">
+    /// Another table with the same columns to insert into (e.g. a temporary copy); by default the entity's own table
+    /// (or the view it is read through, which the SQLite migrations create as a table).
+    /// </param>
+    public SqliteBulkInserter(DetainerDbContext db, string? into = null)
     {
         var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var table = StoreObjectIdentifier.Create(entityType, StoreObjectType.Table) ?? StoreObjectIdentifier.Create(entityType, StoreObjectType.View)
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is mapped to no table or view.");
         var properties = entityType.GetProperties().Where(p => !p.IsShadowProperty()).ToArray();
         if (db.Database.CurrentTransaction is null)
         {
@@ -42,7 +47,7 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var columnNames = properties.Select(p => "\"" + p.GetColumnName(table) + "\"");
         var parameterNames = properties.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture));
-        var sql = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columnNames)}) VALUES ({string.Join(", ", parameterNames)})";
+        var sql = $"INSERT INTO \"{into ?? table.Name}\" ({string.Join(", ", columnNames)}) VALUES ({string.Join(", ", parameterNames)})";
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
         // An enum's few values are converted (to their names) once each, not once per row.
         _columns = [.. properties.Select(p => (p.GetGetter(), p.GetTypeMapping().Converter,

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -87,26 +86,14 @@ internal sealed class SqliteDeferredIndexes
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Indexes are rebuilt inside the import's transaction only.");
         var connection = db.Database.GetDbConnection();
-        long previous;
-        await using (var read = Command(connection, transaction, "SELECT cache_size FROM pragma_cache_size"))
+        await using (await SqliteImportCache.ResizeAsync(db, RebuildCacheKiB, ct))
         {
-            previous = Convert.ToInt64(await read.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            foreach (var (_, sql) in _dropped)
+            {
+                await using var create = Command(connection, transaction, sql);
+                await create.ExecuteNonQueryAsync(ct);
+            }
         }
-        await SetCacheSizeAsync(connection, transaction, -RebuildCacheKiB, ct);
-        foreach (var (_, sql) in _dropped)
-        {
-            await using var create = Command(connection, transaction, sql);
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        // On a failure the import's SqliteImportCache puts the connection's own size back when it ends.
-        await SetCacheSizeAsync(connection, transaction, previous, ct);
-    }
-
-    /// <summary>A number SQLite itself reported or a constant, formatted invariantly: a PRAGMA takes no parameters.</summary>
-    private static async Task SetCacheSizeAsync(DbConnection connection, DbTransaction transaction, long size, CancellationToken ct)
-    {
-        await using var set = Command(connection, transaction, "PRAGMA cache_size = " + size.ToString(CultureInfo.InvariantCulture));
-        await set.ExecuteNonQueryAsync(ct);
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)

@@ -39,7 +39,7 @@ public static class DetainerCountRollup
     {
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
         await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS temp.\"RollupSourceDelta\"", ct);
-        groups.Write(db, "RollupSourceDelta", sourceId, isSynthetic, ct);
+        await groups.WriteAsync(db, "RollupSourceDelta", sourceId, isSynthetic, ct);
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
             SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM temp."RollupSourceDelta"

@@ -1,11 +1,7 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using DetainerGraph.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
-using SQLitePCL;
 
 namespace DetainerGraph.Detainers;
 
@@ -127,75 +123,32 @@ public sealed class SourceRollupGroups
 
     /// <summary>
     /// Writes the groups, in the order <see cref="Sort"/> gave them, into the temporary table <paramref name="table"/>, created
-    /// here with the columns of <c>DetainerCounts</c>, through one prepared statement on the connection's handle, inside the
-    /// import's transaction.
+    /// here with the columns of <c>DetainerCounts</c>, inside the import's transaction (the bulk inserter's statement, so
+    /// values are bound as the rows' own are).
     /// </summary>
-    internal void Write(DetainerDbContext db, string table, int sourceId, bool isSynthetic, CancellationToken ct)
+    internal async Task WriteAsync(DetainerDbContext db, string table, int sourceId, bool isSynthetic, CancellationToken ct)
     {
         var groups = _sorted ?? throw new InvalidOperationException("The groups are sorted before they are written.");
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("The rollup groups are written inside the import's transaction.");
-        }
-        var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle ?? throw new InvalidOperationException("The connection is not open.");
-        Execute(handle, $"""
+        // The table's name is the caller's constant, not input.
+#pragma warning disable EF1002
+        await db.Database.ExecuteSqlRawAsync($"""
             CREATE TEMP TABLE "{table}" ("JurisdictionId" INTEGER, "FacilityId" INTEGER, "WeekStart" TEXT, "Outcome" TEXT, "DetainerType" TEXT,
             "Citizenship" TEXT, "SourceId" INTEGER, "IssuedMonth" TEXT, "OutcomeMonth" TEXT, "Retracted" INTEGER, "IsSynthetic" INTEGER, "Count" INTEGER)
-            """);
-        Check(raw.sqlite3_prepare_v2(handle, $"INSERT INTO temp.\"{table}\" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", out var statement), handle);
-        using (statement)
+            """, ct);
+#pragma warning restore EF1002
+        using var inserter = new SqliteBulkInserter<DetainerCount>(db, into: table);
+        // One row object, its values replaced per group: the inserter reads them as it binds.
+        var row = new DetainerCount { SourceId = sourceId, IsSynthetic = isSynthetic, Retracted = false };
+        var done = 0;
+        foreach (var (key, count) in groups)
         {
-            var done = 0;
-            foreach (var (key, count) in groups)
+            if (++done % 65_536 == 0)
             {
-                if (++done % 65_536 == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                }
-                Check(BindInteger(statement, 1, key.JurisdictionId), handle);
-                Check(BindInteger(statement, 2, key.FacilityId), handle);
-                Check(BindDate(statement, 3, key.WeekStart), handle);
-                Check(BindText(statement, 4, _outcomes[key.Outcome]), handle);
-                Check(BindText(statement, 5, _types[key.DetainerType]), handle);
-                Check(BindText(statement, 6, key.Citizenship), handle);
-                Check(raw.sqlite3_bind_int64(statement, 7, sourceId), handle);
-                Check(BindDate(statement, 8, key.IssuedMonth), handle);
-                Check(BindDate(statement, 9, key.OutcomeMonth), handle);
-                // A new detainer is never retracted: the import writes Retracted false.
-                Check(raw.sqlite3_bind_int64(statement, 10, 0), handle);
-                Check(raw.sqlite3_bind_int64(statement, 11, isSynthetic ? 1 : 0), handle);
-                Check(raw.sqlite3_bind_int64(statement, 12, count), handle);
-                var rc = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(rc, handle);
-                }
+                ct.ThrowIfCancellationRequested();
             }
-        }
-    }
-
-    private static int BindInteger(sqlite3_stmt statement, int index, int? value) =>
-        value is { } v ? raw.sqlite3_bind_int64(statement, index, v) : raw.sqlite3_bind_null(statement, index);
-
-    private static int BindDate(sqlite3_stmt statement, int index, DateOnly? value) =>
-        value is { } d ? BindText(statement, index, d.ToString("yyyy\\-MM\\-dd", CultureInfo.InvariantCulture)) : raw.sqlite3_bind_null(statement, index);
-
-    // As the bulk insert binds text; the empty string as UTF-16 (an empty UTF-8 span would bind NULL).
-    private static int BindText(sqlite3_stmt statement, int index, string? value) => value switch
-    {
-        null => raw.sqlite3_bind_null(statement, index),
-        "" => raw.sqlite3_bind_text16(statement, index, value),
-        _ => raw.sqlite3_bind_text(statement, index, value),
-    };
-
-    private static void Execute(sqlite3 handle, string sql) => Check(raw.sqlite3_exec(handle, sql), handle);
-
-    private static void Check(int rc, sqlite3 handle)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, handle);
+            (row.JurisdictionId, row.FacilityId, row.WeekStart, row.Outcome, row.DetainerType, row.Citizenship, row.IssuedMonth, row.OutcomeMonth, row.Count) =
+                (key.JurisdictionId, key.FacilityId, key.WeekStart, key.Outcome, key.DetainerType, key.Citizenship, key.IssuedMonth, key.OutcomeMonth, count);
+            inserter.Insert(row);
         }
     }
 }

@@ -354,14 +354,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var nextChargeId = bulk ? await db.Charges.MaxAsync(c => (long?)c.Id, ct) ?? 0 : 0;
         if (bulk)
         {
-            // The count rollups: one GROUP BY over the new rows at the end instead of a trigger per row.
+            // The count rollups: the new rows' groups added once at the end (see CountRollupGroups) instead of a trigger per row.
             await DetainerCountRollup.DeferForBulkInsertAsync(db, ct);
         }
-        // The keys by the readers' shared instances first (a reference lookup), by name otherwise.
-        var jurisdictionIds = new BoundedCache<JurisdictionRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
-        var facilityIds = new BoundedCache<FacilityRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
-        int JurisdictionId(JurisdictionRef j) => jurisdictionIds.GetOrAdd(j, jurisdictions, static (j, byName) => byName[(j.State, j.Name)]);
-        int FacilityId(FacilityRef f) => facilityIds.GetOrAdd(f, facilities, static (f, byName) => byName[(f.State, f.Name, f.City ?? "")]);
+        var keys = new RowKeys(jurisdictions, facilities);
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
@@ -384,8 +380,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                     OutcomeRecordedOn = row.OutcomeRecordedOn,
                     WeekStart = row.WeekStart,
                     Citizenship = row.Citizenship,
-                    JurisdictionId = row.Jurisdiction is { } j ? JurisdictionId(j) : null,
-                    FacilityId = row.Facility is { } f ? FacilityId(f) : null,
+                    JurisdictionId = keys.Jurisdiction(row.Jurisdiction),
+                    FacilityId = keys.Facility(row.Facility),
                     SourceUrl = row.SourceUrl,
                     SourceId = source.Id,
                     SourceLine = row.Line,
@@ -486,8 +482,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         ParsedFile file, Dictionary<(string, string), int> jurisdictions, Dictionary<(string, string, string), int> facilities,
         SourceRollupGroups groups, CancellationToken ct)
     {
-        var jurisdictionIds = new BoundedCache<JurisdictionRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
-        var facilityIds = new BoundedCache<FacilityRef, int>(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+        var keys = new RowKeys(jurisdictions, facilities);
         var done = 0;
         foreach (var row in file.Detainers)
         {
@@ -496,8 +491,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 ct.ThrowIfCancellationRequested();
             }
             groups.Add(new SourceRollupKey(
-                row.Jurisdiction is { } j ? jurisdictionIds.GetOrAdd(j, jurisdictions, static (j, byName) => byName[(j.State, j.Name)]) : null,
-                row.Facility is { } f ? facilityIds.GetOrAdd(f, facilities, static (f, byName) => byName[(f.State, f.Name, f.City ?? "")]) : null,
+                keys.Jurisdiction(row.Jurisdiction),
+                keys.Facility(row.Facility),
                 row.WeekStart,
                 row.Outcome,
                 row.DetainerType,
@@ -506,6 +501,22 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 SourceRollupKey.MonthOf(row.OutcomeRecordedOn)));
         }
         groups.Sort(ct);
+    }
+
+    /// <summary>
+    /// The keys the write gave the rows' jurisdictions and facilities: by the readers' shared instances first (a reference
+    /// lookup), by name otherwise. Its caches are its own, so each thread that looks keys up makes one.
+    /// </summary>
+    private sealed class RowKeys(Dictionary<(string, string), int> jurisdictions, Dictionary<(string, string, string), int> facilities)
+    {
+        private readonly BoundedCache<JurisdictionRef, int> _jurisdictions = new(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+        private readonly BoundedCache<FacilityRef, int> _facilities = new(MaxCachedKeys, ReferenceEqualityComparer.Instance);
+
+        public int? Jurisdiction(JurisdictionRef? j) =>
+            j is null ? null : _jurisdictions.GetOrAdd(j, jurisdictions, static (j, byName) => byName[(j.State, j.Name)]);
+
+        public int? Facility(FacilityRef? f) =>
+            f is null ? null : _facilities.GetOrAdd(f, facilities, static (f, byName) => byName[(f.State, f.Name, f.City ?? "")]);
     }
 
     /// <summary>

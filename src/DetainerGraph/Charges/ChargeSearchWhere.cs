@@ -45,44 +45,159 @@ public static class ChargeSearchWhere
         var filter = new ChargeSearchFilter();
         if (byField.TryGetValue("jurisdiction", out var jurisdictions))
         {
-            // Built even when unused: its errors (limits, bad operations) are the lists' own.
-            var predicate = JurisdictionFilterInputGraphType.ToPredicate(AllOf(jurisdictions));
             if (StatesOnly(jurisdictions) is { } states)
             {
+                // The shape the engine filters itself: its predicate would be a string's eq or in, which always builds, so
+                // only its limits are checked, as building it would check them.
+                FilterLimits.Check(AllOf(jurisdictions));
                 filter.States = states;
             }
             else
             {
+                // Built before anything runs: its errors (limits, bad operations) are the lists' own.
+                var predicate = JurisdictionFilterInputGraphType.ToPredicate(AllOf(jurisdictions));
                 filter.JurisdictionIds = [.. (await db.Jurisdictions.Where(predicate).Select(j => j.Id).ToListAsync(ct)).Distinct().Order()];
             }
         }
         if (byField.TryGetValue("week", out var weeks))
         {
-            var predicate = WeekFilterInputGraphType.ToPredicate(AllOf(weeks));
             if (StartRangeOnly(weeks) is var (from, to))
             {
+                // As for states: comparisons of a date with a date always build; the limits are checked.
+                FilterLimits.Check(AllOf(weeks));
                 (filter.WeekFrom, filter.WeekTo) = (from, to);
             }
             else
             {
+                var predicate = WeekFilterInputGraphType.ToPredicate(AllOf(weeks));
                 filter.WeekStarts = [.. (await db.Weeks.Where(predicate).Select(w => w.Start).ToListAsync(ct)).Distinct().Order()];
             }
         }
         if (byField.TryGetValue("outcome", out var outcomes))
         {
-            filter.Outcomes = Matching("outcome", outcomes, Enum.GetValues<DetainerOutcome>(), v => new Detainer { Outcome = v });
+            filter.Outcomes = MatchingValues<DetainerOutcome>("outcome", outcomes, v => new Detainer { Outcome = v });
         }
         if (byField.TryGetValue("detainerType", out var types))
         {
-            filter.DetainerTypes = Matching("detainerType", types, Enum.GetValues<DetainerType>(), v => new Detainer { DetainerType = v });
+            filter.DetainerTypes = MatchingValues<DetainerType>("detainerType", types, v => new Detainer { DetainerType = v });
         }
         if (byField.TryGetValue("citizenship", out var citizenships))
         {
-            // The engine matches whole values: a condition must name them (eq, in), and the ones named are the candidates.
-            var named = citizenships.SelectMany(c => NamedValues("citizenship", c)).Distinct(StringComparer.Ordinal);
-            filter.Citizenships = [.. Matching("citizenship", citizenships, named, v => new Detainer { Citizenship = v }).Order(StringComparer.Ordinal)];
+            filter.Citizenships = MatchingCitizenships(citizenships);
         }
         return filter;
+    }
+
+    /// <summary>
+    /// The values of enum <typeparamref name="TEnum"/> that <paramref name="conditions"/> on <paramref name="field"/> select.
+    /// When every condition is plain <c>eq</c>, <c>neq</c>, <c>in</c> or <c>nin</c> of values of the enum (what GraphQL
+    /// parses), they are tested directly, after the limits check the predicate would make, instead of compiling the
+    /// lists' predicate on every search: the same values, since that predicate is exactly these comparisons and nothing
+    /// in it can fail to build. Anything else goes through the predicate (<see cref="MatchingByPredicate"/>), errors included.
+    /// </summary>
+    internal static List<TEnum> MatchingValues<TEnum>(string field, List<object?> conditions, Func<TEnum, Detainer> detainerWith)
+        where TEnum : struct, Enum
+    {
+        if (EnumTests<TEnum>(conditions) is not { } tests)
+        {
+            return MatchingByPredicate(field, conditions, Enum.GetValues<TEnum>(), detainerWith);
+        }
+        FilterLimits.Check(Conditions(field, conditions));
+        return [.. Enum.GetValues<TEnum>().Where(v => tests.TrueForAll(test => test(v)))];
+    }
+
+    /// <summary>
+    /// The named citizenships <paramref name="conditions"/> select, in ordinal order. The engine matches whole values: a
+    /// condition must name them (eq, in), and the ones named are the candidates. When every condition is only <c>eq</c>
+    /// and <c>in</c> of text (no null), they are tested directly, as <see cref="MatchingValues{TEnum}"/> does; otherwise
+    /// the predicate is built first and its errors come before the refusals of <see cref="NamedValues"/>, as always.
+    /// </summary>
+    internal static List<string> MatchingCitizenships(List<object?> conditions)
+    {
+        var named = conditions.SelectMany(c => NamedValues("citizenship", c)).Distinct(StringComparer.Ordinal);
+        if (TextTests(conditions) is not { } tests)
+        {
+            return [.. MatchingByPredicate("citizenship", conditions, named, v => new Detainer { Citizenship = v }).Order(StringComparer.Ordinal)];
+        }
+        FilterLimits.Check(Conditions("citizenship", conditions));
+        return [.. named.Where(v => tests.TrueForAll(test => test(v))).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>One test per operation of <paramref name="conditions"/>, or null unless each is eq/neq (a value of the enum) or in/nin (a list of them).</summary>
+    private static List<Func<TEnum, bool>>? EnumTests<TEnum>(List<object?> conditions)
+        where TEnum : struct, Enum
+    {
+        var tests = new List<Func<TEnum, bool>>();
+        foreach (var condition in conditions)
+        {
+            if (condition is not IDictionary<string, object?> operations)
+            {
+                return null;
+            }
+            foreach (var (operation, value) in operations)
+            {
+                switch (operation)
+                {
+                    case "eq" or "neq" when value is TEnum one:
+                        tests.Add(operation == "eq"
+                            ? v => EqualityComparer<TEnum>.Default.Equals(v, one)
+                            : v => !EqualityComparer<TEnum>.Default.Equals(v, one));
+                        break;
+                    case "in" or "nin" when value is IEnumerable<object?> list:
+                        var values = new List<TEnum>();
+                        foreach (var item in list)
+                        {
+                            if (item is not TEnum member)
+                            {
+                                return null;
+                            }
+                            values.Add(member);
+                        }
+                        tests.Add(operation == "in" ? values.Contains : v => !values.Contains(v));
+                        break;
+                    default:
+                        return null;
+                }
+            }
+        }
+        return tests;
+    }
+
+    /// <summary>One test per operation of <paramref name="conditions"/>, or null unless each is eq (text) or in (a list of text).</summary>
+    private static List<Func<string, bool>>? TextTests(List<object?> conditions)
+    {
+        var tests = new List<Func<string, bool>>();
+        foreach (var condition in conditions)
+        {
+            if (condition is not IDictionary<string, object?> { Count: > 0 } operations)
+            {
+                return null;
+            }
+            foreach (var (operation, value) in operations)
+            {
+                switch (operation)
+                {
+                    case "eq" when value is string one:
+                        tests.Add(v => string.Equals(v, one, StringComparison.Ordinal));
+                        break;
+                    case "in" when value is IEnumerable<object?> list:
+                        var values = new List<string>();
+                        foreach (var item in list)
+                        {
+                            if (item is not string text)
+                            {
+                                return null;
+                            }
+                            values.Add(text);
+                        }
+                        tests.Add(v => values.Contains(v, StringComparer.Ordinal));
+                        break;
+                    default:
+                        return null;
+                }
+            }
+        }
+        return tests;
     }
 
     /// <summary>
@@ -153,12 +268,15 @@ public static class ChargeSearchWhere
     }
 
     /// <summary>The candidates a detainer with that one value would be listed for, by the lists' own predicate for these conditions.</summary>
-    private static List<TValue> Matching<TValue>(string field, List<object?> conditions, IEnumerable<TValue> candidates, Func<TValue, Detainer> detainerWith)
+    internal static List<TValue> MatchingByPredicate<TValue>(string field, List<object?> conditions, IEnumerable<TValue> candidates, Func<TValue, Detainer> detainerWith)
     {
-        var holds = DetainerFilterInputGraphType.ToPredicate(AllOf([.. conditions.Select(c => new Dictionary<string, object?> { [field] = c })]))
-            .Compile(preferInterpretation: true);
+        var holds = DetainerFilterInputGraphType.ToPredicate(Conditions(field, conditions)).Compile(preferInterpretation: true);
         return [.. candidates.Where(v => holds(detainerWith(v)))];
     }
+
+    /// <summary>The conditions on one field as a filter of their own, all of them to hold.</summary>
+    private static Dictionary<string, object?> Conditions(string field, List<object?> conditions) =>
+        AllOf([.. conditions.Select(c => new Dictionary<string, object?> { [field] = c })]);
 
     private static Dictionary<string, object?> AllOf(List<object?> conditions) =>
         conditions.Count == 1 ? new((IDictionary<string, object?>)conditions[0]!) : new() { ["and"] = conditions };

@@ -144,7 +144,7 @@ public static class ChargeSearchWhere
                             : v => !EqualityComparer<TEnum>.Default.Equals(v, one));
                         break;
                     case "in" or "nin" when value is IEnumerable<object?> list:
-                        var values = new List<TEnum>();
+                        var values = new HashSet<TEnum>();
                         foreach (var item in list)
                         {
                             if (item is not TEnum member)
@@ -181,7 +181,8 @@ public static class ChargeSearchWhere
                         tests.Add(v => string.Equals(v, one, StringComparison.Ordinal));
                         break;
                     case "in" when value is IEnumerable<object?> list:
-                        var values = new List<string>();
+                        // A set: a list of up to FilterLimits.MaxListValues names tests each candidate in one lookup.
+                        var values = new HashSet<string>(StringComparer.Ordinal);
                         foreach (var item in list)
                         {
                             if (item is not string text)
@@ -190,7 +191,7 @@ public static class ChargeSearchWhere
                             }
                             values.Add(text);
                         }
-                        tests.Add(v => values.Contains(v, StringComparer.Ordinal));
+                        tests.Add(values.Contains);
                         break;
                     default:
                         return null;

@@ -97,6 +97,9 @@ public sealed class ChargeSearchWhereTranslationTests
             }
         }
         cases.Add([Ops(("in", ListOf()))]);
+        // As long a list as FilterLimits allows, with another condition naming some of it.
+        var longList = Enumerable.Range(0, FilterLimits.MaxListValues - 3).Select(i => (object?)$"Country {i}").ToList();
+        cases.Add([Ops(("in", longList)), Ops(("in", ListOf("Country 7", "Country 998", "Nowhere")))]);
         var nonEmpty = 0;
         foreach (var conditions in cases)
         {

@@ -34,6 +34,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     // Each jurisdiction's stored state and name by id, as search documents carry them (the file may spell them otherwise).
     private readonly Dictionary<int, (string State, string Name)> _jurisdictionNames = [];
 
+    // Each jurisdiction's stored state and field office by id, for the coarse rollups' groups.
+    private readonly Dictionary<int, (string State, string? FieldOffice)> _jurisdictionRegions = [];
+
     /// <param name="documents">When given, each chunk's search documents are handed to it as the chunk is written.</param>
     public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, SearchSync.ImportSession? documents, CancellationToken cancellationToken)
     {
@@ -67,6 +70,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await WriteSectionOneAsync(file, source, jurisdictions, ct);
                 await WriteCorrectionsAsync(file, source, ct);
                 await WritePoliciesAsync(file, source, jurisdictions, ct);
+                ImportProbe.Mark("w: source..policies");
                 await WriteDetainersAsync(file, source, jurisdictions, facilities, progress, documents, ct);
                 // The search documents owed, committed with the data or not at all (see SearchOutboxEntry).
                 if (file.Detainers.Count > 0)
@@ -75,7 +79,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                     await db.SaveChangesAsync(ct);
                 }
 
+                ImportProbe.Mark("w: outbox");
                 await transaction.CommitAsync(ct);
+                ImportProbe.Mark("w: commit");
                 return source;
             }, cancellationToken);
         }
@@ -146,6 +152,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         foreach (var jurisdiction in byKey.Values)
         {
             _jurisdictionNames[jurisdiction.Id] = (jurisdiction.State, jurisdiction.Name);
+            _jurisdictionRegions[jurisdiction.Id] = (jurisdiction.State, jurisdiction.FieldOffice);
         }
         return byKey.ToDictionary(p => p.Key, p => p.Value.Id, NameKeyComparer.Instance);
     }
@@ -359,6 +366,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         var keys = new RowKeys(jurisdictions, facilities);
         var done = 0;
+        ImportProbe.Mark("w: prepare/drop");
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
             var chunkDocuments = documents is null ? null : new List<ChargeDocument>(chunk.Length * 2);
@@ -443,16 +451,19 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         // The index's commit is prepared while the database rebuilds its indexes, sums its rollups and commits.
         documents?.CompleteAdding();
+        ImportProbe.Mark("w: rows loop");
         if (!bulk)
         {
             return;
         }
-        // The rollup groups are counted on another thread meanwhile: the rebuild keeps one core busy, the other is then idle.
+        // The rollup groups are counted (and summed for the totals and the coarse rollups) on another thread meanwhile: the
+        // rebuild keeps one core busy, the other is then idle.
         var groups = new SourceRollupGroups(db.Model);
         var counting = Task.Run(() =>
         {
             WhileCountingRollupGroups?.Invoke();
             CountRollupGroups(file, jurisdictions, facilities, groups, ct);
+            groups.Summarize(_jurisdictionRegions, ct);
         }, ct);
         try
         {
@@ -469,8 +480,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             await counting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
+        ImportProbe.Mark("w: index rebuild");
         await counting;
+        ImportProbe.Mark("w: wait count");
         await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, source.Kind == SourceKind.Synthetic, groups, ct);
+        ImportProbe.Mark("w: rollups");
     }
 
     /// <summary>

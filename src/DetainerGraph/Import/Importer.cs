@@ -21,6 +21,12 @@ public sealed record ImportResult(string File, ImportOutcome Outcome, Source Sou
 /// </summary>
 public sealed class Importer(DetainerDbContext db, ReferenceData reference, SearchSync? search = null)
 {
+    /// <summary>
+    /// The smallest file (in bytes) whose CSV is scanned on another thread while its rows are read (see
+    /// <see cref="ReadAheadRecords"/>): a few thousand generated detainers. Tests lower it to take that path with small files.
+    /// </summary>
+    internal int ReadAheadFromBytes { get; init; } = 1 << 20;
+
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var fileName = Path.GetFileName(path);
@@ -38,6 +44,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
+        ImportProbe.Mark("start");
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
         if (existing is not null)
@@ -50,30 +57,37 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
+        ImportProbe.Mark("hash+lookup");
         var parsed = Parse(fileName, bytes, ct);
+        ImportProbe.Mark("parse");
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
         {
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
+        ImportProbe.Mark("lengths");
         Source source;
         // Indexed beside the write when the engine and the store allow it (see SearchSync.BeginImportAsync);
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
         await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
         {
             source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
+            ImportProbe.Mark("write total");
             if (session is not null)
             {
                 await session.CompleteAsync(source.Id, ct);
             }
+            ImportProbe.Mark("index complete");
         }
         // The planner's statistics, when this import moved the detainer count by more than a tenth (SQLite only).
         await PlannerStatistics.RefreshAfterImportAsync(db, ct);
+        ImportProbe.Mark("analyze");
         if (search is not null)
         {
             await search.IndexOwedNowAsync(db, ct);
         }
+        ImportProbe.Mark("owed");
         return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
     }
 
@@ -92,7 +106,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
         using var text = new StreamReader(new MemoryStream(bytes, writable: false),
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
-        using var records = CsvReader.Read(text).GetEnumerator();
+        // A large file's CSV is scanned on another thread meanwhile (ReadAheadRecords); a small one's is not worth a thread.
+        using var records = bytes.Length >= ReadAheadFromBytes ? new ReadAheadRecords(text, ct) : CsvReader.Read(text).GetEnumerator();
         try
         {
             if (!records.MoveNext())

@@ -67,12 +67,15 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
         ImportProbe.Mark("lengths");
+        // The import's commit leaves its WAL checkpoint to a connection of its own, run beside the steps after it.
+        await using var checkpoint = await SqliteImportCheckpoint.DeferAsync(db, ct);
         Source source;
         // Indexed beside the write when the engine and the store allow it (see SearchSync.BeginImportAsync);
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
         await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
         {
             source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
+            checkpoint?.Start();
             ImportProbe.Mark("write total");
             if (session is not null)
             {

@@ -42,6 +42,11 @@ public sealed class SqliteBulkInserterTests : IDisposable
                 SourceUrl = "https://example.org/a",
                 SourceId = source.Id,
                 SourceLine = line,
+                IssuedOnOrAfter = new DateOnly(2017, 1, 27),
+                PlaceOfBirth = "Guatemala",
+                JurisdictionResolution = JurisdictionResolution.ExactName,
+                JurisdictionRule = "rule ü",
+                IsSynthetic = true,
                 Charges = { new Charge { Id = id, DetainerId = id, Description = "ASSAULT", NcicCode = "1313", Category = "Assault", Status = ChargeStatus.Conviction, Ordinal = 1 } },
             };
             db.Detainers.Add(Full(1, 2));
@@ -51,6 +56,8 @@ public sealed class SqliteBulkInserterTests : IDisposable
             using (var detainers = new SqliteBulkInserter<Detainer>(db))
             using (var charges = new SqliteBulkInserter<Charge>(db))
             {
+                // Every column of both is bound by its typed binder (no boxed value): what this test compares.
+                Assert.Equal((detainers.Columns, charges.Columns), (detainers.TypedColumns, charges.TypedColumns));
                 foreach (var detainer in new[] { Full(2, 3), new Detainer { Id = 4, SourceId = source.Id, SourceLine = 5, Citizenship = "", Charges = { new Charge { Id = 4, DetainerId = 4, Description = "X" } } } })
                 {
                     detainers.Insert(detainer);

@@ -35,7 +35,11 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
     /// Another table with the same columns to insert into (e.g. a temporary copy); by default the entity's own table
     /// (or the view it is read through, which the SQLite migrations create as a table).
     /// </param>
-    public SqliteBulkInserter(DetainerDbContext db, string? into = null)
+    /// <param name="typed">
+    /// Bind through typed binders (see <see cref="TypedBinder"/>): for the large tables, where the boxing of every value
+    /// costs more than compiling the binders (once per model and property; about a millisecond each).
+    /// </param>
+    public SqliteBulkInserter(DetainerDbContext db, string? into = null, bool typed = false)
     {
         var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Create(entityType, StoreObjectType.Table) ?? StoreObjectIdentifier.Create(entityType, StoreObjectType.View)
@@ -54,7 +58,7 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         // An enum's few values are converted (to their names) once each, not once per row.
         _columns = [.. properties.Select(p => (p.GetGetter(), p.GetTypeMapping().Converter,
             p.GetTypeMapping().Converter is not null && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType).IsEnum ? new Dictionary<object, object?>() : null))];
-        _binders = [.. properties.Select(TypedBinder)];
+        _binders = [.. properties.Select(p => typed ? Binders.GetValue(p, TypedBinder) : null)];
     }
 
     /// <summary>How many columns the statement binds, and how many of them through a typed binder (for tests).</summary>
@@ -105,6 +109,9 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
             raw.sqlite3_reset(_statement);
         }
     }
+
+    // Each property's binder, compiled once per model (the models live as long as the process).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IProperty, Func<SqliteBulkInserter<T>, T, int, int>?> Binders = [];
 
     /// <summary>
     /// A column's value read from its CLR property and bound as <see cref="Bind"/> binds it, without boxing it: integers,

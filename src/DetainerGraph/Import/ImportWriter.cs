@@ -70,7 +70,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await WriteSectionOneAsync(file, source, jurisdictions, ct);
                 await WriteCorrectionsAsync(file, source, ct);
                 await WritePoliciesAsync(file, source, jurisdictions, ct);
-                ImportProbe.Mark("w: source..policies");
                 await WriteDetainersAsync(file, source, jurisdictions, facilities, progress, documents, ct);
                 // The search documents owed, committed with the data or not at all (see SearchOutboxEntry).
                 if (file.Detainers.Count > 0)
@@ -79,9 +78,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                     await db.SaveChangesAsync(ct);
                 }
 
-                ImportProbe.Mark("w: outbox");
                 await transaction.CommitAsync(ct);
-                ImportProbe.Mark("w: commit");
                 return source;
             }, cancellationToken);
         }
@@ -366,7 +363,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         var keys = new RowKeys(jurisdictions, facilities);
         var done = 0;
-        ImportProbe.Mark("w: prepare/drop");
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
             var chunkDocuments = documents is null ? null : new List<ChargeDocument>(chunk.Length * 2);
@@ -451,7 +447,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         // The index's commit is prepared while the database rebuilds its indexes, sums its rollups and commits.
         documents?.CompleteAdding();
-        ImportProbe.Mark("w: rows loop");
         if (!bulk)
         {
             return;
@@ -480,11 +475,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             await counting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
-        ImportProbe.Mark("w: index rebuild");
         await counting;
-        ImportProbe.Mark("w: wait count");
         await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, source.Kind == SourceKind.Synthetic, groups, ct);
-        ImportProbe.Mark("w: rollups");
     }
 
     /// <summary>

@@ -44,7 +44,6 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        ImportProbe.Mark("start");
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
         if (existing is not null)
@@ -57,16 +56,13 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
-        ImportProbe.Mark("hash+lookup");
         var parsed = Parse(fileName, bytes, ct);
-        ImportProbe.Mark("parse");
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
         {
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
-        ImportProbe.Mark("lengths");
         // The import's commit leaves its WAL checkpoint to a connection of its own, run beside the steps after it.
         await using var checkpoint = await SqliteImportCheckpoint.DeferAsync(db, ct);
         Source source;
@@ -76,21 +72,17 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
             checkpoint?.Start();
-            ImportProbe.Mark("write total");
             if (session is not null)
             {
                 await session.CompleteAsync(source.Id, ct);
             }
-            ImportProbe.Mark("index complete");
         }
         // The planner's statistics, when this import moved the detainer count by more than a tenth (SQLite only).
         await PlannerStatistics.RefreshAfterImportAsync(db, ct);
-        ImportProbe.Mark("analyze");
         if (search is not null)
         {
             await search.IndexOwedNowAsync(db, ct);
         }
-        ImportProbe.Mark("owed");
         return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
     }
 

@@ -28,75 +28,85 @@ public static class DetainerCountRollup
         db.Database.ExecuteSqlRawAsync("INSERT INTO \"DetainerRollupsDeferred\" (\"Reason\") VALUES ('bulk import')", ct);
 
     /// <summary>
-    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added. Its fine groups
-    /// (<paramref name="groups"/>, counted in memory from the rows written and sorted as a <c>GROUP BY</c> over them would
-    /// give them: see <see cref="SourceRollupGroups"/>) go into a temporary table; DetainerCounts takes them as they are (no existing row can share their key,
-    /// since the source is part of it); DetainerTotals and the coarse rollups sum them further (a third of the detainers'
-    /// rows at a million), and the coarse ones merge theirs in.
+    /// SQLite bulk import, last step: the trigger back on, and the new source's rollup rows added, all counted in memory
+    /// from the rows written and sorted as a <c>GROUP BY</c> over them would give them (see <see cref="SourceRollupGroups"/>,
+    /// <see cref="SourceRollupGroups.Summarize"/>). DetainerCounts and DetainerTotals take them as they are (no existing row
+    /// can share their key, since the source is part of it); the coarse rollups, whose keys hold no source, merge theirs in.
     /// </summary>
     public static async Task AddImportedSourceAsync(
         DetainerDbContext db, int sourceId, bool isSynthetic, SourceRollupGroups groups, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync("DELETE FROM \"DetainerRollupsDeferred\"", ct);
-        await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS temp.\"RollupSourceDelta\"", ct);
-        await groups.WriteAsync(db, "RollupSourceDelta", sourceId, isSynthetic, ct);
-        await db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO "DetainerCounts" ("JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
-            SELECT "JurisdictionId", "FacilityId", "WeekStart", "Outcome", "DetainerType", "Citizenship", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM temp."RollupSourceDelta"
-            """, ct);
-        await db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO "DetainerTotals" ("Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count")
-            SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", SUM("Count") FROM temp."RollupSourceDelta"
-            GROUP BY "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic"
-            """, ct);
-        foreach (var statement in CoarseMerge)
+        await groups.WriteAsync(db, null, sourceId, isSynthetic, ct);
+        using (var totals = new SqliteBulkInserter<DetainerTotal>(db))
         {
-            await db.Database.ExecuteSqlRawAsync(statement, ct);
+            var row = new DetainerTotal { SourceId = sourceId, IsSynthetic = isSynthetic, Retracted = false };
+            foreach (var (key, count) in groups.Totals)
+            {
+                (row.Outcome, row.DetainerType, row.IssuedMonth, row.OutcomeMonth, row.Count) = (key.Outcome, key.DetainerType, key.IssuedMonth, key.OutcomeMonth, count);
+                totals.Insert(row);
+            }
         }
-        await db.Database.ExecuteSqlRawAsync("DROP TABLE temp.\"RollupSourceDelta\"", ct);
+        ct.ThrowIfCancellationRequested();
+        await MergeCoarseAsync(db, CoarseRollups[0], groups.Coarse(SourceRollupGroups.CoarseRollup.RegionWeek), isSynthetic,
+            static (r, k, n) => (r.State, r.WeekStart, r.FieldOffice, r.Outcome, r.DetainerType, r.Count) = (k.Text, k.Date, k.FieldOffice, k.Outcome, k.DetainerType, n),
+            static s => new DetainerRegionWeekCount { IsSynthetic = s }, ct);
+        await MergeCoarseAsync(db, CoarseRollups[1], groups.Coarse(SourceRollupGroups.CoarseRollup.RegionMonth), isSynthetic,
+            static (r, k, n) => (r.State, r.IssuedMonth, r.FieldOffice, r.Outcome, r.DetainerType, r.Count) = (k.Text, k.Date, k.FieldOffice, k.Outcome, k.DetainerType, n),
+            static s => new DetainerRegionMonthCount { IsSynthetic = s }, ct);
+        await MergeCoarseAsync(db, CoarseRollups[2], groups.Coarse(SourceRollupGroups.CoarseRollup.CitizenshipWeek), isSynthetic,
+            static (r, k, n) => (r.Citizenship, r.WeekStart, r.Outcome, r.DetainerType, r.Count) = (k.Text, k.Date, k.Outcome, k.DetainerType, n),
+            static s => new DetainerCitizenshipWeekCount { IsSynthetic = s }, ct);
+        await MergeCoarseAsync(db, CoarseRollups[3], groups.Coarse(SourceRollupGroups.CoarseRollup.StateWeek), isSynthetic,
+            static (r, k, n) => (r.State, r.WeekStart, r.Outcome, r.Count) = (k.Text, k.Date, k.Outcome, n),
+            static s => new DetainerStateWeekCount { IsSynthetic = s }, ct);
+    }
+
+    /// <summary>
+    /// One coarse rollup's groups of the new source merged in: written, in order, to a temporary table with the rollup's
+    /// columns, then added to the rows with the same key (each found by the rollup's key index) and inserted, in that
+    /// order, where there are none. The cost is the new source's size, not the store's.
+    /// </summary>
+    private static async Task MergeCoarseAsync<TRow>(
+        DetainerDbContext db, (string Table, string[] Columns) rollup, IReadOnlyList<(SourceRollupGroups.CoarseKey Key, long Count)> groups,
+        bool isSynthetic, Action<TRow, SourceRollupGroups.CoarseKey, long> fill, Func<bool, TRow> create, CancellationToken ct)
+        where TRow : class
+    {
+        var columns = string.Join(", ", rollup.Columns.Select(c => $"\"{c}\""));
+        var same = string.Join(" AND ", rollup.Columns.Select(c => $"r.\"{c}\" IS x.\"{c}\""));
+        // The names are this class's constants, not input.
+#pragma warning disable EF1002
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE IF EXISTS temp.\"CoarseRollupDelta\"", ct);
+        await db.Database.ExecuteSqlRawAsync(
+            $"CREATE TEMP TABLE \"CoarseRollupDelta\" AS SELECT {columns}, \"Count\" FROM \"{rollup.Table}\" WHERE 0", ct);
+        using (var inserter = new SqliteBulkInserter<TRow>(db, into: "CoarseRollupDelta"))
+        {
+            // One row object, its values replaced per group; the retraction is false and the synthetic flag the source's.
+            var row = create(isSynthetic);
+            foreach (var (key, count) in groups)
+            {
+                fill(row, key, count);
+                inserter.Insert(row);
+            }
+        }
+        await db.Database.ExecuteSqlRawAsync(
+            $"UPDATE \"{rollup.Table}\" AS r SET \"Count\" = r.\"Count\" + x.\"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE {same}", ct);
+        await db.Database.ExecuteSqlRawAsync(
+            $"INSERT INTO \"{rollup.Table}\" ({columns}, \"Count\") SELECT {columns}, \"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE NOT EXISTS (SELECT 1 FROM \"{rollup.Table}\" r WHERE {same})", ct);
+        await db.Database.ExecuteSqlRawAsync("DROP TABLE temp.\"CoarseRollupDelta\"", ct);
+#pragma warning restore EF1002
     }
 
     private static readonly string[] KindColumns = ["Outcome", "DetainerType", "Retracted", "IsSynthetic"];
 
-    private static string[] KindValues => [.. KindColumns.Select(c => $"c.\"{c}\"")];
-
-    // The coarse rollups: table, key columns, and the key's values for a fine group c and its jurisdiction j (the same as
-    // the CoarseCountRollups migration's). Their keys hold no source, so a new source's groups may fall on existing keys.
-    private static readonly (string Table, string[] Columns, string[] Values)[] CoarseRollups =
+    // The coarse rollups: table and key columns (the same as the CoarseCountRollups migration's), in the order of
+    // SourceRollupGroups.CoarseRollup. Their keys hold no source, so a new source's groups may fall on existing keys.
+    private static readonly (string Table, string[] Columns)[] CoarseRollups =
     [
-        ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"WeekStart\"", "j.\"FieldOffice\"", .. KindValues]),
-        ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns], ["j.\"State\"", "c.\"IssuedMonth\"", "j.\"FieldOffice\"", .. KindValues]),
-        ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns], ["c.\"Citizenship\"", "c.\"WeekStart\"", .. KindValues]),
-        ("DetainerStateWeekCounts", ["State", "WeekStart", "Outcome", "Retracted", "IsSynthetic"],
-            ["j.\"State\"", "c.\"WeekStart\"", "c.\"Outcome\"", "c.\"Retracted\"", "c.\"IsSynthetic\""]),
-    ];
-
-    /// <summary>
-    /// Per coarse rollup, the new source's groups (summed from its fine groups) merged in: added to the rows with the
-    /// same key (each found by the rollup's key index), inserted where there are none. The cost is the new source's
-    /// size, not the store's.
-    /// </summary>
-    private static readonly string[] CoarseMerge =
-    [
-        .. CoarseRollups.SelectMany(r =>
-        {
-            var columns = string.Join(", ", r.Columns.Select(c => $"\"{c}\""));
-            var same = string.Join(" AND ", r.Columns.Select(c => $"r.\"{c}\" IS x.\"{c}\""));
-            var values = string.Join(", ", r.Values);
-            return new[]
-            {
-                "DROP TABLE IF EXISTS temp.\"CoarseRollupDelta\"",
-                $$"""
-                CREATE TEMP TABLE "CoarseRollupDelta" AS
-                SELECT {{string.Join(", ", r.Values.Zip(r.Columns, (v, c) => $"{v} AS \"{c}\""))}}, SUM(c."Count") AS "Count"
-                FROM temp."RollupSourceDelta" c LEFT JOIN "Jurisdictions" j ON j."Id" = c."JurisdictionId"
-                GROUP BY {{values}}
-                """,
-                $"UPDATE \"{r.Table}\" AS r SET \"Count\" = r.\"Count\" + x.\"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE {same}",
-                $"INSERT INTO \"{r.Table}\" ({columns}, \"Count\") SELECT {columns}, \"Count\" FROM temp.\"CoarseRollupDelta\" x WHERE NOT EXISTS (SELECT 1 FROM \"{r.Table}\" r WHERE {same})",
-                "DROP TABLE temp.\"CoarseRollupDelta\"",
-            };
-        }),
+        ("DetainerRegionWeekCounts", ["State", "WeekStart", "FieldOffice", .. KindColumns]),
+        ("DetainerRegionMonthCounts", ["State", "IssuedMonth", "FieldOffice", .. KindColumns]),
+        ("DetainerCitizenshipWeekCounts", ["Citizenship", "WeekStart", .. KindColumns]),
+        ("DetainerStateWeekCounts", ["State", "WeekStart", "Outcome", "Retracted", "IsSynthetic"]),
     ];
 
     /// <summary>

@@ -30,6 +30,8 @@ public sealed class SourceRollupGroups
     private readonly Dictionary<DetainerOutcome, string> _outcomes;
     private readonly Dictionary<DetainerType, string> _types;
     private List<(SourceRollupKey Key, long Count)>? _sorted;
+    private List<(TotalKey Key, long Count)>? _totals;
+    private List<(CoarseKey Key, long Count)>[]? _coarse;
 
     /// <summary>Reads the enums' stored texts from the model (the converters the bulk insert writes them with).</summary>
     public SourceRollupGroups(IModel model)
@@ -74,6 +76,96 @@ public sealed class SourceRollupGroups
         groups.Sort((a, b) => Compare(a.Key, b.Key));
         _sorted = groups;
         return groups;
+    }
+
+    /// <summary>
+    /// After <see cref="Sort"/>: the new source's <c>DetainerTotals</c> rows and the groups of each coarse rollup
+    /// (<see cref="CoarseRollup"/>), summed from the fine groups and sorted as the <c>GROUP BY</c>s over them gave them.
+    /// <paramref name="regions"/> holds the state and field office of every jurisdiction the groups name, as stored.
+    /// </summary>
+    public void Summarize(IReadOnlyDictionary<int, (string State, string? FieldOffice)> regions, CancellationToken ct)
+    {
+        var groups = _sorted ?? throw new InvalidOperationException("The groups are sorted before they are summed.");
+        var totals = new Dictionary<TotalKey, long>();
+        var coarse = new Dictionary<CoarseKey, long>[CoarseRollups];
+        for (var i = 0; i < coarse.Length; i++)
+        {
+            coarse[i] = [];
+        }
+        var done = 0;
+        foreach (var (key, count) in groups)
+        {
+            if (++done % 65_536 == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            CollectionsMarshal.GetValueRefOrAddDefault(totals, new TotalKey(key.Outcome, key.DetainerType, key.IssuedMonth, key.OutcomeMonth), out _) += count;
+            var (state, office) = key.JurisdictionId is { } id ? regions[id] : ((string?)null, (string?)null);
+            CollectionsMarshal.GetValueRefOrAddDefault(coarse[(int)CoarseRollup.RegionWeek],
+                new CoarseKey(state, key.WeekStart, office, key.Outcome, key.DetainerType), out _) += count;
+            CollectionsMarshal.GetValueRefOrAddDefault(coarse[(int)CoarseRollup.RegionMonth],
+                new CoarseKey(state, key.IssuedMonth, office, key.Outcome, key.DetainerType), out _) += count;
+            CollectionsMarshal.GetValueRefOrAddDefault(coarse[(int)CoarseRollup.CitizenshipWeek],
+                new CoarseKey(key.Citizenship, key.WeekStart, null, key.Outcome, key.DetainerType), out _) += count;
+            CollectionsMarshal.GetValueRefOrAddDefault(coarse[(int)CoarseRollup.StateWeek],
+                new CoarseKey(state, key.WeekStart, null, key.Outcome, default), out _) += count;
+        }
+        ct.ThrowIfCancellationRequested();
+        _totals = [.. totals.Select(p => (p.Key, p.Value))];
+        _totals.Sort((a, b) => Compare(a.Key, b.Key));
+        _coarse = [.. coarse.Select(c =>
+        {
+            var sorted = c.Select(p => (p.Key, p.Value)).ToList();
+            sorted.Sort((a, b) => Compare(a.Key, b.Key));
+            return sorted;
+        })];
+    }
+
+    /// <summary>The coarse rollups, in the order of <see cref="DetainerCountRollup"/>'s merge.</summary>
+    public enum CoarseRollup
+    {
+        RegionWeek,
+        RegionMonth,
+        CitizenshipWeek,
+        StateWeek,
+    }
+
+    private const int CoarseRollups = 4;
+
+    /// <summary>A <c>DetainerTotals</c> key of the new source (its id, retraction and synthetic flag are the source's own).</summary>
+    public readonly record struct TotalKey(DetainerOutcome Outcome, DetainerType DetainerType, DateOnly? IssuedMonth, DateOnly? OutcomeMonth);
+
+    /// <summary>
+    /// A coarse rollup's key, in the order of its <c>GROUP BY</c>: a text (the state, or the citizenship), a date (the week or
+    /// the issue month), the field office (null where the rollup has none), the outcome and the detainer type (the default
+    /// where the rollup has none). The retraction and synthetic flag are the source's own.
+    /// </summary>
+    public readonly record struct CoarseKey(string? Text, DateOnly? Date, string? FieldOffice, DetainerOutcome Outcome, DetainerType DetainerType);
+
+    /// <summary>The <c>DetainerTotals</c> rows from <see cref="Summarize"/>, in order.</summary>
+    public IReadOnlyList<(TotalKey Key, long Count)> Totals => _totals ?? throw new InvalidOperationException("Summarize first.");
+
+    /// <summary>A coarse rollup's groups from <see cref="Summarize"/>, in order.</summary>
+    public IReadOnlyList<(CoarseKey Key, long Count)> Coarse(CoarseRollup rollup) =>
+        (_coarse ?? throw new InvalidOperationException("Summarize first."))[(int)rollup];
+
+    private int Compare(in TotalKey a, in TotalKey b)
+    {
+        var c = a.Outcome == b.Outcome ? 0 : CompareText(_outcomes[a.Outcome], _outcomes[b.Outcome]);
+        if (c == 0 && a.DetainerType != b.DetainerType) c = CompareText(_types[a.DetainerType], _types[b.DetainerType]);
+        if (c == 0) c = CompareNullable(a.IssuedMonth, b.IssuedMonth);
+        if (c == 0) c = CompareNullable(a.OutcomeMonth, b.OutcomeMonth);
+        return c;
+    }
+
+    private int Compare(in CoarseKey a, in CoarseKey b)
+    {
+        var c = CompareText(a.Text, b.Text);
+        if (c == 0) c = CompareNullable(a.Date, b.Date);
+        if (c == 0) c = CompareText(a.FieldOffice, b.FieldOffice);
+        if (c == 0 && a.Outcome != b.Outcome) c = CompareText(_outcomes[a.Outcome], _outcomes[b.Outcome]);
+        if (c == 0 && a.DetainerType != b.DetainerType) c = CompareText(_types[a.DetainerType], _types[b.DetainerType]);
+        return c;
     }
 
     /// <summary>The <c>GROUP BY</c>'s key order: JurisdictionId, FacilityId, WeekStart, Outcome, DetainerType, Citizenship, the months.</summary>
@@ -122,21 +214,25 @@ public sealed class SourceRollupGroups
     }
 
     /// <summary>
-    /// Writes the groups, in the order <see cref="Sort"/> gave them, into the temporary table <paramref name="table"/>, created
-    /// here with the columns of <c>DetainerCounts</c>, inside the import's transaction (the bulk inserter's statement, so
-    /// values are bound as the rows' own are).
+    /// Writes the groups, in the order <see cref="Sort"/> gave them, into <c>DetainerCounts</c> (no existing row can share
+    /// their key: the source is part of it), or when <paramref name="table"/> is given, into that temporary table, created here
+    /// with the columns of <c>DetainerCounts</c>; inside the import's transaction (the bulk inserter's statement, so values are
+    /// bound as the rows' own are).
     /// </summary>
-    internal async Task WriteAsync(DetainerDbContext db, string table, int sourceId, bool isSynthetic, CancellationToken ct)
+    internal async Task WriteAsync(DetainerDbContext db, string? table, int sourceId, bool isSynthetic, CancellationToken ct)
     {
         var groups = _sorted ?? throw new InvalidOperationException("The groups are sorted before they are written.");
-        // The table's name is the caller's constant, not input.
+        if (table is not null)
+        {
+            // The table's name is the caller's constant, not input.
 #pragma warning disable EF1002
-        await db.Database.ExecuteSqlRawAsync($"""
-            CREATE TEMP TABLE "{table}" ("JurisdictionId" INTEGER, "FacilityId" INTEGER, "WeekStart" TEXT, "Outcome" TEXT, "DetainerType" TEXT,
-            "Citizenship" TEXT, "SourceId" INTEGER, "IssuedMonth" TEXT, "OutcomeMonth" TEXT, "Retracted" INTEGER, "IsSynthetic" INTEGER, "Count" INTEGER)
-            """, ct);
+            await db.Database.ExecuteSqlRawAsync($"""
+                CREATE TEMP TABLE "{table}" ("JurisdictionId" INTEGER, "FacilityId" INTEGER, "WeekStart" TEXT, "Outcome" TEXT, "DetainerType" TEXT,
+                "Citizenship" TEXT, "SourceId" INTEGER, "IssuedMonth" TEXT, "OutcomeMonth" TEXT, "Retracted" INTEGER, "IsSynthetic" INTEGER, "Count" INTEGER)
+                """, ct);
 #pragma warning restore EF1002
-        using var inserter = new SqliteBulkInserter<DetainerCount>(db, into: table);
+        }
+        using var inserter = new SqliteBulkInserter<DetainerCount>(db, into: table, typed: true);
         // One row object, its values replaced per group: the inserter reads them as it binds.
         var row = new DetainerCount { SourceId = sourceId, IsSynthetic = isSynthetic, Retracted = false };
         var done = 0;

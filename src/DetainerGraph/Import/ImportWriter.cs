@@ -34,6 +34,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     // Each jurisdiction's stored state and name by id, as search documents carry them (the file may spell them otherwise).
     private readonly Dictionary<int, (string State, string Name)> _jurisdictionNames = [];
 
+    // Each jurisdiction's stored state and field office by id, for the coarse rollups' groups.
+    private readonly Dictionary<int, (string State, string? FieldOffice)> _jurisdictionRegions = [];
+
     /// <param name="documents">When given, each chunk's search documents are handed to it as the chunk is written.</param>
     public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, SearchSync.ImportSession? documents, CancellationToken cancellationToken)
     {
@@ -146,6 +149,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         foreach (var jurisdiction in byKey.Values)
         {
             _jurisdictionNames[jurisdiction.Id] = (jurisdiction.State, jurisdiction.Name);
+            _jurisdictionRegions[jurisdiction.Id] = (jurisdiction.State, jurisdiction.FieldOffice);
         }
         return byKey.ToDictionary(p => p.Key, p => p.Value.Id, NameKeyComparer.Instance);
     }
@@ -345,8 +349,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var deferred = bulk && SqliteDeferredIndexes.Worthwhile(await db.Detainers.LongCountAsync(ct), file.Detainers.Count, DeferIndexesFrom)
             ? await SqliteDeferredIndexes.DropAsync(db, ct)
             : null;
-        using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
-        using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
+        using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db, typed: true) : null;
+        using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db, typed: true) : null;
         // SQL Server path: SqlBulkCopy in the same transaction; the database assigns the keys (see CopyChunkAsync).
         var copiers = db.Database.IsSqlServer() ? (new SqlServerBulkCopier<Detainer>(db), new SqlServerBulkCopier<Charge>(db)) : default((SqlServerBulkCopier<Detainer>, SqlServerBulkCopier<Charge>)?);
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.
@@ -447,12 +451,14 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         {
             return;
         }
-        // The rollup groups are counted on another thread meanwhile: the rebuild keeps one core busy, the other is then idle.
+        // The rollup groups are counted (and summed for the totals and the coarse rollups) on another thread meanwhile: the
+        // rebuild keeps one core busy, the other is then idle.
         var groups = new SourceRollupGroups(db.Model);
         var counting = Task.Run(() =>
         {
             WhileCountingRollupGroups?.Invoke();
             CountRollupGroups(file, jurisdictions, facilities, groups, ct);
+            groups.Summarize(_jurisdictionRegions, ct);
         }, ct);
         try
         {

@@ -21,6 +21,12 @@ public sealed record ImportResult(string File, ImportOutcome Outcome, Source Sou
 /// </summary>
 public sealed class Importer(DetainerDbContext db, ReferenceData reference, SearchSync? search = null)
 {
+    /// <summary>
+    /// The smallest file (in bytes) whose CSV is scanned on another thread while its rows are read (see
+    /// <see cref="ReadAheadRecords"/>): a few thousand generated detainers. Tests lower it to take that path with small files.
+    /// </summary>
+    internal int ReadAheadFromBytes { get; init; } = 1 << 20;
+
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var fileName = Path.GetFileName(path);
@@ -57,12 +63,15 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
         }
+        // The import's commit leaves its WAL checkpoint to a connection of its own, run beside the steps after it.
+        await using var checkpoint = await SqliteImportCheckpoint.DeferAsync(db, ct);
         Source source;
         // Indexed beside the write when the engine and the store allow it (see SearchSync.BeginImportAsync);
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
         await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
         {
             source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
+            checkpoint?.Start();
             if (session is not null)
             {
                 await session.CompleteAsync(source.Id, ct);
@@ -92,7 +101,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
         using var text = new StreamReader(new MemoryStream(bytes, writable: false),
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
-        using var records = CsvReader.Read(text).GetEnumerator();
+        // A large file's CSV is scanned on another thread meanwhile (ReadAheadRecords); a small one's is not worth a thread.
+        using var records = bytes.Length >= ReadAheadFromBytes ? new ReadAheadRecords(text, ct) : CsvReader.Read(text).GetEnumerator();
         try
         {
             if (!records.MoveNext())

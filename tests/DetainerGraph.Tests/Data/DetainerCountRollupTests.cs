@@ -224,6 +224,67 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         await AssertExactAsync();
     }
 
+    private const string AllKinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
+
+    /// <summary>The coarse rollups: table, their key as a GROUP BY of the detainers with their jurisdictions, their key columns, the kinds.</summary>
+    private static readonly (string Table, string Key, string Columns, string Kinds)[] CoarseRollups =
+    [
+        ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\"", AllKinds),
+        ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\"", AllKinds),
+        ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\"", AllKinds),
+        ("DetainerStateWeekCounts", "j.\"State\", d.\"WeekStart\"", "\"State\", \"WeekStart\"", "\"Outcome\", \"Retracted\", \"IsSynthetic\""),
+    ];
+
+    /// <summary>Each coarse rollup's rows in row id order (key columns, kinds, count).</summary>
+    private async Task<List<List<string>>> CoarseInRowOrderAsync()
+    {
+        var tables = new List<List<string>>();
+        foreach (var (table, _, columns, kinds) in CoarseRollups)
+        {
+            tables.Add(await RowsInOrderAsync($"SELECT {columns}, {kinds}, \"Count\" FROM \"{table}\" ORDER BY rowid"));
+        }
+        return tables;
+    }
+
+    /// <summary>
+    /// After an import of source <paramref name="sourceId"/>: each coarse rollup's rows in row id order are the rows it had
+    /// before, each plus the new source's count under its key, then the new source's keys it lacked, in the order of their
+    /// GROUP BY (the rows and row ids a merge by UPDATE, then INSERT of the GROUP BY of the new rows gives). And the new
+    /// source's DetainerTotals rows, in row id order, are the GROUP BY of its rows in that GROUP BY's order.
+    /// </summary>
+    private async Task AssertMergedInOrderAsync(List<List<string>> before, int sourceId)
+    {
+        static string KeyOf(string row) => row[..row.LastIndexOf('|')];
+        static long CountOf(string row) => long.Parse(row[(row.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture);
+        var after = await CoarseInRowOrderAsync();
+        for (var i = 0; i < CoarseRollups.Length; i++)
+        {
+            var (_, key, _, kinds) = CoarseRollups[i];
+            var added = await RowsInOrderAsync($"""
+                SELECT {key}, {kinds}, COUNT(*) FROM "Detainers" d LEFT JOIN "Jurisdictions" j ON j."Id" = d."JurisdictionId"
+                WHERE d."SourceId" = {sourceId} GROUP BY {key}, {kinds} ORDER BY {key}, {kinds}
+                """);
+            var addedByKey = added.ToDictionary(KeyOf, CountOf);
+            var expected = before[i].Select(r => addedByKey.TryGetValue(KeyOf(r), out var n)
+                ? $"{KeyOf(r)}|{(CountOf(r) + n).ToString(CultureInfo.InvariantCulture)}"
+                : r).ToList();
+            var known = before[i].Select(KeyOf).ToHashSet();
+            expected.AddRange(added.Where(r => !known.Contains(KeyOf(r))));
+            Assert.Equal(expected, after[i]);
+        }
+        Assert.Equal(
+            await RowsInOrderAsync($"""
+                SELECT "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic", COUNT(*)
+                FROM "Detainers" WHERE "SourceId" = {sourceId}
+                GROUP BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+                ORDER BY "Outcome", "DetainerType", "SourceId", substr("IssuedOn", 1, 8) || '01', substr("OutcomeRecordedOn", 1, 8) || '01', "Retracted", "IsSynthetic"
+                """),
+            await RowsInOrderAsync($"""
+                SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count"
+                FROM "DetainerTotals" WHERE "SourceId" = {sourceId} ORDER BY rowid
+                """));
+    }
+
     /// <summary>Every rollup table holds exactly the plain GROUP BY of the detainers (with their jurisdictions for the coarse ones).</summary>
     private async Task AssertExactAsync()
     {
@@ -243,18 +304,9 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         const string totalsRollup = """
             SELECT "Outcome", "DetainerType", "SourceId", "IssuedMonth", "OutcomeMonth", "Retracted", "IsSynthetic", "Count" FROM "DetainerTotals"
             """;
-        // The coarse rollups, as GROUP BYs of the detainers with their jurisdictions.
-        const string AllKinds = "\"Outcome\", \"DetainerType\", \"Retracted\", \"IsSynthetic\"";
-        (string Table, string Key, string Columns, string Kinds)[] coarse =
-        [
-            ("DetainerRegionWeekCounts", "j.\"State\", d.\"WeekStart\", j.\"FieldOffice\"", "\"State\", \"WeekStart\", \"FieldOffice\"", AllKinds),
-            ("DetainerRegionMonthCounts", "j.\"State\", substr(d.\"IssuedOn\", 1, 8) || '01', j.\"FieldOffice\"", "\"State\", \"IssuedMonth\", \"FieldOffice\"", AllKinds),
-            ("DetainerCitizenshipWeekCounts", "d.\"Citizenship\", d.\"WeekStart\"", "\"Citizenship\", \"WeekStart\"", AllKinds),
-            ("DetainerStateWeekCounts", "j.\"State\", d.\"WeekStart\"", "\"State\", \"WeekStart\"", "\"Outcome\", \"Retracted\", \"IsSynthetic\""),
-        ];
         Assert.Equal(await RowsOfAsync(counts), await RowsOfAsync(rollup));
         Assert.Equal(await RowsOfAsync(totals), await RowsOfAsync(totalsRollup));
-        foreach (var (table, key, columns, kinds) in coarse)
+        foreach (var (table, key, columns, kinds) in CoarseRollups)
         {
             Assert.Equal(
                 await RowsOfAsync($"SELECT {key}, {kinds}, COUNT(*) FROM \"Detainers\" d LEFT JOIN \"Jurisdictions\" j ON j.\"Id\" = d.\"JurisdictionId\" GROUP BY {key}, {kinds}"),
@@ -280,8 +332,10 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
                 content = string.Join('\n', content.Split('\n').Where(l => l.Length > 0).Select(l => l.TrimEnd('\r')[..l.TrimEnd('\r').LastIndexOf(',')])) + "\n";
             }
             files.Add(content);
+            var coarseBefore = await CoarseInRowOrderAsync();
             var imported = await _app.ImportAsync($"round{round}.csv", content);
             Assert.Equal(ImportOutcome.Imported, imported.Outcome);
+            await AssertMergedInOrderAsync(coarseBefore, imported.Source.Id);
             // The new source's DetainerCounts rows are the GROUP BY of its rows, in the order the GROUP BY gives them.
             Assert.Equal(
                 await RowsInOrderAsync($"""

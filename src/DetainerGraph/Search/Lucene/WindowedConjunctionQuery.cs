@@ -49,6 +49,9 @@ public sealed class WindowedConjunctionQuery : Query
 
     private const int WindowSize = 2048;
 
+    /// <summary>A single word's postings below one document in this many of a segment are scored by Lucene's own scorer.</summary>
+    private const int SparseShare = 8;
+
     private readonly BooleanQuery _plain;
     private readonly TermQuery[][] _clauses;
 
@@ -65,7 +68,13 @@ public sealed class WindowedConjunctionQuery : Query
     /// </summary>
     public static Query TryCreate(Query query)
     {
-        if (query is not BooleanQuery root || root.Boost != 1f || root.MinimumNumberShouldMatch != 0 || root.Clauses.Count is < 2 or > MaxClauses)
+        if (query is not BooleanQuery root || root.Boost != 1f || root.MinimumNumberShouldMatch != 0 || root.Clauses.Count is < 1 or > MaxClauses)
+        {
+            return query;
+        }
+        // One word: windowed only when it is a disjunction of several terms (a word in several fields); a single term
+        // is Lucene's term scorer already.
+        if (root.Clauses.Count == 1 && root.Clauses[0].Query is not BooleanQuery { Clauses.Count: > 1 })
         {
             return query;
         }
@@ -146,12 +155,16 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly Weight _plain;
         private readonly Similarity _similarity;
         private readonly bool _memo;
+        private readonly bool _single;
         private readonly TermPart[][] _terms;
 
         public WindowedWeight(WindowedConjunctionQuery query, IndexSearcher searcher)
         {
             _query = query;
-            _plain = query._plain.CreateWeight(searcher);
+            // One clause: the plain query is that disjunction as Lucene rewrites it (the single required clause alone),
+            // whose bulk scorer takes a window of documents at a time too, for the segments where its postings are sparse.
+            _single = query._clauses.Length == 1;
+            _plain = (_single ? searcher.Rewrite(query._plain) : query._plain).CreateWeight(searcher);
             _similarity = searcher.Similarity;
             // Scores are remembered per norm value (see NormClasses): only for BM25 itself, whose scorer reads a
             // document through its norm alone.
@@ -182,10 +195,28 @@ public sealed class WindowedConjunctionQuery : Query
 
         public override Explanation Explain(AtomicReaderContext context, int doc) => _plain.Explain(context, doc);
 
+        /// <summary>
+        /// Whether the one clause's terms hold fewer than one document in <see cref="SparseShare"/> of the segment: then
+        /// each window would hold a few postings and cost more than Lucene's scorer does for them.
+        /// </summary>
+        private bool SparseIn(AtomicReaderContext context)
+        {
+            long postings = 0;
+            foreach (var term in _terms[0])
+            {
+                postings += term.DocFreqIn(context);
+            }
+            return postings * SparseShare < context.AtomicReader.MaxDoc;
+        }
+
         public override Scorer GetScorer(AtomicReaderContext context, IBits acceptDocs) => _plain.GetScorer(context, acceptDocs);
 
         public override BulkScorer GetBulkScorer(AtomicReaderContext context, bool scoreDocsInOrder, IBits acceptDocs)
         {
+            if (_single && SparseIn(context))
+            {
+                return _plain.GetBulkScorer(context, scoreDocsInOrder, acceptDocs);
+            }
             var docs = new List<DocsEnum>();
             var scorers = new List<Similarity.SimScorer>();
             var classes = new List<NormClasses?>();
@@ -286,6 +317,9 @@ public sealed class WindowedConjunctionQuery : Query
 
         public string Field => _term.Field;
 
+        /// <summary>How many documents of the segment hold the term (deleted ones included).</summary>
+        public int DocFreqIn(AtomicReaderContext context) => _states.Get(context.Ord) is null ? 0 : context.AtomicReader.DocFreq(_term);
+
         /// <summary>The term's documents and frequencies in the segment, deleted ones included (accepted documents are applied by the window), or null.</summary>
         public DocsEnum? Postings(AtomicReaderContext context)
         {
@@ -334,6 +368,8 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly ulong[][] _termBits;
         private readonly int[][] _freqs;
         private readonly ulong[] _match = new ulong[Words];
+        private readonly float[] _scores = new float[WindowSize];
+        private readonly double[] _sums = new double[WindowSize];
         private readonly long[]? _acceptWords;
         private readonly IBits? _acceptOther;
         private readonly int _maxDoc;
@@ -425,8 +461,14 @@ public sealed class WindowedConjunctionQuery : Query
                     }
                     any = acc != 0;
                 }
+                if (any && _acceptOther is not null)
+                {
+                    any = DropUnaccepted(start, words);
+                }
                 if (any)
                 {
+                    ScoreWindow(start, words);
+                    var scores = _scores;
                     for (var w = 0; w < words; w++)
                     {
                         var bits = _match[w];
@@ -435,11 +477,7 @@ public sealed class WindowedConjunctionQuery : Query
                             var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
                             bits &= bits - 1;
                             var doc = start + slot;
-                            if (_acceptOther is not null && !_acceptOther.Get(doc))
-                            {
-                                continue;
-                            }
-                            var score = Score(doc, slot, w);
+                            var score = scores[slot];
                             if (page is not null)
                             {
                                 // The engine's page collector takes the hit and its score directly (same hit, same score).
@@ -463,43 +501,112 @@ public sealed class WindowedConjunctionQuery : Query
         }
 
         /// <summary>
-        /// BM25's score of a document every clause matched: each clause's terms summed in a double and rounded to
-        /// float (exact in any order, see the class remarks), the clauses added in float in ascending order of cost.
+        /// BM25's scores of the window's documents every clause matched (the set bits of the match words), a term at
+        /// a time: each clause's terms summed per document in a double, in the clause's term order, and rounded to
+        /// float; the clauses added per document in float, in ascending order of cost, starting from 0. The same
+        /// additions in the same order as scoring one document at a time, so the same floats; what changes is that a
+        /// term's scorer, norm groups and remembered scores are read once per window instead of once per document,
+        /// and the test "does this document hold this term?" becomes the term's bits ANDed with the matches.
         /// </summary>
-        private float Score(int doc, int slot, int word)
+        private void ScoreWindow(int start, int words)
         {
-            var bit = 1UL << slot;
-            var score = 0f;
+            var scores = _scores;
+            var sums = _sums;
+            for (var w = 0; w < words; w++)
+            {
+                var bits = _match[w];
+                while (bits != 0)
+                {
+                    scores[(w << 6) + BitOperations.TrailingZeroCount(bits)] = 0f;
+                    bits &= bits - 1;
+                }
+            }
             foreach (var c in _sumOrder)
             {
-                var sum = 0d;
-                foreach (var t in _clauses[c])
+                for (var w = 0; w < words; w++)
                 {
-                    if ((_termBits[t][word] & bit) != 0)
+                    var bits = _match[w];
+                    while (bits != 0)
                     {
-                        sum += TermScore(t, doc, _freqs[t][slot]);
+                        sums[(w << 6) + BitOperations.TrailingZeroCount(bits)] = 0d;
+                        bits &= bits - 1;
                     }
                 }
-                score += (float)sum;
+                foreach (var t in _clauses[c])
+                {
+                    AddTermScores(t, start, words);
+                }
+                for (var w = 0; w < words; w++)
+                {
+                    var bits = _match[w];
+                    while (bits != 0)
+                    {
+                        var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        scores[slot] += (float)sums[slot];
+                    }
+                }
             }
-            return score;
         }
 
-        /// <summary>Term <paramref name="t"/>'s BM25 score in <paramref name="doc"/> at <paramref name="freq"/>: Lucene's scorer, or its value for the document's norm group.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private float TermScore(int t, int doc, int freq)
+        /// <summary>Term <paramref name="t"/>'s score added to the clause sum of every matched document of the window that holds it.</summary>
+        private void AddTermScores(int t, int start, int words)
         {
-            if (_memo[t] is not { } memo || freq is < 1 or > MemoFreqs)
+            var sums = _sums;
+            var termBits = _termBits[t];
+            var freqs = _freqs[t];
+            var memo = _memo[t];
+            var classOf = _classOf[t];
+            var classCount = _classCount[t];
+            var scorer = _scorers[t];
+            for (var w = 0; w < words; w++)
             {
-                return _scorers[t].Score(doc, freq);
+                var bits = termBits[w] & _match[w];
+                while (bits != 0)
+                {
+                    var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    var doc = start + slot;
+                    var freq = freqs[slot];
+                    float score;
+                    if (memo is null || freq is < 1 or > MemoFreqs)
+                    {
+                        score = scorer.Score(doc, freq);
+                    }
+                    else
+                    {
+                        var i = ((freq - 1) * classCount) + (classOf is null ? 0 : classOf[doc]);
+                        score = memo[i];
+                        if (float.IsNaN(score))
+                        {
+                            score = memo[i] = scorer.Score(doc, freq);
+                        }
+                    }
+                    sums[slot] += score;
+                }
             }
-            var i = ((freq - 1) * _classCount[t]) + (_classOf[t] is { } classOf ? classOf[doc] : 0);
-            var score = memo[i];
-            if (float.IsNaN(score))
+        }
+
+        /// <summary>Clears the matches of [start, start + 64 × words) that the accepted documents (other than a bit set) refuse; whether any is left.</summary>
+        private bool DropUnaccepted(int start, int words)
+        {
+            var any = 0UL;
+            for (var w = 0; w < words; w++)
             {
-                score = memo[i] = _scorers[t].Score(doc, freq);
+                var bits = _match[w];
+                var kept = bits;
+                while (bits != 0)
+                {
+                    var bit = BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    if (!_acceptOther!.Get(start + (w << 6) + bit))
+                    {
+                        kept &= ~(1UL << bit);
+                    }
+                }
+                any |= _match[w] = kept;
             }
-            return score;
+            return any != 0;
         }
 
         /// <summary>Term <paramref name="t"/>'s documents in [start, end): a bit each, and their frequencies.</summary>

@@ -50,6 +50,9 @@ public sealed class WindowedConjunctionQuery : Query
 
     private const int WindowSize = 2048;
 
+    /// <summary>The most terms a segment's windowed scorer reads (each holds a window's bits and frequencies, 8.25 KB).</summary>
+    private const int MaxTermsPerSegment = 64;
+
     /// <summary>A single word's postings below one document in this many of a segment are scored by Lucene's own scorer.</summary>
     private const int SparseShare = 8;
 
@@ -324,6 +327,12 @@ public sealed class WindowedConjunctionQuery : Query
                 {
                     // A clause with no term in this segment: the conjunction matches nothing here.
                     return null!;
+                }
+                if (docs.Count > MaxTermsPerSegment)
+                {
+                    // Many typo expansions left unproven: a window's bits and frequencies per term (8 KB each) would
+                    // add up; Lucene's scorers take them as before.
+                    return Plain.GetBulkScorer(context, scoreDocsInOrder, acceptDocs);
                 }
                 clauses[c] = [.. inClause];
                 members[c] = [.. clauseMembers];

@@ -107,6 +107,10 @@ public sealed class WindowedConjunctionQuery : Query
         return new WindowedConjunctionQuery(root, [.. clauses]);
     }
 
+    /// <summary>Whether member <paramref name="m"/> of clause <paramref name="c"/> is a typo's expansions in the plain query.</summary>
+    private bool IsBestOf(int c, int m) =>
+        _plain.Clauses[c].Query is BooleanQuery either && either.Clauses[m].Query is BestOfTermsQuery;
+
     /// <summary>
     /// A member of a clause: a term, or a typo's expansions (<see cref="BestOfTermsQuery"/> of boost 1 over terms of one
     /// field, no tie breaker: it scores a document by its best expansion); otherwise null.
@@ -200,7 +204,7 @@ public sealed class WindowedConjunctionQuery : Query
             {
                 _plainWeight = searcher.Rewrite(query._plain).CreateWeight(searcher);
             }
-            _terms = [.. query._clauses.Select(clause => clause.Select(member => member.Select(t => new TermPart(t, searcher)).ToArray()).ToArray())];
+            _terms = [.. query._clauses.Select((clause, c) => clause.Select((member, m) => member.Select(t => new TermPart(t, searcher, query.IsBestOf(c, m))).ToArray()).ToArray())];
             _weights = [.. _terms.Select(clause => clause.Select(member => member.Select(t => t.Stats.GetValueForNormalization()).ToArray()).ToArray())];
         }
 
@@ -215,7 +219,7 @@ public sealed class WindowedConjunctionQuery : Query
             {
                 if (_plainWeight is null)
                 {
-                    var weight = _searcher.Rewrite(_query._plain).CreateWeight(_searcher);
+                    var weight = _searcher.Rewrite(PlainWithStates()).CreateWeight(_searcher);
                     weight.GetValueForNormalization();
                     if (_normalized is { } n)
                     {
@@ -225,6 +229,41 @@ public sealed class WindowedConjunctionQuery : Query
                 }
                 return _plainWeight;
             }
+        }
+
+        /// <summary>
+        /// The plain query again, clause for clause and member for member, its terms given the per-segment states this
+        /// weight looked up already (Lucene's TermQuery reuses given states for the same reader), so that a fallback
+        /// does not look every term (every typo expansion) up a second time. Same terms, boosts and shape: same scores.
+        /// </summary>
+        private BooleanQuery PlainWithStates()
+        {
+            var root = new BooleanQuery();
+            for (var c = 0; c < _terms.Length; c++)
+            {
+                if (_query._plain.Clauses[c].Query is TermQuery)
+                {
+                    root.Add(_terms[c][0][0].WithStates(), Occur.MUST);
+                    continue;
+                }
+                var either = new BooleanQuery();
+                foreach (var member in _terms[c])
+                {
+                    if (member.Length == 1 && !member[0].InBestOf)
+                    {
+                        either.Add(member[0].WithStates(), Occur.SHOULD);
+                        continue;
+                    }
+                    var best = new BestOfTermsQuery();
+                    foreach (var term in member)
+                    {
+                        best.Add(term.WithStates());
+                    }
+                    either.Add(best, Occur.SHOULD);
+                }
+                root.Add(either, Occur.MUST);
+            }
+            return root;
         }
 
         // BM25's query norm is 1 whatever this says (the plain weight is built here already for any other similarity).
@@ -400,8 +439,12 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly Term _term;
         private readonly TermContext _states;
 
-        public TermPart(TermQuery query, IndexSearcher searcher)
+        private readonly TermQuery _query;
+
+        public TermPart(TermQuery query, IndexSearcher searcher, bool inBestOf)
         {
+            _query = query;
+            InBestOf = inBestOf;
             _term = query.Term;
             _states = TermContext.Build(searcher.TopReaderContext, _term);
             Stats = searcher.Similarity.ComputeWeight(query.Boost, searcher.CollectionStatistics(_term.Field), searcher.TermStatistics(_term, _states));
@@ -412,6 +455,12 @@ public sealed class WindowedConjunctionQuery : Query
         public string Field => _term.Field;
 
         public Term Term => _term;
+
+        /// <summary>Whether the term is one of a typo's expansions (a member of a best-of, perhaps its only one).</summary>
+        public bool InBestOf { get; }
+
+        /// <summary>The term's query again, with the states looked up here and its own boost.</summary>
+        public TermQuery WithStates() => new(_term, _states) { Boost = _query.Boost };
 
         /// <summary>How many documents of the segment hold the term (deleted ones included).</summary>
         public int DocFreqIn(AtomicReaderContext context) => _states.Get(context.Ord) switch

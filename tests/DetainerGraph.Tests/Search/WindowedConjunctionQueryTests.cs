@@ -43,8 +43,11 @@ public sealed class WindowedConjunctionQueryTests
                     {
                         // The expanded field is mostly empty, as ours is; the last segment never holds "agg" anywhere.
                         var count = field == "expanded" && random.Next(4) > 0 ? 0 : random.Next(1, 7);
+                        // "aslt" comes with "assault" (a synonym), so that a typo's expansion "aslt" is sometimes proven
+                        // never to be a document's best and skipped (see BestOfTermsQuery).
                         var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])
-                            .Where(w => size != 700 || w != "agg");
+                            .Where(w => size != 700 || w != "agg")
+                            .SelectMany(w => w == "aslt" ? new[] { w, "assault" } : [w]);
                         document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
                     }
                     writer.AddDocument(document);
@@ -60,8 +63,12 @@ public sealed class WindowedConjunctionQueryTests
         return DirectoryReader.Open(directory);
     }
 
-    /// <summary>Each word in any field, with the engine's boosts (description 2, codes 1, expanded 0.3); some words in one field only.</summary>
-    private static BooleanQuery Conjunction(Random random, int words)
+    /// <summary>
+    /// Each word in any field, with the engine's boosts (description 2, codes 1, expanded 0.3); some words in one field
+    /// only; some, when <paramref name="typos"/>, a typo's expansions in a field (a best-of of the word and two others,
+    /// boosted below 1 as the engine's typo expansions are).
+    /// </summary>
+    private static BooleanQuery Conjunction(Random random, int words, bool typos = false)
     {
         var root = new BooleanQuery();
         foreach (var word in Words.OrderBy(_ => random.Next()).Take(words))
@@ -69,6 +76,16 @@ public sealed class WindowedConjunctionQueryTests
             var either = new BooleanQuery();
             foreach (var (field, boost) in new[] { ("description", 2f), ("codes", 1f), ("expanded", 0.3f) })
             {
+                if (typos && random.Next(2) == 0)
+                {
+                    var best = new BestOfTermsQuery();
+                    foreach (var other in new[] { word }.Concat(Words.Where(w => w != word).OrderBy(_ => random.Next()).Take(2)).Append("aslt").Distinct())
+                    {
+                        best.Add(new TermQuery(new Term(field, other)) { Boost = 0.4f + (0.5f * (float)random.NextDouble()) });
+                    }
+                    either.Add(best, Occur.SHOULD);
+                    continue;
+                }
                 if (random.Next(4) > 0)
                 {
                     either.Add(new TermQuery(new Term(field, word)) { Boost = boost }, Occur.SHOULD);
@@ -79,7 +96,7 @@ public sealed class WindowedConjunctionQueryTests
                 either.Add(new TermQuery(new Term("codes", word)), Occur.SHOULD);
             }
             // A word in one field only is sometimes the term itself, as Lucene's rewrite would leave it.
-            root.Add(either.Clauses.Count == 1 && random.Next(2) == 0 ? either.Clauses[0].Query : either, Occur.MUST);
+            root.Add(either.Clauses.Count == 1 && either.Clauses[0].Query is TermQuery && random.Next(2) == 0 ? either.Clauses[0].Query : either, Occur.MUST);
         }
         return root;
     }
@@ -128,9 +145,10 @@ public sealed class WindowedConjunctionQueryTests
         var compared = 0;
         for (var q = 0; q < 40; q++)
         {
-            var plain = Conjunction(random, random.Next(2, 5));
+            // One word in several fields, or two to four words; typo expansions in a third of the queries.
+            var plain = Conjunction(random, random.Next(1, 5), typos: q % 3 == 0);
             var windowed = WindowedConjunctionQuery.TryCreate(plain);
-            Assert.IsType<WindowedConjunctionQuery>(windowed);
+            Assert.IsType(plain.Clauses.Count == 1 && plain.Clauses[0].Query is not BooleanQuery { Clauses.Count: > 1 } ? typeof(BooleanQuery) : typeof(WindowedConjunctionQuery), windowed);
             foreach (var inOrder in new[] { false, true })
             {
                 var expected = Everything(searcher, plain, inOrder);
@@ -210,7 +228,7 @@ public sealed class WindowedConjunctionQueryTests
         var compared = 0;
         for (var q = 0; q < 12; q++)
         {
-            var plain = Conjunction(random, random.Next(2, 4));
+            var plain = Conjunction(random, random.Next(1, 4), typos: q % 2 == 0);
             var windowed = WindowedConjunctionQuery.TryCreate(plain);
             foreach (var accept in accepts)
             {
@@ -239,8 +257,18 @@ public sealed class WindowedConjunctionQueryTests
         var word = new BooleanQuery { { new TermQuery(new Term("codes", "traffic")), Occur.SHOULD }, { new TermQuery(new Term("description", "traffic")), Occur.SHOULD } };
         var other = new TermQuery(new Term("codes", "offens"));
         Assert.IsType<WindowedConjunctionQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST }, { other, Occur.MUST } }));
-        // One clause, more clauses than a mask holds, an optional clause, a phrase, or a boosted word: the plain query.
-        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST } }));
+        // One word in several fields, or in one field with a typo's expansions there.
+        Assert.IsType<WindowedConjunctionQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST } }));
+        var typo = new BestOfTermsQuery { new TermQuery(new Term("codes", "assault")), new TermQuery(new Term("codes", "aslt")) };
+        Assert.IsType<WindowedConjunctionQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { new BooleanQuery { { typo, Occur.SHOULD }, { other, Occur.SHOULD } }, Occur.MUST } }));
+        // One word in one field, more clauses than a mask holds, an optional clause, a phrase, a boosted word, a typo's
+        // expansions over two fields or with a tie breaker: the plain query.
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { other, Occur.MUST } }));
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { new BooleanQuery { { other, Occur.SHOULD } }, Occur.MUST } }));
+        var twoFields = new BestOfTermsQuery { new TermQuery(new Term("codes", "assault")), new TermQuery(new Term("description", "aslt")) };
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { new BooleanQuery { { twoFields, Occur.SHOULD }, { other, Occur.SHOULD } }, Occur.MUST } }));
+        var tie = new DisjunctionMaxQuery(0.1f) { new TermQuery(new Term("codes", "assault")), new TermQuery(new Term("codes", "aslt")) };
+        Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { new BooleanQuery { { tie, Occur.SHOULD }, { other, Occur.SHOULD } }, Occur.MUST }, { other, Occur.MUST } }));
         Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST }, { other, Occur.SHOULD } }));
         Assert.IsType<BooleanQuery>(WindowedConjunctionQuery.TryCreate(new BooleanQuery { { word, Occur.MUST }, { new PhraseQuery { new Term("codes", "traffic"), new Term("codes", "offens") }, Occur.MUST } }));
         var many = new BooleanQuery();

@@ -42,6 +42,32 @@ public sealed class BestOfTermsQuery : DisjunctionMaxQuery
     /// <summary>Expansions matching fewer documents than this in a segment are read rather than proven away.</summary>
     private const int MinDocFreqToSkip = 1024;
 
+    /// <summary>
+    /// Whether disjunct <paramref name="x"/> of <paramref name="terms"/> (query weights squared <paramref name="weights"/>)
+    /// is covered in this segment by a strictly heavier disjunct of its field: then it is never a document's best nor
+    /// adds a document, and is skipped. The windowed scorer asks the same question to make the same choice.
+    /// </summary>
+    internal static bool IsCovered(AtomicReader reader, Term?[] terms, float[] weights, int x)
+    {
+        if (terms[x] is not { } termX || reader.DocFreq(termX) < MinDocFreqToSkip)
+        {
+            return false;
+        }
+        for (var y = 0; y < terms.Length; y++)
+        {
+            // A clear margin, so that rounding in how Lucene multiplies idf and boosts cannot reorder the two.
+            if (y == x || terms[y] is not { } termY || termY.Field != termX.Field || !(weights[x] < weights[y] * 0.999f))
+            {
+                continue;
+            }
+            if (BestOfWeight.Proven(reader, termX, termY))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private sealed class BestOfWeight : DisjunctionMaxWeight
     {
         private readonly Term?[] _terms;
@@ -73,29 +99,9 @@ public sealed class BestOfTermsQuery : DisjunctionMaxQuery
             };
         }
 
-        /// <summary>Whether disjunct <paramref name="x"/> is covered in this segment by a strictly heavier disjunct of its field.</summary>
-        private bool Covered(AtomicReader reader, int x)
-        {
-            if (_terms[x] is not { } termX || reader.DocFreq(termX) < MinDocFreqToSkip)
-            {
-                return false;
-            }
-            for (var y = 0; y < _terms.Length; y++)
-            {
-                // A clear margin, so that rounding in how Lucene multiplies idf and boosts cannot reorder the two.
-                if (y == x || _terms[y] is not { } termY || termY.Field != termX.Field || !(_weights[x] < _weights[y] * 0.999f))
-                {
-                    continue;
-                }
-                if (Proven(reader, termX, termY))
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
+        private bool Covered(AtomicReader reader, int x) => IsCovered(reader, _terms, _weights, x);
 
-        private static bool Proven(AtomicReader reader, Term x, Term y)
+        internal static bool Proven(AtomicReader reader, Term x, Term y)
         {
             var proofs = Proofs.GetValue(reader.CoreCacheKey, _ => new(StringComparer.Ordinal));
             var key = x.Field + "\0" + x.Text + "\0" + y.Text;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Lucene.Net.Codecs;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
@@ -49,10 +50,17 @@ public sealed class WindowedConjunctionQuery : Query
 
     private const int WindowSize = 2048;
 
-    private readonly BooleanQuery _plain;
-    private readonly TermQuery[][] _clauses;
+    /// <summary>The most terms a segment's windowed scorer reads (each holds a window's bits and frequencies, 8.25 KB).</summary>
+    private const int MaxTermsPerSegment = 64;
 
-    private WindowedConjunctionQuery(BooleanQuery plain, TermQuery[][] clauses)
+    /// <summary>A single word's postings below one document in this many of a segment are scored by Lucene's own scorer.</summary>
+    private const int SparseShare = 8;
+
+    private readonly BooleanQuery _plain;
+    /// <summary>Each clause's members; a member is one term, or a typo's expansions in one field (its best scores).</summary>
+    private readonly TermQuery[][][] _clauses;
+
+    private WindowedConjunctionQuery(BooleanQuery plain, TermQuery[][][] clauses)
     {
         _plain = plain;
         _clauses = clauses;
@@ -65,11 +73,17 @@ public sealed class WindowedConjunctionQuery : Query
     /// </summary>
     public static Query TryCreate(Query query)
     {
-        if (query is not BooleanQuery root || root.Boost != 1f || root.MinimumNumberShouldMatch != 0 || root.Clauses.Count is < 2 or > MaxClauses)
+        if (query is not BooleanQuery root || root.Boost != 1f || root.MinimumNumberShouldMatch != 0 || root.Clauses.Count is < 1 or > MaxClauses)
         {
             return query;
         }
-        var clauses = new List<TermQuery[]>();
+        // One word: windowed only when it is a disjunction of several terms (a word in several fields); a single term
+        // is Lucene's term scorer already.
+        if (root.Clauses.Count == 1 && root.Clauses[0].Query is not BooleanQuery { Clauses.Count: > 1 })
+        {
+            return query;
+        }
+        var clauses = new List<TermQuery[][]>();
         foreach (var clause in root.Clauses)
         {
             if (clause.Occur != Occur.MUST)
@@ -79,12 +93,12 @@ public sealed class WindowedConjunctionQuery : Query
             switch (clause.Query)
             {
                 case TermQuery term:
-                    clauses.Add([term]);
+                    clauses.Add([[term]]);
                     break;
                 case BooleanQuery either when either.Boost == 1f && either.MinimumNumberShouldMatch == 0
                     && either.Clauses.Count is > 0 and <= MaxTermsPerClause
-                    && either.Clauses.All(c => c.Occur == Occur.SHOULD && c.Query is TermQuery):
-                    clauses.Add([.. either.Clauses.Select(c => (TermQuery)c.Query)]);
+                    && either.Clauses.All(c => c.Occur == Occur.SHOULD && Member(c.Query) is not null):
+                    clauses.Add([.. either.Clauses.Select(c => Member(c.Query)!)]);
                     break;
                 default:
                     return query;
@@ -92,6 +106,23 @@ public sealed class WindowedConjunctionQuery : Query
         }
         return new WindowedConjunctionQuery(root, [.. clauses]);
     }
+
+    /// <summary>Whether member <paramref name="m"/> of clause <paramref name="c"/> is a typo's expansions in the plain query.</summary>
+    private bool IsBestOf(int c, int m) =>
+        _plain.Clauses[c].Query is BooleanQuery either && either.Clauses[m].Query is BestOfTermsQuery;
+
+    /// <summary>
+    /// A member of a clause: a term, or a typo's expansions (<see cref="BestOfTermsQuery"/> of boost 1 over terms of one
+    /// field, no tie breaker: it scores a document by its best expansion); otherwise null.
+    /// </summary>
+    private static TermQuery[]? Member(Query query) => query switch
+    {
+        TermQuery term => [term],
+        BestOfTermsQuery best when best.Boost == 1f && best.TieBreakerMultiplier == 0f && best.Disjuncts.Count > 0
+            && best.Disjuncts.All(d => d is TermQuery t && t.Term.Field == ((TermQuery)best.Disjuncts[0]).Term.Field)
+            => [.. best.Disjuncts.Cast<TermQuery>()],
+        _ => null,
+    };
 
     /// <summary>
     /// Lucene's default filter strategy (random access to a filter's bits when it has them and they start early), but
@@ -143,79 +174,212 @@ public sealed class WindowedConjunctionQuery : Query
     private sealed class WindowedWeight : Weight
     {
         private readonly WindowedConjunctionQuery _query;
-        private readonly Weight _plain;
+        private readonly IndexSearcher _searcher;
+        private Weight? _plainWeight;
+        private (float Norm, float TopLevelBoost)? _normalized;
         private readonly Similarity _similarity;
         private readonly bool _memo;
-        private readonly TermPart[][] _terms;
+        private readonly bool _single;
+        /// <summary>Each clause's members (a term, or a typo's expansions), each member's terms.</summary>
+        private readonly TermPart[][][] _terms;
+
+        /// <summary>Each member's terms' query weights squared (as <see cref="BestOfTermsQuery"/> orders its expansions).</summary>
+        private readonly float[][][] _weights;
 
         public WindowedWeight(WindowedConjunctionQuery query, IndexSearcher searcher)
         {
             _query = query;
-            _plain = query._plain.CreateWeight(searcher);
+            // One clause: the plain query is that disjunction as Lucene rewrites it (the single required clause alone),
+            // whose bulk scorer takes a window of documents at a time too, for the segments where its postings are sparse.
+            _single = query._clauses.Length == 1;
+            _searcher = searcher;
             _similarity = searcher.Similarity;
             // Scores are remembered per norm value (see NormClasses): only for BM25 itself, whose scorer reads a
             // document through its norm alone.
             _memo = _similarity.GetType() == typeof(BM25Similarity);
-            _terms = [.. query._clauses.Select(clause => clause.Select(t => new TermPart(t, searcher)).ToArray())];
+            // The plain query's weight is built only when a segment needs it, for BM25 itself, whose query norm is 1
+            // whatever the weights (a typo's weight holds a term lookup per expansion and per segment: 50 expansions
+            // in two fields cost more than scoring the word). For a subclass, as Lucene builds it.
+            if (!_memo)
+            {
+                _plainWeight = searcher.Rewrite(query._plain).CreateWeight(searcher);
+            }
+            _terms = [.. query._clauses.Select((clause, c) => clause.Select((member, m) => member.Select(t => new TermPart(t, searcher, query.IsBestOf(c, m))).ToArray()).ToArray())];
+            _weights = [.. _terms.Select(clause => clause.Select(member => member.Select(t => t.Stats.GetValueForNormalization()).ToArray()).ToArray())];
         }
 
         public override Query Query => _query;
 
         public override bool ScoresDocsOutOfOrder => false;
 
-        public override float GetValueForNormalization() => _plain.GetValueForNormalization();
+        /// <summary>The plain query's weight, built and normalized as Lucene would have on first use.</summary>
+        private Weight Plain
+        {
+            get
+            {
+                if (_plainWeight is null)
+                {
+                    var weight = _searcher.Rewrite(PlainWithStates()).CreateWeight(_searcher);
+                    weight.GetValueForNormalization();
+                    if (_normalized is { } n)
+                    {
+                        weight.Normalize(n.Norm, n.TopLevelBoost);
+                    }
+                    _plainWeight = weight;
+                }
+                return _plainWeight;
+            }
+        }
+
+        /// <summary>
+        /// The plain query again, clause for clause and member for member, its terms given the per-segment states this
+        /// weight looked up already (Lucene's TermQuery reuses given states for the same reader), so that a fallback
+        /// does not look every term (every typo expansion) up a second time. Same terms, boosts and shape: same scores.
+        /// </summary>
+        private BooleanQuery PlainWithStates()
+        {
+            var root = new BooleanQuery();
+            for (var c = 0; c < _terms.Length; c++)
+            {
+                if (_query._plain.Clauses[c].Query is TermQuery)
+                {
+                    root.Add(_terms[c][0][0].WithStates(), Occur.MUST);
+                    continue;
+                }
+                var either = new BooleanQuery();
+                foreach (var member in _terms[c])
+                {
+                    if (member.Length == 1 && !member[0].InBestOf)
+                    {
+                        either.Add(member[0].WithStates(), Occur.SHOULD);
+                        continue;
+                    }
+                    var best = new BestOfTermsQuery();
+                    foreach (var term in member)
+                    {
+                        best.Add(term.WithStates());
+                    }
+                    either.Add(best, Occur.SHOULD);
+                }
+                root.Add(either, Occur.MUST);
+            }
+            return root;
+        }
+
+        // BM25's query norm is 1 whatever this says (the plain weight is built here already for any other similarity).
+        public override float GetValueForNormalization() => _plainWeight?.GetValueForNormalization() ?? 1f;
 
         public override void Normalize(float norm, float topLevelBoost)
         {
-            _plain.Normalize(norm, topLevelBoost);
+            _normalized = (norm, topLevelBoost);
+            _plainWeight?.Normalize(norm, topLevelBoost);
             // As BooleanWeight does: its own boost (1 here) times the level above, passed to every clause, and by
             // each clause (a boolean query of boost 1, or the term itself) to its terms, whose weight passes it on
             // to its statistics.
+            // A typo's expansions (a disjunction of boost 1) pass it on unchanged, as DisjunctionMaxWeight does.
             foreach (var clause in _terms)
             {
-                foreach (var term in clause)
+                foreach (var member in clause)
                 {
-                    term.Stats.Normalize(norm, topLevelBoost);
+                    foreach (var term in member)
+                    {
+                        term.Stats.Normalize(norm, topLevelBoost);
+                    }
                 }
             }
         }
 
-        public override Explanation Explain(AtomicReaderContext context, int doc) => _plain.Explain(context, doc);
+        public override Explanation Explain(AtomicReaderContext context, int doc) => Plain.Explain(context, doc);
 
-        public override Scorer GetScorer(AtomicReaderContext context, IBits acceptDocs) => _plain.GetScorer(context, acceptDocs);
+        /// <summary>
+        /// Whether the one clause's terms hold fewer than one document in <see cref="SparseShare"/> of the segment: then
+        /// each window would hold a few postings and cost more than Lucene's scorer does for them.
+        /// </summary>
+        private bool SparseIn(AtomicReaderContext context)
+        {
+            long postings = 0;
+            foreach (var member in _terms[0])
+            {
+                foreach (var term in member)
+                {
+                    postings += term.DocFreqIn(context);
+                }
+            }
+            return postings * SparseShare < context.AtomicReader.MaxDoc;
+        }
+
+        public override Scorer GetScorer(AtomicReaderContext context, IBits acceptDocs) => Plain.GetScorer(context, acceptDocs);
+
+        /// <summary>
+        /// The terms of member <paramref name="m"/> of clause <paramref name="c"/> that can score in this segment: the term
+        /// itself; of a typo's expansions, those <see cref="BestOfTermsQuery"/> does not prove never to be a document's
+        /// best here (the same proof, so the same choice), in the query's order.
+        /// </summary>
+        private IEnumerable<TermPart> Live(AtomicReaderContext context, int c, int m)
+        {
+            var member = _terms[c][m];
+            if (member.Length == 1)
+            {
+                return member;
+            }
+            var terms = member.Select(t => (Term?)t.Term).ToArray();
+            return member.Where((t, i) => t.DocFreqIn(context) > 0 && !BestOfTermsQuery.IsCovered(context.AtomicReader, terms, _weights[c][m], i));
+        }
 
         public override BulkScorer GetBulkScorer(AtomicReaderContext context, bool scoreDocsInOrder, IBits acceptDocs)
         {
+            if (_single && SparseIn(context))
+            {
+                return Plain.GetBulkScorer(context, scoreDocsInOrder, acceptDocs);
+            }
             var docs = new List<DocsEnum>();
             var scorers = new List<Similarity.SimScorer>();
             var classes = new List<NormClasses?>();
             var clauses = new int[_terms.Length][];
+            var members = new int[_terms.Length][][];
             var costs = new long[_terms.Length];
             for (var c = 0; c < _terms.Length; c++)
             {
-                var members = new List<int>(_terms[c].Length);
-                foreach (var term in _terms[c])
+                var inClause = new List<int>(_terms[c].Length);
+                var clauseMembers = new List<int[]>(_terms[c].Length);
+                for (var m = 0; m < _terms[c].Length; m++)
                 {
-                    if (term.Postings(context) is { } postings)
+                    var inMember = new List<int>(1);
+                    foreach (var term in Live(context, c, m))
                     {
-                        members.Add(docs.Count);
-                        docs.Add(postings);
-                        scorers.Add(_similarity.GetSimScorer(term.Stats, context));
-                        classes.Add(_memo ? NormClasses.Of(context.AtomicReader, term.Field) : null);
-                        costs[c] += postings.GetCost();
+                        if (term.Postings(context) is { } postings)
+                        {
+                            inMember.Add(docs.Count);
+                            docs.Add(postings);
+                            scorers.Add(_similarity.GetSimScorer(term.Stats, context));
+                            classes.Add(_memo ? NormClasses.Of(context.AtomicReader, term.Field) : null);
+                            costs[c] += postings.GetCost();
+                        }
+                    }
+                    if (inMember.Count > 0)
+                    {
+                        inClause.AddRange(inMember);
+                        clauseMembers.Add([.. inMember]);
                     }
                 }
-                if (members.Count == 0)
+                if (inClause.Count == 0)
                 {
                     // A clause with no term in this segment: the conjunction matches nothing here.
                     return null!;
                 }
-                clauses[c] = [.. members];
+                if (docs.Count > MaxTermsPerSegment)
+                {
+                    // Many typo expansions left unproven: a window's bits and frequencies per term (8 KB each) would
+                    // add up; Lucene's scorers take them as before.
+                    return Plain.GetBulkScorer(context, scoreDocsInOrder, acceptDocs);
+                }
+                clauses[c] = [.. inClause];
+                members[c] = [.. clauseMembers];
             }
             // The order Lucene's conjunction adds the clauses' scores in: ascending cost, ties in clause order. The
             // postings are read in the same order, so the rarest clause empties a window first.
             var sumOrder = Enumerable.Range(0, clauses.Length).OrderBy(c => costs[c]).ToArray();
-            return new WindowedScorer(this, [.. docs], [.. scorers], [.. classes], clauses, sumOrder, acceptDocs, context.AtomicReader.MaxDoc);
+            return new WindowedScorer(this, [.. docs], [.. scorers], [.. classes], clauses, members, sumOrder, acceptDocs, context.AtomicReader.MaxDoc);
         }
     }
 
@@ -275,8 +439,12 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly Term _term;
         private readonly TermContext _states;
 
-        public TermPart(TermQuery query, IndexSearcher searcher)
+        private readonly TermQuery _query;
+
+        public TermPart(TermQuery query, IndexSearcher searcher, bool inBestOf)
         {
+            _query = query;
+            InBestOf = inBestOf;
             _term = query.Term;
             _states = TermContext.Build(searcher.TopReaderContext, _term);
             Stats = searcher.Similarity.ComputeWeight(query.Boost, searcher.CollectionStatistics(_term.Field), searcher.TermStatistics(_term, _states));
@@ -285,6 +453,22 @@ public sealed class WindowedConjunctionQuery : Query
         public Similarity.SimWeight Stats { get; }
 
         public string Field => _term.Field;
+
+        public Term Term => _term;
+
+        /// <summary>Whether the term is one of a typo's expansions (a member of a best-of, perhaps its only one).</summary>
+        public bool InBestOf { get; }
+
+        /// <summary>The term's query again, with the states looked up here and its own boost.</summary>
+        public TermQuery WithStates() => new(_term, _states) { Boost = _query.Boost };
+
+        /// <summary>How many documents of the segment hold the term (deleted ones included).</summary>
+        public int DocFreqIn(AtomicReaderContext context) => _states.Get(context.Ord) switch
+        {
+            null => 0,
+            BlockTermState state => state.DocFreq,
+            _ => context.AtomicReader.DocFreq(_term),
+        };
 
         /// <summary>The term's documents and frequencies in the segment, deleted ones included (accepted documents are applied by the window), or null.</summary>
         public DocsEnum? Postings(AtomicReaderContext context)
@@ -330,10 +514,15 @@ public sealed class WindowedConjunctionQuery : Query
         private readonly DocsEnum[] _docs;
         private readonly Similarity.SimScorer[] _scorers;
         private readonly int[][] _clauses;
+        private readonly int[][][] _members;
         private readonly int[] _sumOrder;
         private readonly ulong[][] _termBits;
         private readonly int[][] _freqs;
         private readonly ulong[] _match = new ulong[Words];
+        private readonly float[] _scores = new float[WindowSize];
+        private readonly double[] _sums = new double[WindowSize];
+        private float[]? _best;
+        private ulong[]? _present;
         private readonly long[]? _acceptWords;
         private readonly IBits? _acceptOther;
         private readonly int _maxDoc;
@@ -346,8 +535,11 @@ public sealed class WindowedConjunctionQuery : Query
         /// <summary>Frequencies remembered per group up to this; a higher one is scored directly.</summary>
         private const int MemoFreqs = 4;
 
-        public WindowedScorer(Weight weight, DocsEnum[] docs, Similarity.SimScorer[] scorers, NormClasses?[] classes, int[][] clauses, int[] sumOrder, IBits? acceptDocs, int maxDoc)
+        /// <param name="clauses">Each clause's terms.</param>
+        /// <param name="members">Each clause's members, each member's terms (one, or a typo's expansions, which score their best).</param>
+        public WindowedScorer(Weight weight, DocsEnum[] docs, Similarity.SimScorer[] scorers, NormClasses?[] classes, int[][] clauses, int[][][] members, int[] sumOrder, IBits? acceptDocs, int maxDoc)
         {
+            _members = members;
             _classOf = [.. classes.Select(c => c?.OfDoc)];
             _classCount = [.. classes.Select(c => c?.Count ?? 0)];
             _memo = [.. classes.Select(c => c is null ? null : Enumerable.Repeat(float.NaN, MemoFreqs * c.Count).ToArray())];
@@ -425,8 +617,14 @@ public sealed class WindowedConjunctionQuery : Query
                     }
                     any = acc != 0;
                 }
+                if (any && _acceptOther is not null)
+                {
+                    any = DropUnaccepted(start, words);
+                }
                 if (any)
                 {
+                    ScoreWindow(start, words);
+                    var scores = _scores;
                     for (var w = 0; w < words; w++)
                     {
                         var bits = _match[w];
@@ -435,11 +633,7 @@ public sealed class WindowedConjunctionQuery : Query
                             var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
                             bits &= bits - 1;
                             var doc = start + slot;
-                            if (_acceptOther is not null && !_acceptOther.Get(doc))
-                            {
-                                continue;
-                            }
-                            var score = Score(doc, slot, w);
+                            var score = scores[slot];
                             if (page is not null)
                             {
                                 // The engine's page collector takes the hit and its score directly (same hit, same score).
@@ -463,30 +657,147 @@ public sealed class WindowedConjunctionQuery : Query
         }
 
         /// <summary>
-        /// BM25's score of a document every clause matched: each clause's terms summed in a double and rounded to
-        /// float (exact in any order, see the class remarks), the clauses added in float in ascending order of cost.
+        /// BM25's scores of the window's documents every clause matched (the set bits of the match words), a term at
+        /// a time: each clause's terms summed per document in a double, in the clause's term order, and rounded to
+        /// float; the clauses added per document in float, in ascending order of cost, starting from 0. The same
+        /// additions in the same order as scoring one document at a time, so the same floats; what changes is that a
+        /// term's scorer, norm groups and remembered scores are read once per window instead of once per document,
+        /// and the test "does this document hold this term?" becomes the term's bits ANDed with the matches.
         /// </summary>
-        private float Score(int doc, int slot, int word)
+        private void ScoreWindow(int start, int words)
         {
-            var bit = 1UL << slot;
-            var score = 0f;
+            var scores = _scores;
+            var sums = _sums;
+            for (var w = 0; w < words; w++)
+            {
+                var bits = _match[w];
+                while (bits != 0)
+                {
+                    scores[(w << 6) + BitOperations.TrailingZeroCount(bits)] = 0f;
+                    bits &= bits - 1;
+                }
+            }
             foreach (var c in _sumOrder)
             {
-                var sum = 0d;
-                foreach (var t in _clauses[c])
+                for (var w = 0; w < words; w++)
                 {
-                    if ((_termBits[t][word] & bit) != 0)
+                    var bits = _match[w];
+                    while (bits != 0)
                     {
-                        sum += TermScore(t, doc, _freqs[t][slot]);
+                        sums[(w << 6) + BitOperations.TrailingZeroCount(bits)] = 0d;
+                        bits &= bits - 1;
                     }
                 }
-                score += (float)sum;
+                foreach (var member in _members[c])
+                {
+                    if (member.Length == 1)
+                    {
+                        AddTermScores(member[0], start, words);
+                    }
+                    else
+                    {
+                        AddBestScores(member, start, words);
+                    }
+                }
+                for (var w = 0; w < words; w++)
+                {
+                    var bits = _match[w];
+                    while (bits != 0)
+                    {
+                        var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        scores[slot] += (float)sums[slot];
+                    }
+                }
             }
-            return score;
+        }
+
+        /// <summary>Term <paramref name="t"/>'s score added to the clause sum of every matched document of the window that holds it.</summary>
+        private void AddTermScores(int t, int start, int words)
+        {
+            var sums = _sums;
+            var termBits = _termBits[t];
+            var freqs = _freqs[t];
+            var memo = _memo[t];
+            var classOf = _classOf[t];
+            var classCount = _classCount[t];
+            var scorer = _scorers[t];
+            for (var w = 0; w < words; w++)
+            {
+                var bits = termBits[w] & _match[w];
+                while (bits != 0)
+                {
+                    var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    var doc = start + slot;
+                    var freq = freqs[slot];
+                    float score;
+                    if (memo is null || freq is < 1 or > MemoFreqs)
+                    {
+                        score = scorer.Score(doc, freq);
+                    }
+                    else
+                    {
+                        var i = ((freq - 1) * classCount) + (classOf is null ? 0 : classOf[doc]);
+                        score = memo[i];
+                        if (float.IsNaN(score))
+                        {
+                            score = memo[i] = scorer.Score(doc, freq);
+                        }
+                    }
+                    sums[slot] += score;
+                }
+            }
+        }
+
+        /// <summary>
+        /// A typo's expansions: each matched document holding one adds the best of their scores (Math.Max over the
+        /// expansions in the query's order, as <see cref="BestOfTermsQuery"/>'s scorer takes it) to its clause sum.
+        /// </summary>
+        private void AddBestScores(int[] member, int start, int words)
+        {
+            var best = _best ??= new float[WindowSize];
+            var present = _present ??= new ulong[Words];
+            Array.Clear(present);
+            foreach (var t in member)
+            {
+                var termBits = _termBits[t];
+                var freqs = _freqs[t];
+                for (var w = 0; w < words; w++)
+                {
+                    var bits = termBits[w] & _match[w];
+                    while (bits != 0)
+                    {
+                        var bit = BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        var slot = (w << 6) + bit;
+                        var score = TermScore(t, start + slot, freqs[slot]);
+                        if ((present[w] & (1UL << bit)) == 0)
+                        {
+                            present[w] |= 1UL << bit;
+                            best[slot] = score;
+                        }
+                        else
+                        {
+                            best[slot] = Math.Max(best[slot], score);
+                        }
+                    }
+                }
+            }
+            var sums = _sums;
+            for (var w = 0; w < words; w++)
+            {
+                var bits = present[w];
+                while (bits != 0)
+                {
+                    var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    sums[slot] += best[slot];
+                }
+            }
         }
 
         /// <summary>Term <paramref name="t"/>'s BM25 score in <paramref name="doc"/> at <paramref name="freq"/>: Lucene's scorer, or its value for the document's norm group.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private float TermScore(int t, int doc, int freq)
         {
             if (_memo[t] is not { } memo || freq is < 1 or > MemoFreqs)
@@ -500,6 +811,28 @@ public sealed class WindowedConjunctionQuery : Query
                 score = memo[i] = _scorers[t].Score(doc, freq);
             }
             return score;
+        }
+
+        /// <summary>Clears the matches of [start, start + 64 × words) that the accepted documents (other than a bit set) refuse; whether any is left.</summary>
+        private bool DropUnaccepted(int start, int words)
+        {
+            var any = 0UL;
+            for (var w = 0; w < words; w++)
+            {
+                var bits = _match[w];
+                var kept = bits;
+                while (bits != 0)
+                {
+                    var bit = BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    if (!_acceptOther!.Get(start + (w << 6) + bit))
+                    {
+                        kept &= ~(1UL << bit);
+                    }
+                }
+                any |= _match[w] = kept;
+            }
+            return any != 0;
         }
 
         /// <summary>Term <paramref name="t"/>'s documents in [start, end): a bit each, and their frequencies.</summary>

@@ -27,19 +27,13 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly (IClrPropertyGetter Getter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter, Dictionary<object, object?>? Converted)[] _columns;
-    // Per column, its value read and bound without boxing where its type allows (see TypedBinder); null: the boxed path.
-    private readonly Func<SqliteBulkInserter<T>, T, int, int>?[] _binders;
     private byte[] _utf8 = new byte[512];
 
     /// <param name="into">
     /// Another table with the same columns to insert into (e.g. a temporary copy); by default the entity's own table
     /// (or the view it is read through, which the SQLite migrations create as a table).
     /// </param>
-    /// <param name="typed">
-    /// Bind through typed binders (see <see cref="TypedBinder"/>): for the large tables, where the boxing of every value
-    /// costs more than compiling the binders (once per model and property; about a millisecond each).
-    /// </param>
-    public SqliteBulkInserter(DetainerDbContext db, string? into = null, bool typed = false)
+    public SqliteBulkInserter(DetainerDbContext db, string? into = null)
     {
         var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
         var table = StoreObjectIdentifier.Create(entityType, StoreObjectType.Table) ?? StoreObjectIdentifier.Create(entityType, StoreObjectType.View)
@@ -58,23 +52,12 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         // An enum's few values are converted (to their names) once each, not once per row.
         _columns = [.. properties.Select(p => (p.GetGetter(), p.GetTypeMapping().Converter,
             p.GetTypeMapping().Converter is not null && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType).IsEnum ? new Dictionary<object, object?>() : null))];
-        _binders = [.. properties.Select(p => typed ? Binders.GetValue(p, TypedBinder) : null)];
     }
-
-    /// <summary>How many columns the statement binds, and how many of them through a typed binder (for tests).</summary>
-    internal int Columns => _columns.Length;
-
-    internal int TypedColumns => _binders.Count(b => b is not null);
 
     public void Insert(T entity)
     {
         for (var i = 0; i < _columns.Length; i++)
         {
-            if (_binders[i] is { } bind)
-            {
-                Check(bind(this, entity, i + 1));
-                continue;
-            }
             var (getter, converter, converted) = _columns[i];
             var value = getter.GetClrValueUsingContainingEntity(entity);
             if (value is not null && converter is not null)
@@ -107,119 +90,6 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         finally
         {
             raw.sqlite3_reset(_statement);
-        }
-    }
-
-    // Each property's binder, compiled once per model (the models live as long as the process).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IProperty, Func<SqliteBulkInserter<T>, T, int, int>?> Binders = [];
-
-    /// <summary>
-    /// A column's value read from its CLR property and bound as <see cref="Bind"/> binds it, without boxing it: integers,
-    /// booleans, reals, dates and text as they are (nullable ones too), an enum through its converter's text, made once
-    /// per value (<see cref="EnumTexts{TEnum}"/>). Null for anything else (another converter, a field without a property):
-    /// that column takes the boxed path.
-    /// </summary>
-    private static Func<SqliteBulkInserter<T>, T, int, int>? TypedBinder(IProperty property)
-    {
-        if (property.PropertyInfo is not { CanRead: true } info || info.DeclaringType is not { } declaring || !declaring.IsAssignableFrom(typeof(T)))
-        {
-            return null;
-        }
-        var self = System.Linq.Expressions.Expression.Parameter(typeof(SqliteBulkInserter<T>), "self");
-        var entity = System.Linq.Expressions.Expression.Parameter(typeof(T), "entity");
-        var index = System.Linq.Expressions.Expression.Parameter(typeof(int), "index");
-        System.Linq.Expressions.Expression value = System.Linq.Expressions.Expression.Property(entity, info);
-        var type = info.PropertyType;
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        var converter = property.GetTypeMapping().Converter;
-        string method;
-        object? state = null;
-        if (converter is not null)
-        {
-            if (!underlying.IsEnum)
-            {
-                return null;
-            }
-            state = Activator.CreateInstance(typeof(EnumTexts<>).MakeGenericType(typeof(T), underlying), converter);
-            method = type == underlying ? nameof(BindEnum) : nameof(BindNullableEnum);
-        }
-        else if (type == typeof(string))
-        {
-            method = nameof(BindString);
-        }
-        else if (underlying == typeof(long) || underlying == typeof(int) || underlying == typeof(short) || underlying == typeof(byte))
-        {
-            method = type == underlying ? nameof(BindInt64) : nameof(BindNullableInt64);
-            value = System.Linq.Expressions.Expression.Convert(value, type == underlying ? typeof(long) : typeof(long?));
-        }
-        else if (underlying == typeof(bool))
-        {
-            method = type == underlying ? nameof(BindBoolean) : nameof(BindNullableBoolean);
-        }
-        else if (underlying == typeof(double))
-        {
-            method = type == underlying ? nameof(BindDouble) : nameof(BindNullableDouble);
-        }
-        else if (underlying == typeof(DateOnly))
-        {
-            method = type == underlying ? nameof(BindDate) : nameof(BindNullableDate);
-        }
-        else
-        {
-            return null;
-        }
-        var bind = typeof(SqliteBulkInserter<T>).GetMethod(method, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        if (bind.IsGenericMethodDefinition)
-        {
-            bind = bind.MakeGenericMethod(underlying);
-        }
-        System.Linq.Expressions.Expression[] arguments = state is null
-            ? [index, value]
-            : [index, value, System.Linq.Expressions.Expression.Constant(state)];
-        return System.Linq.Expressions.Expression.Lambda<Func<SqliteBulkInserter<T>, T, int, int>>(
-            System.Linq.Expressions.Expression.Call(self, bind, arguments), self, entity, index).Compile();
-    }
-
-    private int BindString(int index, string? value) => value is null ? raw.sqlite3_bind_null(_statement, index) : BindText(index, value);
-
-    private int BindInt64(int index, long value) => raw.sqlite3_bind_int64(_statement, index, value);
-
-    private int BindNullableInt64(int index, long? value) =>
-        value is { } v ? raw.sqlite3_bind_int64(_statement, index, v) : raw.sqlite3_bind_null(_statement, index);
-
-    private int BindBoolean(int index, bool value) => raw.sqlite3_bind_int64(_statement, index, value ? 1 : 0);
-
-    private int BindNullableBoolean(int index, bool? value) =>
-        value is { } v ? raw.sqlite3_bind_int64(_statement, index, v ? 1 : 0) : raw.sqlite3_bind_null(_statement, index);
-
-    private int BindDouble(int index, double value) => raw.sqlite3_bind_double(_statement, index, value);
-
-    private int BindNullableDouble(int index, double? value) =>
-        value is { } v ? raw.sqlite3_bind_double(_statement, index, v) : raw.sqlite3_bind_null(_statement, index);
-
-    private int BindNullableDate(int index, DateOnly? value) =>
-        value is { } v ? BindDate(index, v) : raw.sqlite3_bind_null(_statement, index);
-
-    private int BindEnum<TEnum>(int index, TEnum value, EnumTexts<TEnum> texts)
-        where TEnum : struct, Enum => Bind(index, texts.Of(value));
-
-    private int BindNullableEnum<TEnum>(int index, TEnum? value, EnumTexts<TEnum> texts)
-        where TEnum : struct, Enum => value is { } v ? Bind(index, texts.Of(v)) : raw.sqlite3_bind_null(_statement, index);
-
-    /// <summary>An enum column's stored values, each converted by the column's converter once.</summary>
-    private sealed class EnumTexts<TEnum>(Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter converter)
-        where TEnum : struct, Enum
-    {
-        private readonly Dictionary<TEnum, object?> _stored = [];
-
-        public object? Of(TEnum value)
-        {
-            if (!_stored.TryGetValue(value, out var stored))
-            {
-                stored = converter.ConvertToProvider(value);
-                _stored[value] = stored;
-            }
-            return stored;
         }
     }
 

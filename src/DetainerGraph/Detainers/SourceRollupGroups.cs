@@ -232,7 +232,7 @@ public sealed class SourceRollupGroups
                 """, ct);
 #pragma warning restore EF1002
         }
-        using var inserter = new SqliteBulkInserter<DetainerCount>(db, into: table, typed: true);
+        using var inserter = new SqliteBulkInserter<DetainerCount>(db, into: table);
         // One row object, its values replaced per group: the inserter reads them as it binds.
         var row = new DetainerCount { SourceId = sourceId, IsSynthetic = isSynthetic, Retracted = false };
         var done = 0;

@@ -349,8 +349,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var deferred = bulk && SqliteDeferredIndexes.Worthwhile(await db.Detainers.LongCountAsync(ct), file.Detainers.Count, DeferIndexesFrom)
             ? await SqliteDeferredIndexes.DropAsync(db, ct)
             : null;
-        using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db, typed: true) : null;
-        using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db, typed: true) : null;
+        using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
+        using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
         // SQL Server path: SqlBulkCopy in the same transaction; the database assigns the keys (see CopyChunkAsync).
         var copiers = db.Database.IsSqlServer() ? (new SqlServerBulkCopier<Detainer>(db), new SqlServerBulkCopier<Charge>(db)) : default((SqlServerBulkCopier<Detainer>, SqlServerBulkCopier<Charge>)?);
         // SQLite path: keys are assigned here, inside the transaction that holds the write lock.

@@ -91,18 +91,20 @@ public static class ChargeSearchWhere
     /// <summary>
     /// The values of enum <typeparamref name="TEnum"/> that <paramref name="conditions"/> on <paramref name="field"/> select.
     /// When every condition is plain <c>eq</c>, <c>neq</c>, <c>in</c> or <c>nin</c> of values of the enum (what GraphQL
-    /// parses), they are tested directly, after the limits check the predicate would make, instead of compiling the
+    /// parses), they are tested directly, after the limits check the predicate makes (first, on either path), instead of compiling the
     /// lists' predicate on every search: the same values, since that predicate is exactly these comparisons and nothing
     /// in it can fail to build. Anything else goes through the predicate (<see cref="MatchingByPredicate"/>), errors included.
     /// </summary>
     internal static List<TEnum> MatchingValues<TEnum>(string field, List<object?> conditions, Func<TEnum, Detainer> detainerWith)
         where TEnum : struct, Enum
     {
+        // The limits first, as the predicate checks them before it is built: a list over the limit is refused before
+        // anything is made of its values.
+        FilterLimits.Check(Conditions(field, conditions));
         if (EnumTests<TEnum>(conditions) is not { } tests)
         {
             return MatchingByPredicate(field, conditions, Enum.GetValues<TEnum>(), detainerWith);
         }
-        FilterLimits.Check(Conditions(field, conditions));
         return [.. Enum.GetValues<TEnum>().Where(v => tests.TrueForAll(test => test(v)))];
     }
 
@@ -115,11 +117,11 @@ public static class ChargeSearchWhere
     internal static List<string> MatchingCitizenships(List<object?> conditions)
     {
         var named = conditions.SelectMany(c => NamedValues("citizenship", c)).Distinct(StringComparer.Ordinal);
+        FilterLimits.Check(Conditions("citizenship", conditions));
         if (TextTests(conditions) is not { } tests)
         {
             return [.. MatchingByPredicate("citizenship", conditions, named, v => new Detainer { Citizenship = v }).Order(StringComparer.Ordinal)];
         }
-        FilterLimits.Check(Conditions("citizenship", conditions));
         return [.. named.Where(v => tests.TrueForAll(test => test(v))).Order(StringComparer.Ordinal)];
     }
 

@@ -729,23 +729,7 @@ public sealed class WindowedConjunctionQuery : Query
                 {
                     var slot = (w << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
-                    var doc = start + slot;
-                    var freq = freqs[slot];
-                    float score;
-                    if (memo is null || freq is < 1 or > MemoFreqs)
-                    {
-                        score = scorer.Score(doc, freq);
-                    }
-                    else
-                    {
-                        var i = ((freq - 1) * classCount) + (classOf is null ? 0 : classOf[doc]);
-                        score = memo[i];
-                        if (float.IsNaN(score))
-                        {
-                            score = memo[i] = scorer.Score(doc, freq);
-                        }
-                    }
-                    sums[slot] += score;
+                    sums[slot] += Score(scorer, memo, classOf, classCount, start + slot, freqs[slot]);
                 }
             }
         }
@@ -798,17 +782,25 @@ public sealed class WindowedConjunctionQuery : Query
         }
 
         /// <summary>Term <paramref name="t"/>'s BM25 score in <paramref name="doc"/> at <paramref name="freq"/>: Lucene's scorer, or its value for the document's norm group.</summary>
-        private float TermScore(int t, int doc, int freq)
+        private float TermScore(int t, int doc, int freq) => Score(_scorers[t], _memo[t], _classOf[t], _classCount[t], doc, freq);
+
+        /// <summary>
+        /// A term's BM25 score in <paramref name="doc"/> at <paramref name="freq"/>, from that term's scorer, remembered scores
+        /// and norm groups (<see cref="TermScore"/>; the window's loop passes them once per term): the scorer's value, or the
+        /// one remembered for the document's norm group and frequency, computed the first time.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Score(Similarity.SimScorer scorer, float[]? memo, byte[]? classOf, int classCount, int doc, int freq)
         {
-            if (_memo[t] is not { } memo || freq is < 1 or > MemoFreqs)
+            if (memo is null || freq is < 1 or > MemoFreqs)
             {
-                return _scorers[t].Score(doc, freq);
+                return scorer.Score(doc, freq);
             }
-            var i = ((freq - 1) * _classCount[t]) + (_classOf[t] is { } classOf ? classOf[doc] : 0);
+            var i = ((freq - 1) * classCount) + (classOf is null ? 0 : classOf[doc]);
             var score = memo[i];
             if (float.IsNaN(score))
             {
-                score = memo[i] = _scorers[t].Score(doc, freq);
+                score = memo[i] = scorer.Score(doc, freq);
             }
             return score;
         }

@@ -21,7 +21,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     /// <summary>
     /// The fewest detainers for which a SQLite import drops the secondary indexes of the detainer and charge tables
     /// and builds them again before its commit (see <see cref="SqliteDeferredIndexes"/>); the import must also hold
-    /// at least as many detainers as the store. Tests lower it to take that path with small files.
+    /// at least as many detainers as the store. Also the fewest for which it drops and restores the detainer table's
+    /// switched-off rollup triggers (see <see cref="SqliteDeferredTriggers"/>), whatever the store holds. Tests lower it
+    /// to take those paths with small files.
     /// </summary>
     internal int DeferIndexesFrom { get; init; } = 10_000;
 
@@ -30,6 +32,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 
     /// <summary>The indexes the last write dropped and rebuilt (empty when it kept them), for tests.</summary>
     internal IReadOnlyList<string> RebuiltIndexes { get; private set; } = [];
+
+    /// <summary>The rollup triggers the last write dropped and created again (empty when it kept them), for tests.</summary>
+    internal IReadOnlyList<string> RestoredTriggers { get; private set; } = [];
 
     // Each jurisdiction's stored state and name by id, as search documents carry them (the file may spell them otherwise).
     private readonly Dictionary<int, (string State, string Name)> _jurisdictionNames = [];
@@ -349,6 +354,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var deferred = bulk && SqliteDeferredIndexes.Worthwhile(await db.Detainers.LongCountAsync(ct), file.Detainers.Count, DeferIndexesFrom)
             ? await SqliteDeferredIndexes.DropAsync(db, ct)
             : null;
+        // The rollup triggers the deferral below switches off are dropped too (see SqliteDeferredTriggers): their mere
+        // presence gives every detainer insert a statement journal.
+        var triggers = bulk && file.Detainers.Count >= DeferIndexesFrom ? await SqliteDeferredTriggers.DropAsync(db, ct) : null;
         using var detainerInserter = bulk ? new SqliteBulkInserter<Detainer>(db) : null;
         using var chargeInserter = bulk ? new SqliteBulkInserter<Charge>(db) : null;
         // SQL Server path: SqlBulkCopy in the same transaction; the database assigns the keys (see CopyChunkAsync).
@@ -466,6 +474,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             {
                 await deferred.RebuildAsync(db, ct);
                 RebuiltIndexes = deferred.Dropped;
+            }
+            if (triggers is not null)
+            {
+                await triggers.RestoreAsync(db, ct);
+                RestoredTriggers = triggers.Dropped;
             }
         }
         catch (Exception)

@@ -49,8 +49,11 @@ public sealed partial class LuceneChargeSearch
         private readonly IndexState _state;
         // How many of the import's batches (a chunk of its rows each, 5,000 detainers) may wait for the indexers: enough
         // that the database's last steps (index rebuild, rollups, commit) overlap the indexing of the last rows rather
-        // than waiting for it, and few enough to bound memory (about 30 MB of documents).
-        private const int QueuedBatches = 32;
+        // than waiting for it, and few enough to bound memory (about 8 MB of documents). It was 32 while the database
+        // wrote more slowly than the indexers indexed; once its inserts lost their statement journal (SqliteDeferredTriggers)
+        // the queue stayed full, its documents lived through enough collections to reach generation 2, and a 1M import's
+        // peak RSS rose from 1.28-1.33 to 1.38-1.39 GB; with 8, 1.29 GB.
+        private const int QueuedBatches = 8;
 
         private readonly System.Threading.Channels.Channel<IReadOnlyList<ChargeDocument>> _queue =
             System.Threading.Channels.Channel.CreateBounded<IReadOnlyList<ChargeDocument>>(

@@ -289,7 +289,15 @@ public sealed partial class LuceneChargeSearch
     /// </remarks>
     private Query Filtered(Query query, ChargeSearchFilter filter)
     {
-        var strategy = query is WindowedConjunctionQuery ? WindowedConjunctionQuery.FilterStrategy : FilteredQuery.RANDOM_ACCESS_FILTER_STRATEGY;
+        // A prefix alone in its fields is scored from per-field bit sets (same hits, same scores); highlighting keeps the
+        // plain query.
+        query = PrefixFieldsQuery.TryCreate(query);
+        var strategy = query switch
+        {
+            WindowedConjunctionQuery => WindowedConjunctionQuery.FilterStrategy,
+            PrefixFieldsQuery => PrefixFieldsQuery.FilterStrategy,
+            _ => FilteredQuery.RANDOM_ACCESS_FILTER_STRATEGY,
+        };
         if (filter.WeekFrom is not null || filter.WeekTo is not null)
         {
             var (from, to) = (filter.WeekFrom is { } f ? Day(f) : null, filter.WeekTo is { } t ? Day(t) : null);

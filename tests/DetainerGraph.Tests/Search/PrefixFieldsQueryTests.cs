@@ -1,0 +1,270 @@
+using System.Globalization;
+using DetainerGraph.Search;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// A prefix alone in several fields scored from per-field bit sets (<see cref="PrefixFieldsQuery"/>) finds exactly what
+/// the plain disjunction of constant-score <see cref="PrefixQuery"/>s finds: the same documents, the same total and
+/// scores equal to the last bit, over generated texts in several segments with and without deletions, with no filter,
+/// a filter Lucene would read by random access and one it would leap-frog with, in and out of document order, and
+/// with scoring stopped at any document.
+/// </summary>
+public sealed class PrefixFieldsQueryTests
+{
+    private static readonly string[] Fields = ["words", "description", "codes"];
+
+    // Words sharing prefixes ("assa" starts three of them, "as" five), and some that share none.
+    private static readonly string[] Words = ["assault", "assaulting", "assa", "asset", "as", "traffic", "trafficking", "drive", "driving", "driver", "dui", "theft", "weapon"];
+
+    private static readonly string[] Prefixes = ["assa", "as", "a", "dri", "driving", "traf", "t", "dui", "zz", "w", ""];
+
+    /// <summary>Three segments of generated documents (texts of 0 to 5 words per field), some deleted unless <paramref name="deletions"/> is false.</summary>
+    private static DirectoryReader Index(int seed, bool deletions = true)
+    {
+        var random = new Random(seed);
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        {
+            Similarity = new BM25Similarity(),
+            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+        };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            var id = 0;
+            foreach (var size in new[] { 5000, 2500, 700 })
+            {
+                for (var i = 0; i < size; i++, id++)
+                {
+                    var document = new Document { new StringField("id", id.ToString(CultureInfo.InvariantCulture), Field.Store.YES) };
+                    foreach (var field in Fields)
+                    {
+                        // The codes field is mostly empty; the last segment never holds a word starting with "dri".
+                        var count = field == "codes" && random.Next(3) > 0 ? 0 : random.Next(0, 6);
+                        var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)]).Where(w => size != 700 || !w.StartsWith("dri", StringComparison.Ordinal));
+                        document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
+                    }
+                    writer.AddDocument(document);
+                }
+                writer.Commit();
+            }
+            for (var i = 0; deletions && i < id; i += 7)
+            {
+                writer.DeleteDocuments(new Term("id", i.ToString(CultureInfo.InvariantCulture)));
+            }
+            writer.Commit();
+        }
+        return DirectoryReader.Open(directory);
+    }
+
+    /// <summary>The prefix in some of the fields (at least one), as the engine builds it: the disjunction under one or two required wrappers.</summary>
+    private static BooleanQuery Plain(Random random, string prefix)
+    {
+        var either = new BooleanQuery();
+        foreach (var field in Fields)
+        {
+            if (random.Next(4) > 0)
+            {
+                either.Add(new PrefixQuery(new Term(field, prefix)), Occur.SHOULD);
+            }
+        }
+        if (either.Clauses.Count == 0)
+        {
+            either.Add(new PrefixQuery(new Term("description", prefix)), Occur.SHOULD);
+        }
+        var all = new BooleanQuery { { either, Occur.MUST } };
+        return random.Next(2) == 0 ? all : new BooleanQuery { { all, Occur.MUST } };
+    }
+
+    /// <summary>Every hit as (document, score bits), best first, then by document; and the total.</summary>
+    private static (List<(int Doc, int Score)> Hits, int Total) Everything(IndexSearcher searcher, Query query, bool inOrder)
+    {
+        var collector = TopScoreDocCollector.Create(searcher.IndexReader.MaxDoc, inOrder);
+        searcher.Search(query, collector);
+        var top = collector.GetTopDocs();
+        return ([.. top.ScoreDocs.Select(d => (d.Doc, BitConverter.SingleToInt32Bits(d.Score)))], top.TotalHits);
+    }
+
+    private static void Same((List<(int Doc, int Score)> Hits, int Total) expected, (List<(int Doc, int Score)> Hits, int Total) actual)
+    {
+        Assert.Equal(expected.Total, actual.Total);
+        Assert.Equal(expected.Hits, actual.Hits);
+    }
+
+    /// <summary>A filter of every third document from <paramref name="from"/> on in each segment, as bits.</summary>
+    private sealed class EveryThird(int from) : Filter
+    {
+        public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs)
+        {
+            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
+            for (var doc = from; doc < bits.Length; doc += 3)
+            {
+                bits.Set(doc);
+            }
+            return BitsFilteredDocIdSet.Wrap(bits, acceptDocs);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(3, false)]
+    public void A_prefix_in_several_fields_scored_from_bit_sets_matches_the_plain_query_hit_for_hit_and_bit_for_bit(int seed, bool deletions)
+    {
+        using var reader = Index(seed, deletions);
+        Assert.Equal(deletions, reader.HasDeletions);
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        var random = new Random(seed * 31);
+        var compared = 0;
+        var scores = new HashSet<int>();
+        foreach (var prefix in Prefixes.Concat(Prefixes))
+        {
+            var plain = Plain(random, prefix);
+            var fast = PrefixFieldsQuery.TryCreate(plain);
+            Assert.IsType<PrefixFieldsQuery>(fast);
+            foreach (var inOrder in new[] { false, true })
+            {
+                var expected = Everything(searcher, plain, inOrder);
+                Same(expected, Everything(searcher, fast, inOrder));
+                compared += expected.Hits.Count;
+                scores.UnionWith(expected.Hits.Select(h => h.Score));
+                // Filtered: the plain query as the engine filters it, the bit-set form with its own strategy, for a filter
+                // that starts at document 0 and one that starts past 100 (which Lucene's strategy leap-frogs with).
+                foreach (var from in new[] { 0, 150 })
+                {
+                    var filter = new EveryThird(from);
+                    Same(
+                        Everything(searcher, new FilteredQuery(plain, filter, FilteredQuery.RANDOM_ACCESS_FILTER_STRATEGY), inOrder),
+                        Everything(searcher, new FilteredQuery(fast, filter, PrefixFieldsQuery.FilterStrategy), inOrder));
+                }
+            }
+        }
+        // The queries found something to compare, with charges matching in one, two and three fields.
+        Assert.True(compared > 50_000, $"only {compared} hits compared");
+        Assert.True(scores.Count >= 3, $"only {scores.Count} distinct scores");
+    }
+
+    /// <summary>Every hit of each segment as (global document, score bits), scored by the bulk scorer in calls that stop every <paramref name="step"/> documents.</summary>
+    private static List<(int Doc, int Score)> InSteps(IndexSearcher searcher, Query query, Func<AtomicReaderContext, IBits?> accept, int step)
+    {
+        var weight = searcher.CreateNormalizedWeight(query);
+        var hits = new List<(int Doc, int Score)>();
+        foreach (var leaf in searcher.IndexReader.Leaves)
+        {
+            var collector = new Recorder(hits, leaf.DocBase);
+            if (weight.GetBulkScorer(leaf, true, accept(leaf)) is not { } scorer)
+            {
+                continue;
+            }
+            for (var max = step; scorer.Score(collector, max); max += step)
+            {
+                Assert.True(max < int.MaxValue - step, "the scorer never finished");
+            }
+        }
+        return hits;
+    }
+
+    private sealed class Recorder(List<(int Doc, int Score)> hits, int docBase) : ICollector
+    {
+        private Scorer? _scorer;
+
+        public bool AcceptsDocsOutOfOrder => false;
+
+        public void SetScorer(Scorer scorer) => _scorer = scorer;
+
+        public void SetNextReader(AtomicReaderContext context)
+        {
+        }
+
+        public void Collect(int doc) => hits.Add((docBase + doc, BitConverter.SingleToInt32Bits(_scorer!.GetScore())));
+    }
+
+    private sealed class AndBits(IBits a, IBits b) : IBits
+    {
+        public int Length => a.Length;
+
+        public bool Get(int index) => a.Get(index) && b.Get(index);
+    }
+
+    [Theory]
+    [InlineData(7, true)]
+    [InlineData(8, false)]
+    public void Scoring_stopped_at_any_document_finds_the_same_hits_in_order_with_the_same_scores(int seed, bool deletions)
+    {
+        using var reader = Index(seed, deletions);
+        var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+        var random = new Random(seed * 17);
+        // Accepted documents as live documents, a bit set (every third from 1, a filter without deletions) or bits of another kind.
+        Func<AtomicReaderContext, IBits?>[] accepts =
+        [
+            leaf => leaf.AtomicReader.LiveDocs,
+            leaf =>
+            {
+                var bits = new FixedBitSet(leaf.AtomicReader.MaxDoc);
+                for (var doc = 1; doc < bits.Length; doc += 3)
+                {
+                    bits.Set(doc);
+                }
+                return leaf.AtomicReader.LiveDocs is null ? bits : new AndBits(bits, leaf.AtomicReader.LiveDocs);
+            },
+        ];
+        var compared = 0;
+        foreach (var prefix in new[] { "assa", "dri", "a", "zz" })
+        {
+            var plain = Plain(random, prefix);
+            var fast = PrefixFieldsQuery.TryCreate(plain);
+            foreach (var accept in accepts)
+            {
+                // The plain query's hits in document order, scored one document at a time.
+                var expected = InSteps(searcher, plain, accept, int.MaxValue - 1);
+                foreach (var step in new[] { 1, 63, 64, 777, 2048, 100_000 })
+                {
+                    Assert.Equal(expected, InSteps(searcher, fast, accept, step));
+                }
+                compared += expected.Count;
+            }
+        }
+        Assert.True(compared > 5000, $"only {compared} hits compared");
+    }
+
+    [Fact]
+    public void Only_a_prefix_alone_in_its_fields_is_scored_from_bit_sets()
+    {
+        var prefixes = new BooleanQuery { { new PrefixQuery(new Term("words", "assa")), Occur.SHOULD }, { new PrefixQuery(new Term("codes", "assa")), Occur.SHOULD } };
+        Assert.IsType<PrefixFieldsQuery>(PrefixFieldsQuery.TryCreate(prefixes));
+        Assert.IsType<PrefixFieldsQuery>(PrefixFieldsQuery.TryCreate(new BooleanQuery { { new BooleanQuery { { prefixes, Occur.MUST } }, Occur.MUST } }));
+        // Words before the prefix, a boosted prefix or wrapper, a scoring rewrite, an optional wrapper, a minimum, another
+        // kind of member, or more members than the scorer takes: the plain query.
+        var withWord = new BooleanQuery { { new TermQuery(new Term("words", "agg")), Occur.MUST }, { prefixes, Occur.MUST } };
+        Assert.Same(withWord, PrefixFieldsQuery.TryCreate(withWord));
+        var boosted = new BooleanQuery { { new PrefixQuery(new Term("words", "assa")) { Boost = 2f }, Occur.SHOULD } };
+        Assert.Same(boosted, PrefixFieldsQuery.TryCreate(boosted));
+        var wrapper = new BooleanQuery { { prefixes, Occur.MUST } };
+        wrapper.Boost = 2f;
+        Assert.Same(wrapper, PrefixFieldsQuery.TryCreate(wrapper));
+        var scoring = new BooleanQuery { { new PrefixQuery(new Term("words", "assa")) { MultiTermRewriteMethod = MultiTermQuery.SCORING_BOOLEAN_QUERY_REWRITE }, Occur.SHOULD } };
+        Assert.Same(scoring, PrefixFieldsQuery.TryCreate(scoring));
+        var optional = new BooleanQuery { { prefixes, Occur.SHOULD } };
+        Assert.Same(optional, PrefixFieldsQuery.TryCreate(optional));
+        var minimum = new BooleanQuery { { new PrefixQuery(new Term("words", "assa")), Occur.SHOULD }, { new PrefixQuery(new Term("codes", "assa")), Occur.SHOULD } };
+        minimum.MinimumNumberShouldMatch = 1;
+        Assert.Same(minimum, PrefixFieldsQuery.TryCreate(minimum));
+        var mixed = new BooleanQuery { { new PrefixQuery(new Term("words", "assa")), Occur.SHOULD }, { new TermQuery(new Term("codes", "assault")), Occur.SHOULD } };
+        Assert.Same(mixed, PrefixFieldsQuery.TryCreate(mixed));
+        var many = new BooleanQuery();
+        for (var i = 0; i <= PrefixFieldsQuery.MaxMembers; i++)
+        {
+            many.Add(new PrefixQuery(new Term("words", "a" + i.ToString(CultureInfo.InvariantCulture))), Occur.SHOULD);
+        }
+        Assert.Same(many, PrefixFieldsQuery.TryCreate(many));
+        var phrase = new BooleanQuery { { new PhraseQuery { new Term("description", "drive"), new Term("description", "under") }, Occur.MUST } };
+        Assert.Same(phrase, PrefixFieldsQuery.TryCreate(phrase));
+    }
+}

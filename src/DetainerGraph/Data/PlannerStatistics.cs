@@ -30,8 +30,20 @@ public static class PlannerStatistics
             return false;
         }
         // analysis_limit=0: every entry of every index, so that rows per key are the truth, not the first page's.
-        // The marker is CompleteMarker, written out: a PRAGMA takes no parameters.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=0; ANALYZE; PRAGMA user_version=20261129;", ct);
+        // A connection reads the statistics with the schema and keeps them until the schema changes, and ANALYZE into an
+        // existing sqlite_stat1 changes only rows: every other open connection (the server's pooled ones stay open
+        // between requests) would plan with the old figures until it closed, after an import that rebuilt the indexes
+        // with none at all. Dropping the table first makes ANALYZE create it again, a schema change each connection
+        // notices at its next statement, when it reads the new figures. One transaction: no connection sees the table
+        // missing, and a failure leaves the old figures. The marker is CompleteMarker, written out: a PRAGMA takes no
+        // parameters.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await db.Database.ExecuteSqlRawAsync(
+            "PRAGMA analysis_limit=0; DROP TABLE IF EXISTS sqlite_stat1; ANALYZE; PRAGMA user_version=20261129;", ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         return true;
     }
 

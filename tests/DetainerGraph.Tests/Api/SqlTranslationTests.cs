@@ -98,6 +98,57 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
     }
 
     [Fact]
+    public async Task Statistics_recomputed_on_one_connection_reach_every_connection_the_server_reuses()
+    {
+        var texas = new Dictionary<string, object?>
+        {
+            ["jurisdiction"] = new Dictionary<string, object?> { ["state"] = new Dictionary<string, object?> { ["eq"] = "TX" } },
+            ["outcome"] = new Dictionary<string, object?> { ["in"] = new List<object?> { DetainerOutcome.BookedIntoDetention, DetainerOutcome.Open } },
+        };
+        const string OutcomeIndex = "IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId";
+        const string JurisdictionIndex = "IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome";
+        await using var staleScope = _app.Started().CreateAsyncScope();
+        var stale = staleScope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+        try
+        {
+            // One connection holds the wrong figures that once sent the Texas page down the outcome index (each outcome
+            // as rare as a jurisdiction), loaded into its memory, and is still open when the statistics are recomputed.
+            await stale.Database.OpenConnectionAsync();
+            var outcome = await StatAsync(stale, OutcomeIndex);
+            await stale.Database.ExecuteSqlRawAsync(
+                "UPDATE sqlite_stat1 SET stat = {0} WHERE idx = {1}; ANALYZE sqlite_schema; PRAGMA user_version = 0;",
+                string.Join(' ', outcome.Split(' ').Select((figure, i) => i == 0 ? figure : "1")), OutcomeIndex);
+            Assert.Contains(await PlanAsync(stale, Page(texas, stale)), step => step.Contains(OutcomeIndex, StringComparison.Ordinal));
+
+            Assert.True(await _app.WithDbAsync(db => PlannerStatistics.RefreshIfStaleAsync(db)));
+        }
+        finally
+        {
+            await stale.Database.CloseConnectionAsync();
+        }
+
+        // The connection that held the old figures, asked for again (the pool hands it back first), and more beside it:
+        // each plans with the recomputed figures, the stale one because it was not kept.
+        var scopes = Enumerable.Range(0, 8).Select(_ => _app.Started().CreateAsyncScope()).ToList();
+        try
+        {
+            foreach (var db in scopes.Select(s => s.ServiceProvider.GetRequiredService<DetainerDbContext>()).Prepend(stale))
+            {
+                var plan = await PlanAsync(db, Page(texas, db));
+                Assert.Contains(plan, step => step.Contains(JurisdictionIndex, StringComparison.Ordinal));
+                Assert.DoesNotContain(plan, step => step.Contains(OutcomeIndex, StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            foreach (var scope in scopes)
+            {
+                await scope.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_page_of_one_outcome_or_one_jurisdiction_is_read_in_its_order_from_the_index_without_a_sort()
     {
         await _app.WithDbAsync(async db =>
@@ -205,10 +256,13 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
         db.Detainers.Where(d => !d.Retracted).Where(DetainerGraph.Detainers.DetainerFilterInputGraphType.ToPredicate(where))
             .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Skip(0).Take(51);
 
-    /// <summary>The steps of SQLite's plan for a query, with its parameters bound.</summary>
+    /// <summary>The steps of SQLite's plan for a query, with its parameters bound, as the connection would run it.</summary>
     private static async Task<List<string>> PlanAsync(DetainerDbContext db, IQueryable<Detainer> query)
     {
         await db.Database.OpenConnectionAsync();
+        // A statement that reads first: a connection notices a changed schema (and takes the statistics read with it)
+        // when a statement runs, which EXPLAIN alone does not do; a query run for real would plan after that check.
+        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Detainers\" LIMIT 1");
         await using var command = query.CreateDbCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
         var steps = new List<string>();

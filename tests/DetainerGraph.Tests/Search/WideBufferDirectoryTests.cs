@@ -5,7 +5,7 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 namespace DetainerGraph.Tests.Search;
 
 /// <summary>
-/// The read buffers <see cref="WideBufferDirectory"/> gives: Lucene's 1 KB for the terms dictionary (read a block at a
+/// The read buffers <see cref="WideBufferDirectory"/> gives: 4 KB for the terms dictionary (read a block at a
 /// time at random, through a clone per lookup), the wide buffer for everything else, in plain files and in the slices
 /// of a compound file alike, and clones keep their file's size. The bytes read are the same either way.
 /// </summary>

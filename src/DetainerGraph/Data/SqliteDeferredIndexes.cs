@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -44,7 +43,7 @@ internal sealed class SqliteDeferredIndexes
         foreach (var table in Tables)
         {
             // origin 'c': created by CREATE INDEX (not a primary key or UNIQUE constraint's automatic index).
-            await using var list = Command(connection, transaction, """
+            await using var list = SqliteSchemaCommand.Create(connection, transaction, """
                 SELECT il."name", m."sql" FROM pragma_index_list($table) il JOIN sqlite_master m ON m."name" = il."name"
                 WHERE il."unique" = 0 AND il."origin" = 'c' AND il."partial" = 0 AND m."sql" IS NOT NULL
                 ORDER BY il."name"
@@ -61,7 +60,7 @@ internal sealed class SqliteDeferredIndexes
         }
         foreach (var (name, _) in dropped)
         {
-            await using var drop = Command(connection, transaction, $"DROP INDEX {Quote(name)}");
+            await using var drop = SqliteSchemaCommand.Create(connection, transaction, $"DROP INDEX {SqliteSchemaCommand.Quote(name)}");
             await drop.ExecuteNonQueryAsync(ct);
         }
         return new SqliteDeferredIndexes(dropped);
@@ -90,21 +89,9 @@ internal sealed class SqliteDeferredIndexes
         {
             foreach (var (_, sql) in _dropped)
             {
-                await using var create = Command(connection, transaction, sql);
+                await using var create = SqliteSchemaCommand.Create(connection, transaction, sql);
                 await create.ExecuteNonQueryAsync(ct);
             }
         }
     }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        // A rebuild at a million rows takes seconds; the import's own deadline is its cancellation token.
-        command.CommandTimeout = 0;
-        return command;
-    }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -35,7 +34,7 @@ internal sealed class SqliteDeferredTriggers
             ?? throw new InvalidOperationException("Triggers are dropped inside the import's transaction only.");
         var connection = db.Database.GetDbConnection();
         var dropped = new List<(string Name, string Sql)>();
-        await using (var list = Command(connection, transaction, """
+        await using (var list = SqliteSchemaCommand.Create(connection, transaction, """
             SELECT "name", "sql" FROM sqlite_master
             WHERE "type" = 'trigger' AND "tbl_name" = 'Detainers' AND "sql" IS NOT NULL AND instr("sql", '"DetainerRollupsDeferred"') > 0
             ORDER BY "rowid"
@@ -49,7 +48,7 @@ internal sealed class SqliteDeferredTriggers
         }
         foreach (var (name, _) in dropped)
         {
-            await using var drop = Command(connection, transaction, $"DROP TRIGGER {Quote(name)}");
+            await using var drop = SqliteSchemaCommand.Create(connection, transaction, $"DROP TRIGGER {SqliteSchemaCommand.Quote(name)}");
             await drop.ExecuteNonQueryAsync(ct);
         }
         return new SqliteDeferredTriggers(dropped);
@@ -66,18 +65,8 @@ internal sealed class SqliteDeferredTriggers
         var connection = db.Database.GetDbConnection();
         foreach (var (_, sql) in _dropped)
         {
-            await using var create = Command(connection, transaction, sql);
+            await using var create = SqliteSchemaCommand.Create(connection, transaction, sql);
             await create.ExecuteNonQueryAsync(ct);
         }
     }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

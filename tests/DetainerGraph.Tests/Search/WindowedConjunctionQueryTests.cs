@@ -6,6 +6,7 @@ using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
 using Lucene.Net.Util;
+using static DetainerGraph.Tests.Search.ScorerComparison;
 
 namespace DetainerGraph.Tests.Search;
 
@@ -101,35 +102,6 @@ public sealed class WindowedConjunctionQueryTests
         return root;
     }
 
-    /// <summary>Every hit as (document, score bits), best first, then by document; and the total.</summary>
-    private static (List<(int Doc, int Score)> Hits, int Total) Everything(IndexSearcher searcher, Query query, bool inOrder)
-    {
-        var collector = TopScoreDocCollector.Create(searcher.IndexReader.MaxDoc, inOrder);
-        searcher.Search(query, collector);
-        var top = collector.GetTopDocs();
-        return ([.. top.ScoreDocs.Select(d => (d.Doc, BitConverter.SingleToInt32Bits(d.Score)))], top.TotalHits);
-    }
-
-    private static void Same((List<(int Doc, int Score)> Hits, int Total) expected, (List<(int Doc, int Score)> Hits, int Total) actual)
-    {
-        Assert.Equal(expected.Total, actual.Total);
-        Assert.Equal(expected.Hits, actual.Hits);
-    }
-
-    /// <summary>A filter of every third document (random access, as the engine's cached filters), from <paramref name="from"/> on in each segment.</summary>
-    private sealed class EveryThird(int from) : Filter
-    {
-        public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs)
-        {
-            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
-            for (var doc = from; doc < bits.Length; doc += 3)
-            {
-                bits.Set(doc);
-            }
-            return BitsFilteredDocIdSet.Wrap(bits, acceptDocs);
-        }
-    }
-
     [Theory]
     [InlineData(1, true)]
     [InlineData(2, true)]
@@ -166,41 +138,6 @@ public sealed class WindowedConjunctionQueryTests
         }
         // The queries found something to compare: thousands of hits over the 40 queries.
         Assert.True(compared > 5000, $"only {compared} hits compared");
-    }
-
-    /// <summary>Every hit of each segment as (global document, score bits), scored by the bulk scorer in calls that stop every <paramref name="step"/> documents.</summary>
-    private static List<(int Doc, int Score)> InSteps(IndexSearcher searcher, Query query, Func<AtomicReaderContext, IBits?> accept, int step)
-    {
-        var weight = searcher.CreateNormalizedWeight(query);
-        var hits = new List<(int Doc, int Score)>();
-        foreach (var leaf in searcher.IndexReader.Leaves)
-        {
-            var collector = new Recorder(hits, leaf.DocBase);
-            if (weight.GetBulkScorer(leaf, true, accept(leaf)) is not { } scorer)
-            {
-                continue;
-            }
-            for (var max = step; scorer.Score(collector, max); max += step)
-            {
-                Assert.True(max < int.MaxValue - step, "the scorer never finished");
-            }
-        }
-        return hits;
-    }
-
-    private sealed class Recorder(List<(int Doc, int Score)> hits, int docBase) : ICollector
-    {
-        private Scorer? _scorer;
-
-        public bool AcceptsDocsOutOfOrder => false;
-
-        public void SetScorer(Scorer scorer) => _scorer = scorer;
-
-        public void SetNextReader(AtomicReaderContext context)
-        {
-        }
-
-        public void Collect(int doc) => hits.Add((docBase + doc, BitConverter.SingleToInt32Bits(_scorer!.GetScore())));
     }
 
     [Theory]
@@ -242,13 +179,6 @@ public sealed class WindowedConjunctionQueryTests
             }
         }
         Assert.True(compared > 1000, $"only {compared} hits compared");
-    }
-
-    private sealed class AndBits(IBits a, IBits b) : IBits
-    {
-        public int Length => a.Length;
-
-        public bool Get(int index) => a.Get(index) && b.Get(index);
     }
 
     [Fact]

@@ -151,8 +151,8 @@ public sealed class SourceRollupGroups
 
     private int Compare(in TotalKey a, in TotalKey b)
     {
-        var c = a.Outcome == b.Outcome ? 0 : CompareText(_outcomes[a.Outcome], _outcomes[b.Outcome]);
-        if (c == 0 && a.DetainerType != b.DetainerType) c = CompareText(_types[a.DetainerType], _types[b.DetainerType]);
+        var c = CompareOutcome(a.Outcome, b.Outcome);
+        if (c == 0) c = CompareType(a.DetainerType, b.DetainerType);
         if (c == 0) c = CompareNullable(a.IssuedMonth, b.IssuedMonth);
         if (c == 0) c = CompareNullable(a.OutcomeMonth, b.OutcomeMonth);
         return c;
@@ -163,10 +163,15 @@ public sealed class SourceRollupGroups
         var c = CompareText(a.Text, b.Text);
         if (c == 0) c = CompareNullable(a.Date, b.Date);
         if (c == 0) c = CompareText(a.FieldOffice, b.FieldOffice);
-        if (c == 0 && a.Outcome != b.Outcome) c = CompareText(_outcomes[a.Outcome], _outcomes[b.Outcome]);
-        if (c == 0 && a.DetainerType != b.DetainerType) c = CompareText(_types[a.DetainerType], _types[b.DetainerType]);
+        if (c == 0) c = CompareOutcome(a.Outcome, b.Outcome);
+        if (c == 0) c = CompareType(a.DetainerType, b.DetainerType);
         return c;
     }
+
+    // The outcome and the detainer type are stored as their text, so groups sort by it, not by the enum's value.
+    private int CompareOutcome(DetainerOutcome a, DetainerOutcome b) => a == b ? 0 : CompareText(_outcomes[a], _outcomes[b]);
+
+    private int CompareType(DetainerType a, DetainerType b) => a == b ? 0 : CompareText(_types[a], _types[b]);
 
     /// <summary>The <c>GROUP BY</c>'s key order: JurisdictionId, FacilityId, WeekStart, Outcome, DetainerType, Citizenship, the months.</summary>
     private int Compare(in SourceRollupKey a, in SourceRollupKey b)
@@ -174,8 +179,8 @@ public sealed class SourceRollupGroups
         var c = CompareNullable(a.JurisdictionId, b.JurisdictionId);
         if (c == 0) c = CompareNullable(a.FacilityId, b.FacilityId);
         if (c == 0) c = CompareNullable(a.WeekStart, b.WeekStart);
-        if (c == 0 && a.Outcome != b.Outcome) c = CompareText(_outcomes[a.Outcome], _outcomes[b.Outcome]);
-        if (c == 0 && a.DetainerType != b.DetainerType) c = CompareText(_types[a.DetainerType], _types[b.DetainerType]);
+        if (c == 0) c = CompareOutcome(a.Outcome, b.Outcome);
+        if (c == 0) c = CompareType(a.DetainerType, b.DetainerType);
         if (c == 0) c = CompareText(a.Citizenship, b.Citizenship);
         if (c == 0) c = CompareNullable(a.IssuedMonth, b.IssuedMonth);
         if (c == 0) c = CompareNullable(a.OutcomeMonth, b.OutcomeMonth);

@@ -7,6 +7,10 @@ using DetainerGraph.Import;
 using DetainerGraph.Operability;
 using DetainerGraph.Search;
 
+// The import command is a batch job: on Linux it starts itself again, first of all, with the JIT settings of one (see
+// ImportJitSettings; the caller's own settings win). Returns here when it does not.
+ImportJitSettings.Apply(args);
+
 // With a command (import, generate, migrate, stats, reindex, token) the program runs it and exits; with none it serves.
 var isCommand = Commands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions

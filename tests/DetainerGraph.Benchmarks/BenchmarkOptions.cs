@@ -16,6 +16,7 @@ public sealed record BenchmarkOptions(
     bool ImportOnly = false,
     string? Reuse = null,
     bool IndexAfterWrite = false,
+    bool ImportCommand = false,
     int Warmup = 40,
     bool Export = false,
     string? Only = null,
@@ -40,6 +41,8 @@ public sealed record BenchmarkOptions(
           --dir PATH         build the store here instead of a fresh temporary folder (must be empty or absent)
           --keep             keep the store when done
           --import-only      build the store, report the import and stop (for profiling the import)
+          --import-command   also run the import command on the same file as users run it (`dotnet DetainerGraph.dll import`,
+                             its own process, a fresh store beside), reported apart from the in-process import
           --index-after-write  import without indexing beside the write (write, commit, then drain the outbox),
                              to compare with the importer's default
           --export           measure the CSV/NDJSON exports (rows/s, server RSS, allocations per row) instead of
@@ -75,6 +78,7 @@ public sealed record BenchmarkOptions(
                 "--import-only" => options with { ImportOnly = true },
                 "--reuse" => options with { Reuse = Next() },
                 "--index-after-write" => options with { IndexAfterWrite = true },
+                "--import-command" => options with { ImportCommand = true },
                 "--export" => options with { Export = true },
                 "--only" => options with { Only = Next() },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'"),

@@ -22,6 +22,9 @@ public sealed record ImportFigures(int Detainers, int Rows, TimeSpan Generate, T
 /// and the importer reads it into SQLite and indexes it for search. The two halves of the importer (write,
 /// then drain the search outbox) are timed apart; their sum is what the <c>import</c> command takes.
 /// </summary>
+/// <summary>The <c>import</c> command's own run on the same file: start to exit, its CPU, and its last line.</summary>
+public sealed record ImportCommandFigures(TimeSpan Wall, TimeSpan Cpu, string Result);
+
 public static class Dataset
 {
     public static IHost BuildHost(string storeDirectory, string? searchDirectory = null)
@@ -106,11 +109,74 @@ public static class Dataset
         {
             throw new InvalidOperationException($"expected {(options.IndexAfterWrite ? 1 : 0)} outbox rows to index, drained {drained}");
         }
+        if (options.ImportCommand)
+        {
+            Report.ImportCommand(options.Detainers, await ImportCommandAsync(csv, Path.Combine(storeDirectory, "..", "command-store")));
+        }
         File.Delete(csv);
         var databaseBytes = FolderBytes(storeDirectory) - FolderBytes(Path.Combine(storeDirectory, "search"));
         var indexBytes = FolderBytes(Path.Combine(storeDirectory, "search"));
         return new ImportFigures(options.Detainers, rows, generate, parse, write, index, cpu, writeCpu, databaseBytes + indexBytes, databaseBytes, indexBytes);
     }
+
+    /// <summary>
+    /// The <c>import</c> command as users run it (<c>dotnet DetainerGraph.dll import FILE</c>) on the same file, in its own
+    /// process over a fresh store of its own (deleted after): its whole run, start to exit, with the process's start and
+    /// the store's preparation, and its CPU (this process's reaped children, <c>getrusage</c>, Linux). Its environment is
+    /// this process's: whatever JIT settings the command gives itself, or the caller gave, apply as they would for a user.
+    /// </summary>
+    private static async Task<ImportCommandFigures> ImportCommandAsync(string csv, string storeDirectory)
+    {
+        Directory.CreateDirectory(storeDirectory);
+        try
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add(ServerProcess.FindServer());
+            start.ArgumentList.Add("import");
+            start.ArgumentList.Add(Path.GetFullPath(csv));
+            start.Environment["Storage__Directory"] = Path.GetFullPath(storeDirectory);
+            start.Environment["Storage__LoadSampleData"] = "false";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            var cpu = ChildrenCpu();
+            var watch = Stopwatch.StartNew();
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the import command");
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            var wall = watch.Elapsed;
+            cpu = ChildrenCpu() - cpu;
+            var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"the import command exited with {process.ExitCode}:\n{string.Join('\n', lines)}\n{await errors}");
+            }
+            // "FILE: imported N rows (...) as source #1 in S s": the command's own time for the file, without its start.
+            return new ImportCommandFigures(wall, cpu, lines.LastOrDefault() ?? "");
+        }
+        finally
+        {
+            Directory.Delete(storeDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>User and system CPU of this process's finished and reaped children (zero off Linux).</summary>
+    private static TimeSpan ChildrenCpu()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return TimeSpan.Zero;
+        }
+        // struct rusage: ru_utime and ru_stime (seconds, microseconds each), then fourteen longs.
+        var usage = new long[18];
+        const int RusageChildren = -1;
+        return GetRusage(RusageChildren, usage) != 0
+            ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(usage[0] + usage[2]) + TimeSpan.FromMicroseconds(usage[1] + usage[3]);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRusage(int who, [System.Runtime.InteropServices.Out] long[] usage);
 
     public static long FolderBytes(string folder) =>
         Directory.Exists(folder) ? new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;

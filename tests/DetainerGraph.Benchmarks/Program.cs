@@ -134,6 +134,14 @@ internal static class Report
         Console.WriteLine($"# On disk: {Mb(f.StoreBytes):F0} MB (database {Mb(f.DatabaseBytes):F0} MB, search index {Mb(f.IndexBytes):F0} MB)");
     }
 
+    public static void ImportCommand(int detainers, ImportCommandFigures f)
+    {
+        var settings = string.Join(", ", Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("DOTNET_Tiered", StringComparison.Ordinal) || k.StartsWith("DOTNET_TC_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Console.WriteLine($"# Import command (as users run it, its own process, fresh store): {detainers:N0} detainers in {f.Wall.TotalSeconds:F1} s start to exit = " +
+            $"{detainers / f.Wall.TotalSeconds:N0} detainers/s, {f.Cpu.TotalSeconds:F1} s of CPU; JIT settings given by the caller: {(settings.Length == 0 ? "none" : settings)}; it printed: {f.Result}");
+    }
+
     public static void Workloads(Workload[] workloads, List<WorkloadFigures> results, BenchmarkOptions options, long rssPeak)
     {
         Console.WriteLine("| workload | endpoint p50 | endpoint p99 | raw p50 | raw p99 | overhead | execution p50 | endpoint rps | raw rps | SQL/request | alloc/request endpoint | alloc/request raw | server RSS after | RSS peak under load |");

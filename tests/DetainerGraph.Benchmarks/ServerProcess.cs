@@ -125,7 +125,7 @@ public sealed class ServerProcess : IAsyncDisposable
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     /// <summary>The server's own build output: beside this program (a referenced executable is copied with its runtimeconfig).</summary>
-    private static string FindServer()
+    internal static string FindServer()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "DetainerGraph.dll");
         if (!File.Exists(dll) || !File.Exists(Path.Combine(AppContext.BaseDirectory, "DetainerGraph.runtimeconfig.json")))

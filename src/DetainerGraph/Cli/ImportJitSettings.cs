@@ -51,7 +51,28 @@ internal static class ImportJitSettings
         var names = added.Select(a => a[..(a.IndexOf('=', StringComparison.Ordinal) + 1)]).ToList();
         // An empty value counts as unset (as the Docker entry point's ${VAR:-0} has it): it is replaced, not kept beside.
         var kept = environment.Where(e => !names.Any(n => StartsWithText(e, n)));
+        RemoveDiagnosticsSocket();
         Exec(executable, arguments, [.. kept, .. added.Select(Encoding.UTF8.GetBytes)]);
+    }
+
+    /// <summary>
+    /// The runtime's diagnostics socket (for dotnet-trace, dotnet-counters) is named after the process id and start time,
+    /// which the new image keeps: left in place, the new runtime could not listen on it and the file would outlive the
+    /// process. Removed first, the new runtime makes its own and removes it at exit.
+    /// </summary>
+    private static void RemoveDiagnosticsSocket()
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only tools that attach to the process would miss it.
+        }
     }
 
     /// <summary>Whether <paramref name="args"/> run the <c>import</c> command.</summary>

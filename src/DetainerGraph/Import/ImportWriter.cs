@@ -3,7 +3,6 @@ using DetainerGraph.Detainers;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace DetainerGraph.Import;
 
@@ -126,8 +125,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         {
             byKey.TryAdd((existing.State, existing.Name), existing);
         }
-        var bulk = db.Database.IsSqlite();
-        var added = new List<Jurisdiction>();
         foreach (var (named1, line) in named)
         {
             if (byKey.TryGetValue((named1.State, named1.Name), out var known))
@@ -150,17 +147,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 SourceId = source.Id,
                 SourceLine = line,
             };
-            if (bulk)
-            {
-                added.Add(created);
-            }
-            else
-            {
-                db.Jurisdictions.Add(created);
-            }
+            db.Jurisdictions.Add(created);
             byKey[(named1.State, named1.Name)] = created;
         }
-        await InsertNewAsync(added, static (j, id) => j.Id = id, ct);
         await db.SaveChangesAsync(ct);
         foreach (var jurisdiction in byKey.Values)
         {
@@ -184,8 +173,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         {
             byKey.TryAdd((existing.State, existing.Name, existing.City ?? ""), existing);
         }
-        var bulk = db.Database.IsSqlite();
-        var added = new List<Facility>();
         foreach (var (facility, line) in named)
         {
             var key = (facility.State, facility.Name, facility.City ?? "");
@@ -202,17 +189,9 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 SourceId = source.Id,
                 SourceLine = line,
             };
-            if (bulk)
-            {
-                added.Add(created);
-            }
-            else
-            {
-                db.Facilities.Add(created);
-            }
+            db.Facilities.Add(created);
             byKey[key] = created;
         }
-        await InsertNewAsync(added, static (f, id) => f.Id = id, ct);
         await db.SaveChangesAsync(ct);
         return byKey.ToDictionary(p => p.Key, p => p.Value.Id, FacilityKeyComparer.Instance);
     }
@@ -236,53 +215,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             return;
         }
         var existing = (await db.Weeks.Select(w => w.Start).ToListAsync(ct)).ToHashSet();
-        var added = starts.Where(s => !existing.Contains(s)).Select(Week.Starting);
-        if (db.Database.IsSqlite())
-        {
-            // In key order, as SaveChanges orders its inserts: the same rows in the same row order.
-            added = added.OrderBy(w => w.Start);
-            using var inserter = new SqliteBulkInserter<Week>(db);
-            foreach (var week in added)
-            {
-                inserter.Insert(week);
-            }
-            return;
-        }
-        db.Weeks.AddRange(added);
+        db.Weeks.AddRange(starts.Where(s => !existing.Contains(s)).Select(Week.Starting));
         await db.SaveChangesAsync(ct);
-    }
-
-    /// <summary>
-    /// SQLite: the new jurisdictions or facilities written through a prepared statement rather than <c>SaveChanges</c>,
-    /// whose first use of each entity type in a process costs more than a few hundred rows (about 0.1-0.15 s of CPU per
-    /// type at the start of an import, ReadyToRun or not). Their keys are given here, in order, as the table's
-    /// <c>AUTOINCREMENT</c> would give them: after both its sequence and its largest key. The import's transaction
-    /// already holds the write lock (its source row is written), so no other writer takes keys meanwhile.
-    /// </summary>
-    private async Task InsertNewAsync<T>(List<T> rows, Action<T, int> setKey, CancellationToken ct)
-        where T : class
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-        var table = db.Model.FindEntityType(typeof(T))!.GetTableName()!;
-        var connection = db.Database.GetDbConnection();
-        var quoted = SqliteSchemaCommand.Quote(table);
-        await using (var command = SqliteSchemaCommand.Create(connection, db.Database.CurrentTransaction!.GetDbTransaction(),
-            $"SELECT max(ifnull((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = '{table}'), 0), ifnull((SELECT max(\"Id\") FROM {quoted}), 0))"))
-        {
-            var last = Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var row in rows)
-            {
-                setKey(row, ++last);
-            }
-        }
-        using var inserter = new SqliteBulkInserter<T>(db);
-        foreach (var row in rows)
-        {
-            inserter.Insert(row);
-        }
     }
 
     private async Task WriteReportsAsync(ParsedFile file, Source source, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -13,7 +14,8 @@ namespace DetainerGraph.Cli;
 /// same process (its id, its terminal, its signals and its exit code are the caller's, as before). Nothing is changed
 /// when the caller set either setting (in the environment, with either prefix, or in the runtime configuration), or
 /// turned tiered compilation off; nor under a debugger, nor elsewhere than Linux, nor for any other command or the
-/// server. If the process cannot be started again, the import runs as it is.
+/// server, nor when another program hosts this one in its process (a test host). If the process cannot be started again,
+/// the import runs as it is.
 /// </summary>
 internal static class ImportJitSettings
 {
@@ -32,7 +34,9 @@ internal static class ImportJitSettings
     /// <summary>Starts the <c>import</c> command again with its JIT settings when it should (see the class); returns only when it does not.</summary>
     public static void Apply(string[] args)
     {
-        if (!OperatingSystem.IsLinux() || !IsImport(args) || Debugger.IsAttached)
+        // Only as this program's own process: a host that runs Program in its process (a test host) is never replaced.
+        if (!OperatingSystem.IsLinux() || !IsImport(args) || Debugger.IsAttached
+            || Assembly.GetEntryAssembly() != typeof(ImportJitSettings).Assembly)
         {
             return;
         }

@@ -53,6 +53,19 @@ public sealed class ImportJitSettingsTests : IDisposable
     public void Only_the_import_command_is_started_again(string[] args, bool expected) =>
         Assert.Equal(expected, ImportJitSettings.IsImport(args));
 
+    /// <summary>
+    /// A host that runs the program in its own process (this test host, <c>WebApplicationFactory</c>) is never replaced:
+    /// were it, this test run would restart as <c>import</c> and end here.
+    /// </summary>
+    [Fact]
+    public void A_process_that_hosts_the_program_is_never_started_again()
+    {
+        var id = Environment.ProcessId;
+        ImportJitSettings.Apply(["import", Path.Combine(_folder, "none.csv")]);
+        Assert.Equal(id, Environment.ProcessId);
+        Assert.Null(Environment.GetEnvironmentVariable(ImportJitSettings.Marker));
+    }
+
     [Fact]
     public async Task The_running_import_has_the_settings_in_its_own_process_and_exits_as_before()
     {

@@ -17,14 +17,14 @@ public sealed record ImportFigures(int Detainers, int Rows, TimeSpan Generate, T
     public double DetainersPerSecond => Detainers / Import.TotalSeconds;
 }
 
+/// <summary>The <c>import</c> command's own run on the same file: start to exit, its CPU, and its last line.</summary>
+public sealed record ImportCommandFigures(TimeSpan Wall, TimeSpan Cpu, string Result);
+
 /// <summary>
 /// Builds the benchmark's store the way a user would: the <c>generate</c> command's generator writes a CSV,
 /// and the importer reads it into SQLite and indexes it for search. The two halves of the importer (write,
 /// then drain the search outbox) are timed apart; their sum is what the <c>import</c> command takes.
 /// </summary>
-/// <summary>The <c>import</c> command's own run on the same file: start to exit, its CPU, and its last line.</summary>
-public sealed record ImportCommandFigures(TimeSpan Wall, TimeSpan Cpu, string Result);
-
 public static class Dataset
 {
     public static IHost BuildHost(string storeDirectory, string? searchDirectory = null)

@@ -87,6 +87,14 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 return source;
             }, cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException && cancellationToken.IsCancellationRequested && SqliteInterrupt.IsInterrupt(e))
+        {
+            // A cancellation stops a SQLite statement in flight by interrupting it (SqliteInterrupt: the index rebuild,
+            // say, while the rollup groups are counted beside it), and the statement fails with SQLITE_INTERRUPT. That is
+            // this import's cancellation, whichever statement it stopped: the transaction is rolled back, and the caller
+            // is told it was cancelled rather than that the database failed.
+            throw new OperationCanceledException("The import was cancelled; nothing of it was written.", e, cancellationToken);
+        }
         finally
         {
             db.ChangeTracker.Clear();

@@ -131,26 +131,12 @@ public sealed class PrefixFieldsQueryTests
         using var reader = Index(seed, deletions);
         var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
         var random = new Random(seed * 17);
-        // Accepted documents as live documents, a bit set (every third from 1, a filter without deletions) or bits of another kind.
-        Func<AtomicReaderContext, IBits?>[] accepts =
-        [
-            leaf => leaf.AtomicReader.LiveDocs,
-            leaf =>
-            {
-                var bits = new FixedBitSet(leaf.AtomicReader.MaxDoc);
-                for (var doc = 1; doc < bits.Length; doc += 3)
-                {
-                    bits.Set(doc);
-                }
-                return leaf.AtomicReader.LiveDocs is null ? bits : new AndBits(bits, leaf.AtomicReader.LiveDocs);
-            },
-        ];
         var compared = 0;
         foreach (var prefix in new[] { "assa", "dri", "a", "zz" })
         {
             var plain = Plain(random, prefix);
             var fast = PrefixFieldsQuery.TryCreate(plain);
-            foreach (var accept in accepts)
+            foreach (var accept in LiveOrEveryThird)
             {
                 // The plain query's hits in document order, scored one document at a time.
                 var expected = InSteps(searcher, plain, accept, int.MaxValue - 1);

@@ -82,20 +82,6 @@ public sealed class RankedPageCollectorTests
         return either;
     }
 
-    /// <summary>A filter of every third document from <paramref name="from"/> on in each segment (0: random access; past 100: leap-frog).</summary>
-    private sealed class EveryThird(int from) : Filter
-    {
-        public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs)
-        {
-            var bits = new FixedBitSet(context.AtomicReader.MaxDoc);
-            for (var doc = from; doc < bits.Length; doc += 3)
-            {
-                bits.Set(doc);
-            }
-            return BitsFilteredDocIdSet.Wrap(bits, acceptDocs);
-        }
-    }
-
     private static readonly Sort ScoreThenId = new(SortField.FIELD_SCORE, new SortField("sort_id", SortFieldType.INT64));
 
     private static (List<(int Doc, int Score)> Hits, int Total) Lucene(IndexSearcher searcher, Query query, int numHits, int offset, int limit, FieldDoc? after, bool inOrder)
@@ -139,7 +125,7 @@ public sealed class RankedPageCollectorTests
             }
             var windowed = WindowedConjunctionQuery.TryCreate(plain);
             var strategy = windowed is WindowedConjunctionQuery ? WindowedConjunctionQuery.FilterStrategy : FilteredQuery.RANDOM_ACCESS_FILTER_STRATEGY;
-            var queries = new List<Query> { plain, windowed, new FilteredQuery(windowed, new EveryThird(0), strategy), new FilteredQuery(windowed, new EveryThird(150), strategy) };
+            var queries = new List<Query> { plain, windowed, new FilteredQuery(windowed, new ScorerComparison.EveryThird(0), strategy), new FilteredQuery(windowed, new ScorerComparison.EveryThird(150), strategy) };
             foreach (var query in queries)
             {
                 foreach (var inOrder in new[] { false, true })

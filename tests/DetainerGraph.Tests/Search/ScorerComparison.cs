@@ -46,7 +46,28 @@ internal static class ScorerComparison
         return hits;
     }
 
-    /// <summary>A filter of every third document (random access, as the engine's cached filters), from <paramref name="from"/> on in each segment.</summary>
+    /// <summary>
+    /// The accepted documents a bulk scorer is given: the segment's live documents, or a bit set of every third document
+    /// from 1 (a filter's bits) combined with them.
+    /// </summary>
+    public static readonly Func<AtomicReaderContext, IBits?>[] LiveOrEveryThird =
+    [
+        leaf => leaf.AtomicReader.LiveDocs,
+        leaf =>
+        {
+            var bits = new FixedBitSet(leaf.AtomicReader.MaxDoc);
+            for (var doc = 1; doc < bits.Length; doc += 3)
+            {
+                bits.Set(doc);
+            }
+            return leaf.AtomicReader.LiveDocs is null ? bits : new AndBits(bits, leaf.AtomicReader.LiveDocs);
+        },
+    ];
+
+    /// <summary>
+    /// A filter of every third document (random access, as the engine's cached filters), from <paramref name="from"/> on in each
+    /// segment: from 0 Lucene's default strategy applies it by random access, from past 100 by leap-frog.
+    /// </summary>
     public sealed class EveryThird(int from) : Filter
     {
         public override DocIdSet GetDocIdSet(AtomicReaderContext context, IBits acceptDocs)

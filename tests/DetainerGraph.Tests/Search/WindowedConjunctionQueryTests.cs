@@ -148,26 +148,12 @@ public sealed class WindowedConjunctionQueryTests
         using var reader = Index(seed, deletions);
         var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
         var random = new Random(seed * 17);
-        // Accepted documents as a bit set (every third, from 1, a filter without deletions), as live documents, or all.
-        Func<AtomicReaderContext, IBits?>[] accepts =
-        [
-            leaf => leaf.AtomicReader.LiveDocs,
-            leaf =>
-            {
-                var bits = new FixedBitSet(leaf.AtomicReader.MaxDoc);
-                for (var doc = 1; doc < bits.Length; doc += 3)
-                {
-                    bits.Set(doc);
-                }
-                return leaf.AtomicReader.LiveDocs is null ? bits : new AndBits(bits, leaf.AtomicReader.LiveDocs);
-            },
-        ];
         var compared = 0;
         for (var q = 0; q < 12; q++)
         {
             var plain = Conjunction(random, random.Next(1, 4), typos: q % 2 == 0);
             var windowed = WindowedConjunctionQuery.TryCreate(plain);
-            foreach (var accept in accepts)
+            foreach (var accept in LiveOrEveryThird)
             {
                 // The plain query's hits, in document order, scored one document at a time.
                 var expected = InSteps(searcher, plain, accept, int.MaxValue - 1);

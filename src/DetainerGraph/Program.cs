@@ -39,7 +39,9 @@ builder.AddHostingSafety();
 var app = builder.Build();
 if (isCommand)
 {
-    return await Commands.RunAsync(args, app.Services);
+    // Ctrl+C or SIGTERM stops the command cleanly (an import rolls its file back); a second one ends it at once.
+    using var interrupt = CommandInterrupt.Listen();
+    return await Commands.RunAsync(args, app.Services, interrupt.Token);
 }
 
 // Serving (test hosts stop at Build above, so their process is left as it was): before Kestrel opens a socket.

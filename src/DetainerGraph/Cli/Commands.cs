@@ -12,22 +12,31 @@ public static partial class Commands
 {
     public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "reindex", "token", "help", "--help", "-h"];
 
+    /// <summary>The exit code of a command stopped by <paramref name="ct"/> of <see cref="RunAsync"/> (Ctrl+C: 128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
-    public static async Task<int> RunAsync(string[] args, IServiceProvider services)
+    /// <param name="ct">The program's <see cref="CommandInterrupt"/>: cancelled, the command stops, says what it kept, and exits <see cref="Interrupted"/>.</param>
+    public static async Task<int> RunAsync(string[] args, IServiceProvider services, CancellationToken ct = default)
     {
         try
         {
             return args[0].ToLowerInvariant() switch
             {
-                "import" => await ImportAsync(args[1..], services),
-                "generate" => Generate(args[1..], services),
-                "migrate" => await MigrateAsync(services),
-                "stats" => await StatsAsync(services),
-                "reindex" => await ReindexAsync(services),
+                "import" => await ImportAsync(args[1..], services, ct),
+                "generate" => Generate(args[1..], services, ct),
+                "migrate" => await MigrateAsync(services, ct),
+                "stats" => await StatsAsync(services, ct),
+                "reindex" => await ReindexAsync(services, ct),
                 "token" => Token(args[1..], services),
                 _ => Help(),
             };
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"{args[0].ToLowerInvariant()}: interrupted.");
+            return Interrupted;
         }
         catch (UsageException e)
         {
@@ -59,6 +68,8 @@ public static partial class Commands
               reindex                      rebuild the search index from the database (new folder or versioned Elasticsearch index), then switch to it
               token --name NAME [--role editor] [--hours 8, at most 168]
                                            mint a token signed with Auth:SigningKey (in Development, the generated one)
+
+            Ctrl+C stops a command cleanly (an import rolls back the file it was writing) and exits 130; a second one ends it at once.
 
             Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers,
             Search__Provider (Lucene|Elasticsearch), Search__Url, Auth__Issuer, Auth__Audience, Auth__SigningKey.

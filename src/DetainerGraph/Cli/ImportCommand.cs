@@ -9,23 +9,32 @@ namespace DetainerGraph.Cli;
 /// <summary><c>import FILE...</c>: each file in its own transaction, with a progress bar on a terminal.</summary>
 public static partial class Commands
 {
-    private static async Task<int> ImportAsync(string[] files, IServiceProvider services)
+    private static async Task<int> ImportAsync(string[] files, IServiceProvider services, CancellationToken ct)
     {
         if (files.Length == 0)
         {
             throw new UsageException("import needs at least one FILE");
         }
-        await services.PrepareStoreAsync(loadSampleData: false);
+        try
+        {
+            await services.PrepareStoreAsync(loadSampleData: false, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("import interrupted before its first file; nothing was imported.");
+            return Interrupted;
+        }
         var refused = 0;
         var busy = 0;
-        foreach (var file in files)
+        for (var f = 0; f < files.Length; f++)
         {
+            var file = files[f];
             await using var scope = services.CreateAsyncScope();
             var importer = scope.ServiceProvider.GetRequiredService<Importer>();
             var watch = Stopwatch.StartNew();
             try
             {
-                var result = await WithProgressAsync(file, progress => importer.ImportAsync(file, progress));
+                var result = await WithProgressAsync(file, progress => importer.ImportAsync(file, progress, ct));
                 foreach (var warning in result.Warnings)
                 {
                     Console.Error.WriteLine($"warning: {warning}");
@@ -41,6 +50,11 @@ public static partial class Commands
                 busy++;
                 Console.Error.WriteLine($"{LogText.Escape(Path.GetFileName(file))}: the database is busy with another write; nothing was imported. Run the import again.");
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await ReportInterruptedAsync(services, file, files.Length - f - 1);
+                return Interrupted;
+            }
             catch (ImportRejectedException e)
             {
                 refused++;
@@ -53,6 +67,35 @@ public static partial class Commands
             }
         }
         return busy > 0 ? 3 : refused == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// What an interrupted import kept of the file it was writing: nothing when the stop came before its commit (the
+    /// transaction was rolled back), all of it when after (then only search documents may still be owed, which the
+    /// server indexes when it starts, as does running the import again). Earlier files keep their own commits.
+    /// </summary>
+    private static async Task ReportInterruptedAsync(IServiceProvider services, string file, int notStarted)
+    {
+        var name = LogText.Escape(Path.GetFileName(file));
+        await using var scope = services.CreateAsyncScope();
+        Source? source;
+        try
+        {
+            source = await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(file, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file went away meanwhile: its content cannot be looked up, and a rerun finds out.
+            Console.Error.WriteLine($"{name}: import interrupted; the file can no longer be read to tell whether its commit came first ({LogText.Escape(e.Message)}). An import runs at most once per content: run it again.");
+            return;
+        }
+        Console.Error.WriteLine(source is null
+            ? $"{name}: import interrupted; nothing from this file was imported. Run the import again to import it."
+            : $"{name}: interrupted after its commit: imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
+        if (notStarted > 0)
+        {
+            Console.Error.WriteLine($"{notStarted} more file(s) not started.");
+        }
     }
 
     /// <summary>A progress bar on a terminal; plain lines when output is redirected.</summary>

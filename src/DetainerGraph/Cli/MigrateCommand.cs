@@ -6,7 +6,7 @@ namespace DetainerGraph.Cli;
 /// <summary><c>migrate</c>: applies the pending database migrations.</summary>
 public static partial class Commands
 {
-    private static async Task<int> MigrateAsync(IServiceProvider services)
+    private static async Task<int> MigrateAsync(IServiceProvider services, CancellationToken ct)
     {
         var storage = services.GetRequiredService<StorageOptions>();
         if (storage.Provider == DatabaseProvider.Sqlite)
@@ -15,8 +15,8 @@ public static partial class Commands
         }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
-        var pending = (await db.Database.GetPendingMigrationsAsync()).ToList();
-        await db.Database.MigrateAsync();
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
         Console.WriteLine(pending.Count == 0
             ? $"{storage.Provider}: the database is up to date"
             : $"{storage.Provider}: applied {string.Join(", ", pending)}");

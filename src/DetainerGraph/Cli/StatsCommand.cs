@@ -7,12 +7,12 @@ namespace DetainerGraph.Cli;
 /// <summary><c>stats</c>: row counts per table and how the published detainers were placed in jurisdictions.</summary>
 public static partial class Commands
 {
-    private static async Task<int> StatsAsync(IServiceProvider services)
+    private static async Task<int> StatsAsync(IServiceProvider services, CancellationToken ct)
     {
-        await services.PrepareStoreAsync(loadSampleData: false);
+        await services.PrepareStoreAsync(loadSampleData: false, ct);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
-        var counts = await StoreStatistics.CountAsync(db);
+        var counts = await StoreStatistics.CountAsync(db, ct);
         var table = new Table().AddColumn("table").AddColumn(new TableColumn("rows").RightAligned());
         foreach (var (name, count) in counts)
         {
@@ -30,8 +30,8 @@ public static partial class Commands
             AnsiConsole.Write(table);
         }
         // How the published detainers were placed in their jurisdictions, and the facility names nothing placed.
-        var placements = await StoreStatistics.PlacementsAsync(db);
-        var unresolved = await StoreStatistics.UnresolvedFacilitiesAsync(db);
+        var placements = await StoreStatistics.PlacementsAsync(db, ct);
+        var unresolved = await StoreStatistics.UnresolvedFacilitiesAsync(db, ct);
         var total = placements.Sum(p => p.Detainers);
         var placed = placements.Where(p => p.Resolution != JurisdictionResolution.Unresolved).Sum(p => p.Detainers);
         Console.WriteLine();

@@ -42,6 +42,21 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         return await ImportAsync(fileName, bytes, progress, ct);
     }
 
+    /// <summary>
+    /// The source a file's content was imported as (by its SHA-256, as <see cref="ImportAsync(string, byte[], IProgress{ImportProgress}?, CancellationToken)"/>
+    /// recognizes it), or null: after an interrupted import, whether its commit came first.
+    /// </summary>
+    public async Task<Source?> FindImportedAsync(string path, CancellationToken ct)
+    {
+        byte[] hash;
+        await using (var file = File.OpenRead(path))
+        {
+            hash = await SHA256.HashDataAsync(file, ct);
+        }
+        var sha256 = Convert.ToHexStringLower(hash);
+        return await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
+    }
+
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -83,6 +83,68 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(250, (await _app.CountsAsync())["detainers"]);
     }
 
+    [Fact]
+    public async Task Generate_leaves_no_partial_file_beside_its_output()
+    {
+        var output = Path.Combine(_folder, "synthetic.csv");
+
+        Assert.Equal(0, await Commands.RunAsync(["generate", "--detainers", "3000", "--seed", "9", "--out", output], _app.Started()));
+
+        Assert.Equal(["synthetic.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+        Assert.Equal(3000, File.ReadLines(output).Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Generate_stopped_leaves_its_output_as_it_was_and_exits_130()
+    {
+        var output = Write("synthetic.csv", "kept\n");
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        // 5,000 detainers: the generator checks the token every 1,024.
+        Assert.Equal(Commands.Interrupted, await Commands.RunAsync(["generate", "--detainers", "5000", "--seed", "9", "--out", output], _app.Started(), stopped.Token));
+
+        Assert.Equal("kept\n", File.ReadAllText(output));
+        Assert.Equal(["synthetic.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Generate_into_a_missing_folder_says_so_and_exits_one()
+    {
+        var output = Path.Combine(_folder, "no-such-folder", "synthetic.csv");
+
+        Assert.Equal(1, await Commands.RunAsync(["generate", "--detainers", "10", "--seed", "9", "--out", output], _app.Started()));
+
+        Assert.False(Directory.Exists(Path.GetDirectoryName(output)));
+        Assert.Empty(Directory.GetFiles(_folder));
+    }
+
+    [Fact]
+    public async Task Import_stopped_before_its_first_file_imports_nothing_says_so_and_exits_130()
+    {
+        var file = Write("pa.csv", SampleRows.Foia);
+        var before = await _app.CountsAsync();
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+        var errors = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(errors);
+        int exit;
+        try
+        {
+            exit = await Commands.RunAsync(["import", file, file], _app.Started(), stopped.Token);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.Equal(Commands.Interrupted, exit);
+        Assert.Equal(before, await _app.CountsAsync());
+        var printed = errors.ToString();
+        Assert.Contains("import interrupted before its first file; nothing was imported.", printed, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("generate", "--seed", "1", "--out", "x.csv")]
     [InlineData("generate", "--detainers", "0", "--seed", "1", "--out", "x.csv")]

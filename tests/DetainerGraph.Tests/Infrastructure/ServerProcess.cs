@@ -139,6 +139,13 @@ public sealed class ServerProcess : IDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>SIGINT (Ctrl+C at a terminal).</summary>
+    public async Task InterruptAsync()
+    {
+        using var kill = Process.Start("kill", $"-INT {_process.Id}");
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Waits for the exit (killing the process and failing with its output past the limit); returns the exit code.</summary>
     public async Task<int> WaitAsync(TimeSpan? limit = null)
     {

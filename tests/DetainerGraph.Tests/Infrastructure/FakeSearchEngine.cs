@@ -64,6 +64,9 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     /// <summary>Runs when a rebuild starts, before it reads its documents (another writer acting meanwhile).</summary>
     public Func<Task>? OnRebuild { get; set; }
 
+    /// <summary>Runs when a rebuild has read its documents and its index is live (a stop arriving just then).</summary>
+    public Action? OnRebuilt { get; set; }
+
     /// <summary>Searches that reached the engine.</summary>
     public int Searches => _searches;
 
@@ -113,13 +116,16 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
         if (inner is not null)
         {
             await inner.RebuildAsync(documents, ct);
-            return;
         }
-        Rebuilt = 0;
-        await foreach (var _ in documents.WithCancellation(ct))
+        else
         {
-            Rebuilt++;
+            Rebuilt = 0;
+            await foreach (var _ in documents.WithCancellation(ct))
+            {
+                Rebuilt++;
+            }
         }
+        OnRebuilt?.Invoke();
     }
 
     public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)

@@ -9,7 +9,7 @@ namespace DetainerGraph.Tests.Search;
 
 /// <summary>
 /// A rebuild loses nothing indexed while it runs: such writes reached the old index (on Elasticsearch, through
-/// the alias), so their outbox rows are owed again once the new index is in place.
+/// the alias), so their outbox rows are owed again once the new index is in place, even when the rebuild is stopped then.
 /// </summary>
 public sealed class RebuildReplayTests : IDisposable
 {
@@ -18,8 +18,10 @@ public sealed class RebuildReplayTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    [Fact]
-    public async Task Writes_indexed_while_a_rebuild_runs_are_owed_again_after_it_and_earlier_ones_are_not()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Writes_indexed_while_a_rebuild_runs_are_owed_again_after_it_and_earlier_ones_are_not(bool stoppedAsItGoesLive)
     {
         await _app.ImportAsync("filter.csv", FilterFixture.Detainers);
         var detainer = await _app.WithDbAsync(db => db.Detainers.Select(d => d.Id).FirstAsync());
@@ -37,8 +39,14 @@ public sealed class RebuildReplayTests : IDisposable
                 return await other.SaveChangesAsync();
             }),
         };
+        // Stopped (Ctrl+C on reindex) once the new index is live: the writes made meanwhile are still owed again.
+        using var stop = new CancellationTokenSource();
+        if (stoppedAsItGoesLive)
+        {
+            engine.OnRebuilt = stop.Cancel;
+        }
         using var signal = new SearchOutboxSignal();
-        await new SearchOutbox(engine, signal, NullLogger<SearchOutbox>.Instance).RebuildAsync(db, default);
+        await new SearchOutbox(engine, signal, NullLogger<SearchOutbox>.Instance).RebuildAsync(db, stop.Token);
 
         var rows = await db.SearchOutbox.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
         Assert.Equal(2, rows.Count);

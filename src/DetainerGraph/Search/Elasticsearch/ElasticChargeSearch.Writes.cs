@@ -160,7 +160,9 @@ public sealed partial class ElasticChargeSearch
                 new AddAction { Index = index, Alias = Alias },
             };
             // One _aliases call: searches see the old index or the new one, never neither, both, or a half-built one.
-            Check(await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions, RequestConfiguration = _write }, ct), "alias swap");
+            // Not cancelled: a call abandoned in flight may still swap, and the catch below would then delete the index
+            // the alias has just moved to (a stopped reindex would leave searches with no index at all).
+            Check(await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions, RequestConfiguration = _write }, CancellationToken.None), "alias swap");
         }
         catch
         {

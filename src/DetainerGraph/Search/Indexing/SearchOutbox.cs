@@ -121,7 +121,9 @@ public sealed partial class SearchOutbox(IChargeSearch search, SearchOutboxSigna
         // Before the database is read: a write committed after this has a greater id, one committed before is in the read.
         var mark = await db.SearchOutbox.MaxAsync(e => (long?)e.Id, ct) ?? 0;
         await search.RebuildAsync(ChargeDocuments.Of(db.Charges.OrderBy(c => c.Id)).AsAsyncEnumerable(), ct);
-        var replayed = await ReplayAfterAsync(db, mark, ct);
+        // The new index is live from here: the replay is not cancelled (one statement), or a stop now would leave the
+        // writes made meanwhile marked indexed while only the old index had them.
+        var replayed = await ReplayAfterAsync(db, mark, CancellationToken.None);
         if (replayed > 0)
         {
             LogReplaying(logger, replayed);

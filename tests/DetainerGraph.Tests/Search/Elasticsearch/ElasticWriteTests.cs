@@ -155,6 +155,32 @@ public sealed class ElasticWriteTests
     }
 
     [Fact]
+    public async Task A_rebuild_stopped_while_its_alias_swap_is_in_flight_keeps_the_index_the_alias_moved_to()
+    {
+        using var stop = new CancellationTokenSource();
+        var fake = new FakeElasticsearch()
+            .On("PUT", "/charges-test_lock/_create/rebuild", 201, ElasticRequestSnapshotTests.LockCreated)
+            .On("DELETE", "/charges-test_lock/_doc/rebuild", 200, ElasticRequestSnapshotTests.LockDeleted)
+            .On("PUT", "/charges-test-", 200, ElasticRequestSnapshotTests.Acknowledged)
+            .On("POST", "/charges-test-20261128050000/_bulk", 200, BulkOk)
+            .On("POST", "/charges-test-20261128050000/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
+            .On("GET", "/_alias/", 200, """{"charges-test-20261101000000":{"aliases":{"charges-test":{}}}}""")
+            // Ctrl+C while the swap is on its way: the cluster has moved the alias by the time the stop is seen.
+            .On("POST", "/_aliases", () =>
+            {
+                stop.Cancel();
+                return new FakeElasticsearch.Canned(200, """{"acknowledged":true}""");
+            })
+            .On("DELETE", "/charges-test-2026", 200, """{"acknowledged":true}""");
+
+        await fake.Engine().Search.RebuildAsync(ElasticRequestSnapshotTests.Documents.ToAsyncEnumerable(), stop.Token);
+
+        // The new index, which the alias now names, is kept; the old one goes as after any rebuild.
+        Assert.DoesNotContain("DELETE /charges-test-20261128050000", Calls(fake));
+        Assert.Contains("DELETE /charges-test-20261101000000", Calls(fake));
+    }
+
+    [Fact]
     public void Only_no_answer_429_and_gateway_errors_are_worth_a_retry()
     {
         Assert.True(DetainerGraph.Search.Elasticsearch.ElasticChargeSearch.IsRetryable(null));

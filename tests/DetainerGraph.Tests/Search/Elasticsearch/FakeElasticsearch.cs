@@ -39,6 +39,13 @@ public sealed class FakeElasticsearch : IRequestInvoker
         return this;
     }
 
+    /// <summary>Answers with what <paramref name="answer"/> returns when the request comes (a test can act then, as a server would).</summary>
+    public FakeElasticsearch On(string method, string pathPrefix, Func<Canned> answer)
+    {
+        _routes.Insert(0, (method, pathPrefix, answer));
+        return this;
+    }
+
     /// <summary>Answers in turn, one answer per request, the last one for every request after.</summary>
     public FakeElasticsearch OnSequence(string method, string pathPrefix, params (int Status, string Body)[] answers)
     {
@@ -130,9 +137,17 @@ public sealed class FakeElasticsearch : IRequestInvoker
         where TResponse : TransportResponse, new() =>
         Answer(endpoint).Request<TResponse>(endpoint, boundConfiguration, postData);
 
+    /// <remarks>
+    /// The request is answered (the route runs, as the server would act on it) before the token is checked: a call
+    /// cancelled while in flight throws, as a real one does, though the server may have done what it asked.
+    /// </remarks>
     public Task<TResponse> RequestAsync<TResponse>(Endpoint endpoint, BoundConfiguration boundConfiguration, PostData? postData, CancellationToken cancellationToken)
-        where TResponse : TransportResponse, new() =>
-        Answer(endpoint).RequestAsync<TResponse>(endpoint, boundConfiguration, postData, cancellationToken);
+        where TResponse : TransportResponse, new()
+    {
+        var answer = Answer(endpoint);
+        cancellationToken.ThrowIfCancellationRequested();
+        return answer.RequestAsync<TResponse>(endpoint, boundConfiguration, postData, cancellationToken);
+    }
 
     public void Dispose() => ((IDisposable)_default).Dispose();
 

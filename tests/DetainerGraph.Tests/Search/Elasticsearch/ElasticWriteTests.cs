@@ -136,16 +136,19 @@ public sealed class ElasticWriteTests
             Calls(fake));
     }
 
+    /// <summary>A rebuild that takes the lock, loads and refreshes its new index, with the alias on an older index: up to the swap.</summary>
+    private static FakeElasticsearch LoadedOverAnOldIndex() => new FakeElasticsearch()
+        .On("PUT", "/charges-test_lock/_create/rebuild", 201, ElasticRequestSnapshotTests.LockCreated)
+        .On("DELETE", "/charges-test_lock/_doc/rebuild", 200, ElasticRequestSnapshotTests.LockDeleted)
+        .On("PUT", "/charges-test-", 200, ElasticRequestSnapshotTests.Acknowledged)
+        .On("POST", "/charges-test-20261128050000/_bulk", 200, BulkOk)
+        .On("POST", "/charges-test-20261128050000/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
+        .On("GET", "/_alias/", 200, """{"charges-test-20261101000000":{"aliases":{"charges-test":{}}}}""");
+
     [Fact]
     public async Task A_failed_alias_swap_deletes_the_new_index_so_no_orphan_is_left()
     {
-        var fake = new FakeElasticsearch()
-            .On("PUT", "/charges-test_lock/_create/rebuild", 201, ElasticRequestSnapshotTests.LockCreated)
-            .On("DELETE", "/charges-test_lock/_doc/rebuild", 200, ElasticRequestSnapshotTests.LockDeleted)
-            .On("PUT", "/charges-test-", 200, ElasticRequestSnapshotTests.Acknowledged)
-            .On("POST", "/charges-test-20261128050000/_bulk", 200, BulkOk)
-            .On("POST", "/charges-test-20261128050000/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
-            .On("GET", "/_alias/", 200, """{"charges-test-20261101000000":{"aliases":{"charges-test":{}}}}""")
+        var fake = LoadedOverAnOldIndex()
             .On("POST", "/_aliases", 404, """{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [charges-test-20261101000000]"}],"type":"index_not_found_exception","reason":"no such index [charges-test-20261101000000]"},"status":404}""")
             .On("DELETE", "/charges-test-20261128050000", 200, """{"acknowledged":true}""");
         await Assert.ThrowsAsync<SearchUnavailableException>(() =>
@@ -158,13 +161,7 @@ public sealed class ElasticWriteTests
     public async Task A_rebuild_stopped_while_its_alias_swap_is_in_flight_keeps_the_index_the_alias_moved_to()
     {
         using var stop = new CancellationTokenSource();
-        var fake = new FakeElasticsearch()
-            .On("PUT", "/charges-test_lock/_create/rebuild", 201, ElasticRequestSnapshotTests.LockCreated)
-            .On("DELETE", "/charges-test_lock/_doc/rebuild", 200, ElasticRequestSnapshotTests.LockDeleted)
-            .On("PUT", "/charges-test-", 200, ElasticRequestSnapshotTests.Acknowledged)
-            .On("POST", "/charges-test-20261128050000/_bulk", 200, BulkOk)
-            .On("POST", "/charges-test-20261128050000/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
-            .On("GET", "/_alias/", 200, """{"charges-test-20261101000000":{"aliases":{"charges-test":{}}}}""")
+        var fake = LoadedOverAnOldIndex()
             // Ctrl+C while the swap is on its way: the cluster has moved the alias by the time the stop is seen.
             .On("POST", "/_aliases", () =>
             {

@@ -16,6 +16,7 @@ public static class GraphQLServiceExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("GraphQL").Get<GraphQLServerOptions>() ?? new GraphQLServerOptions());
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("GraphQL:Paging").Get<PagingOptions>() ?? new PagingOptions());
         services.AddScoped<BatchLoaders>();
+        services.AddScoped<Charges.SearchHitDetainers>();
         services.AddSingleton<Facilities.FacilityCache>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<DocumentCache>();

@@ -156,7 +156,7 @@ public sealed class ChargeSearchHitGraphType : ObjectGraphType<ChargeSearchHit>
             .Resolve(c => c.LoadCharge(c.Source.ChargeId));
         Field<NonNullGraphType<DetainerGraphType>>("detainer")
             .Description("The detainer that lists the charge, read from the database.")
-            .Resolve(c => c.LoadDetainer(c.Source.DetainerId));
+            .Resolve(c => c.RequestServices!.GetRequiredService<SearchHitDetainers>().Of(c.Source) is { } narrow ? narrow : c.LoadDetainer(c.Source.DetainerId));
     }
 }
 

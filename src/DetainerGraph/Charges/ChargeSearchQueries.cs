@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using DetainerGraph.Api;
 using DetainerGraph.Data;
@@ -8,6 +9,7 @@ using GraphQL.Types;
 using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Query;
 
 namespace DetainerGraph.Charges;
 
@@ -39,11 +41,19 @@ public static partial class ChargeSearchQueries
     }
 
     /// <summary>
-    /// When the selection reads both the hits' charges and their detainers, reads both in one joined statement and
-    /// hands the rows to the two batch loaders (<see cref="ChargeDataLoaders.ChargeById"/>,
-    /// <see cref="DetainerDataLoaders.DetainerById"/>), which then answer without a statement of their own: one
-    /// statement instead of two. The rows are the whole entities either loader reads, so the answer is the same; a hit
-    /// whose detainer the join did not give is read by its loader as before. Should this read fail (short of
+    /// When the selection reads both the hits' charges and their detainers, reads both in one joined statement: one
+    /// statement instead of two. The charges are whole rows, handed to <see cref="ChargeDataLoaders.ChargeById"/>, which
+    /// then answers without a statement of its own. The detainers are read in one of two ways:
+    /// <list type="bullet">
+    /// <item>When every <c>detainer</c> selection of the hits names only <see cref="DetainerPageColumns.NarrowFields"/>
+    /// (directly, without fragments), only those columns (<see cref="DetainerPageColumns.Narrow"/>): the detainer is
+    /// the widest row of the two, and a search page shows a few of its fields. The narrow rows are kept by hit
+    /// (<see cref="SearchHitDetainers"/>), where only the hits' own <c>detainer</c> field reads them: the detainer
+    /// loader never sees a partial row, so any other field of the request that loads the same detainer reads it
+    /// whole.</item>
+    /// <item>Otherwise whole rows, handed to <see cref="DetainerDataLoaders.DetainerById"/> as to the charge loader.</item>
+    /// </list>
+    /// A hit whose detainer the join did not give is read by its loader as before. Should this read fail (short of
     /// cancellation), nothing is primed and the loaders read, and report any failure, exactly as they always did.
     /// </summary>
     private static async Task ReadHitRowsAsync(IResolveFieldContext context, ChargeSearchPage page)
@@ -53,11 +63,12 @@ public static partial class ChargeSearchQueries
             return;
         }
         var ids = page.Nodes.Select(h => h.ChargeId).Distinct().ToArray();
+        var narrow = HitDetainersAreNarrow(context.FieldAst.SelectionSet);
         var rows = new List<HitRow>(ids.Length);
         try
         {
             var db = context.Db();
-            await foreach (var row in HitRowQueries.For(db).Read(db, ids).WithCancellation(context.CancellationToken))
+            await foreach (var row in HitRowQueries.For(db).Read(db, ids, narrow).WithCancellation(context.CancellationToken))
             {
                 rows.Add(row);
             }
@@ -69,8 +80,66 @@ public static partial class ChargeSearchQueries
         foreach (var (charge, detainer) in rows)
         {
             ChargeDataLoaders.ChargeById.Prime(context, charge.Id, charge);
-            DetainerDataLoaders.DetainerById.Prime(context, detainer.Id, detainer);
+            if (!narrow)
+            {
+                DetainerDataLoaders.DetainerById.Prime(context, detainer.Id, detainer);
+            }
         }
+        if (narrow)
+        {
+            var detainers = rows.ToDictionary(r => r.Charge.Id, r => r.Detainer);
+            var kept = context.RequestServices!.GetRequiredService<SearchHitDetainers>();
+            foreach (var hit in page.Nodes)
+            {
+                if (detainers.TryGetValue(hit.ChargeId, out var detainer))
+                {
+                    kept.Keep(hit, detainer);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether every <c>detainer</c> field of the hits (under <c>nodes</c> or <c>edges { node }</c>) selects only
+    /// <see cref="DetainerPageColumns.NarrowFields"/>. Any fragment on the way (on the connection, an edge or a hit) could
+    /// select anything, so it means no.
+    /// </summary>
+    private static bool HitDetainersAreNarrow(GraphQLSelectionSet? connection)
+    {
+        foreach (var selection in connection?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field
+                || field.Name.StringValue == "nodes" && !HitIsNarrow(field.SelectionSet)
+                || field.Name.StringValue == "edges" && !EdgesAreNarrow(field.SelectionSet))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool EdgesAreNarrow(GraphQLSelectionSet? edges)
+    {
+        foreach (var selection in edges?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field || field.Name.StringValue == "node" && !HitIsNarrow(field.SelectionSet))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool HitIsNarrow(GraphQLSelectionSet? hit)
+    {
+        foreach (var selection in hit?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field || field.Name.StringValue == "detainer" && !DetainerPageColumns.NodeIsNarrow(field.SelectionSet))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -82,6 +151,7 @@ public static partial class ChargeSearchQueries
     /// model's executor in it and rebuilds it when a context of another model calls, and with the SQLite and SQL Server
     /// contexts in one process (the tests) a search could run the other provider's executor. Keyed by the model, each
     /// compiled query only ever sees the model it was made for; the table holds models weakly.</item>
+    /// <item>Each comes in two shapes: the detainer whole, or narrow (<see cref="NarrowRow"/>).</item>
     /// <item>A list parameter (<c>ids.Contains</c>) is expanded into one SQL parameter per ID, so EF Core generates the
     /// statement's text again on every execution. A page of at most <see cref="Slots"/> hits (the usual <c>first: 10</c>)
     /// is read with exactly <see cref="Slots"/> ID parameters instead, the unused ones repeating the first ID: the
@@ -102,17 +172,37 @@ public static partial class ChargeSearchQueries
                 db.Charges.Where(charge => new[] { id0, id1, id2, id3, id4, id5, id6, id7, id8, id9 }.Contains(charge.Id))
                     .Select(charge => new HitRow(charge, charge.Detainer)));
 
+        private readonly Func<DetainerDbContext, long[], IAsyncEnumerable<HitRow>> _narrowAny = EF.CompileAsyncQuery((DetainerDbContext db, long[] ids) =>
+            db.Charges.Where(charge => ids.Contains(charge.Id)).Select(NarrowRow));
+
+        private readonly Func<DetainerDbContext, long, long, long, long, long, long, long, long, long, long, IAsyncEnumerable<HitRow>> _narrowSlots =
+            EF.CompileAsyncQuery((DetainerDbContext db, long id0, long id1, long id2, long id3, long id4, long id5, long id6, long id7, long id8, long id9) =>
+                db.Charges.Where(charge => new[] { id0, id1, id2, id3, id4, id5, id6, id7, id8, id9 }.Contains(charge.Id))
+                    .Select(NarrowRow));
+
+        /// <summary>A charge with <see cref="DetainerPageColumns.Narrow"/> of its detainer: the same columns the narrow list page reads.</summary>
+        private static readonly Expression<Func<Charge, HitRow>> NarrowRow = ComposeNarrowRow();
+
         public static HitRowQueries For(DetainerDbContext db) => PerModel.GetValue(db.Model, _ => new HitRowQueries());
 
-        /// <summary>The rows of <paramref name="ids"/> (distinct, at least one).</summary>
-        public IAsyncEnumerable<HitRow> Read(DetainerDbContext db, long[] ids)
+        /// <summary>The rows of <paramref name="ids"/> (distinct, at least one), their detainers whole or <paramref name="narrow"/>.</summary>
+        public IAsyncEnumerable<HitRow> Read(DetainerDbContext db, long[] ids, bool narrow)
         {
             if (ids.Length > Slots)
             {
-                return _any(db, ids);
+                return narrow ? _narrowAny(db, ids) : _any(db, ids);
             }
             long Id(int i) => ids[i < ids.Length ? i : 0];
-            return _slots(db, Id(0), Id(1), Id(2), Id(3), Id(4), Id(5), Id(6), Id(7), Id(8), Id(9));
+            return (narrow ? _narrowSlots : _slots)(db, Id(0), Id(1), Id(2), Id(3), Id(4), Id(5), Id(6), Id(7), Id(8), Id(9));
+        }
+
+        private static Expression<Func<Charge, HitRow>> ComposeNarrowRow()
+        {
+            var charge = Expression.Parameter(typeof(Charge), "charge");
+            var narrow = DetainerPageColumns.Narrow;
+            var detainer = ReplacingExpressionVisitor.Replace(narrow.Parameters[0], Expression.Property(charge, nameof(Charge.Detainer)), narrow.Body);
+            var row = typeof(HitRow).GetConstructor([typeof(Charge), typeof(Detainer)])!;
+            return Expression.Lambda<Func<Charge, HitRow>>(Expression.New(row, charge, detainer), charge);
         }
     }
 

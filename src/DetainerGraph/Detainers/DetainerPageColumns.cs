@@ -21,7 +21,8 @@ public static class DetainerPageColumns
         "__typename", "id", "isSynthetic", "retracted", "issuedOn", "outcome", "detainerType", "facility",
     };
 
-    private static readonly Expression<Func<Detainer, Detainer>> Narrow = d => new Detainer
+    /// <summary>The narrow row: the columns every field of <see cref="NarrowFields"/> reads, the other properties left at their defaults.</summary>
+    public static readonly Expression<Func<Detainer, Detainer>> Narrow = d => new Detainer
     {
         Id = d.Id,
         IsSynthetic = d.IsSynthetic,
@@ -66,7 +67,8 @@ public static class DetainerPageColumns
         return true;
     }
 
-    private static bool NodeIsNarrow(GraphQLSelectionSet? node)
+    /// <summary>Whether a detainer's selection names only <see cref="NarrowFields"/>, each directly (no fragment).</summary>
+    public static bool NodeIsNarrow(GraphQLSelectionSet? node)
     {
         foreach (var selection in node?.Selections ?? [])
         {

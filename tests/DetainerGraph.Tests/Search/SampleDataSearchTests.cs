@@ -260,6 +260,76 @@ public sealed class SampleDataSearchTests(SampleDataApp fixture) : IClassFixture
     }
 
     [Theory]
+    [InlineData("nodes { charge { id } detainer { DETAINER } }", "nodes")]
+    [InlineData("edges { node { charge { id } detainer { DETAINER } } }", "edges")]
+    [InlineData("nodes { charge { id } detainer { DETAINER } } edges { cursor node { detainer { id } } }", "nodes")]
+    public async Task Hits_whose_detainers_select_only_narrow_fields_answer_as_whole_rows_do(string shape, string list)
+    {
+        // Every narrow field (DetainerPageColumns.NarrowFields) read from the narrow hit rows, then the same fields with
+        // one wide field beside them (whole rows): the same values hit for hit, in one statement either way. A column
+        // missing from the narrow read answers its default (no facility, not synthetic) and fails here.
+        const string Narrow = "__typename id isSynthetic retracted issuedOn outcome detainerType facility { id name }";
+        string Query(string detainer) => "{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: 12) { " + shape.Replace("DETAINER", detainer) + " } }";
+        List<JsonElement> Detainers(JsonElement response) =>
+            [.. response.GetProperty("data").GetProperty("searchCharges").GetProperty(list).EnumerateArray()
+                .Select(n => (list == "edges" ? n.GetProperty("node") : n).GetProperty("detainer"))];
+
+        var narrow = await App.QueryAsync(Query(Narrow));
+        var whole = await App.QueryAsync(Query(Narrow + " placeOfBirth"));
+        Assert.False(narrow.TryGetProperty("errors", out _));
+        Assert.Equal(1, TestApp.SqlStatements(narrow));
+        Assert.Equal(1, TestApp.SqlStatements(whole));
+        var narrowDetainers = Detainers(narrow);
+        var wholeDetainers = Detainers(whole);
+        Assert.Equal(12, narrowDetainers.Count);
+        Assert.Contains(wholeDetainers, d => d.GetProperty("facility").ValueKind == JsonValueKind.Object);
+        Assert.All(wholeDetainers, d => Assert.True(d.GetProperty("isSynthetic").GetBoolean()));
+        for (var i = 0; i < narrowDetainers.Count; i++)
+        {
+            var expected = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(wholeDetainers[i].GetRawText())!;
+            expected.Remove("placeOfBirth");
+            Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(narrowDetainers[i].GetRawText())));
+        }
+    }
+
+    [Theory]
+    [InlineData("nodes { charge { id } ...Hit }")]
+    [InlineData("nodes { charge { id } ... on ChargeSearchHit { detainer { id source { line } } } }")]
+    [InlineData("nodes { charge { id } detainer { id ...Wide } }")]
+    [InlineData("...Nodes")]
+    public async Task Hit_detainers_selected_through_fragments_are_read_whole(string shape)
+    {
+        // A fragment could select any field, so the hits' detainers are read whole: a narrow row would answer line 0.
+        const string Fragments = " fragment Hit on ChargeSearchHit { detainer { id source { line } } } fragment Wide on Detainer { source { line } }"
+            + " fragment Nodes on ChargeSearchConnection { nodes { charge { id } detainer { id source { line } } } }";
+        var query = "{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: 10) { " + shape + " } }"
+            + string.Concat(Fragments.Split(" fragment ", StringSplitOptions.RemoveEmptyEntries).Where(f => shape.Contains("..." + f.Split(' ')[0], StringComparison.Ordinal)).Select(f => " fragment " + f));
+        var nodes = (await App.DataAsync(query)).GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal(10, nodes.Count);
+        Assert.All(nodes, n => Assert.True(n.GetProperty("detainer").GetProperty("source").GetProperty("line").GetInt32() > 0));
+    }
+
+    [Fact]
+    public async Task A_narrow_hit_detainer_never_reaches_the_detainer_loader()
+    {
+        // The hits' detainers read narrow, and the same detainers loaded through the charge: the charge's detainer goes
+        // through the detainer loader, which must read whole rows (a narrow row there would answer line 0 and UNRESOLVED).
+        const string Whole = "detainer { id jurisdictionResolution outcomeAsPublished source { line } }";
+        string Query(string hit) => "{ searchCharges(sourceKind: [SYNTHETIC], query: \"theft\", first: 10) { nodes { " + hit + " } } }";
+        List<string> ChargeDetainers(JsonElement data) =>
+            [.. data.GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("charge").GetProperty("detainer").GetRawText())];
+
+        var both = await App.DataAsync(Query("detainer { id outcome } charge { description " + Whole + " }"));
+        var alone = await App.DataAsync(Query("charge { description " + Whole + " }"));
+
+        Assert.Equal(ChargeDetainers(alone), ChargeDetainers(both));
+        Assert.All(ChargeDetainers(both), d => Assert.DoesNotContain("\"line\":0", d));
+        Assert.Equal(
+            both.GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("charge").GetProperty("detainer").GetProperty("id").GetString()),
+            both.GetProperty("searchCharges").GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("detainer").GetProperty("id").GetString()));
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(10)]

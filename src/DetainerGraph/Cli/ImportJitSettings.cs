@@ -9,10 +9,13 @@ namespace DetainerGraph.Cli;
 /// The <c>import</c> command's JIT settings (README "The JIT and the <c>import</c> command"): an import is a batch job whose
 /// hot code runs for seconds from a cold start, so it runs without the JIT's instrumented tier and with hot methods
 /// optimized as soon as they are hot (<c>DOTNET_TieredPGO=0</c>, <c>DOTNET_TC_CallCountingDelayMs=0</c>; a fifth less CPU
-/// at 100,000 detainers). The runtime reads them once, at start, from the environment, so on Linux the command starts
-/// itself again with them before anything else runs: <c>execve</c> of the same executable with the same arguments, the
+/// at 100,000 detainers), and with only methods called 4,096 times compiled again optimized
+/// (<c>DOTNET_TC_CallCountThreshold=1000</c>, hexadecimal as the runtime reads it; the default is 30: a cold start
+/// crosses 30 calls in thousands of methods of the host, the migrations and EF Core's first queries, and compiling them
+/// again cost the JIT's background thread about a second of CPU). The runtime reads them once, at start, from the
+/// environment, so on Linux the command starts itself again with them before anything else runs: <c>execve</c> of the same executable with the same arguments, the
 /// same process (its id, its terminal, its signals and its exit code are the caller's, as before). Nothing is changed
-/// when the caller set either setting (in the environment, with either prefix, or in the runtime configuration), or
+/// when the caller set any of the settings (in the environment, with either prefix, or in the runtime configuration), or
 /// turned tiered compilation off; nor under a debugger, nor elsewhere than Linux, nor for any other command or the
 /// server, nor when another program hosts this one in its process (a test host). If the process cannot be started again,
 /// the import runs as it is.
@@ -20,7 +23,7 @@ namespace DetainerGraph.Cli;
 internal static class ImportJitSettings
 {
     /// <summary>The settings, without their <c>DOTNET_</c> prefix, and the value each is given.</summary>
-    internal static readonly (string Name, string Value)[] Settings = [("TieredPGO", "0"), ("TC_CallCountingDelayMs", "0")];
+    internal static readonly (string Name, string Value)[] Settings = [("TieredPGO", "0"), ("TC_CallCountingDelayMs", "0"), ("TC_CallCountThreshold", "1000")];
 
     /// <summary>Set on the process started again, so that it never starts itself a third time.</summary>
     internal const string Marker = "DETAINERGRAPH_IMPORT_JIT";
@@ -97,7 +100,7 @@ internal static class ImportJitSettings
         {
             return [];
         }
-        // Either setting given by the caller: the caller has chosen the JIT's settings, and gets exactly them.
+        // Any of the settings given by the caller: the caller has chosen the JIT's settings, and gets exactly them.
         return Settings.Any(s => Given(s.Name)) ? [] : [.. Settings.Select(s => $"DOTNET_{s.Name}={s.Value}")];
     }
 

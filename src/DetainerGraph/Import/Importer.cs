@@ -60,7 +60,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var existing = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
+        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () => db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct), ct);
         if (existing is not null)
         {
             // The data is all there, but a process killed after the commit may have left its search documents
@@ -71,7 +71,46 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             }
             return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
         }
-        var parsed = Parse(fileName, bytes, ct);
+        return await WriteAsync(fileName, sha256, parsed!, progress, ct);
+    }
+
+    /// <summary>
+    /// The file's parse on a pool thread while <paramref name="lookUp"/> asks the store whether its content was already
+    /// imported: neither needs the other, and in a fresh process EF Core's first query (compiled, its code made) costs
+    /// about as much as parsing 100,000 rows. The source found, or the parsed file; the parse is stopped and waited for
+    /// when the content was imported or the lookup failed, so nothing of it runs on after this returns.
+    /// </summary>
+    private async Task<(Source? Existing, ParsedFile? File)> ParseBesideAsync(string fileName, byte[] bytes, Func<Task<Source?>> lookUp, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var parsing = Task.Run(() => Parse(fileName, bytes, stop.Token), CancellationToken.None);
+        Source? existing;
+        try
+        {
+            existing = await lookUp();
+        }
+        catch (Exception)
+        {
+            await StopAsync();
+            throw;
+        }
+        if (existing is not null)
+        {
+            await StopAsync();
+            return (existing, null);
+        }
+        return (null, await parsing);
+
+        // The parse's own outcome (a refused file, a cancellation) is observed and dropped: the lookup's decides.
+        async Task StopAsync()
+        {
+            await stop.CancelAsync();
+            await parsing.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<ImportResult> WriteAsync(string fileName, string sha256, ParsedFile parsed, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
@@ -81,6 +120,9 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         // The import's commit leaves its WAL checkpoint to a connection of its own, run beside the steps after it.
         await using var checkpoint = await SqliteImportCheckpoint.DeferAsync(db, ct);
         Source source;
+        // The planner's statistics, when this import moved the detainer count by more than a tenth (SQLite only).
+        Task RefreshStatisticsAsync() => PlannerStatistics.RefreshAfterImportAsync(db, ct);
+        var statisticsRefreshed = false;
         // Indexed beside the write when the engine and the store allow it (see SearchSync.BeginImportAsync);
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
         await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
@@ -89,11 +131,15 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             checkpoint?.Start();
             if (session is not null)
             {
-                await session.CompleteAsync(source.Id, ct);
+                // The statistics while the index commits.
+                await session.CompleteAsync(source.Id, RefreshStatisticsAsync, ct);
+                statisticsRefreshed = true;
             }
         }
-        // The planner's statistics, when this import moved the detainer count by more than a tenth (SQLite only).
-        await PlannerStatistics.RefreshAfterImportAsync(db, ct);
+        if (!statisticsRefreshed)
+        {
+            await RefreshStatisticsAsync();
+        }
         if (search is not null)
         {
             await search.IndexOwedNowAsync(db, ct);

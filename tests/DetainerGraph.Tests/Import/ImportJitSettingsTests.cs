@@ -11,7 +11,7 @@ namespace DetainerGraph.Tests.Import;
 /// </summary>
 public sealed class ImportJitSettingsTests : IDisposable
 {
-    private static readonly string[] Both = ["DOTNET_TieredPGO=0", "DOTNET_TC_CallCountingDelayMs=0"];
+    private static readonly string[] All = ["DOTNET_TieredPGO=0", "DOTNET_TC_CallCountingDelayMs=0", "DOTNET_TC_CallCountThreshold=1000"];
 
     private readonly string _folder = Directory.CreateTempSubdirectory("detainergraph-jit").FullName;
 
@@ -21,11 +21,11 @@ public sealed class ImportJitSettingsTests : IDisposable
         ImportJitSettings.Missing([.. environment.Select(Encoding.UTF8.GetBytes)], _ => false);
 
     [Fact]
-    public void Both_settings_are_added_when_the_caller_gave_none()
+    public void All_settings_are_added_when_the_caller_gave_none()
     {
-        Assert.Equal(Both, Missing("PATH=/usr/bin", "DOTNET_gcServer=1", "DOTNET_TieredPGOX=1"));
+        Assert.Equal(All, Missing("PATH=/usr/bin", "DOTNET_gcServer=1", "DOTNET_TieredPGOX=1"));
         // An empty value is unset, as the Docker entry point's ${VAR:-0} has it.
-        Assert.Equal(Both, Missing("DOTNET_TieredPGO="));
+        Assert.Equal(All, Missing("DOTNET_TieredPGO="));
     }
 
     [Theory]
@@ -34,6 +34,7 @@ public sealed class ImportJitSettingsTests : IDisposable
     [InlineData("COMPlus_TieredPGO=1")]
     [InlineData("DOTNET_TC_CallCountingDelayMs=100")]
     [InlineData("COMPlus_TC_CallCountingDelayMs=0")]
+    [InlineData("DOTNET_TC_CallCountThreshold=30")]
     [InlineData("DOTNET_TieredCompilation=0")]
     [InlineData("DETAINERGRAPH_IMPORT_JIT=1")]
     public void Nothing_is_added_when_the_caller_chose_or_the_process_was_started_again(string given) =>

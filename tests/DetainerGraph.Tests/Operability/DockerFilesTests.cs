@@ -77,10 +77,10 @@ public sealed partial class DockerFilesTests
     }
 
     [SkippableTheory]
-    [InlineData(new[] { "import", "/import/a b.csv", "x.csv" }, null, "0|0|/app/DetainerGraph.dll|import|/import/a b.csv|x.csv")]
-    [InlineData(new[] { "import", "x.csv" }, "1", "1|0|/app/DetainerGraph.dll|import|x.csv")]
-    [InlineData(new string[0], null, "||/app/DetainerGraph.dll")]
-    [InlineData(new[] { "migrate" }, null, "||/app/DetainerGraph.dll|migrate")]
+    [InlineData(new[] { "import", "/import/a b.csv", "x.csv" }, null, "0|0|1000|/app/DetainerGraph.dll|import|/import/a b.csv|x.csv")]
+    [InlineData(new[] { "import", "x.csv" }, "1", "1|0|1000|/app/DetainerGraph.dll|import|x.csv")]
+    [InlineData(new string[0], null, "|||/app/DetainerGraph.dll")]
+    [InlineData(new[] { "migrate" }, null, "|||/app/DetainerGraph.dll|migrate")]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task The_entry_point_runs_the_program_with_the_batch_jit_settings_for_import_only(string[] args, string? pgo, string expected)
     {
@@ -90,7 +90,7 @@ public sealed partial class DockerFilesTests
         try
         {
             var fake = Path.Combine(folder, "dotnet");
-            await File.WriteAllTextAsync(fake, "#!/bin/sh\nprintf '%s|%s' \"$DOTNET_TieredPGO\" \"$DOTNET_TC_CallCountingDelayMs\"\nprintf '|%s' \"$@\"\n");
+            await File.WriteAllTextAsync(fake, "#!/bin/sh\nprintf '%s|%s|%s' \"$DOTNET_TieredPGO\" \"$DOTNET_TC_CallCountingDelayMs\" \"$DOTNET_TC_CallCountThreshold\"\nprintf '|%s' \"$@\"\n");
             File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var start = new System.Diagnostics.ProcessStartInfo("sh") { RedirectStandardOutput = true };
             start.ArgumentList.Add(Path.Combine(RepositoryFiles.Root, "docker", "entrypoint.sh"));
@@ -101,6 +101,7 @@ public sealed partial class DockerFilesTests
             start.Environment["PATH"] = folder + ":" + Environment.GetEnvironmentVariable("PATH");
             start.Environment.Remove("DOTNET_TieredPGO");
             start.Environment.Remove("DOTNET_TC_CallCountingDelayMs");
+            start.Environment.Remove("DOTNET_TC_CallCountThreshold");
             if (pgo is not null)
             {
                 start.Environment["DOTNET_TieredPGO"] = pgo;

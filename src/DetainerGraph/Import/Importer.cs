@@ -59,6 +59,21 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
+        try
+        {
+            return await ImportOnceAsync(fileName, bytes, progress, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && ct.IsCancellationRequested && SqliteInterrupt.IsInterrupt(e))
+        {
+            // As inside the write (ImportWriter): a statement stopped by this import's cancellation (sqlite3_interrupt) is
+            // its cancellation, here those before the write and after the commit (the planner statistics' ANALYZE, the
+            // outbox drain). What the store kept is what the commit decided; the caller is told it was cancelled.
+            throw new OperationCanceledException("The import was cancelled.", e, ct);
+        }
+    }
+
+    private async Task<ImportResult> ImportOnceAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () => db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct), ct);
         if (existing is not null)

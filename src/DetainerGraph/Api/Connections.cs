@@ -4,6 +4,7 @@ using System.Text;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
+using GraphQLParser.AST;
 using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Api;
@@ -123,6 +124,37 @@ public readonly record struct PageWindow(int Offset, int Limit, int? End, bool B
 
 public static class Paging
 {
+    /// <summary>
+    /// Whether a connection's selection is written out down to its nodes (no fragment on the connection or an edge,
+    /// which could select anything) and every node selection, under <c>nodes</c> or <c>edges { node }</c>, satisfies
+    /// <paramref name="node"/>: how a resolver knows which columns its page may leave unread.
+    /// </summary>
+    public static bool EveryNodeSelection(GraphQLSelectionSet? connection, Func<GraphQLSelectionSet?, bool> node)
+    {
+        foreach (var selection in connection?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field
+                || field.Name.StringValue == "nodes" && !node(field.SelectionSet)
+                || field.Name.StringValue == "edges" && !EveryEdgeNode(field.SelectionSet, node))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool EveryEdgeNode(GraphQLSelectionSet? edges, Func<GraphQLSelectionSet?, bool> node)
+    {
+        foreach (var selection in edges?.Selections ?? [])
+        {
+            if (selection is not GraphQLField field || field.Name.StringValue == "node" && !node(field.SelectionSet))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static string NodeName<TNodeGraphType>() => typeof(TNodeGraphType).Name.Replace("GraphType", "", StringComparison.Ordinal);
 
     /// <summary>

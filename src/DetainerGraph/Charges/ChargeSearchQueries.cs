@@ -104,31 +104,7 @@ public static partial class ChargeSearchQueries
     /// <see cref="DetainerPageColumns.NarrowFields"/>. Any fragment on the way (on the connection, an edge or a hit) could
     /// select anything, so it means no.
     /// </summary>
-    private static bool HitDetainersAreNarrow(GraphQLSelectionSet? connection)
-    {
-        foreach (var selection in connection?.Selections ?? [])
-        {
-            if (selection is not GraphQLField field
-                || field.Name.StringValue == "nodes" && !HitIsNarrow(field.SelectionSet)
-                || field.Name.StringValue == "edges" && !EdgesAreNarrow(field.SelectionSet))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool EdgesAreNarrow(GraphQLSelectionSet? edges)
-    {
-        foreach (var selection in edges?.Selections ?? [])
-        {
-            if (selection is not GraphQLField field || field.Name.StringValue == "node" && !HitIsNarrow(field.SelectionSet))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static bool HitDetainersAreNarrow(GraphQLSelectionSet? connection) => Paging.EveryNodeSelection(connection, HitIsNarrow);
 
     private static bool HitIsNarrow(GraphQLSelectionSet? hit)
     {

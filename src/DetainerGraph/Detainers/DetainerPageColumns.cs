@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using DetainerGraph.Api;
 using DetainerGraph.Data;
 using GraphQL;
 using GraphQLParser.AST;
@@ -35,37 +36,7 @@ public static class DetainerPageColumns
 
     /// <summary>The narrow read when the connection field's selection allows it, else null (the whole row).</summary>
     public static Expression<Func<Detainer, Detainer>>? For(IResolveFieldContext context) =>
-        context.FieldAst?.SelectionSet is { } connection && ConnectionIsNarrow(connection) ? Narrow : null;
-
-    private static bool ConnectionIsNarrow(GraphQLSelectionSet connection)
-    {
-        foreach (var selection in connection.Selections)
-        {
-            if (selection is not GraphQLField field)
-            {
-                return false;
-            }
-            var name = field.Name.StringValue;
-            if (name == "nodes" && !NodeIsNarrow(field.SelectionSet)
-                || name == "edges" && !EdgesAreNarrow(field.SelectionSet))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static bool EdgesAreNarrow(GraphQLSelectionSet? edges)
-    {
-        foreach (var selection in edges?.Selections ?? [])
-        {
-            if (selection is not GraphQLField field || field.Name.StringValue == "node" && !NodeIsNarrow(field.SelectionSet))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+        context.FieldAst?.SelectionSet is { } connection && Paging.EveryNodeSelection(connection, NodeIsNarrow) ? Narrow : null;
 
     /// <summary>Whether a detainer's selection names only <see cref="NarrowFields"/>, each directly (no fragment).</summary>
     public static bool NodeIsNarrow(GraphQLSelectionSet? node)

@@ -41,7 +41,8 @@ if (isCommand)
 {
     // Ctrl+C or SIGTERM stops the command cleanly (an import rolls its file back); a second one ends it at once.
     using var interrupt = CommandInterrupt.Listen();
-    return await Commands.RunAsync(args, app.Services, interrupt.Token);
+    var exit = await Commands.RunAsync(args, app.Services, interrupt.Token);
+    return exit == Commands.Interrupted ? interrupt.ExitCode : exit;
 }
 
 // Serving (test hosts stop at Build above, so their process is left as it was): before Kestrel opens a socket.

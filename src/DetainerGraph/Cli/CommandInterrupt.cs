@@ -12,6 +12,7 @@ public sealed class CommandInterrupt : IDisposable
     // Never disposed: a signal may come while the command returns, and cancelling then must not throw.
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration[] _registrations;
+    private int _exitCode = Commands.Interrupted;
 
     private CommandInterrupt()
     {
@@ -24,6 +25,9 @@ public sealed class CommandInterrupt : IDisposable
     /// <summary>Cancelled at the first signal.</summary>
     public CancellationToken Token => _stop.Token;
 
+    /// <summary>The exit code of a command this stopped: 128 + the signal's number, 130 for SIGINT, 143 for SIGTERM.</summary>
+    public int ExitCode => Volatile.Read(ref _exitCode);
+
     private void Signalled(PosixSignalContext context)
     {
         if (_stop.IsCancellationRequested)
@@ -32,6 +36,7 @@ public sealed class CommandInterrupt : IDisposable
             return;
         }
         context.Cancel = true;
+        Volatile.Write(ref _exitCode, context.Signal == PosixSignal.SIGTERM ? 143 : Commands.Interrupted);
         Console.Error.WriteLine($"{context.Signal}: stopping; send it again to end at once.");
         _stop.Cancel();
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DetainerGraph.Data;
+using DetainerGraph.Operability;
 
 namespace DetainerGraph.Cli;
 
@@ -12,7 +13,10 @@ public static partial class Commands
 {
     public static readonly string[] Verbs = ["import", "generate", "migrate", "stats", "reindex", "token", "help", "--help", "-h"];
 
-    /// <summary>The exit code of a command stopped by <paramref name="ct"/> of <see cref="RunAsync"/> (Ctrl+C: 128 + SIGINT).</summary>
+    /// <summary>
+    /// The exit code of a command stopped by the token of <see cref="RunAsync"/> (128 + SIGINT; the program answers
+    /// SIGTERM's 143 instead, see <see cref="CommandInterrupt.ExitCode"/>).
+    /// </summary>
     public const int Interrupted = 130;
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
@@ -33,9 +37,13 @@ public static partial class Commands
                 _ => Help(),
             };
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception e) when (ct.IsCancellationRequested)
         {
-            Console.Error.WriteLine($"{args[0].ToLowerInvariant()}: interrupted.");
+            // Any failure once stopped is the stop's: SQL Server's client reports a statement it cancelled as an
+            // SqlException ("Operation cancelled by user"), not as a cancellation.
+            Console.Error.WriteLine(e is OperationCanceledException
+                ? $"{args[0].ToLowerInvariant()}: interrupted."
+                : $"{args[0].ToLowerInvariant()}: interrupted ({e.GetType().Name}: {LogText.Escape(e.Message)}).");
             return Interrupted;
         }
         catch (UsageException e)
@@ -69,7 +77,7 @@ public static partial class Commands
               token --name NAME [--role editor] [--hours 8, at most 168]
                                            mint a token signed with Auth:SigningKey (in Development, the generated one)
 
-            Ctrl+C stops a command cleanly (an import rolls back the file it was writing) and exits 130; a second one ends it at once.
+            Ctrl+C (or SIGTERM) stops a command cleanly (an import rolls back the file it was writing) and exits 130 (143); a second one ends it at once.
 
             Configuration: Storage__Directory, Database__Provider (Sqlite|SqlServer), ConnectionStrings__Detainers,
             Search__Provider (Lucene|Elasticsearch), Search__Url, Auth__Issuer, Auth__Audience, Auth__SigningKey.

@@ -20,37 +20,85 @@ public static partial class Commands
             throw new UsageException($"--from '{fromText}' is not a date as YYYY-MM-DD");
         }
         var weeks = options.ContainsKey("weeks") ? RequiredInt(options, "weeks", min: 1) : SampleData.DemoWeeks;
-        // Written beside the output and moved over it when complete: stopped or failed part-way, the output is left as it
-        // was (a cut-off file would import as fewer detainers than asked for).
+        var generator = new DetainerGenerator(services.GetRequiredService<ReferenceData>());
+        // A regular file (or a new one) is written beside the output and moved over it when complete: stopped or failed
+        // part-way, the output is left as it was (a cut-off file would import as fewer detainers than asked for). A link,
+        // a pipe or a device (/dev/stdout, a FIFO, >(gzip > x.gz)) is written through, as before: moving a file over it
+        // would replace the link or the pipe instead of writing to what it names.
         var full = Path.GetFullPath(output);
-        var partial = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.partial");
+        string? partial = null;
+        var writtenThrough = false;
         int rows;
         try
         {
-            using (var writer = new StreamWriter(partial, append: false, new System.Text.UTF8Encoding(false)))
+            var through = OpenUnlessRegular(full);
+            if (through is not null)
             {
-                rows = new DetainerGenerator(services.GetRequiredService<ReferenceData>()).Write(writer, detainers, seed, from, weeks, ct);
+                writtenThrough = true;
+                using var writer = new StreamWriter(through, new System.Text.UTF8Encoding(false));
+                rows = generator.Write(writer, detainers, seed, from, weeks, ct);
             }
-            File.Move(partial, full, overwrite: true);
+            else
+            {
+                partial = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.partial");
+                using (var writer = new StreamWriter(partial, append: false, new System.Text.UTF8Encoding(false)))
+                {
+                    rows = generator.Write(writer, detainers, seed, from, weeks, ct);
+                }
+                File.Move(partial, full, overwrite: true);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             DeletePartial(partial);
-            Console.Error.WriteLine($"generate interrupted: {output} was not written.");
+            Console.Error.WriteLine(writtenThrough
+                ? $"generate interrupted: what reached {output} is cut off; do not import it."
+                : $"generate interrupted: {output} was not written.");
             return Interrupted;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             DeletePartial(partial);
-            Console.Error.WriteLine($"error: {output} could not be written ({e.Message}); nothing was changed.");
+            Console.Error.WriteLine(writtenThrough
+                ? $"error: writing to {output} failed ({e.Message}); what reached it is cut off."
+                : $"error: {output} could not be written ({e.Message}); nothing was changed.");
             return 1;
         }
         Console.WriteLine($"{output}: {detainers} synthetic detainers ({rows} rows, seed {seed}) from week {Week.StartOf(from):yyyy-MM-dd}, {weeks} week(s)");
         return 0;
     }
 
-    private static void DeletePartial(string partial)
+    /// <summary>
+    /// The output opened for writing when it is a link, a pipe or a device (written through); null when it is a regular
+    /// file or does not exist yet (written beside and moved).
+    /// </summary>
+    private static FileStream? OpenUnlessRegular(string full)
     {
+        var info = new FileInfo(full);
+        if (info.LinkTarget is not null)
+        {
+            return new FileStream(full, FileMode.Create, FileAccess.Write);
+        }
+        if (!info.Exists)
+        {
+            return null;
+        }
+        var stream = new FileStream(full, FileMode.Open, FileAccess.Write);
+        if (!stream.CanSeek)
+        {
+            return stream;
+        }
+        // A regular file: opened without truncating it, to learn only that.
+        stream.Dispose();
+        return null;
+    }
+
+    private static void DeletePartial(string? partial)
+    {
+        if (partial is null)
+        {
+            return;
+        }
         try
         {
             File.Delete(partial);

@@ -19,7 +19,7 @@ public static partial class Commands
         {
             await services.PrepareStoreAsync(loadSampleData: false, ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
             Console.Error.WriteLine("import interrupted before its first file; nothing was imported.");
             return Interrupted;
@@ -43,17 +43,19 @@ public static partial class Commands
                     ? $"{result.File}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
                     : $"{result.File}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
             }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                // Whatever the stop made the import throw (a cancellation; on SQL Server, a cancelled statement's
+                // SqlException), the store says what was kept.
+                await ReportInterruptedAsync(services, file, files.Length - f - 1);
+                return Interrupted;
+            }
             catch (Exception e) when (StoreBusy.Is(e))
             {
                 // Another process held the store's write lock past the wait: the file's transaction never began
                 // or was rolled back whole, so running the import again is safe.
                 busy++;
                 Console.Error.WriteLine($"{LogText.Escape(Path.GetFileName(file))}: the database is busy with another write; nothing was imported. Run the import again.");
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                await ReportInterruptedAsync(services, file, files.Length - f - 1);
-                return Interrupted;
             }
             catch (ImportRejectedException e)
             {

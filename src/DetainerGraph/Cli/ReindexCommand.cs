@@ -21,7 +21,7 @@ public static partial class Commands
         {
             await scope.ServiceProvider.GetRequiredService<SearchOutbox>().RebuildAsync(db, ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
             // The new index is built in a folder of its own and deleted when stopped; the live one was never touched.
             Console.Error.WriteLine("reindex interrupted: the search index in use is unchanged.");

@@ -1,4 +1,3 @@
-using DetainerGraph.Cli;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
@@ -8,7 +7,7 @@ namespace DetainerGraph.Tests.Faults;
 /// <summary>
 /// The <c>import</c> command killed (SIGKILL) in the middle of a big file: the store holds all of the file or
 /// none of it, never part; running the same import again completes it; and the search index converges on the
-/// database (as many documents as charges). Interrupted (SIGINT, Ctrl+C), it stops as cleanly and says what it kept.
+/// database (as many documents as charges). Interrupted (SIGINT, Ctrl+C, or SIGTERM), it stops as cleanly and says what it kept.
 /// </summary>
 public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
 {
@@ -60,10 +59,12 @@ public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
         await RerunAndAssertCompleteAsync(DetainersKilledMidWrite);
     }
 
-    [SkippableFact]
-    public async Task Interrupted_while_writing_it_rolls_the_file_back_says_so_exits_130_and_a_rerun_completes_it()
+    [SkippableTheory]
+    [InlineData("SIGINT", 130)]
+    [InlineData("SIGTERM", 143)]
+    public async Task Interrupted_while_writing_it_rolls_the_file_back_says_so_exits_128_plus_the_signal_and_a_rerun_completes_it(string signal, int expectedExit)
     {
-        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "Sends SIGINT with kill(1).");
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "Sends the signal with kill(1).");
         BigFiles.Write(File, DetainersKilledMidWrite, seed: 7);
 
         int exit;
@@ -73,7 +74,7 @@ public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
             var seen = await import.WaitForLineAsync(
                 line => line.Contains("detainers written", StringComparison.Ordinal) && !line.Contains("(100%)", StringComparison.Ordinal),
                 "the import's first progress line");
-            await import.InterruptAsync();
+            await (signal == "SIGINT" ? import.InterruptAsync() : import.TerminateAsync());
             exit = await import.WaitAsync(CommandLimit);
             errors = import.Errors;
             output.WriteLine($"interrupted after: {seen}\nexit {exit}\n{errors}");
@@ -81,8 +82,8 @@ public sealed class ImportKillTests(ITestOutputHelper output) : IDisposable
 
         var interrupted = await StoreState.ReadAsync(Store);
         output.WriteLine($"after the interrupt: {interrupted}");
-        Assert.Equal(Commands.Interrupted, exit);
-        Assert.Contains("SIGINT: stopping", errors, StringComparison.Ordinal);
+        Assert.Equal(expectedExit, exit);
+        Assert.Contains($"{signal}: stopping", errors, StringComparison.Ordinal);
         Assert.Equal("ok", interrupted.Integrity);
         if (interrupted.Sources != 0)
         {

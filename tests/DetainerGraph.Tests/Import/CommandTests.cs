@@ -108,6 +108,22 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(["synthetic.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
+    [SkippableFact]
+    public async Task Generate_writes_through_a_link_to_what_it_names_and_leaves_the_link()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "Symbolic links without privileges.");
+        var target = Write("target.csv", "old\n");
+        var link = Path.Combine(_folder, "link.csv");
+        File.CreateSymbolicLink(link, target);
+
+        Assert.Equal(0, await Commands.RunAsync(["generate", "--detainers", "20", "--seed", "9", "--out", link], _app.Started()));
+
+        // As /dev/stdout is a link: moving a finished file over it would replace the link, not write to its target.
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Equal(20, File.ReadLines(target).Skip(1).Select(l => l.Split(',')[0]).Distinct().Count());
+        Assert.Equal(["link.csv", "target.csv"], Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName).Order());
+    }
+
     [Fact]
     public async Task Generate_into_a_missing_folder_says_so_and_exits_one()
     {

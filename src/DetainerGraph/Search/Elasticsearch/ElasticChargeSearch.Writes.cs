@@ -162,7 +162,20 @@ public sealed partial class ElasticChargeSearch
             // One _aliases call: searches see the old index or the new one, never neither, both, or a half-built one.
             // Not cancelled: a call abandoned in flight may still swap, and the catch below would then delete the index
             // the alias has just moved to (a stopped reindex would leave searches with no index at all).
-            Check(await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions, RequestConfiguration = _write }, CancellationToken.None), "alias swap");
+            try
+            {
+                Check(await _client.Indices.UpdateAliasesAsync(new UpdateAliasesRequest { Actions = actions, RequestConfiguration = _write }, CancellationToken.None), "alias swap");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // No answer or a failed one (a timeout, a 5xx from a node) does not say the cluster did not swap: when the
+                // alias names the new index now, the rebuild is done; otherwise the failure stands.
+                if (!await AliasNamesAsync(index))
+                {
+                    throw;
+                }
+                LogSwapAnswerLost(_logger, index, e.Message);
+            }
         }
         catch
         {
@@ -182,6 +195,19 @@ public sealed partial class ElasticChargeSearch
             {
                 LogDeleteFailed(_logger, string.Join(',', old), Describe(deleted));
             }
+        }
+    }
+
+    /// <summary>Whether the alias names <paramref name="index"/> now; false when that cannot be read either.</summary>
+    private async Task<bool> AliasNamesAsync(string index)
+    {
+        try
+        {
+            return (await AliasedIndicesAsync(CancellationToken.None)).Contains(index);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -353,6 +379,9 @@ public sealed partial class ElasticChargeSearch
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt: {Count} documents in {Index}, alias {Alias} moved to it")]
     private static partial void LogRebuilt(ILogger logger, int count, string index, string alias);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The alias swap to {Index} failed ({Reason}), but the alias names it: the swap was applied")]
+    private static partial void LogSwapAnswerLost(ILogger logger, string index, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the old search indices {Indices}: {Reason}")]
     private static partial void LogDeleteFailed(ILogger logger, string indices, string reason);

@@ -158,6 +158,23 @@ public sealed class ElasticWriteTests
     }
 
     [Fact]
+    public async Task An_alias_swap_that_fails_after_the_cluster_applied_it_keeps_the_new_index_and_completes_the_rebuild()
+    {
+        var fake = LoadedOverAnOldIndex()
+            // A node answers 502 though the cluster moved the alias: the lookup after the failure names the new index.
+            .OnSequence("GET", "/_alias/",
+                (200, """{"charges-test-20261101000000":{"aliases":{"charges-test":{}}}}"""),
+                (200, """{"charges-test-20261128050000":{"aliases":{"charges-test":{}}}}"""))
+            .On("POST", "/_aliases", 502, """{"error":{"type":"bad_gateway","reason":"the node went away"},"status":502}""")
+            .On("DELETE", "/charges-test-2026", 200, """{"acknowledged":true}""");
+
+        await fake.Engine().Search.RebuildAsync(ElasticRequestSnapshotTests.Documents.ToAsyncEnumerable(), CancellationToken.None);
+
+        Assert.DoesNotContain("DELETE /charges-test-20261128050000", Calls(fake));
+        Assert.Contains("DELETE /charges-test-20261101000000", Calls(fake));
+    }
+
+    [Fact]
     public async Task A_rebuild_stopped_while_its_alias_swap_is_in_flight_keeps_the_index_the_alias_moved_to()
     {
         using var stop = new CancellationTokenSource();

@@ -1,12 +1,9 @@
 using System.Globalization;
 using DetainerGraph.Search;
-using Lucene.Net.Analysis.Core;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
 using static DetainerGraph.Tests.Search.ScorerComparison;
 
 namespace DetainerGraph.Tests.Search;
@@ -32,44 +29,23 @@ public sealed class EngineQueryEdgeTests
     private static DirectoryReader Index(int seed)
     {
         var random = new Random(seed);
-        var directory = new RAMDirectory();
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        return SegmentedIndex(SegmentSizes, (s, id) =>
         {
-            Similarity = new BM25Similarity(),
-            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
-        };
-        using (var writer = new IndexWriter(directory, config))
-        {
-            var id = 0;
-            for (var s = 0; s < SegmentSizes.Length; s++)
+            var document = new Document
             {
-                for (var i = 0; i < SegmentSizes[s]; i++, id++)
-                {
-                    var document = new Document
-                    {
-                        new StringField("id", id.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
-                        new StringField("segment", s.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
-                        // Ids not in document order, so that ties on the score are broken by something else than the document.
-                        new NumericDocValuesField("nid", (id * 7919L) % 100_003),
-                    };
-                    foreach (var field in Fields)
-                    {
-                        // Often empty, as the codes and expanded fields are.
-                        var count = random.Next(3) == 0 ? 0 : random.Next(1, 5);
-                        document.Add(new TextField(field, string.Join(' ', Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])), Field.Store.NO));
-                    }
-                    writer.AddDocument(document);
-                }
-                writer.Commit();
-            }
-            for (var i = 0; i < id; i += 7)
+                new StringField("id", id.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
+                new StringField("segment", s.ToString(CultureInfo.InvariantCulture), Field.Store.NO),
+                // Ids not in document order, so that ties on the score are broken by something else than the document.
+                new NumericDocValuesField("nid", (id * 7919L) % 100_003),
+            };
+            foreach (var field in Fields)
             {
-                writer.DeleteDocuments(new Term("id", i.ToString(CultureInfo.InvariantCulture)));
+                // Often empty, as the codes and expanded fields are.
+                var count = random.Next(3) == 0 ? 0 : random.Next(1, 5);
+                document.Add(new TextField(field, string.Join(' ', Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])), Field.Store.NO));
             }
-            writer.DeleteDocuments(new Term("segment", (SegmentSizes.Length - 2).ToString(CultureInfo.InvariantCulture)));
-            writer.Commit();
-        }
-        return DirectoryReader.Open(directory);
+            return document;
+        }, "id", deleteEvery: 7, alsoDelete: new Term("segment", (SegmentSizes.Length - 2).ToString(CultureInfo.InvariantCulture)));
     }
 
     private static long[] Ids(AtomicReader reader)

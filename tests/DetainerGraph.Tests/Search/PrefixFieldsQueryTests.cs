@@ -1,12 +1,9 @@
 using System.Globalization;
 using DetainerGraph.Search;
-using Lucene.Net.Analysis.Core;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
 using static DetainerGraph.Tests.Search.ScorerComparison;
 
 namespace DetainerGraph.Tests.Search;
@@ -31,38 +28,19 @@ public sealed class PrefixFieldsQueryTests
     private static DirectoryReader Index(int seed, bool deletions = true)
     {
         var random = new Random(seed);
-        var directory = new RAMDirectory();
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        int[] sizes = [5000, 2500, 700];
+        return SegmentedIndex(sizes, (s, id) =>
         {
-            Similarity = new BM25Similarity(),
-            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
-        };
-        using (var writer = new IndexWriter(directory, config))
-        {
-            var id = 0;
-            foreach (var size in new[] { 5000, 2500, 700 })
+            var document = new Document { new StringField("id", id.ToString(CultureInfo.InvariantCulture), Field.Store.YES) };
+            foreach (var field in Fields)
             {
-                for (var i = 0; i < size; i++, id++)
-                {
-                    var document = new Document { new StringField("id", id.ToString(CultureInfo.InvariantCulture), Field.Store.YES) };
-                    foreach (var field in Fields)
-                    {
-                        // The codes field is mostly empty; the last segment never holds a word starting with "dri".
-                        var count = field == "codes" && random.Next(3) > 0 ? 0 : random.Next(0, 6);
-                        var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)]).Where(w => size != 700 || !w.StartsWith("dri", StringComparison.Ordinal));
-                        document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
-                    }
-                    writer.AddDocument(document);
-                }
-                writer.Commit();
+                // The codes field is mostly empty; the last segment never holds a word starting with "dri".
+                var count = field == "codes" && random.Next(3) > 0 ? 0 : random.Next(0, 6);
+                var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)]).Where(w => sizes[s] != 700 || !w.StartsWith("dri", StringComparison.Ordinal));
+                document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
             }
-            for (var i = 0; deletions && i < id; i += 7)
-            {
-                writer.DeleteDocuments(new Term("id", i.ToString(CultureInfo.InvariantCulture)));
-            }
-            writer.Commit();
-        }
-        return DirectoryReader.Open(directory);
+            return document;
+        }, "id", deleteEvery: deletions ? 7 : 0);
     }
 
     /// <summary>The prefix in some of the fields (at least one), as the engine builds it: the disjunction under one or two required wrappers.</summary>

@@ -1,11 +1,8 @@
 using DetainerGraph.Search;
-using Lucene.Net.Analysis.Core;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
 
 namespace DetainerGraph.Tests.Search;
 
@@ -25,40 +22,20 @@ public sealed class RankedPageCollectorTests
     private static DirectoryReader Index(int seed)
     {
         var random = new Random(seed);
-        var directory = new RAMDirectory();
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        return ScorerComparison.SegmentedIndex([4000, 2000, 600], (_, key) =>
         {
-            Similarity = new BM25Similarity(),
-            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
-        };
-        using (var writer = new IndexWriter(directory, config))
-        {
-            var key = 0;
-            foreach (var size in new[] { 4000, 2000, 600 })
+            var document = new Document
             {
-                for (var i = 0; i < size; i++, key++)
-                {
-                    var document = new Document
-                    {
-                        new StringField("key", key.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.NO),
-                        new NumericDocValuesField("sort_id", random.Next(0, 3000)),
-                    };
-                    foreach (var field in Fields)
-                    {
-                        var count = field == "expanded" && random.Next(4) > 0 ? 0 : random.Next(1, 4);
-                        document.Add(new TextField(field, string.Join(' ', Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])), Field.Store.NO));
-                    }
-                    writer.AddDocument(document);
-                }
-                writer.Commit();
-            }
-            for (var i = 0; i < key; i += 5)
+                new StringField("key", key.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.NO),
+                new NumericDocValuesField("sort_id", random.Next(0, 3000)),
+            };
+            foreach (var field in Fields)
             {
-                writer.DeleteDocuments(new Term("key", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                var count = field == "expanded" && random.Next(4) > 0 ? 0 : random.Next(1, 4);
+                document.Add(new TextField(field, string.Join(' ', Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])), Field.Store.NO));
             }
-            writer.Commit();
-        }
-        return DirectoryReader.Open(directory);
+            return document;
+        }, "key", deleteEvery: 5);
     }
 
     private static long[] Ids(AtomicReader reader)

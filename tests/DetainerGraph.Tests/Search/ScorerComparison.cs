@@ -1,5 +1,10 @@
+using System.Globalization;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
 using Lucene.Net.Util;
 
 namespace DetainerGraph.Tests.Search;
@@ -11,6 +16,45 @@ namespace DetainerGraph.Tests.Search;
 /// </summary>
 internal static class ScorerComparison
 {
+    /// <summary>
+    /// A test index with one segment per entry of <paramref name="sizes"/>, each committed apart and never merged (BM25,
+    /// whitespace analysis, no compound files). Its documents are made in order by <paramref name="document"/> (the
+    /// segment's number, the document's number over all) and must carry that number in <paramref name="idField"/>; then
+    /// every <paramref name="deleteEvery"/>-th of them is deleted by it (0: none), and <paramref name="alsoDelete"/>, in
+    /// one last commit.
+    /// </summary>
+    public static DirectoryReader SegmentedIndex(int[] sizes, Func<int, int, Document> document, string idField, int deleteEvery, Term? alsoDelete = null)
+    {
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        {
+            Similarity = new BM25Similarity(),
+            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
+        };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            var n = 0;
+            for (var s = 0; s < sizes.Length; s++)
+            {
+                for (var i = 0; i < sizes[s]; i++, n++)
+                {
+                    writer.AddDocument(document(s, n));
+                }
+                writer.Commit();
+            }
+            for (var i = 0; deleteEvery > 0 && i < n; i += deleteEvery)
+            {
+                writer.DeleteDocuments(new Term(idField, i.ToString(CultureInfo.InvariantCulture)));
+            }
+            if (alsoDelete is not null)
+            {
+                writer.DeleteDocuments(alsoDelete);
+            }
+            writer.Commit();
+        }
+        return DirectoryReader.Open(directory);
+    }
+
     /// <summary>Every hit as (document, score bits), best first, then by document; and the total.</summary>
     public static (List<(int Doc, int Score)> Hits, int Total) Everything(IndexSearcher searcher, Query query, bool inOrder)
     {

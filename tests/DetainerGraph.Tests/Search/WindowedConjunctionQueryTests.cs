@@ -1,11 +1,8 @@
 using DetainerGraph.Search;
-using Lucene.Net.Analysis.Core;
 using Lucene.Net.Documents;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
-using Lucene.Net.Store;
-using Lucene.Net.Util;
 using static DetainerGraph.Tests.Search.ScorerComparison;
 
 namespace DetainerGraph.Tests.Search;
@@ -26,42 +23,23 @@ public sealed class WindowedConjunctionQueryTests
     private static DirectoryReader Index(int seed, bool deletions = true)
     {
         var random = new Random(seed);
-        var directory = new RAMDirectory();
-        var config = new IndexWriterConfig(LuceneVersion.LUCENE_48, new WhitespaceAnalyzer(LuceneVersion.LUCENE_48))
+        int[] sizes = [5000, 2500, 700];
+        return SegmentedIndex(sizes, (s, id) =>
         {
-            Similarity = new BM25Similarity(),
-            MergePolicy = NoMergePolicy.NO_COMPOUND_FILES,
-        };
-        using (var writer = new IndexWriter(directory, config))
-        {
-            var id = 0;
-            foreach (var size in new[] { 5000, 2500, 700 })
+            var document = new Document { new StringField("id", id.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) };
+            foreach (var field in Fields)
             {
-                for (var i = 0; i < size; i++, id++)
-                {
-                    var document = new Document { new StringField("id", id.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES) };
-                    foreach (var field in Fields)
-                    {
-                        // The expanded field is mostly empty, as ours is; the last segment never holds "agg" anywhere.
-                        var count = field == "expanded" && random.Next(4) > 0 ? 0 : random.Next(1, 7);
-                        // "aslt" comes with "assault" (a synonym), so that a typo's expansion "aslt" is sometimes proven
-                        // never to be a document's best and skipped (see BestOfTermsQuery).
-                        var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])
-                            .Where(w => size != 700 || w != "agg")
-                            .SelectMany(w => w == "aslt" ? new[] { w, "assault" } : [w]);
-                        document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
-                    }
-                    writer.AddDocument(document);
-                }
-                writer.Commit();
+                // The expanded field is mostly empty, as ours is; the last segment never holds "agg" anywhere.
+                var count = field == "expanded" && random.Next(4) > 0 ? 0 : random.Next(1, 7);
+                // "aslt" comes with "assault" (a synonym), so that a typo's expansion "aslt" is sometimes proven
+                // never to be a document's best and skipped (see BestOfTermsQuery).
+                var words = Enumerable.Range(0, count).Select(_ => Words[random.Next(Words.Length)])
+                    .Where(w => sizes[s] != 700 || w != "agg")
+                    .SelectMany(w => w == "aslt" ? new[] { w, "assault" } : [w]);
+                document.Add(new TextField(field, string.Join(' ', words), Field.Store.NO));
             }
-            for (var i = 0; deletions && i < id; i += 7)
-            {
-                writer.DeleteDocuments(new Term("id", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            }
-            writer.Commit();
-        }
-        return DirectoryReader.Open(directory);
+            return document;
+        }, "id", deleteEvery: deletions ? 7 : 0);
     }
 
     /// <summary>

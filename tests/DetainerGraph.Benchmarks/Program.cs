@@ -161,11 +161,11 @@ internal static class Report
             var inFlight = $" In flight: endpoint {r.EndpointPeakInFlight}, raw {r.RawPeakInFlight} of {options.Concurrency}.";
             if (w.Variants > 20)
             {
-                Console.WriteLine($"- {w.Name}: {w.Description}.{inFlight}{Baseline(w, r, perVariant: false)}");
+                Console.WriteLine($"- {w.Name}: {w.Description}.{inFlight}{Baseline(w, r, perVariant: false)}{Floor(r, perVariant: false)}");
                 continue;
             }
             Console.WriteLine($"- {w.Name}: {w.Description}. Medians per variant, endpoint/raw: " +
-                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")) + "." + inFlight + Baseline(w, r));
+                string.Join("; ", r.VariantMedians.Select((m, i) => $"{w.Label(i)} {m.Endpoint:F1}/{m.Raw:F1} ms")) + "." + inFlight + Baseline(w, r) + Floor(r));
         }
         Console.WriteLine();
     }
@@ -192,6 +192,17 @@ internal static class Report
         return notes.Count == 0
             ? $" Raw at least as fast as the endpoint {(perVariant ? "on every variant" : "at the median")} and in throughput."
             : $" Baseline: {string.Join("; ", notes)}.";
+    }
+
+    /// <summary>
+    /// What every request pays before it asks anything, beside what the endpoint adds over raw: a reader can tell how much
+    /// of the overhead is the HTTP round trip and the request pipeline, which no change to the resolvers can remove.
+    /// </summary>
+    private static string Floor(WorkloadFigures r, bool perVariant = true)
+    {
+        var added = perVariant ? r.VariantMedians.Select(m => m.Endpoint - m.Raw).Order().ToList() : [r.EndpointP50 - r.RawP50];
+        return string.Create(CultureInfo.InvariantCulture,
+            $" Floor: {{ __typename }} in the same rounds, p50 {r.FloorP50:F2} ms; the endpoint adds {added[added.Count / 2]:F2} ms over raw ({(perVariant ? "the median variant" : "the run's medians")}).");
     }
 
     public static void Summary(List<WorkloadFigures> results, ImportFigures? import, long rssPeak)

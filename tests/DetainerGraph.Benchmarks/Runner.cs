@@ -23,7 +23,8 @@ public sealed record WorkloadFigures(
     double Overhead,
     IReadOnlyList<(double Endpoint, double Raw)> VariantMedians,
     int EndpointPeakInFlight,
-    int RawPeakInFlight);
+    int RawPeakInFlight,
+    double FloorP50);
 
 /// <summary>
 /// Measures one workload on both sides, interleaved: each latency round runs a block of endpoint requests
@@ -33,6 +34,13 @@ public sealed record WorkloadFigures(
 public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptions options)
 {
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+
+    /// <summary>
+    /// The floor under every endpoint figure: a request with nothing to resolve, through the same client, connection and
+    /// server pipeline (HTTP on loopback, both processes' socket and pool threads, the body read, the document cache,
+    /// validation, the answer written).
+    /// </summary>
+    private static readonly byte[] FloorBody = Encoding.UTF8.GetBytes("""{"query":"{ __typename }"}""");
 
     public async Task<WorkloadFigures> RunAsync(Workload workload)
     {
@@ -50,6 +58,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
         var endpointByVariant = Enumerable.Range(0, workload.Variants).Select(_ => new List<double>()).ToArray();
         var rawByVariant = Enumerable.Range(0, workload.Variants).Select(_ => new List<double>()).ToArray();
         var execution = new List<double>();
+        var floor = new List<double>();
         long sql = 0, sqlCount = 0;
         double endpointAlloc = 0, rawAlloc = 0;
         long endpointAllocCount = 0, rawAllocCount = 0;
@@ -79,6 +88,14 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
                             endpointAllocCount++;
                         }
                         previous = metrics.ProcessAllocated;
+                    }
+                    // The floor in the same block, after the workload's requests: the same conditions, and the
+                    // allocation differences above are not disturbed.
+                    for (var j = 0; j < options.LatencyBlock; j++)
+                    {
+                        var watch = Stopwatch.StartNew();
+                        await PostAsync(FloorBody);
+                        floor.Add(watch.Elapsed.TotalMilliseconds);
                     }
                 }
                 else
@@ -134,7 +151,7 @@ public sealed class Runner(HttpClient http, ServerProcess server, BenchmarkOptio
             server.Memory().Current, rssPeak, endpoint.Count, Percentile(execution, 50),
             Overhead(endpointByVariant, rawByVariant),
             [.. endpointByVariant.Zip(rawByVariant, (e, r) => (Percentile(e, 50), Percentile(r, 50)))],
-            endpointInFlight, rawInFlight);
+            endpointInFlight, rawInFlight, Percentile(floor, 50));
     }
 
     /// <summary>

@@ -38,13 +38,20 @@ public static class GraphQLServiceExtensions
                 c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate);
                 // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
-                // schema is held to its own depth bound instead; the execution timeout still applies.
+                // schema is held to its own bounds instead (IntrospectionBounds): its depth, and how many times its
+                // aliases repeat the schema; the execution timeout still applies.
                 c.ValidateComplexityDelegate = context =>
                 {
                     if (context.Error is not null && IsIntrospectionOnly(context.ValidationContext.Operation)
                         && context.MaxDepth <= options.MaxIntrospectionDepth)
                     {
-                        context.Error = null;
+                        var fanOut = IntrospectionBounds.AliasFanOut(context.ValidationContext.Operation, context.ValidationContext.Document);
+                        context.Error = fanOut <= IntrospectionBounds.MaxAliasFanOut
+                            ? null
+                            : new GraphQL.Validation.ValidationError(
+                                $"This schema-only operation repeats parts of the schema through aliases more than {IntrospectionBounds.MaxAliasFanOut} times along one path " +
+                                "(the product of the aliases of one field at each level); introspection is exempt from the complexity limit, not from this bound.")
+                            { Code = "COMPLEXITY" };
                     }
                     // The operation's cost: recorded for extensions.cost, then charged to the client's token bucket
                     // before anything runs (or, for GraphQL-Cost: validate, the operation stops here).

@@ -322,4 +322,42 @@ public sealed class HttpEndpointTests : IDisposable
         Assert.Contains(standard.GetProperty("data").GetProperty("__schema").GetProperty("types").EnumerateArray(), t => t.GetProperty("name").GetString() == "Detainer");
         Assert.Equal("COMPLEXITY", bomb.FirstErrorCode());
     }
+
+    private static string Aliased(string field, int count, string selection) =>
+        string.Join(' ', Enumerable.Range(0, count).Select(i => $"{field[0]}{i}: {field} {{ {selection} }}"));
+
+    [Theory]
+    // 10 aliases of types, each with 10 aliases of fields: the schema's fields 100 times over.
+    [InlineData("{ __schema { ALIASED_TYPES } }", 10, 10)]
+    // The same through a fragment, and through selections of one name merged (each adds its own aliases).
+    [InlineData("{ __schema { ALIASED_TYPES_FRAGMENT } } fragment F on __Type { FIELDS }", 10, 10)]
+    [InlineData("{ __schema { MERGED } }", 9, 8)]
+    public async Task An_introspection_operation_repeating_the_schema_through_aliases_is_refused(string shape, int outer, int inner)
+    {
+        var fields = Aliased("fields", inner, "name args { name }");
+        var query = shape
+            .Replace("ALIASED_TYPES_FRAGMENT", Aliased("types", outer, "name ...F"), StringComparison.Ordinal)
+            .Replace("ALIASED_TYPES", Aliased("types", outer, "name " + fields), StringComparison.Ordinal)
+            .Replace("FIELDS", fields, StringComparison.Ordinal)
+            // outer x "types { fI: fields }": one response name whose merged selections hold inner x outer aliases of fields.
+            .Replace("MERGED", string.Join(' ', Enumerable.Range(0, outer).Select(i =>
+                "types { " + string.Join(' ', Enumerable.Range(0, inner).Select(j => $"m{i}_{j}: fields {{ name }}")) + " }")), StringComparison.Ordinal);
+
+        var answer = await _app.QueryAsync(query);
+
+        Assert.Equal("COMPLEXITY", answer.FirstErrorCode());
+        Assert.False(answer.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task Introspection_with_a_few_aliases_is_answered()
+    {
+        // 8 x 8 = 64, the bound; and types fetched by name side by side.
+        var answer = await _app.QueryAsync("{ __schema { " + Aliased("types", 8, "name " + Aliased("fields", 8, "name")) + " } " +
+            "a: __type(name: \"Detainer\") { name fields { name } } b: __type(name: \"Charge\") { name fields { name } } }");
+
+        Assert.False(answer.TryGetProperty("errors", out var errors), errors.ToString());
+        Assert.Equal("Charge", answer.GetProperty("data").GetProperty("b").GetProperty("name").GetString());
+        Assert.Equal(8, answer.GetProperty("data").GetProperty("__schema").EnumerateObject().Count());
+    }
 }

@@ -14,12 +14,20 @@ public static partial class Commands
         var detainers = RequiredInt(options, "detainers", min: 1);
         var seed = RequiredInt(options, "seed", min: 0);
         var output = options.GetValueOrDefault("out") ?? throw new UsageException("generate needs --out FILE");
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            throw new UsageException("generate needs --out FILE, and the one given is empty");
+        }
         var from = SampleData.DemoFirstWeek;
         if (options.TryGetValue("from", out var fromText) && !DateOnly.TryParseExact(fromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out from))
         {
             throw new UsageException($"--from '{fromText}' is not a date as YYYY-MM-DD");
         }
         var weeks = options.ContainsKey("weeks") ? RequiredInt(options, "weeks", min: 1) : SampleData.DemoWeeks;
+        if (DetainerGenerator.RangeProblem(from, weeks) is { } problem)
+        {
+            throw new UsageException(problem);
+        }
         var generator = new DetainerGenerator(services.GetRequiredService<ReferenceData>());
         // A regular file (or a new one) is written beside the output and moved over it when complete: stopped or failed
         // part-way, the output is left as it was (a cut-off file would import as fewer detainers than asked for). A link,
@@ -79,6 +87,14 @@ public static partial class Commands
         {
             return new FileStream(full, FileMode.Create, FileAccess.Write);
         }
+        switch (UnixFileKind.Of(full))
+        {
+            case UnixFileKind.Kind.Missing or UnixFileKind.Kind.Regular:
+                return null;
+            case UnixFileKind.Kind.Other:
+                return new FileStream(full, FileMode.Open, FileAccess.Write);
+        }
+        // Not Linux, or stat could not tell: the stream's own answer, which knows a pipe (it cannot seek) but not a device.
         if (!info.Exists)
         {
             return null;

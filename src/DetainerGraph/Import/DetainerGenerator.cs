@@ -43,11 +43,33 @@ public sealed class DetainerGenerator(ReferenceData reference)
 
     private static readonly DateOnly ConsolidatedFormDate = new(2017, 4, 2);
 
+    /// <summary>The longest a generated detainer is lodged before its outcome's week, in days.</summary>
+    private const int LongestLagDays = 1500;
+
+    /// <summary>
+    /// Why these weeks cannot be generated, or null: every date written (issued up to <see cref="LongestLagDays"/> days
+    /// before its week; outcomes within the last week) must fall within the calendar's years 1 to 9999.
+    /// </summary>
+    public static string? RangeProblem(DateOnly firstWeek, int weeks)
+    {
+        // The week's Saturday may be up to 6 days before the date given.
+        var earliest = (long)firstWeek.DayNumber - 6 - LongestLagDays;
+        var latest = (long)firstWeek.DayNumber + (7L * weeks);
+        return earliest >= DateOnly.MinValue.DayNumber && latest <= DateOnly.MaxValue.DayNumber
+            ? null
+            : $"--from {firstWeek:yyyy-MM-dd} with --weeks {weeks} would write dates outside the years 1 to 9999 " +
+              $"(detainers are issued up to {LongestLagDays} days before their week, outcomes fall in the last week)";
+    }
+
     /// <param name="ct">Checked every 1,024 detainers: stopped part-way, throws <see cref="OperationCanceledException"/>.</param>
     public int Write(TextWriter output, int detainers, int seed, DateOnly firstWeek, int weeks, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(detainers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weeks);
+        if (RangeProblem(firstWeek, weeks) is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(nameof(weeks), problem);
+        }
         var random = new Random(seed);
         var start = Week.StartOf(firstWeek);
         var counties = PickCounties(random);
@@ -67,7 +89,7 @@ public sealed class DetainerGenerator(ReferenceData reference)
             var week = start.AddDays(7 * random.Next(weeks));
             var recorded = week.AddDays(random.Next(7));
             // Most detainers are lodged days or weeks before their outcome; some, years before.
-            var lag = random.NextDouble() < 0.9 ? random.Next(0, 60) : random.Next(60, 1500);
+            var lag = random.NextDouble() < 0.9 ? random.Next(0, 60) : random.Next(60, LongestLagDays);
             var issued = recorded.AddDays(-lag);
             var form = issued >= ConsolidatedFormDate ? "I-247A"
                 : Pick(random, [("I-247D", 70.0), ("I-247N", 20.0), ("I-247X", 10.0)]);

@@ -124,6 +124,65 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(["link.csv", "target.csv"], Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName).Order());
     }
 
+    [SkippableFact]
+    public async Task Generate_writes_through_a_device_and_leaves_it_a_device()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "Device nodes as Linux makes them.");
+        // A null device of its own (what /dev/null is: character device 1,3), so a failure replaces only this one.
+        var device = Path.Combine(_folder, "null");
+        using (var mknod = System.Diagnostics.Process.Start("mknod", ["-m", "666", device, "c", "1", "3"]))
+        {
+            await mknod.WaitForExitAsync();
+            Skip.If(mknod.ExitCode != 0, "mknod needs privileges this run does not have.");
+        }
+
+        Assert.Equal(0, await Commands.RunAsync(["generate", "--detainers", "20", "--seed", "9", "--out", device], _app.Started()));
+
+        Assert.Equal("character special file", await StatTypeAsync(device));
+        Assert.Equal(["null"], Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName));
+    }
+
+    [SkippableFact]
+    public async Task The_kind_of_a_path_is_read_from_stat()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "stat(2) as Linux reports it.");
+        var regular = Write("regular.csv", "x\n");
+        var pipe = Path.Combine(_folder, "pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        Assert.Equal(UnixFileKind.Kind.Regular, UnixFileKind.Of(regular));
+        Assert.Equal(UnixFileKind.Kind.Missing, UnixFileKind.Of(Path.Combine(_folder, "missing.csv")));
+        Assert.Equal(UnixFileKind.Kind.Other, UnixFileKind.Of("/dev/null"));
+        Assert.Equal(UnixFileKind.Kind.Other, UnixFileKind.Of(pipe));
+        Assert.Equal(UnixFileKind.Kind.Other, UnixFileKind.Of(_folder));
+        Assert.Equal("fifo", await StatTypeAsync(pipe));
+    }
+
+    private static async Task<string> StatTypeAsync(string path)
+    {
+        using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%F", path]) { RedirectStandardOutput = true })!;
+        var type = (await stat.StandardOutput.ReadToEndAsync()).Trim();
+        await stat.WaitForExitAsync();
+        return type;
+    }
+
+    [Theory]
+    [InlineData("--out", "")]
+    [InlineData("--weeks", "999999999")]
+    [InlineData("--from", "9999-12-25")]
+    [InlineData("--from", "0001-01-08")]
+    public async Task Generate_refuses_an_empty_output_or_weeks_past_the_calendar_as_usage(string option, string value)
+    {
+        var output = Path.Combine(_folder, "synthetic.csv");
+        string[] args = ["generate", "--detainers", "10", "--seed", "9", "--out", output, option, value];
+
+        Assert.Equal(2, await Commands.RunAsync(args, _app.Started()));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
     [Fact]
     public async Task Generate_into_a_missing_folder_says_so_and_exits_one()
     {

@@ -381,7 +381,8 @@ public static class DetainerCountRollup
                 : op switch
                 {
                     ExpressionType.GreaterThanOrEqual or ExpressionType.LessThan => value.Value.Day == 1,
-                    ExpressionType.GreaterThan or ExpressionType.LessThanOrEqual => value.Value.AddDays(1).Day == 1,
+                    // The calendar's last day ends a month too (and has no day after it).
+                    ExpressionType.GreaterThan or ExpressionType.LessThanOrEqual => value.Value == DateOnly.MaxValue || value.Value.AddDays(1).Day == 1,
                     _ => false,
                 });
             if (!exact)

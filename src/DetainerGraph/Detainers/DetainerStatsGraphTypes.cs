@@ -222,11 +222,11 @@ public sealed record Period(DateOnly Start, DateOnly End, string Label)
     public static Period? Year(int? year) => year is { } y ? new(new(y, 1, 1), new(y, 12, 31), y.ToString(CultureInfo.InvariantCulture)) : null;
 
     public static Period? Quarter(int? year, int? quarter) => year is { } y && quarter is { } q
-        ? new(new(y, q * 3 - 2, 1), new DateOnly(y, q * 3, 1).AddMonths(1).AddDays(-1), string.Create(CultureInfo.InvariantCulture, $"{y}-Q{q}"))
+        ? new(new(y, q * 3 - 2, 1), new(y, q * 3, DateTime.DaysInMonth(y, q * 3)), string.Create(CultureInfo.InvariantCulture, $"{y}-Q{q}"))
         : null;
 
     public static Period? Month(int? year, int? month) => year is { } y && month is { } m
-        ? new(new(y, m, 1), new DateOnly(y, m, 1).AddMonths(1).AddDays(-1), string.Create(CultureInfo.InvariantCulture, $"{y}-{m:00}"))
+        ? new(new(y, m, 1), new(y, m, DateTime.DaysInMonth(y, m)), string.Create(CultureInfo.InvariantCulture, $"{y}-{m:00}"))
         : null;
 }
 

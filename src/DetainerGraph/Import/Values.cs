@@ -7,7 +7,18 @@ namespace DetainerGraph.Import;
 /// <summary>Parsers for the cell values the import formats share. Each returns false on anything it does not accept.</summary>
 public static partial class Values
 {
-    public const string DateExpectation = "a date as YYYY-MM-DD, M/D/YYYY or YYYY-MM-DD HH:MM:SS";
+    public const string DateExpectation = "a date as YYYY-MM-DD, M/D/YYYY or YYYY-MM-DD HH:MM:SS, in the years 1900 to 2099";
+
+    /// <summary>
+    /// The dates a file may hold: a detainer's dates outside them are typing errors (2107 for 2017), and at the ends of
+    /// the calendar a date's week or month would fall outside it (0001-01-01's Saturday is in year 0).
+    /// </summary>
+    public static readonly DateOnly EarliestDate = new(1900, 1, 1);
+
+    /// <inheritdoc cref="EarliestDate"/>
+    public static readonly DateOnly LatestDate = new(2099, 12, 31);
+
+    private static bool Plausible(DateOnly date) => date >= EarliestDate && date <= LatestDate;
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "M/d/yyyy", "yyyy-MM-dd HH:mm:ss"];
 
@@ -19,11 +30,11 @@ public static partial class Values
             return false;
         }
         date = DateOnly.FromDateTime(parsed);
-        return true;
+        return Plausible(date);
     }
 
     public const string ReportWeekExpectation =
-        "a reporting week: its Saturday as YYYY-MM-DD, or YYYY-MM-DD..YYYY-MM-DD from a Saturday to the Friday after";
+        "a reporting week: its Saturday as YYYY-MM-DD, or YYYY-MM-DD..YYYY-MM-DD from a Saturday to the Friday after, in the years 1900 to 2099";
 
     /// <summary>Parses a week start ("2017-01-28") or a Saturday-to-Friday range ("2017-01-28..2017-02-03").</summary>
     public static bool TryParseReportWeek(string text, out DateOnly start)
@@ -32,7 +43,8 @@ public static partial class Values
         var parts = text.Trim().Split("..");
         if (parts.Length is < 1 or > 2
             || !DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start)
-            || start.DayOfWeek != DayOfWeek.Saturday)
+            || start.DayOfWeek != DayOfWeek.Saturday
+            || !Plausible(start))
         {
             return false;
         }
@@ -53,7 +65,7 @@ public static partial class Values
             return TryParseDate(text, out firstDay);
         }
         firstDay = DateOnly.FromDateTime(parsed);
-        return true;
+        return Plausible(firstDay);
     }
 
     /// <summary>"2017-04" or "2017-04-10": a date as precisely as it is known.</summary>

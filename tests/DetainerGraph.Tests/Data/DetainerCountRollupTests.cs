@@ -452,6 +452,40 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task The_calendar_s_last_day_as_a_bound_is_a_month_boundary_not_an_error()
+    {
+        // 9999-12-31 has no day after it: a bound there (lte, gt, and their negations) once threw in the rollup's month test.
+        var data = await _app.DataAsync("""
+            { all: detainers(first: 0) { totalCount }
+              lte: detainers(first: 0, where: { issuedOn: { lte: "9999-12-31" } }) { totalCount }
+              gt: detainers(first: 0, where: { issuedOn: { gt: "9999-12-31" } }) { totalCount }
+              ngt: detainers(first: 0, where: { outcomeRecordedOn: { ngt: "9999-12-31" } }) { totalCount }
+              stats: detainerStats(groupBy: [OUTCOME], where: { issuedOn: { lte: "9999-12-31" } }) { count } }
+            """);
+
+        var all = data.GetProperty("all").GetProperty("totalCount").GetInt32();
+        Assert.True(all > 0);
+        Assert.Equal(all, data.GetProperty("lte").GetProperty("totalCount").GetInt32());
+        Assert.Equal(0, data.GetProperty("gt").GetProperty("totalCount").GetInt32());
+        // Not after the calendar's end: every detainer, those with no outcome date yet included (null is not after it).
+        Assert.Equal(all, data.GetProperty("ngt").GetProperty("totalCount").GetInt32());
+        Assert.Equal(all, data.GetProperty("stats").EnumerateArray().Sum(g => g.GetProperty("count").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData(9999, 12, "9999-12-01", "9999-12-31", "9999-12-31")]
+    [InlineData(2016, 2, "2016-02-01", "2016-02-29", "2016-03-31")]
+    public void A_period_ends_on_its_last_day_at_the_end_of_the_calendar_too(int year, int month, string start, string end, string quarterEnd)
+    {
+        static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var period = DetainerGraph.Detainers.Period.Month(year, month)!;
+        var quarter = DetainerGraph.Detainers.Period.Quarter(year, (month + 2) / 3)!;
+
+        Assert.Equal((start, end), (Text(period.Start), Text(period.End)));
+        Assert.Equal(quarterEnd, Text(quarter.End));
+    }
+
+    [Fact]
     public async Task A_count_that_matches_no_rollup_row_is_zero_not_null()
     {
         // SUM over no rows is NULL in SQL; the count read from the rollup must still be 0, on each rollup the filter picks.

@@ -54,6 +54,9 @@ public sealed class BadRowTests : IDisposable
         { "correction date in words", "report_week,section,rank,state,county,field,old_value,new_value,corrected_on,reason,authority\n2017-01-28,I,4,IA,Montgomery County,jurisdiction,a,,April,why,ICE\n", 2, "corrected_on", "YYYY-MM" },
         { "report week end mismatch", "report_number,week_start,week_end,published_on,detainers_issued_nationwide\n1,2017-01-28,2017-02-04,2017-03-20,3083\n", 2, "week_end", "Friday after" },
         { "detainer key split", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\nb,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\na,TX,Travis County,,,,2017-01-01,,,BATTERY,Charge\n", 4, "detainer_key", "stand together" },
+        { "year 1 (its week would start in year 0)", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,0001-01-01,Lifted,0001-01-01,ASSAULT,Charge\n", 2, "issued_date", "1900 to 2099" },
+        { "a typed 2107 for 2017", FoiaHeader + GoodFoiaRow + "2107-10-02 00:00:00,Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n", 3, "date", "1900 to 2099" },
+        { "week at the end of the calendar", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,,9999-12-25\n", 3, "report_week", "1900 to 2099" },
         { "open detainer with outcome date", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,2017-01-05,ASSAULT,Charge\n", 2, "outcome_date", "open detainer" },
     };
 

@@ -68,7 +68,8 @@ public sealed partial class GraphQLHttpEndpoint
         Encoding encoding;
         try
         {
-            encoding = contentType.Charset.HasValue ? Encoding.GetEncoding(contentType.Charset.Value!) : Encoding.UTF8;
+            // A parameter value may be quoted (charset="utf-8"): the name is what is inside the quotes.
+            encoding = contentType.Charset.HasValue ? Encoding.GetEncoding(HeaderUtilities.RemoveQuotes(contentType.Charset).Value!) : Encoding.UTF8;
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
@@ -135,14 +136,26 @@ public sealed partial class GraphQLHttpEndpoint
     }
 
     /// <summary>
-    /// The body as JSON. Well-formed UTF-8 without a byte-order mark (nearly every request) is parsed as it is; any
-    /// other body is decoded to text first (another charset, or UTF-8 with invalid bytes, which decoding replaces
-    /// with U+FFFD), as every body once was, so that such bodies read exactly as they always did.
+    /// The body as JSON. Well-formed UTF-8 (nearly every request) is parsed as it is; any other body is decoded to text
+    /// first (another charset, or UTF-8 with invalid bytes, which decoding replaces with U+FFFD). A byte-order mark before
+    /// the JSON, which some clients write and RFC 8259 lets a parser ignore, is not part of it.
     /// </summary>
-    private static JsonDocument ParseBody(ReadOnlyMemory<byte> body, Encoding encoding) =>
-        encoding.CodePage == Encoding.UTF8.CodePage && !body.Span.StartsWith(Utf8Bom) && Utf8.IsValid(body.Span)
-            ? JsonDocument.Parse(body)
-            : JsonDocument.Parse(encoding.GetString(body.Span));
+    private static JsonDocument ParseBody(ReadOnlyMemory<byte> body, Encoding encoding)
+    {
+        if (encoding.CodePage == Encoding.UTF8.CodePage)
+        {
+            if (body.Span.StartsWith(Utf8Bom))
+            {
+                body = body[Utf8Bom.Length..];
+            }
+            if (Utf8.IsValid(body.Span))
+            {
+                return JsonDocument.Parse(body);
+            }
+        }
+        var text = encoding.GetString(body.Span);
+        return JsonDocument.Parse(text.StartsWith('\uFEFF') ? text.AsMemory(1) : text.AsMemory());
+    }
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 

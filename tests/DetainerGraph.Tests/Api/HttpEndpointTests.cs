@@ -220,18 +220,30 @@ public sealed class HttpEndpointTests : IDisposable
         Assert.Contains("A\uFFFD", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_body_that_starts_with_a_byte_order_mark_is_read_as_text_as_before()
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-16")]
+    public async Task A_body_that_starts_with_a_byte_order_mark_is_read_without_it(string charset)
     {
-        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("""{"query":"{ weeks { totalCount } }"}""")).ToArray();
+        // RFC 8259 lets a parser ignore the mark, which some clients write (PowerShell's UTF-8 files, .NET's Encoding.UTF8).
+        var encoding = Encoding.GetEncoding(charset);
+        var bytes = encoding.GetPreamble().Concat(encoding.GetBytes("""{"query":"{ weeks { totalCount } }"}""")).ToArray();
         var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse($"application/json; charset={charset}");
 
         var (status, _, response) = await SendAsync(request);
 
-        // Decoded to text, the mark is a U+FEFF before the object, which JSON does not allow.
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("INVALID_REQUEST", response.FirstErrorCode());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, response.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_quoted_charset_is_read_as_the_charset_inside_the_quotes()
+    {
+        var (status, _, response) = await SendAsync(Post("""{"query":"{ weeks { totalCount } }"}""", "application/json; charset=\"utf-8\""));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, response.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
     }
 
     [Fact]

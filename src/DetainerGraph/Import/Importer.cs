@@ -74,8 +74,13 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     private async Task<ImportResult> ImportOnceAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () => db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct), ct);
+        var sha256 = ContentIdentity.Of(bytes);
+        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () =>
+        {
+            // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
+            var spellings = ContentIdentity.Spellings(bytes);
+            return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
+        }, ct);
         if (existing is not null)
         {
             // The data is all there, but a process killed after the commit may have left its search documents
@@ -84,7 +89,9 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             {
                 await search.IndexOwedNowAsync(db, ct);
             }
-            return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, []);
+            string[] warnings = existing.ContentSha256 == sha256 ? [] :
+                [$"{fileName} holds the same text as source #{existing.Id} ({existing.FileName}), with other line endings or byte-order mark; it was not imported again"];
+            return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, warnings);
         }
         return await WriteAsync(fileName, sha256, parsed!, progress, ct);
     }

@@ -1,0 +1,88 @@
+using System.Text;
+using DetainerGraph.Import;
+using DetainerGraph.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Import;
+
+/// <summary>A file is imported once per content: the same text with other line endings or a byte-order mark included.</summary>
+public sealed class ContentIdentityTests : IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private static byte[] Lf => Encoding.UTF8.GetBytes(SampleRows.Foia.ReplaceLineEndings("\n"));
+
+    private static byte[] Crlf => Encoding.UTF8.GetBytes(SampleRows.Foia.ReplaceLineEndings("\r\n"));
+
+    private static byte[] Marked(byte[] bytes) => [0xEF, 0xBB, 0xBF, .. bytes];
+
+    private async Task<ImportResult> ImportAsync(string name, byte[] bytes)
+    {
+        using var scope = _app.Started().CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<Importer>().ImportAsync(name, bytes);
+    }
+
+    public static TheoryData<string, string> Pairs => new()
+    {
+        { "lf", "crlf" }, { "crlf", "lf" }, { "lf", "lf+bom" }, { "crlf+bom", "lf" }, { "lf+bom", "crlf" },
+    };
+
+    private static byte[] Spelled(string spelling) => spelling switch
+    {
+        "lf" => Lf,
+        "crlf" => Crlf,
+        "lf+bom" => Marked(Lf),
+        "crlf+bom" => Marked(Crlf),
+        _ => throw new ArgumentOutOfRangeException(nameof(spelling)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Pairs))]
+    public async Task The_same_text_spelled_otherwise_is_already_imported_and_counted_once(string first, string second)
+    {
+        var imported = await ImportAsync("pa.csv", Spelled(first));
+        var counts = await _app.CountsAsync();
+
+        var again = await ImportAsync("pa-copy.csv", Spelled(second));
+
+        Assert.Equal(ImportOutcome.Imported, imported.Outcome);
+        Assert.Equal(ImportOutcome.AlreadyImported, again.Outcome);
+        Assert.Equal(imported.Source.Id, again.Source.Id);
+        Assert.Contains("same text as source #" + imported.Source.Id, Assert.Single(again.Warnings), StringComparison.Ordinal);
+        Assert.Equal(counts, await _app.CountsAsync());
+        Assert.Equal(5, counts["detainers"]);
+    }
+
+    [Fact]
+    public async Task A_source_keeps_the_hash_of_its_own_bytes()
+    {
+        var imported = await ImportAsync("pa.csv", Crlf);
+
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Crlf)), imported.Source.ContentSha256);
+    }
+
+    [Fact]
+    public async Task Other_text_is_other_content()
+    {
+        await ImportAsync("pa.csv", Lf);
+
+        var other = await ImportAsync("pa-more.csv", Encoding.UTF8.GetBytes(SampleRows.Foia.ReplaceLineEndings("\n").Replace("NORRISTOWN", "NORRISTOWN BORO", StringComparison.Ordinal)));
+
+        Assert.Equal(ImportOutcome.Imported, other.Outcome);
+        Assert.Equal(10, (await _app.CountsAsync())["detainers"]);
+    }
+
+    [Fact]
+    public void The_four_spellings_are_distinct_and_the_file_s_own_comes_first()
+    {
+        var spellings = ContentIdentity.Spellings(Crlf);
+
+        Assert.Equal(4, spellings.Distinct().Count());
+        Assert.Equal(ContentIdentity.Of(Crlf), spellings[0]);
+        Assert.Equal(
+            new[] { ContentIdentity.Of(Lf), ContentIdentity.Of(Crlf), ContentIdentity.Of(Marked(Lf)), ContentIdentity.Of(Marked(Crlf)) }.Order(StringComparer.Ordinal),
+            spellings.Order(StringComparer.Ordinal));
+    }
+}

@@ -223,6 +223,10 @@ public sealed class FormatReaders(ReferenceData reference)
         }
     }
 
+    /// <summary>A key as <see cref="DetainerGenerator"/> writes it: <c>syn-SEED-N</c>.</summary>
+    private static bool IsGeneratorKey(string key) =>
+        key.Split('-') is ["syn", var seed, var n] && seed.Length > 0 && n.Length > 0 && seed.All(char.IsAsciiDigit) && n.All(char.IsAsciiDigit);
+
     private void ReadDetainers(IEnumerable<Row> rows, ParsedFile file)
     {
         var firstLineOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -233,7 +237,13 @@ public sealed class FormatReaders(ReferenceData reference)
             var key = row.Required("detainer_key", "an identifier shared by the rows of one detainer");
             var description = row.Required("charge", "the charge as published");
             var status = row.ChargeStatus("charge_status", required: true);
-            if (row.Optional("synthetic_seed") is { } seedText)
+            var seedCell = row.Optional("synthetic_seed");
+            if (seedCell is null && IsGeneratorKey(key))
+            {
+                // The seed is what marks a record synthetic: without it a generated detainer would be published as real.
+                row.Fail("synthetic_seed", null, $"the seed of generated data: '{key}' is a key the generator writes, and without its seed the file would import as real records");
+            }
+            if (seedCell is { } seedText)
             {
                 if (!int.TryParse(seedText, System.Globalization.CultureInfo.InvariantCulture, out var seed)
                     || (file.SyntheticSeed is { } known && known != seed))

@@ -57,6 +57,8 @@ public sealed class BadRowTests : IDisposable
         { "year 1 (its week would start in year 0)", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,0001-01-01,Lifted,0001-01-01,ASSAULT,Charge\n", 2, "issued_date", "1900 to 2099" },
         { "a typed 2107 for 2017", FoiaHeader + GoodFoiaRow + "2107-10-02 00:00:00,Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n", 3, "date", "1900 to 2099" },
         { "week at the end of the calendar", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,,9999-12-25\n", 3, "report_week", "1900 to 2099" },
+        { "generated rows without their seed column", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\nsyn-42-1,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\n", 2, "synthetic_seed", "seed of generated data" },
+        { "generated rows with their seeds blanked", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status,synthetic_seed\nsyn-42-1,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge,\n", 2, "synthetic_seed", "seed of generated data" },
         { "open detainer with outcome date", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,2017-01-05,ASSAULT,Charge\n", 2, "outcome_date", "open detainer" },
     };
 

@@ -182,6 +182,17 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             throw Rejected(fileName, 1, "UTF-8 text");
         }
+        // A NUL is no character of a CSV's text: the file is binary, or UTF-16 (whose ASCII letters each carry one).
+        if (bytes.AsSpan().IndexOf((byte)0) is var nul and >= 0)
+        {
+            throw Rejected(fileName, 1 + bytes.AsSpan(0, nul).Count((byte)'\n'), "text without NUL characters (byte 0x00): a CSV file in UTF-8, not a binary or UTF-16 file");
+        }
+        // Lines ended by CR alone (classic Mac OS) read as one line, and the header would be reported as missing columns.
+        var firstCr = bytes.AsSpan().IndexOf((byte)'\r');
+        if (firstCr >= 0 && (firstCr + 1 == bytes.Length || bytes[firstCr + 1] != (byte)'\n') && bytes.AsSpan(0, firstCr).IndexOf((byte)'\n') < 0)
+        {
+            throw Rejected(fileName, 1, "lines ending in LF or CRLF: this file ends its lines with CR alone (classic Mac OS), so it reads as a single line");
+        }
         using var text = new StreamReader(new MemoryStream(bytes, writable: false),
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
         // A large file's CSV is scanned on another thread meanwhile (ReadAheadRecords); a small one's is not worth a thread.

@@ -59,6 +59,8 @@ public sealed class BadRowTests : IDisposable
         { "week at the end of the calendar", SectionTwoHeader + GoodSectionTwoRow + "TX,Travis County,Jail,Mexico,ASSAULT,Charge,2017-01-29,,9999-12-25\n", 3, "report_week", "1900 to 2099" },
         { "generated rows without their seed column", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\nsyn-42-1,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\n", 2, "synthetic_seed", "seed of generated data" },
         { "generated rows with their seeds blanked", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status,synthetic_seed\nsyn-42-1,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge,\n", 2, "synthetic_seed", "seed of generated data" },
+        { "lines ended by CR alone", FoiaHeader.Replace('\n', '\r') + GoodFoiaRow.Replace('\n', '\r'), 1, null, "LF or CRLF" },
+        { "a NUL in a cell", FoiaHeader + GoodFoiaRow + "2007-10-02 00:00:00,Lifted,X\0,Y,PENNSYLVANIA,\n", 3, null, "NUL" },
         { "open detainer with outcome date", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,2017-01-05,ASSAULT,Charge\n", 2, "outcome_date", "open detainer" },
     };
 

@@ -184,7 +184,8 @@ public sealed class SearchMatchKindGraphType : EnumerationGraphType
         Add("ABBREVIATION", MatchKind.Abbreviation, "A token of the text abbreviates the word (TRSP for trespass), from the curated list or learned from the lexicon.");
         Add("RUN_TOGETHER", MatchKind.RunTogether, "A run-together token holds the word (CARRYDANGWPNKNIFE).");
         Add("CONCEPT", MatchKind.Concept, "The text falls under a concept that uses the word (a weapon offense answers \"firearm\").");
-        Add("CATEGORY", MatchKind.Category, "The charge's NCIC code or category has the word.");
-        Add("NEAR_SPELLING", MatchKind.NearSpelling, "A near spelling (typo tolerance) or a prefix matched.");
+        Add("CATEGORY", MatchKind.Category, "The charge's NCIC code or category has the word, or a synonym rule reads the category as it (`detail` says which).");
+        Add("NEAR_SPELLING", MatchKind.NearSpelling, "A word of the charge is a near spelling of the word (typo tolerance) or starts with it (a prefix); `from` names that word.");
+        Add("UNDETERMINED", MatchKind.Undetermined, "The engine matched the charge, but no reading was found to say why: said plainly rather than guessed.");
     }
 }

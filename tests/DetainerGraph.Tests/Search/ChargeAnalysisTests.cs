@@ -44,6 +44,10 @@ public sealed class ChargeAnalysisTests : IDisposable
     [InlineData("Sex Assault", "sexual offens")]
     [InlineData("Possession Of Weapon", "poss")]
     [InlineData("Possession Controlled Substance", "cs cd")]
+    [InlineData("POSS CS PG1<1G (FS)", "possess control substanc upc drug")]
+    [InlineData("SEXUAL ASSLT", "sexual assault sex offens")]
+    [InlineData("ATTM/AGG SEX ASLT CHILD", "sexual assault")]
+    [InlineData("VIO NC ORD", "no contact protect order")]
     // Pierce County's local abbreviations.
     [InlineData("ASLT 3", "assault 3")]
     [InlineData("UPCS", "drug possess control substanc")]
@@ -57,6 +61,27 @@ public sealed class ChargeAnalysisTests : IDisposable
         foreach (var stem in expected.Split(' '))
         {
             Assert.True(tokens.Contains(stem), $"{stem} not in {string.Join(" ", tokens)}");
+        }
+    }
+
+    [Theory]
+    // The list is applied to category names and concept words too, so a broader term must never gain a narrower
+    // offense's words (outside audit, 2026-12-01): the category "Sex Offense" is no assault, a controlled substance
+    // or its delivery is no possession, NCIC block 28 "Stolen Property" is no possession, "domestic" alone is no violence.
+    [InlineData("Sex Offense", "assault aslt asslt")]
+    [InlineData("3699 Sex Offense", "assault")]
+    [InlineData("BURGLARY HABITATION INTEND SEX OFFENSE(F1)", "assault sexual")]
+    [InlineData("controlled substance drug", "possess poss upc")]
+    [InlineData("MAN DEL CS PG 1<1G(FS)", "possess poss upc")]
+    [InlineData("2899 Stolen Property", "possess poss psp")]
+    [InlineData("ANIMALS INJURING HUMANS OR DOMESTIC", "dv violenc")]
+    [InlineData("VIOL PROTECTIVE ORDER/BON(MA)", "contact nc")]
+    public void Index_analysis_never_gives_a_broader_term_the_words_of_a_narrower_one(string text, string absent)
+    {
+        var tokens = ChargeAnalysis.Tokens(_index, "description", text);
+        foreach (var stem in absent.Split(' '))
+        {
+            Assert.False(tokens.Contains(stem), $"{stem} in {string.Join(" ", tokens)}");
         }
     }
 

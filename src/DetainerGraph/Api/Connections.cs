@@ -72,7 +72,9 @@ public sealed record ConnectionDescriptions(string Nodes, string Edges, string T
         "How many items the whole connection holds, across all pages. Counted only when asked for.",
         typeof(T) == typeof(DetainerGraph.Data.Detainer) || typeof(T) == typeof(DetainerGraph.Detainers.DetainerStatsGroup)
             ? DetainerGraph.Detainers.SyntheticRecords.ExcludedDescription + " Counted only when asked for."
-            : null);
+            : typeof(T) == typeof(DetainerGraph.Data.Jurisdiction) || typeof(T) == typeof(DetainerGraph.Data.Facility) || typeof(T) == typeof(DetainerGraph.Data.Week)
+                ? DetainerGraph.Detainers.SyntheticPlaces.ExcludedDescription + " Counted only when asked for."
+                : null);
 }
 
 public class ConnectionGraphType<TNodeGraphType, T> : ObjectGraphType<Connection<T>>

@@ -11,7 +11,8 @@ namespace DetainerGraph.Api;
 /// <item>GraphQL.NET's weights: 1 a field, times the page sizes of the lists above it.</item>
 /// <item>A root field: 25 (each runs SQL); <c>detainerStats</c> 100; every grouped count (<c>detainerStats</c>,
 /// <c>detainerGroups</c>) <see cref="StatsDimension"/> per <c>groupBy</c> dimension, a parent's <c>stats</c>
-/// <see cref="NestedStatsDimension"/> per dimension and parent; <c>searchCharges</c> 250 plus, per word of the query, <see cref="SearchWord"/> and
+/// <see cref="NestedStatsDimension"/> per dimension and parent, and a root one grouped by a dimension no rollup holds
+/// <see cref="TableStats"/> more; <c>searchCharges</c> 250 plus, per word of the query, <see cref="SearchWord"/> and
 /// <see cref="SearchLetter"/> per letter (typo automata grow with a word's length).</item>
 /// <item>A <c>where</c> on any field (lists, nested connections, stats, search): its statements (<see cref="FilterStatements"/>:
 /// the page and its count, or the search's jurisdiction and week lookups), each priced <see cref="RootScan"/>
@@ -31,6 +32,19 @@ public static class CostModel
     public const int FilterStatements = 2;
     /// <summary>Per <c>groupBy</c> dimension: a three-dimension grouped count of the sample data is about a third of a second of SQL (hostile load budget, BENCHMARKS.md).</summary>
     public const double StatsDimension = 2_000;
+    /// <summary>
+    /// Once per root grouped count that groups by a dimension the count rollups do not hold (<see cref="TableDimensions"/>):
+    /// it reads every matching detainer (with its charges for CHARGE_CATEGORY) instead of the rollup's rows. At 100,000
+    /// generated detainers one such count of three dimensions is about half a second of SQL against a few milliseconds from
+    /// the rollups (BENCHMARKS.md), so two fit the limit and three do not.
+    /// </summary>
+    public const double TableStats = 12_000;
+    /// <summary>The <c>groupBy</c> dimensions no count rollup holds: grouping by one reads the detainer table (<c>DetainerStats.Groups</c>).</summary>
+    public static readonly IReadOnlySet<DetainerGraph.Detainers.DetainerStatsDimension> TableDimensions = new HashSet<DetainerGraph.Detainers.DetainerStatsDimension>
+    {
+        DetainerGraph.Detainers.DetainerStatsDimension.ChargeCategory,
+        DetainerGraph.Detainers.DetainerStatsDimension.JurisdictionResolution,
+    };
     /// <summary>Per <c>groupBy</c> dimension of a parent's stats (<c>Jurisdiction.stats</c>, <c>Facility.stats</c>): one parent's detainers, reached by index, priced per parent on the page.</summary>
     public const double NestedStatsDimension = 300;
     public const double SearchWord = 100;
@@ -69,6 +83,10 @@ public static class CostModel
             if (arguments.TryGetValue("groupBy", out var groupBy) && groupBy.Value is System.Collections.ICollection dimensions)
             {
                 impact += (root ? StatsDimension : NestedStatsDimension) * dimensions.Count;
+                if (root && dimensions.Cast<object?>().Any(d => d is DetainerGraph.Detainers.DetainerStatsDimension dimension && TableDimensions.Contains(dimension)))
+                {
+                    impact += TableStats;
+                }
             }
             return new FieldComplexityResult(impact, multiplier);
         };

@@ -18,6 +18,9 @@ public sealed class FacilityGraphType : ObjectGraphType<Facility>
         Field(f => f.Name).Description("The name as published, e.g. \"MONTGOMERY CNTY JAIL, PA\".");
         Field(f => f.City, nullable: true).Description("The city as published, when known.");
         Field(f => f.State).Description("The state's two-letter USPS code.");
+        Field<NonNullGraphType<BooleanGraphType>>("isSynthetic")
+                    .Description("Whether this facility is known only from synthetic sources (the generated demo): created by a synthetic import and named by no published record. Lists of facilities leave such ones out unless `includeSynthetic` is true.")
+                    .Resolve(c => JurisdictionDataLoaders.FacilityIsSynthetic.Load(c, c.Source.Id));
         Field<JurisdictionGraphType>("jurisdiction")
             .Description("The jurisdiction that runs the facility, when the source names it or the name says it.")
             .Resolve(c => c.Source.JurisdictionId is { } id ? c.LoadJurisdiction(id) : null);

@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
@@ -13,8 +14,11 @@ public static class FacilityQueries
 
     public static void AddFacilityQueries(this ObjectGraphType query)
     {
-        Facilities.Field(query, "facilities", "Jails and other facilities, filtered and sorted as asked; by default by state and name.",
-            c => c.Db().Facilities, q => q.OrderBy(f => f.State).ThenBy(f => f.Name).ThenBy(f => f.Id));
+        Facilities.Field(query, "facilities",
+                "Jails and other facilities, filtered and sorted as asked; by default by state and name. Those known only from synthetic sources (the generated demo) are left out unless `includeSynthetic` is true.",
+                c => c.Db().Facilities, q => q.OrderBy(f => f.State).ThenBy(f => f.Name).ThenBy(f => f.Id),
+                (c, matching) => matching.SplitSyntheticPlaces(SyntheticPlaces.SyntheticFacility(c.Db()), c.ExcludesSyntheticPlaces()))
+            .WithIncludeSyntheticPlaces("facilities");
 
         query.Field<FacilityGraphType>("facility")
             .Description("One facility by its ID, or null when there is none.")

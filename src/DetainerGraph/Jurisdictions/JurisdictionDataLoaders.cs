@@ -1,5 +1,6 @@
 using DetainerGraph.Api;
 using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using DetainerGraph.Facilities;
 using GraphQL;
 using GraphQL.DataLoader;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Jurisdictions;
 
-/// <summary>The jurisdiction feature's batch loaders: jurisdictions and facilities by ID, a jurisdiction's facilities and policies.</summary>
+/// <summary>The jurisdiction feature's batch loaders: jurisdictions and facilities by ID, a jurisdiction's facilities and policies, whether a place is synthetic.</summary>
 public static class JurisdictionDataLoaders
 {
     public static readonly Loader<int, Jurisdiction> JurisdictionById = new(async (db, ids, ct) =>
@@ -16,13 +17,36 @@ public static class JurisdictionDataLoaders
     public static readonly Loader<int, Facility> FacilityById = new(async (db, ids, ct) =>
         await db.Facilities.Where(f => ids.Contains(f.Id)).ToDictionaryAsync(f => f.Id, ct));
 
-    /// <summary>By name.</summary>
+    /// <summary>By name, synthetic ones included.</summary>
     public static readonly Loader<int, IReadOnlyList<Facility>> FacilitiesByJurisdictionId = new(async (db, ids, ct) =>
+        await FacilitiesOfAsync(db.Facilities, ids, ct));
+
+    /// <summary>By name, without the synthetic ones (<see cref="SyntheticPlaces"/>).</summary>
+    public static readonly Loader<int, IReadOnlyList<Facility>> PublishedFacilitiesByJurisdictionId = new(async (db, ids, ct) =>
+        await FacilitiesOfAsync(db.Facilities.Published(SyntheticPlaces.SyntheticFacility(db)), ids, ct));
+
+    /// <summary>Which of the jurisdictions asked for are synthetic (<see cref="SyntheticPlaces"/>).</summary>
+    public static readonly Loader<int, bool> JurisdictionIsSynthetic = new(async (db, ids, ct) =>
     {
-        var rows = (await db.Facilities.Where(f => f.JurisdictionId != null && ids.Contains(f.JurisdictionId.Value))
+        var synthetic = (await db.Jurisdictions.Where(j => ids.Contains(j.Id)).Where(SyntheticPlaces.SyntheticJurisdiction(db))
+            .Select(j => j.Id).ToListAsync(ct)).ToHashSet();
+        return ids.ToDictionary(id => id, synthetic.Contains);
+    });
+
+    /// <summary>Which of the facilities asked for are synthetic (<see cref="SyntheticPlaces"/>).</summary>
+    public static readonly Loader<int, bool> FacilityIsSynthetic = new(async (db, ids, ct) =>
+    {
+        var synthetic = (await db.Facilities.Where(f => ids.Contains(f.Id)).Where(SyntheticPlaces.SyntheticFacility(db))
+            .Select(f => f.Id).ToListAsync(ct)).ToHashSet();
+        return ids.ToDictionary(id => id, synthetic.Contains);
+    });
+
+    private static async Task<IDictionary<int, IReadOnlyList<Facility>>> FacilitiesOfAsync(IQueryable<Facility> facilities, IReadOnlyCollection<int> ids, CancellationToken ct)
+    {
+        var rows = (await facilities.Where(f => f.JurisdictionId != null && ids.Contains(f.JurisdictionId.Value))
             .OrderBy(f => f.Name).ToListAsync(ct)).ToLookup(f => f.JurisdictionId!.Value);
         return ids.ToDictionary(id => id, id => (IReadOnlyList<Facility>)[.. rows[id]]);
-    });
+    }
 
     /// <summary>Newest first.</summary>
     public static readonly Loader<int, IReadOnlyList<Policy>> PoliciesByJurisdictionId = new(async (db, ids, ct) =>

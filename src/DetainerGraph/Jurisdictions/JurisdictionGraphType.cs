@@ -23,8 +23,12 @@ public sealed class JurisdictionGraphType : ObjectGraphType<Jurisdiction>
         Field(j => j.Fips, nullable: true).Description("The five-digit county FIPS code, when the name matches a U.S. county.");
         Field(j => j.FieldOffice, nullable: true).Description("The ICE field office (Area of Responsibility), e.g. \"San Antonio\", when known.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<FacilityGraphType>>>>("facilities")
-            .Description("The jails and other facilities in this jurisdiction.")
-            .Resolve(c => JurisdictionDataLoaders.FacilitiesByJurisdictionId.Load(c, c.Source.Id));
+            .Description("The jails and other facilities in this jurisdiction, by name. Those known only from synthetic sources (the generated demo) are left out unless `includeSynthetic` is true.")
+            .WithIncludeSyntheticPlaces("facilities", counted: false)
+            .Resolve(c => (c.ExcludesSyntheticPlaces() ? JurisdictionDataLoaders.PublishedFacilitiesByJurisdictionId : JurisdictionDataLoaders.FacilitiesByJurisdictionId).Load(c, c.Source.Id));
+        Field<NonNullGraphType<BooleanGraphType>>("isSynthetic")
+            .Description("Whether this jurisdiction is known only from synthetic sources (the generated demo): created by a synthetic import and named by no published record. Lists of jurisdictions leave such ones out unless `includeSynthetic` is true.")
+            .Resolve(c => JurisdictionDataLoaders.JurisdictionIsSynthetic.Load(c, c.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<PolicyGraphType>>>>("policies")
             .Description("Published policies that limit cooperation with ICE (DDOR Section III), newest first.")
             .Resolve(c => JurisdictionDataLoaders.PoliciesByJurisdictionId.Load(c, c.Source.Id));

@@ -20,6 +20,9 @@ public sealed class WeekGraphType : ObjectGraphType<Week>
             .Resolve(c => GlobalId.Encode("Week", c.Source.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         Field<NonNullGraphType<IsoDateGraphType>>("start").Description("The Saturday that starts the week; it identifies the week.").Resolve(c => c.Source.Start);
         Field<NonNullGraphType<IsoDateGraphType>>("end").Description("The Friday that ends the week.").Resolve(c => c.Source.End);
+        Field<NonNullGraphType<BooleanGraphType>>("isSynthetic")
+                    .Description("Whether this week is known only from synthetic sources (the generated demo): created by a synthetic import and named by no published record. Lists of weeks leave such ones out unless `includeSynthetic` is true.")
+                    .Resolve(c => WeekDataLoaders.WeekIsSynthetic.Load(c, c.Source.Start));
         Field<ReportGraphType>("report")
             .Description("The Declined Detainer Outcome Report that covered this week, if one did.")
             .Resolve(c => WeekDataLoaders.ReportByWeekStart.Load(c, c.Source.Start));

@@ -1,6 +1,7 @@
 using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
 using DetainerGraph.Data;
+using DetainerGraph.Detainers;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,11 @@ public static class WeekQueries
 
     public static void AddWeekQueries(this ObjectGraphType query)
     {
-        Weeks.Field(query, "weeks", "The reporting weeks that hold data; by default oldest first.", c => c.Db().Weeks);
+        Weeks.Field(query, "weeks",
+                "The reporting weeks that hold data; by default oldest first. Those known only from synthetic sources (the generated demo) are left out unless `includeSynthetic` is true.",
+                c => c.Db().Weeks, null,
+                (c, matching) => matching.SplitSyntheticPlaces(SyntheticPlaces.SyntheticWeek(c.Db()), c.ExcludesSyntheticPlaces()))
+            .WithIncludeSyntheticPlaces("weeks");
 
         query.Field<WeekGraphType>("week")
             .Description("The reporting week that starts on a Saturday, or null when no data falls in it.")

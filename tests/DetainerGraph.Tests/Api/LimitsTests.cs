@@ -432,6 +432,34 @@ public sealed class LimitsTests
         Assert.False(one.TryGetProperty("errors", out var errors), errors.ToString());
     }
 
+    [Theory]
+    [InlineData("detainerStats(groupBy: [CHARGE_CATEGORY, STATE, OUTCOME], includeSynthetic: true) { count }")]
+    [InlineData("detainerStats(groupBy: [JURISDICTION_RESOLUTION, STATE, OUTCOME]) { count }")]
+    [InlineData("detainerGroups(groupBy: [STATE, OUTCOME, CHARGE_CATEGORY]) { totalCount }")]
+    public async Task A_grouped_count_that_reads_the_detainer_table_is_priced_for_it_so_eight_aliases_are_refused_and_one_runs(string grouped)
+    {
+        using var app = new TestApp();
+        await app.QueryAsync("{ __typename }"); // started: its migrations are not this request's SQL
+
+        app.Sql.Clear();
+        var eight = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 8).Select(i => $"g{i}: {grouped}")) + " }");
+        Assert.Equal("COMPLEXITY", Code(eight));
+        Assert.Empty(app.Sql.Commands);
+
+        var one = await app.QueryAsync("{ " + grouped + " }");
+        Assert.False(one.TryGetProperty("errors", out var errors), errors.ToString());
+    }
+
+    [Fact]
+    public async Task Eight_grouped_counts_the_rollups_answer_still_run()
+    {
+        using var app = new TestApp();
+
+        var eight = await app.QueryAsync("{ " + string.Join(' ', Enumerable.Range(0, 8).Select(i => $"g{i}: detainerStats(groupBy: [JURISDICTION, WEEK, OUTCOME]) {{ count }}")) + " }");
+
+        Assert.False(eight.TryGetProperty("errors", out var errors), errors.ToString());
+    }
+
     [Fact]
     public async Task A_mutation_of_a_field_that_does_not_exist_is_refused_with_a_code_before_it_is_validated()
     {

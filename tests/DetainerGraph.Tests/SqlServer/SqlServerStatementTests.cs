@@ -112,6 +112,8 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         list.Add(("jurisdictions default order", "{ jurisdictions(last: 3) { nodes { id } } }"));
         list.Add(("weeks", """{ weeks(first: 5, where: { start: { gte: "2017-01-01" } }, order: [{ start: DESC }]) { totalCount nodes { id start end report { id number publishedOn detainersIssuedNationwide source { fileName } week { start } } detainers(first: 2) { totalCount nodes { id } } } } }"""));
         list.Add(("week", """{ week(start: "2017-01-28") { start report { number } } }"""));
+        list.Add(("places published by default", """{ jurisdictions(first: 5) { totalCount syntheticExcluded nodes { id isSynthetic facilities { id isSynthetic } } } facilities(first: 5, where: { state: { eq: "PA" } }) { totalCount syntheticExcluded nodes { id isSynthetic } } weeks(first: 5) { totalCount syntheticExcluded nodes { id isSynthetic } } }"""));
+        list.Add(("places with the demo's", """{ jurisdictions(first: 5, includeSynthetic: true) { totalCount nodes { id facilities(includeSynthetic: true) { id } } } facilities(first: 5, includeSynthetic: true) { totalCount nodes { id } } weeks(first: 5, includeSynthetic: true) { totalCount nodes { id } } }"""));
         list.Add(("lookups by id", $$"""
             {
               detainer(id: "{{GlobalId.Encode("Detainer", 1)}}") { id }

@@ -1,0 +1,78 @@
+using System.Linq.Expressions;
+using DetainerGraph.Api;
+using DetainerGraph.Data;
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.Types;
+
+namespace DetainerGraph.Detainers;
+
+/// <summary>
+/// Places published by default, as detainers are (<see cref="SyntheticRecords"/>): an import creates the jurisdictions,
+/// facilities and weeks its rows name, so a synthetic (generated) file adds places nobody published. A place is
+/// <b>synthetic</b> when a synthetic source created it and no published record names it:
+/// <list type="bullet">
+/// <item>a jurisdiction: its source is synthetic, and no published detainer, Section I entry, policy or published
+/// facility names it;</item>
+/// <item>a facility: its source is synthetic, and no published detainer was lodged there;</item>
+/// <item>a week (weeks keep no source): a synthetic detainer falls in it, and no published detainer, report or
+/// Section I entry does.</item>
+/// </list>
+/// A place a synthetic import created first and a published file named later is real (its <c>source</c> still says
+/// which file created it). Lists of places leave synthetic ones out unless <c>includeSynthetic: true</c>, and say how many
+/// they left out; <c>node</c> and the lookups by ID return them, marked <c>isSynthetic</c>. Decided when read, so a
+/// correction that moves a published detainer to a place makes it real at once. Every test reads the rows the
+/// database already indexes: the <c>DetainerCounts</c> rollup by jurisdiction, the detainers by facility and by week.
+/// </summary>
+public static class SyntheticPlaces
+{
+    /// <summary>The description of the <c>syntheticExcluded</c> field of a list of places.</summary>
+    public const string ExcludedDescription =
+        "How many places known only from synthetic sources (created by a generated demo import and named by no published record) matched but were left out, " +
+        "because lists answer from published sources only by default; null when they were included. Pass `includeSynthetic: true` to include them.";
+
+    /// <summary>Adds <c>includeSynthetic: Boolean = false</c> to a field that lists places.</summary>
+    public static FieldBuilder<TSource, TReturn> WithIncludeSyntheticPlaces<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string what, bool counted = true) =>
+        field.Argument<BooleanGraphType>(SyntheticRecords.IncludeSynthetic,
+            $"Whether to list {what} known only from synthetic sources (created by a generated demo import and named by no published record) too. " +
+            "By default they are left out" + (counted ? ", and `syntheticExcluded` says how many." : "."),
+            a => a.DefaultValue = false);
+
+    /// <summary>Whether this field leaves synthetic places out: unless it has <c>includeSynthetic: true</c>.</summary>
+    public static bool ExcludesSyntheticPlaces(this IResolveFieldContext context) => !context.GetArgument(SyntheticRecords.IncludeSynthetic, false);
+
+    /// <summary>Whether a jurisdiction is synthetic: created by a synthetic source and named by no published record.</summary>
+    public static Expression<Func<Jurisdiction, bool>> SyntheticJurisdiction(DetainerDbContext db)
+    {
+        var counts = DetainerCountRollup.Rows<DetainerCount>(db);
+        return j => j.Source.Kind == SourceKind.Synthetic
+            && !counts.Any(c => c.JurisdictionId == j.Id && !c.IsSynthetic)
+            && !j.Policies.Any()
+            && !db.SectionOneEntries.Any(e => e.JurisdictionId == j.Id)
+            && !j.Facilities.Any(f => f.Source.Kind != SourceKind.Synthetic || db.Detainers.Any(d => d.FacilityId == f.Id && !d.IsSynthetic));
+    }
+
+    /// <summary>Whether a facility is synthetic: created by a synthetic source, and no published detainer was lodged there.</summary>
+    public static Expression<Func<Facility, bool>> SyntheticFacility(DetainerDbContext db) =>
+        f => f.Source.Kind == SourceKind.Synthetic && !db.Detainers.Any(d => d.FacilityId == f.Id && !d.IsSynthetic);
+
+    /// <summary>Whether a week is synthetic: a synthetic detainer falls in it, and no published detainer, report or Section I entry does.</summary>
+    public static Expression<Func<Week, bool>> SyntheticWeek(DetainerDbContext db) =>
+        w => w.Report == null
+            && !db.SectionOneEntries.Any(e => e.WeekStart == w.Start)
+            && !db.Detainers.Any(d => d.WeekStart == w.Start && !d.IsSynthetic)
+            && db.Detainers.Any(d => d.WeekStart == w.Start && d.IsSynthetic);
+
+    /// <summary>
+    /// The places of <paramref name="matching"/> that are not <paramref name="synthetic"/> when <paramref name="exclude"/>,
+    /// with the query that counts what was left out; otherwise all of them and no count.
+    /// </summary>
+    public static (IQueryable<T> Shown, IQueryable<T>? Excluded) SplitSyntheticPlaces<T>(this IQueryable<T> matching, Expression<Func<T, bool>> synthetic, bool exclude) =>
+        exclude ? (matching.Where(Not(synthetic)), matching.Where(synthetic)) : (matching, null);
+
+    /// <summary>Only the places that are not <paramref name="synthetic"/>.</summary>
+    public static IQueryable<T> Published<T>(this IQueryable<T> places, Expression<Func<T, bool>> synthetic) => places.Where(Not(synthetic));
+
+    private static Expression<Func<T, bool>> Not<T>(Expression<Func<T, bool>> predicate) =>
+        Expression.Lambda<Func<T, bool>>(Expression.Not(predicate.Body), predicate.Parameters);
+}

@@ -41,8 +41,7 @@ if (isCommand)
 {
     // Ctrl+C or SIGTERM stops the command cleanly (an import rolls its file back); a second one ends it at once.
     using var interrupt = CommandInterrupt.Listen();
-    var exit = await Commands.RunAsync(args, app.Services, interrupt.Token);
-    return exit == Commands.Interrupted ? interrupt.ExitCode : exit;
+    return interrupt.Finish(args[0].ToLowerInvariant(), await Commands.RunAsync(args, app.Services, interrupt.Token));
 }
 
 // Serving (test hosts stop at Build above, so their process is left as it was): before Kestrel opens a socket.

@@ -39,7 +39,7 @@ public static partial class Commands
         int rows;
         try
         {
-            var through = OpenUnlessRegular(full);
+            var through = OpenAbandonable(() => OpenUnlessRegular(full), ct);
             if (through is not null)
             {
                 writtenThrough = true;
@@ -107,6 +107,36 @@ public static partial class Commands
         // A regular file: opened without truncating it, to learn only that.
         stream.Dispose();
         return null;
+    }
+
+    /// <summary>
+    /// <paramref name="open"/> run on a pool thread and waited for until <paramref name="ct"/> is cancelled: opening a FIFO
+    /// for writing blocks in open() until a reader comes, which no token reaches, so a stop would wait for a reader or a
+    /// second signal. Abandoned, the open blocks on in its pool thread, which does not keep the process from exiting; a
+    /// stream it opens after all is closed at once.
+    /// </summary>
+    private static FileStream? OpenAbandonable(Func<FileStream?> open, CancellationToken ct)
+    {
+        var opening = Task.Run(open, CancellationToken.None);
+        try
+        {
+            return opening.WaitAsync(ct).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _ = opening.ContinueWith(static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result?.Dispose();
+                }
+                else
+                {
+                    _ = t.Exception;
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
     }
 
     private static void DeletePartial(string? partial)

@@ -42,7 +42,9 @@ public static class PlannerStatistics
             "PRAGMA analysis_limit=0; DROP TABLE IF EXISTS sqlite_stat1; ANALYZE; PRAGMA user_version=20261129;", ct);
         if (transaction is not null)
         {
-            await transaction.CommitAsync(ct);
+            // The figures are computed: they are committed even if a stop came meanwhile (the import's, right after its own
+            // commit). A cancelled token would make EF Core refuse the commit and log a transaction failure.
+            await transaction.CommitAsync(CancellationToken.None);
         }
         return true;
     }

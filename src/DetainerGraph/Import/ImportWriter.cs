@@ -83,7 +83,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                     await db.SaveChangesAsync(ct);
                 }
 
-                await transaction.CommitAsync(ct);
+                // A stop before this point rolls the file back. The commit itself is not abandoned: EF Core refuses a
+                // commit whose token is already cancelled and logs it as a transaction failure, for what is a rollback.
+                ct.ThrowIfCancellationRequested();
+                await transaction.CommitAsync(CancellationToken.None);
                 return source;
             }, cancellationToken);
         }

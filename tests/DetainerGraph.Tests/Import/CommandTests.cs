@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DetainerGraph.Cli;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
@@ -218,6 +219,81 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(before, await _app.CountsAsync());
         var printed = errors.ToString();
         Assert.Contains("import interrupted before its first file; nothing was imported.", printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>What <paramref name="act"/> prints to standard error (the tests of this class that capture it run one at a time).</summary>
+    private static string ErrorsOf(Action act)
+    {
+        var errors = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(errors);
+        try
+        {
+            act();
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        return errors.ToString();
+    }
+
+    // A Ctrl+C or SIGTERM is handed to the handler directly: the test process is not signalled. A stop is claimed only
+    // where one happens.
+    [Fact]
+    public void A_signal_after_the_command_returned_claims_no_stop_and_keeps_its_exit_code()
+    {
+        using var interrupt = CommandInterrupt.Listen();
+        var signal = new PosixSignalContext(PosixSignal.SIGTERM);
+        var exit = -1;
+
+        var printed = ErrorsOf(() =>
+        {
+            exit = interrupt.Finish("reindex", 0);
+            interrupt.Signalled(signal);
+        });
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("stopping", printed, StringComparison.Ordinal);
+        Assert.False(interrupt.Token.IsCancellationRequested);
+        // Handled: the process ends with the command's own result, not the signal's default.
+        Assert.True(signal.Cancel);
+    }
+
+    [Fact]
+    public void A_stop_during_the_last_steps_a_command_finishes_anyway_is_reported_as_not_taken()
+    {
+        using var interrupt = CommandInterrupt.Listen();
+        var signal = new PosixSignalContext(PosixSignal.SIGTERM);
+        var exit = -1;
+
+        var printed = ErrorsOf(() =>
+        {
+            interrupt.Signalled(signal);
+            // The command was past its last cancellable step (a reindex whose new index is live) and returns success.
+            exit = interrupt.Finish("reindex", 0);
+        });
+
+        Assert.Equal(0, exit);
+        Assert.True(interrupt.Token.IsCancellationRequested);
+        Assert.Contains("SIGTERM: stopping", printed, StringComparison.Ordinal);
+        Assert.Contains("reindex: it finished before the stop could take effect; nothing was undone (exit 0).", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_command_the_signal_stopped_exits_with_the_signal_code()
+    {
+        using var interrupt = CommandInterrupt.Listen();
+        var exit = -1;
+
+        var printed = ErrorsOf(() =>
+        {
+            interrupt.Signalled(new PosixSignalContext(PosixSignal.SIGTERM));
+            exit = interrupt.Finish("import", Commands.Interrupted);
+        });
+
+        Assert.Equal(143, exit);
+        Assert.DoesNotContain("finished before", printed, StringComparison.Ordinal);
     }
 
     [Theory]

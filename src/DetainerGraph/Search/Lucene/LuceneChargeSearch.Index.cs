@@ -80,10 +80,7 @@ public sealed partial class LuceneChargeSearch
             }
             // Searches still holding the old searcher keep it alive by its reference count until they release it.
             old?.Dispose();
-            if (old is not null)
-            {
-                TryDelete(Path.Combine(_root, old.Folder));
-            }
+            DeleteFoldersOtherThan(folder);
         }
         finally
         {
@@ -137,7 +134,9 @@ public sealed partial class LuceneChargeSearch
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_state is null)
             {
-                System.IO.Directory.CreateDirectory(_root);
+                // The lock before the pointer: a rebuild in another process deletes the folders it has replaced while
+                // it holds the lock, so a folder named before the lock was taken could be gone by the time it is opened.
+                HoldProcessLock();
                 var pointer = Path.Combine(_root, "current");
                 var folder = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : "";
                 if (folder.Length == 0 || folder.Contains('/', StringComparison.Ordinal) || folder.Contains('\\', StringComparison.Ordinal))
@@ -168,6 +167,25 @@ public sealed partial class LuceneChargeSearch
         writer.Commit();
         var manager = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());
         return new IndexState(folder, directory, writer, manager);
+    }
+
+    /// <summary>
+    /// After a rebuild, every index folder but the live one goes: the one it replaced (also when this process never opened
+    /// it: the <c>reindex</c> command does not), and those an earlier rebuild left behind when it was killed before its own
+    /// clean-up, or ran before this clean-up existed. At a million detainers each is hundreds of megabytes. No other
+    /// process can be reading any of them: a process opens a folder here only while it holds the process lock (see
+    /// <see cref="HoldProcessLock"/>, taken before the pointer is read), and this one holds it. A search of this process
+    /// still holding the replaced searcher reads files it already has open, which stay readable once unlinked (Linux).
+    /// </summary>
+    private void DeleteFoldersOtherThan(string live)
+    {
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(_root, "index-*"))
+        {
+            if (!string.Equals(Path.GetFileName(folder), live, StringComparison.Ordinal))
+            {
+                TryDelete(folder);
+            }
+        }
     }
 
     private void TryDelete(string folder)
@@ -203,7 +221,7 @@ public sealed partial class LuceneChargeSearch
         }
         catch (IOException e)
         {
-            throw new IOException($"The search index under {_root} is open in another process (a running server?); its writes are left to that process.", e);
+            throw new SearchIndexInUseException($"The search index under {_root} is open in another process (a running server?); its writes are left to that process.", e);
         }
     }
 

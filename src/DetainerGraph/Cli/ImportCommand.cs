@@ -55,7 +55,7 @@ public static partial class Commands
                 // Another process held the store's write lock past the wait: the file's transaction never began
                 // or was rolled back whole, so running the import again is safe.
                 busy++;
-                Console.Error.WriteLine($"{LogText.Escape(Path.GetFileName(file))}: the database is busy with another write; nothing was imported. Run the import again.");
+                Console.Error.WriteLine($"{LogText.Escape(Importer.SourceName(file))}: the database is busy with another write; nothing was imported. Run the import again.");
             }
             catch (ImportRejectedException e)
             {
@@ -78,7 +78,7 @@ public static partial class Commands
     /// </summary>
     private static async Task ReportInterruptedAsync(IServiceProvider services, string file, int notStarted)
     {
-        var name = LogText.Escape(Path.GetFileName(file));
+        var name = LogText.Escape(Importer.SourceName(file));
         await using var scope = services.CreateAsyncScope();
         Source? source;
         try
@@ -119,7 +119,7 @@ public static partial class Commands
         ImportResult? result = null;
         await AnsiConsole.Progress().AutoClear(true).StartAsync(async context =>
         {
-            var task = context.AddTask(Markup.Escape(Path.GetFileName(file)), maxValue: 1);
+            var task = context.AddTask(Markup.Escape(Importer.SourceName(file)), maxValue: 1);
             task.IsIndeterminate = true;
             result = await run(new SynchronousProgress<ImportProgress>(p =>
             {

@@ -29,7 +29,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        var fileName = Path.GetFileName(path);
+        var fileName = SourceName(path);
         byte[] bytes;
         try
         {
@@ -41,6 +41,16 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
         return await ImportAsync(fileName, bytes, progress, ct);
     }
+
+    /// <summary>
+    /// The name a source records for <paramref name="path"/>: the file's name, except for a pipe or a descriptor, whose
+    /// last segment is only a number (<c>import &lt;(zcat x.csv.gz)</c> reads <c>/dev/fd/63</c>): standard input is
+    /// "(standard input)", another descriptor keeps its path as given.
+    /// </summary>
+    public static string SourceName(string path) =>
+        path is "/dev/stdin" or "/dev/fd/0" or "/proc/self/fd/0" ? "(standard input)"
+        : path.StartsWith("/dev/fd/", StringComparison.Ordinal) || (path.StartsWith("/proc/", StringComparison.Ordinal) && path.Contains("/fd/", StringComparison.Ordinal)) ? path
+        : Path.GetFileName(path);
 
     /// <summary>
     /// The source a file's content was imported as (by its SHA-256, as <see cref="ImportAsync(string, byte[], IProgress{ImportProgress}?, CancellationToken)"/>

@@ -86,3 +86,52 @@ public sealed class ContentIdentityTests : IDisposable
             spellings.Order(StringComparer.Ordinal));
     }
 }
+
+/// <summary>The name a source records for a path: a pipe's or a descriptor's is not a bare number.</summary>
+public sealed class SourceNameTests : IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Theory]
+    [InlineData("/data/pa.csv", "pa.csv")]
+    [InlineData("pa.csv", "pa.csv")]
+    [InlineData("/dev/stdin", "(standard input)")]
+    [InlineData("/dev/fd/0", "(standard input)")]
+    [InlineData("/proc/self/fd/0", "(standard input)")]
+    [InlineData("/dev/fd/63", "/dev/fd/63")]
+    [InlineData("/proc/4242/fd/7", "/proc/4242/fd/7")]
+    public void A_path_is_named_by_its_file_unless_it_is_a_descriptor(string path, string name) =>
+        Assert.Equal(name, Importer.SourceName(path));
+
+    [SkippableFact]
+    public async Task A_file_read_through_a_descriptor_records_the_descriptor_s_path_and_is_the_same_content_as_the_file()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "/dev/fd as Linux provides it.");
+        var file = Path.Combine(Path.GetTempPath(), $"pa-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, SampleRows.Foia);
+        try
+        {
+            using var open = File.OpenHandle(file);
+            var descriptor = $"/dev/fd/{open.DangerousGetHandle()}";
+
+            ImportResult piped, again;
+            using (var scope = _app.Started().CreateScope())
+            {
+                piped = await scope.ServiceProvider.GetRequiredService<Importer>().ImportAsync(descriptor);
+            }
+            using (var scope = _app.Started().CreateScope())
+            {
+                again = await scope.ServiceProvider.GetRequiredService<Importer>().ImportAsync(file);
+            }
+
+            Assert.Equal(descriptor, piped.Source.FileName);
+            Assert.Equal(ImportOutcome.AlreadyImported, again.Outcome);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -88,7 +88,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () =>
         {
             // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
-            var spellings = ContentIdentity.Spellings(bytes);
+            var spellings = ContentIdentity.Spellings(bytes, sha256);
             return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
         }, ct);
         if (existing is not null)

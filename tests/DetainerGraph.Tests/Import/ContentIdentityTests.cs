@@ -74,16 +74,30 @@ public sealed class ContentIdentityTests : IDisposable
         Assert.Equal(10, (await _app.CountsAsync())["detainers"]);
     }
 
-    [Fact]
-    public void The_four_spellings_are_distinct_and_the_file_s_own_comes_first()
+    private static byte[] Mixed()
     {
-        var spellings = ContentIdentity.Spellings(Crlf);
+        var lines = SampleRows.Foia.ReplaceLineEndings("\n").Split('\n');
+        return Encoding.UTF8.GetBytes(string.Concat(lines.Select((line, i) => i == lines.Length - 1 ? line : line + (i % 2 == 0 ? "\r\n" : "\n"))));
+    }
 
-        Assert.Equal(4, spellings.Distinct().Count());
-        Assert.Equal(ContentIdentity.Of(Crlf), spellings[0]);
-        Assert.Equal(
-            new[] { ContentIdentity.Of(Lf), ContentIdentity.Of(Crlf), ContentIdentity.Of(Marked(Lf)), ContentIdentity.Of(Marked(Crlf)) }.Order(StringComparer.Ordinal),
-            spellings.Order(StringComparer.Ordinal));
+    [Theory]
+    [InlineData("lf")]
+    [InlineData("crlf")]
+    [InlineData("lf+bom")]
+    [InlineData("crlf+bom")]
+    [InlineData("mixed")]
+    public void Every_spelling_of_a_text_gives_the_same_four_hashes_and_its_own_first(string spelling)
+    {
+        // "mixed": CRLF and LF line endings in one file, itself none of the four spellings, which it still finds.
+        var bytes = spelling == "mixed" ? Mixed() : Spelled(spelling);
+        var own = ContentIdentity.Of(bytes);
+
+        var spellings = ContentIdentity.Spellings(bytes, own);
+
+        Assert.Equal(own, spellings[0]);
+        Assert.Equal(spelling == "mixed" ? 5 : 4, spellings.Distinct().Count());
+        var four = new[] { ContentIdentity.Of(Lf), ContentIdentity.Of(Crlf), ContentIdentity.Of(Marked(Lf)), ContentIdentity.Of(Marked(Crlf)) };
+        Assert.All(four, h => Assert.Contains(h, spellings));
     }
 }
 

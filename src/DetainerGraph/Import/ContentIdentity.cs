@@ -20,7 +20,8 @@ public static class ContentIdentity
     /// The hashes of the same text with LF or CRLF line endings, each with and without a byte-order mark: the file's own
     /// (<paramref name="own"/>, its <see cref="Of"/>) among them, first. A file already in one of the four spellings (nearly
     /// every one: LF or CRLF throughout) is not hashed again in that spelling; each other spelling is one pass of SHA-256
-    /// (about 0.8 s of CPU for the 211 MB of a million generated detainers here), run while the file is parsed.
+    /// (about 0.15 s of CPU for the 211 MB of a million generated detainers here, through OpenSSL's SHA extensions),
+    /// run while the file is parsed.
     /// </summary>
     public static string[] Spellings(ReadOnlySpan<byte> bytes, string own)
     {

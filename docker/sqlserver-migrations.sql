@@ -1,3 +1,15 @@
+-- Session options for filtered indexes and indexed views (sqlcmd sets QUOTED_IDENTIFIER OFF unless run with -I),
+-- and XACT_ABORT so that a migration that fails is rolled back whole instead of being recorded as applied.
+SET ANSI_NULLS ON;
+SET ANSI_PADDING ON;
+SET ANSI_WARNINGS ON;
+SET ARITHABORT ON;
+SET CONCAT_NULL_YIELDS_NULL ON;
+SET QUOTED_IDENTIFIER ON;
+SET NUMERIC_ROUNDABORT OFF;
+SET XACT_ABORT ON;
+GO
+
 IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL
 BEGIN
     CREATE TABLE [__EFMigrationsHistory] (

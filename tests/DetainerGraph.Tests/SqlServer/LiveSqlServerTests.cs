@@ -258,6 +258,8 @@ public sealed class LiveSqlServerTests(LiveSqlServer live) : IClassFixture<LiveS
               ignoringCase: detainers(where: { citizenship: { eqIgnoreCase: "mexico" } }) { totalCount }
               contains: detainers(where: { citizenship: { contains: "EXICO" } }) { totalCount }
               sorted: detainers(first: 100, order: [{ citizenship: DESC }]) { nodes { citizenship } }
+              padded: detainers(includeSynthetic: true, where: { citizenship: { in: ["Mexico ", "Honduras"] } }) { totalCount }
+              paddedName: jurisdictions(where: { name: { eq: "Travis County " } }) { totalCount }
             }
             """);
 

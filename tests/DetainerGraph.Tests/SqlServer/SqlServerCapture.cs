@@ -187,10 +187,11 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
             return new MadeUpRows(sets.Select(t => t.Rows.Count).ToList(), sets);
         }
         var first = text.Split('\n').FirstOrDefault(l => !l.StartsWith("SET ", StringComparison.Ordinal)) ?? "";
-        // An aggregate without GROUP BY answers one row even over no rows, as in SQL: a COUNT, or a count summed from a
-        // rollup (EF Core's COALESCE(SUM(...), 0)).
+        // An aggregate without GROUP BY answers one row even over no rows, as in SQL: a COUNT, a count summed from a
+        // rollup (EF Core's COALESCE(SUM(...), 0)), or a MAX (the outbox's high-water mark before a rebuild).
         if (first.StartsWith("SELECT COUNT(*)", StringComparison.Ordinal) || first.StartsWith("SELECT COUNT_BIG(*)", StringComparison.Ordinal)
-            || (first.StartsWith("SELECT COALESCE(SUM(", StringComparison.Ordinal) && !text.Contains("GROUP BY", StringComparison.Ordinal)))
+            || ((first.StartsWith("SELECT COALESCE(SUM(", StringComparison.Ordinal) || first.StartsWith("SELECT MAX(", StringComparison.Ordinal))
+                && !text.Contains("GROUP BY", StringComparison.Ordinal)))
         {
             return new MadeUpRows([1], null, count: rows == CaptureRows.One ? 1 : 0);
         }

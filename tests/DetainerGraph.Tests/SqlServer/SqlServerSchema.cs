@@ -86,8 +86,34 @@ public sealed class SqlServerSchema
         public HashSet<string> Derived { get; } = new(StringComparer.OrdinalIgnoreCase);
         public List<string> Unknown { get; } = [];
 
+        // UPDATE [s] SET ... FROM [SearchOutbox] AS [s] (EF Core's ExecuteUpdate, and ExecuteDelete's DELETE [s] FROM ...):
+        // the target names an alias of the FROM clause, read once the whole statement is visited.
+        private NamedTableReference? _aliasedTarget;
+
+        public override void ExplicitVisit(UpdateSpecification node) => VisitWrite(node.Target, node.FromClause, () => base.ExplicitVisit(node));
+
+        public override void ExplicitVisit(DeleteSpecification node) => VisitWrite(node.Target, node.FromClause, () => base.ExplicitVisit(node));
+
+        private void VisitWrite(TableReference target, FromClause? from, Action visit)
+        {
+            _aliasedTarget = from is not null && target is NamedTableReference { Alias: null } named ? named : null;
+            visit();
+            if (_aliasedTarget is { } aliased)
+            {
+                _aliasedTarget = null;
+                if (!Tables.ContainsKey(aliased.SchemaObject.BaseIdentifier.Value))
+                {
+                    Visit(aliased);
+                }
+            }
+        }
+
         public override void Visit(NamedTableReference node)
         {
+            if (node == _aliasedTarget)
+            {
+                return;
+            }
             var table = node.SchemaObject.BaseIdentifier.Value;
             if (!schema._tables.ContainsKey(table))
             {
@@ -115,6 +141,15 @@ public sealed class SqlServerSchema
         }
 
         public override void Visit(CommonTableExpression node) => Derived.Add(node.ExpressionName.Value);
+
+        // OPENJSON(@ids) WITH (...) AS [__openjson0]: EF Core's list parameter past SQL Server's 2,100 parameters.
+        public override void Visit(OpenJsonTableReference node)
+        {
+            if (node.Alias is not null)
+            {
+                Derived.Add(node.Alias.Value);
+            }
+        }
     }
 
     private sealed class Names(SqlServerSchema schema, Aliases aliases) : TSqlFragmentVisitor

@@ -3,6 +3,7 @@ using DetainerGraph.Api;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
+using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Snapshooter.Xunit;
@@ -106,6 +107,32 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
             list.Add(($"stats {dimension}", $"{{ detainerStats(groupBy: [{dimension}]) {{ count keys {{ state outcome detainerType citizenship chargeCategory fieldOffice jurisdiction {{ id name }} week {{ start }} }} }} }}"));
         }
         list.Add(("stats none", "{ detainerStats(groupBy: []) { count } }"));
+        // Every other dimension, alone and with outcome counts (the rollup-backed paths), then filters that pick each rollup.
+        const string AllKeys = "state outcome detainerType citizenship chargeCategory fieldOffice sourceKind jurisdictionResolution jurisdiction { id name } facility { id name } week { start } issuedYear { label } issuedQuarter { label } issuedMonth { label } outcomeYear { label } outcomeQuarter { label } outcomeMonth { label }";
+        foreach (var dimension in new[] { "FACILITY", "SOURCE_KIND", "JURISDICTION_RESOLUTION", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME_YEAR", "OUTCOME_QUARTER", "OUTCOME_MONTH" })
+        {
+            list.Add(($"stats {dimension}", $"{{ detainerStats(groupBy: [{dimension}], order: KEY_ASC) {{ count syntheticExcluded outcomes {{ outcome count }} keys {{ {AllKeys} }} }} }}"));
+        }
+        foreach (var (name, arguments) in new[]
+        {
+            ("totals rollup", """groupBy: [OUTCOME, DETAINER_TYPE, ISSUED_MONTH], where: { issuedOn: { gte: "2017-01-01", lt: "2017-03-01" }, outcomeRecordedOn: { lte: "2017-12-31" } }"""),
+            ("citizenship-week rollup", """groupBy: [CITIZENSHIP, WEEK], where: { week: { start: { gte: "2017-01-28" } }, citizenship: { in: ["Mexico", "Honduras"] } }"""),
+            ("state-week rollup", """groupBy: [STATE, WEEK], where: { jurisdiction: { state: { eq: "TX" } }, week: { start: { lte: "2017-03-01" } } }"""),
+            ("region-month rollup", """groupBy: [STATE, FIELD_OFFICE, ISSUED_QUARTER], where: { detainerType: { eq: I247D }, issuedOn: { gte: "2017-01-01" } }"""),
+            ("region-week rollup", """groupBy: [FIELD_OFFICE, WEEK], where: { jurisdiction: { fieldOffice: { eq: "Houston" } }, detainerType: { neq: I247D } }"""),
+            ("counts rollup", """groupBy: [JURISDICTION, FACILITY, SOURCE_KIND], includeSynthetic: true, where: { facility: { name: { startsWith: "T" } }, sourceKind: { eq: FILE } }"""),
+            ("table", """groupBy: [JURISDICTION_RESOLUTION, OUTCOME_MONTH], where: { issuedOn: { gte: "2017-01-15" }, placeOfBirth: { eq: "x" } }"""),
+            ("missing values", """groupBy: [STATE], where: { jurisdiction: null, week: null, outcomeRecordedOn: null }"""),
+        })
+        {
+            list.Add(($"stats {name}", $"{{ detainerStats({arguments}, first: 10) {{ count syntheticExcluded outcomes {{ outcome count }} keys {{ {AllKeys} }} }} detainers({arguments[(arguments.IndexOf("where", StringComparison.Ordinal) is var w and >= 0 ? w : arguments.Length)..]}, first: 2) {{ totalCount syntheticExcluded nodes {{ id }} }} }}"));
+        }
+        list.Add(("detainer groups", """{ detainerGroups(groupBy: [STATE, ISSUED_MONTH], first: 5, after: "b2Zmc2V0OjQ", order: KEY_DESC, where: { outcome: { in: [LIFTED] } }) { totalCount syntheticExcluded pageInfo { hasNextPage } nodes { count syntheticExcluded keys { state issuedMonth { label } } } } }"""));
+        list.Add(("place stats", """{ jurisdictions(first: 3) { nodes { stats(groupBy: [OUTCOME, WEEK]) { count syntheticExcluded } detainers(first: 2, includeSynthetic: true) { totalCount nodes { id } } } } facilities(first: 3, where: { name: { contains: "JAIL" }, jurisdiction: { state: { eq: "PA" } } }, order: [{ name: DESC }]) { totalCount syntheticExcluded nodes { id stats(groupBy: [ISSUED_MONTH], includeSynthetic: true) { count } detainers(first: 2) { totalCount syntheticExcluded nodes { id } } } } }"""));
+        list.Add(("facility by id", $$"""{ facility(id: "{{GlobalId.Encode("Facility", 1)}}") { id name isSynthetic jurisdiction { id isSynthetic } detainers(first: 2) { totalCount nodes { id } } } }"""));
+        list.Add(("synthetic detainers", """{ detainers(first: 3, where: { sourceKind: { eq: SYNTHETIC } }) { totalCount syntheticExcluded nodes { id isSynthetic } } all: detainers(first: 3, includeSynthetic: true) { totalCount syntheticExcluded } weeks(first: 3, where: { start: { lt: "2018-01-01" } }, order: [{ start: DESC }]) { totalCount syntheticExcluded nodes { isSynthetic } } }"""));
+        list.Add(("weekly report with the demo", """{ weeklyReport(start: "2017-01-28", includeSynthetic: true) { sectionTwo(first: 5) { totalCount syntheticExcluded nodes { id } } totals { detainersRecorded declined } } }"""));
+
         list.Add(("stats several with where", """{ detainerStats(groupBy: [STATE, OUTCOME, CHARGE_CATEGORY], first: 50, includeRetracted: true, where: { issuedOn: { gte: "2017-01-01" }, jurisdiction: { state: { in: ["TX", "PA"] } } }) { count } }"""));
 
         list.Add(("jurisdictions", """{ jurisdictions(first: 5, where: { state: { eq: "PA" }, policies: { any: true } }, order: [{ name: DESC }]) { totalCount nodes { id name state kind fips fieldOffice source { fileName } policies { id name dateEnacted enactedOn criteriaForHonoringDetainers source { line } } facilities { id name city } corrections { id } detainers(first: 2, where: { outcome: { eq: LIFTED } }, order: [{ issuedOn: DESC }]) { totalCount nodes { id } } } } }"""));
@@ -152,6 +179,7 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
               }
             }
             """));
+        list.Add(("search with charge filters", """{ searchCharges(query: "assault", first: 5, chargeStatus: [CONVICTION], chargeCategory: ["Assault"], sourceKind: [FILE, SYNTHETIC], where: { outcome: { nin: [OPEN] }, citizenship: { in: ["Mexico"] }, jurisdiction: { name: { startsWith: "T" } } }) { totalCount syntheticExcluded nodes { charge { id isSynthetic } } facets(fields: [JURISDICTION, WEEK, SOURCE_KIND, STATUS, CITIZENSHIP]) { buckets { value count jurisdiction { id name } week } } } }"""));
         list.Add(("search without filter", """{ searchCharges(query: "dui", first: 5) { totalCount nodes { charge { id description } detainer { id week { start } facility { name } source { fileName } corrections { id } } } } }"""));
         return list;
     }
@@ -213,6 +241,25 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
             }
             recorded.AddRange(capture.Statements.Select(s => (name, s)));
         }
+        foreach (var (name, upkeep) in SearchUpkeep())
+        {
+            var capture = new SqlServerCapture(CaptureRows.One);
+            await capture.RunAsync(app, upkeep);
+            recorded.AddRange(capture.Statements.Select(s => (name, s)));
+        }
+        // A batch of more keys than SQL Server takes parameters (a JURISDICTION facet's labels at scale, a nested page of
+        // pages): EF Core 10 then sends the keys as one JSON parameter read by OPENJSON instead of one parameter each.
+        var wide = new SqlServerCapture(CaptureRows.None);
+        await wide.RunAsync(app, async services =>
+        {
+            var jurisdictions = DetainerGraph.Jurisdictions.JurisdictionDataLoaders.JurisdictionById.Create(services);
+            var pending = Enumerable.Range(1, 2_500).Select(jurisdictions.Load).ToList();
+            await pending[0].GetResultAsync();
+            var charges = DetainerGraph.Charges.ChargeDataLoaders.ChargesByDetainerId.Create(services);
+            var loads = Enumerable.Range(1, 2_500).Select(i => charges.Load(i)).ToList();
+            await loads[0].GetResultAsync();
+        });
+        recorded.AddRange(wide.Statements.Select(s => ("batch load of 2,500 keys", s)));
         var keys = new SqlServerCapture(CaptureRows.One);
         await keys.RunAsync(app, async services =>
         {
@@ -257,6 +304,43 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         yield return ("correct section one detainers issued", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.DetainersIssued, request with { NewValue = "12" }, "alice", default));
         yield return ("correct section one jurisdiction", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.Jurisdiction, request with { NewValue = GlobalId.Encode("Jurisdiction", 2) }, "alice", default));
         yield return ("retract section one entry", s => Replayed(Writer(s).RetractSectionOneEntryAsync(1, keyed, "alice", default)));
+    }
+
+    /// <summary>
+    /// What keeps the search index in step with the database (the outbox drain of an import's source and of a corrected
+    /// detainer, a rebuild with its replay of the writes made meanwhile, the start-up catch-up, the index lag), with an
+    /// engine that only reads what it is handed.
+    /// </summary>
+    private static IEnumerable<(string, Func<IServiceProvider, Task>)> SearchUpkeep()
+    {
+        static SearchOutbox Outbox(IServiceProvider s) =>
+            new(new ReadingOnlySearch(), s.GetRequiredService<SearchOutboxSignal>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SearchOutbox>.Instance);
+        static DetainerDbContext Db(IServiceProvider s) => s.GetRequiredService<DetainerDbContext>();
+        yield return ("search: index a source", s => Outbox(s).IndexSourceAsync(Db(s), 1, default));
+        yield return ("search: index a detainer", s => Outbox(s).IndexDetainerAsync(Db(s), 1, default));
+        yield return ("search: rebuild and replay", s => Outbox(s).RebuildAsync(Db(s), default));
+        yield return ("search: catch up at start", s => Outbox(s).CatchUpAsync(Db(s), default));
+        yield return ("search: index lag", s => SearchOutbox.LagAsync(Db(s), default));
+    }
+
+    /// <summary>An engine that reads every document it is handed and holds none.</summary>
+    private sealed class ReadingOnlySearch : DetainerGraph.Search.IChargeSearch
+    {
+        public Task IndexAsync(IReadOnlyCollection<ChargeDocument> documents, CancellationToken ct) => Task.CompletedTask;
+
+        public Task DeleteAsync(IReadOnlyCollection<long> chargeIds, CancellationToken ct) => Task.CompletedTask;
+
+        public async Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct)
+        {
+            await foreach (var _ in documents.WithCancellation(ct))
+            {
+            }
+        }
+
+        public Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct) =>
+            Task.FromResult(new ChargeSearchResult(0, [], [], null));
+
+        public Task<long> CountAsync(CancellationToken ct) => Task.FromResult(0L);
     }
 
     /// <summary>One small file of each import format, over an empty store.</summary>
@@ -311,6 +395,13 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         Assert.Equal(["unknown column Corrections.Mood"], SqlServerSchema.FromCommittedScript.Check([write]).Select(e => e.Error));
         Assert.Single(SqlServerSchema.FromCommittedScript.Check([new CapturedStatement("SELECT [x].[Id] FROM [Detainerz] AS [x]", [])]), e => e.Error == "unknown table [Detainerz]");
         Assert.NotEmpty(ParseErrors("SELECT [d].[Id] FROM [Detainers] AS [d] WHERE LIMIT 3"));
+        // An UPDATE or DELETE of a FROM clause's alias (EF Core's ExecuteUpdate), and a list read through OPENJSON.
+        var aliasedUpdate = new CapturedStatement("UPDATE [s] SET [s].[Mood] = NULL FROM [SearchOutbox] AS [s] WHERE [s].[Id] > @p0", statement.Parameters);
+        Assert.Contains("unknown column SearchOutbox.Mood", SqlServerSchema.FromCommittedScript.Check([aliasedUpdate]).Select(e => e.Error));
+        var aliasedDelete = new CapturedStatement("DELETE FROM [s] FROM [SearchOutboxes] AS [s] WHERE [s].[Id] > @p0", statement.Parameters);
+        Assert.Contains("unknown table [SearchOutboxes]", SqlServerSchema.FromCommittedScript.Check([aliasedDelete]).Select(e => e.Error));
+        var json = new CapturedStatement("SELECT [j].[Id] FROM [Jurisdictions] AS [j] WHERE [j].[Id] IN (SELECT [o].[Value] FROM OPENJSON(@p0) WITH ([Value] int '$') AS [o]) AND [x].[Id] = 1", statement.Parameters);
+        Assert.Equal(["unknown table or alias [x] (in [x].[Id])"], SqlServerSchema.FromCommittedScript.Check([json]).Select(e => e.Error));
     }
 
     [Fact]

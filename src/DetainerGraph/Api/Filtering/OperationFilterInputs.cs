@@ -20,6 +20,7 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
     private static readonly MethodInfo StartsWithMethod = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
     private static readonly MethodInfo EndsWithMethod = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
     private static readonly MethodInfo ToLowerMethod = typeof(string).GetMethod(nameof(string.ToLower), Type.EmptyTypes)!;
+    private static readonly MethodInfo ConcatMethod = typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!;
 
     public StringOperationFilterInputGraphType()
     {
@@ -52,10 +53,10 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
             {
                 "and" => Expressions.AndAll(Nested(value).Select(o => Build(member, o))),
                 "or" => Expressions.OrAll([.. Nested(value).Select(o => Build(member, o))]),
-                "eq" => Expression.Equal(member, Expressions.Parameter(value, typeof(string))),
+                "eq" => Equal(member, value as string),
                 "neq" => value is null
                     ? Expression.NotEqual(member, Expression.Constant(null, typeof(string)))
-                    : OrMissing(member, Expression.NotEqual(member, Expressions.Parameter(value, typeof(string)))),
+                    : OrMissing(member, Expression.Not(Equal(member, value as string))),
                 "contains" => Call(member, ContainsMethod, Text(operation, value)),
                 "ncontains" => OrMissing(member, Expression.Not(Call(member, ContainsMethod, Text(operation, value)))),
                 "startsWith" => Call(member, StartsWithMethod, Text(operation, value)),
@@ -64,7 +65,7 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
                 "nendsWith" => OrMissing(member, Expression.Not(Call(member, EndsWithMethod, Text(operation, value)))),
                 "in" => In(member, value, operation),
                 "nin" => OrMissing(member, Expression.Not(In(member, value, operation))),
-                "eqIgnoreCase" => Expression.Equal(Lower(member), Expressions.Parameter(Text(operation, value).ToLowerInvariant(), typeof(string))),
+                "eqIgnoreCase" => Equal(Lower(member), Text(operation, value).ToLowerInvariant()),
                 "containsIgnoreCase" => Call(Lower(member), ContainsMethod, Text(operation, value).ToLowerInvariant()),
                 "startsWithIgnoreCase" => Call(Lower(member), StartsWithMethod, Text(operation, value).ToLowerInvariant()),
                 "endsWithIgnoreCase" => Call(Lower(member), EndsWithMethod, Text(operation, value).ToLowerInvariant()),
@@ -87,11 +88,41 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
     private static BinaryExpression OrMissing(Expression member, Expression condition) =>
         Expression.OrElse(Expression.Equal(member, Expression.Constant(null, typeof(string))), condition);
 
-    private static MethodCallExpression In(Expression member, object? value, string operation)
+    private static Expression In(Expression member, object? value, string operation)
     {
         var values = (value as IEnumerable<object?> ?? throw FilterErrors.Invalid($"`{operation}` needs a list.")).Select(v => v as string).ToList();
-        return Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expressions.Parameter(values, typeof(List<string?>)), member);
+        if (!values.Any(EndsInSpace))
+        {
+            return Contains(member, values);
+        }
+        // Values that end in a space (see Equal) each compared exactly, beside one IN list of the others.
+        var exact = Expressions.OrAll([.. values.Where(EndsInSpace).Distinct(StringComparer.Ordinal).Select(v => (Expression)Exactly(member, v!))]);
+        List<string?> rest = [.. values.Where(v => !EndsInSpace(v))];
+        return rest.Count == 0 ? exact : Expression.OrElse(Contains(member, rest), exact);
     }
+
+    private static MethodCallExpression Contains(Expression member, List<string?> values) =>
+        Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)], Expressions.Parameter(values, typeof(List<string?>)), member);
+
+    /// <summary>
+    /// <paramref name="member"/> equal to <paramref name="value"/> on both stores. SQL Server compares <c>=</c> and <c>IN</c>
+    /// as if the shorter text were padded with spaces, whatever the collation: <c>eq: "Mexico "</c> found every "Mexico"
+    /// there and nothing on SQLite. A value that ends in a space is compared with <see cref="Exactly"/> instead.
+    /// </summary>
+    private static Expression Equal(Expression member, string? value) =>
+        EndsInSpace(value) ? Exactly(member, value!) : Expression.Equal(member, Expressions.Parameter(value, typeof(string)));
+
+    private static bool EndsInSpace(string? value) => value is not null && value.EndsWith(' ');
+
+    /// <summary>
+    /// <c>member + "|" == value + "|"</c>: a character after the trailing spaces makes them count on SQL Server too (SQLite
+    /// counts them anyway). The value is a literal of the statement, not a parameter, so a list of such values adds none
+    /// to the count <see cref="FilterLimits"/> keeps under SQL Server's 2,100; such values are rare (stored text is trimmed).
+    /// </summary>
+    private static BinaryExpression Exactly(Expression member, string value) =>
+        Expression.Equal(Expression.Call(ConcatMethod, member, Expression.Constant(EndMarker)), Expression.Constant(value + EndMarker, typeof(string)));
+
+    private const string EndMarker = "|";
 
     internal static IEnumerable<IDictionary<string, object?>> Nested(object? value) =>
         (value as IEnumerable<object?> ?? throw FilterErrors.Invalid("`and` and `or` need a list of conditions, not null.")).OfType<IDictionary<string, object?>>();

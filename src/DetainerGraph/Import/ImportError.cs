@@ -19,3 +19,13 @@ public sealed class ImportRejectedException(string file, IReadOnlyList<ImportErr
     public string File { get; } = file;
     public IReadOnlyList<ImportError> Errors { get; } = errors;
 }
+
+/// <summary>
+/// The content was imported by another import between the lookup before the parse and the write's transaction (see
+/// <see cref="ImportWriter.WriteAsync"/>): nothing was written; the caller answers "already imported".
+/// </summary>
+public sealed class ContentAlreadyImportedException(Data.Source existing)
+    : Exception($"The content was imported meanwhile as source #{existing.Id}.")
+{
+    public Data.Source Existing { get; } = existing;
+}

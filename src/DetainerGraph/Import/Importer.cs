@@ -27,6 +27,12 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// </summary>
     internal int ReadAheadFromBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// Run after the content was looked up and not found, before the write begins (tests hold two imports there, so that
+    /// each has looked up before either writes).
+    /// </summary>
+    internal Func<Task>? AfterLookup { get; init; }
+
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var fileName = SourceName(path);
@@ -85,25 +91,46 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     private async Task<ImportResult> ImportOnceAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var sha256 = ContentIdentity.Of(bytes);
-        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () =>
+        // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
+        string[]? spellings = null;
+        Task<Source?> LookUpAsync(CancellationToken token)
         {
-            // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
-            var spellings = ContentIdentity.Spellings(bytes, sha256);
-            return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
-        }, ct);
+            spellings ??= ContentIdentity.Spellings(bytes, sha256);
+            return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(token);
+        }
+        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () => LookUpAsync(ct), ct);
         if (existing is not null)
         {
-            // The data is all there, but a process killed after the commit may have left its search documents
-            // owed: rerunning the import finishes them too.
-            if (search is not null)
-            {
-                await search.IndexOwedNowAsync(db, ct);
-            }
-            string[] warnings = existing.ContentSha256 == sha256 ? [] :
-                [$"{fileName} holds the same text as source #{existing.Id} ({existing.FileName}), with other line endings or byte-order mark; it was not imported again"];
-            return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, warnings);
+            return await AlreadyImportedAsync(fileName, sha256, existing, ct);
         }
-        return await WriteAsync(fileName, sha256, parsed!, progress, ct);
+        if (AfterLookup is not null)
+        {
+            await AfterLookup();
+        }
+        try
+        {
+            // Looked up again inside the write's transaction, which holds the store's write lock (SQLite's BEGIN
+            // IMMEDIATE): another import of the same content (the same bytes, or the same text with other line endings
+            // or mark) may have committed since the lookup above, and would otherwise be imported twice.
+            return await WriteAsync(fileName, sha256, parsed!, progress, LookUpAsync, ct);
+        }
+        catch (ContentAlreadyImportedException e)
+        {
+            return await AlreadyImportedAsync(fileName, sha256, e.Existing, ct);
+        }
+    }
+
+    private async Task<ImportResult> AlreadyImportedAsync(string fileName, string sha256, Source existing, CancellationToken ct)
+    {
+        // The data is all there, but a process killed after the commit may have left its search documents
+        // owed: rerunning the import finishes them too.
+        if (search is not null)
+        {
+            await search.IndexOwedNowAsync(db, ct);
+        }
+        string[] warnings = existing.ContentSha256 == sha256 ? [] :
+            [$"{fileName} holds the same text as source #{existing.Id} ({existing.FileName}), with other line endings or byte-order mark; it was not imported again"];
+        return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, warnings);
     }
 
     /// <summary>
@@ -141,7 +168,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
     }
 
-    private async Task<ImportResult> WriteAsync(string fileName, string sha256, ParsedFile parsed, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private async Task<ImportResult> WriteAsync(string fileName, string sha256, ParsedFile parsed, IProgress<ImportProgress>? progress,
+        Func<CancellationToken, Task<Source?>> alreadyImported, CancellationToken ct)
     {
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
@@ -159,7 +187,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
         await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
         {
-            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
+            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct, alreadyImported);
             checkpoint?.Start();
             if (session is not null)
             {

@@ -24,8 +24,15 @@ public static partial class Commands
             Console.Error.WriteLine("import interrupted before its first file; nothing was imported.");
             return Interrupted;
         }
+        catch (Exception e) when (!StoreBusy.Is(e))
+        {
+            // The store cannot be opened or migrated (a read-only or full disk, a file that is not a database).
+            Console.Error.WriteLine($"error: import failed before its first file: the store could not be prepared ({Failure(e)}); nothing was imported.");
+            return 1;
+        }
         var refused = 0;
         var busy = 0;
+        var failed = 0;
         for (var f = 0; f < files.Length; f++)
         {
             var file = files[f];
@@ -67,8 +74,44 @@ public static partial class Commands
                     Console.Error.WriteLine($"  {LogText.Escape(error.ToString() ?? "")}");
                 }
             }
+            catch (Exception e)
+            {
+                // Anything else (a full disk, a read-only or damaged store, an output that cannot be written): the
+                // file's transaction rolled back unless its commit came first, which the store tells.
+                failed++;
+                await ReportFailedAsync(services, file, e);
+            }
         }
-        return busy > 0 ? 3 : refused == 0 ? 0 : 1;
+        return busy > 0 ? 3 : refused + failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The failure's own message (EF Core wraps the provider's in "see the inner exception"), on one line.</summary>
+    private static string Failure(Exception e)
+    {
+        var inner = e.GetBaseException();
+        return LogText.Escape(inner is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException
+            ? inner.Message
+            : $"{inner.GetType().Name}: {inner.Message}");
+    }
+
+    /// <summary>An import that failed for another reason than its file: what the store kept of it.</summary>
+    private static async Task ReportFailedAsync(IServiceProvider services, string file, Exception failure)
+    {
+        var name = LogText.Escape(Importer.SourceName(file));
+        Source? source;
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            source = await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(file, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"{name}: import failed ({Failure(failure)}); whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: run it again once the cause is fixed.");
+            return;
+        }
+        Console.Error.WriteLine(source is null
+            ? $"{name}: import failed ({Failure(failure)}); nothing from this file was imported."
+            : $"{name}: failed after its commit ({Failure(failure)}): imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
     }
 
     /// <summary>
@@ -112,7 +155,15 @@ public static partial class Commands
                 if (percent >= lastPercent + 10 || p.Done == p.Total)
                 {
                     lastPercent = percent;
-                    Console.WriteLine($"{p.File}: {p.Done}/{p.Total} detainers written ({percent}%)");
+                    try
+                    {
+                        Console.WriteLine($"{LogText.Escape(p.File)}: {p.Done}/{p.Total} detainers written ({percent}%)");
+                    }
+                    catch (IOException)
+                    {
+                        // Progress runs on a pool thread, where a failure would end the process: an output that cannot be
+                        // written (a full disk, a closed pipe) loses only the progress; the result line reports it.
+                    }
                 }
             }));
         }

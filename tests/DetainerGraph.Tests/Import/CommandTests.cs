@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using DetainerGraph.Cli;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Tests.Import;
 
@@ -294,6 +295,54 @@ public sealed class CommandTests : IDisposable
 
         Assert.Equal(143, exit);
         Assert.DoesNotContain("finished before", printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a command with standard error captured; returns its exit code and the lines that contain <paramref name="marker"/>.</summary>
+    private async Task<(int Exit, string Printed)> RunCapturingErrorsAsync(string marker, params string[] args)
+    {
+        var errors = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(errors);
+        int exit;
+        try
+        {
+            exit = await Commands.RunAsync(args, _app.Started());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        // Other tests may print meanwhile: this command's lines are the ones naming its marker.
+        return (exit, string.Join('\n', errors.ToString().Split('\n').Where(l => l.Contains(marker, StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public async Task Import_the_store_fails_says_what_was_kept_and_exits_one_instead_of_crashing()
+    {
+        var file = Write("failing.csv", SampleRows.Foia);
+        // Stands for a full disk or a damaged store: a failure that is neither the file's nor a busy store's.
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("CREATE TRIGGER fail_sources BEFORE INSERT ON Sources BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END"));
+        var before = await _app.CountsAsync();
+
+        var (exit, printed) = await RunCapturingErrorsAsync("failing.csv", "import", file);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("failing.csv: import failed (", printed, StringComparison.Ordinal);
+        Assert.Contains("simulated disk failure", printed, StringComparison.Ordinal);
+        Assert.Contains("nothing from this file was imported", printed, StringComparison.Ordinal);
+        Assert.Equal(before, await _app.CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_command_on_a_damaged_store_says_so_and_exits_one_instead_of_crashing()
+    {
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE Charges RENAME TO ChargesGone"));
+
+        var (exit, printed) = await RunCapturingErrorsAsync("stats failed", "stats");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: stats failed (", printed, StringComparison.Ordinal);
+        Assert.Contains("Charges", printed, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -54,7 +54,7 @@ public static partial class Commands
             {
                 // Whatever the stop made the import throw (a cancellation; on SQL Server, a cancelled statement's
                 // SqlException), the store says what was kept.
-                await ReportInterruptedAsync(services, file, files.Length - f - 1);
+                await ReportInterruptedAsync(services, file, importer.ContentSha256, files.Length - f - 1);
                 return Interrupted;
             }
             catch (Exception e) when (StoreBusy.Is(e))
@@ -73,13 +73,17 @@ public static partial class Commands
                 {
                     Console.Error.WriteLine($"  {LogText.Escape(error.ToString() ?? "")}");
                 }
+                if (e.Omitted > 0)
+                {
+                    Console.Error.WriteLine($"  ... and {e.Omitted:N0} more, not listed (the first {e.Errors.Count:N0} found are).");
+                }
             }
             catch (Exception e)
             {
                 // Anything else (a full disk, a read-only or damaged store, an output that cannot be written): the
                 // file's transaction rolled back unless its commit came first, which the store tells.
                 failed++;
-                await ReportFailedAsync(services, file, e);
+                await ReportFailedAsync(services, file, importer.ContentSha256, e);
             }
         }
         return busy > 0 ? 3 : refused + failed == 0 ? 0 : 1;
@@ -94,15 +98,28 @@ public static partial class Commands
             : $"{inner.GetType().Name}: {inner.Message}");
     }
 
+    /// <summary>
+    /// The source the content an import read was committed as, asked by the hash of what it read (not by reading the file
+    /// again: a pipe is spent, a FIFO would wait for a writer, a file may have changed); null when it read nothing whole.
+    /// </summary>
+    private static async Task<Source?> FindImportedAsync(IServiceProvider services, string? sha256)
+    {
+        if (sha256 is null)
+        {
+            return null;
+        }
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(sha256, CancellationToken.None);
+    }
+
     /// <summary>An import that failed for another reason than its file: what the store kept of it.</summary>
-    private static async Task ReportFailedAsync(IServiceProvider services, string file, Exception failure)
+    private static async Task ReportFailedAsync(IServiceProvider services, string file, string? sha256, Exception failure)
     {
         var name = LogText.Escape(Importer.SourceName(file));
         Source? source;
         try
         {
-            await using var scope = services.CreateAsyncScope();
-            source = await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(file, CancellationToken.None);
+            source = await FindImportedAsync(services, sha256);
         }
         catch (Exception e)
         {
@@ -119,19 +136,17 @@ public static partial class Commands
     /// transaction was rolled back), all of it when after (then only search documents may still be owed, which the
     /// server indexes when it starts, as does running the import again). Earlier files keep their own commits.
     /// </summary>
-    private static async Task ReportInterruptedAsync(IServiceProvider services, string file, int notStarted)
+    private static async Task ReportInterruptedAsync(IServiceProvider services, string file, string? sha256, int notStarted)
     {
         var name = LogText.Escape(Importer.SourceName(file));
-        await using var scope = services.CreateAsyncScope();
         Source? source;
         try
         {
-            source = await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(file, CancellationToken.None);
+            source = await FindImportedAsync(services, sha256);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            // The file went away meanwhile: its content cannot be looked up, and a rerun finds out.
-            Console.Error.WriteLine($"{name}: import interrupted; the file can no longer be read to tell whether its commit came first ({LogText.Escape(e.Message)}). An import runs at most once per content: run it again.");
+            Console.Error.WriteLine($"{name}: import interrupted; whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: run it again.");
             return;
         }
         Console.Error.WriteLine(source is null

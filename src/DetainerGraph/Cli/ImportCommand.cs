@@ -42,13 +42,14 @@ public static partial class Commands
             try
             {
                 var result = await WithProgressAsync(file, progress => importer.ImportAsync(file, progress, ct));
+                // File names and header cells are the file's own text: echoed escaped, as a refusal's are.
                 foreach (var warning in result.Warnings)
                 {
-                    Console.Error.WriteLine($"warning: {warning}");
+                    Console.Error.WriteLine($"warning: {LogText.Escape(warning)}");
                 }
                 Console.WriteLine(result.Outcome == ImportOutcome.AlreadyImported
-                    ? $"{result.File}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
-                    : $"{result.File}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
+                    ? $"{LogText.Escape(result.File)}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
+                    : $"{LogText.Escape(result.File)}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
             }
             catch (Exception) when (ct.IsCancellationRequested)
             {

@@ -317,6 +317,38 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_and_stats_escape_the_control_characters_of_file_names_headers_and_values_they_print()
+    {
+        var file = Write("ansi\u001b[31m.csv", "date,lift_reason,det_facility,city,state,detainer_type,\"x\u001b]0;pwned\u0007\"\n"
+            + "2013-05-14 00:00:00,Lifted,\"NOWHERE\u001b[2J JAIL\",WEST CHESTER,PENNSYLVANIA,,\n");
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var (originalOut, originalError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(errors);
+        int imported, stats;
+        try
+        {
+            imported = await Commands.RunAsync(["import", file], _app.Started());
+            stats = await Commands.RunAsync(["stats"], _app.Services);
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+        }
+        // Other tests may print meanwhile: these commands' lines are the ones naming the file or the facility.
+        var printed = (output.ToString() + "\n" + errors.ToString()).Split('\n')
+            .Where(l => l.Contains("ansi", StringComparison.Ordinal) || l.Contains("NOWHERE", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal((0, 0), (imported, stats));
+        Assert.Contains(printed, l => l.Contains("ansi\\u001B[31m.csv: imported 1 rows", StringComparison.Ordinal));
+        Assert.Contains(printed, l => l.StartsWith("warning: ansi\\u001B[31m.csv: column 'x\\u001B]0;pwned\\u0007'", StringComparison.Ordinal));
+        Assert.Contains(printed, l => l.Contains("NOWHERE\\u001B[2J JAIL", StringComparison.Ordinal));
+        Assert.All(printed, l => Assert.DoesNotContain(l.TrimEnd('\r'), c => char.IsControl(c) && c != '\t'));
+    }
+
+    [Fact]
     public async Task Import_the_store_fails_says_what_was_kept_and_exits_one_instead_of_crashing()
     {
         var file = Write("failing.csv", SampleRows.Foia);

@@ -57,6 +57,15 @@ public static partial class Commands
             Console.Error.WriteLine("error: the database is busy with another write (another import or migration); nothing was changed. Try again.");
             return 3;
         }
+        catch (Exception e)
+        {
+            // Anything else (a full disk, a read-only or damaged store, an output that cannot be written) is reported,
+            // not left to the runtime (an unhandled exception aborts the process with a stack trace and exit 134).
+            Console.Error.WriteLine(string.Equals(args[0], "reindex", StringComparison.OrdinalIgnoreCase)
+                ? $"error: reindex failed ({Failure(e)}); a rebuild that fails before its switch deletes its new folder and keeps the index in use."
+                : $"error: {args[0].ToLowerInvariant()} failed ({Failure(e)}).");
+            return 1;
+        }
     }
 
     private static int Help()

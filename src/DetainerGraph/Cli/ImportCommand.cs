@@ -24,8 +24,15 @@ public static partial class Commands
             Console.Error.WriteLine("import interrupted before its first file; nothing was imported.");
             return Interrupted;
         }
+        catch (Exception e) when (!StoreBusy.Is(e))
+        {
+            // The store cannot be opened or migrated (a read-only or full disk, a file that is not a database).
+            Console.Error.WriteLine($"error: import failed before its first file: the store could not be prepared ({Failure(e)}); nothing was imported.");
+            return 1;
+        }
         var refused = 0;
         var busy = 0;
+        var failed = 0;
         for (var f = 0; f < files.Length; f++)
         {
             var file = files[f];
@@ -35,19 +42,20 @@ public static partial class Commands
             try
             {
                 var result = await WithProgressAsync(file, progress => importer.ImportAsync(file, progress, ct));
+                // File names and header cells are the file's own text: echoed escaped, as a refusal's are.
                 foreach (var warning in result.Warnings)
                 {
-                    Console.Error.WriteLine($"warning: {warning}");
+                    Console.Error.WriteLine($"warning: {LogText.Escape(warning)}");
                 }
                 Console.WriteLine(result.Outcome == ImportOutcome.AlreadyImported
-                    ? $"{result.File}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
-                    : $"{result.File}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
+                    ? $"{LogText.Escape(result.File)}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
+                    : $"{LogText.Escape(result.File)}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
             }
             catch (Exception) when (ct.IsCancellationRequested)
             {
                 // Whatever the stop made the import throw (a cancellation; on SQL Server, a cancelled statement's
                 // SqlException), the store says what was kept.
-                await ReportInterruptedAsync(services, file, files.Length - f - 1);
+                await ReportInterruptedAsync(services, file, importer.ContentSha256, files.Length - f - 1);
                 return Interrupted;
             }
             catch (Exception e) when (StoreBusy.Is(e))
@@ -66,9 +74,62 @@ public static partial class Commands
                 {
                     Console.Error.WriteLine($"  {LogText.Escape(error.ToString() ?? "")}");
                 }
+                if (e.Omitted > 0)
+                {
+                    Console.Error.WriteLine($"  ... and {e.Omitted:N0} more, not listed (the first {e.Errors.Count:N0} found are).");
+                }
+            }
+            catch (Exception e)
+            {
+                // Anything else (a full disk, a read-only or damaged store, an output that cannot be written): the
+                // file's transaction rolled back unless its commit came first, which the store tells.
+                failed++;
+                await ReportFailedAsync(services, file, importer.ContentSha256, e);
             }
         }
-        return busy > 0 ? 3 : refused == 0 ? 0 : 1;
+        return busy > 0 ? 3 : refused + failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The failure's own message (EF Core wraps the provider's in "see the inner exception"), on one line.</summary>
+    private static string Failure(Exception e)
+    {
+        var inner = e.GetBaseException();
+        return LogText.Escape(inner is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException
+            ? inner.Message
+            : $"{inner.GetType().Name}: {inner.Message}");
+    }
+
+    /// <summary>
+    /// The source the content an import read was committed as, asked by the hash of what it read (not by reading the file
+    /// again: a pipe is spent, a FIFO would wait for a writer, a file may have changed); null when it read nothing whole.
+    /// </summary>
+    private static async Task<Source?> FindImportedAsync(IServiceProvider services, string? sha256)
+    {
+        if (sha256 is null)
+        {
+            return null;
+        }
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(sha256, CancellationToken.None);
+    }
+
+    /// <summary>An import that failed for another reason than its file: what the store kept of it.</summary>
+    private static async Task ReportFailedAsync(IServiceProvider services, string file, string? sha256, Exception failure)
+    {
+        var name = LogText.Escape(Importer.SourceName(file));
+        Source? source;
+        try
+        {
+            source = await FindImportedAsync(services, sha256);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"{name}: import failed ({Failure(failure)}); whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: run it again once the cause is fixed.");
+            return;
+        }
+        Console.Error.WriteLine(source is null
+            ? $"{name}: import failed ({Failure(failure)}); nothing from this file was imported."
+            : $"{name}: failed after its commit ({Failure(failure)}): imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
     }
 
     /// <summary>
@@ -76,19 +137,17 @@ public static partial class Commands
     /// transaction was rolled back), all of it when after (then only search documents may still be owed, which the
     /// server indexes when it starts, as does running the import again). Earlier files keep their own commits.
     /// </summary>
-    private static async Task ReportInterruptedAsync(IServiceProvider services, string file, int notStarted)
+    private static async Task ReportInterruptedAsync(IServiceProvider services, string file, string? sha256, int notStarted)
     {
         var name = LogText.Escape(Importer.SourceName(file));
-        await using var scope = services.CreateAsyncScope();
         Source? source;
         try
         {
-            source = await scope.ServiceProvider.GetRequiredService<Importer>().FindImportedAsync(file, CancellationToken.None);
+            source = await FindImportedAsync(services, sha256);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            // The file went away meanwhile: its content cannot be looked up, and a rerun finds out.
-            Console.Error.WriteLine($"{name}: import interrupted; the file can no longer be read to tell whether its commit came first ({LogText.Escape(e.Message)}). An import runs at most once per content: run it again.");
+            Console.Error.WriteLine($"{name}: import interrupted; whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: run it again.");
             return;
         }
         Console.Error.WriteLine(source is null
@@ -112,7 +171,15 @@ public static partial class Commands
                 if (percent >= lastPercent + 10 || p.Done == p.Total)
                 {
                     lastPercent = percent;
-                    Console.WriteLine($"{p.File}: {p.Done}/{p.Total} detainers written ({percent}%)");
+                    try
+                    {
+                        Console.WriteLine($"{LogText.Escape(p.File)}: {p.Done}/{p.Total} detainers written ({percent}%)");
+                    }
+                    catch (IOException)
+                    {
+                        // Progress runs on a pool thread, where a failure would end the process: an output that cannot be
+                        // written (a full disk, a closed pipe) loses only the progress; the result line reports it.
+                    }
                 }
             }));
         }

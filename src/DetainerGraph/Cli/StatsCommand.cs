@@ -1,5 +1,6 @@
 using System.Globalization;
 using DetainerGraph.Data;
+using DetainerGraph.Operability;
 using Spectre.Console;
 
 namespace DetainerGraph.Cli;
@@ -39,12 +40,12 @@ public static partial class Commands
             $"published detainers placed in a jurisdiction: {placed:N0} of {total:N0} ({(total == 0 ? 100 : 100.0 * placed / total):F2}%)"));
         foreach (var (resolution, rule, detainers) in placements)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {resolution}\t{rule ?? "-"}\t{detainers}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {resolution}\t{LogText.Escape(rule ?? "-")}\t{detainers}"));
         }
         Console.WriteLine(unresolved.Count == 0 ? "no facility name left unresolved" : "facility names still unresolved (state, name, detainers):");
         foreach (var (state, name, detainers) in unresolved)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {state}\t{name}\t{detainers}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {LogText.Escape(state)}\t{LogText.Escape(name)}\t{detainers}"));
         }
         return 0;
     }

@@ -13,9 +13,44 @@ public sealed record ImportError(string File, int Line, string? Column, string? 
 }
 
 /// <summary>A file refused whole. Nothing from it was written.</summary>
-public sealed class ImportRejectedException(string file, IReadOnlyList<ImportError> errors)
-    : Exception($"{file}: refused, {errors.Count} bad row(s); nothing was written")
+/// <param name="total">How many problems were found, when more than <paramref name="errors"/> holds (see <see cref="ImportErrorList"/>).</param>
+public sealed class ImportRejectedException(string file, IReadOnlyList<ImportError> errors, int? total = null)
+    : Exception($"{file}: refused, {Math.Max(total ?? 0, errors.Count)} bad row(s); nothing was written")
 {
     public string File { get; } = file;
     public IReadOnlyList<ImportError> Errors { get; } = errors;
+
+    /// <summary>Problems found beyond those listed in <see cref="Errors"/>.</summary>
+    public int Omitted { get; } = Math.Max(0, (total ?? 0) - errors.Count);
+}
+
+/// <summary>
+/// A file's problems: the first <see cref="Kept"/> are kept (with their values), the rest only counted, so a file of a
+/// million bad rows is refused with a bounded list (and bounded memory) instead of a million lines.
+/// </summary>
+public sealed class ImportErrorList : System.Collections.ObjectModel.Collection<ImportError>
+{
+    public const int Kept = 1_000;
+
+    /// <summary>Every problem found, kept or not.</summary>
+    public int Total { get; private set; }
+
+    protected override void InsertItem(int index, ImportError item)
+    {
+        Total++;
+        if (Count < Kept)
+        {
+            base.InsertItem(index, item);
+        }
+    }
+}
+
+/// <summary>
+/// The content was imported by another import between the lookup before the parse and the write's transaction (see
+/// <see cref="ImportWriter.WriteAsync"/>): nothing was written; the caller answers "already imported".
+/// </summary>
+public sealed class ContentAlreadyImportedException(Data.Source existing)
+    : Exception($"The content was imported meanwhile as source #{existing.Id}.")
+{
+    public Data.Source Existing { get; } = existing;
 }

@@ -43,7 +43,12 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     private readonly Dictionary<int, (string State, string? FieldOffice)> _jurisdictionRegions = [];
 
     /// <param name="documents">When given, each chunk's search documents are handed to it as the chunk is written.</param>
-    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, SearchSync.ImportSession? documents, CancellationToken cancellationToken)
+    /// <param name="alreadyImported">
+    /// Asked first inside the transaction, under the store's write lock: the source that already holds this content, if
+    /// any; then nothing is written and <see cref="ContentAlreadyImportedException"/> is thrown.
+    /// </param>
+    public async Task<Source> WriteAsync(ParsedFile file, string sha256, IProgress<ImportProgress>? progress, SearchSync.ImportSession? documents, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<Source?>>? alreadyImported = null)
     {
         var autoDetect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -54,6 +59,10 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (alreadyImported is not null && await alreadyImported(ct) is { } existing)
+                {
+                    throw new ContentAlreadyImportedException(existing);
+                }
                 var source = new Source
                 {
                     Kind = file.SyntheticSeed is null ? SourceKind.File : SourceKind.Synthetic,

@@ -27,20 +27,102 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// </summary>
     internal int ReadAheadFromBytes { get; init; } = 1 << 20;
 
+    /// <summary>
+    /// Run after the content was looked up and not found, before the write begins (tests hold two imports there, so that
+    /// each has looked up before either writes).
+    /// </summary>
+    internal Func<Task>? AfterLookup { get; init; }
+
+    /// <summary>The most bytes a source may hold, a pipe's as a regular file's: what one array holds (about 2 GB). Tests lower it.</summary>
+    internal long MaxSourceBytes { get; init; } = Array.MaxLength;
+
+    /// <summary>
+    /// The SHA-256 of the content this importer last read (what its source records), once it was read whole; null before.
+    /// After a failed or stopped import, whether its commit came first is asked by it (<see cref="FindImportedAsync"/>).
+    /// </summary>
+    public string? ContentSha256 { get; private set; }
+
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var fileName = SourceName(path);
-        byte[] bytes;
+        var bytes = await ReadSourceAsync(path, fileName, ct);
+        return await ImportAsync(fileName, bytes, progress, ct);
+    }
+
+    /// <summary>
+    /// The file's bytes, at most <see cref="MaxSourceBytes"/>. Opened and read on a pool thread that a stop abandons:
+    /// opening a FIFO waits in open() for a writer, and a pipe's read waits for data, where no token reaches (a first
+    /// Ctrl+C did not end 'import FIFO'). A regular file that grows or shrinks while it is read is refused: what was read
+    /// is not the file (a download or an export still being written).
+    /// </summary>
+    private async Task<byte[]> ReadSourceAsync(string path, string fileName, CancellationToken ct)
+    {
+        var max = MaxSourceBytes;
+        var reading = Task.Run(() => ReadBounded(path, max, ct), CancellationToken.None);
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, ct);
+            return await reading.WaitAsync(ct);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
         {
             throw new ImportRejectedException(fileName, [new ImportError(fileName, 0, null, null, $"a readable file ({e.Message})")]);
         }
-        return await ImportAsync(fileName, bytes, progress, ct);
+        catch (SourceTooLargeException e)
+        {
+            throw new ImportRejectedException(fileName, [new ImportError(fileName, 0, null, null, e.Message)]);
+        }
     }
+
+    private static byte[] ReadBounded(string path, long max, CancellationToken ct)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        if (stream.CanSeek)
+        {
+            var length = stream.Length;
+            if (length > max)
+            {
+                throw new SourceTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"a file of at most {max:N0} bytes (this one has {length:N0}): split it into several files"));
+            }
+            var bytes = new byte[length];
+            var done = 0;
+            while (done < bytes.Length)
+            {
+                ct.ThrowIfCancellationRequested();
+                var read = stream.Read(bytes, done, Math.Min(bytes.Length - done, 1 << 20));
+                if (read == 0)
+                {
+                    throw new SourceTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"a file that does not change while it is read (it held {length:N0} bytes when opened and ended at {done:N0}): import it once it is complete"));
+                }
+                done += read;
+            }
+            Span<byte> more = stackalloc byte[1];
+            if (length > 0 && stream.Read(more) > 0)
+            {
+                throw new SourceTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"a file that does not change while it is read (it held {length:N0} bytes when opened and grew while it was read): import it once it is complete"));
+            }
+            return bytes;
+        }
+        // A pipe or a device: read until it ends, never past the bound (a pipe of more once ran the process out of memory).
+        using var buffer = new MemoryStream();
+        var block = new byte[1 << 16];
+        int n;
+        while ((n = stream.Read(block)) > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (buffer.Length + n > max)
+            {
+                throw new SourceTooLargeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"an input of at most {max:N0} bytes (this pipe gave more): split it into several files"));
+            }
+            buffer.Write(block, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    private sealed class SourceTooLargeException(string expected) : Exception(expected);
 
     /// <summary>
     /// The name a source records for <paramref name="path"/>: the file's name, except for a pipe or a descriptor, whose
@@ -56,16 +138,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// The source a file's content was imported as (by its SHA-256, as <see cref="ImportAsync(string, byte[], IProgress{ImportProgress}?, CancellationToken)"/>
     /// recognizes it), or null: after an interrupted import, whether its commit came first.
     /// </summary>
-    public async Task<Source?> FindImportedAsync(string path, CancellationToken ct)
-    {
-        byte[] hash;
-        await using (var file = File.OpenRead(path))
-        {
-            hash = await SHA256.HashDataAsync(file, ct);
-        }
-        var sha256 = Convert.ToHexStringLower(hash);
-        return await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
-    }
+    public async Task<Source?> FindImportedAsync(string sha256, CancellationToken ct) =>
+        await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
 
     public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -85,25 +159,47 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     private async Task<ImportResult> ImportOnceAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var sha256 = ContentIdentity.Of(bytes);
-        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () =>
+        ContentSha256 = sha256;
+        // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
+        string[]? spellings = null;
+        Task<Source?> LookUpAsync(CancellationToken token)
         {
-            // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
-            var spellings = ContentIdentity.Spellings(bytes, sha256);
-            return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
-        }, ct);
+            spellings ??= ContentIdentity.Spellings(bytes, sha256);
+            return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(token);
+        }
+        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () => LookUpAsync(ct), ct);
         if (existing is not null)
         {
-            // The data is all there, but a process killed after the commit may have left its search documents
-            // owed: rerunning the import finishes them too.
-            if (search is not null)
-            {
-                await search.IndexOwedNowAsync(db, ct);
-            }
-            string[] warnings = existing.ContentSha256 == sha256 ? [] :
-                [$"{fileName} holds the same text as source #{existing.Id} ({existing.FileName}), with other line endings or byte-order mark; it was not imported again"];
-            return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, warnings);
+            return await AlreadyImportedAsync(fileName, sha256, existing, ct);
         }
-        return await WriteAsync(fileName, sha256, parsed!, progress, ct);
+        if (AfterLookup is not null)
+        {
+            await AfterLookup();
+        }
+        try
+        {
+            // Looked up again inside the write's transaction, which holds the store's write lock (SQLite's BEGIN
+            // IMMEDIATE): another import of the same content (the same bytes, or the same text with other line endings
+            // or mark) may have committed since the lookup above, and would otherwise be imported twice.
+            return await WriteAsync(fileName, sha256, parsed!, progress, LookUpAsync, ct);
+        }
+        catch (ContentAlreadyImportedException e)
+        {
+            return await AlreadyImportedAsync(fileName, sha256, e.Existing, ct);
+        }
+    }
+
+    private async Task<ImportResult> AlreadyImportedAsync(string fileName, string sha256, Source existing, CancellationToken ct)
+    {
+        // The data is all there, but a process killed after the commit may have left its search documents
+        // owed: rerunning the import finishes them too.
+        if (search is not null)
+        {
+            await search.IndexOwedNowAsync(db, ct);
+        }
+        string[] warnings = existing.ContentSha256 == sha256 ? [] :
+            [$"{fileName} holds the same text as source #{existing.Id} ({existing.FileName}), with other line endings or byte-order mark; it was not imported again"];
+        return new ImportResult(fileName, ImportOutcome.AlreadyImported, existing, warnings);
     }
 
     /// <summary>
@@ -141,13 +237,14 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
     }
 
-    private async Task<ImportResult> WriteAsync(string fileName, string sha256, ParsedFile parsed, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private async Task<ImportResult> WriteAsync(string fileName, string sha256, ParsedFile parsed, IProgress<ImportProgress>? progress,
+        Func<CancellationToken, Task<Source?>> alreadyImported, CancellationToken ct)
     {
         // Texts longer than their columns: SQL Server would refuse them at write time, so both providers refuse them here.
         ImportLengths.Check(parsed, db.Model);
         if (parsed.Errors.Count > 0)
         {
-            throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)]);
+            throw new ImportRejectedException(fileName, [.. parsed.Errors.OrderBy(e => e.Line)], parsed.Errors.Total);
         }
         // The import's commit leaves its WAL checkpoint to a connection of its own, run beside the steps after it.
         await using var checkpoint = await SqliteImportCheckpoint.DeferAsync(db, ct);
@@ -159,7 +256,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         // the outbox row is written either way, so a crash at any point leaves the documents owed, not lost.
         await using (var session = search is not null && parsed.Detainers.Count > 0 ? await search.BeginImportAsync(db, ct) : null)
         {
-            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct);
+            source = await new ImportWriter(db, reference).WriteAsync(parsed, sha256, progress, session, ct, alreadyImported);
             checkpoint?.Start();
             if (session is not null)
             {

@@ -65,7 +65,7 @@ public sealed class ParsedFile(string fileName, ImportFormat format)
     public List<SectionOneRow> SectionOne { get; } = [];
     public List<ReportRow> Reports { get; } = [];
     public List<CorrectionRow> Corrections { get; } = [];
-    public List<ImportError> Errors { get; } = [];
+    public ImportErrorList Errors { get; } = [];
     public List<string> Warnings { get; } = [];
     public int? SyntheticSeed { get; set; }
 

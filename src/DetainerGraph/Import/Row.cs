@@ -7,7 +7,7 @@ namespace DetainerGraph.Import;
 /// records an <see cref="ImportError"/> naming the line, column, value and expectation, so a reader
 /// collects every problem in a file in one pass.
 /// </summary>
-public sealed class Row(string file, CsvRecord record, IReadOnlyDictionary<string, int> columns, List<ImportError> errors)
+public sealed class Row(string file, CsvRecord record, IReadOnlyDictionary<string, int> columns, ICollection<ImportError> errors)
 {
     public int Line => record.Line;
 

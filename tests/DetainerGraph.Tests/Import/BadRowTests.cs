@@ -126,4 +126,65 @@ public sealed class BadRowTests : IDisposable
         Assert.Contains("already imported", Assert.Single(refused.Errors).Expected, StringComparison.Ordinal);
         Assert.Equal(before, await _app.CountsAsync());
     }
+
+    [Fact]
+    public async Task A_file_of_many_bad_rows_lists_the_first_thousand_and_counts_the_rest()
+    {
+        var file = FoiaHeader + GoodFoiaRow + string.Concat(Enumerable.Repeat("a,b\n", 2_500));
+
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => _app.ImportAsync("many.csv", file));
+
+        Assert.Equal(ImportErrorList.Kept, refused.Errors.Count);
+        Assert.Equal(1_500, refused.Omitted);
+        Assert.Equal(3, refused.Errors[0].Line);
+        Assert.Contains("refused, 2500 bad row(s)", refused.Message, StringComparison.Ordinal);
+        Assert.All(await _app.CountsAsync(), c => Assert.Equal(0, c.Value));
+    }
+
+    [Fact]
+    public async Task A_pipe_longer_than_the_bound_is_refused_instead_of_read_into_memory()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var folder = Directory.CreateTempSubdirectory("detainergraph-pipe").FullName;
+        try
+        {
+            var fifo = Path.Combine(folder, "input");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+            {
+                await mkfifo.WaitForExitAsync();
+            }
+            var writing = Task.Run(() =>
+            {
+                try
+                {
+                    using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+                    var text = System.Text.Encoding.UTF8.GetBytes(FoiaHeader + string.Concat(Enumerable.Repeat(GoodFoiaRow, 200)));
+                    writer.Write(text);
+                }
+                catch (IOException)
+                {
+                    // The reader stopped reading at its bound and closed the pipe.
+                }
+            });
+            await using var scope = _app.Started().CreateAsyncScope();
+            var importer = new Importer(scope.ServiceProvider.GetRequiredService<DetainerGraph.Data.DetainerDbContext>(),
+                scope.ServiceProvider.GetRequiredService<DetainerGraph.Reference.ReferenceData>())
+            {
+                MaxSourceBytes = 4_096,
+            };
+
+            var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => importer.ImportAsync(fifo));
+            await writing;
+
+            Assert.Contains("an input of at most 4,096 bytes", refused.Errors.Single().Expected, StringComparison.Ordinal);
+            Assert.All(await _app.CountsAsync(), c => Assert.Equal(0, c.Value));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using DetainerGraph.Cli;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Tests.Import;
 
@@ -294,6 +295,86 @@ public sealed class CommandTests : IDisposable
 
         Assert.Equal(143, exit);
         Assert.DoesNotContain("finished before", printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a command with standard error captured; returns its exit code and the lines that contain <paramref name="marker"/>.</summary>
+    private async Task<(int Exit, string Printed)> RunCapturingErrorsAsync(string marker, params string[] args)
+    {
+        var errors = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(errors);
+        int exit;
+        try
+        {
+            exit = await Commands.RunAsync(args, _app.Started());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        // Other tests may print meanwhile: this command's lines are the ones naming its marker.
+        return (exit, string.Join('\n', errors.ToString().Split('\n').Where(l => l.Contains(marker, StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public async Task Import_and_stats_escape_the_control_characters_of_file_names_headers_and_values_they_print()
+    {
+        var file = Write("ansi\u001b[31m.csv", "date,lift_reason,det_facility,city,state,detainer_type,\"x\u001b]0;pwned\u0007\"\n"
+            + "2013-05-14 00:00:00,Lifted,\"NOWHERE\u001b[2J JAIL\",WEST CHESTER,PENNSYLVANIA,,\n");
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var (originalOut, originalError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(errors);
+        int imported, stats;
+        try
+        {
+            imported = await Commands.RunAsync(["import", file], _app.Started());
+            stats = await Commands.RunAsync(["stats"], _app.Services);
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+        }
+        // Other tests may print meanwhile: these commands' lines are the ones naming the file or the facility.
+        var printed = (output.ToString() + "\n" + errors.ToString()).Split('\n')
+            .Where(l => l.Contains("ansi", StringComparison.Ordinal) || l.Contains("NOWHERE", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal((0, 0), (imported, stats));
+        Assert.Contains(printed, l => l.Contains("ansi\\u001B[31m.csv: imported 1 rows", StringComparison.Ordinal));
+        Assert.Contains(printed, l => l.StartsWith("warning: ansi\\u001B[31m.csv: column 'x\\u001B]0;pwned\\u0007'", StringComparison.Ordinal));
+        Assert.Contains(printed, l => l.Contains("NOWHERE\\u001B[2J JAIL", StringComparison.Ordinal));
+        Assert.All(printed, l => Assert.DoesNotContain(l.TrimEnd('\r'), c => char.IsControl(c) && c != '\t'));
+    }
+
+    [Fact]
+    public async Task Import_the_store_fails_says_what_was_kept_and_exits_one_instead_of_crashing()
+    {
+        var file = Write("failing.csv", SampleRows.Foia);
+        // Stands for a full disk or a damaged store: a failure that is neither the file's nor a busy store's.
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("CREATE TRIGGER fail_sources BEFORE INSERT ON Sources BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END"));
+        var before = await _app.CountsAsync();
+
+        var (exit, printed) = await RunCapturingErrorsAsync("failing.csv", "import", file);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("failing.csv: import failed (", printed, StringComparison.Ordinal);
+        Assert.Contains("simulated disk failure", printed, StringComparison.Ordinal);
+        Assert.Contains("nothing from this file was imported", printed, StringComparison.Ordinal);
+        Assert.Equal(before, await _app.CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_command_on_a_damaged_store_says_so_and_exits_one_instead_of_crashing()
+    {
+        await _app.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("ALTER TABLE Charges RENAME TO ChargesGone"));
+
+        var (exit, printed) = await RunCapturingErrorsAsync("stats failed", "stats");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error: stats failed (", printed, StringComparison.Ordinal);
+        Assert.Contains("Charges", printed, StringComparison.Ordinal);
     }
 
     [Theory]

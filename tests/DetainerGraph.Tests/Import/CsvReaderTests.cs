@@ -82,4 +82,32 @@ public sealed class CsvReaderTests
         Assert.Equal(Enumerable.Range(0, 10_000).Select(i => $"k{i}"), records.Skip(1).Select(r => r.Fields[0]));
         Assert.Equal(Enumerable.Range(0, 10_000).Select(i => i % 2 == 0 ? "PA" : "TX"), records.Skip(1).Select(r => r.Fields[1]));
     }
+
+    [Fact]
+    public void A_record_longer_than_the_bound_is_refused_at_its_line_instead_of_read_whole()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b\n1,2\nx," + new string('y', CsvReader.MaxRecordChars) + "\n"));
+
+        Assert.Equal(3, error.Line);
+        Assert.Contains("at most 1,048,576 characters", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_quote_left_open_over_the_bound_says_so()
+    {
+        var error = Assert.Throws<CsvFormatException>(() => Read("a,b\n\"open," + new string('y', CsvReader.MaxRecordChars) + "\n1,2\n"));
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("is a quote left open?", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_record_of_more_fields_than_a_spreadsheet_has_columns_is_refused()
+    {
+        Assert.Single(Read("a\n" + new string(',', CsvReader.MaxFields - 1) + "\n").Skip(1));
+        var error = Assert.Throws<CsvFormatException>(() => Read("a\n" + new string(',', CsvReader.MaxFields) + "\n"));
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("at most 16,384 fields", error.Problem, StringComparison.Ordinal);
+    }
 }

@@ -323,5 +323,5 @@ public static class Paging
     /// client sending a huge cursor never gets it echoed back.
     /// </summary>
     internal static ExecutionError InvalidCursor(string cursor, string why) =>
-        new($"`{(cursor.Length > 40 ? cursor[..40] + "…" : cursor)}` is not a cursor of this connection: {why}.") { Code = "INVALID_CURSOR" };
+        new($"{ClientText.Quote(cursor)} is not a cursor of this connection: {why}.") { Code = "INVALID_CURSOR" };
 }

@@ -1,4 +1,5 @@
 using DetainerGraph.Api.Filtering;
+using DetainerGraph.Search;
 using GraphQL.Types;
 using GraphQL.Validation.Complexity;
 
@@ -21,6 +22,11 @@ namespace DetainerGraph.Api;
 /// list value, and a collection condition (<c>charges: { some }</c>) 300 with its inner conditions counted twice.</item>
 /// <item><c>nodes(ids:)</c> multiplies its selection by the number of IDs it is given: each position resolves its
 /// selection, a repeated ID included (the fetch itself reads each distinct ID once).</item>
+/// <item>Search facets: <c>facets</c> <see cref="FacetField"/> per field asked for, its selection once per field (not
+/// per hit of the page: GraphQL.NET's default took the connection's <c>first</c>, so <c>first: 0</c> made every facet
+/// and all under it free), and a facet's <c>buckets</c> as many times as the field can have values
+/// (<see cref="FacetBuckets"/>), since a bucket's jurisdiction and what is asked of it (its detainers, its stats) run per
+/// bucket; a bucket's own values (<c>value</c>, <c>count</c>...) are in memory and cost nothing.</item>
 /// </list>
 /// On the sample data 50,000 units are roughly one to two seconds of database work on one core. The rate limiter charges
 /// <c>ceil(cost / RateLimiting:CostPerToken)</c> tokens (see <see cref="HttpProtection"/>).
@@ -49,6 +55,24 @@ public static class CostModel
     public const double NestedStatsDimension = 300;
     public const double SearchWord = 100;
     public const double SearchLetter = 15;
+    /// <summary>Per facet field of <c>facets(fields:)</c>: the engine counts every hit by it (about 3 ms over the sample's 5,000 hits of <c>a*</c>).</summary>
+    public const double FacetField = 100;
+    /// <summary>
+    /// The buckets a facet of a field with open-ended values (jurisdiction, week, citizenship) is priced as: the sample
+    /// data's <c>a*</c> has 266 jurisdiction buckets, a national store thousands, each resolving the selection under it.
+    /// </summary>
+    public const double ManyFacetBuckets = 500;
+
+    /// <summary>How many buckets a facet of <paramref name="field"/> can have, its null bucket included.</summary>
+    public static double FacetBuckets(SearchFacet field) => field switch
+    {
+        SearchFacet.Outcome => Enum.GetValues<DetainerGraph.Data.DetainerOutcome>().Length + 1,
+        SearchFacet.Status => Enum.GetValues<DetainerGraph.Data.ChargeStatus>().Length + 1,
+        SearchFacet.SourceKind => Enum.GetValues<DetainerGraph.Data.SourceKind>().Length + 1,
+        // States, the District and territories; NCIC's blocks.
+        SearchFacet.State or SearchFacet.ChargeCategory => 100,
+        _ => ManyFacetBuckets,
+    };
 
     /// <summary>The analyzer's weights with the root-field impact of <see cref="DocumentLimits"/> and the work-based prices above.</summary>
     public static Func<FieldImpactContext, FieldComplexityResult> Weigh(Func<FieldImpactContext, FieldComplexityResult> weigh)
@@ -57,6 +81,15 @@ public static class CostModel
         return context =>
         {
             var result = withRoots(context);
+            if (context.ParentType is IObjectGraphType { Name: "ChargeSearchFacet" } && context.FieldAst.Name.StringValue == "buckets")
+            {
+                return WeighBuckets(context, result);
+            }
+            // A bucket's own values are in memory: only its jurisdiction (loaded, with whatever is asked of it) costs per bucket.
+            if (context.ParentType is IObjectGraphType { Name: "ChargeSearchFacetBucket" } && context.FieldAst.Name.StringValue != "jurisdiction")
+            {
+                return new FieldComplexityResult(0, result.ChildImpactMultiplier);
+            }
             if (context.Arguments is not { Count: > 0 } arguments)
             {
                 return result;
@@ -79,6 +112,12 @@ public static class CostModel
                 default:
                     break;
             }
+            if (context.ParentType is IObjectGraphType { Name: "ChargeSearchConnection" } && context.FieldAst.Name.StringValue == "facets")
+            {
+                var fields = FacetFields(arguments);
+                impact += FacetField * fields.Count;
+                multiplier = Math.Max(1, fields.Count);
+            }
             // Every grouped count (detainerStats, detainerGroups, a jurisdiction's or facility's stats) by its dimensions.
             if (arguments.TryGetValue("groupBy", out var groupBy) && groupBy.Value is System.Collections.ICollection dimensions)
             {
@@ -91,6 +130,18 @@ public static class CostModel
             return new FieldComplexityResult(impact, multiplier);
         };
     }
+
+    /// <summary>A facet's <c>buckets</c> (whose only argument is its parent's): as many as the facet fields' values can be.</summary>
+    private static FieldComplexityResult WeighBuckets(FieldImpactContext context, FieldComplexityResult result) =>
+        context.Parent?.Arguments is { } facetArguments && FacetFields(facetArguments) is { Count: > 0 } fields
+            ? new FieldComplexityResult(result.FieldImpact, fields.Max(FacetBuckets))
+            : new FieldComplexityResult(result.FieldImpact, ManyFacetBuckets);
+
+    /// <summary>The distinct facet fields of a <c>facets(fields:)</c> argument list.</summary>
+    private static IReadOnlyList<SearchFacet> FacetFields(IDictionary<string, GraphQL.Execution.ArgumentValue> arguments) =>
+        arguments.TryGetValue("fields", out var fields) && fields.Value is System.Collections.IEnumerable values
+            ? [.. values.OfType<SearchFacet>().Distinct()]
+            : [];
 
     /// <summary>Per word: a base price and a price per letter (capped at 64), since fuzzy matching grows with the word.</summary>
     public static double SearchCost(string query) =>

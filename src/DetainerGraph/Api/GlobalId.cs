@@ -53,7 +53,7 @@ public static class GlobalId
         }
         if (actualType != typeName)
         {
-            throw new ExecutionError($"`{id}` is the ID of a {actualType}, not of a {typeName}.") { Code = "ID_TYPE_MISMATCH" };
+            throw new ExecutionError($"{ClientText.Quote(id)} is the ID of a {actualType}, not of a {typeName}.") { Code = "ID_TYPE_MISMATCH" };
         }
         return key;
     }
@@ -76,15 +76,26 @@ public static class GlobalId
         where T : IBinaryInteger<T> =>
         IsNumber<T>(RequireKey(id, typeName), out var number) ? number : throw NotAnId(id);
 
-    /// <summary>Whether <paramref name="key"/> is the key of a numbered type as the server writes it: digits only.</summary>
+    /// <summary>
+    /// Whether <paramref name="key"/> is the key of a numbered type as the server writes it: ASCII digits, without
+    /// leading zeros. The runtime's parser alone also takes <c>007</c> and trailing NUL characters (<c>1\0</c>), keys the
+    /// server never writes: <c>node</c> found nothing under them while <c>detainer(id:)</c> answered detainer 7.
+    /// </summary>
     public static bool IsNumber<T>(string key, out T number)
-        where T : IBinaryInteger<T> =>
-        T.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out number!);
+        where T : IBinaryInteger<T>
+    {
+        number = T.Zero;
+        return key.Length > 0 && (key.Length == 1 || key[0] != '0') && key.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0
+            && T.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out number!);
+    }
 
     /// <summary>Whether <paramref name="key"/> is the key of a week as the server writes it: its Saturday, YYYY-MM-DD.</summary>
     public static bool IsDate(string key, out DateOnly date) =>
-        DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        DateOnly.TryParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.DayOfWeek == DayOfWeek.Saturday;
 
-    /// <summary>The error for a string that is not one of our IDs (or names a type or key that cannot exist).</summary>
-    public static ExecutionError NotAnId(string id) => new($"`{id}` is not a DetainerGraph ID.") { Code = "INVALID_ID" };
+    /// <summary>
+    /// The error for a string that is not one of our IDs (or names a type or key that cannot exist). It quotes at most the
+    /// ID's start (<see cref="ClientText.Quote"/>): an ID variable used by many aliases would otherwise be echoed once per alias.
+    /// </summary>
+    public static ExecutionError NotAnId(string id) => new($"{ClientText.Quote(id)} is not a DetainerGraph ID.") { Code = "INVALID_ID" };
 }

@@ -42,6 +42,10 @@ public sealed partial class GraphQLHttpEndpoint
             {
                 return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` is not valid JSON: {e.Message}");
             }
+            catch (ArgumentException)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}`: {DuplicateMember}");
+            }
             graphQLRequest = name == "variables" ? Copy(graphQLRequest, variables: inputs) : Copy(graphQLRequest, extensions: inputs);
         }
         if (!HasDocument(graphQLRequest.Query, graphQLRequest.DocumentId, graphQLRequest.Extensions))
@@ -210,7 +214,19 @@ public sealed partial class GraphQLHttpEndpoint
             request = new GraphQLRequest();
             return $"a member could not be read: {e.Message}";
         }
+        catch (ArgumentException)
+        {
+            request = new GraphQLRequest();
+            return $"`variables` or `extensions`: {DuplicateMember}";
+        }
     }
+
+    /// <summary>
+    /// Why <c>variables</c> or <c>extensions</c> could not be read when the reader throws <see cref="ArgumentException"/>:
+    /// an object that names a member twice, which JSON parses and GraphQL.NET's reader refuses (it was a 500). The member is
+    /// not quoted: it is client text of any length.
+    /// </summary>
+    private const string DuplicateMember = "an object names the same member twice; each member of a JSON object must have its own name.";
 
     private string? ReadRequest(JsonElement element, out GraphQLRequest request)
     {

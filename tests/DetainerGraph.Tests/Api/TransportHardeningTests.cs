@@ -63,4 +63,33 @@ public sealed class TransportHardeningTests : IDisposable
         Assert.Contains("x\\u000Ainfo: DetainerGraph.Audit[7001]\\u000D\\u000A", line.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Lines, l => l.Level >= LogLevel.Error);
     }
+
+    public static TheoryData<string, string> DuplicateMembers() => new()
+    {
+        { "POST", """{"query":"query($s: String) { detainers(first: 1, where: { citizenship: { eq: $s } }) { totalCount } }","variables":{"s":"a","s":null}}""" },
+        { "POST", """{"query":"query($w: DetainerFilterInput) { detainers(first: 1, where: $w) { totalCount } }","variables":{"w":{"citizenship":{"eq":"a","eq":"b"}}}}""" },
+        { "POST", """{"query":"{ __typename }","extensions":{"a":1,"a":2}}""" },
+        { "POST", """[{"query":"{ __typename }"},{"query":"{ __typename }","variables":{"a":1,"a":1}}]""" },
+        { "GET", "variables=" + Uri.EscapeDataString("""{"s":1,"s":2}""") },
+        { "GET", "extensions=" + Uri.EscapeDataString("""{"a":{"b":1,"b":1}}""") },
+    };
+
+    [Theory]
+    [MemberData(nameof(DuplicateMembers))]
+    public async Task A_member_named_twice_in_variables_or_extensions_is_a_400_never_a_500(string method, string request)
+    {
+        // JSON parses an object that names a member twice; GraphQL.NET's reader of variables throws ArgumentException,
+        // which reached the endpoint's last resort on main: 500 INTERNAL_SERVER_ERROR and a stack trace at Error.
+        using var client = _app.CreateClient();
+        using var response = method == "GET"
+            ? await client.GetAsync(new Uri("/graphql?query=" + Uri.EscapeDataString("query($s: Int) { __typename }") + "&" + request, UriKind.Relative))
+            : await client.PostAsync(new Uri("/graphql", UriKind.Relative), new StringContent(request, Encoding.UTF8, "application/json"));
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("errors")[0];
+        Assert.Equal("INVALID_REQUEST", error.Code());
+        Assert.Contains("names the same member twice", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }
+

@@ -66,14 +66,31 @@ public static class FilterLimits
         return new FilterMeasure(walk.Conditions, walk.ListValues, walk.Parameters, walk.Cost, walk.Problem);
     }
 
-    /// <summary>Throws <c>ORDER_TOO_LONG</c> past <see cref="MaxSortKeys"/> sort keys.</summary>
+    /// <summary>
+    /// Throws <c>ORDER_TOO_LONG</c> past <see cref="MaxSortKeys"/> sort keys. A key is a direction (<c>issuedOn: DESC</c>,
+    /// <c>jurisdiction: { name: ASC }</c>), however the items group them: one item may name many fields, and counting items
+    /// let ten items of every field through (140 keys, whose keyset condition after a cursor grows with their square: a
+    /// second a page).
+    /// </summary>
     public static void CheckOrder(IEnumerable<object?> order)
     {
-        if (order.Take(MaxSortKeys + 1).Count() > MaxSortKeys)
+        var keys = 0;
+        foreach (var item in order)
         {
-            throw new ExecutionError($"`order` takes at most {MaxSortKeys} sort keys.") { Code = OrderTooLongCode };
+            keys += SortKeys(item);
+            if (keys > MaxSortKeys)
+            {
+                throw new ExecutionError($"`order` takes at most {MaxSortKeys} sort keys (each field given a direction is one, in one item or several).") { Code = OrderTooLongCode };
+            }
         }
     }
+
+    private static int SortKeys(object? item) => item switch
+    {
+        IDictionary<string, object?> fields => fields.Values.Sum(SortKeys),
+        null => 0,
+        _ => 1,
+    };
 
     /// <summary>
     /// The parameters EF Core 10 binds for a list of <paramref name="count"/> values: it pads the list to a

@@ -269,7 +269,13 @@ public sealed class IdOperationFilterInputGraphType : InputObjectGraphType
     public static Expression Build<TKey>(Expression member, string typeName, IDictionary<string, object?> operations)
         where TKey : struct, IBinaryInteger<TKey>
     {
-        TKey Key(object? id) => GlobalId.RequireNumber<TKey>(id as string ?? throw FilterErrors.Invalid("An ID filter needs an ID, not null."), typeName);
+        // The ID scalar also takes a number (`eq: 5`), which is no global ID: INVALID_ID like any other non-ID, not "null".
+        TKey Key(object? id) => GlobalId.RequireNumber<TKey>(id switch
+        {
+            null => throw FilterErrors.Invalid("An ID filter needs an ID, not null."),
+            string text => text,
+            _ => Convert.ToString(id, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        }, typeName);
         MethodCallExpression In(object? value) => Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(TKey)],
             Expressions.Parameter((value as IEnumerable<object?> ?? throw FilterErrors.Invalid("`in` and `nin` need a list of IDs.")).Select(Key).ToList(), typeof(List<TKey>)),
             member);

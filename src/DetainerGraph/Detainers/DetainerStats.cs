@@ -198,7 +198,12 @@ public static class DetainerStats
         }
         // One row per charge joined to its (filtered) detainer; each detainer counts once per category. The join
         // puts the detainer's columns beside the category, so the conditional distinct counts stay plain aggregates.
-        var rows = detainers.Join(db.Charges, d => d.Id, ch => ch.DetainerId, (d, ch) => new ChargeCategoryRow { Category = ch.Category, Detainer = d });
+        // A left join: a detainer without charges (every Pennsylvania FOIA record) counts in the unknown (null)
+        // category instead of vanishing, so no detainer the filter matches is left out of the groups.
+        var rows = from d in detainers
+                   join ch in db.Charges on d.Id equals ch.DetainerId into charges
+                   from ch in charges.DefaultIfEmpty()
+                   select new ChargeCategoryRow { Category = ch == null ? null : ch.Category, Detainer = d };
         var byCategory = rows.GroupBy(KeySelector<ChargeCategoryRow>(dimensions, r => r.Detainer))
             .Select(Projection<ChargeCategoryRow, DetainerStatsKey>(r => r.Detainer, withOutcomes, distinct: true, keyOf: g => g));
         return Ordered(byCategory, dimensions, order);

@@ -159,7 +159,7 @@ public sealed class DetainerStatsDimensionGraphType : EnumerationGraphType<Detai
         Values["JURISDICTION"]!.Description = "The jurisdiction.";
         Values["FIELD_OFFICE"]!.Description = "The jurisdiction's ICE field office.";
         Values["FACILITY"]!.Description = "The facility holding the person (known for rows whose jurisdiction is not).";
-        Values["WEEK"]!.Description = "The reporting week (null for rows before the weekly reports, 2007-2015).";
+        Values["WEEK"]!.Description = "The reporting week (null for detainers in no weekly report, such as the published Pennsylvania and Travis County records, 1991-2016).";
         Values["ISSUED_YEAR"]!.Description = "The calendar year the detainer was issued.";
         Values["ISSUED_QUARTER"]!.Description = "The calendar quarter the detainer was issued.";
         Values["ISSUED_MONTH"]!.Description = "The calendar month the detainer was issued.";
@@ -169,7 +169,7 @@ public sealed class DetainerStatsDimensionGraphType : EnumerationGraphType<Detai
         Values["OUTCOME"]!.Description = "The outcome.";
         Values["DETAINER_TYPE"]!.Description = "The detainer form.";
         Values["CITIZENSHIP"]!.Description = "The country of citizenship.";
-        Values["CHARGE_CATEGORY"]!.Description = "The NCIC category of a charge: a detainer counts once in each category of its charges.";
+        Values["CHARGE_CATEGORY"]!.Description = "The NCIC category of a charge: a detainer counts once in each category of its charges, and in the unknown (null) group when it has no charges or a charge of no known category, so every detainer counted is in at least one group.";
         Values["SOURCE_KIND"]!.Description = "The kind of the detainer's source: FILE (published) or SYNTHETIC (generated demo; counted only with `includeSynthetic: true` or a `sourceKind` condition).";
         Values["JURISDICTION_RESOLUTION"]!.Description = "How the jurisdiction was found from the published names (see `Detainer.jurisdictionResolution`): audit a JURISDICTION or STATE count with it.";
     }

@@ -81,6 +81,7 @@ public static class ElasticChargeIndex
             .AutoExpandReplicas("0-1")
             .MaxResultWindow(ChargeSearchRequest.MaxResultWindow)
             .Analysis(a => a
+                .CharFilters(c => c.Mapping("charge_separators", m => m.Mappings([.. ChargeAnalysis.WordSeparators.Select(ch => $"\\u{(int)ch:X4}=>\\u0020")])))
                 .Tokenizers(t => t.Standard("charge_tokenizer", st => st.MaxTokenLength(1024 * 1024)))
                 .TokenFilters(f => f
                     .Length("charge_word_length", l => l.Max(MaxWordLength))
@@ -88,11 +89,11 @@ public static class ElasticChargeIndex
                     .Synonym("charge_synonyms", sy => sy.Synonyms([.. synonyms]).Expand(true).Lenient(false))
                     .Stemmer("charge_possessive", st => st.Language("possessive_english")))
                 .Analyzers(an => an
-                    .Custom(IndexAnalyzer, c => c.Tokenizer("charge_tokenizer")
+                    .Custom(IndexAnalyzer, c => c.CharFilter("charge_separators").Tokenizer("charge_tokenizer")
                         .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding", "charge_synonyms", "charge_possessive", "porter_stem", "remove_duplicates"))
-                    .Custom(QueryAnalyzer, c => c.Tokenizer("charge_tokenizer")
+                    .Custom(QueryAnalyzer, c => c.CharFilter("charge_separators").Tokenizer("charge_tokenizer")
                         .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding", "charge_possessive", "porter_stem", "remove_duplicates"))
-                    .Custom(PlainAnalyzer, c => c.Tokenizer("charge_tokenizer")
+                    .Custom(PlainAnalyzer, c => c.CharFilter("charge_separators").Tokenizer("charge_tokenizer")
                         .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding")))))
         .Mappings(m => m
             .Dynamic(Elastic.Clients.Elasticsearch.Mapping.DynamicMapping.Strict)

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Globalization;
 using DetainerGraph.Data;
+using DetainerGraph.Import;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using GraphQL;
@@ -317,6 +318,10 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
 
     private void Validate(CorrectionRequest request)
     {
+        RefuseControlCharacters(request.Reason, "`reason`");
+        RefuseControlCharacters(request.Authority, "`source`");
+        RefuseControlCharacters(request.IdempotencyKey, "`idempotencyKey`");
+        RefuseControlCharacters(request.NewValue, "`newValue`");
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReason)
         {
             throw Invalid($"`reason` must say why, in 1 to {MaxReason} characters.");
@@ -338,7 +343,22 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         Required(value).Trim() is { Length: > 0 } text && text.Length <= max ? text : throw Invalid($"The text must be 1 to {max} characters.");
 
     private static DateOnly? OptionalDate(string? value) =>
-        value is null ? null : CorrectionValues.TryParseDate(value, out var date) ? date : throw Invalid($"'{value}' is not a date as YYYY-MM-DD.");
+        value is null ? null
+        : !CorrectionValues.TryParseDate(value, out var date) ? throw Invalid($"'{value}' is not a date as YYYY-MM-DD.")
+        : date < Values.EarliestDate || date > Values.LatestDate ? throw Invalid($"'{value}' is outside the years 1900 to 2099, the dates an import accepts.")
+        : date;
+
+    /// <summary>
+    /// A correction's texts are kept and exported as given: a control character (a NUL, an escape, a line break in a
+    /// citizenship) would reach terminals and CSV files raw, and a NUL makes an export that the import refuses.
+    /// </summary>
+    private static void RefuseControlCharacters(string? text, string what)
+    {
+        if (text is not null && text.Any(char.IsControl))
+        {
+            throw Invalid($"{what} holds a control character (a line break, tab, NUL or escape): give it as one line of text.");
+        }
+    }
 
     /// <summary>Generated demo records were never published: there is nothing to correct, and a correction would read as a real one.</summary>
     private static void RefuseSynthetic(Detainer detainer)

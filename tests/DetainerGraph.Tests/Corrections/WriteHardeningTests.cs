@@ -75,6 +75,37 @@ public sealed class WriteHardeningTests : IDisposable
         Assert.Equal(("First", false), (detainer.GetProperty("citizenship").GetString(), detainer.GetProperty("retracted").GetBoolean()));
     }
 
+    [Theory]
+    [InlineData("CITIZENSHIP", "Mex\u0000ico", "r", "s")]
+    [InlineData("CITIZENSHIP", "Mexico\nGuatemala", "r", "s")]
+    [InlineData("CITIZENSHIP", "\u001b[31mMexico", "r", "s")]
+    [InlineData("CITIZENSHIP", "Guatemala", "a\u0000reason", "s")]
+    [InlineData("CITIZENSHIP", "Guatemala", "r", "a\u0007source")]
+    [InlineData("ISSUED_ON", "9999-12-31", "r", "s")]
+    [InlineData("OUTCOME_RECORDED_ON", "0001-01-01", "r", "s")]
+    [InlineData("ISSUED_ON", "1899-12-31", "r", "s")]
+    public async Task A_correction_with_a_control_character_or_a_date_an_import_refuses_is_refused_and_changes_nothing(string field, string newValue, string reason, string source)
+    {
+        var (app, id, token) = await FixtureAsync();
+        var before = await app.DataAsync($"{{ detainer(id: \"{id}\") {{ citizenship issuedOn outcomeRecordedOn }} }}");
+        var rows = await app.WithDbAsync(db => db.Corrections.CountAsync());
+
+        var result = await app.PostAsync(Correct, new { input = new { id, field, newValue, reason, source } }, token);
+
+        Assert.Equal(["INVALID_VALUE"], EditorClient.ErrorCodes(result));
+        Assert.Equal(rows, await app.WithDbAsync(db => db.Corrections.CountAsync()));
+        var after = await app.DataAsync($"{{ detainer(id: \"{id}\") {{ citizenship issuedOn outcomeRecordedOn }} }}");
+        Assert.Equal(before.GetRawText(), after.GetRawText());
+    }
+
+    [Fact]
+    public async Task A_correction_to_a_date_at_the_ends_of_the_accepted_years_is_kept()
+    {
+        var (app, id, token) = await FixtureAsync();
+        var result = await app.EditAsync(Correct, new { input = new { id, field = "ISSUED_ON", newValue = "2099-12-31", reason = "r", source = "s" } }, token);
+        Assert.Equal("2099-12-31", result.GetProperty("correctDetainer").GetProperty("correction").GetProperty("newValue").GetString());
+    }
+
     [Fact]
     public async Task A_retraction_replayed_with_its_key_answers_the_first_retraction()
     {

@@ -1,10 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DetainerGraph.Tests.Import;
 

@@ -114,23 +114,12 @@ public static partial class Commands
     }
 
     /// <summary>An import that failed for another reason than its file: what the store kept of it.</summary>
-    private static async Task ReportFailedAsync(IServiceProvider services, string file, string? sha256, Exception failure)
-    {
-        var name = LogText.Escape(Importer.SourceName(file));
-        Source? source;
-        try
-        {
-            source = await FindImportedAsync(services, sha256);
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"{name}: import failed ({Failure(failure)}); whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: run it again once the cause is fixed.");
-            return;
-        }
-        Console.Error.WriteLine(source is null
-            ? $"{name}: import failed ({Failure(failure)}); nothing from this file was imported."
-            : $"{name}: failed after its commit ({Failure(failure)}): imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
-    }
+    private static Task ReportFailedAsync(IServiceProvider services, string file, string? sha256, Exception failure) =>
+        ReportKeptAsync(services, file, sha256,
+            stopped: $"import failed ({Failure(failure)})",
+            stoppedAfterCommit: $"failed after its commit ({Failure(failure)})",
+            rerun: "run it again once the cause is fixed",
+            nothingKept: "");
 
     /// <summary>
     /// What an interrupted import kept of the file it was writing: nothing when the stop came before its commit (the
@@ -139,6 +128,23 @@ public static partial class Commands
     /// </summary>
     private static async Task ReportInterruptedAsync(IServiceProvider services, string file, string? sha256, int notStarted)
     {
+        var known = await ReportKeptAsync(services, file, sha256,
+            stopped: "import interrupted",
+            stoppedAfterCommit: "interrupted after its commit",
+            rerun: "run it again",
+            nothingKept: " Run the import again to import it.");
+        if (known && notStarted > 0)
+        {
+            Console.Error.WriteLine($"{notStarted} more file(s) not started.");
+        }
+    }
+
+    /// <summary>
+    /// Says whether a stopped import's file was committed, asking the store by the content it read; false when the store
+    /// could not be asked.
+    /// </summary>
+    private static async Task<bool> ReportKeptAsync(IServiceProvider services, string file, string? sha256, string stopped, string stoppedAfterCommit, string rerun, string nothingKept)
+    {
         var name = LogText.Escape(Importer.SourceName(file));
         Source? source;
         try
@@ -147,16 +153,13 @@ public static partial class Commands
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"{name}: import interrupted; whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: run it again.");
-            return;
+            Console.Error.WriteLine($"{name}: {stopped}; whether its commit came first could not be read ({Failure(e)}). An import runs at most once per content: {rerun}.");
+            return false;
         }
         Console.Error.WriteLine(source is null
-            ? $"{name}: import interrupted; nothing from this file was imported. Run the import again to import it."
-            : $"{name}: interrupted after its commit: imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
-        if (notStarted > 0)
-        {
-            Console.Error.WriteLine($"{notStarted} more file(s) not started.");
-        }
+            ? $"{name}: {stopped}; nothing from this file was imported.{nothingKept}"
+            : $"{name}: {stoppedAfterCommit}: imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
+        return true;
     }
 
     /// <summary>A progress bar on a terminal; plain lines when output is redirected.</summary>

@@ -40,6 +40,7 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     private int _hung;
     private int _stopped;
     private int _completed;
+    private int _completedCancelled;
 
     public static FakeSearchEngine Down() => new() { Mode = Fault.Down };
 
@@ -78,6 +79,12 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
 
     /// <summary>Searches that answered.</summary>
     public int Completed => _completed;
+
+    /// <summary>
+    /// Watched searches that answered although their token was already cancelled when they left <see cref="BeforeSearch"/>:
+    /// engine work no one waits for, which cancellation should have stopped.
+    /// </summary>
+    public int CompletedAfterCancellation => _completedCancelled;
 
     /// <summary>The documents the last rebuild read.</summary>
     public int Rebuilt { get; private set; }
@@ -137,12 +144,17 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
             await BeforeSearch();
         }
         await FaultAsync(Calls.Search, ct);
+        var cancelledAtStart = ct.IsCancellationRequested;
         try
         {
             var result = inner is null ? new ChargeSearchResult(0, [], [], null) : await inner.SearchAsync(request, ct);
             if (watched)
             {
                 Interlocked.Increment(ref _completed);
+                if (cancelledAtStart)
+                {
+                    Interlocked.Increment(ref _completedCancelled);
+                }
             }
             return result;
         }

@@ -158,13 +158,16 @@ public sealed class SearchBoundsTests : IDisposable
         Assert.True(result.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").GetInt32() > 0);
         Assert.Equal(JsonValueKind.Null, result.GetProperty("data").GetProperty("searchCharges").ValueKind);
         Assert.Equal("SEARCH_TIMEOUT", result.FirstErrorCode());
-        // The engine, reached after the timeout, stopped rather than computing an answer no one waits for.
+        // The engine, reached after the timeout, stopped rather than computing an answer no one waits for. Only a search
+        // given a cancelled token is judged: once (CI, under load) a second search of the same text was counted as
+        // completed beside this one, its origin unknown, and a search nobody cancelled may answer.
         using var bound = new CancellationTokenSource(Bounded.Limit);
-        while (slow.Stopped + slow.Completed == 0)
+        while (slow.Stopped == 0 && !bound.IsCancellationRequested)
         {
-            await Task.Delay(20, bound.Token);
+            await Task.WhenAny(Task.Delay(20, bound.Token));
         }
-        Assert.Equal((1, 0), (slow.Stopped, slow.Completed));
+        Assert.True(slow.Stopped >= 1 && slow.CompletedAfterCancellation == 0,
+            $"stopped {slow.Stopped}, completed {slow.Completed} ({slow.CompletedAfterCancellation} of them with a cancelled token), of {slow.Searches} searches");
     }
 
     [Fact]

@@ -28,14 +28,14 @@ public sealed class ChargeSearchConnectionGraphType : ConnectionGraphType<Charge
         : base("ChargeSearchConnection", "A page of charge search hits, best first, with the total, facets and a suggestion.", new ConnectionDescriptions(
             Nodes: "The hits of this page, best first.",
             Edges: "The hits of this page with their cursors.",
-            TotalCount: "How many charges match the query and filters, across all pages (exact).",
+            TotalCount: "How many charges match the query and filters, across all pages (exact). Charges, not detainers: a detainer with two matching charges counts twice.",
             SyntheticExcluded: SyntheticRecords.ExcludedDescription + " Here: the synthetic charges that match the query and filters. Counted only when asked for."))
     {
         Field<StringGraphType>("suggestion")
             .Description("When nothing matched: the query with each unknown word replaced by the nearest indexed word (\"did you mean\"), or null.")
             .Resolve(c => ((ChargeSearchPage)c.Source).Suggestion);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetGraphType>>>>("facets")
-            .Description("Counts of hits per value of each field asked for, over all hits (not just this page). Hits without a value are counted in a bucket whose value is null.")
+            .Description("Counts of hits (charges, not detainers) per value of each field asked for, over all hits (not just this page). Hits without a value are counted in a bucket whose value is null.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<ChargeSearchFacetFieldGraphType>>>>("fields", "The fields to count by, in the order wanted.")
             .ResolveAsync(async c =>
             {

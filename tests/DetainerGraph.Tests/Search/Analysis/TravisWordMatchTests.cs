@@ -22,6 +22,15 @@ public sealed class TravisWordMatchTests : IAsyncLifetime, IDisposable
         "POSS CS PG1<1G (FS)", "POSS MARIJ <2OZ (MB)", "MAN DEL SELL POSS CONTROLLED SUBSTANCE(F*)", "MAN DEL CS PG 1<1G(FS)",
         "MAN DEL CS PG 1>=4G<200G (F1)", "DEL MARIJ <=5LBS > 1/4 OZ (FS)", "LABELING UNAUTH RECORDING >7 W/I 180D",
         "UNAUTH DUPLICATION RECORDING <=100", "THEFT>=$50<$500(B)",
+        "ASSLT CAUSES BODILY INJ:FAMILY MEMBER (MA)", "Fel Asslt FV Strangulation (F3)", "TERRORISTIC THREAT OF FAMILY HOUSEHOLD(MA)",
+        "AGG ASSAULT DATE/FAMILY/HOUSE W/WEAPON(F1)", "ASSLT CAUSES BODILY INJ DATE/FAM/HOUSE (F3", "Fel Asslt Continu Violence FV 2+w/in 12mo",
+        "TERRORISTIC THREAT", "CITY ORDINANCE VIOLATION",
+    ];
+
+    private static readonly string[] FamilyViolence =
+    [
+        "AGG ASSAULT DATE/FAMILY/HOUSE W/WEAPON(F1)", "ASSLT CAUSES BODILY INJ DATE/FAM/HOUSE (F3", "ASSLT CAUSES BODILY INJ:FAMILY MEMBER (MA)",
+        "Fel Asslt Continu Violence FV 2+w/in 12mo", "Fel Asslt FV Strangulation (F3)", "TERRORISTIC THREAT OF FAMILY HOUSEHOLD(MA)",
     ];
 
     private readonly TestApp _app = new();
@@ -101,6 +110,21 @@ public sealed class TravisWordMatchTests : IAsyncLifetime, IDisposable
     {
         Assert.Contains("MAN DEL CS PG 1<1G(FS)", (await HitsAsync("controlled substance")).Select(h => h.Description));
         Assert.Contains("MAN DEL CS PG 1<1G(FS)", (await HitsAsync("drug")).Select(h => h.Description));
+    }
+
+    /// <summary>
+    /// Texas law says "family violence" (Family Code 71.004) and writes it FAMILY MEMBER, DATE/FAM/HOUSE or FV; a
+    /// reporter says "domestic violence", the term Washington's /DV designation already reads as. An outside audit
+    /// (2026-11-30) found both searches answering none of Travis County's 1,300 family-violence charges.
+    /// </summary>
+    [Theory]
+    [InlineData("family violence")]
+    [InlineData("domestic violence")]
+    [InlineData("violence family")]
+    public async Task Family_and_domestic_violence_find_the_family_violence_charges_in_every_spelling_and_no_other_assault_or_threat(string query)
+    {
+        var hits = (await HitsAsync(query)).Select(h => h.Description).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(FamilyViolence, hits);
     }
 
     [Fact]

@@ -287,7 +287,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     {
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
         {
-            throw Rejected(fileName, 1, "UTF-8 text");
+            throw NotUtf8(fileName, bytes);
         }
         // A NUL is no character of a CSV's text: the file is binary, or UTF-16 (whose ASCII letters each carry one).
         if (bytes.AsSpan().IndexOf((byte)0) is var nul and >= 0)
@@ -360,4 +360,38 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
     private static ImportRejectedException Rejected(string fileName, int line, string expected) =>
         new(fileName, [new ImportError(fileName, line, null, null, expected)]);
+
+    /// <summary>
+    /// The refusal of a file that is not UTF-8, at its first byte that is not: its line and character, the byte, what
+    /// it would be in Windows-1252 (the encoding of a spreadsheet's plain "CSV" save, the usual culprit) and how to convert.
+    /// </summary>
+    private static ImportRejectedException NotUtf8(string fileName, ReadOnlySpan<byte> bytes)
+    {
+        var at = FirstInvalidUtf8(bytes);
+        var lineStart = bytes[..at].LastIndexOf((byte)'\n') + 1;
+        var line = 1 + bytes[..at].Count((byte)'\n');
+        var column = 1 + Encoding.UTF8.GetCharCount(bytes[lineStart..at]);
+        var value = bytes[at];
+        // 0xA0-0xFF are the same letters in Windows-1252 and Latin-1 (built in): é, ñ, ü...
+        var asWindows1252 = value >= 0xA0 ? $" ('{(char)value}' in Windows-1252)" : "";
+        return Rejected(fileName, line,
+            $"UTF-8 text: byte 0x{value:X2} at character {column} of this line is not UTF-8{asWindows1252}. A spreadsheet's plain \"CSV\" " +
+            "save is usually Windows-1252: save as \"CSV UTF-8\", or convert with iconv -f WINDOWS-1252 -t UTF-8");
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var buffer = new char[4096];
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(bytes[offset..], buffer, out var read, out _, replaceInvalidSequences: false);
+            offset += read;
+            if (status != System.Buffers.OperationStatus.DestinationTooSmall)
+            {
+                return status == System.Buffers.OperationStatus.Done ? bytes.Length - 1 : Math.Min(offset, bytes.Length - 1);
+            }
+        }
+        return bytes.Length - 1;
+    }
 }

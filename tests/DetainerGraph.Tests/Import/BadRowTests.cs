@@ -1,3 +1,4 @@
+using System.Text;
 using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -110,6 +111,25 @@ public sealed class BadRowTests : IDisposable
         var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => importer.ImportAsync("binary.csv", [0xFF, 0xFE, 0x00, 0xC3, 0x28]));
 
         Assert.Contains("UTF-8", Assert.Single(refused.Errors).Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_windows_1252_file_is_refused_at_its_first_such_byte_with_the_letter_and_how_to_convert()
+    {
+        // A spreadsheet's plain "CSV" save of a Spanish facility name: é is the single byte 0xE9 in Windows-1252.
+        var utf8 = Encoding.UTF8.GetBytes(FoiaHeader + "2007-10-02,Lifted,BUCKS CNTY JAIL,DOYLESTOWN,PENNSYLVANIA,\n"
+            + "2007-10-03,Lifted,CARCEL DE ESPAÑA,DOYLESTOWN,PENNSYLVANIA,\n2007-10-04,Lifted,X,CAFÉ,PENNSYLVANIA,\n");
+        var bytes = Encoding.Latin1.GetBytes(Encoding.UTF8.GetString(utf8));
+        await using var scope = _app.Started().CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<Importer>();
+
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => importer.ImportAsync("spreadsheet.csv", bytes));
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("byte 0xD1 at character 33 of this line", error.Expected, StringComparison.Ordinal);
+        Assert.Contains("('Ñ' in Windows-1252)", error.Expected, StringComparison.Ordinal);
+        Assert.Contains("iconv -f WINDOWS-1252 -t UTF-8", error.Expected, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,6 +25,14 @@ public interface IChargeSearch
 
     /// <summary>How many documents the index holds.</summary>
     Task<long> CountAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Whether the index was built with the analysis this engine indexes with now (<see cref="Analysis.AnalysisFingerprint"/>):
+    /// false for an index built before an upgrade changed the synonyms, abbreviations, concepts, vocabularies or the
+    /// analysis code (its documents answer by the old rules until rebuilt), or one that does not say. True when there is
+    /// no index yet.
+    /// </summary>
+    Task<bool> IsAnalysisCurrentAsync(CancellationToken ct);
 }
 
 /// <summary>One search document per charge, with the detainer fields that filters and facets need.</summary>

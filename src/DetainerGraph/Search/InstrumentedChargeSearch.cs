@@ -37,4 +37,7 @@ internal sealed class InstrumentedChargeSearch(IChargeSearch inner, DetainerGrap
 
     public Task<long> CountAsync(CancellationToken ct) =>
         telemetry.ObserveSearchAsync("count", () => inner.CountAsync(ct));
+
+    public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) =>
+        telemetry.ObserveSearchAsync("analysis", () => inner.IsAnalysisCurrentAsync(ct));
 }

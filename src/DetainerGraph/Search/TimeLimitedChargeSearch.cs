@@ -45,6 +45,8 @@ internal sealed class TimeLimitedChargeSearch(IChargeSearch inner, ChargeSearchO
     public Task RebuildAsync(IAsyncEnumerable<ChargeDocument> documents, CancellationToken ct) => inner.RebuildAsync(documents, ct);
 
     public Task<long> CountAsync(CancellationToken ct) => inner.CountAsync(ct);
+
+    public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) => inner.IsAnalysisCurrentAsync(ct);
 }
 
 /// <summary>A search stopped at <c>Search:RequestTimeout</c> (SEARCH_TIMEOUT).</summary>

@@ -59,6 +59,9 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     /// </summary>
     public Func<ChargeSearchRequest, bool> Watches { get; set; } = _ => true;
 
+    /// <summary>What <see cref="IsAnalysisCurrentAsync"/> answers without a real engine behind.</summary>
+    public bool AnalysisCurrent { get; set; } = true;
+
     /// <summary>What <see cref="CountAsync"/> answers without a real engine behind.</summary>
     public long Documents { get; set; }
 
@@ -170,6 +173,9 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
         await FaultAsync(Calls.Count, ct);
         return inner is null ? Documents : await inner.CountAsync(ct);
     }
+
+    public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) =>
+        inner is null ? Task.FromResult(AnalysisCurrent) : inner.IsAnalysisCurrentAsync(ct);
 
     // Put in front of an engine the container made, this is what the container disposes.
     public void Dispose() => (inner as IDisposable)?.Dispose();

@@ -38,6 +38,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public string StorageDirectory { get; }
 
+    /// <summary>Leaves the storage folder when disposed, for another app to start on (a restart); that one deletes it.</summary>
+    public bool KeepsStorage { get; set; }
+
     /// <summary>The SQL text of every command EF Core ran, in order.</summary>
     public SqlLog Sql { get; } = new();
 
@@ -125,6 +128,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (KeepsStorage)
+            {
+                return;
+            }
             try
             {
                 Directory.Delete(StorageDirectory, recursive: true);

@@ -341,6 +341,8 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
             Task.FromResult(new ChargeSearchResult(0, [], [], null));
 
         public Task<long> CountAsync(CancellationToken ct) => Task.FromResult(0L);
+
+        public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) => Task.FromResult(true);
     }
 
     /// <summary>One small file of each import format, over an empty store.</summary>

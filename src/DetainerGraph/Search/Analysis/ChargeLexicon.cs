@@ -45,10 +45,14 @@ public sealed class ChargeLexicon
     /// <summary>The word's weight: 1 for a vocabulary word, plus one per offense name that uses it.</summary>
     public int Weight(string word) => _weights.GetValueOrDefault(word);
 
+    public const string VocabularyFileName = "charge_vocabulary.txt";
+    public const string IceChargeValuesFileName = "ice_msc_charge_values.txt";
+    public const string NcicOffenseCodesFileName = "ncic_offense_codes.csv";
+
     public static ChargeLexicon Load(string dataDirectory)
     {
         var full = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(Path.Combine(dataDirectory, "charge_vocabulary.txt")))
+        foreach (var line in File.ReadLines(Path.Combine(dataDirectory, VocabularyFileName)))
         {
             var word = line.Trim();
             if (word.Length > 0 && !word.StartsWith('#'))
@@ -56,7 +60,7 @@ public sealed class ChargeLexicon
                 full[word.ToLowerInvariant()] = full.GetValueOrDefault(word.ToLowerInvariant()) + 1;
             }
         }
-        foreach (var line in File.ReadLines(Path.Combine(dataDirectory, "ice_msc_charge_values.txt")))
+        foreach (var line in File.ReadLines(Path.Combine(dataDirectory, IceChargeValuesFileName)))
         {
             foreach (var word in Words(line))
             {
@@ -65,7 +69,7 @@ public sealed class ChargeLexicon
         }
         var ncic = new Dictionary<string, int>(StringComparer.Ordinal);
         var first = true;
-        foreach (var record in CsvReader.ReadFile(Path.Combine(dataDirectory, "ncic_offense_codes.csv")))
+        foreach (var record in CsvReader.ReadFile(Path.Combine(dataDirectory, NcicOffenseCodesFileName)))
         {
             if (first)
             {

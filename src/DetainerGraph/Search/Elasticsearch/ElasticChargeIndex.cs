@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DetainerGraph.Search.Analysis;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.IndexManagement;
 
@@ -62,6 +63,17 @@ public static class ElasticChargeIndex
     public static List<string> ReadSynonymRules(string path) =>
         [.. File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))];
 
+    /// <summary>
+    /// The analysis the alias's index was built with, from its mapping's <c>_meta</c>: null when it names none (made
+    /// before fingerprints) or when the alias points at more than one index (never made by this code: not current).
+    /// </summary>
+    public static string? BuiltWith(GetMappingResponse response) =>
+        response.Mappings.Count == 1
+        && response.Mappings.Values.Single().Mappings.Meta is { } meta
+        && meta.TryGetValue(AnalysisFingerprint.Key, out var value)
+            ? value?.ToString()
+            : null;
+
     /// <summary>Lucene.NET 4.8's tokenizer drops words longer than this; the index drops them too.</summary>
     public const int MaxWordLength = 64;
 
@@ -75,7 +87,7 @@ public static class ElasticChargeIndex
     /// Query words are analysed by <see cref="ChargeQueryPlan"/> in .NET, so the search analyzer only serves
     /// highlighting and the suggester.</para>
     /// </summary>
-    public static void Define(CreateIndexRequestDescriptor<ElasticChargeDocument> index, IReadOnlyList<string> synonyms) => index
+    public static void Define(CreateIndexRequestDescriptor<ElasticChargeDocument> index, IReadOnlyList<string> synonyms, string analysis) => index
         .Settings(s => s
             .NumberOfShards(1)
             .AutoExpandReplicas("0-1")
@@ -96,6 +108,7 @@ public static class ElasticChargeIndex
                     .Custom(PlainAnalyzer, c => c.CharFilter("charge_separators").Tokenizer("charge_tokenizer")
                         .Filter("charge_word_length", "charge_no_emoji", "lowercase", "asciifolding")))))
         .Mappings(m => m
+            .Meta(new Dictionary<string, object> { [AnalysisFingerprint.Key] = analysis })
             .Dynamic(Elastic.Clients.Elasticsearch.Mapping.DynamicMapping.Strict)
             .Properties(p => p
                 .LongNumber(ChargeId)

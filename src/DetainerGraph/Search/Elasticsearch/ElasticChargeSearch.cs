@@ -1,4 +1,5 @@
 using System.Globalization;
+using DetainerGraph.Search.Analysis;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Aggregations;
 using Elastic.Clients.Elasticsearch.Core.Search;
@@ -41,6 +42,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     private readonly ElasticsearchClient _client;
     private readonly ElasticsearchOptions _options;
     private readonly IReadOnlyList<string> _synonyms;
+    private readonly string _analysis;
     private readonly TimeProvider _time;
     private readonly ILogger<ElasticChargeSearch> _logger;
     private readonly SemaphoreSlim _ensureGate = new(1, 1);
@@ -48,12 +50,15 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     private readonly RequestConfiguration _write;
     private bool _aliasKnown;
 
+    /// <param name="analysis">What the documents are analysed with (<see cref="AnalysisFingerprint"/>), stored in each
+    /// index's <c>_meta</c>; the shipped data's by default.</param>
     public ElasticChargeSearch(ElasticsearchClient client, ElasticsearchOptions options, IReadOnlyList<string> synonyms, TimeProvider time,
-        ILogger<ElasticChargeSearch> logger)
+        ILogger<ElasticChargeSearch> logger, string? analysis = null)
     {
         _client = client;
         _options = options;
         _synonyms = synonyms;
+        _analysis = analysis ?? AnalysisFingerprint.Shipped;
         _time = time;
         _logger = logger;
         _write = new RequestConfiguration { RequestTimeout = options.WriteTimeout };
@@ -80,6 +85,21 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         }
         Check(response, "count");
         return response.Count;
+    }
+
+    /// <summary>
+    /// Reads the live index's mapping through the alias: its <c>_meta</c> names the analysis it was built with
+    /// (<see cref="ElasticChargeIndex.Define"/>); an index made before fingerprints has none. No index yet is current.
+    /// </summary>
+    public async Task<bool> IsAnalysisCurrentAsync(CancellationToken ct)
+    {
+        var response = await _client.Indices.GetMappingAsync(new GetMappingRequest(Indices.Parse(Alias)), ct);
+        if (IsIndexNotFound(response))
+        {
+            return true;
+        }
+        Check(response, "mapping");
+        return ElasticChargeIndex.BuiltWith(response) == _analysis;
     }
 
     public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)

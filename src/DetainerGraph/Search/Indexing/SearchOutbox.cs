@@ -139,9 +139,19 @@ public sealed partial class SearchOutbox(IChargeSearch search, SearchOutboxSigna
     [LoggerMessage(Level = LogLevel.Information, Message = "Search index rebuilt; {Count} writes made while it ran are indexed again from the outbox")]
     private static partial void LogReplaying(ILogger logger, int count);
 
-    /// <summary>Rebuilds when the index and the database disagree on the number of searchable charges; returns whether it did.</summary>
+    /// <summary>
+    /// Rebuilds when the index was built with other analysis rules than the engine's now (an upgrade changed the
+    /// synonyms, concepts or analysis code) or when the index and the database disagree on the number of searchable
+    /// charges; returns whether it did.
+    /// </summary>
     public async Task<bool> CatchUpAsync(DetainerDbContext db, CancellationToken ct)
     {
+        if (!await search.IsAnalysisCurrentAsync(ct))
+        {
+            LogAnalysisChanged(logger);
+            await RebuildAsync(db, ct);
+            return true;
+        }
         var charges = await db.Charges.LongCountAsync(c => !c.Detainer.Retracted, ct);
         var indexed = await search.CountAsync(ct);
         if (charges == indexed)
@@ -167,6 +177,9 @@ public sealed partial class SearchOutbox(IChargeSearch search, SearchOutboxSigna
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The search index does not say which of its charges are published ({Published} in the database): rebuilding it with each document's source kind")]
     private static partial void LogSourceKindMissing(ILogger logger, long published);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The search index was built with other analysis rules (synonyms, abbreviations, concepts or vocabularies) than this version's: rebuilding it, so every charge answers by the same rules")]
+    private static partial void LogAnalysisChanged(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The search index holds {Indexed} charges, the database {Charges}: rebuilding it")]
     private static partial void LogCatchingUp(ILogger logger, long indexed, long charges);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DetainerGraph.Search.Analysis;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Index;
@@ -162,7 +163,14 @@ public sealed partial class LuceneChargeSearch
             // Fewer, larger flushed segments while importing (the default is 16 MB): fewer merges later.
             RAMBufferSizeMB = 48,
         };
+        var isNew = mode == OpenMode.CREATE || !DirectoryReader.IndexExists(directory);
         var writer = new IndexWriter(directory, config);
+        if (isNew)
+        {
+            // Every later commit of this writer (and of any writer opening this folder) carries it on: it changes only
+            // with a rebuild, which makes a new folder.
+            writer.SetCommitData(new Dictionary<string, string> { [AnalysisFingerprint.Key] = _analysis });
+        }
         // A fresh index needs one commit before a reader can open it.
         writer.Commit();
         var manager = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());

@@ -50,6 +50,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     private readonly ChargeReader? _reader;
 
+    /// <summary>What this engine indexes with (<see cref="AnalysisFingerprint"/>), stored in each index's commit data.</summary>
+    private readonly string _analysis;
+
     /// <param name="typoCacheBytes">The budget of the typo-automata cache, in estimated bytes (<c>Search:TypoCacheBytes</c>).</param>
     /// <param name="expandCharges">
     /// Index what <see cref="ChargeReader"/> reads each description as (the data files beside <paramref name="synonymFile"/>);
@@ -61,7 +64,9 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         _root = Path.Combine(storage.Directory, "search");
         _indexAnalyzer = ChargeAnalysis.IndexAnalyzer(ChargeAnalysis.LoadSynonyms(synonymFile));
         _logger = logger;
-        _reader = expandCharges ? ChargeReader.For(Path.GetDirectoryName(Path.GetFullPath(synonymFile))!) : null;
+        var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(synonymFile))!;
+        _reader = expandCharges ? ChargeReader.For(dataDirectory) : null;
+        _analysis = AnalysisFingerprint.Of(dataDirectory, expandCharges);
     }
 
     /// <summary>The folder of the live index (tests and the <c>reindex</c> command print it).</summary>
@@ -70,6 +75,10 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     public Task<long> CountAsync(CancellationToken ct) =>
         Task.FromResult(WithSearcher(searcher => (long)searcher.IndexReader.NumDocs));
+
+    /// <summary>The live index's commit data names the analysis it was built with; an index from before fingerprints names none.</summary>
+    public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) =>
+        Task.FromResult(State().Writer.CommitData.TryGetValue(AnalysisFingerprint.Key, out var built) && built == _analysis);
 
     /// <summary>The index unreadable (files gone, disk error, closed while shutting down, which Lucene.NET reports as ObjectDisposedException): the same typed failure as Elasticsearch's.</summary>
     private static bool IsIndexFailure(Exception e) => e is IOException or UnauthorizedAccessException or ObjectDisposedException;

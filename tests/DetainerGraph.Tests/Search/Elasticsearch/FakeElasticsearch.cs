@@ -17,6 +17,9 @@ public sealed class FakeElasticsearch : IRequestInvoker
 {
     public const string Alias = "charges-test";
 
+    /// <summary>The analysis the fake's engine indexes with: fixed, so request snapshots do not change with every edit of <c>data/</c>.</summary>
+    public const string AnalysisFingerprint = "r1-test";
+
     private static readonly Dictionary<string, IEnumerable<string>> ProductHeader = new() { ["x-elastic-product"] = ["Elasticsearch"] };
     private readonly List<(string Method, string PathPrefix, Func<Canned> Answer)> _routes = [];
     private readonly InMemoryRequestInvoker _default = new(Encoding.UTF8.GetBytes("{}"), 200, null, "application/json", ProductHeader);
@@ -92,7 +95,7 @@ public sealed class FakeElasticsearch : IRequestInvoker
         var client = new ElasticsearchClient(settings);
         var engine = new ElasticChargeSearch(client, options,
             synonyms ?? ElasticChargeIndex.ReadSynonymRules(Path.Combine(AppContext.BaseDirectory, "data", ChargeAnalysis.SynonymFileName)),
-            new FixedTime(now ?? new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero)), NullLogger<ElasticChargeSearch>.Instance);
+            new FixedTime(now ?? new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero)), NullLogger<ElasticChargeSearch>.Instance, AnalysisFingerprint);
         return (engine, client);
     }
 

@@ -1,0 +1,183 @@
+using System.Text.RegularExpressions;
+using DetainerGraph.Search;
+using DetainerGraph.Search.Analysis;
+using DetainerGraph.Tests.Infrastructure;
+using DetainerGraph.Tests.Search.Elasticsearch;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Index;
+using Lucene.Net.Store;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetainerGraph.Tests.Search;
+
+/// <summary>
+/// An index built with other analysis rules (an upgrade that changed the synonyms, concepts or analysis code) is
+/// rebuilt at start, not left answering by the old rules until someone runs <c>reindex</c>: the family-violence concept
+/// found nothing in an index built before it, and the count a reporter quoted would have matched neither version.
+/// </summary>
+public sealed partial class AnalysisFingerprintTests : IDisposable
+{
+    private static readonly Dictionary<string, string?> Polling = new() { ["Search:OutboxPollSeconds"] = "1" };
+    private readonly List<TestApp> _apps = [];
+
+    public void Dispose()
+    {
+        foreach (var app in _apps)
+        {
+            app.Dispose();
+        }
+    }
+
+    private TestApp App(string? storage = null)
+    {
+        var app = new TestApp(settings: Polling, storageDirectory: storage);
+        _apps.Add(app);
+        return app;
+    }
+
+    private static async Task<bool> CatchUpAsync(TestApp app)
+    {
+        await using var scope = app.Started().CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SearchOutbox>().CatchUpAsync(scope.ServiceProvider.GetRequiredService<DetainerGraph.Data.DetainerDbContext>(), default);
+    }
+
+    private static LuceneChargeSearch Lucene(TestApp app) => Assert.IsType<LuceneChargeSearch>(app.Started().SearchEngine());
+
+    /// <summary>Stamps the index in <paramref name="folder"/> as built with <paramref name="analysis"/> (null: says nothing, as before fingerprints).</summary>
+    private static void Stamp(string folder, string? analysis)
+    {
+        using var directory = FSDirectory.Open(folder);
+        using var writer = new IndexWriter(directory, new IndexWriterConfig(ChargeAnalysis.Version, new WhitespaceAnalyzer(ChargeAnalysis.Version)) { OpenMode = OpenMode.APPEND });
+        writer.SetCommitData(analysis is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [AnalysisFingerprint.Key] = analysis });
+        writer.Commit();
+    }
+
+    [Fact]
+    public async Task An_index_keeps_its_analysis_through_writes_and_a_restart_and_is_not_rebuilt()
+    {
+        var first = App();
+        await first.ImportAsync("filter.csv", FilterFixture.Detainers);
+        var folder = Lucene(first).CurrentFolder;
+        Assert.True(await first.Services.GetRequiredService<IChargeSearch>().IsAnalysisCurrentAsync(default));
+        var storage = first.StorageDirectory;
+        first.KeepsStorage = true;
+        first.Dispose();
+
+        var second = App(storage);
+        Assert.False(await CatchUpAsync(second));
+        Assert.Equal(folder, Lucene(second).CurrentFolder);
+        Assert.True(await second.Services.GetRequiredService<IChargeSearch>().IsAnalysisCurrentAsync(default));
+    }
+
+    [Theory]
+    [InlineData("r0-0123456789abcdef0123456789abcdef")]
+    [InlineData(null)]
+    public async Task An_index_built_with_other_analysis_rules_or_saying_none_is_rebuilt_at_start(string? builtWith)
+    {
+        var first = App();
+        await first.ImportAsync("filter.csv", FilterFixture.Detainers);
+        var folder = Lucene(first).CurrentFolder;
+        var storage = first.StorageDirectory;
+        first.KeepsStorage = true;
+        first.Dispose();
+        Stamp(Path.Combine(storage, "search", folder), builtWith);
+
+        var second = App(storage);
+        var lucene = Lucene(second);
+        // The outbox worker's first pass, at start, finds the stamp and rebuilds into a new folder.
+        using var bound = new CancellationTokenSource(Bounded.Limit);
+        while (lucene.CurrentFolder == folder)
+        {
+            await Task.Delay(50, bound.Token);
+        }
+        Assert.True(await lucene.IsAnalysisCurrentAsync(default));
+        Assert.False(await CatchUpAsync(second));
+        Assert.Equal(8, await lucene.CountAsync(default));
+        var data = await second.DataAsync("{ searchCharges(query: \"cruelty toward wife\") { totalCount } }");
+        Assert.Equal(1, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public void The_fingerprint_follows_the_bytes_of_every_analysis_file_and_the_revision()
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "data");
+        var copy = Path.Combine(Path.GetTempPath(), "detainergraph-tests", "analysis-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(copy);
+        try
+        {
+            foreach (var file in AnalysisFingerprint.DataFiles)
+            {
+                File.Copy(Path.Combine(shipped, file), Path.Combine(copy, file));
+            }
+            Assert.Equal(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(copy));
+            Assert.StartsWith($"r{AnalysisFingerprint.Revision}-", AnalysisFingerprint.Shipped, StringComparison.Ordinal);
+            Assert.NotEqual(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(shipped, expanded: false));
+
+            // Each file counts: one byte more in any of them is another fingerprint (a fresh folder each: fingerprints are cached by folder).
+            var seen = new HashSet<string> { AnalysisFingerprint.Shipped };
+            foreach (var file in AnalysisFingerprint.DataFiles)
+            {
+                var edited = copy + "-" + seen.Count;
+                System.IO.Directory.CreateDirectory(edited);
+                foreach (var other in AnalysisFingerprint.DataFiles)
+                {
+                    File.Copy(Path.Combine(shipped, other), Path.Combine(edited, other));
+                }
+                File.AppendAllText(Path.Combine(edited, file), "\n");
+                Assert.True(seen.Add(AnalysisFingerprint.Of(edited)), $"{file}: an edit left the fingerprint as it was");
+                System.IO.Directory.Delete(edited, recursive: true);
+            }
+        }
+        finally
+        {
+            System.IO.Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Every_data_file_the_analysis_code_names_is_fingerprinted()
+    {
+        var named = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var source in System.IO.Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root, "src", "DetainerGraph", "Search"), "*.cs", SearchOption.AllDirectories))
+        {
+            foreach (Match match in DataFileName().Matches(File.ReadAllText(source)))
+            {
+                named.Add(match.Groups[1].Value);
+            }
+        }
+        Assert.Contains("charge_concepts.csv", named);
+        Assert.Empty(named.Except(AnalysisFingerprint.DataFiles));
+    }
+
+    [GeneratedRegex("\"([a-z0-9_]+\\.(?:csv|txt))\"")]
+    private static partial Regex DataFileName();
+
+    /// <summary>Elasticsearch 9's answer to <c>GET /{alias}/_mapping</c>: the index behind the alias, its mapping with <c>_meta</c>.</summary>
+    private static string Mapping(string? analysis) =>
+        "{\"charges-test-20261128050000\":{\"mappings\":{" + (analysis is null ? "" : "\"_meta\":{\"analysis\":\"" + analysis + "\"},")
+        + "\"dynamic\":\"strict\",\"properties\":{\"charge_id\":{\"type\":\"long\"},\"state\":{\"type\":\"keyword\"}}}}}";
+
+    [Theory]
+    [InlineData(FakeElasticsearch.AnalysisFingerprint, true)]
+    [InlineData("r0-0123456789abcdef0123456789abcdef", false)]
+    [InlineData(null, false)]
+    public async Task Elasticsearch_reads_the_analysis_from_the_mapping_meta_of_the_index_behind_the_alias(string? builtWith, bool current)
+    {
+        var fake = new FakeElasticsearch().On("GET", "/charges-test/_mapping", 200, Mapping(builtWith));
+
+        Assert.Equal(current, await fake.Engine().Search.IsAnalysisCurrentAsync(default));
+        var request = Assert.Single(fake.Requests);
+        Assert.Equal(("GET", "/charges-test/_mapping"), (request.Method, request.PathAndQuery));
+    }
+
+    [Fact]
+    public async Task Elasticsearch_without_an_index_yet_is_current_and_a_failure_is_reported()
+    {
+        var missing = new FakeElasticsearch().On("GET", "/charges-test/_mapping", 404,
+            """{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such index [charges-test]"}],"type":"index_not_found_exception","reason":"no such index [charges-test]"},"status":404}""");
+        Assert.True(await missing.Engine().Search.IsAnalysisCurrentAsync(default));
+
+        var down = new FakeElasticsearch().Unreachable();
+        await Assert.ThrowsAsync<SearchUnavailableException>(() => down.Engine().Search.IsAnalysisCurrentAsync(default));
+    }
+}

@@ -237,6 +237,26 @@ public sealed class ErrorAnswerTests : IDisposable
         Assert.InRange(requested, 0, 1_000);
     }
 
+    /// <summary>
+    /// An export's parameters that parse but cannot be read as variables (a lone surrogate) are refused without the
+    /// reader's exception message, which named <c>GraphQL.Inputs</c>; a syntax error still says where it is.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"outcome\":{\"eq\":\"\\ud800\"}}", "could not be read")]
+    [InlineData("{\"outcome\":{\"eq\":1e}}", "BytePositionInLine")]
+    public async Task An_export_parameter_that_cannot_be_read_is_refused_without_dotnet_names(string where, string why)
+    {
+        using var client = _app.CreateClient();
+        using var response = await client.GetAsync("/export/detainers.csv?where=" + Uri.EscapeDataString(where));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("INVALID_REQUEST", body.FirstErrorCode());
+        var message = body.GetProperty("errors")[0].GetProperty("message").GetString()!;
+        Assert.Contains(why, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("GraphQL.", message, StringComparison.Ordinal);
+    }
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string query, params (string Name, string Value)[] parameters)
     {
         using var client = _app.CreateClient();

@@ -162,13 +162,51 @@ public static class Paging
     /// <summary>
     /// Adds <c>first</c>, <c>after</c>, <c>last</c> and <c>before</c> to a connection field, saying what it lists
     /// (<paramref name="items"/>); <paramref name="lastOfAll"/> says that <c>last</c> without <c>before</c> is the end of all of them.
+    /// <paramref name="maxPageSize"/> is the page size past which the field's resolver refuses the page (by default
+    /// <c>GraphQL:Paging:MaxPageSize</c>): the cost model reads it (<see cref="WithPageSizeLimit"/>).
     /// </summary>
-    public static FieldBuilder<TSource, TReturn> WithPagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string items = "items", bool lastOfAll = false) =>
+    public static FieldBuilder<TSource, TReturn> WithPagingArguments<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string items = "items", bool lastOfAll = false,
+        int maxPageSize = ConfiguredMaxPageSize) =>
         field
             .Argument<IntGraphType>("first", $"Return the first this many {items} (of those after `after`). The default page size applies when neither `first` nor `last` is given; more than the maximum page size is an error.")
             .Argument<StringGraphType>("after", $"Return {items} after this cursor (a previous page's `pageInfo.endCursor`).")
             .Argument<IntGraphType>("last", $"Return the last this many {items} (of those before `before`{(lastOfAll ? $", or of all {items}" : "")}).")
-            .Argument<StringGraphType>("before", $"Return {items} before this cursor (a page's `pageInfo.startCursor`).");
+            .Argument<StringGraphType>("before", $"Return {items} before this cursor (a page's `pageInfo.startCursor`).")
+            .WithPageSizeLimit(maxPageSize);
+
+    /// <summary>The field metadata that holds a field's largest page size (<see cref="WithPageSizeLimit"/>).</summary>
+    public const string PageSizeLimitKey = "DetainerGraph.PageSizeLimit";
+
+    /// <summary>The page-size limit that stands for <c>GraphQL:Paging:MaxPageSize</c>, which is known only once the options are read.</summary>
+    public const int ConfiguredMaxPageSize = -1;
+
+    /// <summary>
+    /// Records that the field refuses a <c>first</c> or <c>last</c> outside 0..<paramref name="maxPageSize"/> with
+    /// <c>PAGE_SIZE_OUT_OF_RANGE</c> before it reads anything (<see cref="GetPageSizeArgument"/>), so that the cost model
+    /// prices such a field without what lies under it, which never runs (<see cref="CostModel"/>). Without it the
+    /// analyzer multiplied the selection by the page size asked for, and <c>first: 2147483647</c> was refused as
+    /// <c>COMPLEXITY</c> instead of the page size it is.
+    /// </summary>
+    public static FieldBuilder<TSource, TReturn> WithPageSizeLimit<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, int maxPageSize)
+    {
+        field.FieldType.Metadata[PageSizeLimitKey] = maxPageSize;
+        return field;
+    }
+
+    /// <summary>
+    /// Whether the field's arguments hold a page size its resolver refuses (see <see cref="WithPageSizeLimit"/>);
+    /// false for a field without a page-size limit.
+    /// </summary>
+    public static bool RefusesPageSize(FieldType field, IDictionary<string, GraphQL.Execution.ArgumentValue> arguments, PagingOptions options)
+    {
+        if (!field.Metadata.TryGetValue(PageSizeLimitKey, out var value) || value is not int limit)
+        {
+            return false;
+        }
+        var max = limit == ConfiguredMaxPageSize ? options.MaxPageSize : limit;
+        return arguments.TryGetValue("first", out var first) && first.Value is int f && (f < 0 || f > max)
+            || arguments.TryGetValue("last", out var last) && last.Value is int l && (l < 0 || l > max);
+    }
 
     /// <summary>
     /// The positions a page covers, from the checked paging arguments: forward, <c>first</c> (or the default page

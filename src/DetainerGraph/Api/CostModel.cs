@@ -27,6 +27,9 @@ namespace DetainerGraph.Api;
 /// and all under it free), and a facet's <c>buckets</c> as many times as the field can have values
 /// (<see cref="FacetBuckets"/>), since a bucket's jurisdiction and what is asked of it (its detainers, its stats) run per
 /// bucket; a bucket's own values (<c>value</c>, <c>count</c>...) are in memory and cost nothing.</item>
+/// <item>A field given a page size it refuses (<c>first</c> or <c>last</c> past its maximum, or negative) is priced without
+/// its selection: it fails with <c>PAGE_SIZE_OUT_OF_RANGE</c> before it reads anything, and that, not <c>COMPLEXITY</c>, is
+/// the answer the client needs (<see cref="Paging.WithPageSizeLimit"/>).</item>
 /// </list>
 /// On the sample data 50,000 units are roughly one to two seconds of database work on one core. The rate limiter charges
 /// <c>ceil(cost / RateLimiting:CostPerToken)</c> tokens (see <see cref="HttpProtection"/>).
@@ -75,7 +78,7 @@ public static class CostModel
     };
 
     /// <summary>The analyzer's weights with the root-field impact of <see cref="DocumentLimits"/> and the work-based prices above.</summary>
-    public static Func<FieldImpactContext, FieldComplexityResult> Weigh(Func<FieldImpactContext, FieldComplexityResult> weigh)
+    public static Func<FieldImpactContext, FieldComplexityResult> Weigh(Func<FieldImpactContext, FieldComplexityResult> weigh, PagingOptions paging)
     {
         var withRoots = DocumentLimits.WithRootFieldImpact(weigh);
         return context =>
@@ -126,6 +129,13 @@ public static class CostModel
                 {
                     impact += TableStats;
                 }
+            }
+            // A page size the field refuses (past its maximum, or negative) fails the field before it reads anything: nothing
+            // under it runs, so nothing under it is priced. Priced by the page size asked for, `first: 2147483647` was refused
+            // as COMPLEXITY instead of PAGE_SIZE_OUT_OF_RANGE, and a negative `first` made its selection's cost negative.
+            if (Paging.RefusesPageSize(context.FieldDefinition, arguments, paging))
+            {
+                multiplier = 0;
             }
             return new FieldComplexityResult(impact, multiplier);
         };

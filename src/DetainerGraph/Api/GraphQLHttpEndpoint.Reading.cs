@@ -28,23 +28,34 @@ public sealed partial class GraphQLHttpEndpoint
             {
                 continue;
             }
-            Inputs? inputs;
+            JsonDocument document;
             try
             {
-                using var document = JsonDocument.Parse(json);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` must be a JSON object.");
-                }
-                inputs = ReadInputs(document.RootElement);
+                document = JsonDocument.Parse(json);
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            catch (JsonException e)
             {
                 return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}` is not valid JSON: {e.Message}");
             }
-            catch (ArgumentException)
+            Inputs? inputs;
+            using (document)
             {
-                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", $"`{name}`: {DuplicateMember}");
+                var root = document.RootElement;
+                // JSON null is no variables (or extensions), as it is in a POST body; any other value that is not an object
+                // is refused by name.
+                if (root.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST",
+                        $"`{name}` must be a JSON object (or null for none); it is {JsonKindName(root.ValueKind)}.");
+                }
+                if (TryReadInputs(name, root, out inputs) is { } problem)
+                {
+                    return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST", problem);
+                }
             }
             graphQLRequest = name == "variables" ? Copy(graphQLRequest, variables: inputs) : Copy(graphQLRequest, extensions: inputs);
         }
@@ -209,10 +220,10 @@ public sealed partial class GraphQLHttpEndpoint
         }
         catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
         {
-            // Well-formed JSON can still hold text no string can (an escaped lone surrogate), or values the
-            // variables reader refuses.
+            // Well-formed JSON can still hold text no string can (an escaped lone surrogate). The exception's own message
+            // names .NET types ("could not be converted to GraphQL.Inputs"), so it is not passed on.
             request = new GraphQLRequest();
-            return $"a member could not be read: {e.Message}";
+            return $"a member could not be read: {UnreadableMember}";
         }
         catch (ArgumentException)
         {
@@ -220,6 +231,41 @@ public sealed partial class GraphQLHttpEndpoint
             return $"`variables` or `extensions`: {DuplicateMember}";
         }
     }
+
+    /// <summary>Why a request member could not be read when the JSON parsed but its text or values cannot be read.</summary>
+    private const string UnreadableMember =
+        "it holds a string that is not text (an escaped lone surrogate such as \\ud800, half of a UTF-16 pair) or a value GraphQL cannot read.";
+
+    /// <summary>
+    /// Reads a GET's <c>variables</c> or <c>extensions</c> object; returns the problem (a member named twice, a string
+    /// that is not text), or null with the inputs.
+    /// </summary>
+    private string? TryReadInputs(string name, JsonElement value, out Inputs? inputs)
+    {
+        inputs = null;
+        try
+        {
+            inputs = ReadInputs(value);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return $"`{name}`: {DuplicateMember}";
+        }
+        catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException)
+        {
+            return $"`{name}` could not be read: {UnreadableMember}";
+        }
+    }
+
+    private static string JsonKindName(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "not an object",
+    };
 
     /// <summary>
     /// Why <c>variables</c> or <c>extensions</c> could not be read when the reader throws <see cref="ArgumentException"/>:

@@ -35,7 +35,7 @@ public static class GraphQLServiceExtensions
                 var options = sp.GetRequiredService<GraphQLServerOptions>();
                 c.MaxDepth = options.MaxDepth;
                 c.MaxComplexity = options.MaxComplexity;
-                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate);
+                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate, sp.GetRequiredService<PagingOptions>());
                 // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
                 // schema is held to its own bounds instead (IntrospectionBounds): its depth, and how many times its
@@ -81,7 +81,7 @@ public static class GraphQLServiceExtensions
             .ConfigureExecution(sp => sp.GetRequiredService<AutomaticPersistedQueries>())
             .ConfigureExecution(sp => sp.GetRequiredService<DocumentCache>())
             .ConfigureExecution(_ => new Corrections.MutationGate())
-            .AddErrorInfoProvider(o => o.ExposeExceptionDetails = environment.IsDevelopment())
+            .AddErrorInfoProvider(new ClientErrorInfoProvider(new ErrorInfoProviderOptions { ExposeExceptionDetails = environment.IsDevelopment() }))
             .ConfigureExecution(_ => new DocumentLimits())
             .AddErrorReporting(environment)
             .AddValidationRule<IntrospectionSwitch>(useForCachedDocuments: true, GraphQL.DI.ServiceLifetime.Singleton));

@@ -219,12 +219,15 @@ public static partial class HttpProtection
             $"Too many requests from this client; retry after {seconds} s.", ct);
     }
 
-    /// <summary>A GraphQL-shaped error body (<c>errors[0].extensions.code</c>), for answers given before GraphQL runs.</summary>
+    /// <summary>
+    /// A GraphQL-shaped error body (<c>errors[0].extensions.code</c>), for answers given before GraphQL runs; its message is
+    /// bounded like every GraphQL error's (<see cref="ClientText.BoundMessage"/>), since some quote what the client sent.
+    /// </summary>
     public static async Task WriteErrorAsync(HttpContext http, int status, string code, string message, CancellationToken ct = default)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = MediaTypeNames.Application.Json + "; charset=utf-8";
-        var body = new { errors = new[] { new { message, extensions = new { code } } } };
+        var body = new { errors = new[] { new { message = ClientText.BoundMessage(message), extensions = new { code } } } };
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: ct);
     }
 

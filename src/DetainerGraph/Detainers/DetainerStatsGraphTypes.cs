@@ -28,13 +28,14 @@ public static class DetainerStatsQueries
                 $"Returns at most `first` groups (default and maximum {DetainerStats.MaxGroups}); when more exist, the response's `extensions.warnings` holds a `{TruncatedCode}` entry for this path. Use `detainerGroups` to page through every group with a total.")
             .WithStatsArguments()
             .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {DetainerStats.MaxGroups}).")
+            .WithPageSizeLimit(DetainerStats.MaxGroups)
             .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.ExceptRetractedUnlessAsked(c)));
 
         query.Field<ConnectionGraphType<DetainerStatsGroupGraphType, DetainerStatsGroup>>("detainerGroups")
             .Description($"Counts of detainers grouped by the dimensions asked for, as pages: `totalCount` is the number of groups and `pageInfo.hasNextPage` says whether more follow. Default page {DefaultGroupPageSize} groups, maximum {DetainerStats.MaxGroups}. " +
                 "Published records only unless `includeSynthetic` is true: the connection's `syntheticExcluded` counts the synthetic detainers left out, each group's those with its keys.")
             .WithStatsArguments()
-            .WithPagingArguments()
+            .WithPagingArguments(maxPageSize: DetainerStats.MaxGroups)
             .ResolveAsync(async c =>
             {
                 var (shown, excluded) = c.Db().Detainers.ExceptRetractedUnlessAsked(c).SplitSynthetic(c.ExcludesSynthetic());

@@ -283,14 +283,27 @@ public sealed partial class ExportEndpoint(
             return false;
         }
         json.Append('}');
+        var text = json.ToString();
         try
         {
-            variables = serializer.Deserialize<Inputs>(json.ToString()) ?? Inputs.Empty;
+            // Parsed first on its own, so that a syntax error is told with its position, and only a failure to read what
+            // parsed (a string that is not text) comes from the variables reader, whose message names .NET types.
+            using var parsed = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            problem = $"The parameters are not valid JSON values (where and order are written as GraphQL variables in JSON): {e.Message}";
+            return false;
+        }
+        try
+        {
+            variables = serializer.Deserialize<Inputs>(text) ?? Inputs.Empty;
             return true;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            problem = $"The parameters are not valid JSON values (where and order are written as GraphQL variables in JSON): {e.Message}";
+            problem = "The parameters could not be read: they hold a string that is not text (an escaped lone surrogate such as \\ud800, " +
+                "half of a UTF-16 pair) or a value GraphQL variables cannot hold.";
             return false;
         }
     }

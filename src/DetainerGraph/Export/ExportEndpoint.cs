@@ -162,6 +162,11 @@ public sealed partial class ExportEndpoint(
                 var chunk = new List<DetainerExportRow>(ChunkRows);
                 async Task WriteChunkAsync()
                 {
+                    // The last chunk is empty when the rows are a multiple of 500: there are no charges to ask for.
+                    if (chunk.Count == 0)
+                    {
+                        return;
+                    }
                     await DetainerExportRow.FillChargesAsync(db, chunk, ct);
                     foreach (var row in chunk)
                     {

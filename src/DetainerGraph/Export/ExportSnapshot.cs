@@ -65,7 +65,7 @@ public sealed class ExportSnapshot : IAsyncDisposable
                 transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Snapshot, ct);
                 // SQL Server starts the snapshot at the transaction's first read, and refuses that read (3952) in a
                 // database that does not allow snapshot isolation: read once now, before the response has started.
-                await db.Sources.AnyAsync(ct);
+                await db.Sources.Select(s => s.Id).FirstOrDefaultAsync(ct);
             }
             return new ExportSnapshot(db, restore, transaction);
         }

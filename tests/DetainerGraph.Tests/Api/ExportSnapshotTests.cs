@@ -88,8 +88,9 @@ public sealed class ExportSnapshotTests : IDisposable
 
         var export = GetAsync(Url);
         await _held.Entered.WithinAsync("the export to read its second chunk's charges");
-        // Both sides of rows still to come (the third chunk), and rows the export never read.
-        await ChangeBothSidesAsync(correctedId: ids[1_100], retractedId: ids[1_150]);
+        // Both sides of rows still to come (the third chunk), and rows the export never read. The export's read
+        // transaction must not hold the writers up: they commit while it is held.
+        await ChangeBothSidesAsync(correctedId: ids[1_100], retractedId: ids[1_150]).WithinAsync("the writes to commit beside the held export");
         _held.Release();
         var (status, during) = await export.WithinAsync("the held export to finish");
 
@@ -120,7 +121,7 @@ public sealed class ExportSnapshotTests : IDisposable
 
         var export = GetAsync(Url);
         await _held.Entered.WithinAsync("the stats export to read the jurisdictions' names");
-        await ChangeBothSidesAsync(correctedId: ids[3], retractedId: ids[6]);
+        await ChangeBothSidesAsync(correctedId: ids[3], retractedId: ids[6]).WithinAsync("the writes to commit beside the held export");
         _held.Release();
         var (status, during) = await export.WithinAsync("the held export to finish");
 

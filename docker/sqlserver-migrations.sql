@@ -1598,3 +1598,22 @@ END;
 COMMIT;
 GO
 
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261201235842_AllowSnapshotIsolation'
+)
+BEGIN
+    ALTER DATABASE CURRENT SET ALLOW_SNAPSHOT_ISOLATION ON;
+END;
+GO
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261201235842_AllowSnapshotIsolation'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261201235842_AllowSnapshotIsolation', N'10.0.15');
+END;
+GO
+

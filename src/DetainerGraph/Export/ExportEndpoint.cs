@@ -39,6 +39,9 @@ public sealed partial class ExportEndpoint(
     ILogger<ExportEndpoint> logger) : IDisposable
 {
     public const string BusyCode = "EXPORT_BUSY";
+
+    /// <summary>The database cannot give an export one consistent snapshot (SQL Server without snapshot isolation).</summary>
+    public const string UnavailableCode = "EXPORT_UNAVAILABLE";
     private const int FlushEveryRows = 500;
     private const int ChunkRows = 500;
 
@@ -96,6 +99,10 @@ public sealed partial class ExportEndpoint(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
             timeout.CancelAfter(options.Timeout);
+            // Begun before the export's queries are built, so that whatever the whole export reads, it reads in one
+            // snapshot of the store (see ExportSnapshot).
+            var db = http.RequestServices.GetRequiredService<DetainerDbContext>();
+            await using var snapshot = await ExportSnapshot.BeginAsync(db, timeout.Token);
             var holder = new ExportQueryHolder();
             var result = await Executer.ExecuteAsync(new ExecutionOptions
             {
@@ -114,7 +121,16 @@ public sealed partial class ExportEndpoint(
                 await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
                 return;
             }
-            await StreamAsync(http, kind, format, holder, timeout);
+            await StreamAsync(http, db, kind, format, holder, timeout);
+        }
+        catch (Exception e) when (ExportSnapshot.IsNotAllowed(e) && !http.Response.HasStarted)
+        {
+            // SQL Server refuses a snapshot transaction's first read in a database that does not allow snapshot
+            // isolation; nothing has been sent yet, so the client gets a coded answer instead of a broken download.
+            LogSnapshotNotAllowed(logger);
+            http.Response.Clear();
+            await HttpProtection.WriteErrorAsync(http, StatusCodes.Status503ServiceUnavailable, UnavailableCode,
+                "Exports read one consistent snapshot of the database, and this SQL Server database does not allow snapshot isolation: run `migrate` (see README, Export).");
         }
         finally
         {
@@ -122,7 +138,7 @@ public sealed partial class ExportEndpoint(
         }
     }
 
-    private async Task StreamAsync(HttpContext http, ExportKind kind, string format, ExportQueryHolder holder, CancellationTokenSource timeout)
+    private async Task StreamAsync(HttpContext http, DetainerDbContext db, ExportKind kind, string format, ExportQueryHolder holder, CancellationTokenSource timeout)
     {
         var fileName = (kind == ExportKind.Detainers ? "detainers." : "detainer-stats.") + format;
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -141,13 +157,17 @@ public sealed partial class ExportEndpoint(
             if (kind == ExportKind.Detainers)
             {
                 await output.BeginAsync(DetainerExportRow.Header);
-                // The charges of each chunk come from a second context: the first is busy streaming.
-                await using var chargeScope = http.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-                var chargeDb = chargeScope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+                // The charges of each chunk are read on the same context and connection while the detainers' statement
+                // is still open, inside the export's snapshot: a second connection would read a later state of the store.
                 var chunk = new List<DetainerExportRow>(ChunkRows);
                 async Task WriteChunkAsync()
                 {
-                    await DetainerExportRow.FillChargesAsync(chargeDb, chunk, ct);
+                    // The last chunk is empty when the rows are a multiple of 500: there are no charges to ask for.
+                    if (chunk.Count == 0)
+                    {
+                        return;
+                    }
+                    await DetainerExportRow.FillChargesAsync(db, chunk, ct);
                     foreach (var row in chunk)
                     {
                         await output.RowAsync(row.Cells());
@@ -168,7 +188,7 @@ public sealed partial class ExportEndpoint(
             }
             else
             {
-                var names = await NamesAsync(http.RequestServices.GetRequiredService<DetainerDbContext>(), holder.Dimensions, ct);
+                var names = await NamesAsync(db, holder.Dimensions, ct);
                 await output.BeginAsync([.. ExportValues.StatsHeader(holder.Dimensions)]);
                 await foreach (var group in holder.Groups!.AsAsyncEnumerable().WithCancellation(ct))
                 {
@@ -312,6 +332,9 @@ public sealed partial class ExportEndpoint(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {FileName} ended after {Rows} rows: the client went away")]
     private static partial void LogClientGone(ILogger logger, string fileName, int rows);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An export was refused: the SQL Server database does not allow snapshot isolation (run migrate, or ALTER DATABASE ... SET ALLOW_SNAPSHOT_ISOLATION ON)")]
+    private static partial void LogSnapshotNotAllowed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Export {FileName} stopped at the export timeout ({Timeout}) after {Rows} rows")]
     private static partial void LogTimedOut(ILogger logger, string fileName, int rows, TimeSpan timeout);

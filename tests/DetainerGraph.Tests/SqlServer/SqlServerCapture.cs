@@ -35,6 +35,14 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
 {
     private readonly ConcurrentQueue<CapturedStatement> _statements = new();
     private readonly ConcurrentQueue<string> _commands = new();
+    private readonly ConcurrentQueue<IsolationLevel> _transactions = new();
+    private readonly ConcurrentQueue<string> _openedWith = new();
+
+    /// <summary>The isolation level of each transaction begun, in order.</summary>
+    public IReadOnlyList<IsolationLevel> Transactions => [.. _transactions];
+
+    /// <summary>The connection string of each connection opened, in order.</summary>
+    public IReadOnlyList<string> OpenedWith => [.. _openedWith];
 
     public IReadOnlyList<CapturedStatement> Statements => [.. _statements];
 
@@ -83,12 +91,18 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
         await work(new WithDbContext(scope.ServiceProvider, db));
     }
 
-    public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
-        InterceptionResult.Suppress();
+    public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        _openedWith.Enqueue(connection.ConnectionString);
+        return InterceptionResult.Suppress();
+    }
 
     public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
-        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(InterceptionResult.Suppress());
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        _openedWith.Enqueue(connection.ConnectionString);
+        return ValueTask.FromResult(InterceptionResult.Suppress());
+    }
 
     public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
         InterceptionResult.Suppress();
@@ -129,12 +143,18 @@ internal sealed partial class SqlServerCapture(CaptureRows rows = CaptureRows.No
         return ValueTask.FromResult(InterceptionResult<object>.SuppressWithResult(rows == CaptureRows.One ? 1 : 0));
     }
 
-    InterceptionResult<DbTransaction> IDbTransactionInterceptor.TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result) =>
-        InterceptionResult<DbTransaction>.SuppressWithResult(new NoTransaction(connection, eventData.IsolationLevel));
+    InterceptionResult<DbTransaction> IDbTransactionInterceptor.TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        _transactions.Enqueue(eventData.IsolationLevel);
+        return InterceptionResult<DbTransaction>.SuppressWithResult(new NoTransaction(connection, eventData.IsolationLevel));
+    }
 
     ValueTask<InterceptionResult<DbTransaction>> IDbTransactionInterceptor.TransactionStartingAsync(
-        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(InterceptionResult<DbTransaction>.SuppressWithResult(new NoTransaction(connection, eventData.IsolationLevel)));
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken)
+    {
+        _transactions.Enqueue(eventData.IsolationLevel);
+        return ValueTask.FromResult(InterceptionResult<DbTransaction>.SuppressWithResult(new NoTransaction(connection, eventData.IsolationLevel)));
+    }
 
     // Savepoints (SaveChanges inside a transaction) are statements on the transaction, which never began.
     InterceptionResult IDbTransactionInterceptor.CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result) =>

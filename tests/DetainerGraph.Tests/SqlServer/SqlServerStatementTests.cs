@@ -2,9 +2,12 @@ using System.Text;
 using DetainerGraph.Api;
 using DetainerGraph.Corrections;
 using DetainerGraph.Data;
+using DetainerGraph.Export;
 using DetainerGraph.Import;
 using DetainerGraph.Search;
 using DetainerGraph.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Snapshooter.Xunit;
 
@@ -184,6 +187,71 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         return list;
     }
 
+    /// <summary>
+    /// The exports whose statements are checked: <c>/export/{Export}.{Format}?{Query}</c>, run through the endpoint itself.
+    /// The format changes only how rows are written (both are recorded, and give the same statements); what changes the
+    /// SQL is the export, <c>includeRetracted</c>/<c>includeSynthetic</c>, a <c>where</c> and <c>order</c>, and for stats
+    /// each dimension, order and rollup-picking filter (an export asks for every group with its outcome counts, unpaged,
+    /// so its statements are not the API's).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string Export, string Format, string Query)> Exports = BuildExports();
+
+    private static List<(string, string, string, string)> BuildExports()
+    {
+        static string Q(string json) => Uri.EscapeDataString(json);
+        var list = new List<(string, string, string, string)>
+        {
+            ("export detainers.csv", "detainers", "csv", ""),
+            ("export detainers.ndjson", "detainers", "ndjson", ""),
+            ("export detainers retracted", "detainers", "csv", "includeRetracted=true"),
+            ("export detainers synthetic", "detainers", "ndjson", "includeSynthetic=true"),
+            ("export detainers retracted and synthetic", "detainers", "csv", "includeRetracted=true&includeSynthetic=true"),
+            ("export detainers where and order", "detainers", "csv",
+                "where=" + Q("""{"or":[{"jurisdiction":{"state":{"eq":"PA"}}},{"facility":{"state":{"eq":"PA"}}}],"outcome":{"in":["DECLINED_BY_LEA","LIFTED"]},"charges":{"some":{"category":{"eq":"Assault"}}}}""")
+                + "&order=" + Q("""[{"issuedOn":"ASC"},{"jurisdiction":{"name":"DESC"}}]""")),
+            ("export detainer-stats none", "detainer-stats", "csv", ""),
+            ("export detainer-stats names of both places", "detainer-stats", "ndjson", "groupBy=JURISDICTION,FACILITY&includeRetracted=true&includeSynthetic=true"),
+        };
+        foreach (var dimension in Enum.GetValues<DetainerGraph.Detainers.DetainerStatsDimension>())
+        {
+            var name = System.Text.RegularExpressions.Regex.Replace(dimension.ToString(), "(?<=[a-z])(?=[A-Z])", "_").ToUpperInvariant();
+            list.Add(($"export detainer-stats {name}", "detainer-stats", "csv", $"groupBy={name}"));
+        }
+        foreach (var order in new[] { "COUNT_ASC", "KEY_ASC", "KEY_DESC" })
+        {
+            list.Add(($"export detainer-stats order {order}", "detainer-stats", "csv", $"groupBy=STATE,ISSUED_MONTH&order={order}"));
+        }
+        foreach (var (name, groupBy, where) in new[]
+        {
+            ("totals rollup", "OUTCOME,DETAINER_TYPE,ISSUED_MONTH", """{"issuedOn":{"gte":"2017-01-01","lt":"2017-03-01"},"outcomeRecordedOn":{"lte":"2017-12-31"}}"""),
+            ("citizenship-week rollup", "CITIZENSHIP,WEEK", """{"week":{"start":{"gte":"2017-01-28"}},"citizenship":{"in":["Mexico","Honduras"]}}"""),
+            ("state-week rollup", "STATE,WEEK", """{"jurisdiction":{"state":{"eq":"TX"}},"week":{"start":{"lte":"2017-03-01"}}}"""),
+            ("region-month rollup", "STATE,FIELD_OFFICE,ISSUED_QUARTER", """{"detainerType":{"eq":"I247D"},"issuedOn":{"gte":"2017-01-01"}}"""),
+            ("region-week rollup", "FIELD_OFFICE,WEEK", """{"jurisdiction":{"fieldOffice":{"eq":"Houston"}},"detainerType":{"neq":"I247D"}}"""),
+            ("counts rollup", "JURISDICTION,FACILITY,SOURCE_KIND", """{"facility":{"name":{"startsWith":"T"}},"sourceKind":{"eq":"FILE"}}"""),
+            ("table", "JURISDICTION_RESOLUTION,OUTCOME_MONTH", """{"issuedOn":{"gte":"2017-01-15"},"placeOfBirth":{"eq":"x"}}"""),
+            ("missing values", "STATE", """{"jurisdiction":null,"week":null,"outcomeRecordedOn":null}"""),
+        })
+        {
+            list.Add(($"export detainer-stats {name}", "detainer-stats", "csv", $"groupBy={groupBy}&where={Q(where)}{(name == "counts rollup" ? "&includeSynthetic=true" : "")}"));
+        }
+        return list;
+    }
+
+    /// <summary>Runs one export through <see cref="ExportEndpoint"/> with the request's services; fails unless it answers 200.</summary>
+    internal static async Task ExportAsync(IServiceProvider services, string export, string format, string query)
+    {
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Request.QueryString = new QueryString(query.Length > 0 ? "?" + query : "");
+        using var body = new MemoryStream();
+        http.Response.Body = body;
+        await services.GetRequiredService<ExportEndpoint>().HandleAsync(http, export, format);
+        if (http.Response.StatusCode != StatusCodes.Status200OK)
+        {
+            throw new InvalidOperationException($"/export/{export}.{format}?{query} answered {http.Response.StatusCode}: {Encoding.UTF8.GetString(body.ToArray())}");
+        }
+    }
+
     private sealed record Catalogue(IReadOnlyList<(string Origin, CapturedStatement Statement)> Statements);
 
     private static Catalogue? _catalogue;
@@ -247,6 +315,23 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
             await capture.RunAsync(app, upkeep);
             recorded.AddRange(capture.Statements.Select(s => (name, s)));
         }
+        foreach (var (name, export, format, query) in Exports)
+        {
+            // A detainers export over an empty store, and with one row everywhere so it reads a chunk's charges. A stats
+            // export reads the same statements either way, and the capture answers a grouped statement that starts with
+            // SELECT COUNT(*) as a lone count (a row of zeros, month 0), so it is recorded with one row only.
+            foreach (var rows in export == "detainers" ? [CaptureRows.None, CaptureRows.One] : new[] { CaptureRows.One })
+            {
+                var capture = new SqlServerCapture(rows);
+                await capture.RunAsync(app, services => ExportAsync(services, export, format, query));
+                recorded.AddRange(capture.Statements.Select(s => (name, s)));
+            }
+        }
+        // A full chunk of a detainers export: its charges are read for 500 detainers at once.
+        var chunk = new SqlServerCapture(CaptureRows.One);
+        await chunk.RunAsync(app, services => DetainerExportRow.FillChargesAsync(services.GetRequiredService<DetainerDbContext>(),
+            [.. Enumerable.Range(1, 500).Select(i => new DetainerExportRow { Id = i })], CancellationToken.None));
+        recorded.AddRange(chunk.Statements.Select(s => ("export: a full chunk's charges (500 detainers)", s)));
         // A batch of more keys than SQL Server takes parameters (a JURISDICTION facet's labels at scale, a nested page of
         // pages): EF Core 10 then sends the keys as one JSON parameter read by OPENJSON instead of one parameter each.
         var wide = new SqlServerCapture(CaptureRows.None);
@@ -429,6 +514,32 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         }
 
         Snapshot.Match(text.ToString());
+    }
+
+    /// <summary>
+    /// An export reads in one SNAPSHOT transaction on one connection, opened with Multiple Active Result Sets (a chunk's
+    /// charges are read while the detainers' result is open), and the request's context gets its connection string back.
+    /// </summary>
+    [Fact]
+    public async Task An_export_reads_in_one_snapshot_transaction_on_one_connection_with_mars()
+    {
+        foreach (var (export, query) in new[] { ("detainers", ""), ("detainer-stats", "groupBy=JURISDICTION,FACILITY") })
+        {
+            var capture = new SqlServerCapture(CaptureRows.One);
+            string? after = null;
+            await capture.RunAsync(sample.App.Started(), async services =>
+            {
+                await ExportAsync(services, export, "csv", query);
+                after = services.GetRequiredService<DetainerDbContext>().Database.GetConnectionString();
+            });
+
+            Assert.Equal([System.Data.IsolationLevel.Snapshot], capture.Transactions);
+            // The capture never really opens a connection, so EF Core asks again for each statement: every time with MARS.
+            Assert.NotEmpty(capture.OpenedWith);
+            Assert.All(capture.OpenedWith, opened => Assert.True(new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(opened).MultipleActiveResultSets, opened));
+            Assert.False(new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(after).MultipleActiveResultSets, after);
+            Assert.True(capture.Statements.Count >= 3, string.Join("\n", capture.Commands));
+        }
     }
 
     [Fact]

@@ -227,7 +227,7 @@ public static partial class HttpProtection
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = MediaTypeNames.Application.Json + "; charset=utf-8";
-        var body = new { errors = new[] { new { message = ClientText.BoundMessage(message), extensions = new { code } } } };
+        var body = new { errors = new[] { new { message = ClientText.BoundMessage(message), extensions = new { code, codes = new[] { code } } } } };
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: ct);
     }
 

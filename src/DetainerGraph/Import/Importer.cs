@@ -367,17 +367,30 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// </summary>
     private static ImportRejectedException NotUtf8(string fileName, ReadOnlySpan<byte> bytes)
     {
+        if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        {
+            return Rejected(fileName, 1, "UTF-8 text: this file is UTF-16 (it starts with UTF-16's byte order mark, as a spreadsheet's " +
+                "\"Unicode Text\" save does). Save as \"CSV UTF-8\", or convert with iconv -f UTF-16 -t UTF-8");
+        }
         var at = FirstInvalidUtf8(bytes);
         var lineStart = bytes[..at].LastIndexOf((byte)'\n') + 1;
+        if (lineStart == 0 && bytes.StartsWith(Encoding.UTF8.Preamble))
+        {
+            lineStart = Encoding.UTF8.Preamble.Length;
+        }
         var line = 1 + bytes[..at].Count((byte)'\n');
         var column = 1 + Encoding.UTF8.GetCharCount(bytes[lineStart..at]);
         var value = bytes[at];
-        // 0xA0-0xFF are the same letters in Windows-1252 and Latin-1 (built in): é, ñ, ü...
-        var asWindows1252 = value >= 0xA0 ? $" ('{(char)value}' in Windows-1252)" : "";
+        // Curly quotes and dashes (0x91-0x97) are the usual stray bytes; five of 0x80-0x9F are no character at all.
+        var letter = Windows1252.GetString([value]);
+        var asWindows1252 = letter is [var c] && !char.IsControl(c) && c != '\uFFFD' && value >= 0x80 ? $" ('{letter}' in Windows-1252)" : "";
         return Rejected(fileName, line,
             $"UTF-8 text: byte 0x{value:X2} at character {column} of this line is not UTF-8{asWindows1252}. A spreadsheet's plain \"CSV\" " +
             "save is usually Windows-1252: save as \"CSV UTF-8\", or convert with iconv -f WINDOWS-1252 -t UTF-8");
     }
+
+    private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252,
+        EncoderFallback.ReplacementFallback, DecoderFallback.ReplacementFallback)!;
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
     {

@@ -159,7 +159,10 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         using var second = await client.GetAsync("/export/detainers.csv");
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
-        Assert.Contains("RATE_LIMITED", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Written before GraphQL runs, and shaped like every GraphQL error: code, and codes holding it alone.
+        var refusal = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0].GetProperty("extensions");
+        Assert.Equal("RATE_LIMITED", refusal.GetProperty("code").GetString());
+        Assert.Equal(["RATE_LIMITED"], refusal.GetProperty("codes").EnumerateArray().Select(c => c.GetString()));
         Assert.True(second.Headers.Contains("Retry-After"));
     }
 }

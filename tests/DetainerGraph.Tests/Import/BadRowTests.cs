@@ -133,6 +133,25 @@ public sealed class BadRowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_curly_quote_is_named_and_a_utf16_file_is_told_it_is_utf16()
+    {
+        await using var scope = _app.Started().CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<Importer>();
+        // A UTF-8 mark, then a Windows-1252 right single quote (0x92) in O'NEILL: the mark is not counted as a character.
+        byte[] quote = [.. Encoding.UTF8.Preamble, .. Encoding.ASCII.GetBytes(FoiaHeader + "2007-10-02,Lifted,O"), 0x92, .. Encoding.ASCII.GetBytes("NEILL JAIL,X,PENNSYLVANIA,\n")];
+
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => importer.ImportAsync("quote.csv", quote));
+
+        var error = Assert.Single(refused.Errors);
+        Assert.Equal(2, error.Line);
+        Assert.Contains("byte 0x92 at character 20 of this line is not UTF-8 ('\u2019' in Windows-1252)", error.Expected, StringComparison.Ordinal);
+
+        var utf16 = await Assert.ThrowsAsync<ImportRejectedException>(() => importer.ImportAsync("unicode.csv", Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(FoiaHeader)).ToArray()));
+        Assert.Contains("this file is UTF-16", Assert.Single(utf16.Errors).Expected, StringComparison.Ordinal);
+        Assert.Contains("iconv -f UTF-16 -t UTF-8", utf16.Errors[0].Expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_refused_report_clash_rolls_back_everything_the_file_had_written()
     {
         const string Reports = "report_number,week_start,week_end,published_on,detainers_issued_nationwide\n1,2017-01-28,2017-02-03,2017-03-20,3083\n";

@@ -135,6 +135,26 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
     }
 
     [Fact]
+    public void A_charge_text_file_a_deployment_left_out_is_fingerprinted_as_absent_not_a_failure()
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "data");
+        var trimmed = Path.Combine(Path.GetTempPath(), "detainergraph-tests", "analysis-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(trimmed);
+        try
+        {
+            foreach (var file in AnalysisFingerprint.DataFiles.Where(f => f != ChargeLexicon.ChargeTextFiles[1].File))
+            {
+                File.Copy(Path.Combine(shipped, file), Path.Combine(trimmed, file));
+            }
+            Assert.NotEqual(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(trimmed));
+        }
+        finally
+        {
+            System.IO.Directory.Delete(trimmed, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Every_data_file_the_analysis_code_names_is_fingerprinted()
     {
         var named = new SortedSet<string>(StringComparer.Ordinal);

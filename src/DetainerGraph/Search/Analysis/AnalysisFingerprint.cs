@@ -52,9 +52,12 @@ public static class AnalysisFingerprint
             foreach (var file in DataFiles)
             {
                 // The name and length before the bytes: moving text from one file to the next changes the fingerprint.
-                var bytes = File.ReadAllBytes(Path.Combine(key.Directory, file));
-                hash.AppendData(Encoding.UTF8.GetBytes($"{file}\n{bytes.Length}\n"));
-                hash.AppendData(bytes);
+                // The lexicon reads the shipped charge texts only when present (a deployment may trim them): absent, a
+                // file counts as such, not as a failure to start.
+                var path = Path.Combine(key.Directory, file);
+                var bytes = File.Exists(path) ? File.ReadAllBytes(path) : null;
+                hash.AppendData(Encoding.UTF8.GetBytes(bytes is null ? $"{file}\nabsent\n" : $"{file}\n{bytes.Length}\n"));
+                hash.AppendData(bytes ?? []);
             }
             var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
             return $"r{Revision}{(key.Expanded ? "" : "-plain")}-{digest[..32]}";

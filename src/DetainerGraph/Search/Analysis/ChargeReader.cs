@@ -340,9 +340,16 @@ public sealed class ChargeReader
         var alternatives = new List<Alternative>();
         foreach (var part in when.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            alternatives.Add(part.StartsWith("category:", StringComparison.Ordinal)
-                ? new Alternative(part, null, part["category:".Length..])
-                : new Alternative(part, [.. ChargeLexicon.Words(part).Select(Stem)], null));
+            if (part.StartsWith("category:", StringComparison.Ordinal))
+            {
+                alternatives.Add(new Alternative(part, null, part["category:".Length..], null));
+                continue;
+            }
+            // A word written !word must be absent: "assault family !non" is no "Aggravated Assault - Non-family-Gun".
+            var words = part.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var wanted = string.Join(' ', words.Where(w => !w.StartsWith('!')));
+            var absent = words.Where(w => w.StartsWith('!')).SelectMany(w => ChargeLexicon.Words(w[1..])).Select(Stem).ToArray();
+            alternatives.Add(new Alternative(wanted, [.. ChargeLexicon.Words(wanted).Select(Stem)], null, absent.Length > 0 ? absent : null));
         }
         return new Rule(target.Trim(), alternatives, basis);
     }
@@ -367,7 +374,7 @@ public sealed class ChargeReader
 
     private sealed record CuratedEntry(string Words, Context Context, string Basis);
 
-    private sealed record Alternative(string Text, string[]? Stems, string? Category);
+    private sealed record Alternative(string Text, string[]? Stems, string? Category, string[]? Absent);
 
     private sealed record Rule(string Target, IReadOnlyList<Alternative> Alternatives, string Basis)
     {
@@ -376,7 +383,9 @@ public sealed class ChargeReader
         {
             foreach (var alternative in Alternatives)
             {
-                if (alternative.Category is { } wanted ? wanted == category : alternative.Stems!.All(stems.Contains))
+                if (alternative.Category is { } wanted
+                    ? wanted == category
+                    : alternative.Stems!.All(stems.Contains) && (alternative.Absent is null || !alternative.Absent.Any(stems.Contains)))
                 {
                     return alternative.Text;
                 }

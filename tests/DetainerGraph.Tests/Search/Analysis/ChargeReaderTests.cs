@@ -124,4 +124,32 @@ public sealed class ChargeReaderTests(ITestOutputHelper output)
     public static List<string> PierceTexts() =>
         [.. DetainerGraph.Import.CsvReader.ReadFile(Path.Combine(RepositoryFiles.Root, "data", "pierce_booking_charges.csv")).Skip(1)
             .Select(r => r.Fields[0].Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The family-violence concept takes assaults and threats against a family or household member in every spelling,
+    /// never NCIC's and ICE's NON-FAMILY assaults (a review found "Aggravated Assault - Non-family-Gun" answering
+    /// "domestic violence"), and leaves Washington's /DV charges to their own reading (it would add "family" to a trespass).
+    /// </summary>
+    [Theory]
+    [InlineData("ASSLT CAUSES BODILY INJ:FAMILY MEMBER (MA)", true)]
+    [InlineData("ASSLT CAUSES BODILY INJ DATE/FAM/HOUSE (F3", true)]
+    [InlineData("Fel Asslt FV Strangulation (F3)", true)]
+    [InlineData("TERRORISTIC THREAT OF FAMILY HOUSEHOLD(MA)", true)]
+    [InlineData("Aggravated Assault - Family-Strongarm", true)]
+    [InlineData("Aggravated Assault - Non-family-Gun", false)]
+    [InlineData("Aggravated Assault - Non-family-Strongarm", false)]
+    [InlineData("AGGRAV ASSLT - NONFAMILY-GUN", false)]
+    [InlineData("ASSLT CAUSES BODILY INJ", false)]
+    [InlineData("TERRORISTIC THREAT", false)]
+    [InlineData("CRIM TRSP 1 /DV", false)]
+    [InlineData("VIO NC ORD /DV", false)]
+    public void Family_violence_is_read_in_family_assaults_and_threats_only(string text, bool familyViolence)
+    {
+        var reading = Reader.Read(text);
+        Assert.Equal(familyViolence, reading.Expansions.Any(e => e.Kind == ExpansionKind.Concept && e.Words == "family violence domestic violence"));
+        if (!familyViolence && !text.Contains("FAM", StringComparison.OrdinalIgnoreCase))
+        {
+            Assert.DoesNotContain("family", reading.IndexText, StringComparison.Ordinal);
+        }
+    }
 }

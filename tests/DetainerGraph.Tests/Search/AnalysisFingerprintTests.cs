@@ -169,6 +169,45 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
         Assert.Empty(named.Except(AnalysisFingerprint.DataFiles));
     }
 
+    /// <summary>The code that decides what words a charge is indexed under, in both engines.</summary>
+    private static readonly string[] AnalysisCode =
+    [
+        "src/DetainerGraph/Search/ChargeAnalysis.cs",
+        "src/DetainerGraph/Search/Analysis/AbbreviationExpander.cs",
+        "src/DetainerGraph/Search/Analysis/ChargeLexicon.cs",
+        "src/DetainerGraph/Search/Analysis/ChargeReader.cs",
+        "src/DetainerGraph/Search/Indexing/ChargeDocuments.cs",
+        "src/DetainerGraph/Search/Lucene/LuceneChargeSearch.Documents.cs",
+        "src/DetainerGraph/Search/Elasticsearch/ElasticChargeIndex.cs",
+    ];
+
+    /// <summary>
+    /// Data edits change the fingerprint by themselves; code edits do so only through <see cref="AnalysisFingerprint.Revision"/>,
+    /// which someone must raise. This test holds the hash of the analysis code as last reviewed
+    /// (<c>tests/DetainerGraph.Tests/Search/analysis-code.sha256</c>), so a change to it cannot pass unnoticed: read the
+    /// change, raise the revision if any text may now be indexed under other words, then record the new hash with
+    /// <c>UPDATE_ANALYSIS_HASH=1 dotnet test</c>.
+    /// </summary>
+    [Fact]
+    public void The_analysis_code_is_the_reviewed_revision()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in AnalysisCode)
+        {
+            var text = File.ReadAllText(Path.Combine(RepositoryFiles.Root, file)).Replace("\r\n", "\n", StringComparison.Ordinal);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n" + text));
+        }
+        var current = $"r{AnalysisFingerprint.Revision} {Convert.ToHexStringLower(hash.GetHashAndReset())}";
+        var recorded = Path.Combine(RepositoryFiles.Root, "tests", "DetainerGraph.Tests", "Search", "analysis-code.sha256");
+        if (Environment.GetEnvironmentVariable("UPDATE_ANALYSIS_HASH") == "1")
+        {
+            File.WriteAllText(recorded, current + "\n");
+        }
+        Assert.True(File.ReadAllText(recorded).Trim() == current,
+            "The analysis code changed since its hash was recorded. If a charge may now be indexed under other words, raise " +
+            "AnalysisFingerprint.Revision (every index is then rebuilt at start); then run UPDATE_ANALYSIS_HASH=1 dotnet test.");
+    }
+
     [GeneratedRegex("\"([a-z0-9_]+\\.(?:csv|txt))\"")]
     private static partial Regex DataFileName();
 

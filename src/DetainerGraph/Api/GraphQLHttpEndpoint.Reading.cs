@@ -20,6 +20,16 @@ public sealed partial class GraphQLHttpEndpoint
     {
         var query = request.Query;
         string? Param(string name) => query[name].FirstOrDefault() is { Length: > 0 } value ? value : null;
+        // A repeated parameter would otherwise be read as its first value and the rest dropped: what a cache or a proxy
+        // in front reads as the request (often the last value) need not be what runs.
+        foreach (var name in (string[])["query", "operationName", "documentId", "variables", "extensions"])
+        {
+            if (query[name].Count > 1)
+            {
+                return ParsedRequest.Fail(StatusCodes.Status400BadRequest, "INVALID_REQUEST",
+                    $"`{name}` is given {query[name].Count} times; give each GraphQL parameter once.");
+            }
+        }
 
         var graphQLRequest = new GraphQLRequest { Query = Param("query"), OperationName = Param("operationName"), DocumentId = Param("documentId") };
         foreach (var name in (string[])["variables", "extensions"])

@@ -296,4 +296,24 @@ public sealed class ErrorAnswerTests : IDisposable
         Assert.Contains(why, message, StringComparison.Ordinal);
         Assert.DoesNotContain("GraphQL.Inputs", message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A parameter given twice was read as its first value, the rest dropped: a cache or proxy that reads the last one
+    /// would key or log another request than the one that ran.
+    /// </summary>
+    [Theory]
+    [InlineData("query", "{ __typename }")]
+    [InlineData("operationName", "A")]
+    [InlineData("variables", "{}")]
+    [InlineData("extensions", "{}")]
+    public async Task A_get_with_a_graphql_parameter_given_twice_is_400_naming_it(string name, string value)
+    {
+        var (status, body) = name == "query"
+            ? await GetAsync("query A { weeks(first: 1) { totalCount } }", (name, value))
+            : await GetAsync("query A { weeks(first: 1) { totalCount } }", (name, value), (name, value));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_REQUEST", body.FirstErrorCode());
+        Assert.Equal($"`{name}` is given 2 times; give each GraphQL parameter once.", body.GetProperty("errors")[0].GetProperty("message").GetString());
+    }
 }

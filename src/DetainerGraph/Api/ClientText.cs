@@ -8,6 +8,13 @@ public static class ClientText
     /// <summary>The most of a client's text an error message quotes.</summary>
     public const int MaxQuoted = 40;
 
+    /// <summary>
+    /// The most of a quote an error message keeps: longer than <see cref="MaxQuoted"/>, so that every name of the schema
+    /// GraphQL.NET quotes stays whole (the longest, <c>JurisdictionResolutionOperationFilterInput</c>, has 42 characters;
+    /// a test holds every name under this).
+    /// </summary>
+    public const int MaxQuotedInMessage = 64;
+
     /// <summary>The longest run of text without a space that an error message keeps whole (a URL of the specification fits).</summary>
     public const int MaxUnbroken = 80;
 
@@ -44,7 +51,7 @@ public static class ClientText
     /// quote the client's values and names whole ("Unable to convert '…1 MB…' to 'Int'", "found \"…\"", "Unknown type
     /// TTTT…"), and a response must not grow with them. Three bounds, in order:
     /// <list type="bullet">
-    /// <item>text in single or double quotes is cut to <see cref="MaxQuoted"/> characters (a quote closes where the quote
+    /// <item>text in single or double quotes is cut to <see cref="MaxQuotedInMessage"/> characters (a quote closes where the quote
     /// character is followed by a space, punctuation or the end, so an apostrophe inside a value does not end it);</item>
     /// <item>any other run without a space (a bare enum value or number that GraphQL.NET prints unquoted) to
     /// <see cref="MaxUnbroken"/>;</item>
@@ -55,7 +62,7 @@ public static class ClientText
     /// </summary>
     public static string BoundMessage(string message)
     {
-        if (message.Length <= MaxQuoted)
+        if (message.Length <= MaxQuotedInMessage)
         {
             return message;
         }
@@ -70,7 +77,7 @@ public static class ClientText
             if (c is '\'' or '"' && (i == 0 || !char.IsLetterOrDigit(message[i - 1]))
                 && ClosingQuote(message, i, ref closes[c == '"' ? 1 : 0]) is var close and > 0)
             {
-                bounded.Append(c).Append(Cut(message[(i + 1)..close], MaxQuoted)).Append(c);
+                bounded.Append(c).Append(Cut(message[(i + 1)..close], MaxQuotedInMessage)).Append(c);
                 i = close + 1;
                 continue;
             }

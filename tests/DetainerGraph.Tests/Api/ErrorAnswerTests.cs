@@ -39,7 +39,7 @@ public sealed class ErrorAnswerTests : IDisposable
     /// <summary>
     /// GraphQL.NET's validation and variable messages quoted the client's value whole: a literal string where an Int goes,
     /// a bare enum value, a variable's value of the wrong type, an unknown input field's name. Each is cut to its first
-    /// 40 characters (80 for a bare one) with an ellipsis, and the message still says which argument or variable failed and what was expected.
+    /// 64 characters (80 for a bare one) with an ellipsis, and the message still says which argument or variable failed and what was expected.
     /// </summary>
     [Theory]
     [InlineData("literal string for an Int", "{ detainers(first: \"HUGE\") { totalCount } }", false, "'first'", "'Int'")]
@@ -58,8 +58,8 @@ public sealed class ErrorAnswerTests : IDisposable
 
         var message = OnlyError(text).GetProperty("message").GetString()!;
         Assert.True(text.Length < 2_000, $"{what}: the answer is {text.Length} characters");
-        // Quoted values are cut to 40 characters, values GraphQL.NET prints bare (an enum value) to 80.
-        Assert.Contains(new string('x', ClientText.MaxQuoted) + "…", message, StringComparison.Ordinal);
+        // Quoted values are cut to 64 characters, values GraphQL.NET prints bare (an enum value) to 80.
+        Assert.Contains(new string('x', ClientText.MaxQuotedInMessage) + "…", message, StringComparison.Ordinal);
         Assert.DoesNotContain(new string('x', ClientText.MaxUnbroken + 1), message, StringComparison.Ordinal);
         Assert.Contains(names, message, StringComparison.Ordinal);
         Assert.Contains(expected, message, StringComparison.Ordinal);
@@ -315,5 +315,21 @@ public sealed class ErrorAnswerTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("INVALID_REQUEST", body.FirstErrorCode());
         Assert.Equal($"`{name}` is given 2 times; give each GraphQL parameter once.", body.GetProperty("errors")[0].GetProperty("message").GetString());
+    }
+
+    /// <summary>
+    /// Messages quote the schema's names (a type expected, an argument, a field): none is long enough to be cut, so a
+    /// message never names a type that does not exist (a review found 'JurisdictionResolutionOperationFilterInp…').
+    /// </summary>
+    [Fact]
+    public void Every_name_of_the_schema_stays_whole_in_a_message()
+    {
+        var sdl = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "schema", "schema.graphql"));
+        var names = System.Text.RegularExpressions.Regex.Matches(sdl, "[A-Za-z_][A-Za-z0-9_]*").Select(m => m.Value).Distinct().ToList();
+        var longest = names.MaxBy(n => n.Length)!;
+
+        Assert.InRange(longest.Length, 1, ClientText.MaxQuotedInMessage);
+        var message = $"Argument 'where' has invalid value. Expected type '{longest}', found \"{new string('x', 500)}\".";
+        Assert.Contains($"'{longest}'", ClientText.BoundMessage(message), StringComparison.Ordinal);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ClientErrorInfoProvider(ErrorInfoProviderOptions options) : 
     /// The error's code, unless it has none or GraphQL.NET derived it from the type of an exception that is not GraphQL's
     /// own: a parse error's <c>SYNTAX_ERROR</c> is named after GraphQL's syntax exception, and stays.
     /// </summary>
-    public static string DocumentedCode(ExecutionError error) =>
+    private static string DocumentedCode(ExecutionError error) =>
         error.Code is { Length: > 0 } code && !(error.InnerException is { } inner && code == GetErrorCode(inner) && !IsGraphQLs(inner))
             ? code
             : HttpProtection.InternalErrorCode;

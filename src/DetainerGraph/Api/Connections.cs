@@ -204,9 +204,12 @@ public static class Paging
             return false;
         }
         var max = limit == ConfiguredMaxPageSize ? options.MaxPageSize : limit;
-        return arguments.TryGetValue("first", out var first) && first.Value is int f && (f < 0 || f > max)
-            || arguments.TryGetValue("last", out var last) && last.Value is int l && (l < 0 || l > max);
+        return arguments.TryGetValue("first", out var first) && IsOutOfRange(first.Value as int?, max)
+            || arguments.TryGetValue("last", out var last) && IsOutOfRange(last.Value as int?, max);
     }
+
+    /// <summary>Whether a page size is one the field refuses: negative, or past <paramref name="max"/> (absent is not).</summary>
+    private static bool IsOutOfRange(int? value, int max) => value is < 0 || value > max;
 
     /// <summary>
     /// The positions a page covers, from the checked paging arguments: forward, <c>first</c> (or the default page
@@ -313,7 +316,7 @@ public static class Paging
     public static int? GetPageSizeArgument(this IResolveFieldContext context, string argument, int max)
     {
         var value = context.GetArgument<int?>(argument);
-        if (value is < 0 || value > max)
+        if (IsOutOfRange(value, max))
         {
             throw new ExecutionError($"`{argument}` must be between 0 and {max}; it was {value}.") { Code = "PAGE_SIZE_OUT_OF_RANGE" };
         }

@@ -59,9 +59,6 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
     /// </summary>
     public Func<ChargeSearchRequest, bool> Watches { get; set; } = _ => true;
 
-    /// <summary>What <see cref="IsAnalysisCurrentAsync"/> answers without a real engine behind.</summary>
-    public bool AnalysisCurrent { get; set; } = true;
-
     /// <summary>What <see cref="CountAsync"/> answers without a real engine behind.</summary>
     public long Documents { get; set; }
 
@@ -174,8 +171,9 @@ public sealed class FakeSearchEngine(IChargeSearch? inner = null) : IChargeSearc
         return inner is null ? Documents : await inner.CountAsync(ct);
     }
 
+    // Alone it holds nothing built by other rules, so it is current.
     public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) =>
-        inner is null ? Task.FromResult(AnalysisCurrent) : inner.IsAnalysisCurrentAsync(ct);
+        inner is null ? Task.FromResult(true) : inner.IsAnalysisCurrentAsync(ct);
 
     // Put in front of an engine the container made, this is what the container disposes.
     public void Dispose() => (inner as IDisposable)?.Dispose();

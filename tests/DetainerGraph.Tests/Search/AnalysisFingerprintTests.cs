@@ -97,32 +97,35 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
         Assert.Equal(1, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
     }
 
+    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "data");
+
+    /// <summary>A fresh folder (fingerprints are cached by folder) holding the shipped analysis files but <paramref name="leftOut"/>.</summary>
+    private static string CopyOfAnalysisFiles(string? leftOut = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "detainergraph-tests", "analysis-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(folder);
+        foreach (var file in AnalysisFingerprint.DataFiles.Where(f => f != leftOut))
+        {
+            File.Copy(Path.Combine(Shipped, file), Path.Combine(folder, file));
+        }
+        return folder;
+    }
+
     [Fact]
     public void The_fingerprint_follows_the_bytes_of_every_analysis_file_and_the_revision()
     {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "data");
-        var copy = Path.Combine(Path.GetTempPath(), "detainergraph-tests", "analysis-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(copy);
+        var copy = CopyOfAnalysisFiles();
         try
         {
-            foreach (var file in AnalysisFingerprint.DataFiles)
-            {
-                File.Copy(Path.Combine(shipped, file), Path.Combine(copy, file));
-            }
             Assert.Equal(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(copy));
             Assert.StartsWith($"r{AnalysisFingerprint.Revision}-", AnalysisFingerprint.Shipped, StringComparison.Ordinal);
-            Assert.NotEqual(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(shipped, expanded: false));
+            Assert.NotEqual(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(Shipped, expanded: false));
 
-            // Each file counts: one byte more in any of them is another fingerprint (a fresh folder each: fingerprints are cached by folder).
+            // Each file counts: one byte more in any of them is another fingerprint.
             var seen = new HashSet<string> { AnalysisFingerprint.Shipped };
             foreach (var file in AnalysisFingerprint.DataFiles)
             {
-                var edited = copy + "-" + seen.Count;
-                System.IO.Directory.CreateDirectory(edited);
-                foreach (var other in AnalysisFingerprint.DataFiles)
-                {
-                    File.Copy(Path.Combine(shipped, other), Path.Combine(edited, other));
-                }
+                var edited = CopyOfAnalysisFiles();
                 File.AppendAllText(Path.Combine(edited, file), "\n");
                 Assert.True(seen.Add(AnalysisFingerprint.Of(edited)), $"{file}: an edit left the fingerprint as it was");
                 System.IO.Directory.Delete(edited, recursive: true);
@@ -137,15 +140,9 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
     [Fact]
     public void A_charge_text_file_a_deployment_left_out_is_fingerprinted_as_absent_not_a_failure()
     {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "data");
-        var trimmed = Path.Combine(Path.GetTempPath(), "detainergraph-tests", "analysis-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(trimmed);
+        var trimmed = CopyOfAnalysisFiles(leftOut: ChargeLexicon.ChargeTextFiles[1].File);
         try
         {
-            foreach (var file in AnalysisFingerprint.DataFiles.Where(f => f != ChargeLexicon.ChargeTextFiles[1].File))
-            {
-                File.Copy(Path.Combine(shipped, file), Path.Combine(trimmed, file));
-            }
             Assert.NotEqual(AnalysisFingerprint.Shipped, AnalysisFingerprint.Of(trimmed));
         }
         finally

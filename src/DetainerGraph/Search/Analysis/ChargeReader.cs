@@ -342,14 +342,14 @@ public sealed class ChargeReader
         {
             if (part.StartsWith("category:", StringComparison.Ordinal))
             {
-                alternatives.Add(new Alternative(part, null, part["category:".Length..], null));
+                alternatives.Add(new Alternative(part, null, part["category:".Length..], []));
                 continue;
             }
             // A word written !word must be absent: "assault family !non" is no "Aggravated Assault - Non-family-Gun".
             var words = part.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var wanted = string.Join(' ', words.Where(w => !w.StartsWith('!')));
-            var absent = words.Where(w => w.StartsWith('!')).SelectMany(w => ChargeLexicon.Words(w[1..])).Select(Stem).ToArray();
-            alternatives.Add(new Alternative(wanted, [.. ChargeLexicon.Words(wanted).Select(Stem)], null, absent.Length > 0 ? absent : null));
+            var absent = words.Where(w => w.StartsWith('!')).SelectMany(w => ChargeLexicon.Words(w[1..])).Select(Stem);
+            alternatives.Add(new Alternative(wanted, [.. ChargeLexicon.Words(wanted).Select(Stem)], null, [.. absent]));
         }
         return new Rule(target.Trim(), alternatives, basis);
     }
@@ -374,7 +374,7 @@ public sealed class ChargeReader
 
     private sealed record CuratedEntry(string Words, Context Context, string Basis);
 
-    private sealed record Alternative(string Text, string[]? Stems, string? Category, string[]? Absent);
+    private sealed record Alternative(string Text, string[]? Stems, string? Category, string[] Absent);
 
     private sealed record Rule(string Target, IReadOnlyList<Alternative> Alternatives, string Basis)
     {
@@ -385,7 +385,7 @@ public sealed class ChargeReader
             {
                 if (alternative.Category is { } wanted
                     ? wanted == category
-                    : alternative.Stems!.All(stems.Contains) && (alternative.Absent is null || !alternative.Absent.Any(stems.Contains)))
+                    : alternative.Stems!.All(stems.Contains) && !alternative.Absent.Any(stems.Contains))
                 {
                     return alternative.Text;
                 }

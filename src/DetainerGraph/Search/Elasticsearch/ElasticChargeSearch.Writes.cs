@@ -353,7 +353,7 @@ public sealed partial class ElasticChargeSearch
     private CreateIndexRequestDescriptor<ElasticChargeDocument> IndexDefinition(string index, bool withAlias)
     {
         var descriptor = new CreateIndexRequestDescriptor<ElasticChargeDocument>(index);
-        ElasticChargeIndex.Define(descriptor, _synonyms, _analysis);
+        ElasticChargeIndex.Define(descriptor, _synonyms, _analysis.Value);
         descriptor.RequestConfiguration(_write);
         if (withAlias)
         {

@@ -42,7 +42,8 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     private readonly ElasticsearchClient _client;
     private readonly ElasticsearchOptions _options;
     private readonly IReadOnlyList<string> _synonyms;
-    private readonly string _analysis;
+    /// <summary>What the documents are analysed with, hashed when first needed (an index created, the start check).</summary>
+    private readonly Lazy<string> _analysis;
     private readonly TimeProvider _time;
     private readonly ILogger<ElasticChargeSearch> _logger;
     private readonly SemaphoreSlim _ensureGate = new(1, 1);
@@ -58,7 +59,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         _client = client;
         _options = options;
         _synonyms = synonyms;
-        _analysis = analysis ?? AnalysisFingerprint.Shipped;
+        _analysis = new(() => analysis ?? AnalysisFingerprint.Shipped);
         _time = time;
         _logger = logger;
         _write = new RequestConfiguration { RequestTimeout = options.WriteTimeout };
@@ -99,7 +100,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             return true;
         }
         Check(response, "mapping");
-        return ElasticChargeIndex.BuiltWith(response) == _analysis;
+        return ElasticChargeIndex.BuiltWith(response) == _analysis.Value;
     }
 
     public async Task<ChargeSearchResult> SearchAsync(ChargeSearchRequest request, CancellationToken ct)

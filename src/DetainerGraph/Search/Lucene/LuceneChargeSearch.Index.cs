@@ -169,7 +169,7 @@ public sealed partial class LuceneChargeSearch
         {
             // Every later commit of this writer (and of any writer opening this folder) carries it on: it changes only
             // with a rebuild, which makes a new folder.
-            writer.SetCommitData(new Dictionary<string, string> { [AnalysisFingerprint.Key] = _analysis });
+            writer.SetCommitData(new Dictionary<string, string> { [AnalysisFingerprint.Key] = _analysis.Value });
         }
         // A fresh index needs one commit before a reader can open it.
         writer.Commit();

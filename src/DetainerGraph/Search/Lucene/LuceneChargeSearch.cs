@@ -50,8 +50,11 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     private readonly ChargeReader? _reader;
 
-    /// <summary>What this engine indexes with (<see cref="AnalysisFingerprint"/>), stored in each index's commit data.</summary>
-    private readonly string _analysis;
+    /// <summary>
+    /// What this engine indexes with (<see cref="AnalysisFingerprint"/>), stored in each index's commit data. Hashed when
+    /// first needed (a new index, the outbox's start check), not while the server prepares to listen.
+    /// </summary>
+    private readonly Lazy<string> _analysis;
 
     /// <param name="typoCacheBytes">The budget of the typo-automata cache, in estimated bytes (<c>Search:TypoCacheBytes</c>).</param>
     /// <param name="expandCharges">
@@ -66,7 +69,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
         _logger = logger;
         var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(synonymFile))!;
         _reader = expandCharges ? ChargeReader.For(dataDirectory) : null;
-        _analysis = AnalysisFingerprint.Of(dataDirectory, expandCharges);
+        _analysis = new(() => AnalysisFingerprint.Of(dataDirectory, expandCharges));
     }
 
     /// <summary>The folder of the live index (tests and the <c>reindex</c> command print it).</summary>
@@ -78,7 +81,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     /// <summary>The live index's commit data names the analysis it was built with; an index from before fingerprints names none.</summary>
     public Task<bool> IsAnalysisCurrentAsync(CancellationToken ct) =>
-        Task.FromResult(State().Writer.CommitData.TryGetValue(AnalysisFingerprint.Key, out var built) && built == _analysis);
+        Task.FromResult(State().Writer.CommitData.TryGetValue(AnalysisFingerprint.Key, out var built) && built == _analysis.Value);
 
     /// <summary>The index unreadable (files gone, disk error, closed while shutting down, which Lucene.NET reports as ObjectDisposedException): the same typed failure as Elasticsearch's.</summary>
     private static bool IsIndexFailure(Exception e) => e is IOException or UnauthorizedAccessException or ObjectDisposedException;

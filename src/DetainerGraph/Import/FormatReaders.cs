@@ -392,16 +392,16 @@ public sealed class FormatReaders(ReferenceData reference)
     }
 
     /// <summary>
-    /// Texas offense codes have eight digits, the first four of them the NCIC offense code ("54040009" is
-    /// 5404, DUI alcohol); shorter local codes say nothing, and the description is matched instead.
-    /// </summary>
-    /// <summary>
     /// Seven digits that are a Texas offense code once a leading zero is put back (09990018, homicide, saved from a number
     /// column as 9990018): read as they are, the code would silently name no NCIC offense.
     /// </summary>
     private bool IsCodeWithoutItsLeadingZero(string? chargeCode) =>
         chargeCode is { Length: 7 } && chargeCode.All(char.IsAsciiDigit) && reference.OffenseOfCode("0" + chargeCode[..3]) is not null;
 
+    /// <summary>
+    /// Texas offense codes have eight digits, the first four of them the NCIC offense code ("54040009" is
+    /// 5404, DUI alcohol); shorter local codes say nothing, and the description is matched instead.
+    /// </summary>
     private string? NcicCodeOf(string? chargeCode) =>
         chargeCode is { Length: 8 } && chargeCode.All(char.IsAsciiDigit) && reference.OffenseOfCode(chargeCode[..4]) is { } offense
             ? offense.Code

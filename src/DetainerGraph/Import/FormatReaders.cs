@@ -328,6 +328,11 @@ public sealed class FormatReaders(ReferenceData reference)
             var booking = row.Required("booking", "an identifier shared by the rows of one booking");
             var description = row.Optional("charge");
             var code = row.Optional("charge_code");
+            if (IsCodeWithoutItsLeadingZero(code))
+            {
+                row.Fail("charge_code", code, $"an 8-digit Texas offense code: this looks like 0{code} with its leading zero dropped, "
+                    + "as a spreadsheet does to a column of numbers: format the column as text before saving, or restore the zero");
+            }
             if (booking.Length > 0 && booking == currentBooking)
             {
                 if (current is not null && description is not null)
@@ -385,6 +390,13 @@ public sealed class FormatReaders(ReferenceData reference)
             file.Detainers.Add(current);
         }
     }
+
+    /// <summary>
+    /// Seven digits that are a Texas offense code once a leading zero is put back (09990018, homicide, saved from a number
+    /// column as 9990018): read as they are, the code would silently name no NCIC offense.
+    /// </summary>
+    private bool IsCodeWithoutItsLeadingZero(string? chargeCode) =>
+        chargeCode is { Length: 7 } && chargeCode.All(char.IsAsciiDigit) && reference.OffenseOfCode("0" + chargeCode[..3]) is not null;
 
     /// <summary>
     /// Texas offense codes have eight digits, the first four of them the NCIC offense code ("54040009" is

@@ -71,4 +71,24 @@ public sealed record ImportFormatSpec(ImportFormat Format, string Name, string[]
         problem = $"a header naming one of the import formats; closest is {closest.Name}, which also needs: {string.Join(", ", missing)}";
         return null;
     }
+
+    /// <summary>
+    /// Whether a header no format matches is one format's header with its fields separated by semicolons (a spreadsheet's
+    /// "CSV" in a language with decimal commas), tabs or vertical bars instead of commas: which, and the format's name.
+    /// </summary>
+    public static bool SeparatedBy(IReadOnlyList<string> header, out char separator, out string format)
+    {
+        var text = string.Join(",", header);
+        foreach (var candidate in (ReadOnlySpan<char>)[';', '\t', '|'])
+        {
+            if (text.Contains(candidate, StringComparison.Ordinal)
+                && Detect(text.Split(candidate).Select(h => h.Trim().ToLowerInvariant()).ToList(), out _) is { } spec)
+            {
+                (separator, format) = (candidate, spec.Name);
+                return true;
+            }
+        }
+        (separator, format) = ('\0', "");
+        return false;
+    }
 }

@@ -289,16 +289,16 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             throw NotUtf8(fileName, bytes);
         }
+        var crAlone = EndsLinesWithCrAlone(bytes);
         // A NUL is no character of a CSV's text: the file is binary, or UTF-16 (whose ASCII letters each carry one).
         if (bytes.AsSpan().IndexOf((byte)0) is var nul and >= 0)
         {
-            throw Rejected(fileName, 1 + bytes.AsSpan(0, nul).Count((byte)'\n'), "text without NUL characters (byte 0x00): a CSV file in UTF-8, not a binary or UTF-16 file");
+            throw Rejected(fileName, LineOf(bytes, nul, crAlone), "text without NUL characters (byte 0x00): a CSV file in UTF-8, not a binary or UTF-16 file");
         }
         // Lines ended by CR alone (classic Mac OS) read as one line, and the header would be reported as missing columns.
-        var firstCr = bytes.AsSpan().IndexOf((byte)'\r');
-        if (firstCr >= 0 && (firstCr + 1 == bytes.Length || bytes[firstCr + 1] != (byte)'\n') && bytes.AsSpan(0, firstCr).IndexOf((byte)'\n') < 0)
+        if (crAlone)
         {
-            throw Rejected(fileName, 1, "lines ending in LF or CRLF: this file ends its lines with CR alone (classic Mac OS), so it reads as a single line");
+            throw Rejected(fileName, 1, $"{CrAlone}. Convert with tr '\\r' '\\n' < {ShellName(fileName)} > fixed.csv, or save as \"CSV UTF-8\"");
         }
         using var text = new StreamReader(new MemoryStream(bytes, writable: false),
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
@@ -310,10 +310,39 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             {
                 throw Rejected(fileName, 1, "a CSV header naming the columns");
             }
+            var headerRecord = records.Current;
+            // Some exports begin with Excel's separator line, "sep=,", so that Excel splits the columns: skipped when it
+            // says comma, and a refusal naming the separator when it says another.
+            if (SeparatorLine(headerRecord) is { } separator)
+            {
+                if (separator != ',')
+                {
+                    throw Rejected(fileName, 1, $"comma-separated values: this file's first line, 'sep={separator}', says its fields are separated by "
+                        + $"{SeparatorName(separator)}: save it again as \"CSV UTF-8\" (comma-separated), without that line");
+                }
+                if (!records.MoveNext())
+                {
+                    throw Rejected(fileName, 2, "a CSV header naming the columns");
+                }
+                headerRecord = records.Current;
+            }
 
-            var header = records.Current.Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            var header = headerRecord.Fields.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            // A spreadsheet saves its used range: columns someone once touched to the right of the data are empty, and
+            // so is their header cell. They are dropped (a row's cells there must be empty too).
+            while (header.Count > 0 && header[^1].Length == 0)
+            {
+                header.RemoveAt(header.Count - 1);
+            }
             var spec = ImportFormatSpec.Detect(header, out var problem)
-                ?? throw new ImportRejectedException(fileName, [new ImportError(fileName, 1, null, string.Join(",", header), problem)]);
+                ?? throw new ImportRejectedException(fileName, [new ImportError(fileName, headerRecord.Line, null, string.Join(",", header),
+                    ImportFormatSpec.SeparatedBy(header, out var other, out var format)
+                        ? $"comma-separated values: this header's fields are separated by {SeparatorName(other)} (it is {Article(format)} {format} header otherwise), "
+                            + (other == '\t'
+                                ? "as a spreadsheet's \"Text (Tab delimited)\" or \"Unicode Text\" save writes them: save as \"CSV UTF-8\""
+                                : "as a spreadsheet set to a language with decimal commas saves \"CSV\": save it with ',' as the field separator "
+                                    + "(LibreOffice: Save As, Edit filter settings; Excel: the list separator of the computer's region settings)")
+                        : problem)]);
             var parsed = new ParsedFile(fileName, spec.Format);
 
             var columns = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -321,7 +350,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             {
                 if (!columns.TryAdd(header[i], i))
                 {
-                    parsed.Errors.Add(new ImportError(fileName, 1, header[i], null, "each column named once"));
+                    parsed.Errors.Add(new ImportError(fileName, headerRecord.Line, header[i], null, "each column named once"));
                 }
                 else if (!spec.Required.Contains(header[i]) && !spec.Optional.Contains(header[i]))
                 {
@@ -336,7 +365,12 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
                 {
                     ct.ThrowIfCancellationRequested();
                     var record = records.Current;
-                    if (record.Fields.Count != header.Count)
+                    // A row of empty cells (the rows a spreadsheet saves below its data) is skipped, as an empty line is.
+                    if (AllEmpty(record.Fields, 0))
+                    {
+                        continue;
+                    }
+                    if (record.Fields.Count != header.Count && !(record.Fields.Count > header.Count && AllEmpty(record.Fields, header.Count)))
                     {
                         parsed.Errors.Add(new ImportError(fileName, record.Line, null, null, $"{header.Count} fields as in the header, not {record.Fields.Count}"));
                         continue;
@@ -348,7 +382,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             new FormatReaders(reference).Read(spec.Format, Rows(), parsed);
             if (rowCount == 0 && parsed.Errors.Count == 0)
             {
-                parsed.Errors.Add(new ImportError(fileName, 2, null, null, "at least one row after the header"));
+                parsed.Errors.Add(new ImportError(fileName, headerRecord.Line + 1, null, null, "at least one row after the header"));
             }
             return parsed;
         }
@@ -358,38 +392,122 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
     }
 
+    /// <summary>Whether the cells from <paramref name="from"/> on are all empty or blank.</summary>
+    private static bool AllEmpty(IReadOnlyList<string> fields, int from)
+    {
+        for (var i = from; i < fields.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(fields[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The separator Excel's first line "sep=X" names (read as the two cells "sep=" and "" when X is a comma), or null.</summary>
+    private static char? SeparatorLine(CsvRecord first) => first switch
+    {
+        { Line: 1, Fields: [var sep, ""] } when sep.Equals("sep=", StringComparison.OrdinalIgnoreCase) => ',',
+        { Line: 1, Fields: [var sep] } when sep.Length == 5 && sep.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) => sep[4],
+        _ => null,
+    };
+
+    private static string SeparatorName(char separator) => separator switch
+    {
+        ';' => "semicolons",
+        '\t' => "tabs",
+        '|' => "vertical bars",
+        ',' => "commas",
+        _ => $"'{separator}'",
+    };
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
+
     private static ImportRejectedException Rejected(string fileName, int line, string expected) =>
         new(fileName, [new ImportError(fileName, line, null, null, expected)]);
 
+    private const string CrAlone = "lines ending in LF or CRLF: this file ends its lines with CR alone (classic Mac OS), so it reads as a single line";
+
+    /// <summary>
+    /// Whether the file's first line break is a CR alone (classic Mac OS, and Excel for Mac's "CSV (Macintosh)" save):
+    /// its first CR is not followed by an LF, and no LF comes before it.
+    /// </summary>
+    private static bool EndsLinesWithCrAlone(ReadOnlySpan<byte> bytes)
+    {
+        var firstCr = bytes.IndexOf((byte)'\r');
+        return firstCr >= 0 && (firstCr + 1 == bytes.Length || bytes[firstCr + 1] != (byte)'\n') && bytes[..firstCr].IndexOf((byte)'\n') < 0;
+    }
+
+    /// <summary>The line (1-based) of the byte at <paramref name="at"/>: lines end at each LF, or at each CR in a file of CR-ended lines.</summary>
+    private static int LineOf(ReadOnlySpan<byte> bytes, int at, bool crAlone) => 1 + bytes[..at].Count(crAlone ? (byte)'\r' : (byte)'\n');
+
+    /// <summary>The file's name as a shell command may hold it unquoted, or FILE.</summary>
+    private static string ShellName(string fileName) =>
+        fileName.Length is > 0 and <= 64 && fileName[0] != '-' && fileName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+') ? fileName : "FILE";
+
     /// <summary>
     /// The refusal of a file that is not UTF-8, at its first byte that is not: its line and character, the byte, what
-    /// it would be in Windows-1252 (the encoding of a spreadsheet's plain "CSV" save, the usual culprit) and how to convert.
+    /// it would be in the encoding that most likely wrote it and how to convert. That is Windows-1252 (a spreadsheet's
+    /// plain "CSV" save on Windows, the usual culprit), or Mac Roman when the file's lines end in CR alone (Excel for
+    /// Mac's "CSV (Macintosh)" save, whose CR endings are then refused too, so one conversion fixes both) or the byte is
+    /// no character in Windows-1252.
     /// </summary>
     private static ImportRejectedException NotUtf8(string fileName, ReadOnlySpan<byte> bytes)
     {
         if (bytes is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
         {
             return Rejected(fileName, 1, "UTF-8 text: this file is UTF-16 (it starts with UTF-16's byte order mark, as a spreadsheet's " +
-                "\"Unicode Text\" save does). Save as \"CSV UTF-8\", or convert with iconv -f UTF-16 -t UTF-8");
+                "\"Unicode Text\" save does, whose fields are separated by tabs). Save as \"CSV UTF-8\"; a comma-separated UTF-16 file " +
+                "converts with iconv -f UTF-16 -t UTF-8");
         }
         var at = FirstInvalidUtf8(bytes);
-        var lineStart = bytes[..at].LastIndexOf((byte)'\n') + 1;
+        var crAlone = EndsLinesWithCrAlone(bytes);
+        var lineStart = bytes[..at].LastIndexOf(crAlone ? (byte)'\r' : (byte)'\n') + 1;
         if (lineStart == 0 && bytes.StartsWith(Encoding.UTF8.Preamble))
         {
             lineStart = Encoding.UTF8.Preamble.Length;
         }
-        var line = 1 + bytes[..at].Count((byte)'\n');
+        var line = LineOf(bytes, at, crAlone);
         var column = 1 + Encoding.UTF8.GetCharCount(bytes[lineStart..at]);
         var value = bytes[at];
+        var where = $"UTF-8 text: byte 0x{value:X2} at character {column} of this line is not UTF-8";
         // Curly quotes and dashes (0x91-0x97) are the usual stray bytes; five of 0x80-0x9F are no character at all.
-        var letter = Windows1252.GetString([value]);
-        var asWindows1252 = letter is [var c] && !char.IsControl(c) && c != '\uFFFD' && value >= 0x80 ? $" ('{letter}' in Windows-1252)" : "";
+        var asWindows1252 = Letter(Windows1252, value);
+        if (crAlone || asWindows1252 is null)
+        {
+            var asMacRoman = Letter(MacRoman, value) is { } mac ? $"'{mac}' in Mac Roman" : "";
+            var notWindows = asWindows1252 is null ? "no character in Windows-1252" : "";
+            var named = string.Join("; ", new[] { asMacRoman, notWindows }.Where(s => s.Length > 0));
+            var why = crAlone
+                ? "Lines ended by CR alone are the mark of a Mac's plain \"CSV\" save (Excel for Mac's \"CSV (Macintosh)\"), which is Mac Roman"
+                : "A Mac's plain \"CSV\" save (Excel for Mac's \"CSV (Macintosh)\") is Mac Roman";
+            var encoding = new ImportError(fileName, line, null, null,
+                $"{where}{(named.Length > 0 ? $" ({named})" : "")}. {why}: save as \"CSV UTF-8\", or convert with iconv -f MACINTOSH -t UTF-8");
+            if (!crAlone)
+            {
+                return new ImportRejectedException(fileName, [encoding]);
+            }
+            var endings = new ImportError(fileName, 1, null, null,
+                $"{CrAlone}. Convert both with iconv -f MACINTOSH -t UTF-8 {ShellName(fileName)} | tr '\\r' '\\n' > fixed.csv, or save as \"CSV UTF-8\"");
+            return new ImportRejectedException(fileName, [endings, encoding]);
+        }
         return Rejected(fileName, line,
-            $"UTF-8 text: byte 0x{value:X2} at character {column} of this line is not UTF-8{asWindows1252}. A spreadsheet's plain \"CSV\" " +
+            $"{where} ('{asWindows1252}' in Windows-1252). A spreadsheet's plain \"CSV\" " +
             "save is usually Windows-1252: save as \"CSV UTF-8\", or convert with iconv -f WINDOWS-1252 -t UTF-8");
     }
 
+    /// <summary>The byte as a letter of <paramref name="encoding"/>, or null when it is none there (or is ASCII).</summary>
+    private static string? Letter(Encoding encoding, byte value) =>
+        value >= 0x80 && encoding.GetString([value]) is [var c] && !char.IsControl(c) && c != '\uFFFD' && !char.IsSurrogate(c)
+            && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.PrivateUse
+            ? c.ToString()
+            : null;
+
     private static readonly Encoding Windows1252 = CodePagesEncodingProvider.Instance.GetEncoding(1252,
+        EncoderFallback.ReplacementFallback, DecoderFallback.ReplacementFallback)!;
+
+    private static readonly Encoding MacRoman = CodePagesEncodingProvider.Instance.GetEncoding(10000,
         EncoderFallback.ReplacementFallback, DecoderFallback.ReplacementFallback)!;
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)

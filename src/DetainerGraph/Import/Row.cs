@@ -41,7 +41,7 @@ public sealed class Row(string file, CsvRecord record, IReadOnlyDictionary<strin
         {
             return date;
         }
-        Fail(column, text, Values.DateExpectation);
+        Fail(column, text, Values.DateExpectationFor(text));
         return null;
     }
 
@@ -71,7 +71,9 @@ public sealed class Row(string file, CsvRecord record, IReadOnlyDictionary<strin
         {
             return value;
         }
-        Fail(column, text, $"a whole number of at least {min}");
+        Fail(column, text, Values.IsGroupedNumber(text, out var digits)
+            ? $"a whole number of at least {min}, without thousands separators ({digits}, not {text})"
+            : $"a whole number of at least {min}");
         return null;
     }
 

@@ -7,7 +7,8 @@ namespace DetainerGraph.Import;
 /// <summary>Parsers for the cell values the import formats share. Each returns false on anything it does not accept.</summary>
 public static partial class Values
 {
-    public const string DateExpectation = "a date as YYYY-MM-DD, M/D/YYYY or YYYY-MM-DD HH:MM:SS, in the years 1900 to 2099";
+    public const string DateExpectation =
+        "a date as YYYY-MM-DD, M/D/YYYY (month first) or YYYY-MM-DD HH:MM:SS (or M/D/YYYY H:MM, as a spreadsheet saves it), in the years 1900 to 2099";
 
     /// <summary>
     /// The dates a file may hold: a detainer's dates outside them are typing errors (2107 for 2017), and at the ends of
@@ -20,7 +21,8 @@ public static partial class Values
 
     private static bool Plausible(DateOnly date) => date >= EarliestDate && date <= LatestDate;
 
-    private static readonly string[] DateFormats = ["yyyy-MM-dd", "M/d/yyyy", "yyyy-MM-dd HH:mm:ss"];
+    // M/D/YYYY H:MM and H:MM:SS are the FOIA release's "2007-10-02 00:00:00" as Excel and Google Sheets write it back.
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "M/d/yyyy", "yyyy-MM-dd HH:mm:ss", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss"];
 
     public static bool TryParseDate(string text, out DateOnly date)
     {
@@ -32,6 +34,54 @@ public static partial class Values
         date = DateOnly.FromDateTime(parsed);
         return Plausible(date);
     }
+
+    /// <summary>
+    /// What a cell <see cref="TryParseDate"/> refused was expected to be: <see cref="DateExpectation"/>, and what the cell
+    /// looks like when a spreadsheet wrote it so: a day-first date (28/01/2017; the file's other slashed dates, read month
+    /// first, would be misread, so the whole file is refused), or a date's serial number (42763).
+    /// </summary>
+    public static string DateExpectationFor(string text)
+    {
+        var trimmed = text.Trim();
+        if (SlashDatePattern().Match(trimmed) is { Success: true } slashed
+            && int.Parse(slashed.Groups["first"].ValueSpan, CultureInfo.InvariantCulture) is > 12 and <= 31
+            && int.Parse(slashed.Groups["second"].ValueSpan, CultureInfo.InvariantCulture) is >= 1 and <= 12)
+        {
+            return $"{DateExpectation}: '{slashed.Groups["date"].Value}' is day first (D/M/YYYY, as a spreadsheet set to a day-first language "
+                + "saves dates), and this file's other dates with slashes would be read month first: save the dates as YYYY-MM-DD";
+        }
+        if (SerialPattern().IsMatch(trimmed)
+            && DateOnly.FromDayNumber(SpreadsheetDayZero.DayNumber + int.Parse(trimmed.AsSpan(0, 5), CultureInfo.InvariantCulture)) is var day
+            && Plausible(day))
+        {
+            return $"{DateExpectation}: '{trimmed}' looks like a spreadsheet's date serial number ({day:yyyy-MM-dd} in Excel's default date system): "
+                + "format the column as dates before saving";
+        }
+        return DateExpectation;
+    }
+
+    /// <summary>Day 0 of Excel's default (1900) date system, as its serial numbers from 1 March 1900 count.</summary>
+    private static readonly DateOnly SpreadsheetDayZero = new(1899, 12, 30);
+
+    [GeneratedRegex(@"^(?<date>(?<first>\d{1,2})/(?<second>\d{1,2})/\d{4})(\s.*)?$", RegexOptions.Singleline)]
+    private static partial Regex SlashDatePattern();
+
+    [GeneratedRegex(@"^\d{5}(\.\d{1,10})?$")]
+    private static partial Regex SerialPattern();
+
+    /// <summary>
+    /// A whole number written with thousands separators ("3,083", "3.083", "3 083"), as a spreadsheet saves a number
+    /// column formatted so: its digits.
+    /// </summary>
+    public static bool IsGroupedNumber(string text, out string digits)
+    {
+        var trimmed = text.Trim();
+        digits = trimmed.Length <= 16 && GroupedNumberPattern().IsMatch(trimmed) ? string.Concat(trimmed.Where(char.IsAsciiDigit)) : "";
+        return digits.Length > 0;
+    }
+
+    [GeneratedRegex(@"^\d{1,3}([,.\u00A0\u202F ]\d{3})+$")]
+    private static partial Regex GroupedNumberPattern();
 
     public const string ReportWeekExpectation =
         "a reporting week: its Saturday as YYYY-MM-DD, or YYYY-MM-DD..YYYY-MM-DD from a Saturday to the Friday after, in the years 1900 to 2099";

@@ -97,6 +97,70 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
         Assert.Equal(1, data.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
     }
 
+    /// <summary>The analysis an index's last commit names, read from its folder.</summary>
+    private static string? StampOf(string folder)
+    {
+        using var directory = FSDirectory.Open(folder);
+        var commit = DirectoryReader.ListCommits(directory).OrderBy(c => c.Generation).Last();
+        return commit.UserData.TryGetValue(AnalysisFingerprint.Key, out var analysis) ? analysis : null;
+    }
+
+    [Theory]
+    [InlineData("r0-0123456789abcdef0123456789abcdef")]
+    [InlineData(null)]
+    public async Task An_import_command_writing_into_an_index_of_other_analysis_stamps_it_mixed_and_the_server_rebuilds_it(string? builtWith)
+    {
+        // Another version's index (its stamp, or none from before stamps) and this version's import command: the
+        // documents it adds are analysed by this version's rules, the rest by the other's.
+        var first = App();
+        await first.ImportAsync("filter.csv", FilterFixture.Detainers);
+        var folder = Lucene(first).CurrentFolder;
+        var storage = first.StorageDirectory;
+        first.KeepsStorage = true;
+        first.Dispose();
+        var path = Path.Combine(storage, "search", folder);
+        Stamp(path, builtWith);
+        var more = Path.Combine(storage, "more.csv");
+        File.WriteAllText(more, FilterFixture.Detainers.Replace("\nd", "\ne", StringComparison.Ordinal));
+
+        using (var command = ServerProcess.Start(storage, ["import", more]))
+        {
+            var exit = await command.WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(exit == 0, command.Errors);
+        }
+
+        // Neither version's stamp: both would rebuild it at their next start, the one that built it included.
+        var ours = AnalysisFingerprint.Shipped;
+        Assert.Equal($"mixed: {builtWith ?? "none"} and {ours}", StampOf(path));
+        using (var engine = new LuceneChargeSearch(new DetainerGraph.Data.StorageOptions { Directory = storage, ConnectionString = "" },
+            Path.Combine(Shipped, ChargeAnalysis.SynonymFileName), Microsoft.Extensions.Logging.Abstractions.NullLogger<LuceneChargeSearch>.Instance))
+        {
+            Assert.Equal(16, await engine.CountAsync(default));
+            Assert.False(await engine.IsAnalysisCurrentAsync(default));
+        }
+        // Opened again by any version, it stays mixed (no stamp says it is current).
+        Assert.StartsWith(AnalysisFingerprint.MixedPrefix, StampOf(path), StringComparison.Ordinal);
+
+        var second = App(storage);
+        var lucene = Lucene(second);
+        using var bound = new CancellationTokenSource(Bounded.Limit);
+        while (lucene.CurrentFolder == folder)
+        {
+            await Task.Delay(50, bound.Token);
+        }
+        Assert.True(await lucene.IsAnalysisCurrentAsync(default));
+        Assert.Equal(16, await lucene.CountAsync(default));
+    }
+
+    [Fact]
+    public void A_mixed_stamp_names_both_analyses_and_is_never_replaced_by_either()
+    {
+        Assert.Null(AnalysisFingerprint.MixedWith("r1-a", "r1-a"));
+        Assert.Equal("mixed: r1-a and r1-b", AnalysisFingerprint.MixedWith("r1-a", "r1-b"));
+        Assert.Equal("mixed: none and r1-b", AnalysisFingerprint.MixedWith(null, "r1-b"));
+        Assert.Null(AnalysisFingerprint.MixedWith("mixed: r1-a and r1-b", "r1-a"));
+    }
+
     private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "data");
 
     /// <summary>A fresh folder (fingerprints are cached by folder) holding the shipped analysis files but <paramref name="leftOut"/>.</summary>

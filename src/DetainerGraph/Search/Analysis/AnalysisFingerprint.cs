@@ -36,6 +36,17 @@ public static class AnalysisFingerprint
         .. ChargeLexicon.ChargeTextFiles.Select(f => f.File),
     ];
 
+    /// <summary>What an index's fingerprint says once another analysis may have written into it.</summary>
+    public const string MixedPrefix = "mixed: ";
+
+    /// <summary>
+    /// The fingerprint of an index built with <paramref name="built"/> (null: one from before fingerprints) once
+    /// <paramref name="writer"/> may write into it: null when they are the same or the index already says it is mixed
+    /// (no fingerprint matches either, so every version rebuilds it), else both named, neither matching any version's.
+    /// </summary>
+    public static string? MixedWith(string? built, string writer) =>
+        built == writer || (built?.StartsWith(MixedPrefix, StringComparison.Ordinal) ?? false) ? null : $"{MixedPrefix}{built ?? "none"} and {writer}";
+
     private static readonly ConcurrentDictionary<(string Directory, bool Expanded), string> Computed = new();
 
     /// <summary>The fingerprint of the analysis over the shipped data (what the server indexes with).</summary>

@@ -171,6 +171,13 @@ public sealed partial class LuceneChargeSearch
             // with a rebuild, which makes a new folder.
             writer.SetCommitData(new Dictionary<string, string> { [AnalysisFingerprint.Key] = _analysis.Value });
         }
+        else if (AnalysisFingerprint.MixedWith(writer.CommitData.TryGetValue(AnalysisFingerprint.Key, out var built) ? built : null, _analysis.Value) is { } mixed)
+        {
+            // An index built with other rules, which this process may now write into (an import command of another
+            // version than the server's): from the next commit on it says so, and every version rebuilds it at its next
+            // start, the one that built it included, rather than answering from documents analysed two ways.
+            writer.SetCommitData(new Dictionary<string, string>(writer.CommitData) { [AnalysisFingerprint.Key] = mixed });
+        }
         // A fresh index needs one commit before a reader can open it.
         writer.Commit();
         var manager = new SearcherManager(writer, applyAllDeletes: true, new Bm25SearcherFactory());

@@ -272,22 +272,52 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
     [GeneratedRegex("\"([a-z0-9_]+\\.(?:csv|txt))\"")]
     private static partial Regex DataFileName();
 
-    /// <summary>Elasticsearch 9's answer to <c>GET /{alias}/_mapping</c>: the index behind the alias, its mapping with <c>_meta</c>.</summary>
-    private static string Mapping(string? analysis) =>
-        "{\"charges-test-20261128050000\":{\"mappings\":{" + (analysis is null ? "" : "\"_meta\":{\"analysis\":\"" + analysis + "\"},")
-        + "\"dynamic\":\"strict\",\"properties\":{\"charge_id\":{\"type\":\"long\"},\"state\":{\"type\":\"keyword\"}}}}}";
-
     [Theory]
     [InlineData(FakeElasticsearch.AnalysisFingerprint, true)]
     [InlineData("r0-0123456789abcdef0123456789abcdef", false)]
     [InlineData(null, false)]
     public async Task Elasticsearch_reads_the_analysis_from_the_mapping_meta_of_the_index_behind_the_alias(string? builtWith, bool current)
     {
-        var fake = new FakeElasticsearch().On("GET", "/charges-test/_mapping", 200, Mapping(builtWith));
+        var fake = new FakeElasticsearch().On("GET", "/charges-test/_mapping", 200, FakeElasticsearch.MappingAnswer(builtWith));
 
         Assert.Equal(current, await fake.Engine().Search.IsAnalysisCurrentAsync(default));
         var request = Assert.Single(fake.Requests);
         Assert.Equal(("GET", "/charges-test/_mapping"), (request.Method, request.PathAndQuery));
+    }
+
+    [Theory]
+    [InlineData("r0-0123456789abcdef0123456789abcdef")]
+    [InlineData(null)]
+    public async Task Elasticsearch_marks_an_index_of_other_analysis_mixed_before_its_first_write_into_it(string? builtWith)
+    {
+        var fake = new FakeElasticsearch()
+            .On("HEAD", "/_alias/", 200, "")
+            .On("GET", "/charges-test/_mapping", 200, FakeElasticsearch.MappingAnswer(builtWith))
+            .On("PUT", "/charges-test/_mapping", 200, """{"acknowledged":true}""")
+            .On("POST", "/charges-test/_bulk", 200, """{"took":3,"errors":false,"items":[]}""");
+        var engine = fake.Engine().Search;
+        await engine.IndexAsync(ElasticRequestSnapshotTests.Documents[..1], default);
+        await engine.IndexAsync(ElasticRequestSnapshotTests.Documents[1..2], default);
+
+        Assert.Equal(["HEAD /_alias/charges-test", "GET /charges-test/_mapping", "PUT /charges-test/_mapping", "POST /charges-test/_bulk?refresh=wait_for&require_alias=true",
+            "POST /charges-test/_bulk?refresh=wait_for&require_alias=true"], fake.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+        var meta = System.Text.Json.JsonDocument.Parse(fake.Requests[2].Body).RootElement;
+        Assert.Equal($"mixed: {builtWith ?? "none"} and {FakeElasticsearch.AnalysisFingerprint}", meta.GetProperty("_meta").GetProperty("analysis").GetString());
+        Assert.Single(meta.EnumerateObject());
+    }
+
+    [Fact]
+    public async Task Elasticsearch_leaves_an_index_already_marked_mixed_or_of_its_own_analysis_as_it_is()
+    {
+        foreach (var stamp in new[] { "mixed: r0-x and r1-y", FakeElasticsearch.AnalysisFingerprint })
+        {
+            var fake = new FakeElasticsearch()
+                .On("HEAD", "/_alias/", 200, "")
+                .On("GET", "/charges-test/_mapping", 200, FakeElasticsearch.MappingAnswer(stamp))
+                .On("POST", "/charges-test/_bulk", 200, """{"took":3,"errors":false,"items":[]}""");
+            await fake.Engine().Search.IndexAsync(ElasticRequestSnapshotTests.Documents[..1], default);
+            Assert.DoesNotContain(fake.Requests, r => r.Method == "PUT");
+        }
     }
 
     [Fact]

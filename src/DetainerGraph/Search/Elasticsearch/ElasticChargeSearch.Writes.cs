@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using DetainerGraph.Search.Analysis;
 using Elastic.Clients.Elasticsearch;
 using Elastic.Clients.Elasticsearch.Core.Bulk;
 using Elastic.Clients.Elasticsearch.IndexManagement;
@@ -326,13 +327,19 @@ public sealed partial class ElasticChargeSearch
         {
             if (!_aliasKnown)
             {
+                var made = false;
                 if (!await AliasExistsAsync(ct))
                 {
                     var created = await _client.Indices.CreateAsync(IndexDefinition(BootstrapIndex, withAlias: true), ct);
-                    if (!created.IsValidResponse && !(created.ElasticsearchServerError?.Error?.Type == "resource_already_exists_exception" && await AliasExistsAsync(ct)))
+                    made = created.IsValidResponse;
+                    if (!made && !(created.ElasticsearchServerError?.Error?.Type == "resource_already_exists_exception" && await AliasExistsAsync(ct)))
                     {
                         Check(created, "index creation");
                     }
+                }
+                if (!made)
+                {
+                    await MarkMixedIfOtherAnalysisAsync(ct);
                 }
                 _aliasKnown = true;
             }
@@ -342,6 +349,28 @@ public sealed partial class ElasticChargeSearch
             _ensureGate.Release();
         }
     }
+
+    /// <summary>
+    /// Before this process's first write into an index it did not make: when the index names other analysis rules (or
+    /// none), its mapping's <c>_meta</c> is set to <c>mixed: OTHER and OURS</c> (<see cref="AnalysisFingerprint.MixedWith"/>),
+    /// which no version's fingerprint matches, so the next server to start rebuilds it, whichever version it is.
+    /// </summary>
+    private async Task MarkMixedIfOtherAnalysisAsync(CancellationToken ct)
+    {
+        var mapping = await _client.Indices.GetMappingAsync(new GetMappingRequest(Indices.Parse(Alias)) { RequestConfiguration = _write }, ct);
+        Check(mapping, "mapping");
+        var built = ElasticChargeIndex.BuiltWith(mapping);
+        if (AnalysisFingerprint.MixedWith(built, _analysis.Value) is not { } mixed)
+        {
+            return;
+        }
+        var meta = new Dictionary<string, object> { [AnalysisFingerprint.Key] = mixed };
+        Check(await _client.Indices.PutMappingAsync(new PutMappingRequest(Indices.Parse(Alias)) { Meta = meta, RequestConfiguration = _write }, ct), "mapping update");
+        LogMarkedMixed(_logger, built ?? "none", _analysis.Value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The search index was built with other analysis rules ({Built}) than this version's ({Ours}): marked mixed, so the next server to start rebuilds it")]
+    private static partial void LogMarkedMixed(ILogger logger, string built, string ours);
 
     private async Task<bool> AliasExistsAsync(CancellationToken ct)
     {

@@ -68,7 +68,7 @@ public sealed class ElasticWriteTests
         var fake = new FakeElasticsearch().On("HEAD", "/_alias/", 200, "").On("POST", BulkPath, 200, BulkOk);
         await fake.Engine().Search.IndexAsync(Many(2_500), CancellationToken.None);
         Assert.Equal(
-            ["HEAD /_alias/charges-test", "POST /charges-test/_bulk?refresh=false&require_alias=true", "POST /charges-test/_bulk?refresh=false&require_alias=true",
+            ["HEAD /_alias/charges-test", "GET /charges-test/_mapping", "POST /charges-test/_bulk?refresh=false&require_alias=true", "POST /charges-test/_bulk?refresh=false&require_alias=true",
              "POST /charges-test/_bulk?refresh=wait_for&require_alias=true"],
             Calls(fake));
     }
@@ -81,7 +81,7 @@ public sealed class ElasticWriteTests
             .On("PUT", "/charges-test-000000", 400, """{"error":{"root_cause":[{"type":"resource_already_exists_exception","reason":"index [charges-test-000000/abc] already exists","index_uuid":"abc","index":"charges-test-000000"}],"type":"resource_already_exists_exception","reason":"index [charges-test-000000/abc] already exists","index_uuid":"abc","index":"charges-test-000000"},"status":400}""")
             .On("POST", BulkPath, 200, BulkOk);
         await fake.Engine().Search.IndexAsync(ElasticRequestSnapshotTests.Documents[..1], CancellationToken.None);
-        Assert.Equal(["HEAD /_alias/charges-test", "PUT /charges-test-000000", "HEAD /_alias/charges-test", "POST /charges-test/_bulk?refresh=wait_for&require_alias=true"], Calls(fake));
+        Assert.Equal(["HEAD /_alias/charges-test", "PUT /charges-test-000000", "HEAD /_alias/charges-test", "GET /charges-test/_mapping", "POST /charges-test/_bulk?refresh=wait_for&require_alias=true"], Calls(fake));
     }
 
     [Fact]

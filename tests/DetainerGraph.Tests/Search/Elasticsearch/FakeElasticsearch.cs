@@ -33,6 +33,17 @@ public sealed class FakeElasticsearch : IRequestInvoker
     public ResponseFactory ResponseFactory => _default.ResponseFactory;
 
     /// <summary>
+    /// Answers <c>GET /{alias}/_mapping</c> by default as an index built with the fake's own <see cref="AnalysisFingerprint"/>
+    /// (a writer asks before its first write into an index it did not make); a test's own route replaces it.
+    /// </summary>
+    public FakeElasticsearch() => On("GET", "/" + Alias + "/_mapping", 200, MappingAnswer(AnalysisFingerprint));
+
+    /// <summary>Elasticsearch 9's answer to <c>GET /{alias}/_mapping</c>: the index behind the alias, its mapping with <c>_meta</c> naming <paramref name="analysis"/> (none when null).</summary>
+    public static string MappingAnswer(string? analysis) =>
+        "{\"charges-test-20261128050000\":{\"mappings\":{" + (analysis is null ? "" : "\"_meta\":{\"analysis\":\"" + analysis + "\"},")
+        + "\"dynamic\":\"strict\",\"properties\":{\"charge_id\":{\"type\":\"long\"},\"state\":{\"type\":\"keyword\"}}}}}";
+
+    /// <summary>
     /// Answers requests whose method matches and whose path and query start with <paramref name="pathPrefix"/>;
     /// the longest matching prefix wins, then the route added last.
     /// </summary>
@@ -80,6 +91,7 @@ public sealed class FakeElasticsearch : IRequestInvoker
     /// <summary>Every request fails as if the cluster could not be reached.</summary>
     public FakeElasticsearch Unreachable()
     {
+        _routes.Clear();
         _routes.Insert(0, ("", "", () => new Canned(0, "", new HttpRequestException("Connection refused (localhost:9200)"))));
         return this;
     }

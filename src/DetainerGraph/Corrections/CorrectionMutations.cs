@@ -28,13 +28,23 @@ public static class CorrectionMutations
             }));
 
         mutation.Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("retractDetainer")
-            .Description("Retracts a detainer that should never have been listed. It is kept, marked `retracted`, and left out of search, and of lists unless `includeRetracted` asks for it.")
+            .Description("Retracts a detainer that should never have been listed. It is kept, marked `retracted`, and left out of search, and of lists unless `includeRetracted` asks for it. `restoreDetainer` undoes it.")
             .Argument<NonNullGraphType<RetractDetainerInputGraphType>>("input", "The detainer, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "retractDetainer", async (writer, editor) =>
             {
                 var input = c.GetArgument<RetractInput>("input");
                 var id = GlobalId.RequireNumber<long>(input.Id, "Detainer");
                 return await writer.RetractDetainerAsync(id, input.Request(null), editor, c.CancellationToken);
+            }));
+
+        mutation.Field<NonNullGraphType<DetainerCorrectionPayloadGraphType>>("restoreDetainer")
+            .Description("Undoes a retraction made in error: the detainer is listed, counted and searchable again. The retraction stays in its history, followed by this correction.")
+            .Argument<NonNullGraphType<RestoreDetainerInputGraphType>>("input", "The retracted detainer, why and on whose authority.")
+            .ResolveAsync(c => WriteAsync(c, "restoreDetainer", async (writer, editor) =>
+            {
+                var input = c.GetArgument<RestoreInput>("input");
+                var id = GlobalId.RequireNumber<long>(input.Id, "Detainer");
+                return await writer.RestoreDetainerAsync(id, input.Request(null), editor, c.CancellationToken);
             }));
 
         mutation.Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("correctSectionOneEntry")
@@ -48,13 +58,23 @@ public static class CorrectionMutations
             }));
 
         mutation.Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("retractSectionOneEntry")
-            .Description("Retracts a Section I entry that should never have been listed. It is kept, marked `retracted`, and left out of `weeklyReport.sectionOne` unless `includeRetracted` asks for it.")
+            .Description("Retracts a Section I entry that should never have been listed. It is kept, marked `retracted`, and left out of `weeklyReport.sectionOne` unless `includeRetracted` asks for it. `restoreSectionOneEntry` undoes it.")
             .Argument<NonNullGraphType<RetractSectionOneEntryInputGraphType>>("input", "The entry, why and on whose authority.")
             .ResolveAsync(c => WriteAsync(c, "retractSectionOneEntry", async (writer, editor) =>
             {
                 var input = c.GetArgument<RetractInput>("input");
                 var id = GlobalId.RequireNumber<int>(input.Id, "SectionOneEntry");
                 return await writer.RetractSectionOneEntryAsync(id, input.Request(null), editor, c.CancellationToken);
+            }));
+
+        mutation.Field<NonNullGraphType<SectionOneEntryCorrectionPayloadGraphType>>("restoreSectionOneEntry")
+            .Description("Undoes a retraction of a Section I entry made in error: it is listed in `weeklyReport.sectionOne` again. The retraction stays in its history, followed by this correction.")
+            .Argument<NonNullGraphType<RestoreSectionOneEntryInputGraphType>>("input", "The retracted entry, why and on whose authority.")
+            .ResolveAsync(c => WriteAsync(c, "restoreSectionOneEntry", async (writer, editor) =>
+            {
+                var input = c.GetArgument<RestoreInput>("input");
+                var id = GlobalId.RequireNumber<int>(input.Id, "SectionOneEntry");
+                return await writer.RestoreSectionOneEntryAsync(id, input.Request(null), editor, c.CancellationToken);
             }));
     }
 
@@ -141,6 +161,9 @@ public abstract class CorrectionRequestInput
 /// <summary>A retraction: the common fields only.</summary>
 public sealed class RetractInput : CorrectionRequestInput;
 
+/// <summary>A retraction undone: the common fields only.</summary>
+public sealed class RestoreInput : CorrectionRequestInput;
+
 public sealed class CorrectDetainerInput : CorrectionRequestInput
 {
     public DetainerField Field { get; set; }
@@ -207,6 +230,26 @@ public sealed class RetractSectionOneEntryInputGraphType : InputObjectGraphType<
     {
         Name = "RetractSectionOneEntryInput";
         Description = "A retraction of a Section I entry that should never have been listed.";
+        this.AddCommonFields("Section I entry");
+    }
+}
+
+public sealed class RestoreDetainerInputGraphType : InputObjectGraphType<RestoreInput>
+{
+    public RestoreDetainerInputGraphType()
+    {
+        Name = "RestoreDetainerInput";
+        Description = "The undoing of a detainer's retraction made in error.";
+        this.AddCommonFields("detainer");
+    }
+}
+
+public sealed class RestoreSectionOneEntryInputGraphType : InputObjectGraphType<RestoreInput>
+{
+    public RestoreSectionOneEntryInputGraphType()
+    {
+        Name = "RestoreSectionOneEntryInput";
+        Description = "The undoing of a Section I entry's retraction made in error.";
         this.AddCommonFields("Section I entry");
     }
 }

@@ -73,6 +73,28 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.Retracted, "true", request),
             ct);
 
+    /// <summary>
+    /// Undoes a retraction made in error: the detainer is listed, counted and searchable again. Appended as a correction of
+    /// <c>retracted</c> from true to false, so the history keeps the retraction and says who undid it and why.
+    /// </summary>
+    public Task<CorrectionResult<Detainer>> RestoreDetainerAsync(long id, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync("restoreDetainer", request, editor,
+            async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
+            detainer =>
+            {
+                RefuseSynthetic(detainer);
+                if (!detainer.Retracted)
+                {
+                    throw Error("NOT_RETRACTED", "The detainer is not retracted: there is nothing to restore.");
+                }
+                detainer.Retracted = false;
+                return Task.FromResult(NewCorrection(CorrectionTarget.Detainer, CorrectionValues.Retracted, "true", "false", request, editor, c => c.DetainerId = detainer.Id));
+            },
+            detainer => detainer.Id,
+            (detainer, correction) => correction.DetainerId == detainer.Id && correction.ChargeId is null
+                && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.Retracted, "false", request),
+            ct);
+
     public Task<CorrectionResult<SectionOneEntry>> CorrectSectionOneEntryAsync(int id, SectionOneEntryField field, CorrectionRequest request, string editor, CancellationToken ct) =>
         WriteAsync("correctSectionOneEntry", request, editor,
             async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
@@ -105,6 +127,24 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
             _ => null,
             (entry, correction) => correction.SectionOneEntryId == entry.Id
                 && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "true", request),
+            ct);
+
+    /// <summary>Undoes a retraction of a Section I entry made in error, as <see cref="RestoreDetainerAsync"/> does for a detainer.</summary>
+    public Task<CorrectionResult<SectionOneEntry>> RestoreSectionOneEntryAsync(int id, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync("restoreSectionOneEntry", request, editor,
+            async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
+            entry =>
+            {
+                if (!entry.Retracted)
+                {
+                    throw Error("NOT_RETRACTED", "The Section I entry is not retracted: there is nothing to restore.");
+                }
+                entry.Retracted = false;
+                return Task.FromResult(NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "true", "false", request, editor, c => c.SectionOneEntryId = entry.Id));
+            },
+            _ => null,
+            (entry, correction) => correction.SectionOneEntryId == entry.Id
+                && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "false", request),
             ct);
 
     /// <summary>

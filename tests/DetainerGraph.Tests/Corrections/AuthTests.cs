@@ -58,7 +58,7 @@ public sealed class AuthTests(AuthFixture fixture) : IClassFixture<AuthFixture>
     public static TheoryData<string, string, string> Refusals()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var mutation in (string[])["correctDetainer", "correctDetainerCharge", "retractDetainer", "correctSectionOneEntry", "retractSectionOneEntry"])
+        foreach (var mutation in (string[])["correctDetainer", "correctDetainerCharge", "retractDetainer", "restoreDetainer", "correctSectionOneEntry", "retractSectionOneEntry", "restoreSectionOneEntry"])
         {
             data.Add(mutation, "no token", "AUTH_NOT_AUTHENTICATED");
             data.Add(mutation, "bad signature", "AUTH_INVALID_TOKEN");
@@ -90,6 +90,10 @@ public sealed class AuthTests(AuthFixture fixture) : IClassFixture<AuthFixture>
         "retractDetainer" => (RetractDetainer, new { input = new { id = fixture.DetainerId, reason = "r", source = "s" } }),
         "correctSectionOneEntry" => (CorrectEntry, new { input = new { id = fixture.EntryId, field = "RANK", newValue = "9", reason = "r", source = "s" } }),
         "retractSectionOneEntry" => (RetractEntry, new { input = new { id = fixture.EntryId, reason = "r", source = "s" } }),
+        "restoreDetainer" => ("mutation($input: RestoreDetainerInput!) { restoreDetainer(input: $input) { detainer { retracted } } }",
+            new { input = new { id = fixture.DetainerId, reason = "r", source = "s" } }),
+        "restoreSectionOneEntry" => ("mutation($input: RestoreSectionOneEntryInput!) { restoreSectionOneEntry(input: $input) { sectionOneEntry { retracted } } }",
+            new { input = new { id = fixture.EntryId, reason = "r", source = "s" } }),
         _ => throw new ArgumentOutOfRangeException(nameof(mutation)),
     };
 

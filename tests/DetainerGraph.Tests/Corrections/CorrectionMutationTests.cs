@@ -250,6 +250,81 @@ public sealed class CorrectionMutationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retraction_made_in_error_is_restored_and_the_detainer_counts_lists_searches_and_takes_corrections_again()
+    {
+        const string Retract = """
+            mutation($input: RetractDetainerInput!) { retractDetainer(input: $input) { detainer { retracted } } }
+            """;
+        const string Restore = """
+            mutation($input: RestoreDetainerInput!) {
+              restoreDetainer(input: $input) {
+                detainer { id retracted corrections { field oldValue newValue reason authority editor } }
+                correction { field oldValue newValue }
+              }
+            }
+            """;
+        const string Reads = """
+            {
+              all: detainers { totalCount }
+              travis: jurisdictions(where: { name: { eq: "Travis County" } }) { nodes { detainers { totalCount } } }
+              stats: detainerStats(groupBy: [OUTCOME]) { keys { outcome } count }
+              search: searchCharges(query: "cocaine") { totalCount }
+            }
+            """;
+        var before = (await _app.DataAsync(Reads)).GetRawText();
+        var notRetracted = await _app.PostAsync(Restore, new { input = new { id = DetainerId, reason = "r", source = "s" } }, _token);
+        await _app.EditAsync(Retract, new { input = new { id = DetainerId, reason = "Listed in error", source = "ICE" } }, _token);
+        var retracted = (await _app.DataAsync(Reads)).GetRawText();
+
+        var data = await _app.EditAsync(Restore, new { input = new { id = DetainerId, reason = "The retraction named the wrong detainer", source = "ICE", idempotencyKey = "restore-1" } }, _token);
+        var replay = await _app.EditAsync(Restore, new { input = new { id = DetainerId, reason = "The retraction named the wrong detainer", source = "ICE", idempotencyKey = "restore-1" } }, _token);
+        var again = await _app.PostAsync(Restore, new { input = new { id = DetainerId, reason = "r", source = "s" } }, _token);
+        var after = (await _app.DataAsync(Reads)).GetRawText();
+
+        Assert.Equal(["NOT_RETRACTED"], EditorClient.ErrorCodes(notRetracted));
+        Assert.NotEqual(before, retracted);
+        // Every count, list, group and search answers as before the retraction.
+        Assert.Equal(before, after);
+        var restored = data.GetProperty("restoreDetainer");
+        Assert.False(restored.GetProperty("detainer").GetProperty("retracted").GetBoolean());
+        Assert.Equal(("retracted", "true", "false"), (restored.GetProperty("correction").GetProperty("field").GetString(),
+            restored.GetProperty("correction").GetProperty("oldValue").GetString(), restored.GetProperty("correction").GetProperty("newValue").GetString()));
+        // The history keeps the retraction, then its undoing, with who and why.
+        var history = restored.GetProperty("detainer").GetProperty("corrections").EnumerateArray()
+            .Select(c => (c.GetProperty("oldValue").GetString(), c.GetProperty("newValue").GetString(), c.GetProperty("reason").GetString())).ToList();
+        Assert.Equal([("false", "true", "Listed in error"), ("true", "false", "The retraction named the wrong detainer")], history);
+        Assert.Equal(restored.GetProperty("correction").GetRawText(), replay.GetProperty("restoreDetainer").GetProperty("correction").GetRawText());
+        Assert.Equal(["NOT_RETRACTED"], EditorClient.ErrorCodes(again));
+        var corrected = await _app.EditAsync(CorrectDetainer, Input(DetainerId, "OUTCOME", "LIFTED"), _token);
+        Assert.Equal("LIFTED", corrected.GetProperty("correctDetainer").GetProperty("detainer").GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task A_section_one_entry_retracted_in_error_is_listed_again_once_restored()
+    {
+        const string Listed = """{ weeklyReport(start: "2017-01-28") { sectionOne { id retracted jurisdiction { name } } } }""";
+        var before = (await _app.DataAsync(Listed)).GetProperty("weeklyReport").GetProperty("sectionOne");
+        var id = before[0].GetProperty("id").GetString();
+        await _app.EditAsync("""
+            mutation($input: RetractSectionOneEntryInput!) { retractSectionOneEntry(input: $input) { sectionOneEntry { retracted } } }
+            """, new { input = new { id, reason = "Not a top-ten jurisdiction", source = "ICE" } }, _token);
+        var whileRetracted = (await _app.DataAsync(Listed)).GetProperty("weeklyReport").GetProperty("sectionOne");
+
+        var restored = await _app.EditAsync("""
+            mutation($input: RestoreSectionOneEntryInput!) { restoreSectionOneEntry(input: $input) {
+              sectionOneEntry { retracted corrections { field oldValue newValue } } } }
+            """, new { input = new { id, reason = "It was", source = "ICE" } }, _token);
+        var after = (await _app.DataAsync(Listed)).GetProperty("weeklyReport").GetProperty("sectionOne");
+
+        Assert.DoesNotContain(whileRetracted.EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+        Assert.Equal(before.GetRawText(), after.GetRawText());
+        var entry = restored.GetProperty("restoreSectionOneEntry").GetProperty("sectionOneEntry");
+        Assert.False(entry.GetProperty("retracted").GetBoolean());
+        Assert.Equal(["false>true", "true>false"], entry.GetProperty("corrections").EnumerateArray()
+            .Select(c => $"{c.GetProperty("oldValue").GetString()}>{c.GetProperty("newValue").GetString()}"));
+    }
+
+    [Fact]
     public async Task Section_one_entries_are_corrected_and_retracted_with_their_published_values_kept()
     {
         const string Entries = """

@@ -674,14 +674,26 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         var writer = scope.ServiceProvider.GetRequiredService<CorrectionWriter>();
         // Synthetic records cannot be corrected (the writer refuses them); their rows change only by import.
         var open = rows.Where(r => !r.Retracted && !r.IsSynthetic).ToList();
+        var retracted = rows.Where(r => r.Retracted && !r.IsSynthetic).ToList();
+        // Restorations draw from their own dice, so the corrections and the filters drawn after them stay as they were.
+        var restoring = new Random(corrections);
         for (var i = 0; i < corrections; i++)
         {
-            var row = open[random.Next(open.Count)];
             var request = (string? value) => new CorrectionRequest(value, "A property test's correction", "DetainerCountRollupTests", null);
+            if (retracted.Count > 0 && restoring.Next(4) == 0)
+            {
+                // A retraction undone: the row counts again, in the groups its current values name.
+                var back = retracted[restoring.Next(retracted.Count)];
+                await writer.RestoreDetainerAsync(back.Id, request(null), "tester", CancellationToken.None);
+                retracted.Remove(back);
+                open.Add(back);
+            }
+            var row = open[random.Next(open.Count)];
             if (random.Next(5) == 0)
             {
                 await writer.RetractDetainerAsync(row.Id, request(null), "tester", CancellationToken.None);
                 open.Remove(row);
+                retracted.Add(row);
                 continue;
             }
             var (field, value) = random.Next(5) switch

@@ -56,44 +56,36 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
             ct);
 
     public Task<CorrectionResult<Detainer>> RetractDetainerAsync(long id, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync("retractDetainer", request, editor,
-            async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
-            detainer =>
-            {
-                RefuseSynthetic(detainer);
-                if (detainer.Retracted)
-                {
-                    throw Error("ALREADY_RETRACTED", "The detainer is already retracted.");
-                }
-                detainer.Retracted = true;
-                return Task.FromResult(NewCorrection(CorrectionTarget.Detainer, CorrectionValues.Retracted, "false", "true", request, editor, c => c.DetainerId = detainer.Id));
-            },
-            detainer => detainer.Id,
-            (detainer, correction) => correction.DetainerId == detainer.Id && correction.ChargeId is null
-                && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.Retracted, "true", request),
-            ct);
+        SetDetainerRetractedAsync(id, retracted: true, request, editor, ct);
 
     /// <summary>
     /// Undoes a retraction made in error: the detainer is listed, counted and searchable again. Appended as a correction of
     /// <c>retracted</c> from true to false, so the history keeps the retraction and says who undid it and why.
     /// </summary>
     public Task<CorrectionResult<Detainer>> RestoreDetainerAsync(long id, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync("restoreDetainer", request, editor,
+        SetDetainerRetractedAsync(id, retracted: false, request, editor, ct);
+
+    /// <summary>A retraction (<paramref name="retracted"/> true) or its undoing, as a correction of the <c>retracted</c> flag.</summary>
+    private Task<CorrectionResult<Detainer>> SetDetainerRetractedAsync(long id, bool retracted, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync(retracted ? "retractDetainer" : "restoreDetainer", request, editor,
             async () => await db.Detainers.AsTracking().FirstOrDefaultAsync(d => d.Id == id, ct) ?? throw NotFound("detainer"),
             detainer =>
             {
                 RefuseSynthetic(detainer);
-                if (!detainer.Retracted)
-                {
-                    throw Error("NOT_RETRACTED", "The detainer is not retracted: there is nothing to restore.");
-                }
-                detainer.Retracted = false;
-                return Task.FromResult(NewCorrection(CorrectionTarget.Detainer, CorrectionValues.Retracted, "true", "false", request, editor, c => c.DetainerId = detainer.Id));
+                detainer.Retracted = Flip(detainer.Retracted, retracted, "detainer");
+                return Task.FromResult(NewCorrection(CorrectionTarget.Detainer, CorrectionValues.Retracted, Flag(!retracted), Flag(retracted), request, editor, c => c.DetainerId = detainer.Id));
             },
             detainer => detainer.Id,
             (detainer, correction) => correction.DetainerId == detainer.Id && correction.ChargeId is null
-                && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.Retracted, "false", request),
+                && Replays(correction, CorrectionTarget.Detainer, CorrectionValues.Retracted, Flag(retracted), request),
             ct);
+
+    /// <summary><paramref name="to"/>, when the record's flag is not already that: else ALREADY_RETRACTED or NOT_RETRACTED.</summary>
+    private static bool Flip(bool current, bool to, string record) => current != to ? to
+        : throw (to ? Error("ALREADY_RETRACTED", $"The {record} is already retracted.") : Error("NOT_RETRACTED", $"The {record} is not retracted: there is nothing to restore."));
+
+    /// <summary>The <c>retracted</c> flag as a correction records it.</summary>
+    private static string Flag(bool retracted) => retracted ? "true" : "false";
 
     public Task<CorrectionResult<SectionOneEntry>> CorrectSectionOneEntryAsync(int id, SectionOneEntryField field, CorrectionRequest request, string editor, CancellationToken ct) =>
         WriteAsync("correctSectionOneEntry", request, editor,
@@ -113,38 +105,23 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
             ct);
 
     public Task<CorrectionResult<SectionOneEntry>> RetractSectionOneEntryAsync(int id, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync("retractSectionOneEntry", request, editor,
-            async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
-            entry =>
-            {
-                if (entry.Retracted)
-                {
-                    throw Error("ALREADY_RETRACTED", "The Section I entry is already retracted.");
-                }
-                entry.Retracted = true;
-                return Task.FromResult(NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "false", "true", request, editor, c => c.SectionOneEntryId = entry.Id));
-            },
-            _ => null,
-            (entry, correction) => correction.SectionOneEntryId == entry.Id
-                && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "true", request),
-            ct);
+        SetSectionOneEntryRetractedAsync(id, retracted: true, request, editor, ct);
 
     /// <summary>Undoes a retraction of a Section I entry made in error, as <see cref="RestoreDetainerAsync"/> does for a detainer.</summary>
     public Task<CorrectionResult<SectionOneEntry>> RestoreSectionOneEntryAsync(int id, CorrectionRequest request, string editor, CancellationToken ct) =>
-        WriteAsync("restoreSectionOneEntry", request, editor,
+        SetSectionOneEntryRetractedAsync(id, retracted: false, request, editor, ct);
+
+    private Task<CorrectionResult<SectionOneEntry>> SetSectionOneEntryRetractedAsync(int id, bool retracted, CorrectionRequest request, string editor, CancellationToken ct) =>
+        WriteAsync(retracted ? "retractSectionOneEntry" : "restoreSectionOneEntry", request, editor,
             async () => await db.SectionOneEntries.AsTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw NotFound("Section I entry"),
             entry =>
             {
-                if (!entry.Retracted)
-                {
-                    throw Error("NOT_RETRACTED", "The Section I entry is not retracted: there is nothing to restore.");
-                }
-                entry.Retracted = false;
-                return Task.FromResult(NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "true", "false", request, editor, c => c.SectionOneEntryId = entry.Id));
+                entry.Retracted = Flip(entry.Retracted, retracted, "Section I entry");
+                return Task.FromResult(NewCorrection(CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, Flag(!retracted), Flag(retracted), request, editor, c => c.SectionOneEntryId = entry.Id));
             },
             _ => null,
             (entry, correction) => correction.SectionOneEntryId == entry.Id
-                && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, "false", request),
+                && Replays(correction, CorrectionTarget.SectionOneEntry, CorrectionValues.Retracted, Flag(retracted), request),
             ct);
 
     /// <summary>

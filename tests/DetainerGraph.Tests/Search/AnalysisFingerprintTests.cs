@@ -52,6 +52,33 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
         writer.Commit();
     }
 
+    /// <summary>A store with the filter fixture imported and its index stamped as built with <paramref name="builtWith"/>; the app closed.</summary>
+    private async Task<(string Storage, string Folder)> StoreStampedAsync(string? builtWith)
+    {
+        var first = App();
+        await first.ImportAsync("filter.csv", FilterFixture.Detainers);
+        var folder = Lucene(first).CurrentFolder;
+        var storage = first.StorageDirectory;
+        first.KeepsStorage = true;
+        first.Dispose();
+        Stamp(Path.Combine(storage, "search", folder), builtWith);
+        return (storage, folder);
+    }
+
+    /// <summary>Starts a server on <paramref name="storage"/> and waits for its outbox worker's first pass to rebuild the index out of <paramref name="folder"/>.</summary>
+    private async Task<(TestApp App, LuceneChargeSearch Lucene)> RebuiltAtStartAsync(string storage, string folder)
+    {
+        var app = App(storage);
+        var lucene = Lucene(app);
+        using var bound = new CancellationTokenSource(Bounded.Limit);
+        while (lucene.CurrentFolder == folder)
+        {
+            await Task.Delay(50, bound.Token);
+        }
+        Assert.True(await lucene.IsAnalysisCurrentAsync(default));
+        return (app, lucene);
+    }
+
     [Fact]
     public async Task An_index_keeps_its_analysis_through_writes_and_a_restart_and_is_not_rebuilt()
     {
@@ -74,23 +101,9 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
     [InlineData(null)]
     public async Task An_index_built_with_other_analysis_rules_or_saying_none_is_rebuilt_at_start(string? builtWith)
     {
-        var first = App();
-        await first.ImportAsync("filter.csv", FilterFixture.Detainers);
-        var folder = Lucene(first).CurrentFolder;
-        var storage = first.StorageDirectory;
-        first.KeepsStorage = true;
-        first.Dispose();
-        Stamp(Path.Combine(storage, "search", folder), builtWith);
+        var (storage, folder) = await StoreStampedAsync(builtWith);
 
-        var second = App(storage);
-        var lucene = Lucene(second);
-        // The outbox worker's first pass, at start, finds the stamp and rebuilds into a new folder.
-        using var bound = new CancellationTokenSource(Bounded.Limit);
-        while (lucene.CurrentFolder == folder)
-        {
-            await Task.Delay(50, bound.Token);
-        }
-        Assert.True(await lucene.IsAnalysisCurrentAsync(default));
+        var (second, lucene) = await RebuiltAtStartAsync(storage, folder);
         Assert.False(await CatchUpAsync(second));
         Assert.Equal(8, await lucene.CountAsync(default));
         var data = await second.DataAsync("{ searchCharges(query: \"cruelty toward wife\") { totalCount } }");
@@ -112,14 +125,8 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
     {
         // Another version's index (its stamp, or none from before stamps) and this version's import command: the
         // documents it adds are analysed by this version's rules, the rest by the other's.
-        var first = App();
-        await first.ImportAsync("filter.csv", FilterFixture.Detainers);
-        var folder = Lucene(first).CurrentFolder;
-        var storage = first.StorageDirectory;
-        first.KeepsStorage = true;
-        first.Dispose();
+        var (storage, folder) = await StoreStampedAsync(builtWith);
         var path = Path.Combine(storage, "search", folder);
-        Stamp(path, builtWith);
         var more = Path.Combine(storage, "more.csv");
         File.WriteAllText(more, FilterFixture.Detainers.Replace("\nd", "\ne", StringComparison.Ordinal));
 
@@ -141,14 +148,7 @@ public sealed partial class AnalysisFingerprintTests : IDisposable
         // Opened again by any version, it stays mixed (no stamp says it is current).
         Assert.StartsWith(AnalysisFingerprint.MixedPrefix, StampOf(path), StringComparison.Ordinal);
 
-        var second = App(storage);
-        var lucene = Lucene(second);
-        using var bound = new CancellationTokenSource(Bounded.Limit);
-        while (lucene.CurrentFolder == folder)
-        {
-            await Task.Delay(50, bound.Token);
-        }
-        Assert.True(await lucene.IsAnalysisCurrentAsync(default));
+        var (_, lucene) = await RebuiltAtStartAsync(storage, folder);
         Assert.Equal(16, await lucene.CountAsync(default));
     }
 

@@ -214,45 +214,29 @@ public sealed class CorrectSectionOneEntryInputGraphType : InputObjectGraphType<
     }
 }
 
-public sealed class RetractDetainerInputGraphType : InputObjectGraphType<RetractInput>
+/// <summary>An input of the common fields only (a retraction, its undoing), named and described by its subclass.</summary>
+public abstract class RecordRequestInputGraphType<T> : InputObjectGraphType<T>
+    where T : CorrectionRequestInput
 {
-    public RetractDetainerInputGraphType()
+    protected RecordRequestInputGraphType(string name, string description, string record)
     {
-        Name = "RetractDetainerInput";
-        Description = "A retraction of a detainer that should never have been listed.";
-        this.AddCommonFields("detainer");
+        Name = name;
+        Description = description;
+        this.AddCommonFields(record);
     }
 }
 
-public sealed class RetractSectionOneEntryInputGraphType : InputObjectGraphType<RetractInput>
-{
-    public RetractSectionOneEntryInputGraphType()
-    {
-        Name = "RetractSectionOneEntryInput";
-        Description = "A retraction of a Section I entry that should never have been listed.";
-        this.AddCommonFields("Section I entry");
-    }
-}
+public sealed class RetractDetainerInputGraphType() : RecordRequestInputGraphType<RetractInput>(
+    "RetractDetainerInput", "A retraction of a detainer that should never have been listed.", "detainer");
 
-public sealed class RestoreDetainerInputGraphType : InputObjectGraphType<RestoreInput>
-{
-    public RestoreDetainerInputGraphType()
-    {
-        Name = "RestoreDetainerInput";
-        Description = "The undoing of a detainer's retraction made in error.";
-        this.AddCommonFields("detainer");
-    }
-}
+public sealed class RetractSectionOneEntryInputGraphType() : RecordRequestInputGraphType<RetractInput>(
+    "RetractSectionOneEntryInput", "A retraction of a Section I entry that should never have been listed.", "Section I entry");
 
-public sealed class RestoreSectionOneEntryInputGraphType : InputObjectGraphType<RestoreInput>
-{
-    public RestoreSectionOneEntryInputGraphType()
-    {
-        Name = "RestoreSectionOneEntryInput";
-        Description = "The undoing of a Section I entry's retraction made in error.";
-        this.AddCommonFields("Section I entry");
-    }
-}
+public sealed class RestoreDetainerInputGraphType() : RecordRequestInputGraphType<RestoreInput>(
+    "RestoreDetainerInput", "The undoing of a detainer's retraction made in error.", "detainer");
+
+public sealed class RestoreSectionOneEntryInputGraphType() : RecordRequestInputGraphType<RestoreInput>(
+    "RestoreSectionOneEntryInput", "The undoing of a Section I entry's retraction made in error.", "Section I entry");
 
 public sealed class DetainerFieldGraphType : EnumerationGraphType<DetainerField>
 {

@@ -11,6 +11,12 @@ using System.Text.Json;
 // Loopback only; bounded: every shape runs 9 requests at most, each with a 60 s client timeout.
 //   dotnet DetainerGraph.Budget.dll <url> <server pid>
 
+// The distinct-shapes memory probe of scripts/shapes-memory.sh (ShapeProbe.cs).
+if (args.Length > 0 && args[0] == "shapes")
+{
+    return await ShapeProbe.RunAsync(args[1..]);
+}
+
 if (args.Length < 2 || !Uri.TryCreate(args[0], UriKind.Absolute, out var url) || !url.IsLoopback)
 {
     Console.Error.WriteLine("usage: DetainerGraph.Budget <loopback url of /graphql> <server pid>");

@@ -19,6 +19,8 @@ public sealed class StorageOptions
     public required string ConnectionString { get; init; }
     /// <summary>Whether serving loads the shipped sample data (idempotently) before it listens.</summary>
     public bool LoadSampleData { get; init; } = true;
+    /// <summary>How many compiled queries (and SQL command templates) EF Core keeps: <c>Database:CompiledQueryCacheSize</c>.</summary>
+    public int CompiledQueryCacheSize { get; init; } = QueryCompilationCache.DefaultCapacity;
 }
 
 public static partial class DataServiceExtensions
@@ -34,6 +36,7 @@ public static partial class DataServiceExtensions
         services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
         services.AddSingleton<SqlStatementCounter>();
+        services.AddSingleton(sp => new QueryCompilationCache(sp.GetRequiredService<StorageOptions>().CompiledQueryCacheSize));
         // Pooled: a request's context is a reset one from the pool (EF clears its change tracker and settings when the
         // scope returns it), not a new one building its EF services; the options are built once, from singletons only.
         // Thread-safety checks only outside Production: EF Core's check writes an AsyncLocal twice for every row it reads
@@ -42,8 +45,11 @@ public static partial class DataServiceExtensions
         // SerialFieldCollectionCache; mutations are serial), and the tests (environment Testing) and Development keep the
         // check, so code that used one context from two tasks at once would still fail there with EF Core's own error.
         var threadSafetyChecks = !builder.Environment.IsProduction();
+        // Compiled queries in a cache of Database:CompiledQueryCacheSize entries (QueryCompilationCache), not EF Core's
+        // default of about 1,000, which many distinct query shapes filled with a few hundred MB.
         services.AddDbContextPool<SqliteDetainerDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<StorageOptions>().ConnectionString)
+                .UseMemoryCache(sp.GetRequiredService<QueryCompilationCache>().Cache)
                 .EnableThreadSafetyChecks(threadSafetyChecks)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>(), SqliteInterrupt.Instance)
@@ -51,6 +57,7 @@ public static partial class DataServiceExtensions
                 .ReplaceService<Microsoft.EntityFrameworkCore.Storage.IRelationalTypeMappingSource, SqliteDateReading.TypeMappingSource>());
         services.AddDbContextPool<SqlServerDetainerDbContext>((sp, o) =>
             o.UseSqlServer(sp.GetRequiredService<StorageOptions>().ConnectionString)
+                .UseMemoryCache(sp.GetRequiredService<QueryCompilationCache>().Cache)
                 .EnableThreadSafetyChecks(threadSafetyChecks)
                 .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
                 .AddInterceptors(sp.GetRequiredService<SqlStatementCounter>()));
@@ -84,6 +91,7 @@ public static partial class DataServiceExtensions
             Provider = provider,
             ConnectionString = connectionString is { Length: > 0 } ? connectionString : $"Data Source={Path.Combine(directory, "detainers.db")}",
             LoadSampleData = configuration.GetValue("Storage:LoadSampleData", true),
+            CompiledQueryCacheSize = configuration.GetValue("Database:CompiledQueryCacheSize", QueryCompilationCache.DefaultCapacity),
         };
     }
 

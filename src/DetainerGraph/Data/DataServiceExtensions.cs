@@ -36,7 +36,7 @@ public static partial class DataServiceExtensions
         services.AddSingleton(sp => ReadStorageOptions(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(_ => new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data")));
         services.AddSingleton<SqlStatementCounter>();
-        services.AddSingleton(sp => new QueryCompilationCache(sp.GetRequiredService<StorageOptions>().CompiledQueryCacheSize));
+        services.AddSingleton(sp => QueryCompilationCache.For(sp.GetRequiredService<StorageOptions>().CompiledQueryCacheSize));
         // Pooled: a request's context is a reset one from the pool (EF clears its change tracker and settings when the
         // scope returns it), not a new one building its EF services; the options are built once, from singletons only.
         // Thread-safety checks only outside Production: EF Core's check writes an AsyncLocal twice for every row it reads

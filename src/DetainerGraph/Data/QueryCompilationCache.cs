@@ -11,7 +11,7 @@ namespace DetainerGraph.Data;
 /// Past the bound the cache compacts (expired entries, then the lowest priority, then the least recently used); a
 /// shape compiled again costs a few milliseconds.
 /// </summary>
-public sealed class QueryCompilationCache : IDisposable
+public sealed class QueryCompilationCache
 {
     /// <summary>The size EF Core gives each compiled query and each SQL command template it caches.</summary>
     public const int EntrySize = 10;
@@ -22,12 +22,20 @@ public sealed class QueryCompilationCache : IDisposable
     /// <summary>The size EF Core gives a model it caches in this cache.</summary>
     public const int ModelSize = 100;
 
-    public QueryCompilationCache(int capacity)
+    /// <summary>
+    /// One cache per capacity for the whole process, as EF Core's own default cache is: EF Core builds its internal services
+    /// once per distinct options, the cache instance included, and a host of its own cache per instance made a new set of
+    /// them for every host (tests start hundreds; EF Core refuses more than twenty).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, QueryCompilationCache> Shared = new();
+
+    /// <summary>The process's cache of <paramref name="capacity"/> entries; a capacity below 1 is refused.</summary>
+    public static QueryCompilationCache For(int capacity) => capacity < 1
+        ? throw new InvalidOperationException($"Database:CompiledQueryCacheSize is {capacity}; it must be at least 1.")
+        : Shared.GetOrAdd(capacity, static c => new QueryCompilationCache(c));
+
+    private QueryCompilationCache(int capacity)
     {
-        if (capacity < 1)
-        {
-            throw new InvalidOperationException($"Database:CompiledQueryCacheSize is {capacity}; it must be at least 1.");
-        }
         Capacity = capacity;
         // Room for the model besides the queries, should EF Core cache it here as well (it gives it a size of 100).
         Cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = ((long)capacity * EntrySize) + ModelSize, TrackStatistics = true });
@@ -40,6 +48,4 @@ public sealed class QueryCompilationCache : IDisposable
 
     /// <summary>The entries cached now (compiled queries, command templates and the model).</summary>
     public int Count => Cache.Count;
-
-    public void Dispose() => Cache.Dispose();
 }

@@ -58,13 +58,24 @@ public sealed class CompiledQueryCacheTests : IDisposable
     }
 
     [Fact]
+    public void Hosts_of_one_process_share_the_cache_of_their_size_so_ef_core_builds_its_services_once()
+    {
+        // A cache per host made EF Core build its internal services again for every host; past twenty it refuses
+        // (ManyServiceProvidersCreatedWarning), which failed every later test of a run.
+        using var other = new TestApp(settings: new Dictionary<string, string?> { ["Database:CompiledQueryCacheSize"] = "8" });
+        Assert.Same(_app.Started().GetRequiredService<QueryCompilationCache>(), other.Started().GetRequiredService<QueryCompilationCache>());
+        Assert.Same(QueryCompilationCache.For(8), QueryCompilationCache.For(8));
+        Assert.NotSame(QueryCompilationCache.For(8), QueryCompilationCache.For(9));
+    }
+
+    [Fact]
     public void The_default_is_256_and_a_size_below_1_is_refused()
     {
         var options = DataServiceExtensions.ReadStorageOptions(new ConfigurationBuilder().Build());
 
         Assert.Equal(256, options.CompiledQueryCacheSize);
         Assert.Equal(QueryCompilationCache.DefaultCapacity, options.CompiledQueryCacheSize);
-        var refused = Assert.Throws<InvalidOperationException>(() => new QueryCompilationCache(0));
+        var refused = Assert.Throws<InvalidOperationException>(() => QueryCompilationCache.For(0));
         Assert.Contains("Database:CompiledQueryCacheSize", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -35,7 +35,27 @@ public sealed class TrailingSpaceTests(SampleDataApp sample) : IClassFixture<Sam
 
         var padded = capture.Statements.SelectMany(s => s.Parameters).Where(p => p.Value is { } v && v.EndsWith(' ')).ToList();
         Assert.Empty(padded);
-        Assert.Contains(capture.Statements, s => s.Text.Contains("N'Mexico |'", StringComparison.Ordinal));
+        // The value reaches the statement as a parameter with the end marker after its spaces, never as a literal.
+        Assert.Contains(capture.Statements, s => s.Parameters.Any(p => p.Value == "Mexico |") && s.Text.Contains("N'|'", StringComparison.Ordinal));
+        Assert.DoesNotContain(capture.Statements, s => s.Text.Contains("Mexico", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("eq: \"Mexico \"", "eq: \"Honduras   \"")]
+    [InlineData("in: [\"Mexico \", \"Honduras\"]", "in: [\"Poland  \", \"Guatemala \"]")]
+    public async Task Values_ending_in_a_space_share_one_statement_whatever_they_are(string one, string other)
+    {
+        // As literals, each distinct value compiled and cached a query of its own: a client could fill the cache with them.
+        async Task<List<string>> StatementsOf(string condition)
+        {
+            var capture = new SqlServerCapture(CaptureRows.One);
+            await capture.ExecuteAsync(sample.App.Started(), $"{{ detainers(includeSynthetic: true, where: {{ citizenship: {{ {condition} }} }}) {{ totalCount }} }}");
+            return [.. capture.Statements.Select(s => s.Normalized)];
+        }
+
+        var first = await StatementsOf(one);
+        Assert.NotEmpty(first);
+        Assert.Equal(first, await StatementsOf(other));
     }
 
     [Fact]

@@ -95,10 +95,9 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
         {
             return Contains(member, values);
         }
-        // Values that end in a space (see Equal) each compared exactly, beside one IN list of the others.
-        var exact = Expressions.OrAll([.. values.Where(EndsInSpace).Distinct(StringComparer.Ordinal).Select(v => (Expression)Exactly(member, v!))]);
-        List<string?> rest = [.. values.Where(v => !EndsInSpace(v))];
-        return rest.Count == 0 ? exact : Expression.OrElse(Contains(member, rest), exact);
+        // A value that ends in a space (see Equal): the whole list compared exactly, still one list of parameters.
+        var exact = Exactly(member, [.. values.OfType<string>().Distinct(StringComparer.Ordinal)]);
+        return values.Contains(null) ? Expression.OrElse(Expression.Equal(member, Expression.Constant(null, typeof(string))), exact) : exact;
     }
 
     private static MethodCallExpression Contains(Expression member, List<string?> values) =>
@@ -110,17 +109,25 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
     /// there and nothing on SQLite. A value that ends in a space is compared with <see cref="Exactly"/> instead.
     /// </summary>
     private static Expression Equal(Expression member, string? value) =>
-        EndsInSpace(value) ? Exactly(member, value!) : Expression.Equal(member, Expressions.Parameter(value, typeof(string)));
+        EndsInSpace(value) ? Exactly(member, [value!]) : Expression.Equal(member, Expressions.Parameter(value, typeof(string)));
 
     private static bool EndsInSpace(string? value) => value is not null && value.EndsWith(' ');
 
     /// <summary>
-    /// <c>member + "|" == value + "|"</c>: a character after the trailing spaces makes them count on SQL Server too (SQLite
-    /// counts them anyway). The value is a literal of the statement, not a parameter, so a list of such values adds none
-    /// to the count <see cref="FilterLimits"/> keeps under SQL Server's 2,100; such values are rare (stored text is trimmed).
+    /// <c>member + "|"</c> equal to one of <paramref name="values"/>, each with a <c>"|"</c> after it: a character after the
+    /// trailing spaces makes them count on SQL Server too (SQLite counts them anyway); a missing value matches none. The
+    /// values are parameters, one or a list, as every other filter value: as literals, each distinct value ending in a
+    /// space compiled and cached a query of its own, which a client could repeat without end.
     /// </summary>
-    private static BinaryExpression Exactly(Expression member, string value) =>
-        Expression.Equal(Expression.Call(ConcatMethod, member, Expression.Constant(EndMarker)), Expression.Constant(value + EndMarker, typeof(string)));
+    private static BinaryExpression Exactly(Expression member, List<string> values)
+    {
+        var marked = Expression.Call(ConcatMethod, member, Expression.Constant(EndMarker));
+        Expression match = values is [var one]
+            ? Expression.Equal(marked, Expressions.Parameter(one + EndMarker, typeof(string)))
+            : Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(string)],
+                Expressions.Parameter(values.Select(v => v + EndMarker).ToList(), typeof(List<string>)), marked);
+        return Expression.AndAlso(Expression.NotEqual(member, Expression.Constant(null, typeof(string))), match);
+    }
 
     private const string EndMarker = "|";
 

@@ -477,7 +477,7 @@ public static class HostileRequests
         }
 
         /// <summary>
-        /// The four mutations with hostile inputs, without a token, with broken ones, and with a valid editor's token.
+        /// The six mutations with hostile inputs, without a token, with broken ones, and with a valid editor's token.
         /// Every request to an existing record also carries one input the server must refuse (an empty or
         /// oversized reason, source or key), so the fuzz run changes no data and the reads after it can be
         /// compared with the reads before it.
@@ -486,11 +486,13 @@ public static class HostileRequests
         {
             static string Id(string type, string key) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{type}:{key}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             var existing = Chance(0.5);
-            var (type, mutation, input, fields) = random.Next(4) switch
+            var (type, mutation, input, fields) = random.Next(6) switch
             {
                 0 => ("Detainer", "correctDetainer", "CorrectDetainerInput", (string[])["OUTCOME", "ISSUED_ON", "OUTCOME_RECORDED_ON", "JURISDICTION", "FACILITY", "CITIZENSHIP", "CHARGE_DESCRIPTION", "CHARGE_STATUS", "NOPE"]),
                 1 => ("Detainer", "retractDetainer", "RetractDetainerInput", []),
-                2 => ("SectionOneEntry", "correctSectionOneEntry", "CorrectSectionOneEntryInput", ["RANK", "DETAINERS_ISSUED", "JURISDICTION", "NOPE"]),
+                2 => ("Detainer", "restoreDetainer", "RestoreDetainerInput", []),
+                3 => ("SectionOneEntry", "correctSectionOneEntry", "CorrectSectionOneEntryInput", ["RANK", "DETAINERS_ISSUED", "JURISDICTION", "NOPE"]),
+                4 => ("SectionOneEntry", "restoreSectionOneEntry", "RestoreSectionOneEntryInput", []),
                 _ => ("SectionOneEntry", "retractSectionOneEntry", "RetractSectionOneEntryInput", []),
             };
             var id = existing

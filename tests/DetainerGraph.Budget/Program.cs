@@ -97,56 +97,6 @@ async Task<(double Seconds, int Status, string Codes)> SendAsync(string body, st
     }
 }
 
-static long StatusMb(int pid, string field)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-}
-
-static long RssMb(int pid) => StatusMb(pid, "VmRSS");
-
-// The process's peak resident set since it started (the kernel's high-water mark).
-static long PeakRssMb(int pid) => StatusMb(pid, "VmHWM");
-
-// The live managed heap after a full GC, from dotnet-gcdump's report (null when the tool is not installed).
-static async Task<long?> LiveHeapMbAsync(int pid)
-{
-    var file = Path.Combine(Path.GetTempPath(), $"budget-{pid}-{Guid.NewGuid():N}.gcdump");
-    try
-    {
-        var start = new ProcessStartInfo("dotnet-gcdump") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file])
-        {
-            start.ArgumentList.Add(a);
-        }
-        using (var collect = Process.Start(start)!)
-        {
-            await collect.WaitForExitAsync();
-        }
-        var report = new ProcessStartInfo("dotnet-gcdump") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["report", file])
-        {
-            report.ArgumentList.Add(a);
-        }
-        using var reporter = Process.Start(report)!;
-        var output = await reporter.StandardOutput.ReadToEndAsync();
-        await reporter.WaitForExitAsync();
-        // The report's first line of figures: "<bytes>  GC Heap bytes" (format varies); take the largest byte count on a "Total" line.
-        var total = output.Split('\n').FirstOrDefault(l => l.Contains("GC Heap", StringComparison.OrdinalIgnoreCase) || l.Contains("Total", StringComparison.Ordinal));
-        var number = total?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace(",", "", StringComparison.Ordinal))
-            .Select(t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (long?)null).FirstOrDefault(v => v is not null);
-        return number / (1024 * 1024);
-    }
-    catch (System.ComponentModel.Win32Exception)
-    {
-        return null;
-    }
-    finally
-    {
-        File.Delete(file);
-    }
-}
-
 // The victim: a small query from another client, 15 a second on a fixed schedule, under the default rate limit
 // (20 a second per client): a faster victim measured its own RATE_LIMITED answers, not the attack. First alone
 // (the idle baseline), then for the whole attack.
@@ -176,7 +126,7 @@ for (var i = 0; i < 250; i++)
     await PaceAsync(started);
 }
 idleLatencies.Sort();
-var idlePeakRss = PeakRssMb(pid);
+var idlePeakRss = ServerMemory.PeakRssMb(pid);
 
 var victimLatencies = new List<double>();
 var victimErrors = 0;
@@ -196,8 +146,8 @@ var victim = Task.Run(async () =>
     }
 });
 
-var startRss = RssMb(pid);
-var startHeap = await LiveHeapMbAsync(pid);
+var startRss = ServerMemory.RssMb(pid);
+var startHeap = (await ServerMemory.LiveHeapAsync(pid)).Mb;
 Console.WriteLine($"server pid {pid}: start RSS {startRss} MB, live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
 Console.WriteLine();
 Console.WriteLine("| shape | alone: time, status, codes | 8 at once: worst time, statuses, codes | RSS after (MB) | live heap after (MB) |");
@@ -214,20 +164,20 @@ foreach (var (name, body) in shapes)
     worstOverall = Math.Max(worstOverall, worst);
     var statuses = string.Join(',', together.GroupBy(t => t.Status).OrderBy(g => g.Key).Select(g => $"{g.Count()}x{g.Key}"));
     var codes = string.Join(',', together.Select(t => t.Codes).Distinct().Order(StringComparer.Ordinal));
-    var heap = await LiveHeapMbAsync(pid);
-    Console.WriteLine($"| {name} | {alone.Seconds:0.00} s, {alone.Status}, {alone.Codes} | {together.Max(t => t.Seconds):0.00} s, {statuses}, {codes} | {RssMb(pid)} | {heap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} |");
+    var heap = (await ServerMemory.LiveHeapAsync(pid)).Mb;
+    Console.WriteLine($"| {name} | {alone.Seconds:0.00} s, {alone.Status}, {alone.Codes} | {together.Max(t => t.Seconds):0.00} s, {statuses}, {codes} | {ServerMemory.RssMb(pid)} | {heap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} |");
 }
 await stopVictim.CancelAsync();
 await victim;
-var endHeap = await LiveHeapMbAsync(pid);
+var endHeap = (await ServerMemory.LiveHeapAsync(pid)).Mb;
 victimLatencies.Sort();
 Console.WriteLine();
 Console.WriteLine("| small detainers(first: 5), another client | requests | p50 (ms) | p99 (ms) | max (ms) | not ok | server peak RSS (MB) |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
 Console.WriteLine($"| idle baseline (no attack) | {idleLatencies.Count} | {Percentile(idleLatencies, 0.5):0.0} | {Percentile(idleLatencies, 0.99):0.0} | {idleLatencies.LastOrDefault():0.0} | {idleErrors} | {idlePeakRss} |");
-Console.WriteLine($"| during the attack | {victimLatencies.Count} | {Percentile(victimLatencies, 0.5):0.0} | {Percentile(victimLatencies, 0.99):0.0} | {victimLatencies.LastOrDefault():0.0} | {victimErrors} | {PeakRssMb(pid)} |");
+Console.WriteLine($"| during the attack | {victimLatencies.Count} | {Percentile(victimLatencies, 0.5):0.0} | {Percentile(victimLatencies, 0.99):0.0} | {victimLatencies.LastOrDefault():0.0} | {victimErrors} | {ServerMemory.PeakRssMb(pid)} |");
 Console.WriteLine();
-Console.WriteLine($"worst request: {worstOverall:0.00} s; RSS {startRss} -> {RssMb(pid)} MB (peak {PeakRssMb(pid)} MB); live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} -> {endHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
+Console.WriteLine($"worst request: {worstOverall:0.00} s; RSS {startRss} -> {ServerMemory.RssMb(pid)} MB (peak {ServerMemory.PeakRssMb(pid)} MB); live heap {startHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} -> {endHeap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} MB");
 var heapOk = startHeap is null || endHeap is null || endHeap - startHeap <= 50;
 var ok = worstOverall <= 5 && Percentile(victimLatencies, 0.99) < 50 && heapOk;
 Console.WriteLine($"targets (no request over 5 s, live heap within 50 MB of start, small query p99 < 50 ms): {(ok ? "met" : "NOT met")}");

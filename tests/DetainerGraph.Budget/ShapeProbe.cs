@@ -165,11 +165,11 @@ internal static class ShapeProbe
             }
             // Let the last request's allocations settle (the server's own timers and queues) before reading.
             await Task.Delay(TimeSpan.FromSeconds(2));
-            var rss = StatusMb(pid, "VmRSS");
-            var hwm = StatusMb(pid, "VmHWM");
-            var (heap, histogram) = await GcDumpAsync(pid, checkpoint == histogramAt);
+            var rss = ServerMemory.RssMb(pid);
+            var hwm = ServerMemory.PeakRssMb(pid);
+            var (heap, histogram) = await ServerMemory.LiveHeapAsync(pid, checkpoint == histogramAt);
             var committed = await GcCommittedMbAsync(pid);
-            var rssAfter = StatusMb(pid, "VmRSS");
+            var rssAfter = ServerMemory.RssMb(pid);
             Console.WriteLine($"| {checkpoint} | {rss} | {hwm} | {heap?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} | {committed?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} | {ExecutableMemoryMb(pid)} | {rssAfter} | {failed} | {watch.Elapsed.TotalSeconds:0} |");
             if (histogram is not null)
             {
@@ -201,12 +201,6 @@ internal static class ShapeProbe
         }
     }
 
-    private static long StatusMb(int pid, string field)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
-
     /// <summary>
     /// The resident memory the runtime maps twice for writing and executing (W^X): jitted code, including that of
     /// compiled expression trees, and the loader heaps (types, method descriptors, stubs).
@@ -236,7 +230,7 @@ internal static class ShapeProbe
         var file = Path.Combine(Path.GetTempPath(), $"shapes-{pid}-{Guid.NewGuid():N}.json");
         try
         {
-            await RunAsync("dotnet-counters", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--counters", "System.Runtime",
+            await ServerMemory.RunToolAsync("dotnet-counters", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--counters", "System.Runtime",
                 "--format", "json", "-o", file, "--duration", "00:00:03");
             if (!File.Exists(file))
             {
@@ -261,51 +255,5 @@ internal static class ShapeProbe
         {
             File.Delete(file);
         }
-    }
-
-    /// <summary>The live managed heap after the full GC that dotnet-gcdump induces (null without the tool), and its report when asked.</summary>
-    private static async Task<(long? Mb, string? Report)> GcDumpAsync(int pid, bool keepReport)
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"shapes-{pid}-{Guid.NewGuid():N}.gcdump");
-        try
-        {
-            await RunAsync("dotnet-gcdump", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file);
-            var output = await RunAsync("dotnet-gcdump", "report", file);
-            // The report's heading line: "<size>  GC Heap bytes" with the size as digits with separators, or with a unit.
-            var total = output.Split('\n').FirstOrDefault(l => l.Contains("GC Heap", StringComparison.OrdinalIgnoreCase));
-            long? mb = null;
-            if (total is not null)
-            {
-                var number = total.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(t => t.Replace(",", "", StringComparison.Ordinal))
-                    .Select(t => long.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (long?)null)
-                    .FirstOrDefault(v => v is not null);
-                mb = number / (1024 * 1024);
-            }
-            // The report's first lines as the tool prints them (its heading and its largest types).
-            return (mb, keepReport ? string.Join('\n', output.Split('\n').Take(60)) : null);
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return (null, null);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    private static async Task<string> RunAsync(string tool, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        _ = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return await output;
     }
 }

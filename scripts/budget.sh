@@ -8,6 +8,8 @@
 #   scripts/budget.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/server.sh
+. scripts/server.sh
 
 port=${BUDGET_PORT:-$((20000 + RANDOM % 20000))}
 url="http://127.0.0.1:${port}"
@@ -26,26 +28,11 @@ export Storage__Directory="$store" ASPNETCORE_ENVIRONMENT=Production
 export ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
 export Logging__LogLevel__Default=Warning
 
-dotnet "$server" --urls "$url" >"$store/server.log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$store"
-}
-trap cleanup EXIT
+start_server
 
-for _ in $(seq 1 180); do
-  if curl -fs -o /dev/null "$url/health/ready" 2>/dev/null; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$store/server.log"; exit 1; fi
-  sleep 1
-done
+wait_until_answering "/health/ready" 180
 
 status=0
 dotnet "$budget" "$url/graphql" "$pid" || status=$?
-if ! kill -0 "$pid" 2>/dev/null; then
-  echo "the server died during the run:"; tail -20 "$store/server.log"; exit 1
-fi
-echo
-echo "server log lines at Error level or worse: $(grep -c -E '^(fail|crit):' "$store/server.log" || true)"
+check_server_after_run
 exit $status

@@ -7,6 +7,8 @@
 #   scripts/load.sh [MINUTES] [READERS] [WRITERS]        e.g. scripts/load.sh 10 24 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/server.sh
+. scripts/server.sh
 
 minutes=${1:-10}
 readers=${2:-24}
@@ -32,20 +34,9 @@ export RateLimiting__Enabled=false
 # Warnings only: the audit's Information lines would be one per correction.
 export Logging__LogLevel__Default=Warning
 
-dotnet "$server" --urls "$url" >"$store/server.log" 2>&1 &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -rf "$store"
-}
-trap cleanup EXIT
+start_server
 
-for _ in $(seq 1 120); do
-  if curl -fs -o /dev/null "$url/graphql?query=%7B__typename%7D" 2>/dev/null; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then cat "$store/server.log"; exit 1; fi
-  sleep 1
-done
+wait_until_answering "/graphql?query=%7B__typename%7D" 120
 token=$(dotnet "$server" token --name load-script --hours 2)
 
 echo "server pid $pid on $url, store $store"

@@ -38,7 +38,7 @@ public sealed class QueryCompilationCache
     {
         Capacity = capacity;
         // Room for the model besides the queries, should EF Core cache it here as well (it gives it a size of 100).
-        Cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = ((long)capacity * EntrySize) + ModelSize, TrackStatistics = true });
+        Cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = ((long)capacity * EntrySize) + ModelSize });
     }
 
     /// <summary>At most this many compiled queries and SQL command templates are kept.</summary>

@@ -60,6 +60,6 @@ public sealed partial class SampleData(Importer importer, ReferenceData referenc
     [LoggerMessage(Level = LogLevel.Information, Message = "Sample data ready in {Seconds:F1} s")]
     private partial void LogReady(double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Imported {File}: {Rows} rows in {Milliseconds} ms")]
-    private partial void LogImported(string file, int rows, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported {File}: {Records} records in {Milliseconds} ms")]
+    private partial void LogImported(string file, int records, long milliseconds);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DetainerGraph.Data;
-using Microsoft.EntityFrameworkCore;
 using DetainerGraph.Reference;
+using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Import;
 

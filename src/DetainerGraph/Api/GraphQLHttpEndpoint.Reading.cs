@@ -282,7 +282,7 @@ public sealed partial class GraphQLHttpEndpoint
     /// an object that names a member twice, which JSON parses and GraphQL.NET's reader refuses (it was a 500). The member is
     /// not quoted: it is client text of any length.
     /// </summary>
-    private const string DuplicateMember = "an object names the same member twice; each member of a JSON object must have its own name.";
+    internal const string DuplicateMember = "an object names the same member twice; each member of a JSON object must have its own name.";
 
     private string? ReadRequest(JsonElement element, out GraphQLRequest request)
     {

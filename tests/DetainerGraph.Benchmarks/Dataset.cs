@@ -151,7 +151,7 @@ public static class Dataset
             {
                 throw new InvalidOperationException($"the import command exited with {process.ExitCode}:\n{string.Join('\n', lines)}\n{await errors}");
             }
-            // "FILE: imported N rows (...) as source #1 in S s": the command's own time for the file, without its start.
+            // "FILE: imported N records (...) as source #1 in S s": the command's own time for the file, without its start.
             return new ImportCommandFigures(wall, cpu, lines.LastOrDefault() ?? "");
         }
         finally

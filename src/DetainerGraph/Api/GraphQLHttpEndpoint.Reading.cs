@@ -90,6 +90,11 @@ public sealed partial class GraphQLHttpEndpoint
             return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
                 "POST a JSON body with Content-Type: application/json.");
         }
+        if (UnreadContentCoding(request) is { } coding)
+        {
+            return ParsedRequest.Fail(StatusCodes.Status415UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                $"The body's Content-Encoding '{coding}' is not supported; send the body uncompressed.");
+        }
         Encoding encoding;
         try
         {
@@ -158,6 +163,27 @@ public sealed partial class GraphQLHttpEndpoint
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The first content coding of the body other than <c>identity</c>, or null. The server decompresses nothing (a small
+    /// gzip body can expand past any size limit), and a compressed body read as it is was answered as JSON that does not
+    /// parse ("'0x1F' is an invalid start of a value"), or, with a coding the body did not use, run: RFC 9110 answers a
+    /// content coding the server does not accept with 415.
+    /// </summary>
+    private static string? UnreadContentCoding(HttpRequest request)
+    {
+        foreach (var value in request.Headers.ContentEncoding)
+        {
+            foreach (var coding in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return coding;
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -282,7 +308,7 @@ public sealed partial class GraphQLHttpEndpoint
     /// an object that names a member twice, which JSON parses and GraphQL.NET's reader refuses (it was a 500). The member is
     /// not quoted: it is client text of any length.
     /// </summary>
-    private const string DuplicateMember = "an object names the same member twice; each member of a JSON object must have its own name.";
+    internal const string DuplicateMember = "an object names the same member twice; each member of a JSON object must have its own name.";
 
     private string? ReadRequest(JsonElement element, out GraphQLRequest request)
     {

@@ -42,6 +42,7 @@ public static class GraphQLServiceExtensions
                 // aliases repeat the schema; the execution timeout still applies.
                 c.ValidateComplexityDelegate = context =>
                 {
+                    var total = context.TotalImpact;
                     if (context.Error is not null && IsIntrospectionOnly(context.ValidationContext.Operation)
                         && context.MaxDepth <= options.MaxIntrospectionDepth)
                     {
@@ -52,12 +53,14 @@ public static class GraphQLServiceExtensions
                                 $"This schema-only operation repeats parts of the schema through aliases more than {IntrospectionBounds.MaxAliasFanOut} times along one path " +
                                 "(the product of the aliases of one field at each level); introspection is exempt from the complexity limit, not from this bound.")
                             { Code = "COMPLEXITY" };
+                        // Priced by the copies of the schema it answers, not by the analyzer's list weighting.
+                        total = Math.Min(total, fanOut * (double)IntrospectionBounds.CostPerSchemaCopy);
                     }
                     // The operation's cost: recorded for extensions.cost, then charged to the client's token bucket
                     // before anything runs (or, for GraphQL-Cost: validate, the operation stops here).
                     if (context.ValidationContext.UserContext.TryGetValue(RequestCost.Key, out var state) && state is RequestCost cost)
                     {
-                        cost.Record(context.TotalImpact);
+                        cost.Record(total);
                         if (context.Error is null && cost.ValidateOnly)
                         {
                             context.Error = new GraphQL.Validation.ValidationError("Validated only (GraphQL-Cost: validate).") { Code = RequestCost.ValidatedCode };
@@ -65,7 +68,7 @@ public static class GraphQLServiceExtensions
                         else if (context.Error is null && !cost.Charge())
                         {
                             context.Error = new GraphQL.Validation.ValidationError(
-                                $"This operation costs {context.TotalImpact:0} and this client's rate limit cannot pay for it now; retry after {cost.RetryAfterSeconds} s.")
+                                $"This operation costs {total:0} and this client's rate limit cannot pay for it now; retry after {cost.RetryAfterSeconds} s.")
                             { Code = HttpProtection.RateLimitedCode };
                         }
                     }

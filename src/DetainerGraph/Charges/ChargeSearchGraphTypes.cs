@@ -40,7 +40,9 @@ public sealed class ChargeSearchConnectionGraphType : ConnectionGraphType<Charge
             .ResolveAsync(async c =>
             {
                 var fields = c.GetArgument<List<SearchFacet>>("fields");
-                if (fields.Count > Enum.GetValues<SearchFacet>().Length)
+                // Facets come back in the order asked, one per field: a repeat dropped silently would shift every facet
+                // after it for a client that reads them by position.
+                if (fields.Distinct().Count() != fields.Count)
                 {
                     throw new ExecutionError("Ask for each facet field at most once.") { Code = "INVALID_FACET_FIELDS" };
                 }

@@ -49,7 +49,7 @@ public static partial class Commands
                 }
                 Console.WriteLine(result.Outcome == ImportOutcome.AlreadyImported
                     ? $"{LogText.Escape(result.File)}: already imported as source #{result.Source.Id} on {result.Source.ImportedAt:yyyy-MM-dd}; nothing changed"
-                    : $"{LogText.Escape(result.File)}: imported {result.Source.RowCount} rows ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
+                    : $"{LogText.Escape(result.File)}: imported {result.Source.RowCount} records ({result.Source.Format}) as source #{result.Source.Id} in {watch.Elapsed.TotalSeconds:F1} s");
             }
             catch (Exception) when (ct.IsCancellationRequested)
             {
@@ -158,7 +158,7 @@ public static partial class Commands
         }
         Console.Error.WriteLine(source is null
             ? $"{name}: {stopped}; nothing from this file was imported.{nothingKept}"
-            : $"{name}: {stoppedAfterCommit}: imported as source #{source.Id} ({source.RowCount} rows); any search documents still owed are indexed when the server starts or the import runs again.");
+            : $"{name}: {stoppedAfterCommit}: imported as source #{source.Id} ({source.RowCount} records); any search documents still owed are indexed when the server starts or the import runs again.");
         return true;
     }
 

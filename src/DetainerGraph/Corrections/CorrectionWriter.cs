@@ -367,15 +367,25 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
 
     /// <summary>
     /// A correction's texts are kept and exported as given: a control character (a NUL, an escape, a line break in a
-    /// citizenship) would reach terminals and CSV files raw, and a NUL makes an export that the import refuses.
+    /// citizenship) would reach terminals and CSV files raw, and a NUL makes an export that the import refuses. Unicode's
+    /// own line breaks (U+2028, U+2029) are line breaks too, and an invisible format character (a bidirectional override,
+    /// a zero-width space, a byte-order mark, a soft hyphen) stored in a value shows it as other text than it is:
+    /// <c>\u202EOCIXEM</c> reads "MEXICO" in a spreadsheet, and "MEXICO\u200B" looks like "MEXICO" but no filter for
+    /// "MEXICO" finds it. The joiners (U+200C, U+200D) are kept: some scripts and emoji need them.
     /// </summary>
     private static void RefuseControlCharacters(string? text, string what)
     {
-        if (text is not null && text.Any(char.IsControl))
+        if (text is not null && text.Any(IsUnprintable))
         {
-            throw Invalid($"{what} holds a control character (a line break, tab, NUL or escape): give it as one line of text.");
+            throw Invalid($"{what} holds a control character (a line break, tab, NUL or escape) or an invisible formatting " +
+                "character (a bidirectional override, a zero-width space): give it as one line of plain text.");
         }
     }
+
+    private static bool IsUnprintable(char c) =>
+        char.IsControl(c)
+        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+        || (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format && c is not ('\u200C' or '\u200D'));
 
     /// <summary>Generated demo records were never published: there is nothing to correct, and a correction would read as a real one.</summary>
     private static void RefuseSynthetic(Detainer detainer)

@@ -326,6 +326,13 @@ public sealed partial class ExportEndpoint(
                 "half of a UTF-16 pair) or a value GraphQL variables cannot hold.";
             return false;
         }
+        catch (ArgumentException)
+        {
+            // JSON parses an object that names a member twice; the variables reader refuses it with ArgumentException,
+            // which was answered as a 500.
+            problem = $"The parameters could not be read: {GraphQLHttpEndpoint.DuplicateMember}";
+            return false;
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");

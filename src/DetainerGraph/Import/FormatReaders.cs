@@ -323,6 +323,7 @@ public sealed class FormatReaders(ReferenceData reference)
         var firstLineOfBooking = new Dictionary<string, int>(StringComparer.Ordinal);
         DetainerRow? current = null;
         string? currentBooking = null;
+        var bookingCells = new string?[BookingColumns.Length];
         foreach (var row in rows)
         {
             var booking = row.Required("booking", "an identifier shared by the rows of one booking");
@@ -335,6 +336,7 @@ public sealed class FormatReaders(ReferenceData reference)
             }
             if (booking.Length > 0 && booking == currentBooking)
             {
+                RequireSameBooking(row, booking, bookingCells, firstLineOfBooking[booking]);
                 if (current is not null && description is not null)
                 {
                     current.Charges.Add(new ChargeRow(description, ChargeStatus.Charge, NcicCodeOf(code)));
@@ -366,6 +368,10 @@ public sealed class FormatReaders(ReferenceData reference)
             }
             currentBooking = booking;
             current = null;
+            for (var c = 0; c < BookingColumns.Length; c++)
+            {
+                bookingCells[c] = row.Optional(BookingColumns[c]);
+            }
             if (booking.Length == 0 || state.Length == 0 || county.Length == 0)
             {
                 continue;
@@ -388,6 +394,29 @@ public sealed class FormatReaders(ReferenceData reference)
                 current.Charges.Add(new ChargeRow(description, ChargeStatus.Charge, NcicCodeOf(code)));
             }
             file.Detainers.Add(current);
+        }
+    }
+
+    /// <summary>
+    /// The cells that describe a booking and its detainer rather than one charge: every row of the booking repeats them,
+    /// and only its first row's are read. A later row that says otherwise (another disposition or date, another county:
+    /// two bookings numbered alike, or one row edited by hand) would be dropped without a word, and the counts by
+    /// outcome, year or place would follow whichever row came first.
+    /// </summary>
+    private static readonly string[] BookingColumns =
+        ["state", "county", "facility", "facility_city", "booked_on", "place_of_birth", "detainer_disposition", "detainer_disposition_date"];
+
+    /// <summary>Refuses a continuation row of <paramref name="booking"/> whose booking cells differ from its first row's.</summary>
+    private static void RequireSameBooking(Row row, string booking, string?[] firstRowCells, int firstLine)
+    {
+        for (var c = 0; c < BookingColumns.Length; c++)
+        {
+            var cell = row.Optional(BookingColumns[c]);
+            if (!string.Equals(cell, firstRowCells[c], StringComparison.Ordinal))
+            {
+                var first = firstRowCells[c] is { } text ? $"'{(text.Length <= 80 ? text : text[..77] + "...")}'" : "an empty cell";
+                row.Fail(BookingColumns[c], cell, $"{first}, as on line {firstLine}, the first row of booking {booking}: the rows of one booking must agree on it");
+            }
         }
     }
 

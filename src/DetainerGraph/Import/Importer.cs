@@ -273,8 +273,28 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             await search.IndexOwedNowAsync(db, ct);
         }
+        if (await EarlierOfSameNameAsync(source, ct) is { } earlier)
+        {
+            parsed.Warnings.Add($"{fileName}: source #{earlier.Id}, imported on {earlier.ImportedAt:yyyy-MM-dd} from a file of the same name and format, "
+                + $"holds other content; this file's {source.RowCount} records were added beside its {earlier.RowCount}, not in place of them, and every "
+                + "count now includes both. Nothing removes a source: to count only this version, import it into a fresh store");
+        }
         return new ImportResult(fileName, ImportOutcome.Imported, source, parsed.Warnings);
     }
+
+    /// <summary>
+    /// An earlier source of the same file name and format as <paramref name="source"/> (whose content differs, or it
+    /// would have been "already imported"): most often the same release downloaded again, corrected or edited by hand.
+    /// A source is its content, so the new one is added beside the old, and every record both hold is counted twice;
+    /// the import says so rather than let the counts double unseen. Pipes and descriptors have no name to compare.
+    /// </summary>
+    private Task<Source?> EarlierOfSameNameAsync(Source source, CancellationToken ct) =>
+        source.FileName == "(standard input)" || source.FileName.StartsWith('/')
+            ? Task.FromResult<Source?>(null)
+            : db.Sources.AsNoTracking()
+                .Where(s => s.FileName == source.FileName && s.Format == source.Format && s.Id < source.Id)
+                .OrderByDescending(s => s.Id)
+                .FirstOrDefaultAsync(ct);
 
     /// <summary>Reads and checks a whole file without touching the database.</summary>
     /// <remarks>

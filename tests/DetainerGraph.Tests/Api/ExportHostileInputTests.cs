@@ -61,6 +61,11 @@ public sealed class ExportHostileInputTests : IAsyncLifetime, IDisposable
         { "/export/detainers.csv?where=%00", "INVALID_REQUEST" },
         { "/export/detainers.csv?where=%7B%7D%7D%7B", "INVALID_REQUEST" },
         { "/export/detainers.csv?where=" + Q("""{"issuedOn":{"eq":"2017-02-30"}}"""), "INVALID_VALUE" },
+        // A member named twice (top level, nested, in an order item, in a groupBy list) parses as JSON; it was a 500.
+        { "/export/detainers.csv?where=" + Q("""{"outcome":{"eq":"LIFTED"},"outcome":{"eq":"OPEN"}}"""), "INVALID_REQUEST" },
+        { "/export/detainers.csv?where=" + Q("""{"jurisdiction":{"state":{"eq":"PA","eq":"TX"}}}"""), "INVALID_REQUEST" },
+        { "/export/detainers.csv?order=" + Q("""[{"issuedOn":"ASC","issuedOn":"DESC"}]"""), "INVALID_REQUEST" },
+        { "/export/detainer-stats.csv?groupBy=" + Q("""[{"a":1,"a":2}]"""), "INVALID_REQUEST" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -252,6 +253,52 @@ public sealed class HttpEndpointTests : IDisposable
         var (status, _, _) = await SendAsync(Post("""{"query":"{ weeks { totalCount } }"}""", "application/json; charset=klingon"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+    }
+
+    [Theory]
+    [InlineData("gzip", true)]
+    [InlineData("deflate", true)]
+    [InlineData("br", false)]
+    [InlineData("identity, gzip", true)]
+    [InlineData("x-klingon", false)]
+    public async Task A_body_with_a_content_coding_is_415_not_read_as_json(string coding, bool compress)
+    {
+        // The server decompresses nothing: a compressed body was answered "not valid JSON", and a coding the body did not
+        // use was ignored and the body run.
+        var json = Encoding.UTF8.GetBytes("""{"query":"{ weeks { totalCount } }"}""");
+        var bytes = json;
+        if (compress)
+        {
+            using var buffer = new MemoryStream();
+            using (Stream zip = coding.EndsWith("gzip", StringComparison.Ordinal)
+                ? new GZipStream(buffer, CompressionLevel.Fastest)
+                : new ZLibStream(buffer, CompressionLevel.Fastest))
+            {
+                zip.Write(json);
+            }
+            bytes = buffer.ToArray();
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        Assert.True(request.Content.Headers.TryAddWithoutValidation("Content-Encoding", coding));
+
+        var (status, _, response) = await SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Equal("UNSUPPORTED_MEDIA_TYPE", response.FirstErrorCode());
+        Assert.Contains("Content-Encoding", response.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_identity_content_coding_is_read_as_it_is()
+    {
+        var request = Post("""{"query":"{ weeks { totalCount } }"}""");
+        request.Content!.Headers.ContentEncoding.Add("identity");
+
+        var (status, _, response) = await SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, response.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").GetInt32());
     }
 
     [Theory]

@@ -125,6 +125,41 @@ public sealed class LimitsTests
         Assert.Equal(200, other);
     }
 
+    /// <summary>
+    /// The introspection query IDEs and code generators send, nested as deep as theirs (the type references seven
+    /// levels down). The complexity analyzer prices it near a million, which it is exempt from.
+    /// </summary>
+    private static readonly string StandardIntrospection = JsonSerializer.Serialize(new
+    {
+        query = """
+            query IntrospectionQuery { __schema { queryType { name } mutationType { name } types { ...FullType } directives { name locations args { ...InputValue } } } }
+            fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+            fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+            fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+            """,
+    });
+
+    [Fact]
+    public async Task The_schema_is_charged_to_the_rate_limit_as_the_small_answer_it_is()
+    {
+        // The default bucket, with no token coming back while the test runs. Banana Cake Pop fetches the schema each
+        // time it opens a document or runs an operation; priced by the analyzer, one fetch took all 100 tokens.
+        using var app = new TestApp(settings: new Dictionary<string, string?>
+        {
+            ["RateLimiting:Enabled"] = "true",
+            ["RateLimiting:Period"] = "01:00:00",
+        });
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await PostFromAsync(app, "203.0.113.7", body: StandardIntrospection)).Status);
+        }
+        statuses.Add((await PostFromAsync(app, "203.0.113.7")).Status);
+
+        Assert.Equal([200, 200, 200, 200], statuses);
+    }
+
     [Fact]
     public async Task The_rate_limiter_is_off_when_disabled()
     {

@@ -15,6 +15,7 @@ public sealed class BadRowTests : IDisposable
         "state,county,facility,citizenship,notable_criminal_activity,charge_or_conviction,detainer_issued_date,detainer_declined_date,report_week\n";
     private const string GoodSectionTwoRow = "TX,Travis County,Travis County Jail,Mexico,ASSAULT,Charge,2017-01-29,2017-02-01,\n";
     private const string FoiaHeader = "date,lift_reason,det_facility,city,state,detainer_type\n";
+    private const string JailHeader = "state,county,booking,booked_on,place_of_birth,detainer_disposition,detainer_disposition_date,charge_code,charge\n";
     private const string GoodFoiaRow = "2007-10-02 00:00:00,Lifted,\"BUCKS CNTY JAIL, PA\",DOYLESTOWN,PENNSYLVANIA,\n";
 
     private readonly TestApp _app = new();
@@ -62,6 +63,10 @@ public sealed class BadRowTests : IDisposable
         { "generated rows with their seeds blanked", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status,synthetic_seed\nsyn-42-1,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge,\n", 2, "synthetic_seed", "seed of generated data" },
         { "lines ended by CR alone", FoiaHeader.Replace('\n', '\r') + GoodFoiaRow.Replace('\n', '\r'), 1, null, "LF or CRLF" },
         { "a NUL in a cell", FoiaHeader + GoodFoiaRow + "2007-10-02 00:00:00,Lifted,X\0,Y,PENNSYLVANIA,\n", 3, null, "NUL" },
+        { "a booking's rows disagree on its disposition", JailHeader + "TX,Travis County,2,1999-05-01,Mexico,RELEASED TO ICE,1999-05-27,54040009,DRIVING WHILE INTOXICATED\n"
+            + "TX,Travis County,2,1999-05-01,Mexico,WARRANT WITHDRAWN,1999-05-27,54990012,DRVNG WHILE LIC SSPENDED\n", 3, "detainer_disposition", "the rows of one booking must agree" },
+        { "two counties' bookings numbered alike", JailHeader + "TX,Travis County,7,2010-01-01,Honduras,RELEASED TO ICE,2010-01-09,,\n"
+            + "TX,Williamson County,7,2010-01-01,Honduras,RELEASED TO ICE,2010-01-09,,\n", 3, "county", "'Travis County', as on line 2" },
         { "open detainer with outcome date", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,2017-01-05,ASSAULT,Charge\n", 2, "outcome_date", "open detainer" },
     };
 

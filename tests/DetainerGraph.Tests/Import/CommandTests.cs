@@ -342,7 +342,7 @@ public sealed class CommandTests : IDisposable
             .Where(l => l.Contains("ansi", StringComparison.Ordinal) || l.Contains("NOWHERE", StringComparison.Ordinal)).ToList();
 
         Assert.Equal((0, 0), (imported, stats));
-        Assert.Contains(printed, l => l.Contains("ansi\\u001B[31m.csv: imported 1 rows", StringComparison.Ordinal));
+        Assert.Contains(printed, l => l.Contains("ansi\\u001B[31m.csv: imported 1 records", StringComparison.Ordinal));
         Assert.Contains(printed, l => l.StartsWith("warning: ansi\\u001B[31m.csv: column 'x\\u001B]0;pwned\\u0007'", StringComparison.Ordinal));
         Assert.Contains(printed, l => l.Contains("NOWHERE\\u001B[2J JAIL", StringComparison.Ordinal));
         Assert.All(printed, l => Assert.DoesNotContain(l.TrimEnd('\r'), c => char.IsControl(c) && c != '\t'));

@@ -74,6 +74,25 @@ public sealed class ContentIdentityTests : IDisposable
         Assert.Equal(10, (await _app.CountsAsync())["detainers"]);
     }
 
+    [Fact]
+    public async Task A_file_of_an_imported_name_with_one_row_edited_says_its_records_were_added_beside_the_first()
+    {
+        var first = await ImportAsync("pa.csv", Lf);
+        var edited = Encoding.UTF8.GetBytes(SampleRows.Foia.ReplaceLineEndings("\n").Replace("Case Closed", "Lifted", StringComparison.Ordinal));
+
+        var again = await ImportAsync("pa.csv", edited);
+        var otherName = await ImportAsync("pa-more.csv", Encoding.UTF8.GetBytes(SampleRows.Foia.ReplaceLineEndings("\n").Replace("NORRISTOWN", "NORRISTOWN BORO", StringComparison.Ordinal)));
+
+        // Imported (a source is its content), but never silently: the counts now hold both files' records.
+        Assert.Equal(ImportOutcome.Imported, again.Outcome);
+        var warning = Assert.Single(again.Warnings);
+        Assert.Contains($"source #{first.Source.Id}", warning, StringComparison.Ordinal);
+        Assert.Contains("5 records were added beside its 5, not in place of them", warning, StringComparison.Ordinal);
+        Assert.Empty(first.Warnings);
+        Assert.Empty(otherName.Warnings);
+        Assert.Equal(15, (await _app.CountsAsync())["detainers"]);
+    }
+
     private static byte[] Mixed()
     {
         var lines = SampleRows.Foia.ReplaceLineEndings("\n").Split('\n');

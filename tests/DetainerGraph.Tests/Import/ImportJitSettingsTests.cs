@@ -127,7 +127,7 @@ public sealed class ImportJitSettingsTests : IDisposable
         }
         var exit = await import.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(exit == 0, $"exit {exit}\n{import.AllOutput}");
-        Assert.Contains("imported 5 rows", import.Output, StringComparison.Ordinal);
+        Assert.Contains("imported 5 records", import.Output, StringComparison.Ordinal);
         return seen;
     }
 

@@ -86,6 +86,30 @@ public sealed class SampleDataTests(SampleDataApp sample) : IClassFixture<Sample
     }
 
     [Fact]
+    public async Task A_shipped_file_changed_since_the_store_loaded_it_is_not_imported_beside_the_earlier_version()
+    {
+        // As if the store had loaded an earlier release's Travis County file: its source holds another content hash.
+        const string file = "travis_county_ice_detainers.csv";
+        var source = await App.WithDbAsync(db => db.Sources.SingleAsync(s => s.FileName == file));
+        var before = await App.CountsAsync();
+        await SetContentHashAsync(source.Id, new string('0', 64));
+        try
+        {
+            await App.Services.PrepareStoreAsync(loadSampleData: true);
+
+            Assert.Equal(before, await App.CountsAsync());
+            Assert.Equal(9_533, await App.WithDbAsync(db => db.Detainers.CountAsync(d => d.Source.FileName == file)));
+        }
+        finally
+        {
+            await SetContentHashAsync(source.Id, source.ContentSha256);
+        }
+    }
+
+    private Task SetContentHashAsync(int sourceId, string sha256) =>
+        App.WithDbAsync(db => db.Sources.Where(s => s.Id == sourceId).ExecuteUpdateAsync(u => u.SetProperty(s => s.ContentSha256, sha256)));
+
+    [Fact]
     public async Task Real_charge_texts_match_ncic_codes_with_case_and_spelling_folded()
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -45,4 +45,15 @@ public sealed class TypedFacetTests(SampleDataApp sample) : IClassFixture<Sample
             new { o = bucket.GetProperty("outcome").GetString() });
         Assert.Equal(bucket.GetProperty("count").GetInt32(), refined.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
     }
+
+    [Theory]
+    [InlineData("[STATE, STATE]")]
+    [InlineData("[STATE, WEEK, STATE]")]
+    public async Task A_facet_field_asked_for_twice_is_refused_not_dropped(string fields)
+    {
+        // Facets answer in the order asked, one per field: a repeat dropped silently shifted every facet after it.
+        var result = await sample.App.QueryAsync($"{{ searchCharges(query: \"assault\", first: 1) {{ totalCount facets(fields: {fields}) {{ field }} }} }}");
+
+        Assert.Equal("INVALID_FACET_FIELDS", result.FirstErrorCode());
+    }
 }

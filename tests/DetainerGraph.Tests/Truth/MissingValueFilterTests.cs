@@ -58,6 +58,15 @@ public sealed class MissingValueFilterTests(SampleDataApp sample) : IClassFixtur
     [InlineData("""{ detainers(where: { charges: { some: null } }) { totalCount } }""")]
     [InlineData("""{ detainers(where: { and: null }) { totalCount } }""")]
     [InlineData("""{ detainers(where: { citizenship: { or: null } }) { totalCount } }""")]
+    // Text every record has (a jurisdiction's name and state, a facility's name, a charge's description, a policy's name)
+    // answered null with nothing, or everything, instead of saying so.
+    [InlineData("""{ detainers(where: { jurisdiction: { name: { eq: null } } }) { totalCount } }""")]
+    [InlineData("""{ detainers(where: { jurisdiction: { state: { neq: null } } }) { totalCount } }""")]
+    [InlineData("""{ detainers(where: { jurisdiction: { state: null } }) { totalCount } }""")]
+    [InlineData("""{ detainers(where: { facility: { name: { or: [{ eq: "X" }, { eq: null }] } } }) { totalCount } }""")]
+    [InlineData("""{ detainers(where: { charges: { some: { description: { eq: null } } } }) { totalCount } }""")]
+    [InlineData("""{ jurisdictions(where: { policies: { some: { name: null } } }) { totalCount } }""")]
+    [InlineData("""{ facilities(where: { state: { eq: null } }) { totalCount } }""")]
     public async Task Null_where_a_value_is_never_missing_is_a_coded_filter_error_not_a_crash(string query) =>
         Assert.Equal("INVALID_FILTER", await ErrorCodeAsync(query));
 

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using GraphQL.Types;
 
 namespace DetainerGraph.Api.Filtering;
@@ -118,11 +119,20 @@ public abstract class FilterInputGraphType<T, TSelf> : InputObjectGraphType
         _fields["id"] = (target, value) => IdOperationFilterInputGraphType.Build<TKey>(Expressions.Inline(key, target), typeName, Operations(value));
     }
 
+    /// <summary>
+    /// A text field. One the entity declares non-nullable (a jurisdiction's <c>name</c>) is never missing: <c>name: null</c>
+    /// and <c>name: { eq: null }</c> are INVALID_FILTER errors, as on any other value that is never missing, rather than
+    /// a silent empty answer.
+    /// </summary>
     protected void String(string name, Expression<Func<T, string?>> member, string description)
     {
+        var neverMissing = member.Body is MemberExpression { Member: PropertyInfo property }
+            && new NullabilityInfoContext().Create(property).ReadState == NullabilityState.NotNull;
         Field<StringOperationFilterInputGraphType>(name).Description(description);
-        _fields[name] = (target, value) => StringOperationFilterInputGraphType.Build(Expressions.Inline(member, target), Operations(value));
-        _missing[name] = target => Expression.Equal(Expressions.Inline(member, target), Expression.Constant(null, typeof(string)));
+        _fields[name] = (target, value) => StringOperationFilterInputGraphType.Build(Expressions.Inline(member, target), Operations(value), neverMissing);
+        _missing[name] = neverMissing
+            ? null
+            : target => Expression.Equal(Expressions.Inline(member, target), Expression.Constant(null, typeof(string)));
     }
 
     protected void Comparable<TScalarGraphType, TValue>(string name, LambdaExpression member, string description)

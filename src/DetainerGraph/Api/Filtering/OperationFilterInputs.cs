@@ -12,6 +12,10 @@ namespace DetainerGraph.Api.Filtering;
 internal static class FilterErrors
 {
     public static ExecutionError Invalid(string message) => new(message) { Code = "INVALID_FILTER" };
+
+    /// <summary><c>eq: null</c> or <c>neq: null</c> on a value that every record has.</summary>
+    public static ExecutionError NeverMissing(string operation) =>
+        Invalid($"`{operation}: null` asks about a missing value, but this value is never missing: to ask for records without the object that holds it, set that object to null (e.g. `week: null`).");
 }
 
 public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
@@ -44,15 +48,21 @@ public sealed class StringOperationFilterInputGraphType : InputObjectGraphType
         Field<StringGraphType>("endsWithIgnoreCase").Description("Ends with this text, ignoring case.");
     }
 
-    public static Expression Build(Expression member, IDictionary<string, object?> operations)
+    /// <summary>
+    /// The conditions on a text <paramref name="member"/>. <paramref name="neverMissing"/>: the text is required (a
+    /// jurisdiction's name or state), so <c>eq: null</c> or <c>neq: null</c> is the INVALID_FILTER error a date or a
+    /// week's start gives, not a silent "none" or "all".
+    /// </summary>
+    public static Expression Build(Expression member, IDictionary<string, object?> operations, bool neverMissing = false)
     {
         var parts = new List<Expression>();
         foreach (var (operation, value) in operations)
         {
             parts.Add(operation switch
             {
-                "and" => Expressions.AndAll(Nested(value).Select(o => Build(member, o))),
-                "or" => Expressions.OrAll([.. Nested(value).Select(o => Build(member, o))]),
+                "and" => Expressions.AndAll(Nested(value).Select(o => Build(member, o, neverMissing))),
+                "or" => Expressions.OrAll([.. Nested(value).Select(o => Build(member, o, neverMissing))]),
+                "eq" or "neq" when value is null && neverMissing => throw FilterErrors.NeverMissing(operation),
                 "eq" => Equal(member, value as string),
                 "neq" => value is null
                     ? Expression.NotEqual(member, Expression.Constant(null, typeof(string)))
@@ -171,8 +181,7 @@ public sealed class ComparableOperationFilterInputGraphType<TScalarGraphType, TV
             {
                 "and" => Expressions.AndAll(StringOperationFilterInputGraphType.Nested(value).Select(o => Build(member, o))),
                 "or" => Expressions.OrAll([.. StringOperationFilterInputGraphType.Nested(value).Select(o => Build(member, o))]),
-                "eq" or "neq" when value is null && !nullable =>
-                    throw FilterErrors.Invalid($"`{operation}: null` asks about a missing value, but this value is never missing: to ask for records without the object that holds it, set that object to null (e.g. `week: null`)."),
+                "eq" or "neq" when value is null && !nullable => throw FilterErrors.NeverMissing(operation),
                 "eq" => Expression.Equal(member, Value(member, value)),
                 "neq" => value is null || !nullable
                     ? Expression.NotEqual(member, Value(member, value))

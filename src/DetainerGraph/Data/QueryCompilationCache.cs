@@ -9,8 +9,8 @@ namespace DetainerGraph.Data;
 /// shape is compiled for the second time (<see cref="SecondSighting"/>). A compiled query holds its expression tree, its
 /// SQL generator and compiled shaper delegates: a client sending thousands of shapes it never repeats (distinct filters,
 /// sorts and groupings) filled EF Core's own cache of about 1,000 with a few hundred MB, and now fills nothing. A front end
-/// repeating a few hundred shapes keeps them all: a bound of 256 with every shape admitted made it compile most of them
-/// again on every request, twice the latency and more memory than caching them (BENCHMARKS.md, "Distinct query shapes").
+/// repeating a few hundred shapes keeps them: a bound of 256 with every shape admitted made it compile most of them again
+/// on every request, which cost latency and more memory than caching them (BENCHMARKS.md, "Distinct query shapes").
 /// Past the bound the cache compacts (expired entries, then the lowest priority, then the least recently used); a shape
 /// compiled again costs a few milliseconds.
 /// </summary>
@@ -41,11 +41,15 @@ public sealed class QueryCompilationCache
     {
         Capacity = capacity;
         // Room for the two models EF Core caches here too (ModelSize) besides the queries.
-        Admitting = new SecondSighting(new MemoryCache(new MemoryCacheOptions { SizeLimit = ((long)capacity * EntrySize) + ModelSize }), capacity * SightingsPerEntry);
+        Admitting = new SecondSighting(new MemoryCache(new MemoryCacheOptions { SizeLimit = ((long)capacity * EntrySize) + ModelSize }),
+            (int)Math.Min((long)capacity * SightingsPerEntry, MaxSightings));
     }
 
     /// <summary>How many shapes seen once are remembered per cache entry, before the memory of them starts again.</summary>
     private const int SightingsPerEntry = 4;
+
+    /// <summary>The most shapes seen once that are remembered (4 MB of hash codes), whatever the capacity.</summary>
+    private const int MaxSightings = 1 << 20;
 
     private SecondSighting Admitting { get; }
 

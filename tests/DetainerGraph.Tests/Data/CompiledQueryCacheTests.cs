@@ -103,6 +103,22 @@ public sealed class CompiledQueryCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task The_largest_capacity_still_keeps_a_repeated_shape()
+    {
+        // The memory of shapes seen once is sized from the capacity: int.MaxValue must not overflow it into forgetting every shape.
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["Database:CompiledQueryCacheSize"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var cache = app.Started().GetRequiredService<QueryCompilationCache>();
+        await CountAsync(app, 3);
+        var before = cache.Count;
+
+        // Another shape between the two: an overflowed memory of one shape at most would forget the first.
+        await CountAsync(app, 4);
+        await CountAsync(app, 3);
+
+        Assert.Equal(before + 1, cache.Count);
+    }
+
+    [Fact]
     public void Hosts_of_one_process_share_the_cache_of_their_size_so_ef_core_builds_its_services_once()
     {
         // A cache per host made EF Core build its internal services again for every host; past twenty it refuses

@@ -7,6 +7,7 @@
 #
 #   scripts/shapes-memory.sh [checkpoints, default 0,500,1000,2500,5000] [histogram checkpoint]
 #   SHAPES_SERVER=/other/build/DetainerGraph.dll scripts/shapes-memory.sh   # another build (e.g. a base to compare)
+#   SHAPES_REPEAT=2 scripts/shapes-memory.sh     # each shape sent twice in a row (the cache keeps a shape from its second compilation)
 # Extra server settings go through the environment as usual (e.g. Database__CompiledQueryCacheSize=1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."

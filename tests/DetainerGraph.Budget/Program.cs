@@ -17,6 +17,12 @@ if (args.Length > 0 && args[0] == "shapes")
     return await ShapeProbe.RunAsync(args[1..]);
 }
 
+// The compiled-query cache's cost to a wide, repeated workload, two servers side by side (ShapeCycle.cs, scripts/shapes-cycle.sh).
+if (args.Length > 0 && args[0] == "cycle")
+{
+    return await ShapeCycle.RunAsync(args[1..]);
+}
+
 if (args.Length < 2 || !Uri.TryCreate(args[0], UriKind.Absolute, out var url) || !url.IsLoopback)
 {
     Console.Error.WriteLine("usage: DetainerGraph.Budget <loopback url of /graphql> <server pid>");

@@ -139,6 +139,8 @@ internal static class ShapeProbe
         var pid = int.Parse(args[1], CultureInfo.InvariantCulture);
         var checkpoints = (args.Length > 2 ? args[2] : "0,500,1000,2500,5000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).Order().ToList();
         int? histogramAt = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : null;
+        // SHAPES_REPEAT=N sends each shape N times in a row: a client that knows a shape is kept from its second compilation.
+        var repeat = int.TryParse(Environment.GetEnvironmentVariable("SHAPES_REPEAT"), CultureInfo.InvariantCulture, out var r) && r > 1 ? r : 1;
         var shapes = Shapes();
         if (checkpoints[^1] > shapes.Count)
         {
@@ -146,7 +148,7 @@ internal static class ShapeProbe
             return 2;
         }
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        Console.WriteLine($"server pid {pid}; {shapes.Count} distinct shapes available");
+        Console.WriteLine($"server pid {pid}; {shapes.Count} distinct shapes available; each sent {repeat} time(s)");
         Console.WriteLine();
         Console.WriteLine("| shapes sent (K) | RSS (MB) | peak RSS (MB) | live heap after full GC (MB) | GC committed after it (MB) | code and loader heaps (MB) | RSS after that GC (MB) | not ok so far | seconds |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -157,10 +159,13 @@ internal static class ShapeProbe
         {
             for (; sent < checkpoint; sent++)
             {
-                var (ok, text) = await SendAsync(http, url, shapes[sent]);
-                if (!ok && ++failed <= 5)
+                for (var time = 0; time < repeat; time++)
                 {
-                    Console.Error.WriteLine($"shape {sent} not ok: {shapes[sent]}\n  -> {text[..Math.Min(text.Length, 400)]}");
+                    var (ok, text) = await SendAsync(http, url, shapes[sent]);
+                    if (!ok && ++failed <= 5)
+                    {
+                        Console.Error.WriteLine($"shape {sent} not ok: {shapes[sent]}\n  -> {text[..Math.Min(text.Length, 400)]}");
+                    }
                 }
             }
             // Let the last request's allocations settle (the server's own timers and queues) before reading.

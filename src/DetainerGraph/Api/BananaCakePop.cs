@@ -27,6 +27,18 @@ public static partial class BananaCakePop
     /// </summary>
     internal static readonly object Config = new { useBrowserUrlAsEndpoint = true, disableTelemetry = true };
 
+    /// <summary>
+    /// Sent with the IDE's page and every file of it, never with GraphQL answers (a JSON client has no use for
+    /// it). The IDE may keep an editor's Bearer token in its saved headers, so no other site may frame it
+    /// (clickjacking), and as it loads nothing from elsewhere everything else is held to this origin. What BCP 18
+    /// needs beyond that, as Chromium reported it: <c>'unsafe-eval'</c> (it calls <c>new Function</c>), inline
+    /// styles (its UI library writes style elements and attributes) and <c>data:</c> images (Monaco draws the
+    /// squiggle under an error as one).
+    /// </summary>
+    internal const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        + "frame-ancestors 'self'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
     public static IApplicationBuilder UseBananaCakePop(this IApplicationBuilder app, string path = "/graphql")
     {
         var services = app.ApplicationServices;
@@ -67,8 +79,15 @@ public static partial class BananaCakePop
                     return;
                 }
                 await next(http);
+                return;
             }
-            else if (rest == "/" || rest == "/index.html")
+            // Everything below the mount is the IDE's: its page, its files, and the 404 for a file it lacks.
+            // X-Frame-Options is for browsers that predate frame-ancestors.
+            var headers = http.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XFrameOptions = "SAMEORIGIN";
+            headers.XContentTypeOptions = "nosniff";
+            if (rest == "/" || rest == "/index.html")
             {
                 // Not cached, so that an upgraded IDE's new script names are picked up at once.
                 http.Response.Headers.CacheControl = "no-cache";

@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using DetainerGraph.Data;
 using DetainerGraph.Import;
+using DetainerGraph.Operability;
 using DetainerGraph.Reference;
 using DetainerGraph.Search;
 using GraphQL;
@@ -382,10 +383,8 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         }
     }
 
-    private static bool IsUnprintable(char c) =>
-        char.IsControl(c)
-        || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-        || (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format && c is not ('\u200C' or '\u200D'));
+    /// <summary>What the logs escape (<see cref="LogText"/>), except the joiners.</summary>
+    private static bool IsUnprintable(char c) => LogText.NeedsEscape(c) && c is not ('\u200C' or '\u200D');
 
     /// <summary>Generated demo records were never published: there is nothing to correct, and a correction would read as a real one.</summary>
     private static void RefuseSynthetic(Detainer detainer)

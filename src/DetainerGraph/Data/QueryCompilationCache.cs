@@ -72,9 +72,9 @@ public sealed class QueryCompilationCache
     private sealed class SecondSighting(MemoryCache entries, int limit) : IMemoryCache
     {
         private readonly HashSet<int> _seenOnce = [];
+        private readonly Lock _lock = new();
 
         public MemoryCache Entries => entries;
-        private readonly Lock _lock = new();
 
         public bool TryGetValue(object key, out object? value) => entries.TryGetValue(key, out value);
 
@@ -158,7 +158,6 @@ public sealed class QueryCompilationCache
                 {
                     entry.PostEvictionCallbacks.Add(callback);
                 }
-
             }
         }
     }

@@ -40,6 +40,10 @@ public static class LogText
     /// <summary><see cref="Escape(string)"/> that keeps null.</summary>
     public static string? EscapeOrNull(string? text) => text is null ? null : Escape(text);
 
-    private static bool NeedsEscape(char c) =>
+    /// <summary>
+    /// A character that would not show as itself: a control character, a Unicode line or paragraph separator, or an
+    /// invisible format character (a bidirectional override, a zero-width space, a byte-order mark).
+    /// </summary>
+    internal static bool NeedsEscape(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Format;
 }

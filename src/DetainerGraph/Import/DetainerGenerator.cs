@@ -94,8 +94,13 @@ public sealed class DetainerGenerator(ReferenceData reference)
             var form = issued >= ConsolidatedFormDate ? "I-247A"
                 : Pick(random, [("I-247D", 70.0), ("I-247N", 20.0), ("I-247X", 10.0)]);
             var chargeCount = Pick(random, [(1, 60.0), (2, 28.0), (3, 12.0)]);
+            string? citizenship = null;
             for (var c = 0; c < chargeCount; c++)
             {
+                // One citizenship per detainer, the first row's. A draw is still made on every row, as before the rows had
+                // to agree, so that a seed gives the detainers it always gave (the import kept the first row's then too).
+                var drawn = Pick(random, Citizenships);
+                citizenship ??= drawn;
                 var fields = new[]
                 {
                     $"syn-{seedText}-{n}",
@@ -103,7 +108,7 @@ public sealed class DetainerGenerator(ReferenceData reference)
                     county.Name,
                     $"{county.Name} Jail",
                     "",
-                    Pick(random, Citizenships),
+                    citizenship,
                     form,
                     issued.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     Values.LiftReasonOf(outcome),

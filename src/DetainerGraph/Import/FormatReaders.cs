@@ -232,6 +232,7 @@ public sealed class FormatReaders(ReferenceData reference)
         var firstLineOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         DetainerRow? current = null;
         string? currentKey = null;
+        var detainerCells = new string?[DetainerColumns.Length];
         foreach (var row in rows)
         {
             var key = row.Required("detainer_key", "an identifier shared by the rows of one detainer");
@@ -255,9 +256,10 @@ public sealed class FormatReaders(ReferenceData reference)
                     file.SyntheticSeed = seed;
                 }
             }
-            if (key.Length > 0 && key == currentKey && current is not null)
+            if (key.Length > 0 && key == currentKey)
             {
-                if (description.Length > 0 && status is not null)
+                RequireSameRecord(row, "detainer", key, DetainerColumns, detainerCells, firstLineOfKey[key]);
+                if (current is not null && description.Length > 0 && status is not null)
                 {
                     current.Charges.Add(new ChargeRow(description, status.Value));
                 }
@@ -286,6 +288,7 @@ public sealed class FormatReaders(ReferenceData reference)
             }
             currentKey = key;
             current = null;
+            ReadCells(row, DetainerColumns, detainerCells);
             if (key.Length == 0 || state.Length == 0 || county.Length == 0 || description.Length == 0 || status is null)
             {
                 continue;
@@ -336,7 +339,7 @@ public sealed class FormatReaders(ReferenceData reference)
             }
             if (booking.Length > 0 && booking == currentBooking)
             {
-                RequireSameBooking(row, booking, bookingCells, firstLineOfBooking[booking]);
+                RequireSameRecord(row, "booking", booking, BookingColumns, bookingCells, firstLineOfBooking[booking]);
                 if (current is not null && description is not null)
                 {
                     current.Charges.Add(new ChargeRow(description, ChargeStatus.Charge, NcicCodeOf(code)));
@@ -368,10 +371,7 @@ public sealed class FormatReaders(ReferenceData reference)
             }
             currentBooking = booking;
             current = null;
-            for (var c = 0; c < BookingColumns.Length; c++)
-            {
-                bookingCells[c] = row.Optional(BookingColumns[c]);
-            }
+            ReadCells(row, BookingColumns, bookingCells);
             if (booking.Length == 0 || state.Length == 0 || county.Length == 0)
             {
                 continue;
@@ -398,24 +398,39 @@ public sealed class FormatReaders(ReferenceData reference)
     }
 
     /// <summary>
-    /// The cells that describe a booking and its detainer rather than one charge: every row of the booking repeats them,
-    /// and only its first row's are read. A later row that says otherwise (another disposition or date, another county:
-    /// two bookings numbered alike, or one row edited by hand) would be dropped without a word, and the counts by
-    /// outcome, year or place would follow whichever row came first.
+    /// The cells that describe a detainer rather than one of its charges: every row of the detainer repeats them, and only
+    /// its first row's are read (<see cref="RequireSameRecord"/>).
     /// </summary>
+    private static readonly string[] DetainerColumns =
+        ["state", "county", "facility", "facility_city", "citizenship", "detainer_type", "issued_date", "outcome", "outcome_date", "report_week", "source_url"];
+
+    /// <summary>The cells that describe a booking and its detainer rather than one charge (<see cref="RequireSameRecord"/>).</summary>
     private static readonly string[] BookingColumns =
         ["state", "county", "facility", "facility_city", "booked_on", "place_of_birth", "detainer_disposition", "detainer_disposition_date"];
 
-    /// <summary>Refuses a continuation row of <paramref name="booking"/> whose booking cells differ from its first row's.</summary>
-    private static void RequireSameBooking(Row row, string booking, string?[] firstRowCells, int firstLine)
+    private static void ReadCells(Row row, string[] columns, string?[] cells)
     {
-        for (var c = 0; c < BookingColumns.Length; c++)
+        for (var c = 0; c < columns.Length; c++)
         {
-            var cell = row.Optional(BookingColumns[c]);
+            cells[c] = row.Optional(columns[c]);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a continuation row of a record (a detainer or a booking spread over one row per charge) whose record cells
+    /// differ from its first row's. Only the first row's are read: a later row that says otherwise (another outcome, date
+    /// or citizenship; two records keyed alike; one row edited by hand) would be dropped without a word, and the counts by
+    /// outcome, year or place would follow whichever row came first.
+    /// </summary>
+    private static void RequireSameRecord(Row row, string noun, string key, string[] columns, string?[] firstRowCells, int firstLine)
+    {
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var cell = row.Optional(columns[c]);
             if (!string.Equals(cell, firstRowCells[c], StringComparison.Ordinal))
             {
                 var first = firstRowCells[c] is { } text ? $"'{(text.Length <= 80 ? text : text[..77] + "...")}'" : "an empty cell";
-                row.Fail(BookingColumns[c], cell, $"{first}, as on line {firstLine}, the first row of booking {booking}: the rows of one booking must agree on it");
+                row.Fail(columns[c], cell, $"{first}, as on line {firstLine}, the first row of {noun} {key}: the rows of one {noun} must agree on it");
             }
         }
     }

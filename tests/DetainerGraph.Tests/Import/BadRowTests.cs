@@ -67,6 +67,10 @@ public sealed class BadRowTests : IDisposable
             + "TX,Travis County,2,1999-05-01,Mexico,WARRANT WITHDRAWN,1999-05-27,54990012,DRVNG WHILE LIC SSPENDED\n", 3, "detainer_disposition", "the rows of one booking must agree" },
         { "two counties' bookings numbered alike", JailHeader + "TX,Travis County,7,2010-01-01,Honduras,RELEASED TO ICE,2010-01-09,,\n"
             + "TX,Williamson County,7,2010-01-01,Honduras,RELEASED TO ICE,2010-01-09,,\n", 3, "county", "'Travis County', as on line 2" },
+        { "a detainer's rows disagree on its citizenship", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\n"
+            + "a,TX,Travis County,,Mexico,,2017-01-01,,,ASSAULT,Charge\na,TX,Travis County,,Honduras,,2017-01-01,,,BATTERY,Charge\n", 3, "citizenship", "'Mexico', as on line 2, the first row of detainer a: the rows of one detainer must agree" },
+        { "a detainer's later row gives an outcome its first does not", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\n"
+            + "a,TX,Travis County,,,,2017-01-01,,,ASSAULT,Charge\na,TX,Travis County,,,,2017-01-01,Lifted,2017-01-05,BATTERY,Charge\n", 3, "outcome", "an empty cell, as on line 2" },
         { "open detainer with outcome date", "detainer_key,state,county,facility,citizenship,detainer_type,issued_date,outcome,outcome_date,charge,charge_status\na,TX,Travis County,,,,2017-01-01,,2017-01-05,ASSAULT,Charge\n", 2, "outcome_date", "open detainer" },
     };
 

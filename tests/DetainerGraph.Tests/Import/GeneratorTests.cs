@@ -43,4 +43,19 @@ public sealed class GeneratorTests
         var open = parsed.Detainers.Count(d => d.Outcome == DetainerGraph.Data.DetainerOutcome.Open) / 2000.0;
         Assert.InRange(open, 0.28, 0.40);
     }
+
+    [Fact]
+    public void Every_row_of_a_generated_detainer_repeats_its_detainer_cells()
+    {
+        var rows = CsvReader.Read(new StringReader(Generate(2_000, 7))).Select(r => r.Fields).ToList();
+        var header = rows[0].ToList();
+        var perCharge = new[] { header.IndexOf("charge"), header.IndexOf("charge_status") };
+
+        var detainers = rows.Skip(1).GroupBy(f => f[0]).ToList();
+
+        Assert.Equal(2_000, detainers.Count);
+        Assert.Contains(detainers, d => d.Count() > 1);
+        Assert.All(detainers, d => Assert.All(Enumerable.Range(0, header.Count).Except(perCharge),
+            column => Assert.Single(d.Select(f => f[column]).Distinct())));
+    }
 }

@@ -3,6 +3,7 @@ using DetainerGraph.Import;
 using DetainerGraph.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DetainerGraph.Tests.Import;
 
@@ -95,15 +96,50 @@ public sealed class SampleDataTests(SampleDataApp sample) : IClassFixture<Sample
         await SetContentHashAsync(source.Id, new string('0', 64));
         try
         {
-            await App.Services.PrepareStoreAsync(loadSampleData: true);
+            var warnings = await LoadAgainAsync();
 
             Assert.Equal(before, await App.CountsAsync());
             Assert.Equal(9_533, await App.WithDbAsync(db => db.Detainers.CountAsync(d => d.Source.FileName == file)));
+            var warning = Assert.Single(warnings);
+            Assert.Contains($"The shipped {file} differs from the version this store loaded as source #{source.Id}", warning, StringComparison.Ordinal);
         }
         finally
         {
             await SetContentHashAsync(source.Id, source.ContentSha256);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_store_holding_the_demo_as_earlier_releases_wrote_it_holds_the_same_records_and_is_not_warned_about(int spelling)
+    {
+        // Earlier generators wrote a citizenship per charge row; the import kept each detainer's first, which every row now repeats.
+        var source = await App.WithDbAsync(db => db.Sources.SingleAsync(s => s.Kind == SourceKind.Synthetic));
+        var before = await App.CountsAsync();
+        await SetContentHashAsync(source.Id, SampleData.EarlierDemoSha256[spelling]);
+        try
+        {
+            Assert.Empty(await LoadAgainAsync());
+            Assert.Equal(before, await App.CountsAsync());
+        }
+        finally
+        {
+            await SetContentHashAsync(source.Id, source.ContentSha256);
+        }
+    }
+
+    /// <summary>Loads the shipped files again into the store, as a restart does; the warnings it logged.</summary>
+    private async Task<IReadOnlyList<string>> LoadAgainAsync()
+    {
+        using var logs = new LogCapture();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        await using var scope = App.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var sample = new SampleData(services.GetRequiredService<Importer>(), services.GetRequiredService<DetainerDbContext>(),
+            services.GetRequiredService<DetainerGraph.Reference.ReferenceData>(), services.GetRequiredService<StorageOptions>(), factory.CreateLogger<SampleData>());
+        await sample.EnsureLoadedAsync(CancellationToken.None);
+        return [.. logs.Lines.Where(l => l.Level >= LogLevel.Warning).Select(l => l.Message)];
     }
 
     private Task SetContentHashAsync(int sourceId, string sha256) =>

@@ -157,7 +157,7 @@ public sealed partial class ExportEndpoint(
             if (kind == ExportKind.Detainers)
             {
                 await output.BeginAsync(DetainerExportRow.Header);
-                // The charges of each chunk are read on the same context and connection while the detainers' statement
+                // The charges and corrections of each chunk are read on the same context and connection while the detainers' statement
                 // is still open, inside the export's snapshot: a second connection would read a later state of the store.
                 var chunk = new List<DetainerExportRow>(ChunkRows);
                 async Task WriteChunkAsync()
@@ -167,7 +167,7 @@ public sealed partial class ExportEndpoint(
                     {
                         return;
                     }
-                    await DetainerExportRow.FillChargesAsync(db, chunk, ct);
+                    await DetainerExportRow.FillChunkAsync(db, chunk, ct);
                     foreach (var row in chunk)
                     {
                         await output.RowAsync(row.Cells());
@@ -222,8 +222,8 @@ public sealed partial class ExportEndpoint(
                 ? await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Id, j => ((string?)j.Name, (string?)j.State), ct)
                 : new Dictionary<int, (string?, string?)>(),
             dimensions.Contains(DetainerStatsDimension.Facility)
-                ? await db.Facilities.AsNoTracking().ToDictionaryAsync(f => f.Id, f => ((string?)f.Name, (string?)f.State), ct)
-                : new Dictionary<int, (string?, string?)>());
+                ? await db.Facilities.AsNoTracking().ToDictionaryAsync(f => f.Id, f => ((string?)f.Name, f.City, (string?)f.State), ct)
+                : new Dictionary<int, (string?, string?, string?)>());
 
     /// <summary>One request already took a token from the global limiter; an export takes its cost on top.</summary>
     private bool ChargePermits(HttpContext http)

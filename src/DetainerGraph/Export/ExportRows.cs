@@ -10,9 +10,11 @@ namespace DetainerGraph.Export;
 /// <summary>
 /// A detainer flattened for a spreadsheet, projected in SQL so a row is read and written without loading its
 /// object graph. Nested objects become prefixed columns (<c>jurisdictionName</c>, <c>facilityCity</c>); the charges
-/// become one cell each for descriptions and categories, filled per chunk of rows by <see cref="FillChargesAsync"/>
-/// (neither provider aggregates a string over a navigation in one statement, and a joined collection would
-/// multiply rows).
+/// become one cell each for descriptions and categories, and the fields corrected here one cell, filled per chunk of
+/// rows by <see cref="FillChunkAsync"/> (neither provider aggregates a string over a navigation in one statement, and
+/// a joined collection would multiply rows). A row carries what a reader needs to tell what was published from what
+/// was read into it or corrected since: the source's own date bound and place of birth, how the jurisdiction was
+/// found, and which values a correction changed.
 /// </summary>
 public sealed class DetainerExportRow
 {
@@ -20,17 +22,22 @@ public sealed class DetainerExportRow
 
     public long Id { get; set; }
     public DateOnly? IssuedOn { get; set; }
+    public DateOnly? IssuedOnOrAfter { get; set; }
     public DetainerOutcome Outcome { get; set; }
     public string? OutcomeAsPublished { get; set; }
     public DateOnly? OutcomeRecordedOn { get; set; }
     public DateOnly? WeekStart { get; set; }
     public DetainerType DetainerType { get; set; }
+    public string? DetainerTypeAsPublished { get; set; }
     public string? Citizenship { get; set; }
+    public string? PlaceOfBirth { get; set; }
     public int? JurisdictionId { get; set; }
     public string? JurisdictionName { get; set; }
     public string? JurisdictionState { get; set; }
     public string? JurisdictionFips { get; set; }
     public string? JurisdictionFieldOffice { get; set; }
+    public JurisdictionResolution JurisdictionResolution { get; set; }
+    public string? JurisdictionRule { get; set; }
     public int? FacilityId { get; set; }
     public string? FacilityName { get; set; }
     public string? FacilityCity { get; set; }
@@ -38,6 +45,8 @@ public sealed class DetainerExportRow
     public string? Charges { get; set; }
     public string? ChargeCategories { get; set; }
     public bool Retracted { get; set; }
+    /// <summary>The fields corrections made here changed (as <c>Correction.field</c> names them), or null.</summary>
+    public string? CorrectedFields { get; set; }
     public string SourceFile { get; set; } = "";
     public int SourceLine { get; set; }
     public SourceKind SourceKind { get; set; }
@@ -47,17 +56,22 @@ public sealed class DetainerExportRow
     {
         Id = d.Id,
         IssuedOn = d.IssuedOn,
+        IssuedOnOrAfter = d.IssuedOnOrAfter,
         Outcome = d.Outcome,
         OutcomeAsPublished = d.OutcomeAsPublished,
         OutcomeRecordedOn = d.OutcomeRecordedOn,
         WeekStart = d.WeekStart,
         DetainerType = d.DetainerType,
+        DetainerTypeAsPublished = d.DetainerTypeAsPublished,
         Citizenship = d.Citizenship,
+        PlaceOfBirth = d.PlaceOfBirth,
         JurisdictionId = d.JurisdictionId,
         JurisdictionName = d.Jurisdiction!.Name,
         JurisdictionState = d.Jurisdiction!.State,
         JurisdictionFips = d.Jurisdiction!.Fips,
         JurisdictionFieldOffice = d.Jurisdiction!.FieldOffice,
+        JurisdictionResolution = d.JurisdictionResolution,
+        JurisdictionRule = d.JurisdictionRule,
         FacilityId = d.FacilityId,
         FacilityName = d.Facility!.Name,
         FacilityCity = d.Facility!.City,
@@ -69,37 +83,51 @@ public sealed class DetainerExportRow
         SourceUrl = d.SourceUrl,
     });
 
-    /// <summary>Fills the charge cells of a chunk of rows with one query (charges in ID order, as imported).</summary>
-    public static async Task FillChargesAsync(DetainerDbContext db, IReadOnlyList<DetainerExportRow> rows, CancellationToken ct)
+    /// <summary>
+    /// Fills the charge cells (charges in ID order, as imported) and the corrected fields of a chunk of rows, with one
+    /// query each. Only corrections made here change a value (imported ones, ICE's notes on Section I, do not), so only
+    /// applied ones are named: a row whose outcome reads LIFTED beside an <c>outcomeAsPublished</c> of "RELEASED TO ICE"
+    /// says <c>outcome</c> was corrected, instead of looking like a mistake of the import.
+    /// </summary>
+    public static async Task FillChunkAsync(DetainerDbContext db, IReadOnlyList<DetainerExportRow> rows, CancellationToken ct)
     {
         var ids = rows.Select(r => r.Id).ToList();
         var charges = (await db.Charges.AsNoTracking().Where(c => ids.Contains(c.DetainerId)).OrderBy(c => c.Id)
             .Select(c => new { c.DetainerId, c.Description, c.Category }).ToListAsync(ct)).ToLookup(c => c.DetainerId);
+        var corrected = (await db.Corrections.AsNoTracking()
+            .Where(c => c.DetainerId != null && ids.Contains(c.DetainerId.Value) && c.RecordedAt != null).OrderBy(c => c.Id)
+            .Select(c => new { c.DetainerId, c.Field }).ToListAsync(ct)).ToLookup(c => c.DetainerId!.Value);
         foreach (var row in rows)
         {
             var of = charges[row.Id].ToList();
             row.Charges = of.Count == 0 ? null : string.Join(ChargeSeparator, of.Select(c => c.Description));
             row.ChargeCategories = of.Count == 0 ? null : string.Join(ChargeSeparator, of.Select(c => c.Category));
+            var fields = corrected[row.Id].Select(c => c.Field).Distinct(StringComparer.Ordinal).ToList();
+            row.CorrectedFields = fields.Count == 0 ? null : string.Join(ChargeSeparator, fields);
         }
     }
 
     public static readonly string[] Header =
     [
-        "id", "issuedOn", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType", "citizenship",
+        "id", "issuedOn", "issuedOnOrAfter", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType",
+        "detainerTypeAsPublished", "citizenship", "placeOfBirth",
         "jurisdictionId", "jurisdictionName", "jurisdictionState", "jurisdictionFips", "jurisdictionFieldOffice",
-        "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories", "retracted",
+        "jurisdictionResolution", "jurisdictionRule",
+        "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories", "retracted", "correctedFields",
         "sourceFile", "sourceLine", "sourceKind", "sourceUrl",
     ];
 
     /// <summary>The cells in <see cref="Header"/> order: enums by their GraphQL names, dates ISO, IDs global.</summary>
     public IEnumerable<string?> Cells() =>
     [
-        GlobalId.Encode("Detainer", Id), ExportValues.Date(IssuedOn), ExportValues.Enum(Outcome), OutcomeAsPublished,
-        ExportValues.Date(OutcomeRecordedOn), ExportValues.Date(WeekStart), ExportValues.Enum(DetainerType), Citizenship,
+        GlobalId.Encode("Detainer", Id), ExportValues.Date(IssuedOn), ExportValues.Date(IssuedOnOrAfter), ExportValues.Enum(Outcome), OutcomeAsPublished,
+        ExportValues.Date(OutcomeRecordedOn), ExportValues.Date(WeekStart), ExportValues.Enum(DetainerType), DetainerTypeAsPublished,
+        Citizenship, PlaceOfBirth,
         JurisdictionId is { } j ? GlobalId.Encode("Jurisdiction", j) : null, JurisdictionName, JurisdictionState, JurisdictionFips, JurisdictionFieldOffice,
+        ExportValues.Enum(JurisdictionResolution), JurisdictionRule,
         FacilityId is { } f ? GlobalId.Encode("Facility", f) : null, FacilityName, FacilityCity, FacilityState,
         Charges, ChargeCategories,
-        Retracted ? "true" : "false", SourceFile, SourceLine.ToString(CultureInfo.InvariantCulture), ExportValues.Enum(SourceKind), SourceUrl,
+        Retracted ? "true" : "false", CorrectedFields, SourceFile, SourceLine.ToString(CultureInfo.InvariantCulture), ExportValues.Enum(SourceKind), SourceUrl,
     ];
 }
 
@@ -147,6 +175,9 @@ public static class ExportValues
         [
             ("facilityId", k => k.FacilityId is { } id ? GlobalId.Encode("Facility", id) : null),
             ("facilityName", k => k.FacilityId is { } id ? names.Facilities.GetValueOrDefault(id).Name : null),
+            // Facilities are told apart by city too: Pennsylvania's release has a POTTER COUNTY PRISON in Coudersport
+            // and another in Wellsboro, which would read as one facility listed twice.
+            ("facilityCity", k => k.FacilityId is { } id ? names.Facilities.GetValueOrDefault(id).City : null),
             ("facilityState", k => k.FacilityId is { } id ? names.Facilities.GetValueOrDefault(id).State : null),
         ],
         DetainerStatsDimension.Week => [("week", k => Date(k.Week))],
@@ -166,10 +197,10 @@ public static class ExportValues
     };
 }
 
-/// <summary>Names and states of the jurisdictions and facilities a stats export's groups refer to.</summary>
+/// <summary>Names and places of the jurisdictions and facilities a stats export's groups refer to.</summary>
 public sealed record ExportNames(
     IReadOnlyDictionary<int, (string? Name, string? State)> Jurisdictions,
-    IReadOnlyDictionary<int, (string? Name, string? State)> Facilities)
+    IReadOnlyDictionary<int, (string? Name, string? City, string? State)> Facilities)
 {
-    public static readonly ExportNames Empty = new(new Dictionary<int, (string?, string?)>(), new Dictionary<int, (string?, string?)>());
+    public static readonly ExportNames Empty = new(new Dictionary<int, (string?, string?)>(), new Dictionary<int, (string?, string?, string?)>());
 }

@@ -74,8 +74,10 @@ public sealed class NdjsonExportWriter(TextWriter writer) : IExportWriter, IDisp
 {
     private static readonly HashSet<string> TextColumns = new(StringComparer.Ordinal)
     {
-        "id", "issuedOn", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType", "citizenship",
+        "id", "issuedOn", "issuedOnOrAfter", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType",
+        "detainerTypeAsPublished", "citizenship", "placeOfBirth",
         "jurisdictionId", "jurisdictionName", "jurisdictionState", "jurisdictionFips", "jurisdictionFieldOffice",
+        "jurisdictionResolution", "jurisdictionRule", "correctedFields",
         "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories",
         "sourceFile", "sourceKind", "sourceUrl", "state", "fieldOffice", "week", "issuedYear", "issuedQuarter", "issuedMonth",
         "outcomeYear", "outcomeQuarter", "outcomeMonth", "chargeCategory",

@@ -327,11 +327,11 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
                 recorded.AddRange(capture.Statements.Select(s => (name, s)));
             }
         }
-        // A full chunk of a detainers export: its charges are read for 500 detainers at once.
+        // A full chunk of a detainers export: its charges and corrections are read for 500 detainers at once.
         var chunk = new SqlServerCapture(CaptureRows.One);
-        await chunk.RunAsync(app, services => DetainerExportRow.FillChargesAsync(services.GetRequiredService<DetainerDbContext>(),
+        await chunk.RunAsync(app, services => DetainerExportRow.FillChunkAsync(services.GetRequiredService<DetainerDbContext>(),
             [.. Enumerable.Range(1, 500).Select(i => new DetainerExportRow { Id = i })], CancellationToken.None));
-        recorded.AddRange(chunk.Statements.Select(s => ("export: a full chunk's charges (500 detainers)", s)));
+        recorded.AddRange(chunk.Statements.Select(s => ("export: a full chunk's charges and corrections (500 detainers)", s)));
         // A batch of more keys than SQL Server takes parameters (a JURISDICTION facet's labels at scale, a nested page of
         // pages): EF Core 10 then sends the keys as one JSON parameter read by OPENJSON instead of one parameter each.
         var wide = new SqlServerCapture(CaptureRows.None);

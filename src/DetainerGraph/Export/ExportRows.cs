@@ -107,27 +107,31 @@ public sealed class DetainerExportRow
         }
     }
 
+    /// <summary>
+    /// The columns, in an order that only grows at its end: a script that reads an export by position keeps reading the
+    /// same columns after a release adds one.
+    /// </summary>
     public static readonly string[] Header =
     [
-        "id", "issuedOn", "issuedOnOrAfter", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType",
-        "detainerTypeAsPublished", "citizenship", "placeOfBirth",
+        "id", "issuedOn", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType", "citizenship",
         "jurisdictionId", "jurisdictionName", "jurisdictionState", "jurisdictionFips", "jurisdictionFieldOffice",
-        "jurisdictionResolution", "jurisdictionRule",
-        "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories", "retracted", "correctedFields",
+        "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories", "retracted",
         "sourceFile", "sourceLine", "sourceKind", "sourceUrl",
+        // Added in the twenty-second wave.
+        "issuedOnOrAfter", "detainerTypeAsPublished", "placeOfBirth", "jurisdictionResolution", "jurisdictionRule", "correctedFields",
     ];
 
     /// <summary>The cells in <see cref="Header"/> order: enums by their GraphQL names, dates ISO, IDs global.</summary>
     public IEnumerable<string?> Cells() =>
     [
-        GlobalId.Encode("Detainer", Id), ExportValues.Date(IssuedOn), ExportValues.Date(IssuedOnOrAfter), ExportValues.Enum(Outcome), OutcomeAsPublished,
-        ExportValues.Date(OutcomeRecordedOn), ExportValues.Date(WeekStart), ExportValues.Enum(DetainerType), DetainerTypeAsPublished,
-        Citizenship, PlaceOfBirth,
+        GlobalId.Encode("Detainer", Id), ExportValues.Date(IssuedOn), ExportValues.Enum(Outcome), OutcomeAsPublished,
+        ExportValues.Date(OutcomeRecordedOn), ExportValues.Date(WeekStart), ExportValues.Enum(DetainerType), Citizenship,
         JurisdictionId is { } j ? GlobalId.Encode("Jurisdiction", j) : null, JurisdictionName, JurisdictionState, JurisdictionFips, JurisdictionFieldOffice,
-        ExportValues.Enum(JurisdictionResolution), JurisdictionRule,
         FacilityId is { } f ? GlobalId.Encode("Facility", f) : null, FacilityName, FacilityCity, FacilityState,
         Charges, ChargeCategories,
-        Retracted ? "true" : "false", CorrectedFields, SourceFile, SourceLine.ToString(CultureInfo.InvariantCulture), ExportValues.Enum(SourceKind), SourceUrl,
+        Retracted ? "true" : "false", SourceFile, SourceLine.ToString(CultureInfo.InvariantCulture), ExportValues.Enum(SourceKind), SourceUrl,
+        ExportValues.Date(IssuedOnOrAfter), DetainerTypeAsPublished, PlaceOfBirth, ExportValues.Enum(JurisdictionResolution), JurisdictionRule,
+        CorrectedFields,
     ];
 }
 

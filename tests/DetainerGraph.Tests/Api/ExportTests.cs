@@ -36,6 +36,23 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
     private static string Q(string json) => Uri.EscapeDataString(json);
 
     [Fact]
+    public void Columns_are_only_added_after_the_ones_already_released()
+    {
+        // The detainer export's columns as the first release wrote them: a script that reads them by position must keep
+        // reading the same ones after a release adds columns.
+        string[] released =
+        [
+            "id", "issuedOn", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType", "citizenship",
+            "jurisdictionId", "jurisdictionName", "jurisdictionState", "jurisdictionFips", "jurisdictionFieldOffice",
+            "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories", "retracted",
+            "sourceFile", "sourceLine", "sourceKind", "sourceUrl",
+        ];
+
+        Assert.Equal(released, DetainerExportRow.Header.Take(released.Length));
+        Assert.Equal(DetainerExportRow.Header.Length, DetainerExportRow.Header.Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_filtered_sorted_CSV_holds_every_matching_row_with_its_id_and_provenance()
     {
         var (status, type, body) = await GetAsync($"/export/detainers.csv?where={Q("""{"jurisdiction":{"state":{"eq":"TX"}}}""")}&order={Q("""[{"issuedOn":"ASC"}]""")}");

@@ -217,6 +217,31 @@ public abstract class ChargeSearchContractTests<TEngine>(TEngine fixture)
         Assert.Equal(whole, afterHit);
     }
 
+    /// <summary>
+    /// The writes a running server makes (an import's drain, a correction, a retraction) through the live index: the
+    /// index is current (its analysis is this version's), a written charge is found when the write returns, a rewrite
+    /// replaces it, a deletion removes it, and the count comes back to the database's.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_written_charge_is_found_when_the_write_returns_and_gone_when_deleted()
+    {
+        Assert.True(await Engine.IsAnalysisCurrentAsync(CancellationToken.None));
+        var count = await Engine.CountAsync(CancellationToken.None);
+        const long Id = 9_000_000_001;
+        ChargeDocument Written(string description) => new(Id, 9_000_000_001, description, "9999", "Contract Check", ChargeStatus.Charge, "TX", null, null,
+            new DateOnly(2017, 1, 28), DetainerOutcome.Open, DetainerType.Unknown, null, new DateOnly(2017, 1, 29), IsSynthetic: true);
+        async Task<long> FoundAsync(string query) => (await SearchAsync(query, limit: 1)).TotalCount;
+
+        await Engine.IndexAsync([Written("Zyxwvut contract check")], CancellationToken.None);
+        Assert.Equal(1, await FoundAsync("zyxwvut"));
+        await Engine.IndexAsync([Written("Qwertzu contract check")], CancellationToken.None);
+        Assert.Equal((0, 1), (await FoundAsync("zyxwvut"), await FoundAsync("qwertzu")));
+        await Engine.DeleteAsync([Id], CancellationToken.None);
+
+        Assert.Equal(0, await FoundAsync("qwertzu"));
+        Assert.Equal(count, await Engine.CountAsync(CancellationToken.None));
+    }
+
     [SkippableFact]
     public async Task Past_the_result_window_is_a_coded_error()
     {

@@ -78,6 +78,9 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         Detainers("charges all none any", """first: 5, where: { charges: { all: { category: { neq: "Traffic Offense" } }, none: { status: { in: [CHARGE] } }, any: true } }""");
         Detainers("charges any false", """first: 5, where: { charges: { any: false } }""");
         Detainers("retracted included", "first: 5, includeRetracted: true");
+        Detainers("id filters", $$"""first: 5, where: { id: { in: ["{{GlobalId.Encode("Detainer", 1)}}", "{{GlobalId.Encode("Detainer", 2)}}"], neq: "{{GlobalId.Encode("Detainer", 3)}}" }, jurisdiction: { id: { eq: "{{GlobalId.Encode("Jurisdiction", 1)}}" } }, facility: { id: { nin: ["{{GlobalId.Encode("Facility", 1)}}"] } } }""");
+        Detainers("issued on or after", """first: 5, where: { issuedOnOrAfter: { gte: "2015-01-01" }, or: [{ issuedOnOrAfter: null }, { issuedOnOrAfter: { lt: "2016-01-01" } }] }""");
+        Detainers("jurisdiction resolution and place of birth", """first: 5, where: { jurisdictionResolution: { in: [NAMED, RULE] }, placeOfBirth: { startsWith: "Mex" } }""");
         foreach (var order in new[]
         {
             "{ issuedOn: ASC }", "{ issuedOn: DESC }", "{ outcome: ASC }", "{ detainerType: DESC }", "{ citizenship: ASC }", "{ outcomeRecordedOn: DESC }",
@@ -263,7 +266,7 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         await CatalogueLock.WaitAsync();
         try
         {
-            return _catalogue ??= await RecordAsync(sample.App.Started());
+            return _catalogue ??= await RecordAsync(sample.App);
         }
         finally
         {
@@ -271,10 +274,12 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         }
     }
 
-    private static async Task<Catalogue> RecordAsync(IServiceProvider app)
+    private static async Task<Catalogue> RecordAsync(TestApp sampleApp)
     {
+        var app = sampleApp.Started();
         var recorded = new List<(string, CapturedStatement)>();
-        foreach (var (name, query) in Operations)
+        // The keyset pages' cursors name real rows' sort keys, so they are read from the sample data's SQLite store first.
+        foreach (var (name, query) in Operations.Concat(await KeysetPageOperations.BuildAsync(sampleApp)))
         {
             // Each operation twice: over an empty store, and with one row everywhere so nested fields are batch-loaded.
             foreach (var rows in new[] { CaptureRows.None, CaptureRows.One })
@@ -309,6 +314,21 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
             }
             recorded.AddRange(capture.Statements.Select(s => (name, s)));
         }
+        // The shipped files at start: each looked up by its file name (the made-up rows hold another version of each, so
+        // none is imported again: the imports' statements are the ones recorded above).
+        var shipped = new SqlServerCapture(CaptureRows.One);
+        await shipped.RunAsync(app, services => ActivatorUtilities.CreateInstance<SampleData>(services).EnsureLoadedAsync(CancellationToken.None));
+        recorded.AddRange(shipped.Statements.Select(s => ("sample data: shipped files looked up by name", s)));
+        // The stats command's counts, placements and unplaced facilities.
+        var stats = new SqlServerCapture(CaptureRows.One);
+        await stats.RunAsync(app, async services =>
+        {
+            var db = services.GetRequiredService<DetainerDbContext>();
+            await StoreStatistics.CountAsync(db);
+            await StoreStatistics.PlacementsAsync(db);
+            await StoreStatistics.UnresolvedFacilitiesAsync(db);
+        });
+        recorded.AddRange(stats.Statements.Select(s => ("cli: stats", s)));
         foreach (var (name, upkeep) in SearchUpkeep())
         {
             var capture = new SqlServerCapture(CaptureRows.One);
@@ -389,6 +409,24 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         yield return ("correct section one detainers issued", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.DetainersIssued, request with { NewValue = "12" }, "alice", default));
         yield return ("correct section one jurisdiction", s => Writer(s).CorrectSectionOneEntryAsync(1, SectionOneEntryField.Jurisdiction, request with { NewValue = GlobalId.Encode("Jurisdiction", 2) }, "alice", default));
         yield return ("retract section one entry", s => Replayed(Writer(s).RetractSectionOneEntryAsync(1, keyed, "alice", default)));
+        yield return ("restore detainer", s => NotRetracted(Writer(s).RestoreDetainerAsync(1, request, "alice", default)));
+        yield return ("restore detainer replayed", s => NotRetracted(Replayed(Writer(s).RestoreDetainerAsync(1, keyed, "alice", default))));
+        yield return ("restore section one entry", s => NotRetracted(Writer(s).RestoreSectionOneEntryAsync(1, request, "alice", default)));
+    }
+
+    /// <summary>
+    /// A restore of a record the made-up rows hold as not retracted: the writer refuses it (NOT_RETRACTED) after the
+    /// look-ups this captures; its write is the retraction's UPDATE of the same flag, recorded above.
+    /// </summary>
+    private static async Task NotRetracted(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (GraphQL.ExecutionError e) when (e.Code == "NOT_RETRACTED")
+        {
+        }
     }
 
     /// <summary>

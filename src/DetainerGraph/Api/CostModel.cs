@@ -53,6 +53,8 @@ public static class CostModel
     {
         DetainerGraph.Detainers.DetainerStatsDimension.ChargeCategory,
         DetainerGraph.Detainers.DetainerStatsDimension.JurisdictionResolution,
+        DetainerGraph.Detainers.DetainerStatsDimension.PlaceOfBirth,
+        DetainerGraph.Detainers.DetainerStatsDimension.IssuedOnOrAfterYear,
     };
     /// <summary>Per <c>groupBy</c> dimension of a parent's stats (<c>Jurisdiction.stats</c>, <c>Facility.stats</c>): one parent's detainers, reached by index, priced per parent on the page.</summary>
     public const double NestedStatsDimension = 300;

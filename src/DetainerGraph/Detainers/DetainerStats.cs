@@ -25,6 +25,8 @@ public enum DetainerStatsDimension
     ChargeCategory,
     SourceKind,
     JurisdictionResolution,
+    PlaceOfBirth,
+    IssuedOnOrAfterYear,
 }
 
 /// <summary>How groups are ordered. Ties are always broken by the keys, so pages are stable.</summary>
@@ -63,13 +65,15 @@ public sealed class DetainerStatsKey
     public string? ChargeCategory { get; set; }
     public SourceKind? SourceKind { get; set; }
     public JurisdictionResolution? JurisdictionResolution { get; set; }
+    public string? PlaceOfBirth { get; set; }
+    public int? IssuedOnOrAfterYear { get; set; }
 
     /// <summary>The same keys as one value: groups of published and synthetic records are matched on it.</summary>
     public string Identity => string.Join('\u001f', new object?[]
     {
         State, JurisdictionId, FieldOffice, FacilityId, Week, IssuedYear, IssuedQuarterYear, IssuedQuarter, IssuedMonthYear, IssuedMonth,
         OutcomeYear, OutcomeQuarterYear, OutcomeQuarter, OutcomeMonthYear, OutcomeMonth, Outcome, DetainerType, Citizenship, ChargeCategory,
-        SourceKind, JurisdictionResolution,
+        SourceKind, JurisdictionResolution, PlaceOfBirth, IssuedOnOrAfterYear,
     }.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
 }
 
@@ -162,6 +166,8 @@ public static class DetainerStats
         [DetainerStatsDimension.Citizenship] = [(nameof(DetainerStatsKey.Citizenship), Key(d => d.Citizenship))],
         [DetainerStatsDimension.SourceKind] = [(nameof(DetainerStatsKey.SourceKind), Key(d => (SourceKind?)(d.IsSynthetic ? SourceKind.Synthetic : SourceKind.File)))],
         [DetainerStatsDimension.JurisdictionResolution] = [(nameof(DetainerStatsKey.JurisdictionResolution), Key(d => (JurisdictionResolution?)d.JurisdictionResolution))],
+        [DetainerStatsDimension.PlaceOfBirth] = [(nameof(DetainerStatsKey.PlaceOfBirth), Key(d => d.PlaceOfBirth))],
+        [DetainerStatsDimension.IssuedOnOrAfterYear] = [(nameof(DetainerStatsKey.IssuedOnOrAfterYear), Key(d => (int?)d.IssuedOnOrAfter!.Value.Year))],
     };
 
     private static LambdaExpression Key<TKey>(Expression<Func<Detainer, TKey>> key) => key;

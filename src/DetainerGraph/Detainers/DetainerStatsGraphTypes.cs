@@ -173,6 +173,8 @@ public sealed class DetainerStatsDimensionGraphType : EnumerationGraphType<Detai
         Values["CHARGE_CATEGORY"]!.Description = "The NCIC category of a charge: a detainer counts once in each category of its charges, and in the unknown (null) group when it has no charges or a charge of no known category, so every detainer counted is in at least one group.";
         Values["SOURCE_KIND"]!.Description = "The kind of the detainer's source: FILE (published) or SYNTHETIC (generated demo; counted only with `includeSynthetic: true` or a `sourceKind` condition).";
         Values["JURISDICTION_RESOLUTION"]!.Description = "How the jurisdiction was found from the published names (see `Detainer.jurisdictionResolution`): audit a JURISDICTION or STATE count with it.";
+        Values["PLACE_OF_BIRTH"]!.Description = "The place of birth as the source gave it (see `Detainer.placeOfBirth`; a jail's records say where a person was born, not their citizenship, so the two are never merged).";
+        Values["ISSUED_ON_OR_AFTER_YEAR"]!.Description = "The year of `Detainer.issuedOnOrAfter`: for records without an issue date (a jail's bookings, such as Travis County's), the year of the booking the detainer was lodged on or after. ISSUED_YEAR puts those records in its unknown group.";
     }
 }
 
@@ -269,5 +271,7 @@ public sealed class DetainerStatsKeyGraphType : ObjectGraphType<DetainerStatsKey
         Field(k => k.ChargeCategory, nullable: true).Description("The NCIC charge category.");
         Field<SourceKindGraphType>("sourceKind").Description("The kind of the detainers' source.").Resolve(c => c.Source.SourceKind);
         Field<JurisdictionResolutionGraphType>("jurisdictionResolution").Description("How the detainers' jurisdiction was found.").Resolve(c => c.Source.JurisdictionResolution);
+        Field(k => k.PlaceOfBirth, nullable: true).Description("The place of birth as the source gave it.");
+        Field<PeriodGraphType>("issuedOnOrAfterYear").Description("The year of the date the detainers were issued on or after (a jail booking's year).").Resolve(c => Period.Year(c.Source.IssuedOnOrAfterYear));
     }
 }

@@ -197,6 +197,8 @@ public static class ExportValues
         DetainerStatsDimension.ChargeCategory => [("chargeCategory", k => k.ChargeCategory)],
         DetainerStatsDimension.SourceKind => [("sourceKind", k => k.SourceKind is { } kind ? Enum(kind) : null)],
         DetainerStatsDimension.JurisdictionResolution => [("jurisdictionResolution", k => k.JurisdictionResolution is { } r ? Enum(r) : null)],
+        DetainerStatsDimension.PlaceOfBirth => [("placeOfBirth", k => k.PlaceOfBirth)],
+        DetainerStatsDimension.IssuedOnOrAfterYear => [("issuedOnOrAfterYear", k => Period.Year(k.IssuedOnOrAfterYear)?.Label)],
         _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
     };
 }

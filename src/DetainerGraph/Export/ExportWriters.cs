@@ -80,7 +80,7 @@ public sealed class NdjsonExportWriter(TextWriter writer) : IExportWriter, IDisp
         "jurisdictionResolution", "jurisdictionRule", "correctedFields",
         "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories",
         "sourceFile", "sourceKind", "sourceUrl", "state", "fieldOffice", "week", "issuedYear", "issuedQuarter", "issuedMonth",
-        "outcomeYear", "outcomeQuarter", "outcomeMonth", "chargeCategory",
+        "outcomeYear", "outcomeQuarter", "outcomeMonth", "chargeCategory", "issuedOnOrAfterYear",
     };
 
     private readonly MemoryStream _buffer = new();

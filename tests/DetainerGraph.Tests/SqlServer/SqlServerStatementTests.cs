@@ -115,7 +115,7 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         list.Add(("stats none", "{ detainerStats(groupBy: []) { count } }"));
         // Every other dimension, alone and with outcome counts (the rollup-backed paths), then filters that pick each rollup.
         const string AllKeys = "state outcome detainerType citizenship chargeCategory fieldOffice sourceKind jurisdictionResolution jurisdiction { id name } facility { id name } week { start } issuedYear { label } issuedQuarter { label } issuedMonth { label } outcomeYear { label } outcomeQuarter { label } outcomeMonth { label }";
-        foreach (var dimension in new[] { "FACILITY", "SOURCE_KIND", "JURISDICTION_RESOLUTION", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME_YEAR", "OUTCOME_QUARTER", "OUTCOME_MONTH" })
+        foreach (var dimension in new[] { "FACILITY", "SOURCE_KIND", "JURISDICTION_RESOLUTION", "PLACE_OF_BIRTH", "ISSUED_ON_OR_AFTER_YEAR", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH", "OUTCOME_YEAR", "OUTCOME_QUARTER", "OUTCOME_MONTH" })
         {
             list.Add(($"stats {dimension}", $"{{ detainerStats(groupBy: [{dimension}], order: KEY_ASC) {{ count syntheticExcluded outcomes {{ outcome count }} keys {{ {AllKeys} }} }} }}"));
         }

@@ -46,6 +46,7 @@ if (isCommand)
 
 // Serving (test hosts stop at Build above, so their process is left as it was): before Kestrel opens a socket.
 SocketCompletions.Apply(app.Configuration);
+ThreadPoolFloor.Apply(app.Configuration);
 
 app.Services.PrepareChargeSearch();
 await app.Services.PrepareStoreAsync(loadSampleData: true);

@@ -14,8 +14,8 @@ namespace DetainerGraph.Api;
 /// on one node, variables of one operation) or with the expansion of fragments that spread other fragments:
 /// the fuzz suite found 40 to 170 KB documents that kept a core busy for 5 to 10 seconds before any limit
 /// answered. Past a bound the document is refused with <c>DOCUMENT_TOO_LARGE</c> (or <c>DOCUMENT_TOO_DEEP</c>
-/// past the parser's nesting bound) without being validated. Cached documents passed already and are not
-/// checked again.
+/// past the parser's nesting bound) without being validated; so is a literal value no input can take
+/// (<see cref="DocumentLiterals"/>). Cached documents passed already and are not checked again.
 /// </summary>
 public sealed class DocumentLimits : IConfigureExecution
 {
@@ -56,6 +56,10 @@ public sealed class DocumentLimits : IConfigureExecution
         if (Check(document) is { } problem)
         {
             return Refuse(TooLargeCode, problem);
+        }
+        if (await DocumentLiterals.ProblemAsync(document) is { } literal)
+        {
+            return Refuse(literal.Code, literal.Message);
         }
         // GraphQL.NET's complexity analyzer throws on an operation type the schema lacks, instead of reporting it.
         if (options.Schema is { } schema && document.Definitions.OfType<GraphQLOperationDefinition>().FirstOrDefault(o =>

@@ -279,6 +279,10 @@ public sealed partial class GraphQLHttpEndpoint
     private string? TryReadInputs(string name, JsonElement value, out Inputs? inputs)
     {
         inputs = null;
+        if (LongNumbers.FirstTooLong(value) is { } length)
+        {
+            return LongNumbers.Problem($"`{name}`", length);
+        }
         try
         {
             inputs = ReadInputs(value);
@@ -341,6 +345,8 @@ public sealed partial class GraphQLHttpEndpoint
                     break;
                 case "variables" or "extensions" when value.ValueKind != JsonValueKind.Object:
                     return $"`{property.Name}` must be a JSON object.";
+                case "variables" or "extensions" when LongNumbers.FirstTooLong(value) is { } length:
+                    return LongNumbers.Problem($"`{property.Name}`", length);
                 case "variables":
                     variables = ReadInputs(value);
                     break;

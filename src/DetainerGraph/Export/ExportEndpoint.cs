@@ -309,6 +309,11 @@ public sealed partial class ExportEndpoint(
             // Parsed first on its own, so that a syntax error is told with its position, and only a failure to read what
             // parsed (a string that is not text) comes from the variables reader, whose message names .NET types.
             using var parsed = JsonDocument.Parse(text);
+            if (LongNumbers.FirstTooLong(parsed.RootElement) is { } length)
+            {
+                problem = LongNumbers.Problem("An export parameter", length);
+                return false;
+            }
         }
         catch (JsonException e)
         {

@@ -162,7 +162,8 @@ public static class HostileRequests
         {
             var size = Pick([10_000, 100_000, 250_000, 262_144, 300_000, 1_000_000]);
             var big = new string(Pick(['a', ' ', '{', '"', '\u00e9', '#']), size);
-            return random.Next(7) switch
+            var digits = new string(Pick(['9', '1']), Math.Min(size, 250_000));
+            return random.Next(10) switch
             {
                 0 => Post(Request("{ searchCharges(query: \"" + big.Replace("\"", "", StringComparison.Ordinal).Replace("{", "", StringComparison.Ordinal) + "\") { totalCount } }")),
                 1 => Post(Request("query($q: String!) { searchCharges(query: $q) { totalCount } }", new { q = big })),
@@ -170,6 +171,12 @@ public static class HostileRequests
                 3 => Post(Request("query($s: String) { detainers(where: { citizenship: { eq: $s } }) { totalCount } }", new { s = big })),
                 4 => Post(Request("{ weeks { totalCount } }", operationName: big)),
                 5 => Post(Request("{ " + new string(' ', Math.Min(size, 250_000)) + "weeks { totalCount } }")),
+                // A number of many digits: GraphQL.NET formatted one given for a String in quadratic time (35 s at 250,000).
+                7 => Post("{\"query\": \"" + Pick(["query($v: String) { detainers(where: { citizenship: { eq: $v } }) { totalCount } }", "query($v: Date!) { week(start: $v) { start } }"])
+                    + "\", \"variables\": {\"v\": " + digits + "}}"),
+                8 => Post(Request("{ node(id: " + digits + ") { id } }")),
+                // An escaped lone surrogate in a literal, which SQLite would store as U+FFFD.
+                9 => Post(Request("{ detainers(where: { citizenship: { eq: \"x" + Pick(["\\ud800", "\\udfff", "\\udc00\\ud800"]) + "\" } }) { totalCount } }")),
                 _ => Post(Request("{ detainer(id: \"" + new string('A', Math.Min(size, 200_000)) + "\") { id } }")),
             };
         }

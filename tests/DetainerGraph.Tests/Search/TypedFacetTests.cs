@@ -62,6 +62,33 @@ public sealed class TypedFacetTests(SampleDataApp sample) : IClassFixture<Sample
         }
     }
 
+    [Fact]
+    public async Task Enum_buckets_are_labelled_for_people_and_keep_the_enum_name_as_their_value()
+    {
+        // `label` is what a facet list shows; it repeated the enum name (BOOKED_INTO_DETENTION), so every UI kept its own table.
+        var facets = (await sample.App.DataAsync("""
+            { searchCharges(query: "assault", first: 1, includeSynthetic: true) { facets(fields: [OUTCOME, STATUS, SOURCE_KIND]) { field buckets { value label } } } }
+            """)).GetProperty("searchCharges").GetProperty("facets").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("field").GetString()!, f => f.GetProperty("buckets").EnumerateArray()
+                .Where(b => b.GetProperty("value").ValueKind == JsonValueKind.String)
+                .ToDictionary(b => b.GetProperty("value").GetString()!, b => b.GetProperty("label").GetString()));
+
+        Assert.Equal("Booked into Detention", facets["OUTCOME"]["BOOKED_INTO_DETENTION"]);
+        Assert.All(facets["OUTCOME"], bucket => Assert.NotEqual(bucket.Key, bucket.Value));
+        Assert.Equal("Charge", facets["STATUS"]["CHARGE"]);
+        Assert.Equal("Published", facets["SOURCE_KIND"]["FILE"]);
+        Assert.Equal("Synthetic demo", facets["SOURCE_KIND"]["SYNTHETIC"]);
+    }
+
+    [Fact]
+    public void Every_outcome_has_a_label()
+    {
+        foreach (var outcome in Enum.GetValues<DetainerGraph.Data.DetainerOutcome>())
+        {
+            Assert.False(string.IsNullOrWhiteSpace(DetainerGraph.Charges.ChargeSearchConnectionGraphType.OutcomeLabel(outcome)), outcome.ToString());
+        }
+    }
+
     [Theory]
     [InlineData("[STATE, STATE]")]
     [InlineData("[STATE, WEEK, STATE]")]

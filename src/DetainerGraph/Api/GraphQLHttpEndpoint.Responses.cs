@@ -29,7 +29,7 @@ public sealed partial class GraphQLHttpEndpoint
     }
 
     /// <summary>The response type the client prefers: the modern type when it ranks it first or alone, else legacy JSON.</summary>
-    private static string? NegotiateResponseType(HttpRequest request)
+    internal static string? NegotiateResponseType(HttpRequest request)
     {
         var accept = request.GetTypedHeaders().Accept;
         if (accept.Count == 0)

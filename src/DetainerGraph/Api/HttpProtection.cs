@@ -193,10 +193,24 @@ public static partial class HttpProtection
             policy.WithOrigins([.. origins]);
         }
         policy.WithMethods(HttpMethods.Get, HttpMethods.Post)
-            .WithHeaders("Content-Type", "Accept", "Authorization")
-            .WithExposedHeaders("Retry-After")
+            .WithHeaders([.. CorsRequestHeaders])
+            .WithExposedHeaders([.. CorsExposedHeaders])
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10));
     }
+
+    /// <summary>
+    /// The request headers a page on another origin may send. Besides the plain ones: the documented cost header
+    /// (a browser refuses the whole request when its preflight does not allow a header the page sets) and the
+    /// client-awareness headers Apollo Client adds when given a <c>name</c> and <c>version</c>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CorsRequestHeaders =
+        ["Content-Type", "Accept", "Authorization", RequestCost.Header, "apollographql-client-name", "apollographql-client-version"];
+
+    /// <summary>
+    /// The response headers such a page may read: when to retry after a 429 or 503, and an export's file name
+    /// (a page that downloads with <c>fetch</c> names the file from it).
+    /// </summary>
+    public static readonly IReadOnlyList<string> CorsExposedHeaders = ["Retry-After", "Content-Disposition"];
 
     /// <summary>
     /// The authenticated user when there is one (a shared address, such as an office behind NAT, does not
@@ -222,11 +236,16 @@ public static partial class HttpProtection
     /// <summary>
     /// A GraphQL-shaped error body (<c>errors[0].extensions.code</c>), for answers given before GraphQL runs; its message is
     /// bounded like every GraphQL error's (<see cref="ClientText.BoundMessage"/>), since some quote what the client sent.
+    /// Labelled <c>application/graphql-response+json</c> when the client prefers it, as the endpoint's own errors are, so a
+    /// client that checks the type of what it parses reads a 429 or a 405 the way it reads a 400.
     /// </summary>
     public static async Task WriteErrorAsync(HttpContext http, int status, string code, string message, CancellationToken ct = default)
     {
         http.Response.StatusCode = status;
-        http.Response.ContentType = MediaTypeNames.Application.Json + "; charset=utf-8";
+        var type = GraphQLHttpEndpoint.NegotiateResponseType(http.Request) == GraphQLHttpEndpoint.GraphQLResponseJson
+            ? GraphQLHttpEndpoint.GraphQLResponseJson
+            : MediaTypeNames.Application.Json;
+        http.Response.ContentType = type + "; charset=utf-8";
         var body = new { errors = new[] { new { message = ClientText.BoundMessage(message), extensions = new { code, codes = new[] { code } } } } };
         await JsonSerializer.SerializeAsync(http.Response.Body, body, cancellationToken: ct);
     }

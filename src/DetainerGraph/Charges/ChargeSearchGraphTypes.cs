@@ -61,12 +61,25 @@ public sealed class ChargeSearchConnectionGraphType : ConnectionGraphType<Charge
         return field switch
         {
             SearchFacet.Jurisdiction => bucket with { Value = GlobalId.Encode("Jurisdiction", bucket.Value) },
-            SearchFacet.Outcome => bucket with { Value = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value), Label = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value) },
-            SearchFacet.Status => bucket with { Value = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value), Label = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value) },
-            SearchFacet.SourceKind => bucket with { Value = EnumName<SourceKind>(schema, "SourceKind", bucket.Value), Label = EnumName<SourceKind>(schema, "SourceKind", bucket.Value) },
+            SearchFacet.Outcome => bucket with { Value = EnumName<DetainerOutcome>(schema, "DetainerOutcome", bucket.Value), Label = Enum.TryParse<DetainerOutcome>(bucket.Value, out var outcome) ? OutcomeLabel(outcome) : bucket.Value },
+            SearchFacet.Status => bucket with { Value = EnumName<ChargeStatus>(schema, "ChargeStatus", bucket.Value), Label = Enum.TryParse<ChargeStatus>(bucket.Value, out var status) ? status.ToString() : bucket.Value },
+            SearchFacet.SourceKind => bucket with { Value = EnumName<SourceKind>(schema, "SourceKind", bucket.Value), Label = Enum.TryParse<SourceKind>(bucket.Value, out var kind) ? SourceKindLabel(kind) : bucket.Value },
             _ => bucket,
         };
     }
+
+    /// <summary>
+    /// An outcome for people, as a facet list shows it: ICE's own wording of the lift reason ("Booked into Detention"),
+    /// which the enum names abbreviate; the two outcomes outside ICE's vocabulary by their plain names.
+    /// </summary>
+    internal static string OutcomeLabel(DetainerOutcome outcome) => outcome switch
+    {
+        DetainerOutcome.Open => "Open",
+        DetainerOutcome.Other => "Other",
+        _ => Import.Values.LiftReasonOf(outcome),
+    };
+
+    internal static string SourceKindLabel(SourceKind kind) => kind == SourceKind.Synthetic ? "Synthetic demo" : "Published";
 
     private static string EnumName<TEnum>(ISchema schema, string typeName, string value)
         where TEnum : struct, Enum =>
@@ -104,13 +117,15 @@ public sealed class ChargeSearchFacetBucketGraphType : ObjectGraphType<FacetBuck
             .Resolve(c => c.Source.Field == SearchFacet.Outcome && Enum.TryParse<DetainerOutcome>(c.Source.Raw, out var outcome) ? outcome : null);
         Field<ChargeStatusGraphType>("chargeStatus").Description("The STATUS facet's value, as the `chargeStatus` argument takes it.")
             .Resolve(c => c.Source.Field == SearchFacet.Status && Enum.TryParse<ChargeStatus>(c.Source.Raw, out var status) ? status : null);
+        Field<SourceKindGraphType>("sourceKind").Description("The SOURCE_KIND facet's value, as the `sourceKind` argument and filter take it.")
+            .Resolve(c => c.Source.Field == SearchFacet.SourceKind && Enum.TryParse<SourceKind>(c.Source.Raw, out var kind) ? kind : null);
         Field<IsoDateGraphType>("week").Description("The WEEK facet's value: the week's Saturday, as `week: { start: { eq } }` takes it.")
             .Resolve(c => c.Source.Field == SearchFacet.Week
                 && DateOnly.TryParseExact(c.Source.Raw, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var week) ? week : null);
         Field<JurisdictionGraphType>("jurisdiction").Description("The JURISDICTION facet's value: the jurisdiction, whose `id` the `jurisdiction: { id: { eq } }` filter takes.")
             .Resolve(c => c.Source.Field == SearchFacet.Jurisdiction && int.TryParse(c.Source.Raw, System.Globalization.CultureInfo.InvariantCulture, out var id) ? c.LoadJurisdiction(id) : null);
-        Field("value", b => b.View.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction ID (`node(id:)`; filter by its name and state), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`), a country (`citizenship: { eq }`) or a source kind (`sourceKind`); null for hits without one.");
-        Field("label", b => b.View.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction; null for hits without a value.");
+        Field("value", b => b.View.Value, nullable: true).Description("The value: a state code (filter with `where: { jurisdiction: { state: { eq } } }`), a jurisdiction's global ID (`jurisdiction: { id: { eq } }`, `node(id:)`), a YYYY-MM-DD week start (`week: { start: { eq } }`), an enum value (`outcome: { eq }`, `chargeStatus`), a category (`chargeCategory`), a country (`citizenship: { eq }`) or a source kind (`sourceKind`); null for hits without one.");
+        Field("label", b => b.View.Label, nullable: true).Description("The value for people: e.g. \"Travis County, TX\" for a jurisdiction, ICE's wording (\"Detainer Declined by LEA\") for an outcome, \"Conviction\" for a status, \"Published\" or \"Synthetic demo\" for a source kind; null for hits without a value.");
         Field("count", b => b.View.Count).Description("How many hits carry this value.");
     }
 }

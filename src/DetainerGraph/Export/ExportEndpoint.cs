@@ -117,8 +117,7 @@ public sealed partial class ExportEndpoint(
             {
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
                 http.Response.ContentType = "application/json; charset=utf-8";
-                result.Data = null;
-                await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+                await serializer.WriteAsync(http.Response.Body, AsParameterErrors(result.Errors), http.RequestAborted);
                 return;
             }
             await StreamAsync(http, db, kind, format, holder, timeout);
@@ -136,6 +135,20 @@ public sealed partial class ExportEndpoint(
         {
             _running.Release();
         }
+    }
+
+    /// <summary>
+    /// The errors of the export's own document as the client sees them: the message and code, without the locations
+    /// and path, which point into a document the client never wrote (the parameters are its only input).
+    /// </summary>
+    internal static ExecutionResult AsParameterErrors(ExecutionErrors errors)
+    {
+        var parameterErrors = new ExecutionErrors();
+        foreach (var error in errors)
+        {
+            parameterErrors.Add(new ExecutionError(error.Message) { Code = error.Code });
+        }
+        return new ExecutionResult { Errors = parameterErrors };
     }
 
     private async Task StreamAsync(HttpContext http, DetainerDbContext db, ExportKind kind, string format, ExportQueryHolder holder, CancellationTokenSource timeout)

@@ -144,6 +144,23 @@ public sealed class ExportTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_bad_value_in_a_parameter_is_answered_without_locations_in_a_document_the_client_never_wrote()
+    {
+        // The export runs a document of its own: GraphQL's locations and path into it (line 1, column 7) told a
+        // spreadsheet user or a front end nothing, and looked like a position in their URL.
+        var (status, _, body) = await GetAsync($"/export/detainers.csv?where={Q("{\"outcome\":{\"eq\":\"declined\"}}")}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var root = JsonDocument.Parse(body).RootElement;
+        var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
+        Assert.Equal("INVALID_VALUE", error.Code());
+        Assert.Contains("declined", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(error.TryGetProperty("locations", out _), body);
+        Assert.False(error.TryGetProperty("path", out _), body);
+        Assert.False(root.TryGetProperty("data", out _), body);
+    }
+
     [Theory]
     [InlineData("detainers")]
     [InlineData("detainer-stats")]

@@ -277,6 +277,81 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task A_page_on_an_allowed_origin_may_send_the_cost_header_and_read_an_export_s_file_name()
+    {
+        // A browser refuses the whole request when its preflight does not allow every header the page sets: the
+        // documented `GraphQL-Cost: report`, or Apollo Client's client-awareness headers, made every query fail.
+        using var app = new TestApp(settings: new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Cors:AllowedOrigins"] = "https://maps.example",
+        });
+        using var client = app.CreateClient();
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/graphql");
+        preflight.Headers.Add("Origin", "https://maps.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type,authorization,graphql-cost,apollographql-client-name,apollographql-client-version");
+        using var export = new HttpRequestMessage(HttpMethod.Get, "/export/detainer-stats.csv?groupBy=STATE");
+        export.Headers.Add("Origin", "https://maps.example");
+
+        using var allowed = await client.SendAsync(preflight);
+        using var download = await client.SendAsync(export);
+
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        var headers = allowed.Headers.GetValues("Access-Control-Allow-Headers").Single().Split(',', StringSplitOptions.TrimEntries);
+        foreach (var header in (string[])["Content-Type", "Authorization", "GraphQL-Cost", "apollographql-client-name", "apollographql-client-version"])
+        {
+            Assert.Contains(header, headers, StringComparer.OrdinalIgnoreCase);
+        }
+        // A page that downloads with fetch names the file from Content-Disposition, which it may read only when exposed.
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.NotNull(download.Content.Headers.ContentDisposition);
+        var exposed = download.Headers.GetValues("Access-Control-Expose-Headers").Single().Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("Content-Disposition", exposed, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("Retry-After", exposed, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Refusals_written_before_graphql_runs_answer_in_the_response_type_the_client_asked_for()
+    {
+        // A 400 or 413 from the endpoint was labelled application/graphql-response+json for a client that asked for
+        // it, but a 429 or a 405 written earlier was application/json: the same error shape under another type.
+        using var app = RateLimitedApp();
+        async Task<(int Status, string? Type, string? Code)> SendAsync(string method, string? accept)
+        {
+            var context = await app.Server.SendAsync(http =>
+            {
+                http.Request.Method = method;
+                http.Request.Path = "/graphql";
+                http.Request.ContentType = "application/json";
+                http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(WeeksQuery));
+                http.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.9");
+                if (accept is not null)
+                {
+                    http.Request.Headers.Accept = accept;
+                }
+            });
+            var body = JsonDocument.Parse(await new StreamReader(context.Response.Body).ReadToEndAsync()).RootElement;
+            return (context.Response.StatusCode, context.Response.ContentType, body.TryGetProperty("errors", out _) ? body.FirstErrorCode() : null);
+        }
+        const string Modern = "application/graphql-response+json";
+
+        var put = await SendAsync(HttpMethods.Put, Modern);
+        for (var i = 0; i < 3; i++)
+        {
+            await SendAsync(HttpMethods.Post, Modern);
+        }
+        var limited = await SendAsync(HttpMethods.Post, Modern);
+        var limitedLegacy = await SendAsync(HttpMethods.Post, "application/json");
+        var limitedBare = await SendAsync(HttpMethods.Post, null);
+
+        Assert.Equal((405, Modern + "; charset=utf-8", "METHOD_NOT_ALLOWED"), put);
+        Assert.Equal((429, Modern + "; charset=utf-8", "RATE_LIMITED"), limited);
+        Assert.Equal((429, "application/json; charset=utf-8", "RATE_LIMITED"), limitedLegacy);
+        Assert.Equal((429, "application/json; charset=utf-8", "RATE_LIMITED"), limitedBare);
+    }
+
+    [Fact]
     public void Allowed_origins_read_as_a_list_or_one_comma_separated_value()
     {
         var configuration = new ConfigurationBuilder()

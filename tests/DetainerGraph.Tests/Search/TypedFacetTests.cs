@@ -10,8 +10,8 @@ public sealed class TypedFacetTests(SampleDataApp sample) : IClassFixture<Sample
     public async Task Each_bucket_sets_the_typed_field_of_its_facet_and_no_other()
     {
         var facets = (await sample.App.DataAsync("""
-            { searchCharges(query: "assault", first: 1) { facets(fields: [OUTCOME, JURISDICTION, WEEK, STATUS, STATE]) {
-                field buckets { value outcome chargeStatus week jurisdiction { id } } } } }
+            { searchCharges(query: "assault", first: 1) { facets(fields: [OUTCOME, JURISDICTION, WEEK, STATUS, SOURCE_KIND, STATE]) {
+                field buckets { value outcome chargeStatus week sourceKind jurisdiction { id } } } } }
             """)).GetProperty("searchCharges").GetProperty("facets").EnumerateArray().ToDictionary(f => f.GetProperty("field").GetString()!, f => f.GetProperty("buckets").EnumerateArray().ToList());
 
         string? Typed(JsonElement bucket, string name) => bucket.GetProperty(name) switch
@@ -20,13 +20,13 @@ public sealed class TypedFacetTests(SampleDataApp sample) : IClassFixture<Sample
             { ValueKind: JsonValueKind.Object } o => o.GetProperty("id").GetString(),
             var v => v.GetString(),
         };
-        var typedFieldOf = new Dictionary<string, string?> { ["OUTCOME"] = "outcome", ["JURISDICTION"] = "jurisdiction", ["WEEK"] = "week", ["STATUS"] = "chargeStatus", ["STATE"] = null };
+        var typedFieldOf = new Dictionary<string, string?> { ["OUTCOME"] = "outcome", ["JURISDICTION"] = "jurisdiction", ["WEEK"] = "week", ["STATUS"] = "chargeStatus", ["SOURCE_KIND"] = "sourceKind", ["STATE"] = null };
         foreach (var (field, buckets) in facets)
         {
             Assert.NotEmpty(buckets);
             foreach (var bucket in buckets)
             {
-                foreach (var name in (string[])["outcome", "jurisdiction", "week", "chargeStatus"])
+                foreach (var name in (string[])["outcome", "jurisdiction", "week", "chargeStatus", "sourceKind"])
                 {
                     var expected = name == typedFieldOf[field] ? bucket.GetProperty("value").GetString() : null;
                     Assert.Equal(expected, Typed(bucket, name));
@@ -44,6 +44,49 @@ public sealed class TypedFacetTests(SampleDataApp sample) : IClassFixture<Sample
             "query($o: DetainerOutcome) { searchCharges(query: \"assault\", where: { outcome: { eq: $o } }) { totalCount } }",
             new { o = bucket.GetProperty("outcome").GetString() });
         Assert.Equal(bucket.GetProperty("count").GetInt32(), refined.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_source_kind_bucket_feeds_the_source_kind_argument_and_counts_agree()
+    {
+        // Typed as SourceKind, a bucket goes back into `sourceKind: [SourceKind!]` without a cast from `value`.
+        var buckets = (await sample.App.DataAsync("""{ searchCharges(query: "assault", first: 1, includeSynthetic: true) { facets(fields: [SOURCE_KIND]) { buckets { sourceKind count } } } }"""))
+            .GetProperty("searchCharges").GetProperty("facets")[0].GetProperty("buckets").EnumerateArray().ToList();
+        Assert.Equal(["FILE", "SYNTHETIC"], buckets.Select(b => b.GetProperty("sourceKind").GetString()).Order(StringComparer.Ordinal));
+        foreach (var bucket in buckets)
+        {
+            var refined = await sample.App.DataAsync(
+                "query($k: SourceKind!) { searchCharges(query: \"assault\", sourceKind: [$k]) { totalCount } }",
+                new { k = bucket.GetProperty("sourceKind").GetString() });
+            Assert.Equal(bucket.GetProperty("count").GetInt32(), refined.GetProperty("searchCharges").GetProperty("totalCount").GetInt32());
+        }
+    }
+
+    [Fact]
+    public async Task Enum_buckets_are_labelled_for_people_and_keep_the_enum_name_as_their_value()
+    {
+        // `label` is what a facet list shows; it repeated the enum name (BOOKED_INTO_DETENTION), so every UI kept its own table.
+        var facets = (await sample.App.DataAsync("""
+            { searchCharges(query: "assault", first: 1, includeSynthetic: true) { facets(fields: [OUTCOME, STATUS, SOURCE_KIND]) { field buckets { value label } } } }
+            """)).GetProperty("searchCharges").GetProperty("facets").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("field").GetString()!, f => f.GetProperty("buckets").EnumerateArray()
+                .Where(b => b.GetProperty("value").ValueKind == JsonValueKind.String)
+                .ToDictionary(b => b.GetProperty("value").GetString()!, b => b.GetProperty("label").GetString()));
+
+        Assert.Equal("Booked into Detention", facets["OUTCOME"]["BOOKED_INTO_DETENTION"]);
+        Assert.All(facets["OUTCOME"], bucket => Assert.NotEqual(bucket.Key, bucket.Value));
+        Assert.Equal("Charge", facets["STATUS"]["CHARGE"]);
+        Assert.Equal("Published", facets["SOURCE_KIND"]["FILE"]);
+        Assert.Equal("Synthetic demo", facets["SOURCE_KIND"]["SYNTHETIC"]);
+    }
+
+    [Fact]
+    public void Every_outcome_has_a_label()
+    {
+        foreach (var outcome in Enum.GetValues<DetainerGraph.Data.DetainerOutcome>())
+        {
+            Assert.False(string.IsNullOrWhiteSpace(DetainerGraph.Charges.ChargeSearchConnectionGraphType.OutcomeLabel(outcome)), outcome.ToString());
+        }
     }
 
     [Theory]

@@ -152,10 +152,24 @@ public abstract class CorrectionRequestInput
 {
     public string Id { get; set; } = "";
     public string Reason { get; set; } = "";
-    public string Source { get; set; } = "";
+    public string? Authority { get; set; }
+    public string? Source { get; set; }
     public string? IdempotencyKey { get; set; }
 
-    public CorrectionRequest Request(string? newValue) => new(newValue, Reason, Source, IdempotencyKey);
+    public CorrectionRequest Request(string? newValue) => new(newValue, Reason, GivenAuthority(), IdempotencyKey);
+
+    /// <summary>
+    /// <c>authority</c>, as <c>Correction.authority</c> gives it back; <c>source</c> is its earlier name, still taken (a form
+    /// bound to <c>source</c> found its value under <c>authority</c>, and <c>Correction.source</c> is the imported file).
+    /// </summary>
+    private string GivenAuthority() => (Authority, Source) switch
+    {
+        (null, null) => throw new ExecutionError("Give `authority`: on whose authority or from which document.") { Code = "INVALID_VALUE" },
+        ({ } authority, { } source) when authority != source =>
+            throw new ExecutionError("`authority` and `source` are one field under two names (`source` is the earlier one): give one of them.") { Code = "INVALID_VALUE" },
+        ({ } authority, _) => authority,
+        (null, { } source) => source,
+    };
 }
 
 /// <summary>A retraction: the common fields only.</summary>
@@ -184,8 +198,9 @@ internal static class CorrectionInputFields
     {
         type.Field<NonNullGraphType<IdGraphType>>("id").Description($"The {record}'s ID. " + GlobalId.Rule);
         type.Field<NonNullGraphType<StringGraphType>>("reason").Description("Why: what was wrong, in a sentence or two (at most 2,000 characters).");
-        type.Field<NonNullGraphType<StringGraphType>>("source").Description("On whose authority or from which document: an agency, a court record, a URL (at most 400 characters).");
-        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one; the same key with a different record, field, value, reason or source is refused with IDEMPOTENCY_KEY_REUSED (at most 100 characters).");
+        type.Field<StringGraphType>("authority").Description("On whose authority or from which document: an agency, a court record, a URL (at most 400 characters); `Correction.authority` gives it back. Required: this or `source`.");
+        type.Field<StringGraphType>("source").Description("The earlier name of `authority`, still taken: give one of the two (both only if they are equal).");
+        type.Field<StringGraphType>("idempotencyKey").Description("Optional key for safe retries: the same editor sending the same key again gets the first correction back instead of a second one; the same key with a different record, field, value, reason or authority is refused with IDEMPOTENCY_KEY_REUSED (at most 100 characters).");
     }
 }
 

@@ -337,7 +337,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
     private void Validate(CorrectionRequest request)
     {
         RefuseControlCharacters(request.Reason, "`reason`");
-        RefuseControlCharacters(request.Authority, "`source`");
+        RefuseControlCharacters(request.Authority, "`authority`");
         RefuseControlCharacters(request.IdempotencyKey, "`idempotencyKey`");
         RefuseControlCharacters(request.NewValue, "`newValue`");
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReason)
@@ -346,7 +346,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         }
         if (string.IsNullOrWhiteSpace(request.Authority) || request.Authority.Length > MaxAuthority)
         {
-            throw Invalid($"`source` must name the authority or document, in 1 to {MaxAuthority} characters.");
+            throw Invalid($"`authority` must name who or which document, in 1 to {MaxAuthority} characters.");
         }
         if (request.IdempotencyKey is { } key && (string.IsNullOrWhiteSpace(key) || key.Length > MaxKey))
         {

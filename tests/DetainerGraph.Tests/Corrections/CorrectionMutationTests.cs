@@ -184,6 +184,39 @@ public sealed class CorrectionMutationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_authority_goes_in_as_authority_as_it_comes_back_and_source_is_its_earlier_name()
+    {
+        object With(string? authority, string? source, string newValue = "LIFTED")
+        {
+            var input = new Dictionary<string, object?> { ["id"] = DetainerId, ["field"] = "OUTCOME", ["newValue"] = newValue, ["reason"] = "ICE's later release" };
+            if (authority is not null)
+            {
+                input["authority"] = authority;
+            }
+            if (source is not null)
+            {
+                input["source"] = source;
+            }
+            return new { input };
+        }
+        var before = await _app.CountsAsync();
+
+        var neither = await _app.PostAsync(CorrectDetainer, With(null, null), _token);
+        var differing = await _app.PostAsync(CorrectDetainer, With("ICE FOIA 1", "ICE FOIA 2"), _token);
+
+        Assert.Equal(["INVALID_VALUE"], EditorClient.ErrorCodes(neither));
+        Assert.Equal(["INVALID_VALUE"], EditorClient.ErrorCodes(differing));
+        Assert.Equal(before, await _app.CountsAsync());
+
+        var data = await _app.EditAsync(CorrectDetainer, With("ICE FOIA 2018-ICFO-12345", null), _token);
+        var correction = Assert.Single(data.GetProperty("correctDetainer").GetProperty("detainer").GetProperty("corrections").EnumerateArray());
+        Assert.Equal("ICE FOIA 2018-ICFO-12345", correction.GetProperty("authority").GetString());
+        // Both names, saying the same: one authority.
+        var again = await _app.EditAsync(CorrectDetainer, With("ICE FOIA 3", "ICE FOIA 3", "OPEN"), _token);
+        Assert.Equal("ICE FOIA 3", again.GetProperty("correctDetainer").GetProperty("detainer").GetProperty("corrections")[1].GetProperty("authority").GetString());
+    }
+
+    [Fact]
     public async Task Unknown_ids_ids_of_another_type_malformed_ids_and_empty_reasons_are_refused()
     {
         var unknown = await _app.PostAsync(CorrectDetainer, Input("RGV0YWluZXI6OTk5OTk5", "OUTCOME", "LIFTED"), _token);

@@ -358,7 +358,16 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
         value ?? throw Invalid("This field cannot be cleared: give `newValue`.");
 
     private static string RequiredText(string? value, int max) =>
-        Required(value).Trim() is { Length: > 0 } text && text.Length <= max ? text : throw Invalid($"The text must be 1 to {max} characters.");
+        Required(value).Trim() is not { Length: > 0 } text || text.Length > max ? throw Invalid($"The text must be 1 to {max} characters.")
+        : StartsWithCombiningMark(text) ? throw Invalid("The text starts with a combining mark (an accent with no letter before it): give the letter it belongs to.")
+        : text;
+
+    /// <summary>
+    /// Whether the text's first character is a combining mark: with no letter before it, it is drawn on whatever stands
+    /// before the value (a spreadsheet's cell border, a label's last letter), and "\u0301\u0301" reads as nothing at all.
+    /// </summary>
+    private static bool StartsWithCombiningMark(string text) =>
+        char.GetUnicodeCategory(text, 0) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static DateOnly? OptionalDate(string? value) =>
         value is null ? null

@@ -87,6 +87,8 @@ public sealed class WriteHardeningTests : IDisposable
     [InlineData("CITIZENSHIP", "\uFEFFMexico", "r", "s")]
     [InlineData("CITIZENSHIP", "Guatemala", "listed\u2029in error", "s")]
     [InlineData("CITIZENSHIP", "Guatemala", "r", "ICE \u2066FOIA\u2069")]
+    [InlineData("CITIZENSHIP", "\u0301\u0301", "r", "s")]
+    [InlineData("CITIZENSHIP", " \u20DDMexico", "r", "s")]
     [InlineData("ISSUED_ON", "9999-12-31", "r", "s")]
     [InlineData("OUTCOME_RECORDED_ON", "0001-01-01", "r", "s")]
     [InlineData("ISSUED_ON", "1899-12-31", "r", "s")]

@@ -72,16 +72,13 @@ public sealed class CsvExportWriter(TextWriter writer) : IExportWriter
 /// </summary>
 public sealed class NdjsonExportWriter(TextWriter writer) : IExportWriter, IDisposable
 {
-    private static readonly HashSet<string> TextColumns = new(StringComparer.Ordinal)
-    {
-        "id", "issuedOn", "issuedOnOrAfter", "outcome", "outcomeAsPublished", "outcomeRecordedOn", "weekStart", "detainerType",
-        "detainerTypeAsPublished", "citizenship", "placeOfBirth",
-        "jurisdictionId", "jurisdictionName", "jurisdictionState", "jurisdictionFips", "jurisdictionFieldOffice",
-        "jurisdictionResolution", "jurisdictionRule", "correctedFields",
-        "facilityId", "facilityName", "facilityCity", "facilityState", "charges", "chargeCategories",
-        "sourceFile", "sourceKind", "sourceUrl", "state", "fieldOffice", "week", "issuedYear", "issuedQuarter", "issuedMonth",
-        "outcomeYear", "outcomeQuarter", "outcomeMonth", "chargeCategory", "issuedOnOrAfterYear",
-    };
+    /// <summary>
+    /// The columns written as JSON numbers: a detainer's source line, and a group's count and count per outcome. Every
+    /// other column is text even where it looks like a number (a year label "2017", a FIPS code, a place named "12"), so a
+    /// column an export gains is text unless it is named here; a list of the text columns had to grow with every one.
+    /// </summary>
+    private static readonly HashSet<string> NumberColumns =
+        new(["sourceLine", "count", .. Detainers.DetainerOutcomeCounts.Properties.Select(p => ExportValues.Enum(p.Outcome))], StringComparer.Ordinal);
 
     private readonly MemoryStream _buffer = new();
     private IReadOnlyList<string> _header = [];
@@ -112,7 +109,7 @@ public sealed class NdjsonExportWriter(TextWriter writer) : IExportWriter, IDisp
                 {
                     json.WriteBoolean(name, cell == "true");
                 }
-                else if (!TextColumns.Contains(name) && long.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                else if (NumberColumns.Contains(name) && long.TryParse(cell, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
                 {
                     json.WriteNumber(name, number);
                 }

@@ -91,11 +91,24 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
         return new ChargeQuery(text, clauses);
     }
 
-    /// <summary>Typo tolerance like Elasticsearch's <c>fuzziness: AUTO</c>: 0 edits up to 2 characters, 1 up to 5, else 2.</summary>
+    /// <summary>The shortest word allowed one edit: <see cref="AutoEdits"/>.</summary>
+    public const int OneEditFrom = 4;
+
+    /// <summary>The shortest word allowed two edits: <see cref="AutoEdits"/>.</summary>
+    public const int TwoEditsFrom = 6;
+
+    /// <summary>
+    /// Typo tolerance by length: 0 edits up to 3 characters, 1 up to 5, else 2. Elasticsearch's <c>fuzziness: AUTO</c>
+    /// (<c>AUTO:3,6</c>) allows a 3-letter word one edit; here that is <c>AUTO:4,6</c>, because a 3-letter query word in
+    /// charge search is nearly always an abbreviation, and one edit of an abbreviation is another abbreviation or a
+    /// function word, not a typo of it: over Travis County's charges <c>thc</c> found 4,158 drunk-driving charges
+    /// through "the" (a word of their synonyms), <c>mar</c> 2,400 class A misdemeanors through "ma", <c>fsi</c> 639
+    /// state-jail felonies through "fs", and the suggestion for <c>mem</c> was "rem".
+    /// </summary>
     public static int AutoEdits(string word) => word.Length switch
     {
-        <= 2 => 0,
-        <= 5 => 1,
+        < OneEditFrom => 0,
+        < TwoEditsFrom => 1,
         _ => 2,
     };
 

@@ -22,10 +22,42 @@ public sealed record PlannedClause(QueryClauseKind Kind, IReadOnlyList<string> T
 /// it is a single term, <see cref="ChargeQuery.TypoEdits"/> allows edits, and the index does not hold it in
 /// the description: a word the index knows is taken as meant (otherwise <c>sex</c> also finds "INA SEC.101",
 /// <c>traffic</c> "Drug Trafficking"). Lucene answers "does the index hold it?" from its term dictionary,
-/// Elasticsearch with one batched lookup (<see cref="FuzzCandidates"/>).
+/// Elasticsearch with one batched lookup (<see cref="FuzzCandidates"/>). Connectives outside quotes (<c>of</c>,
+/// <c>with</c>, <c>a</c>...) are left out when the query has other words (<see cref="RequiredClauses"/>).
+/// <see cref="KnownTerms"/> keeps which looked-up terms the index holds, for "did you mean" (<see cref="SuggestionEdits"/>).
 /// </summary>
 public sealed record ChargeQueryPlan(bool MatchesAll, IReadOnlyList<PlannedClause> Clauses)
 {
+    /// <summary>The terms of <see cref="FuzzCandidates"/> the index holds in the description: words the search knows.</summary>
+    public IReadOnlySet<string> KnownTerms { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Words that jail charge texts leave out or shorten to a letter: <c>BURGLARY HABITATION</c>, <c>INDECENCY W/CHILD</c>,
+    /// <c>THEFT PROP >=$100&lt;$750</c>, <c>FAILURE TO APPEAR</c> beside <c>BAIL JUMP&amp;FAIL TO APPEAR</c>. Required, a
+    /// reporter's "burglary of habitation" missed 20 of Travis County's 133 such charges, "indecency with a child" all 47,
+    /// "theft of property >=$100&lt;$750" all 4. Negations (<c>no</c>, <c>not</c>) and comparisons (<c>under</c>,
+    /// <c>over</c>, <c>less</c>, <c>more</c>) carry meaning and stay required.
+    /// </summary>
+    private static readonly HashSet<string> Connectives = new(StringComparer.Ordinal)
+    {
+        "a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "w", "with",
+    };
+
+    /// <summary>
+    /// The clauses a search requires: all of them, except that a word (outside quotes, without digits) made only of
+    /// <see cref="Connectives"/> is left out when another clause remains. Inside quotes they stay: a phrase matches its
+    /// words in order.
+    /// </summary>
+    public static IReadOnlyList<QueryClause> RequiredClauses(ChargeQuery query)
+    {
+        var required = query.Clauses.Where(c => !IsConnective(c)).ToList();
+        return required.Count > 0 ? required : query.Clauses;
+    }
+
+    private static bool IsConnective(QueryClause clause) =>
+        clause.Kind == QueryClauseKind.Word && !clause.Text.Any(char.IsDigit)
+        && Analysis.ChargeLexicon.Words(clause.Text).ToList() is { Count: > 0 } words && words.All(Connectives.Contains);
+
     private static readonly Analyzer Stemmed = ChargeAnalysis.QueryAnalyzer();
     private static readonly Analyzer Unstemmed = ChargeAnalysis.PlainWordAnalyzer();
 
@@ -45,7 +77,7 @@ public sealed record ChargeQueryPlan(bool MatchesAll, IReadOnlyList<PlannedClaus
     /// </summary>
     public static IReadOnlyList<string> FuzzCandidates(ChargeQuery query) =>
     [
-        .. query.Clauses.Where(c => c.Kind == QueryClauseKind.Word)
+        .. RequiredClauses(query).Where(c => c.Kind == QueryClauseKind.Word)
             .Select(Terms)
             .Where(t => t.Count == 1 && ChargeQuery.TypoEdits(t[0]) > 0)
             .Select(t => t[0])
@@ -59,18 +91,38 @@ public sealed record ChargeQueryPlan(bool MatchesAll, IReadOnlyList<PlannedClaus
     public static ChargeQueryPlan Plan(ChargeQuery query, Func<string, bool> indexHolds)
     {
         var clauses = new List<PlannedClause>();
-        foreach (var clause in query.Clauses)
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var clause in RequiredClauses(query))
         {
             var terms = Terms(clause);
             if (terms.Count == 0)
             {
                 continue;
             }
-            var edits = clause.Kind == QueryClauseKind.Word && terms.Count == 1 && ChargeQuery.TypoEdits(terms[0]) > 0
-                ? FuzzyEdits(terms[0], indexHolds(terms[0]))
-                : 0;
+            var edits = 0;
+            if (clause.Kind == QueryClauseKind.Word && terms.Count == 1 && ChargeQuery.TypoEdits(terms[0]) > 0)
+            {
+                var holds = indexHolds(terms[0]);
+                if (holds)
+                {
+                    known.Add(terms[0]);
+                }
+                edits = FuzzyEdits(terms[0], holds);
+            }
             clauses.Add(new PlannedClause(clause.Kind, terms, edits));
         }
-        return new ChargeQueryPlan(query.MatchesAll, clauses);
+        return new ChargeQueryPlan(query.MatchesAll, clauses) { KnownTerms = known };
+    }
+
+    /// <summary>
+    /// The edits "did you mean" may change <paramref name="word"/> (a query word as the unstemmed <c>words</c> field reads
+    /// it) by, in both engines: <see cref="ChargeQuery.TypoEdits"/>, and none when its term is one the search knows
+    /// (<see cref="KnownTerms"/>): "drunk zzqx" matched nothing because of "zzqx", and the suggestion "drug zzqx" rewrote
+    /// the word that was right (the <c>words</c> field holds only the text's own words, not "drunk" from the synonyms).
+    /// </summary>
+    public int SuggestionEdits(string word)
+    {
+        var edits = ChargeQuery.TypoEdits(word);
+        return edits > 0 && Terms(new QueryClause(QueryClauseKind.Word, word)) is [var term] && KnownTerms.Contains(term) ? 0 : edits;
     }
 }

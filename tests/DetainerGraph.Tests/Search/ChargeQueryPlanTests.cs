@@ -12,10 +12,9 @@ public sealed class ChargeQueryPlanTests
         ChargeQueryPlan.Plan(ChargeQuery.Parse(text), t => indexHolds.Contains(t));
 
     [Theory]
-    [InlineData("sex")]
     [InlineData("traffic")]
     [InlineData("trafficking")]
-    [InlineData("dui")]
+    [InlineData("drunk")]
     [InlineData("battery")]
     public void A_word_the_index_holds_is_never_fuzzy(string word)
     {
@@ -40,6 +39,13 @@ public sealed class ChargeQueryPlanTests
     [InlineData("8USC1325")]
     [InlineData("5404")]
     [InlineData("ab")]
+    [InlineData("dui")]
+    [InlineData("dwi")]
+    [InlineData("bac")]
+    [InlineData("pcs")]
+    [InlineData("fta")]
+    [InlineData("thc")]
+    [InlineData("sex")]
     public void Short_words_and_words_with_digits_are_never_fuzzy_and_never_looked_up(string word)
     {
         Assert.Empty(ChargeQueryPlan.FuzzCandidates(ChargeQuery.Parse(word)));
@@ -80,7 +86,39 @@ public sealed class ChargeQueryPlanTests
     [Fact]
     public void Only_single_term_words_are_candidates_each_once_in_query_order()
     {
-        Assert.Equal(["asault", "agg"], ChargeQueryPlan.FuzzCandidates(ChargeQuery.Parse("asault \"agg assault\" agg 5404 agg drivin* asault")));
+        Assert.Equal(["asault", "robberi"], ChargeQueryPlan.FuzzCandidates(ChargeQuery.Parse("asault \"agg assault\" robbery 5404 robbery drivin* asault agg")));
+    }
+
+    [Theory]
+    [InlineData("burglary of habitation", "burglari|habit")]
+    [InlineData("indecency with a child", "indec|child")]
+    [InlineData("theft of property >=$100<$750", "theft|properti|100 750")]
+    [InlineData("tampering w/ evidence", "tamper|evid")]
+    [InlineData("fail to appear", "fail|appear")]
+    [InlineData("\"theft of property\"", "theft of properti")]
+    [InlineData("of", "of")]
+    [InlineData("to the", "to|the")]
+    [InlineData("no contact", "no|contact")]
+    [InlineData("under 15", "under|15")]
+    public void Connectives_outside_quotes_are_left_out_when_other_words_remain(string text, string terms)
+    {
+        var plan = Plan(text);
+        Assert.Equal(terms, string.Join('|', plan.Clauses.Select(c => string.Join(' ', c.Terms))));
+        Assert.DoesNotContain("of", ChargeQueryPlan.FuzzCandidates(ChargeQuery.Parse(text + " with")));
+    }
+
+    [Theory]
+    [InlineData("drunk", "drunk", 0)]
+    [InlineData("drunk", "", 1)]
+    [InlineData("asault", "", 2)]
+    [InlineData("thft", "", 1)]
+    [InlineData("dui", "", 0)]
+    [InlineData("mem", "", 0)]
+    [InlineData("5404x", "", 0)]
+    public void A_suggestion_changes_a_word_only_within_its_typo_edits_and_never_a_word_the_search_knows(string word, string known, int edits)
+    {
+        var plan = ChargeQueryPlan.Plan(ChargeQuery.Parse(word + " zzqx"), t => t == known);
+        Assert.Equal(edits, plan.SuggestionEdits(word));
     }
 
     [Fact]

@@ -44,7 +44,8 @@ public static class MatchExplainer
         var reading = reader.Read(description, category);
         var readings = new Readings(reader, description, string.Join(' ', new[] { ncicCode, category }.Where(v => v is not null)), reading);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var clause in query.Clauses)
+        // The connectives a search leaves out ("of" in "burglary of habitation") took no part in the match.
+        foreach (var clause in ChargeQueryPlan.RequiredClauses(query))
         {
             foreach (var word in ChargeLexicon.Words(clause.Text).Concat(clause.Text.Split(' ').Where(w => w.Any(char.IsDigit))))
             {

@@ -92,25 +92,17 @@ public sealed partial class ElasticChargeSearch
         if (request.Limit > 0 && request.Query.Clauses.Count > 0)
         {
             // "Did you mean": asked for with every search that has words, read only when nothing matched
-            // (one round trip instead of two); only words the index lacks get options.
+            // (one round trip instead of two); only words the index lacks get options. A term suggester has one
+            // max_edits for all its words, so there is one per band of ChargeQuery.AutoEdits, each skipping the words
+            // shorter than its band; ReadSuggestion takes each word's option from the band ChargeQueryPlan.SuggestionEdits
+            // gives it (none for 3 letters or fewer, digits, or a word the search knows), as the Lucene engine does.
             search.Suggest = new Suggester
             {
                 Text = SuggestText(request.Query),
                 Suggesters = new Dictionary<string, FieldSuggester>
                 {
-                    [SuggesterName] = new FieldSuggester
-                    {
-                        Term = new TermSuggester
-                        {
-                            Field = ElasticChargeIndex.Words,
-                            SuggestMode = SuggestMode.Missing,
-                            MaxEdits = 2,
-                            PrefixLength = 0,
-                            MinWordLength = 3,
-                            Size = 1,
-                            Sort = SuggestSort.Frequency,
-                        },
-                    },
+                    [SuggesterName(1)] = WordSuggester(1, ChargeQuery.OneEditFrom),
+                    [SuggesterName(2)] = WordSuggester(2, ChargeQuery.TwoEditsFrom),
                 },
             };
         }
@@ -250,6 +242,23 @@ public sealed partial class ElasticChargeSearch
             filters.Add(new MatchNoneQuery());
         }
     }
+
+    /// <summary>The name of the suggester whose options are at most <paramref name="edits"/> edits away.</summary>
+    private static string SuggesterName(int edits) => SuggesterPrefix + edits.ToString(CultureInfo.InvariantCulture);
+
+    private static FieldSuggester WordSuggester(int maxEdits, int minWordLength) => new()
+    {
+        Term = new TermSuggester
+        {
+            Field = ElasticChargeIndex.Words,
+            SuggestMode = SuggestMode.Missing,
+            MaxEdits = maxEdits,
+            PrefixLength = 0,
+            MinWordLength = minWordLength,
+            Size = 1,
+            Sort = SuggestSort.Frequency,
+        },
+    };
 
     /// <summary>The words of each clause, space-separated, in order (the suggester analyzes them like the <c>words</c> field).</summary>
     private static string SuggestText(ChargeQuery query) => string.Join(' ', query.Clauses.Select(c => c.Text));

@@ -26,7 +26,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
 {
     private const int BulkBatchSize = 1_000;
     private const int FacetSize = 10_000;
-    private const string SuggesterName = "did_you_mean";
+    private const string SuggesterPrefix = "did_you_mean_";
     private const string MissingSuffix = "_missing";
     private const string LockId = "rebuild";
     private const int MaxCachedTerms = 10_000;
@@ -107,13 +107,13 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
     {
         var plan = await PlanAsync(request.Query, ct);
         var response = plan is null ? null : await _client.SearchAsync<ElasticChargeDocument>(BuildSearch(Alias, request, plan), ct);
-        if (response is null || IsIndexNotFound(response))
+        if (plan is null || response is null || IsIndexNotFound(response))
         {
             // Nothing indexed yet (a fresh cluster before its first write): nothing matches, as on Lucene.
             return new ChargeSearchResult(0, [], [.. request.Facets.Select(f => new FacetResult(f, []))], null);
         }
         CheckSearch(response);
-        return ReadResult(request, response);
+        return ReadResult(request, plan, response);
     }
 
     /// <summary>
@@ -166,7 +166,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
 
     // ---- Responses ----
 
-    private ChargeSearchResult ReadResult(ChargeSearchRequest request, SearchResponse<ElasticChargeDocument> response)
+    private ChargeSearchResult ReadResult(ChargeSearchRequest request, ChargeQueryPlan plan, SearchResponse<ElasticChargeDocument> response)
     {
         var hits = new List<ChargeSearchHit>();
         foreach (var hit in response.Hits)
@@ -184,7 +184,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         }
         var total = (int)response.Total;
         var facets = request.Facets.Select(f => new FacetResult(f, ReadFacet(f, response.Aggregations))).ToList();
-        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? ReadSuggestion(request.Query, response.Suggest) : null;
+        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? ReadSuggestion(request.Query, plan, response.Suggest) : null;
         return new ChargeSearchResult(total, hits, facets, suggestion);
     }
 
@@ -232,14 +232,19 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
         return buckets;
     }
 
-    /// <summary>Each clause rebuilt with its unknown words replaced by the suggester's best option; null when nothing changed.</summary>
-    private static string? ReadSuggestion(ChargeQuery query, SuggestDictionary<ElasticChargeDocument>? suggest)
+    /// <summary>
+    /// Each clause rebuilt with its unknown words replaced by the best option of the suggester for the word's edits
+    /// (<see cref="ChargeQueryPlan.SuggestionEdits"/>); null when nothing changed.
+    /// </summary>
+    private static string? ReadSuggestion(ChargeQuery query, ChargeQueryPlan plan, SuggestDictionary<ElasticChargeDocument>? suggest)
     {
-        var entries = suggest?.GetTerm(SuggesterName)?.ToList();
+        // The suggesters analyse the same text, so they give the same words at the same offsets.
+        var entries = suggest?.GetTerm(SuggesterName(1))?.ToList();
         if (entries is null || entries.Count == 0)
         {
             return null;
         }
+        var farther = (suggest!.GetTerm(SuggesterName(2)) ?? []).ToDictionary(e => e.Offset);
         var changed = false;
         var parts = new List<string>();
         var start = 0;
@@ -248,7 +253,14 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             var end = start + clause.Text.Length;
             var words = entries.Where(e => e.Offset >= start && e.Offset < end).Select(e =>
             {
-                if (e.Options.FirstOrDefault() is { } option)
+                var edits = plan.SuggestionEdits(e.Text);
+                var options = edits switch
+                {
+                    1 => e.Options,
+                    2 when farther.TryGetValue(e.Offset, out var far) => far.Options,
+                    _ => [],
+                };
+                if (options.FirstOrDefault() is { } option)
                 {
                     changed = true;
                     return option.Text;

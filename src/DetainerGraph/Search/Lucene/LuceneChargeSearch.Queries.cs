@@ -12,15 +12,22 @@ public sealed partial class LuceneChargeSearch
 {
     // ---- Query building: our clauses to Lucene Query objects; user text never reaches a query parser. ----
 
-    private Query BuildQuery(IndexReader reader, ChargeQuery parsed, CancellationToken ct)
+    /// <summary>
+    /// The reading of each clause (analysis, which words are fuzzy, which the index knows) is ChargeQueryPlan's, shared
+    /// with Elasticsearch; "does the index hold it?" is answered here by the description's term dictionary.
+    /// </summary>
+    private static ChargeQueryPlan Plan(IndexReader reader, ChargeQuery parsed)
     {
-        if (parsed.MatchesAll)
+        var description = MultiFields.GetTerms(reader, DescriptionField);
+        return ChargeQueryPlan.Plan(parsed, term => description is null || description.GetEnumerator().SeekExact(new BytesRef(term)));
+    }
+
+    private Query BuildQuery(IndexReader reader, ChargeQueryPlan plan, CancellationToken ct)
+    {
+        if (plan.MatchesAll)
         {
             return new MatchAllDocsQuery();
         }
-        // The reading of each clause (analysis, which words are fuzzy) is ChargeQueryPlan's, shared with Elasticsearch.
-        var description = MultiFields.GetTerms(reader, DescriptionField);
-        var plan = ChargeQueryPlan.Plan(parsed, term => description is null || description.GetEnumerator().SeekExact(new BytesRef(term)));
         var root = new BooleanQuery();
         foreach (var clause in plan.Clauses)
         {

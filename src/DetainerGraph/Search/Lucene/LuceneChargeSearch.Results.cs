@@ -26,9 +26,10 @@ public sealed partial class LuceneChargeSearch
         return ChargeHighlight.Html(description, highlighter?.GetBestFragment(_indexAnalyzer, DescriptionField, description));
     }
 
-    // ---- "Did you mean": the nearest indexed words (unstemmed) within two edits, most frequent first. ----
+    // ---- "Did you mean": for each word, the nearest indexed word (unstemmed) within the word's edits
+    // (ChargeQueryPlan.SuggestionEdits, as Elasticsearch's suggester is asked), fewest edits then most frequent first. ----
 
-    private string? Suggest(IndexReader reader, ChargeQuery query, CancellationToken ct)
+    private string? Suggest(IndexReader reader, ChargeQuery query, ChargeQueryPlan plan, CancellationToken ct)
     {
         var terms = MultiFields.GetTerms(reader, WordsField);
         if (terms is null)
@@ -44,7 +45,7 @@ public sealed partial class LuceneChargeSearch
             foreach (var token in tokens)
             {
                 ct.ThrowIfCancellationRequested();
-                var best = Nearest(terms, token, ct);
+                var best = Nearest(terms, token, plan.SuggestionEdits(token), ct);
                 changed |= best != token;
                 fixedTokens.Add(best);
             }
@@ -59,11 +60,9 @@ public sealed partial class LuceneChargeSearch
         return changed ? string.Join(' ', words) : null;
     }
 
-    private string Nearest(Terms terms, string token, CancellationToken ct)
+    private string Nearest(Terms terms, string token, int maxEdits, CancellationToken ct)
     {
         var termsEnum = terms.GetEnumerator();
-        // Within two edits, and only for words whose automata stay small (see ChargeQuery.TypoEdits).
-        var maxEdits = token.Length < 3 || token.Length > ChargeQuery.MaxTypoLength || token.Count(c => c > 0x7F) > 2 ? 0 : 2;
         if (maxEdits == 0 || termsEnum.SeekExact(new BytesRef(token)))
         {
             return token;

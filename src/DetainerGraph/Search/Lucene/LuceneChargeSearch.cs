@@ -109,7 +109,8 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
 
     private ChargeSearchResult Search(IndexSearcher searcher, ChargeSearchRequest request, CancellationToken ct)
     {
-        var query = BuildQuery(searcher.IndexReader, request.Query, ct);
+        var plan = Plan(searcher.IndexReader, request.Query);
+        var query = BuildQuery(searcher.IndexReader, plan, ct);
         // After a hit's sort key (search_after), the page starts right after it; otherwise at the offset.
         var offset = request.After is null ? request.Offset : 0;
         var window = offset + request.Limit;
@@ -167,7 +168,7 @@ public sealed partial class LuceneChargeSearch : IChargeSearch, IChargeImportInd
             }
         }
         var total = top?.TotalHits ?? counter!.TotalHits;
-        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? Suggest(searcher.IndexReader, request.Query, ct) : null;
+        var suggestion = total == 0 && request.Query.Clauses.Count > 0 ? Suggest(searcher.IndexReader, request.Query, plan, ct) : null;
         return new ChargeSearchResult(total, hits, [.. request.Facets.Select((f, i) => new FacetResult(f, facets.Buckets(i)))], suggestion);
     }
 

@@ -88,10 +88,16 @@ public sealed class ElasticRequestSnapshotTests
         Assert.Equal("strict", (string)requests[1]["body"]!["mappings"]!["dynamic"]!);
     }
 
-    // "agg" is held by 120 documents, "asault" by none; "5404" has digits, so it is never fuzzy and not looked up.
+    // "robbery" is held by 120 documents, "asault" by none; "5404" has digits and "agg" three letters, so neither is
+    // ever fuzzy nor looked up.
     [Fact]
     public async Task Words_are_each_required_in_the_description_or_codes_with_typos_tolerated_only_for_words_the_index_lacks() =>
-        Snapshot.Match((await SearchedAsync(Request("agg asault 5404"), 120, 0)).Snapshot());
+        Snapshot.Match((await SearchedAsync(Request("agg robbery asault 5404"), 120, 0)).Snapshot());
+
+    // The plan both engines share leaves "of" and "with" out of the words, and keeps "of" inside the quoted phrase.
+    [Fact]
+    public async Task Connectives_outside_quotes_are_left_out_and_kept_inside_a_phrase() =>
+        Snapshot.Match((await SearchedAsync(Request("burglary of habitation with \"theft of property\""), 113, 113)).Snapshot());
 
     [Fact]
     public async Task A_quoted_phrase_is_a_match_phrase_on_description_or_codes() =>

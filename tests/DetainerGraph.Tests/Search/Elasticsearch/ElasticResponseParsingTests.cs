@@ -56,7 +56,8 @@ public sealed class ElasticResponseParsingTests
     [Fact]
     public async Task Hits_keep_their_order_scores_and_highlights_and_a_hit_without_one_gets_its_description_escaped()
     {
-        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, HitsWithAggregations).OnLookup(120, 900);
+        // "agg" has three letters: never fuzzy, so only "assault" is looked up.
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, HitsWithAggregations).OnLookup(900);
         var result = await SearchAsync(fake, Request("agg assault"));
         Assert.Equal(3, result.TotalCount);
         Assert.Equal([102L, 230L, 231L], result.Hits.Select(h => h.ChargeId));
@@ -84,8 +85,11 @@ public sealed class ElasticResponseParsingTests
         Assert.All(result.Facets, f => Assert.Equal(result.TotalCount, f.Buckets.Sum(b => b.Count)));
     }
 
+    // Two term suggesters over the same words: did_you_mean_1 (max_edits 1, words of 4 letters or more) and did_you_mean_2
+    // (max_edits 2, 6 or more). Each word takes the option of its own band (ChargeQueryPlan.SuggestionEdits): "robery" and
+    // "cocane" (6 letters) from the second, "thft" (4) from the first; "sel" (3 letters) none, whatever the cluster offers.
     [Fact]
-    public async Task Nothing_matched_reads_the_term_suggester_into_the_query_rebuilt_clause_by_clause()
+    public async Task Nothing_matched_reads_the_term_suggester_of_each_words_edits_into_the_query_rebuilt_clause_by_clause()
     {
         var fake = new FakeElasticsearch().On("POST", SearchPath, 200, """
             {
@@ -93,20 +97,46 @@ public sealed class ElasticResponseParsingTests
               "_shards": { "total": 1, "successful": 1, "skipped": 0, "failed": 0 },
               "hits": { "total": { "value": 0, "relation": "eq" }, "max_score": null, "hits": [] },
               "suggest": {
-                "term#did_you_mean": [
-                  { "text": "robery", "offset": 0, "length": 6, "options": [ { "text": "robbery", "score": 0.8333333, "freq": 412 } ] },
+                "term#did_you_mean_1": [
+                  { "text": "robery", "offset": 0, "length": 6, "options": [] },
                   { "text": "xqzzqq", "offset": 7, "length": 6, "options": [] },
                   { "text": "cocane", "offset": 14, "length": 6, "options": [ { "text": "cocaine", "score": 0.8333333, "freq": 95 } ] },
                   { "text": "sel", "offset": 21, "length": 3, "options": [ { "text": "sell", "score": 0.6666666, "freq": 60 } ] },
-                  { "text": "assa", "offset": 25, "length": 4, "options": [] }
+                  { "text": "thft", "offset": 25, "length": 4, "options": [ { "text": "theft", "score": 0.75, "freq": 90 } ] },
+                  { "text": "assa", "offset": 30, "length": 4, "options": [] }
+                ],
+                "term#did_you_mean_2": [
+                  { "text": "robery", "offset": 0, "length": 6, "options": [ { "text": "robbery", "score": 0.8333333, "freq": 412 } ] },
+                  { "text": "xqzzqq", "offset": 7, "length": 6, "options": [] },
+                  { "text": "cocane", "offset": 14, "length": 6, "options": [ { "text": "cocaine", "score": 0.8333333, "freq": 95 } ] },
+                  { "text": "sel", "offset": 21, "length": 3, "options": [ { "text": "seal", "score": 0.6666666, "freq": 70 } ] },
+                  { "text": "thft", "offset": 25, "length": 4, "options": [ { "text": "that", "score": 0.5, "freq": 900 } ] },
+                  { "text": "assa", "offset": 30, "length": 4, "options": [] }
                 ]
               }
             }
-            """).OnLookup(0, 0);
-        var result = await SearchAsync(fake, Request("robery xqzzqq \"cocane sel\" assa*"));
+            """).OnLookup(0, 0, 0);
+        var result = await SearchAsync(fake, Request("robery xqzzqq \"cocane sel\" thft assa*"));
         Assert.Equal(0, result.TotalCount);
         Assert.Empty(result.Hits);
-        Assert.Equal("robbery xqzzqq \"cocaine sell\" assa*", result.Suggestion);
+        Assert.Equal("robbery xqzzqq \"cocaine sel\" theft assa*", result.Suggestion);
+    }
+
+    // "drunk" is held by the description (a synonym of the drunk-driving charges), not by the unstemmed words field the
+    // suggester reads: its option "drug" must not replace a word the search knows ("zzqx" is what matched nothing).
+    [Fact]
+    public async Task A_suggestion_never_replaces_a_word_the_search_knows()
+    {
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, """
+            { "took": 1, "timed_out": false, "_shards": { "total": 1, "successful": 1, "skipped": 0, "failed": 0 },
+              "hits": { "total": { "value": 0, "relation": "eq" }, "max_score": null, "hits": [] },
+              "suggest": {
+                "term#did_you_mean_1": [ { "text": "drunk", "offset": 0, "length": 5, "options": [ { "text": "drug", "score": 0.8, "freq": 700 } ] },
+                                         { "text": "zzqx", "offset": 6, "length": 4, "options": [] } ],
+                "term#did_you_mean_2": [ { "text": "drunk", "offset": 0, "length": 5, "options": [] },
+                                         { "text": "zzqx", "offset": 6, "length": 4, "options": [] } ] } }
+            """).OnLookup(4915, 0);
+        Assert.Null((await SearchAsync(fake, Request("drunk zzqx"))).Suggestion);
     }
 
     [Fact]
@@ -115,7 +145,8 @@ public sealed class ElasticResponseParsingTests
         var fake = new FakeElasticsearch().On("POST", SearchPath, 200, """
             { "took": 1, "timed_out": false, "_shards": { "total": 1, "successful": 1, "skipped": 0, "failed": 0 },
               "hits": { "total": { "value": 0, "relation": "eq" }, "max_score": null, "hits": [] },
-              "suggest": { "term#did_you_mean": [ { "text": "robbery", "offset": 0, "length": 7, "options": [] } ] } }
+              "suggest": { "term#did_you_mean_1": [ { "text": "robbery", "offset": 0, "length": 7, "options": [] } ],
+                           "term#did_you_mean_2": [ { "text": "robbery", "offset": 0, "length": 7, "options": [] } ] } }
             """).OnLookup(412);
         Assert.Null((await SearchAsync(fake, Request("robbery"))).Suggestion);
     }
@@ -213,20 +244,22 @@ public sealed class ElasticResponseParsingTests
     [Fact]
     public async Task The_lookup_makes_only_words_the_index_lacks_fuzzy_and_its_answers_are_reused()
     {
-        // "sex" is held by 220 documents: exact only, so it cannot reach "sec" of "INA SEC.101". "asault" is held by none.
+        // "traffic" is held by 220 documents: exact only, so it cannot reach "trafficking"'s stem. "asault" is held by none.
+        // "sex" has three letters: never fuzzy (it cannot reach "sec" of "INA SEC.101"), so never looked up.
         var fake = new FakeElasticsearch().On("POST", SearchPath, 200, ElasticRequestSnapshotTests.EmptySearch).OnLookup(220, 0);
         var engine = fake.Engine().Search;
-        await engine.SearchAsync(Request("sex asault"), CancellationToken.None);
+        await engine.SearchAsync(Request("sex traffic asault"), CancellationToken.None);
         var lookup = Newtonsoft.Json.Linq.JObject.Parse(fake.Requests[0].Body);
-        Assert.Equal("sex", (string)lookup.SelectToken("aggregations.known.filters.filters[0].term.description.value")!);
+        Assert.Equal("traffic", (string)lookup.SelectToken("aggregations.known.filters.filters[0].term.description.value")!);
         Assert.Equal("asault", (string)lookup.SelectToken("aggregations.known.filters.filters[1].term.description.value")!);
-        // In the query (the highlight query repeats it): fuzzy for "asault" in the two fields, none for "sex".
+        Assert.Null(lookup.SelectToken("aggregations.known.filters.filters[2]"));
+        // In the query (the highlight query repeats it): fuzzy for "asault" in the two fields, none for "sex" or "traffic".
         var search = Newtonsoft.Json.Linq.JObject.Parse(fake.Requests[1].Body)["query"]!.ToString(Newtonsoft.Json.Formatting.None);
         Assert.Equal(2, CountOf(search, "\"fuzzy\""));
         Assert.Contains("\"value\":\"asault\"", search, StringComparison.Ordinal);
 
         // Within the minute the answers are reused: the second search sends no lookup.
-        await engine.SearchAsync(Request("asault sex"), CancellationToken.None);
+        await engine.SearchAsync(Request("asault traffic sex"), CancellationToken.None);
         Assert.Equal(3, fake.Requests.Count);
         Assert.DoesNotContain("request_cache", fake.Requests[2].PathAndQuery, StringComparison.Ordinal);
     }

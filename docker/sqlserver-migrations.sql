@@ -1620,7 +1620,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261202180502_IssuedOnOrAfterIndexes'
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
 )
 BEGIN
     CREATE INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers] ([IssuedOnOrAfter] DESC);
@@ -1628,7 +1628,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261202180502_IssuedOnOrAfterIndexes'
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_IssuedOnOrAfter_Ascending] ON [Detainers] ([IssuedOnOrAfter]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
 )
 BEGIN
     EXEC(N'CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOnOrAfter_Id_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOnOrAfter] DESC, [Id], [Retracted], [Outcome]) WHERE [IssuedOnOrAfter] IS NOT NULL');
@@ -1636,11 +1644,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261202180502_IssuedOnOrAfterIndexes'
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261202180502_IssuedOnOrAfterIndexes', N'10.0.15');
+    VALUES (N'20261202183213_IssuedOnOrAfterIndexes', N'10.0.15');
 END;
 
 COMMIT;

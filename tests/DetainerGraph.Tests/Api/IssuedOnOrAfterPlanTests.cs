@@ -132,6 +132,24 @@ public sealed class IssuedOnOrAfterPlanTests(IssuedOnOrAfterPlanTests.Store stor
         });
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_first_page_of_all_detainers_by_issued_on_or_after_ASC_reads_the_ascending_index_in_order_without_a_sort(bool withSynthetic)
+    {
+        // Ascending, the rows without the date come first, in id order: the descending index read backwards gives them in
+        // the reverse id order, and SQLite sorted the whole run of them.
+        await _app.WithDbAsync(async db =>
+        {
+            var order = Order(db, "all", withSynthetic, SortDirection.Asc, 0);
+            var plan = await PlanAsync(db, order.Order(order.Source, reversed: false).Take(51));
+
+            Assert.Contains(plan, step => step.Contains(GlobalIndex + "_Ascending", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+            return 0;
+        });
+    }
+
     [Fact]
     public async Task A_state_page_by_issued_on_keeps_its_own_index_when_the_booking_date_index_is_listed_first()
     {

@@ -20,6 +20,7 @@ public sealed class SqlServerIndexTests
         "CREATE INDEX [IX_Detainers_IssuedOn] ON [Detainers] ([IssuedOn])",
         // Booking date (issuedOnOrAfter): the sort over all detainers, and a jurisdiction's in a page's order.
         "CREATE INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers] ([IssuedOnOrAfter] DESC)",
+        "CREATE INDEX [IX_Detainers_IssuedOnOrAfter_Ascending] ON [Detainers] ([IssuedOnOrAfter])",
         "CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOnOrAfter_Id_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOnOrAfter] DESC, [Id], [Retracted], [Outcome]) WHERE [IssuedOnOrAfter] IS NOT NULL",
         // Charges of a detainer, and by category.
         "CREATE UNIQUE INDEX [IX_Charges_DetainerId_Ordinal] ON [Charges] ([DetainerId], [Ordinal])",

@@ -34,6 +34,10 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         // The issuedOnOrAfter sort (a jail booking's date, the only date Travis County's records have): over all detainers,
         // descending as issuedOn's, so that a first or a deep keyset page is read in its order (date, then id) with no sort.
         builder.HasIndex(d => d.IssuedOnOrAfter).IsDescending();
+        // And ascending: most detainers lack the date, and ascending they come first, in id order. Read backwards, the
+        // descending index gives them in the reverse id order, and SQLite sorted that whole run for a first page (1.4 s
+        // at a million, where an unindexed key's top-N sort of the table took 0.3-0.5 s).
+        builder.HasIndex(d => d.IssuedOnOrAfter, "IX_Detainers_IssuedOnOrAfter_Ascending");
         // A jurisdiction's (or a state's) pages by that date after a cursor, in the page's order, holding only the rows that
         // have the date. Filtered so that no other query can take it: with every row in it, it ties with the issuedOn
         // jurisdiction index for a state's page (same leading column, same statistics), and SQLite takes whichever it lists

@@ -277,6 +277,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.HasIndex("Outcome", "IssuedOn", "Id", "Retracted", "JurisdictionId")
                         .IsDescending(false, true, false, false, false);
 
+                    b.HasIndex(new[] { "IssuedOnOrAfter" }, "IX_Detainers_IssuedOnOrAfter_Ascending");
+
                     b.ToTable("Detainers");
                 });
 

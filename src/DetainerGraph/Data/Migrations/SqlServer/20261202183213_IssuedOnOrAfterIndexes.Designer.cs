@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DetainerGraph.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerDetainerDbContext))]
-    [Migration("20261202180502_IssuedOnOrAfterIndexes")]
+    [Migration("20261202183213_IssuedOnOrAfterIndexes")]
     partial class IssuedOnOrAfterIndexes
     {
         /// <inheritdoc />
@@ -279,6 +279,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
 
                     b.HasIndex("Outcome", "IssuedOn", "Id", "Retracted", "JurisdictionId")
                         .IsDescending(false, true, false, false, false);
+
+                    b.HasIndex(new[] { "IssuedOnOrAfter" }, "IX_Detainers_IssuedOnOrAfter_Ascending");
 
                     b.ToTable("Detainers");
                 });

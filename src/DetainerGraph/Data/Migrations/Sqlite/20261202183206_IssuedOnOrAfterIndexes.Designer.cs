@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DetainerGraph.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDetainerDbContext))]
-    [Migration("20261202180448_IssuedOnOrAfterIndexes")]
+    [Migration("20261202183206_IssuedOnOrAfterIndexes")]
     partial class IssuedOnOrAfterIndexes
     {
         /// <inheritdoc />
@@ -244,6 +244,8 @@ namespace DetainerGraph.Data.Migrations.Sqlite
 
                     b.HasIndex("Outcome", "IssuedOn", "Id", "Retracted", "JurisdictionId")
                         .IsDescending(false, true, false, false, false);
+
+                    b.HasIndex(new[] { "IssuedOnOrAfter" }, "IX_Detainers_IssuedOnOrAfter_Ascending");
 
                     b.ToTable("Detainers");
                 });

@@ -5,9 +5,9 @@
 namespace DetainerGraph.Data.Migrations.SqlServer
 {
     /// <summary>
-    /// Two indexes of Detainers for the <c>issuedOnOrAfter</c> sort, as on SQLite (Data/Configurations/DetainerConfiguration.cs
-    /// says why): the date descending over all detainers, and a jurisdiction's rows that have the date in a page's order
-    /// (date descending, then id), filtered to those rows.
+    /// Three indexes of Detainers for the <c>issuedOnOrAfter</c> sort, as on SQLite (Data/Configurations/DetainerConfiguration.cs
+    /// says why): the date over all detainers, descending and ascending, and a jurisdiction's rows that have the date in a
+    /// page's order (date descending, then id), filtered to those rows.
     /// </summary>
     public partial class IssuedOnOrAfterIndexes : Migration
     {
@@ -19,6 +19,11 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                 table: "Detainers",
                 column: "IssuedOnOrAfter",
                 descending: new bool[0]);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Detainers_IssuedOnOrAfter_Ascending",
+                table: "Detainers",
+                column: "IssuedOnOrAfter");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Detainers_JurisdictionId_IssuedOnOrAfter_Id_Retracted_Outcome",
@@ -33,6 +38,10 @@ namespace DetainerGraph.Data.Migrations.SqlServer
         {
             migrationBuilder.DropIndex(
                 name: "IX_Detainers_IssuedOnOrAfter",
+                table: "Detainers");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Detainers_IssuedOnOrAfter_Ascending",
                 table: "Detainers");
 
             migrationBuilder.DropIndex(

@@ -3,6 +3,7 @@
 # published detainers, all of them, Texas and Travis County. Each deep page is checked against SQLite's rows at that offset.
 # Store: generate --detainers 1000000 --seed 14, import, then start the server (it loads the sample data, Travis County's
 # real bookings among it). Server: GraphQL__ExposeMetrics=true RateLimiting__Enabled=false.
+# Usage: python3 bench/deep-pages/order-keys.py PORT REPEATS STORE/detainers.db
 import json, sys, time, base64, urllib.request, statistics, sqlite3
 PORT = int(sys.argv[1]); REPS = int(sys.argv[2]); DB = sys.argv[3]
 URL = f"http://127.0.0.1:{PORT}/graphql"

@@ -1617,3 +1617,40 @@ BEGIN
 END;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers] ([IssuedOnOrAfter] DESC);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Detainers_IssuedOnOrAfter_Ascending] ON [Detainers] ([IssuedOnOrAfter]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOnOrAfter_Id_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOnOrAfter] DESC, [Id], [Retracted], [Outcome]) WHERE [IssuedOnOrAfter] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202183213_IssuedOnOrAfterIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261202183213_IssuedOnOrAfterIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

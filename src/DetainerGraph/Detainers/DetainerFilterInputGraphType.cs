@@ -39,6 +39,7 @@ public sealed class DetainerSortInputGraphType : SortInputGraphType<Detainer, De
     {
         Key("issuedOn", d => d.IssuedOn, "When the detainer was issued.");
         Key("outcomeRecordedOn", d => d.OutcomeRecordedOn, "When its outcome was recorded.");
+        Key("issuedOnOrAfter", d => d.IssuedOnOrAfter, "The earliest the detainer can have been issued, where `issuedOn` is unknown (a jail's booking date: every Travis County record). Missing values first ascending, last descending, as for `issuedOn`.");
         Key("outcome", d => d.Outcome, "The outcome, by name.");
         Key("detainerType", d => d.DetainerType, "The form, by name.");
         Key("citizenship", d => d.Citizenship, "The country of citizenship.");

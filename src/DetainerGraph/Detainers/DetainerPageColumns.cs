@@ -19,7 +19,7 @@ public static class DetainerPageColumns
     /// <summary>The Detainer fields answered from the narrow row, and nothing else (each reads only the columns of <see cref="Narrow"/>).</summary>
     public static readonly IReadOnlySet<string> NarrowFields = new HashSet<string>(StringComparer.Ordinal)
     {
-        "__typename", "id", "isSynthetic", "retracted", "issuedOn", "outcome", "detainerType", "facility",
+        "__typename", "id", "isSynthetic", "retracted", "issuedOn", "issuedOnOrAfter", "outcome", "detainerType", "facility",
     };
 
     /// <summary>The narrow row: the columns every field of <see cref="NarrowFields"/> reads, the other properties left at their defaults.</summary>
@@ -29,6 +29,7 @@ public static class DetainerPageColumns
         IsSynthetic = d.IsSynthetic,
         Retracted = d.Retracted,
         IssuedOn = d.IssuedOn,
+        IssuedOnOrAfter = d.IssuedOnOrAfter,
         Outcome = d.Outcome,
         DetainerType = d.DetainerType,
         FacilityId = d.FacilityId,

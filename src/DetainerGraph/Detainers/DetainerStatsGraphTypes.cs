@@ -19,17 +19,19 @@ public static class DetainerStatsQueries
 {
     public const int DefaultGroupPageSize = 100;
     public const string TruncatedCode = "RESULT_TRUNCATED";
+    public const string SyntheticExcludedCode = "SYNTHETIC_EXCLUDED";
 
     public static void AddDetainerStatsQuery(this ObjectGraphType query)
     {
         query.Field<ListGraphType<NonNullGraphType<DetainerStatsGroupGraphType>>>("detainerStats")
             .Description($"Counts of detainers, grouped by the dimensions asked for, largest groups first by default. Computed in the database. " +
                 "Published records only unless `includeSynthetic` is true (each group's `syntheticExcluded` says how many synthetic ones with its keys were left out; groups with only synthetic detainers are not listed); group by SOURCE_KIND to see both side by side. " +
+                $"When no published detainer matches but synthetic ones do, the response's `extensions.warnings` holds a `{SyntheticExcludedCode}` entry for this path whose `syntheticExcluded` says how many were left out. " +
                 $"Returns at most `first` groups (default and maximum {DetainerStats.MaxGroups}); when more exist, the response's `extensions.warnings` holds a `{TruncatedCode}` entry for this path. Use `detainerGroups` to page through every group with a total.")
             .WithStatsArguments()
             .Argument<IntGraphType>("first", $"At most this many groups (default and maximum {DetainerStats.MaxGroups}).")
             .WithPageSizeLimit(DetainerStats.MaxGroups)
-            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.ExceptRetractedUnlessAsked(c)));
+            .ResolveAsync(async c => await c.StatsListAsync(c.Db().Detainers.ExceptRetractedUnlessAsked(c), signalsSyntheticExcluded: true));
 
         query.Field<ConnectionGraphType<DetainerStatsGroupGraphType, DetainerStatsGroup>>("detainerGroups")
             .Description($"Counts of detainers grouped by the dimensions asked for, as pages: `totalCount` is the number of groups and `pageInfo.hasNextPage` says whether more follow. Default page {DefaultGroupPageSize} groups, maximum {DetainerStats.MaxGroups}. " +
@@ -88,13 +90,28 @@ public static class DetainerStatsQueries
 
     /// <summary>
     /// The first <c>first</c> groups (all up to <see cref="DetainerStats.MaxGroups"/> when the field has no such
-    /// argument), with a <see cref="TruncatedCode"/> warning when more exist.
+    /// argument), with a <see cref="TruncatedCode"/> warning when more exist. With <paramref name="signalsSyntheticExcluded"/>
+    /// (the root <c>detainerStats</c>), an answer in which no published detainer matched says, with a
+    /// <see cref="SyntheticExcludedCode"/> warning, how many synthetic ones matched and were left out, when any did: the
+    /// list has no field of its own to carry it (as <c>detainerGroups.syntheticExcluded</c> does), and without it such an
+    /// answer was <c>[]</c> with no word. The count is the one <c>detainerGroups.syntheticExcluded</c> reads (from the
+    /// rollups when the filter allows, <see cref="DetainerCountRollup.CountAsync"/>), run only for such an answer.
     /// </summary>
-    public static async Task<List<DetainerStatsGroup>> StatsListAsync(this IResolveFieldContext c, IQueryable<Detainer> detainers)
+    public static async Task<List<DetainerStatsGroup>> StatsListAsync(this IResolveFieldContext c, IQueryable<Detainer> detainers, bool signalsSyntheticExcluded = false)
     {
         var first = (c.FieldDefinition.Arguments?.Find("first") is null ? null : c.GetPageSizeArgument("first", DetainerStats.MaxGroups)) ?? DetainerStats.MaxGroups;
         var (shown, excluded) = detainers.SplitSynthetic(c.ExcludesSynthetic());
         var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), c.StatsGroups(shown), first, c.CancellationToken);
+        if (signalsSyntheticExcluded && excluded is not null && groups.Count == 0 && first > 0)
+        {
+            var left = await DetainerCountRollup.CountAsync(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), c.CancellationToken);
+            if (left > 0)
+            {
+                c.Warn(SyntheticExcludedCode,
+                    $"No published detainer matches; {left:N0} synthetic (generated demo) detainers do and were left out. Pass `includeSynthetic: true` to count them.",
+                    ("syntheticExcluded", left));
+            }
+        }
         if (groups.Count == 0 && first > 0 && c.GetArgument<List<DetainerStatsDimension>>("groupBy").Count == 0)
         {
             // GROUP BY over no rows yields no group; "count everything" is one group, of zero.
@@ -137,15 +154,20 @@ public static class DetainerStatsQueries
     }
 
     /// <summary>A non-fatal note in the response's <c>extensions.warnings</c>: the data stands, the client should know.</summary>
-    public static void Warn(this IResolveFieldContext c, string code, string message)
+    public static void Warn(this IResolveFieldContext c, string code, string message, params (string Name, object? Value)[] values)
     {
+        var warning = new Dictionary<string, object?> { ["code"] = code, ["message"] = message, ["path"] = c.Path.ToList() };
+        foreach (var (name, value) in values)
+        {
+            warning[name] = value;
+        }
         lock (c.OutputExtensions)
         {
             if (!c.OutputExtensions.TryGetValue("warnings", out var existing) || existing is not List<object> warnings)
             {
                 c.OutputExtensions["warnings"] = warnings = [];
             }
-            warnings.Add(new Dictionary<string, object?> { ["code"] = code, ["message"] = message, ["path"] = c.Path.ToList() });
+            warnings.Add(warning);
         }
     }
 }

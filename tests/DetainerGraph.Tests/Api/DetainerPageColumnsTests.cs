@@ -27,6 +27,7 @@ public sealed class DetainerPageColumnsTests : IDisposable
         { "detainers(first: 50, order: [{ issuedOn: DESC }], where: { outcome: { eq: DECLINED_BY_LEA } }) { totalCount nodes { id issuedOn outcome facility { name city } ", "} }" },
         { "detainers(last: 3, order: [{ issuedOn: ASC }]) { pageInfo { hasNextPage endCursor } totalCount syntheticExcluded nodes { __typename id isSynthetic retracted outcome ", "} }" },
         { $"detainers(first: 2, after: \"{KeysetCursors.Detainer(q => q.OrderBy(d => d.Id), 1L)}\") {{ edges {{ cursor node {{ id issuedOn detainerType ", "} } }" },
+        { "detainers(first: 5, order: [{ issuedOnOrAfter: DESC }]) { edges { cursor node { id issuedOnOrAfter outcome ", "} } }" },
     };
 
     [Theory]

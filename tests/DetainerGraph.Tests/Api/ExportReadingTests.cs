@@ -104,6 +104,25 @@ public sealed class ExportReadingTests : IAsyncLifetime, IDisposable
         Assert.All(rows, r => Assert.Equal("NAMED", r["jurisdictionResolution"]));
     }
 
+    [Theory]
+    [InlineData("DESC")]
+    [InlineData("ASC")]
+    public async Task The_detainers_export_sorts_by_booking_date_with_the_rows_without_one_last_descending_and_first_ascending(string direction)
+    {
+        var rows = await CsvAsync($"/export/detainers.csv?order={Q($$"""[{"issuedOnOrAfter":"{{direction}}"}]""")}");
+
+        // Two bookings (2014-03-02, 2015-06-01) and four FOIA rows without a booking date, those in ID order.
+        var dated = rows.Where(r => r["issuedOnOrAfter"] != "").Select(r => r["issuedOnOrAfter"]).ToList();
+        var undated = rows.Where(r => r["issuedOnOrAfter"] == "").Select(r => GlobalIdNumber(r["id"])).ToList();
+        Assert.Equal(6, rows.Count);
+        Assert.Equal(direction == "DESC" ? ["2015-06-01", "2014-03-02"] : ["2014-03-02", "2015-06-01"], dated);
+        Assert.Equal(undated.Order(), undated);
+        Assert.Equal(direction == "DESC" ? dated : [.. Enumerable.Repeat("", 4), .. dated],
+            direction == "DESC" ? rows.Take(2).Select(r => r["issuedOnOrAfter"]) : rows.Select(r => r["issuedOnOrAfter"]));
+    }
+
+    private static long GlobalIdNumber(string id) => DetainerGraph.Api.GlobalId.RequireNumber<long>(id, "Detainer");
+
     [Fact]
     public async Task A_FOIA_row_exports_its_form_as_published_and_how_its_jurisdiction_was_found()
     {

@@ -134,55 +134,115 @@ public sealed class KeysetPagingTests : IAsyncLifetime, IDisposable
             var order = Enumerable.Range(0, random.Next(1, 4)).Select(_ => (Keys[random.Next(Keys.Length)], random.Next(2) == 0)).ToList();
             var (where, test) = Filters[random.Next(Filters.Length)];
             var size = random.Next(1, 8);
-            var expected = Ordered(all.Where(test), order);
-            var orderArgument = OrderArgument(order);
-            var whereArgument = JsonSerializer.Deserialize<JsonElement>(GraphQlToJson(where));
-            var label = $"round {round}: order {JsonSerializer.Serialize(orderArgument)}, where {where}, size {size}";
+            await AssertWalksAsync(all, order, where, test, size, random, $"round {round}");
+        }
+    }
 
-            var forward = new List<long>();
-            string? after = null;
-            for (var pages = 0; ; pages++)
-            {
-                Assert.True(pages <= Rows, label);
-                var page = await PageAsync(new { first = size, after, order = orderArgument, where = whereArgument });
-                forward.AddRange(Ids(page));
-                Assert.Equal(after is not null, Info(page, "hasPreviousPage"));
-                Assert.Equal(expected.Count, page.GetProperty("totalCount").GetInt32());
-                if (!Info(page, "hasNextPage"))
-                {
-                    break;
-                }
-                after = Cursor(page, "endCursor");
-            }
-            Assert.True(expected.SequenceEqual(forward), $"{label}\nexpected {string.Join(",", expected)}\nforward  {string.Join(",", forward)}");
+    /// <summary>The booking date of a jail's records (<c>issuedOnOrAfter</c>), the only date Travis County's have.</summary>
+    private static readonly Key IssuedOnOrAfter = new("issuedOnOrAfter", d => d.IssuedOnOrAfter?.ToString("yyyy-MM-dd"));
 
-            var backward = new List<long>();
-            string? before = null;
-            for (var pages = 0; ; pages++)
-            {
-                Assert.True(pages <= Rows, label);
-                var page = await PageAsync(new { last = size, before, order = orderArgument, where = whereArgument });
-                backward.InsertRange(0, Ids(page));
-                Assert.Equal(before is not null, Info(page, "hasNextPage"));
-                if (!Info(page, "hasPreviousPage"))
-                {
-                    break;
-                }
-                before = Cursor(page, "startCursor");
-            }
-            Assert.True(expected.SequenceEqual(backward), $"{label}\nexpected {string.Join(",", expected)}\nbackward {string.Join(",", backward)}");
+    /// <summary>Bookings of two Texas jails and one in Nevada (a jail's export, Travis County's shape) on few dates: ties.</summary>
+    private static string Bookings(int count, int seed)
+    {
+        var random = new Random(seed);
+        string[] jails = ["TX,Travis County", "TX,Harris County", "NV,Clark County"];
+        string[] dispositions = ["RELEASED TO ICE", "WARRANT WITHDRAWN", ""];
+        var csv = new StringBuilder("state,county,booking,booked_on,place_of_birth,detainer_disposition,detainer_disposition_date,charge_code,charge\n");
+        for (var i = 0; i < count; i++)
+        {
+            var booked = new DateOnly(2014, 3, 1).AddDays(random.Next(5));
+            var disposition = dispositions[random.Next(dispositions.Length)];
+            var ended = disposition == "" ? "" : booked.AddDays(random.Next(3, 9)).ToString("yyyy-MM-dd");
+            csv.Append($"{jails[random.Next(jails.Length)]},{i + 1},{booked:yyyy-MM-dd},Mexico,{disposition},{ended},,BURGLARY\n");
+        }
+        return csv.ToString();
+    }
 
-            // A window between two cursors, either way: the items strictly between them.
-            if (expected.Count >= 4)
+    [Fact]
+    public async Task Pages_by_issued_on_or_after_walked_both_ways_equal_the_list_sorted_in_memory_with_missing_dates_and_ties()
+    {
+        // 60 rows without the date (the CSV's) and 40 bookings on five dates (ties), in states that hold both kinds.
+        await _app.ImportAsync("bookings.csv", Bookings(40, 23));
+        var all = await AllAsync();
+        Assert.Equal(40, all.Count(d => d.IssuedOnOrAfter is not null));
+        (string Where, Func<Detainer, bool> Test)[] filters =
+        [
+            Filters[0],
+            Filters[1],
+            ("{ outcome: { in: [LIFTED, OPEN, TRANSFERRED] } }", d => d.Outcome is DetainerOutcome.Lifted or DetainerOutcome.Open or DetainerOutcome.Transferred),
+        ];
+        List<(Key Key, bool Descending)>[] orders =
+        [
+            [(IssuedOnOrAfter, true)],
+            [(IssuedOnOrAfter, false)],
+            [(IssuedOnOrAfter, true), (Keys[2], false)],
+            [(Keys[6], false), (IssuedOnOrAfter, true)],
+            [(Keys[0], true), (IssuedOnOrAfter, false)],
+        ];
+        var random = new Random(23);
+        foreach (var order in orders)
+        {
+            foreach (var (where, test) in filters)
             {
-                var edges = (await PageAsync(new { first = expected.Count > 100 ? 100 : expected.Count, order = orderArgument, where = whereArgument })).GetProperty("edges").EnumerateArray().ToList();
-                var (from, to) = (random.Next(0, edges.Count - 2), 0);
-                to = random.Next(from + 2, edges.Count);
-                var between = expected.Skip(from + 1).Take(to - from - 1).ToList();
-                var window = new { after = edges[from].GetProperty("cursor").GetString(), before = edges[to].GetProperty("cursor").GetString(), order = orderArgument, where = whereArgument };
-                Assert.Equal(between, Ids(await PageAsync(new { first = 100, window.after, window.before, window.order, window.where })));
-                Assert.Equal(between, Ids(await PageAsync(new { last = 100, window.after, window.before, window.order, window.where })));
+                await AssertWalksAsync(all, order, where, test, random.Next(3, 9), random, "issuedOnOrAfter");
             }
+        }
+    }
+
+    /// <summary>
+    /// Walks the list in <paramref name="order"/> under <paramref name="where"/> forward and backward in pages of
+    /// <paramref name="size"/>, and reads a window between two cursors both ways: each equals the list sorted in memory.
+    /// </summary>
+    private async Task AssertWalksAsync(List<Detainer> all, IReadOnlyList<(Key Key, bool Descending)> order, string where, Func<Detainer, bool> test, int size, Random random, string round)
+    {
+        var expected = Ordered(all.Where(test), order);
+        var orderArgument = OrderArgument(order);
+        var whereArgument = JsonSerializer.Deserialize<JsonElement>(GraphQlToJson(where));
+        var label = $"{round}: order {JsonSerializer.Serialize(orderArgument)}, where {where}, size {size}";
+
+        var forward = new List<long>();
+        string? after = null;
+        for (var pages = 0; ; pages++)
+        {
+            Assert.True(pages <= all.Count, label);
+            var page = await PageAsync(new { first = size, after, order = orderArgument, where = whereArgument });
+            forward.AddRange(Ids(page));
+            Assert.Equal(after is not null, Info(page, "hasPreviousPage"));
+            Assert.Equal(expected.Count, page.GetProperty("totalCount").GetInt32());
+            if (!Info(page, "hasNextPage"))
+            {
+                break;
+            }
+            after = Cursor(page, "endCursor");
+        }
+        Assert.True(expected.SequenceEqual(forward), $"{label}\nexpected {string.Join(",", expected)}\nforward  {string.Join(",", forward)}");
+
+        var backward = new List<long>();
+        string? before = null;
+        for (var pages = 0; ; pages++)
+        {
+            Assert.True(pages <= all.Count, label);
+            var page = await PageAsync(new { last = size, before, order = orderArgument, where = whereArgument });
+            backward.InsertRange(0, Ids(page));
+            Assert.Equal(before is not null, Info(page, "hasNextPage"));
+            if (!Info(page, "hasPreviousPage"))
+            {
+                break;
+            }
+            before = Cursor(page, "startCursor");
+        }
+        Assert.True(expected.SequenceEqual(backward), $"{label}\nexpected {string.Join(",", expected)}\nbackward {string.Join(",", backward)}");
+
+        // A window between two cursors, either way: the items strictly between them.
+        if (expected.Count >= 4)
+        {
+            var edges = (await PageAsync(new { first = expected.Count > 100 ? 100 : expected.Count, order = orderArgument, where = whereArgument })).GetProperty("edges").EnumerateArray().ToList();
+            var (from, to) = (random.Next(0, edges.Count - 2), 0);
+            to = random.Next(from + 2, edges.Count);
+            var between = expected.Skip(from + 1).Take(to - from - 1).ToList();
+            var window = new { after = edges[from].GetProperty("cursor").GetString(), before = edges[to].GetProperty("cursor").GetString(), order = orderArgument, where = whereArgument };
+            Assert.Equal(between, Ids(await PageAsync(new { first = 100, window.after, window.before, window.order, window.where })));
+            Assert.Equal(between, Ids(await PageAsync(new { last = 100, window.after, window.before, window.order, window.where })));
         }
     }
 

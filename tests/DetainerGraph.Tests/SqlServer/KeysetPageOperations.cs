@@ -22,7 +22,7 @@ internal static class KeysetPageOperations
 
     private static readonly string[] DetainerKeys =
     [
-        "{{ issuedOn: {0} }}", "{{ outcome: {0} }}", "{{ detainerType: {0} }}", "{{ citizenship: {0} }}", "{{ outcomeRecordedOn: {0} }}",
+        "{{ issuedOn: {0} }}", "{{ outcome: {0} }}", "{{ detainerType: {0} }}", "{{ citizenship: {0} }}", "{{ outcomeRecordedOn: {0} }}", "{{ issuedOnOrAfter: {0} }}",
         "{{ jurisdiction: {{ name: {0} }} }}", "{{ jurisdiction: {{ state: {0} }} }}", "{{ jurisdiction: {{ fieldOffice: {0} }} }}",
         "{{ jurisdiction: {{ fips: {0} }} }}", "{{ jurisdiction: {{ kind: {0} }} }}",
         "{{ facility: {{ name: {0} }} }}", "{{ facility: {{ city: {0} }} }}", "{{ facility: {{ state: {0} }} }}", "{{ week: {{ start: {0} }} }}",

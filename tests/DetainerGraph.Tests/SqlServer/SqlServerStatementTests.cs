@@ -83,7 +83,7 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         Detainers("jurisdiction resolution and place of birth", """first: 5, where: { jurisdictionResolution: { in: [NAMED, RULE] }, placeOfBirth: { startsWith: "Mex" } }""");
         foreach (var order in new[]
         {
-            "{ issuedOn: ASC }", "{ issuedOn: DESC }", "{ outcome: ASC }", "{ detainerType: DESC }", "{ citizenship: ASC }", "{ outcomeRecordedOn: DESC }",
+            "{ issuedOn: ASC }", "{ issuedOn: DESC }", "{ outcome: ASC }", "{ detainerType: DESC }", "{ citizenship: ASC }", "{ outcomeRecordedOn: DESC }", "{ issuedOnOrAfter: DESC }",
             "{ jurisdiction: { name: ASC } }", "{ jurisdiction: { state: DESC } }", "{ jurisdiction: { fieldOffice: ASC } }", "{ jurisdiction: { fips: ASC } }", "{ jurisdiction: { kind: ASC } }",
             "{ facility: { name: ASC } }", "{ facility: { city: DESC } }", "{ facility: { state: ASC } }", "{ week: { start: DESC } }",
         })

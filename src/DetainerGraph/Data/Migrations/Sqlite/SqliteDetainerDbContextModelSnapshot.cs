@@ -224,6 +224,9 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasIndex("IssuedOn")
                         .IsDescending();
 
+                    b.HasIndex("IssuedOnOrAfter")
+                        .IsDescending();
+
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
 
@@ -232,8 +235,14 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.HasIndex("JurisdictionId", "IssuedOn", "Id", "Retracted", "Outcome")
                         .IsDescending(false, true, false, false, false);
 
+                    b.HasIndex("JurisdictionId", "IssuedOnOrAfter", "Id", "Retracted", "Outcome")
+                        .IsDescending(false, true, false, false, false)
+                        .HasFilter("[IssuedOnOrAfter] IS NOT NULL");
+
                     b.HasIndex("Outcome", "IssuedOn", "Id", "Retracted", "JurisdictionId")
                         .IsDescending(false, true, false, false, false);
+
+                    b.HasIndex(new[] { "IssuedOnOrAfter" }, "IX_Detainers_IssuedOnOrAfter_Ascending");
 
                     b.ToTable("Detainers");
                 });

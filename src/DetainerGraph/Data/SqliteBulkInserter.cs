@@ -11,8 +11,9 @@ namespace DetainerGraph.Data;
 /// <summary>
 /// Inserts many rows of one entity type through a single prepared SQLite statement, inside the context's
 /// current transaction. Tables, columns and value conversions come from the EF Core model, so the rows
-/// are exactly what <c>SaveChanges</c> would write, at a fraction of its per-row cost. Keys must be set
-/// by the caller.
+/// are exactly what <c>SaveChanges</c> would write, at a fraction of its per-row cost. Keys are set by the
+/// caller, except a key the database generates (an integer primary key, <c>AUTOINCREMENT</c>): left at its default,
+/// SQLite assigns it as it does for <c>SaveChanges</c>, and it is written back into the entity.
 /// </summary>
 /// <remarks>
 /// The statement is driven through SQLitePCL directly (bind, step, reset) on the connection's handle rather
@@ -27,6 +28,9 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly (IClrPropertyGetter Getter, Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? Converter, Dictionary<object, object?>? Converted)[] _columns;
+    // The key the database generates (bound as NULL when the entity's is the default), and its index in _columns.
+    private readonly System.Reflection.PropertyInfo? _generatedKey;
+    private readonly int _generatedKeyColumn = -1;
     private byte[] _utf8 = new byte[512];
 
     /// <param name="into">
@@ -49,6 +53,12 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         var parameterNames = properties.Select((_, i) => "?" + (i + 1).ToString(CultureInfo.InvariantCulture));
         var sql = $"INSERT INTO \"{into ?? table.Name}\" ({string.Join(", ", columnNames)}) VALUES ({string.Join(", ", parameterNames)})";
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        if (entityType.FindPrimaryKey()?.Properties is [{ ValueGenerated: ValueGenerated.OnAdd, PropertyInfo: { } key } keyProperty]
+            && (key.PropertyType == typeof(int) || key.PropertyType == typeof(long)))
+        {
+            _generatedKey = key;
+            _generatedKeyColumn = Array.IndexOf(properties, keyProperty);
+        }
         // An enum's few values are converted (to their names) once each, not once per row.
         _columns = [.. properties.Select(p => (p.GetGetter(), p.GetTypeMapping().Converter,
             p.GetTypeMapping().Converter is not null && (Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType).IsEnum ? new Dictionary<object, object?>() : null))];
@@ -56,10 +66,16 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
 
     public void Insert(T entity)
     {
+        var generateKey = false;
         for (var i = 0; i < _columns.Length; i++)
         {
             var (getter, converter, converted) = _columns[i];
             var value = getter.GetClrValueUsingContainingEntity(entity);
+            if (i == _generatedKeyColumn && value is 0 or 0L)
+            {
+                generateKey = true;
+                value = null;
+            }
             if (value is not null && converter is not null)
             {
                 if (converted is null)
@@ -86,6 +102,11 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
             {
                 Check(rc);
             }
+            if (generateKey)
+            {
+                var key = raw.sqlite3_last_insert_rowid(_db);
+                _generatedKey!.SetValue(entity, _generatedKey.PropertyType == typeof(int) ? checked((int)key) : (object)key);
+            }
         }
         finally
         {
@@ -104,6 +125,7 @@ internal sealed class SqliteBulkInserter<T> : IDisposable
         bool b => raw.sqlite3_bind_int64(_statement, index, b ? 1 : 0),
         double d => raw.sqlite3_bind_double(_statement, index, d),
         DateOnly d => BindDate(index, d),
+        DateTimeOffset d => BindText(index, d.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
         _ => throw new NotSupportedException($"{typeof(T).Name}: no bulk binding for a {value.GetType().Name} value."),
     };
 

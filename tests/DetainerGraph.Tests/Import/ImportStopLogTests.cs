@@ -75,13 +75,22 @@ public sealed class ImportStopLogTests : IDisposable
         {
             public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
             {
-                // The import's own transaction: its context tracks the new source.
-                if (owner.Where == "commit" && eventData.Context?.ChangeTracker.Entries<Source>().Any() == true)
+                // The import's own transaction: the first to commit with the file's detainers in it (the statistics'
+                // transaction commits after it; the store holds no detainer before the import).
+                if (owner.Where == "commit" && !owner._source.IsCancellationRequested && HoldsDetainers(transaction))
                 {
                     owner._source.Cancel();
                 }
                 return ValueTask.FromResult(result);
             }
+        }
+
+        private static bool HoldsDetainers(DbTransaction transaction)
+        {
+            using var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT EXISTS (SELECT 1 FROM \"Detainers\")";
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
         }
 
         private sealed class StatementStop(StopAt owner) : DbCommandInterceptor

@@ -22,15 +22,17 @@ public sealed partial class LuceneChargeSearch
     /// thread-safe: one per writing thread, and each document must be handed to the writer before the next is made.
     /// </summary>
     /// <remarks>
-    /// Given the writer's analyzer (<paramref name="analyzed"/>), the builder analyzes each distinct text of a
-    /// field once and replays its tokens for every later document with the same text (<see cref="AnalyzedTexts"/>):
-    /// an import's charges repeat a few thousand descriptions, and analysis (synonyms, stemming) was most of the
-    /// cost of indexing them. The tokens replayed are the analyzer's own, so the index is the same.
+    /// Given the writer's analyzer (<paramref name="analyzed"/>), the builder makes the texts of each distinct charge
+    /// text (description, NCIC code and category) once: the codes and expanded texts, and each text field's tokens,
+    /// replayed for every later document with the same charge text (<see cref="ChargeTexts"/>). An import's charges
+    /// repeat a few thousand descriptions, and analysis (synonyms, stemming) was most of the cost of indexing them;
+    /// then the per-document lookups of those texts (five hashes of the description a document) were most of what
+    /// the builder cost. The tokens replayed are the analyzer's own, so the index is the same.
     /// </remarks>
     private sealed class DocumentBuilder
     {
         private readonly ChargeReader? _reader;
-        private readonly AnalyzedTexts? _texts;
+        private readonly ChargeTexts? _texts;
         private readonly TextField _expanded = new(ExpandedField, "", Field.Store.NO);
         private readonly StringField _id = new(IdField, "", Field.Store.YES);
         private readonly StoredField _detainerId = new(DetainerIdField, 0L);
@@ -52,7 +54,7 @@ public sealed partial class LuceneChargeSearch
         public DocumentBuilder(ChargeReader? reader, Analyzer? analyzed = null)
         {
             _reader = reader;
-            _texts = analyzed is null ? null : new AnalyzedTexts(analyzed);
+            _texts = analyzed is null ? null : new ChargeTexts(analyzed, reader);
             _fields = new OrderedFields([_id, _detainerId, _description, _words, _codes, _expanded,
                 .. new[] { _state, _jurisdiction, _week, _outcome, _type, _citizenship, _status, _category, _sourceKind }.SelectMany(k => k.Fields)]);
         }
@@ -63,19 +65,20 @@ public sealed partial class LuceneChargeSearch
             _detainerId.SetInt64Value(d.DetainerId);
             _description.SetStringValue(d.Description);
             _words.SetStringValue(d.Description);
-            _codes.SetStringValue(ChargeDocuments.Codes(d) ?? "");
-            _texts?.Preanalyze(_description, _words, _codes);
+            var texts = _texts?.Of(d);
+            _codes.SetStringValue((texts is null ? ChargeDocuments.Codes(d) : texts.Codes) ?? "");
             _fields.Add(_id);
             _fields.Add(_detainerId);
             _fields.Add(_description);
             _fields.Add(_words);
             _fields.Add(_codes);
-            if (ChargeDocuments.Expanded(d, _reader) is { } expanded)
+            var expanded = texts is null ? ChargeDocuments.Expanded(d, _reader) : texts.Expanded;
+            if (expanded is not null)
             {
                 _expanded.SetStringValue(expanded);
-                _texts?.Preanalyze(_expanded);
                 _fields.Add(_expanded);
             }
+            _texts?.Replay(texts, _description, _words, _codes, expanded is null ? null : _expanded);
             _state.AddTo(_fields, d.State, d.State);
             var (jurisdiction, jurisdictionLabel) = _labels.Of(d);
             _jurisdiction.AddTo(_fields, jurisdiction, jurisdictionLabel);
@@ -205,44 +208,91 @@ public sealed partial class LuceneChargeSearch
     }
 
     /// <summary>
-    /// The tokens of each distinct (field, text) the writer's analyzer has produced, replayed into a field instead of
-    /// analyzing the same text again. Holds at most <see cref="MaxTexts"/> texts of at most <see cref="MaxLength"/>
-    /// characters; others are analyzed as usual. One per document builder (not thread-safe).
+    /// What a builder indexes of each distinct charge text (description, NCIC code, category), made once: the codes and
+    /// expanded texts, and the tokens the writer's analyzer makes of each text field, replayed into the fields instead of
+    /// analyzing the same text again. Holds at most <see cref="MaxTexts"/> charge texts; beyond them, and for a text
+    /// field longer than <see cref="MaxLength"/> characters, documents are made and analyzed as usual. One per document
+    /// builder (not thread-safe).
     /// </summary>
-    private sealed class AnalyzedTexts(Analyzer analyzer)
+    private sealed class ChargeTexts(Analyzer analyzer, ChargeReader? reader)
     {
-        private const int MaxTexts = 50_000;
+        // Up to four analysed texts each: about as many as the 50,000 texts a builder held when it held them one by one.
+        private const int MaxTexts = 12_500;
         private const int MaxLength = 512;
 
-        private readonly Dictionary<(string Field, string Text), AnalyzedText> _texts = [];
-        private readonly Dictionary<string, ReplayStream> _streams = new(StringComparer.Ordinal);
+        // By description first (ordinal, so hashed without Marvin's per-process seed), then its few codes and categories.
+        private readonly Dictionary<string, List<IndexedTexts>> _byDescription = new(StringComparer.Ordinal);
+        private readonly ReplayStream[] _streams = [new(), new(), new(), new()];
+        private int _count;
 
-        public void Preanalyze(params ReadOnlySpan<Field> fields)
+        /// <summary>The texts of <paramref name="d"/>'s charge text; null once <see cref="MaxTexts"/> are held and this one is not.</summary>
+        public IndexedTexts? Of(ChargeDocument d)
         {
-            foreach (var field in fields)
+            if (!_byDescription.TryGetValue(d.Description, out var variants))
             {
-                var text = field.GetStringValue();
-                var stream = _streams.TryGetValue(field.Name, out var s) ? s : _streams[field.Name] = new ReplayStream();
-                if (text is null || text.Length > MaxLength)
+                if (_count >= MaxTexts)
                 {
-                    field.SetTokenStream(null);
-                    continue;
+                    return null;
                 }
-                if (!_texts.TryGetValue((field.Name, text), out var analyzed))
+                variants = new List<IndexedTexts>(1);
+                _byDescription.Add(d.Description, variants);
+            }
+            foreach (var texts in variants)
+            {
+                if (string.Equals(texts.NcicCode, d.NcicCode, StringComparison.Ordinal) && string.Equals(texts.Category, d.Category, StringComparison.Ordinal))
                 {
-                    if (_texts.Count >= MaxTexts)
-                    {
-                        field.SetTokenStream(null);
-                        continue;
-                    }
-                    analyzed = AnalyzedText.Of(analyzer, field.Name, text);
-                    _texts[(field.Name, text)] = analyzed;
+                    return texts;
                 }
-                stream.Replay(analyzed);
-                field.SetTokenStream(stream);
+            }
+            if (_count >= MaxTexts)
+            {
+                return null;
+            }
+            var codes = ChargeDocuments.Codes(d);
+            var expanded = ChargeDocuments.Expanded(d, reader);
+            var made = new IndexedTexts(d.NcicCode, d.Category, codes, expanded,
+                Analyze(DescriptionField, d.Description), Analyze(WordsField, d.Description), Analyze(CodesField, codes ?? ""),
+                expanded is null ? null : Analyze(ExpandedField, expanded));
+            variants.Add(made);
+            _count++;
+            return made;
+        }
+
+        /// <summary>
+        /// Sets each field's token stream to the replay of its text's tokens, or to none (the field's own analysis) for a
+        /// text not held; <paramref name="expanded"/> is null when the document has no expanded text.
+        /// </summary>
+        public void Replay(IndexedTexts? texts, Field description, Field words, Field codes, Field? expanded)
+        {
+            Replay(0, description, texts?.DescriptionTokens);
+            Replay(1, words, texts?.WordsTokens);
+            Replay(2, codes, texts?.CodesTokens);
+            if (expanded is not null)
+            {
+                Replay(3, expanded, texts?.ExpandedTokens);
             }
         }
+
+        private void Replay(int stream, Field field, AnalyzedText? tokens)
+        {
+            if (tokens is null)
+            {
+                field.SetTokenStream(null);
+                return;
+            }
+            _streams[stream].Replay(tokens);
+            field.SetTokenStream(_streams[stream]);
+        }
+
+        private AnalyzedText? Analyze(string field, string text) => text.Length > MaxLength ? null : AnalyzedText.Of(analyzer, field, text);
     }
+
+    /// <summary>
+    /// One charge text's indexed texts: the codes and expanded texts as <see cref="ChargeDocuments"/> makes them, and the
+    /// tokens of each text field (null for a text too long to hold).
+    /// </summary>
+    private sealed record IndexedTexts(string? NcicCode, string? Category, string? Codes, string? Expanded,
+        AnalyzedText? DescriptionTokens, AnalyzedText? WordsTokens, AnalyzedText? CodesTokens, AnalyzedText? ExpandedTokens);
 
     /// <summary>One text's tokens as the indexer reads them: term, position increment and offsets, then the end state.</summary>
     private sealed record AnalyzedText(string[] Terms, int[] Increments, int[] Starts, int[] Ends, int FinalIncrement, int FinalOffset)

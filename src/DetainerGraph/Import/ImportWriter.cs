@@ -16,6 +16,15 @@ public sealed record ImportProgress(string File, int Done, int Total);
 public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
 {
     private const int ChunkSize = 5_000;
+
+    /// <summary>
+    /// The most search documents handed to the indexers at once. A chunk of <see cref="ChunkSize"/> detainers holds one to
+    /// three charges each as a rule, but one detainer may hold any number (a booking exported with 100,000 charge rows):
+    /// its documents go to the indexers as they are made, in batches of this size, so that both indexers share them and
+    /// index while the rows are still being written, and the documents waiting stay bounded whatever a detainer holds.
+    /// Tests lower it.
+    /// </summary>
+    internal int DocumentBatchSize { get; init; } = 10_000;
     private const int MaxCachedKeys = 65_536;
 
     /// <summary>
@@ -422,7 +431,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         var done = 0;
         foreach (var chunk in file.Detainers.Chunk(ChunkSize))
         {
-            var chunkDocuments = documents is null ? null : new List<ChargeDocument>(chunk.Length * 2);
+            var chunkDocuments = documents is null ? null : new List<ChargeDocument>(Math.Min(chunk.Length * 2, DocumentBatchSize));
             var chunkDetainers = new List<Detainer>(copiers is null ? 0 : chunk.Length);
             foreach (var row in chunk)
             {
@@ -447,6 +456,11 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                     SourceId = source.Id,
                     SourceLine = row.Line,
                 };
+                if (bulk)
+                {
+                    detainer.Id = ++nextDetainerId;
+                    detainerInserter!.Insert(detainer);
+                }
                 var ordinal = 0;
                 foreach (var charge in row.Charges)
                 {
@@ -455,28 +469,39 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                         offense = charge.NcicCode is { } code ? reference.OffenseOfCode(code) : reference.MatchOffense(charge.Description);
                         offenses[charge.NcicCode ?? charge.Description] = offense;
                     }
-                    detainer.Charges.Add(new Charge
+                    var written = new Charge
                     {
                         Description = charge.Description,
                         Status = charge.Status,
                         NcicCode = offense?.Code,
                         Category = reference.ClassifyCharge(charge.Description, offense),
                         Ordinal = ++ordinal,
-                    });
+                    };
+                    if (!bulk)
+                    {
+                        detainer.Charges.Add(written);
+                        continue;
+                    }
+                    // Inserted as made, not kept on the detainer: the write holds no more of a detainer's charges than
+                    // of a chunk's, however many charge rows the one detainer has.
+                    written.Id = ++nextChargeId;
+                    written.DetainerId = detainer.Id;
+                    chargeInserter!.Insert(written);
+                    if (chunkDocuments is not null)
+                    {
+                        chunkDocuments.Add(ChargeDocuments.OfWritten(detainer, written, detainer.JurisdictionId is { } id ? _jurisdictionNames[id] : null));
+                        if (chunkDocuments.Count == DocumentBatchSize)
+                        {
+                            await documents!.AddAsync(chunkDocuments, ct);
+                            chunkDocuments = new List<ChargeDocument>(DocumentBatchSize);
+                        }
+                    }
                 }
                 if (bulk)
                 {
-                    detainer.Id = ++nextDetainerId;
-                    detainerInserter!.Insert(detainer);
-                    foreach (var charge in detainer.Charges)
-                    {
-                        charge.Id = ++nextChargeId;
-                        charge.DetainerId = detainer.Id;
-                        chargeInserter!.Insert(charge);
-                        chunkDocuments?.Add(ChargeDocuments.OfWritten(detainer, charge, detainer.JurisdictionId is { } id ? _jurisdictionNames[id] : null));
-                    }
+                    continue;
                 }
-                else if (copiers is not null)
+                if (copiers is not null)
                 {
                     chunkDetainers.Add(detainer);
                 }
@@ -494,7 +519,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
             }
-            if (chunkDocuments is not null)
+            if (chunkDocuments is { Count: > 0 })
             {
                 await documents!.AddAsync(chunkDocuments, ct);
             }

@@ -366,6 +366,7 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             var parsed = new ParsedFile(fileName, spec.Format);
 
             var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+            var ignored = new List<string>();
             for (var i = 0; i < header.Count; i++)
             {
                 if (!columns.TryAdd(header[i], i))
@@ -374,8 +375,12 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
                 }
                 else if (!spec.Required.Contains(header[i]) && !spec.Optional.Contains(header[i]))
                 {
-                    parsed.Warnings.Add($"{fileName}: column '{header[i]}' is not part of the {spec.Name} format and was ignored");
+                    ignored.Add(header[i]);
                 }
+            }
+            if (IgnoredColumnsWarning(fileName, spec.Name, ignored) is { } warning)
+            {
+                parsed.Warnings.Add(warning);
             }
 
             var rowCount = 0;
@@ -410,6 +415,31 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         {
             throw Rejected(fileName, e.Line, $"well-formed CSV ({e.Problem})");
         }
+    }
+
+    /// <summary>The most ignored columns one warning names; the rest are counted.</summary>
+    internal const int MaxIgnoredColumnsNamed = 20;
+
+    /// <summary>
+    /// One warning for the header's columns that the format does not read, or null when there are none: a header of
+    /// thousands of columns (an export with every field of its system) once printed a line for each.
+    /// </summary>
+    private static string? IgnoredColumnsWarning(string fileName, string format, List<string> ignored)
+    {
+        if (ignored.Count == 0)
+        {
+            return null;
+        }
+        if (ignored.Count == 1)
+        {
+            return $"{fileName}: column '{ignored[0]}' is not part of the {format} format and was ignored";
+        }
+        var named = string.Join(", ", ignored.Take(MaxIgnoredColumnsNamed).Select(c => $"'{c}'"));
+        var more = ignored.Count > MaxIgnoredColumnsNamed
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" and {ignored.Count - MaxIgnoredColumnsNamed:N0} more")
+            : "";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{fileName}: {ignored.Count:N0} columns are not part of the {format} format and were ignored: {named}{more}");
     }
 
     /// <summary>Whether the cells from <paramref name="from"/> on are all empty or blank.</summary>

@@ -160,6 +160,26 @@ public sealed class ImportFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Thousands_of_unknown_columns_are_one_warning_that_names_the_first_and_counts_the_rest()
+    {
+        var extra = Enumerable.Range(1, 5_000).Select(i => $"field_{i}").ToList();
+        var cells = string.Concat(Enumerable.Repeat(",x", extra.Count));
+        var content = SampleRows.Reports.Replace("source_notes\n", "source_notes," + string.Join(",", extra) + "\n", StringComparison.Ordinal)
+            .Replace(",first\n", ",first" + cells + "\n", StringComparison.Ordinal).Replace(",second\n", ",second" + cells + "\n", StringComparison.Ordinal);
+
+        var result = await _app.ImportAsync("reports.csv", content);
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("5,000 columns are not part of the ddor-reports format", warning, StringComparison.Ordinal);
+        Assert.Contains("'field_1', 'field_2'", warning, StringComparison.Ordinal);
+        Assert.Equal(20, Importer.MaxIgnoredColumnsNamed);
+        Assert.Contains("'field_20' and 4,980 more", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("'field_21'", warning, StringComparison.Ordinal);
+        Assert.Equal(2, (await _app.CountsAsync())["reports"]);
+    }
+
+    [Fact]
     public async Task Importing_the_same_file_twice_changes_nothing()
     {
         var first = await _app.ImportAsync("section2.csv", SampleRows.SectionTwo);

@@ -45,6 +45,39 @@ public sealed class ImportIndexingTests : IDisposable
         Assert.Equal(readBack.OrderBy(d => d.ChargeId), session.Documents.OrderBy(d => d.ChargeId));
     }
 
+    [Fact]
+    public async Task A_detainer_of_many_charges_reaches_the_indexers_in_bounded_batches_as_its_rows_are_written()
+    {
+        _app.Started();
+        // One detainer of 23 charge rows between two of one: with batches of at most 5 documents, its charges must be
+        // split across batches (they once went in one batch of the chunk, however many the detainer held).
+        var csv = new StringBuilder("detainer_key,state,county,facility,facility_city,citizenship,detainer_type,issued_date,outcome,outcome_date,report_week,charge,charge_status\n");
+        csv.Append("a,TX,Travis County,Travis County Jail,,Mexico,I-247D,2017-01-20,Detainer Declined by LEA,2017-01-31,,Assault,Charge\n");
+        for (var i = 1; i <= 23; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"b,GA,Elbert County,,,Mexico,I-247D,2017-01-27,Booked into Detention,2017-01-28,,Burglary count {i},Conviction\n");
+        }
+        csv.Append("c,TX,Travis County,Travis County Jail,,Mexico,I-247D,2017-01-20,Detainer Declined by LEA,2017-01-31,,Robbery,Charge\n");
+        var session = new RecordingSession();
+        int sourceId;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DetainerDbContext>();
+            var reference = scope.ServiceProvider.GetRequiredService<ReferenceData>();
+            var parsed = new Importer(db, reference).Parse("one-large.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+            Assert.Empty(parsed.Errors);
+            var writer = new ImportWriter(db, reference) { DocumentBatchSize = 5 };
+            sourceId = (await writer.WriteAsync(parsed, new string('c', 64), null, new SearchSync.ImportSession(session, db, () => { }, NullLogger.Instance), default)).Id;
+        }
+        var readBack = await _app.WithDbAsync(db => ChargeDocuments.Of(db.Charges.Where(c => c.Detainer.SourceId == sourceId)).ToListAsync());
+        var ordinals = await _app.WithDbAsync(db => db.Charges.Where(c => c.Detainer.SourceLine == 3 && c.Detainer.SourceId == sourceId).OrderBy(c => c.Id).Select(c => c.Ordinal).ToListAsync());
+
+        Assert.Equal(25, readBack.Count);
+        Assert.All(session.Batches, size => Assert.InRange(size, 1, 5));
+        Assert.Equal(readBack.OrderBy(d => d.ChargeId), session.Documents.OrderBy(d => d.ChargeId));
+        Assert.Equal(Enumerable.Range(1, 23), ordinals);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -134,8 +167,12 @@ public sealed class ImportIndexingTests : IDisposable
     {
         public List<ChargeDocument> Documents { get; } = [];
 
+        /// <summary>The size of each batch handed over, in order.</summary>
+        public List<int> Batches { get; } = [];
+
         public ValueTask AddAsync(IReadOnlyList<ChargeDocument> documents, CancellationToken ct)
         {
+            Batches.Add(documents.Count);
             Documents.AddRange(documents);
             return ValueTask.CompletedTask;
         }

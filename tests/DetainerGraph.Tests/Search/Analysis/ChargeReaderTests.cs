@@ -94,6 +94,19 @@ public sealed class ChargeReaderTests(ITestOutputHelper output)
         Assert.Equal(category, Reader.Classify(text));
 
     [Fact]
+    public void A_text_read_again_with_the_category_its_words_gave_is_not_read_twice()
+    {
+        // As an import does: the charge is classified (read without a category), then indexed with that category.
+        const string text = "CRIM TRSP 2 /DV NEAR THE PARK";
+        var unclassified = Reader.Read(text);
+
+        Assert.Equal("Invade Privacy", unclassified.Category);
+        Assert.Same(unclassified, Reader.Read(text, unclassified.Category));
+        // Another category is another reading (its concepts may differ).
+        Assert.Equal("Assault", Reader.Read(text, "Assault").Category);
+    }
+
+    [Fact]
     public void At_least_nine_in_ten_Pierce_County_texts_get_an_NCIC_category()
     {
         var reference = new ReferenceData(DataDirectory);

@@ -23,6 +23,12 @@ public sealed class GraphQLServerOptions
     /// </summary>
     public int MaxComplexity { get; set; } = 50_000;
 
+    /// <summary>
+    /// Operations that read a table row by row (a filter no index serves, a count grouped by a dimension no rollup holds)
+    /// running at once, for all clients together; one more is 503 <c>SERVER_BUSY</c>. 0: the processor count, at least 2.
+    /// </summary>
+    public int MaxConcurrentScans { get; set; }
+
     /// <summary>Execution stops past it with a <c>TIMEOUT</c> error, cancelling its database work.</summary>
     public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

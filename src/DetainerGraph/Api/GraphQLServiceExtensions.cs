@@ -19,6 +19,9 @@ public static class GraphQLServiceExtensions
         services.AddScoped<Charges.SearchHitDetainers>();
         services.AddSingleton<Facilities.FacilityCache>();
         services.AddSingleton<GraphQLHttpEndpoint>();
+        services.AddSingleton<StoreSize>();
+        services.AddHostedService<StoreSizeCounter>();
+        services.AddSingleton<ScanGate>();
         services.AddSingleton<DocumentCache>();
         services.AddSingleton<AutomaticPersistedQueries>();
         // Before AddGraphQL, which registers GraphQL.NET's validator only when none is.
@@ -35,7 +38,7 @@ public static class GraphQLServiceExtensions
                 var options = sp.GetRequiredService<GraphQLServerOptions>();
                 c.MaxDepth = options.MaxDepth;
                 c.MaxComplexity = options.MaxComplexity;
-                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate, sp.GetRequiredService<PagingOptions>());
+                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate, sp.GetRequiredService<PagingOptions>(), sp.GetRequiredService<StoreSize>());
                 // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
                 // schema is held to its own bounds instead (IntrospectionBounds): its depth, and how many times its
@@ -64,6 +67,14 @@ public static class GraphQLServiceExtensions
                         if (context.Error is null && cost.ValidateOnly)
                         {
                             context.Error = new GraphQL.Validation.ValidationError("Validated only (GraphQL-Cost: validate).") { Code = RequestCost.ValidatedCode };
+                        }
+                        else if (context.Error is null && cost.Scans && !cost.EnterScan(sp.GetRequiredService<ScanGate>()))
+                        {
+                            // Before the client is charged: a refused scan costs it nothing.
+                            context.Error = new GraphQL.Validation.ValidationError(
+                                $"This operation reads the detainers row by row (a filter no index serves, or a count grouped by a dimension no rollup holds), " +
+                                $"and the server is running as many such operations as it allows at once; retry after {ScanGate.RetryAfterSeconds} s.")
+                            { Code = ScanGate.BusyCode };
                         }
                         else if (context.Error is null && !cost.Charge())
                         {

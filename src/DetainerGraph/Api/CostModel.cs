@@ -23,7 +23,8 @@ namespace DetainerGraph.Api;
 /// Those prices were set on the sample data; a filter holding a condition no index serves (a substring or case-insensitive
 /// match, a collection condition) is read row by row, so on a larger store its own cost is multiplied by
 /// <see cref="ScanScale"/>, the store's detainers per <see cref="ScanRows"/>, and the operation is a scan
-/// (<see cref="RequestCost.Scans"/>, admitted by <see cref="ScanGate"/>).</item>
+/// (<see cref="RequestCost.Scans"/>, admitted by <see cref="ScanGate"/>). So is a root detainer list sorted by a key no index
+/// serves.</item>
 /// <item><c>nodes(ids:)</c> multiplies its selection by the number of IDs it is given: each position resolves its
 /// selection, a repeated ID included (the fetch itself reads each distinct ID once).</item>
 /// <item>Search facets: <c>facets</c> <see cref="FacetField"/> per field asked for, its selection once per field (not
@@ -45,7 +46,7 @@ public static class CostModel
     /// <summary>
     /// The store size the filter prices hold for: about the sample data (45,290 detainers). At 1,000,000 generated
     /// detainers one count of <c>charges: { some: { description: { contains } } }</c> held a core 3.8 s priced 1,827, and
-    /// an <c>or</c> of ten such conditions 13.5 s priced 14,627 (BENCHMARKS.md, "Scans").
+    /// an <c>or</c> of ten such conditions 13.5 s priced 14,627 (README "Limits").
     /// </summary>
     public const double ScanRows = 50_000;
 
@@ -128,6 +129,15 @@ public static class CostModel
                     MarkScan(context);
                 }
             }
+            // A root detainer list sorted by a key no index serves sorts every row the filter lets through: on a larger store,
+            // priced like a substring match of the page's statement, and a scan (ORDER BY jurisdiction name over 1,000,000
+            // detainers: 0.3 s of one core, priced 28 before).
+            if (root && arguments.TryGetValue("order", out var order) && order.Value is System.Collections.IEnumerable keys
+                && FiltersDetainers(context) && SortsUnindexed(keys))
+            {
+                impact += FilterCost.Substring * (ScanScale(size.Detainers) - 1);
+                MarkScan(context);
+            }
             switch (root ? context.FieldAst.Name.StringValue : null)
             {
                 case "searchCharges" when arguments.TryGetValue("query", out var query) && query.Value is string text:
@@ -165,6 +175,18 @@ public static class CostModel
             return new FieldComplexityResult(impact, multiplier);
         };
     }
+
+    /// <summary>
+    /// The detainer sort keys an index serves (<c>IX_Detainers_IssuedOn</c>, the outcome and week indexes); any other key (a
+    /// citizenship, a jurisdiction's or facility's name) sorts every row the filter lets through.
+    /// </summary>
+    private static readonly IReadOnlySet<string> IndexedSortKeys = new HashSet<string>(StringComparer.Ordinal) { "issuedOn", "outcome", "week.start" };
+
+    private static bool SortsUnindexed(System.Collections.IEnumerable order) =>
+        order.OfType<IDictionary<string, object?>>().SelectMany(item => SortPaths("", item)).Any(path => !IndexedSortKeys.Contains(path));
+
+    private static IEnumerable<string> SortPaths(string prefix, IDictionary<string, object?> item) =>
+        item.SelectMany(key => key.Value is IDictionary<string, object?> inner ? SortPaths(prefix + key.Key + ".", inner) : [prefix + key.Key]);
 
     private static bool FiltersDetainers(FieldImpactContext context) =>
         context.FieldDefinition.Arguments?.Find("where")?.ResolvedType is { } type

@@ -43,7 +43,7 @@ public static class GraphQLServiceExtensions
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
                 // schema is held to its own bounds instead (IntrospectionBounds): its depth, and how many times its
                 // aliases repeat the schema; the execution timeout still applies.
-                c.ValidateComplexityDelegate = context =>
+                c.ValidateComplexityDelegate = async context =>
                 {
                     var total = context.TotalImpact;
                     if (context.Error is not null && IsIntrospectionOnly(context.ValidationContext.Operation)
@@ -68,12 +68,12 @@ public static class GraphQLServiceExtensions
                         {
                             context.Error = new GraphQL.Validation.ValidationError("Validated only (GraphQL-Cost: validate).") { Code = RequestCost.ValidatedCode };
                         }
-                        else if (context.Error is null && cost.Scans && !cost.EnterScan(sp.GetRequiredService<ScanGate>()))
+                        else if (context.Error is null && cost.Scans && !await cost.EnterScanAsync(sp.GetRequiredService<ScanGate>(), context.ValidationContext.CancellationToken))
                         {
                             // Before the client is charged: a refused scan costs it nothing.
                             context.Error = new GraphQL.Validation.ValidationError(
                                 $"This operation reads the detainers row by row (a filter no index serves, or a count grouped by a dimension no rollup holds), " +
-                                $"and the server is running as many such operations as it allows at once; retry after {ScanGate.RetryAfterSeconds} s.")
+                                $"and the server is running and queueing as many such operations as it allows; retry after {ScanGate.RetryAfterSeconds} s.")
                             { Code = ScanGate.BusyCode };
                         }
                         else if (context.Error is null && !cost.Charge())
@@ -83,7 +83,6 @@ public static class GraphQLServiceExtensions
                             { Code = HttpProtection.RateLimitedCode };
                         }
                     }
-                    return Task.CompletedTask;
                 };
             })
             .UsePersistedDocuments<TrustedDocumentStore>(GraphQL.DI.ServiceLifetime.Singleton, (o, sp) =>

@@ -42,16 +42,17 @@ public sealed class RequestCost(string client, bool validateOnly, ClientLimiters
     public void Record(double total) => Total = total;
 
     /// <summary>
-    /// Takes a slot of <paramref name="gate"/> for this operation, held until <see cref="Dispose"/>. False (and
-    /// <see cref="BusyRetryAfterSeconds"/>) when none is free: the operation is refused before it runs.
+    /// Takes a slot of <paramref name="gate"/> for this operation, waiting in its queue if need be, held until
+    /// <see cref="Dispose"/>. False (and <see cref="BusyRetryAfterSeconds"/>) when the queue is full: the operation is
+    /// refused before it runs.
     /// </summary>
-    public bool EnterScan(ScanGate gate)
+    public async ValueTask<bool> EnterScanAsync(ScanGate gate, CancellationToken ct)
     {
         if (_scanSlot is not null)
         {
             return true;
         }
-        _scanSlot = gate.TryEnter();
+        _scanSlot = await gate.EnterAsync(ct);
         if (_scanSlot is null)
         {
             BusyRetryAfterSeconds = ScanGate.RetryAfterSeconds;

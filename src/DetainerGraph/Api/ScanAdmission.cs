@@ -54,11 +54,12 @@ public sealed partial class StoreSizeCounter(StoreSize size, IServiceScopeFactor
 }
 
 /// <summary>
-/// The server-wide bound on operations that read a table row by row (<see cref="RequestCost.Scans"/>: a filter no index
-/// serves, a count grouped by a dimension no rollup holds): at most <c>GraphQL:MaxConcurrentScans</c> run at once, for
-/// every client together; one more is answered 503 <c>SERVER_BUSY</c> with <c>Retry-After</c> before it runs. Each holds
-/// a database thread for seconds on a large store, and 64 of them held every pool thread the server keeps ready: a cheap
-/// query then waited up to 16 s (README "Limits"). Other operations never wait for this gate.
+/// The server-wide bound on operations that read a table row by row (<see cref="RequestCost.Scans"/>: a filter or a sort no
+/// index serves, a count grouped by a dimension no rollup holds): at most <c>GraphQL:MaxConcurrentScans</c> run at once, for
+/// every client together, and up to <c>GraphQL:MaxQueuedScans</c> more wait their turn (oldest first, within the execution
+/// timeout); past that one is answered 503 <c>SERVER_BUSY</c> with <c>Retry-After</c> before it runs. Each holds a
+/// database thread for seconds on a large store, and 64 of them held every pool thread the server keeps ready: a cheap
+/// query then waited up to 18 s (README "Limits"). Other operations never wait for this gate.
 /// </summary>
 public sealed class ScanGate : IDisposable
 {
@@ -70,16 +71,32 @@ public sealed class ScanGate : IDisposable
     public ScanGate(GraphQLServerOptions options)
     {
         Permits = options.MaxConcurrentScans > 0 ? options.MaxConcurrentScans : Math.Max(2, Environment.ProcessorCount);
-        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = Permits, QueueLimit = 0 });
+        QueueLimit = options.MaxQueuedScans >= 0 ? options.MaxQueuedScans : 8 * Permits;
+        _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Permits,
+            QueueLimit = QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
     }
 
     /// <summary>How many scanning operations may run at once.</summary>
     public int Permits { get; }
 
-    /// <summary>A slot for one scanning operation, or null when all are taken.</summary>
-    public IDisposable? TryEnter()
+    /// <summary>How many more may wait for a slot.</summary>
+    public int QueueLimit { get; }
+
+    /// <summary>Scanning operations waiting for a slot now.</summary>
+    public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
+
+    /// <summary>A slot for one scanning operation, or null when all are taken (without waiting).</summary>
+    public IDisposable? TryEnter() => Acquired(_limiter.AttemptAcquire());
+
+    /// <summary>A slot, waiting in the queue for one; null when the queue is full too.</summary>
+    public async ValueTask<IDisposable?> EnterAsync(CancellationToken ct) => Acquired(await _limiter.AcquireAsync(1, ct));
+
+    private static RateLimitLease? Acquired(RateLimitLease lease)
     {
-        var lease = _limiter.AttemptAcquire();
         if (lease.IsAcquired)
         {
             return lease;

@@ -19,7 +19,12 @@ namespace DetainerGraph.Api;
 /// the page and its count, or the search's jurisdiction and week lookups), each priced <see cref="RootScan"/>
 /// (<see cref="NestedScan"/> under a parent, which the database reaches by index) plus the filter's own
 /// <see cref="FilterLimits.Measure"/>: 20 a comparison, 150 a substring match, 200 a case-insensitive one, 1 a
-/// list value, and a collection condition (<c>charges: { some }</c>) 300 with its inner conditions counted twice.</item>
+/// list value, and a collection condition (<c>charges: { some }</c>, <c>any</c>) 300 with its inner conditions counted twice.
+/// Those prices were set on the sample data; a filter holding a condition no index serves (a substring or case-insensitive
+/// match, a collection condition) is read row by row, so on a larger store its own cost is multiplied by
+/// <see cref="ScanScale"/>, the store's detainers per <see cref="ScanRows"/>, and the operation is a scan
+/// (<see cref="RequestCost.Scans"/>, admitted by <see cref="ScanGate"/>). So is a root detainer list sorted by a key no index
+/// serves.</item>
 /// <item><c>nodes(ids:)</c> multiplies its selection by the number of IDs it is given: each position resolves its
 /// selection, a repeated ID included (the fetch itself reads each distinct ID once).</item>
 /// <item>Search facets: <c>facets</c> <see cref="FacetField"/> per field asked for, its selection once per field (not
@@ -37,6 +42,16 @@ namespace DetainerGraph.Api;
 public static class CostModel
 {
     public const double RootScan = 300;
+
+    /// <summary>
+    /// The store size the filter prices hold for: about the sample data (45,290 detainers). At 1,000,000 generated
+    /// detainers one count of <c>charges: { some: { description: { contains } } }</c> held a core 3.8 s priced 1,827, and
+    /// an <c>or</c> of ten such conditions 13.5 s priced 14,627 (README "Limits").
+    /// </summary>
+    public const double ScanRows = 50_000;
+
+    /// <summary>How much more a filter that reads every row costs on a store of <paramref name="detainers"/>: 1 up to <see cref="ScanRows"/>, then in proportion.</summary>
+    public static double ScanScale(long detainers) => Math.Max(1, detainers / ScanRows);
     public const double NestedScan = 50;
     public const int FilterStatements = 2;
     /// <summary>Per <c>groupBy</c> dimension: a three-dimension grouped count of the sample data is about a third of a second of SQL (hostile load budget, BENCHMARKS.md).</summary>
@@ -80,7 +95,7 @@ public static class CostModel
     };
 
     /// <summary>The analyzer's weights with the root-field impact of <see cref="DocumentLimits"/> and the work-based prices above.</summary>
-    public static Func<FieldImpactContext, FieldComplexityResult> Weigh(Func<FieldImpactContext, FieldComplexityResult> weigh, PagingOptions paging)
+    public static Func<FieldImpactContext, FieldComplexityResult> Weigh(Func<FieldImpactContext, FieldComplexityResult> weigh, PagingOptions paging, StoreSize size)
     {
         var withRoots = DocumentLimits.WithRootFieldImpact(weigh);
         return context =>
@@ -104,7 +119,24 @@ public static class CostModel
             var multiplier = result.ChildImpactMultiplier;
             if (arguments.TryGetValue("where", out var where) && where.Value is IDictionary<string, object?> { Count: > 0 } filter)
             {
-                impact += FilterStatements * ((root ? RootScan : NestedScan) + FilterLimits.Measure(filter).Cost);
+                var measure = FilterLimits.Measure(filter);
+                // Only a detainer filter reads the detainers (a jurisdiction's or facility's reads a table of a few thousand
+                // rows); the search engine's becomes indexed look-ups of jurisdictions and weeks.
+                var scans = measure.Scans && context.FieldAst.Name.StringValue != "searchCharges" && FiltersDetainers(context);
+                impact += FilterStatements * ((root ? RootScan : NestedScan) + measure.Cost * (scans ? ScanScale(size.Detainers) : 1));
+                if (scans)
+                {
+                    MarkScan(context);
+                }
+            }
+            // A root detainer list sorted by a key no index serves sorts every row the filter lets through: on a larger store,
+            // priced like a substring match of the page's statement, and a scan (ORDER BY jurisdiction name over 1,000,000
+            // detainers: 0.3 s of one core, priced 28 before).
+            if (root && arguments.TryGetValue("order", out var order) && order.Value is System.Collections.IEnumerable keys
+                && FiltersDetainers(context) && SortsUnindexed(keys))
+            {
+                impact += FilterCost.Substring * (ScanScale(size.Detainers) - 1);
+                MarkScan(context);
             }
             switch (root ? context.FieldAst.Name.StringValue : null)
             {
@@ -130,6 +162,7 @@ public static class CostModel
                 if (root && dimensions.Cast<object?>().Any(d => d is DetainerGraph.Detainers.DetainerStatsDimension dimension && TableDimensions.Contains(dimension)))
                 {
                     impact += TableStats;
+                    MarkScan(context);
                 }
             }
             // A page size the field refuses (past its maximum, or negative) fails the field before it reads anything: nothing
@@ -141,6 +174,31 @@ public static class CostModel
             }
             return new FieldComplexityResult(impact, multiplier);
         };
+    }
+
+    /// <summary>
+    /// The detainer sort keys an index serves (<c>IX_Detainers_IssuedOn</c>, the outcome and week indexes); any other key (a
+    /// citizenship, a jurisdiction's or facility's name) sorts every row the filter lets through.
+    /// </summary>
+    private static readonly IReadOnlySet<string> IndexedSortKeys = new HashSet<string>(StringComparer.Ordinal) { "issuedOn", "outcome", "week.start" };
+
+    private static bool SortsUnindexed(System.Collections.IEnumerable order) =>
+        order.OfType<IDictionary<string, object?>>().SelectMany(item => SortPaths("", item)).Any(path => !IndexedSortKeys.Contains(path));
+
+    private static IEnumerable<string> SortPaths(string prefix, IDictionary<string, object?> item) =>
+        item.SelectMany(key => key.Value is IDictionary<string, object?> inner ? SortPaths(prefix + key.Key + ".", inner) : [prefix + key.Key]);
+
+    private static bool FiltersDetainers(FieldImpactContext context) =>
+        context.FieldDefinition.Arguments?.Find("where")?.ResolvedType is { } type
+        && (type is NonNullGraphType { ResolvedType: { } inner } ? inner : type).Name == "DetainerFilterInput";
+
+    /// <summary>Marks the operation as one that reads a table row by row, for <see cref="ScanGate"/>.</summary>
+    private static void MarkScan(FieldImpactContext context)
+    {
+        if (context.ValidationContext.UserContext.TryGetValue(RequestCost.Key, out var state) && state is RequestCost cost)
+        {
+            cost.Scans = true;
+        }
     }
 
     /// <summary>A facet's <c>buckets</c> (whose only argument is its parent's): as many as the facet fields' values can be.</summary>

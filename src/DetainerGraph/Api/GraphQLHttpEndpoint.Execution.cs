@@ -45,7 +45,9 @@ public sealed partial class GraphQLHttpEndpoint
         HttpContext http, GraphQLRequest request, IServiceProvider services, RequestTimeout timeout, string? costMode)
     {
         using var metrics = StartMetrics(request);
-        var cost = new RequestCost(HttpProtection.ClientKey(http), validateOnly: costMode == "validate", limiters);
+        // Disposed when the operation is done, whatever happened to it: a scan's slot is then free for the next one (the
+        // response is written after; the cost's figures stay readable).
+        using var cost = new RequestCost(HttpProtection.ClientKey(http), validateOnly: costMode == "validate", limiters);
         ExecutionResult result;
         try
         {

@@ -78,17 +78,20 @@ public sealed partial class GraphQLHttpEndpoint
     }
 
     /// <summary>
-    /// 429 with <c>Retry-After</c> when the client's cost budget is spent; 400 for an operation that never executed
-    /// under the modern type (unless only validated, for its cost); else 200.
+    /// 429 with <c>Retry-After</c> when the client's cost budget is spent; 503 with <c>Retry-After</c> when the server runs
+    /// all the scans it allows (<see cref="ScanGate"/>); 400 for an operation that never executed under the modern type
+    /// (unless only validated, for its cost); else 200.
     /// </summary>
     private async Task WriteResultAsync(HttpContext http, string responseType, ExecutionResult result, RequestCost cost)
     {
         http.Response.StatusCode = cost.RetryAfterSeconds is not null
             ? StatusCodes.Status429TooManyRequests
+            : cost.BusyRetryAfterSeconds is not null
+            ? StatusCodes.Status503ServiceUnavailable
             : !result.Executed && responseType == GraphQLResponseJson && !cost.ValidateOnly
             ? StatusCodes.Status400BadRequest
             : StatusCodes.Status200OK;
-        if (cost.RetryAfterSeconds is { } seconds)
+        if ((cost.RetryAfterSeconds ?? cost.BusyRetryAfterSeconds) is { } seconds)
         {
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }

@@ -23,6 +23,16 @@ public sealed class GraphQLServerOptions
     /// </summary>
     public int MaxComplexity { get; set; } = 50_000;
 
+    /// <summary>
+    /// Operations that read a table row by row (a filter or sort no index serves, a count grouped by a dimension no rollup
+    /// holds) running at once, for all clients together; more wait (<see cref="MaxQueuedScans"/>), then 503
+    /// <c>SERVER_BUSY</c>. 0: the processor count, at least 2.
+    /// </summary>
+    public int MaxConcurrentScans { get; set; }
+
+    /// <summary>Such operations that may wait for a slot (oldest first, within the execution timeout); -1: 8 per slot.</summary>
+    public int MaxQueuedScans { get; set; } = -1;
+
     /// <summary>Execution stops past it with a <c>TIMEOUT</c> error, cancelling its database work.</summary>
     public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

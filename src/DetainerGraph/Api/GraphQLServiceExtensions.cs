@@ -19,6 +19,9 @@ public static class GraphQLServiceExtensions
         services.AddScoped<Charges.SearchHitDetainers>();
         services.AddSingleton<Facilities.FacilityCache>();
         services.AddSingleton<GraphQLHttpEndpoint>();
+        services.AddSingleton<StoreSize>();
+        services.AddHostedService<StoreSizeCounter>();
+        services.AddSingleton<ScanGate>();
         services.AddSingleton<DocumentCache>();
         services.AddSingleton<AutomaticPersistedQueries>();
         // Before AddGraphQL, which registers GraphQL.NET's validator only when none is.
@@ -35,12 +38,12 @@ public static class GraphQLServiceExtensions
                 var options = sp.GetRequiredService<GraphQLServerOptions>();
                 c.MaxDepth = options.MaxDepth;
                 c.MaxComplexity = options.MaxComplexity;
-                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate, sp.GetRequiredService<PagingOptions>());
+                c.DefaultComplexityImpactDelegate = CostModel.Weigh(c.DefaultComplexityImpactDelegate, sp.GetRequiredService<PagingOptions>(), sp.GetRequiredService<StoreSize>());
                 // IDEs fetch the schema with the standard introspection query, 13 levels deep and, by the
                 // analyzer's list weighting, far over any data limit. An operation that asks only for the
                 // schema is held to its own bounds instead (IntrospectionBounds): its depth, and how many times its
                 // aliases repeat the schema; the execution timeout still applies.
-                c.ValidateComplexityDelegate = context =>
+                c.ValidateComplexityDelegate = async context =>
                 {
                     var total = context.TotalImpact;
                     if (context.Error is not null && IsIntrospectionOnly(context.ValidationContext.Operation)
@@ -65,6 +68,14 @@ public static class GraphQLServiceExtensions
                         {
                             context.Error = new GraphQL.Validation.ValidationError("Validated only (GraphQL-Cost: validate).") { Code = RequestCost.ValidatedCode };
                         }
+                        else if (context.Error is null && cost.Scans && !await cost.EnterScanAsync(sp.GetRequiredService<ScanGate>(), context.ValidationContext.CancellationToken))
+                        {
+                            // Before the client is charged: a refused scan costs it nothing.
+                            context.Error = new GraphQL.Validation.ValidationError(
+                                $"This operation reads the detainers row by row (a filter no index serves, or a count grouped by a dimension no rollup holds), " +
+                                $"and the server is running and queueing as many such operations as it allows; retry after {ScanGate.RetryAfterSeconds} s.")
+                            { Code = ScanGate.BusyCode };
+                        }
                         else if (context.Error is null && !cost.Charge())
                         {
                             context.Error = new GraphQL.Validation.ValidationError(
@@ -72,7 +83,6 @@ public static class GraphQLServiceExtensions
                             { Code = HttpProtection.RateLimitedCode };
                         }
                     }
-                    return Task.CompletedTask;
                 };
             })
             .UsePersistedDocuments<TrustedDocumentStore>(GraphQL.DI.ServiceLifetime.Singleton, (o, sp) =>

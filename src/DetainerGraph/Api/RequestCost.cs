@@ -6,10 +6,13 @@ namespace DetainerGraph.Api;
 /// One operation's cost, shared between the HTTP endpoint and the complexity analyzer through
 /// <c>ExecutionOptions.UserContext</c>: the analyzer records the cost (<see cref="CostModel"/>) and charges the
 /// client's token bucket for it before anything runs; the endpoint reports it (<c>extensions.cost</c>) and, for
-/// <c>GraphQL-Cost: validate</c>, stops after validation.
+/// <c>GraphQL-Cost: validate</c>, stops after validation. An operation that scans holds its <see cref="ScanGate"/> slot until
+/// the endpoint disposes this, when the operation is done.
 /// </summary>
-public sealed class RequestCost(string client, bool validateOnly, ClientLimiters? limiters)
+public sealed class RequestCost(string client, bool validateOnly, ClientLimiters? limiters) : IDisposable
 {
+    private IDisposable? _scanSlot;
+
     public const string Key = "DetainerGraph.RequestCost";
 
     /// <summary>The request header of HotChocolate's convention: <c>report</c> adds the cost to the response, <c>validate</c> computes it without executing.</summary>
@@ -30,7 +33,39 @@ public sealed class RequestCost(string client, bool validateOnly, ClientLimiters
     /// <summary>Seconds to wait when the bucket could not pay for the operation, else null.</summary>
     public int? RetryAfterSeconds { get; private set; }
 
+    /// <summary>Whether the operation reads a table row by row (set by <see cref="CostModel"/> while it prices the operation).</summary>
+    public bool Scans { get; set; }
+
+    /// <summary>Seconds to wait when the server was running all the scans it allows, else null (answered 503).</summary>
+    public int? BusyRetryAfterSeconds { get; private set; }
+
     public void Record(double total) => Total = total;
+
+    /// <summary>
+    /// Takes a slot of <paramref name="gate"/> for this operation, waiting in its queue if need be, held until
+    /// <see cref="Dispose"/>. False (and <see cref="BusyRetryAfterSeconds"/>) when the queue is full: the operation is
+    /// refused before it runs.
+    /// </summary>
+    public async ValueTask<bool> EnterScanAsync(ScanGate gate, CancellationToken ct)
+    {
+        if (_scanSlot is not null)
+        {
+            return true;
+        }
+        _scanSlot = await gate.EnterAsync(ct);
+        if (_scanSlot is null)
+        {
+            BusyRetryAfterSeconds = ScanGate.RetryAfterSeconds;
+            return false;
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _scanSlot?.Dispose();
+        _scanSlot = null;
+    }
 
     /// <summary>
     /// Takes the tokens the cost needs beyond the one the rate limiter took at admission. False (and

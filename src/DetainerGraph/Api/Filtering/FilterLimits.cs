@@ -63,7 +63,7 @@ public static class FilterLimits
         {
             walk.Object(where, 1, 1);
         }
-        return new FilterMeasure(walk.Conditions, walk.ListValues, walk.Parameters, walk.Cost, walk.Problem);
+        return new FilterMeasure(walk.Conditions, walk.ListValues, walk.Parameters, walk.Cost, walk.Problem, walk.Scans);
     }
 
     /// <summary>
@@ -114,6 +114,7 @@ public static class FilterLimits
         public int Parameters;
         public double Cost;
         public string? Problem;
+        public bool Scans;
 
         public void Object(IDictionary<string, object?> fields, int depth, double weight)
         {
@@ -146,6 +147,7 @@ public static class FilterLimits
                     if (subquery)
                     {
                         Cost += FilterCost.Subquery * weight;
+                        Scans = true;
                     }
                     Object(inner, depth + 1, subquery ? weight * FilterCost.SubqueryMultiplier : weight);
                     break;
@@ -153,6 +155,7 @@ public static class FilterLimits
                     // A scalar operation (eq, containsIgnoreCase, any...): one parameter, priced by what it makes the database do.
                     Parameters += value is null ? 0 : 1;
                     Cost += FilterCost.Of(name) * weight;
+                    Scans |= FilterCost.Scans(name);
                     break;
                 case IEnumerable list:
                     List(name, list, depth, weight);
@@ -219,8 +222,12 @@ public static class FilterLimits
     }
 }
 
-/// <summary>What a <c>where</c> value holds, and the first limit it passes (null when it is within them all).</summary>
-public sealed record FilterMeasure(int Conditions, int ListValues, int Parameters, double Cost, string? Problem);
+/// <summary>
+/// What a <c>where</c> value holds, and the first limit it passes (null when it is within them all). <c>Scans</c>: it holds a
+/// condition no index serves (a substring or case-insensitive match, a collection condition), which the database
+/// evaluates on every row it reads.
+/// </summary>
+public sealed record FilterMeasure(int Conditions, int ListValues, int Parameters, double Cost, string? Problem, bool Scans = false);
 
 /// <summary>
 /// The complexity one statement's filter adds (see <c>Api/CostModel.cs</c>), in the analyzer's units. Calibrated on
@@ -240,6 +247,11 @@ public static class FilterCost
     {
         "eqIgnoreCase" or "containsIgnoreCase" or "startsWithIgnoreCase" or "endsWithIgnoreCase" => IgnoreCase,
         "contains" or "ncontains" or "startsWith" or "nstartsWith" or "endsWith" or "nendsWith" => Substring,
+        // A collection's `any: true` is the same correlated subquery as `some: {}` (EXISTS per detainer), not a comparison.
+        "any" => Subquery,
         _ => Comparison,
     };
+
+    /// <summary>Whether the operation is evaluated on every row read, no index serving it (see <c>CostModel.ScanScale</c>).</summary>
+    public static bool Scans(string operation) => Of(operation) > Comparison;
 }

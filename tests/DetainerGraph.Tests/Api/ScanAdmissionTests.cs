@@ -159,14 +159,18 @@ public sealed class ScanAdmissionTests
         var size = app.Started().GetRequiredService<StoreSize>();
         const string ByName = "{ detainers(first: 1, order: [{ jurisdiction: { name: ASC } }]) { nodes { id } } }";
         const string ByDate = "{ detainers(first: 1, order: [{ issuedOn: DESC }, { week: { start: ASC } }]) { nodes { id } } }";
+        const string ByBooking = "{ detainers(first: 1, order: [{ issuedOnOrAfter: ASC }, { outcome: DESC }]) { nodes { id } } }";
         size.Pin(1_000);
         var (_, _, smallName) = await PostAsync(app, ByName, "validate");
         var (_, _, smallDate) = await PostAsync(app, ByDate, "validate");
+        var (_, _, smallBooking) = await PostAsync(app, ByBooking, "validate");
         size.Pin(1_000_000);
         var (_, _, largeName) = await PostAsync(app, ByName, "validate");
         var (_, _, largeDate) = await PostAsync(app, ByDate, "validate");
+        var (_, _, largeBooking) = await PostAsync(app, ByBooking, "validate");
 
         Assert.Equal(Requested(smallName) + (FilterCost.Substring * 19), Requested(largeName));
         Assert.Equal(Requested(smallDate), Requested(largeDate));
+        Assert.Equal(Requested(smallBooking), Requested(largeBooking));
     }
 }

@@ -133,7 +133,8 @@ public static partial class ChargeClassifications
                 targets[pair] = target;
             }
         }
-        LogRecomputing(logger, stored ?? "none", distinct.Count, targets.Count);
+        var derived = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        LogRecomputing(logger, stored ?? "none", distinct.Count, targets.Count, derived);
         if (targets.Count == 0)
         {
             return 0;
@@ -190,8 +191,8 @@ public static partial class ChargeClassifications
         return changed;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored charge categories were derived by other rules ({Stored}) than this version's: re-deriving {Distinct} distinct charge texts, {Changing} of which change")]
-    private static partial void LogRecomputing(ILogger logger, string stored, int distinct, int changing);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored charge categories were derived by other rules ({Stored}) than this version's: {Distinct} distinct charge texts re-derived, {Changing} of which change ({Seconds:0.0} s)")]
+    private static partial void LogRecomputing(ILogger logger, string stored, int distinct, int changing, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-derived charge categories and matched NCIC codes: {Charges} charges of {Detainers} detainers changed, in {Seconds:0.0} s")]
     private static partial void LogRecomputed(ILogger logger, int charges, int detainers, double seconds);

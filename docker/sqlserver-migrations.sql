@@ -1654,3 +1654,28 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202185722_AddStoreSettings'
+)
+BEGIN
+    CREATE TABLE [StoreSettings] (
+        [Key] nvarchar(100) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        [Value] nvarchar(400) COLLATE Latin1_General_100_BIN2 NOT NULL,
+        CONSTRAINT [PK_StoreSettings] PRIMARY KEY ([Key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261202185722_AddStoreSettings'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261202185722_AddStoreSettings', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

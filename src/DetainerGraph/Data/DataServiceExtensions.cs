@@ -129,6 +129,9 @@ public static partial class DataServiceExtensions
                     "Run: dotnet run --project src/DetainerGraph -- migrate");
             }
         }
+        // Before anything reads or adds charges (the sample data, an import, the search outbox's start-up rebuild, which
+        // runs once serving starts): rows derived by the rules of an earlier version are derived again by this one's.
+        await ChargeClassifications.RecomputeIfStaleAsync(db, services.GetRequiredService<Reference.ReferenceData>(), logger, ct);
         if (loadSampleData && options.LoadSampleData)
         {
             await scope.ServiceProvider.GetRequiredService<SampleData>().EnsureLoadedAsync(ct);

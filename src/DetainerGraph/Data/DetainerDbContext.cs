@@ -25,6 +25,7 @@ public abstract class DetainerDbContext(DbContextOptions options) : DbContext(op
     public DbSet<SectionOneEntry> SectionOneEntries => Set<SectionOneEntry>();
     public DbSet<Correction> Corrections => Set<Correction>();
     public DbSet<SearchOutboxEntry> SearchOutbox => Set<SearchOutboxEntry>();
+    public DbSet<StoreSetting> StoreSettings => Set<StoreSetting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(DetainerDbContext).Assembly);

@@ -323,3 +323,13 @@ public enum CorrectionTarget
     Detainer,
     SectionOneEntry,
 }
+
+/// <summary>
+/// What the store says about itself, by key: for now the fingerprint of the rules its charges' categories and matched
+/// NCIC codes were derived by (<see cref="ChargeClassifications"/>).
+/// </summary>
+public sealed class StoreSetting
+{
+    public required string Key { get; set; }
+    public required string Value { get; set; }
+}

@@ -88,9 +88,16 @@ public sealed class SqlServerQueryTests : IDisposable
             }
             """);
 
-        Assert.Equal(2, statements.Count);
-        Assert.All(statements, s => Assert.Contains("GROUP BY", s, StringComparison.Ordinal));
-        Assert.Contains("COUNT(DISTINCT", statements[1], StringComparison.Ordinal);
+        // Each field is one GROUP BY. The rehearsal answers every statement with no rows, so each empty list is then
+        // followed by the one count of the synthetic records it left out (the SYNTHETIC_EXCLUDED warning's), a sum over a
+        // rollup for these filters, which a store with published matches never runs (StatsSyntheticExcludedTests).
+        var groups = statements.Where(s => s.Contains("GROUP BY", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.Contains("COUNT(DISTINCT", groups[1], StringComparison.Ordinal);
+        var counts = statements.Except(groups).ToList();
+        Assert.Equal(2, counts.Count);
+        Assert.All(counts, s => Assert.Contains("SUM([d].[Count])", s, StringComparison.Ordinal));
+        Assert.All(counts, s => Assert.DoesNotContain("FROM [Detainers]", s, StringComparison.Ordinal));
         Snapshot.Match(Joined(statements));
     }
 

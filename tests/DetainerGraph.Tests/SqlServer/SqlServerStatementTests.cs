@@ -444,6 +444,9 @@ public sealed class SqlServerStatementTests(SampleDataApp sample) : IClassFixtur
         yield return ("search: rebuild and replay", s => Outbox(s).RebuildAsync(Db(s), default));
         yield return ("search: catch up at start", s => Outbox(s).CatchUpAsync(Db(s), default));
         yield return ("search: index lag", s => SearchOutbox.LagAsync(Db(s), default));
+        // At start, before the catch-up: the stored categories re-derived when the rules they were derived by changed.
+        yield return ("start: re-derive charge categories", s => ChargeClassifications.RecomputeIfStaleAsync(
+            Db(s), s.GetRequiredService<DetainerGraph.Reference.ReferenceData>(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default));
     }
 
     /// <summary>An engine that reads every document it is handed and holds none.</summary>

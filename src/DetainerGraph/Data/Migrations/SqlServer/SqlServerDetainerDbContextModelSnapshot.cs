@@ -851,6 +851,24 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.ToTable("Sources");
                 });
 
+            modelBuilder.Entity("DetainerGraph.Data.StoreSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("StoreSettings", (string)null);
+                });
+
             modelBuilder.Entity("DetainerGraph.Data.Week", b =>
                 {
                     b.Property<DateOnly>("Start")

@@ -767,6 +767,22 @@ namespace DetainerGraph.Data.Migrations.Sqlite
                     b.ToTable("Sources");
                 });
 
+            modelBuilder.Entity("DetainerGraph.Data.StoreSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("StoreSettings", (string)null);
+                });
+
             modelBuilder.Entity("DetainerGraph.Data.Week", b =>
                 {
                     b.Property<DateOnly>("Start")

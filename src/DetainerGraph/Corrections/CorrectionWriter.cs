@@ -216,9 +216,7 @@ public sealed class CorrectionWriter(DetainerDbContext db, ReferenceData referen
                 var text = RequiredText(value, MaxDescription);
                 var old = charge.Description;
                 charge.Description = text;
-                var offense = reference.MatchOffense(text);
-                charge.NcicCode = offense?.Code;
-                charge.Category = reference.ClassifyCharge(text, offense);
+                (charge.NcicCode, charge.Category) = reference.ClassifyStoredCharge(text, fileCode: null);
                 return Changed(old, text, charge);
             }
             var status = CorrectionValues.ParseEnum<ChargeStatus>(Required(value))

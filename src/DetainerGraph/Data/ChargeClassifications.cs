@@ -55,16 +55,6 @@ public static partial class ChargeClassifications
         });
 
     /// <summary>
-    /// The code and category the import derives for a charge: from the file's NCIC code when it gave one the catalog knows,
-    /// else from the text (as <c>ImportWriter</c> does).
-    /// </summary>
-    public static (string? Code, string? Category) Derive(ReferenceData reference, string description, string? fileCode)
-    {
-        var offense = (fileCode is null ? null : reference.OffenseOfCode(fileCode)) ?? reference.MatchOffense(description);
-        return (offense?.Code, reference.ClassifyCharge(description, offense));
-    }
-
-    /// <summary>
     /// Re-derives the stored charges' codes and categories when the store's fingerprint is not the shipped rules' (or is
     /// absent while it holds charges), then stores the fingerprint; returns how many charges changed. One transaction:
     /// every row is derived by one set of rules or the other, never a mix. Only rows whose value changes are written,
@@ -127,7 +117,7 @@ public static partial class ChargeClassifications
         var targets = new Dictionary<Stored, (string? Code, string? Category)>();
         foreach (var pair in distinct)
         {
-            var target = Derive(reference, pair.Description, pair.Coded ? pair.NcicCode : null);
+            var target = reference.ClassifyStoredCharge(pair.Description, pair.Coded ? pair.NcicCode : null);
             if (target != (pair.NcicCode, pair.Category))
             {
                 targets[pair] = target;

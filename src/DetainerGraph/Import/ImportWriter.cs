@@ -28,6 +28,12 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     private const int MaxCachedKeys = 65_536;
 
     /// <summary>
+    /// The most distinct (file code, charge text) pairs an import keeps classified: a real file repeats a few thousand
+    /// texts, and a file of a million distinct texts classifies the rest as it meets them rather than holding them all.
+    /// </summary>
+    private const int MaxClassified = 65_536;
+
+    /// <summary>
     /// The fewest detainers for which a SQLite import drops the secondary indexes of the detainer and charge tables
     /// and builds them again before its commit (see <see cref="SqliteDeferredIndexes"/>); the import must also hold
     /// at least as many detainers as the store. Also the fewest for which it drops and restores the detainer table's
@@ -400,7 +406,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         SearchSync.ImportSession? documents,
         CancellationToken ct)
     {
-        var offenses = new Dictionary<string, NcicOffense?>(StringComparer.Ordinal);
+        var classified = new Dictionary<(string? Code, string Text), (string? Code, string? Category)>();
         var bulk = db.Database.IsSqlite();
         if (documents is not null && !bulk)
         {
@@ -464,17 +470,21 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 var ordinal = 0;
                 foreach (var charge in row.Charges)
                 {
-                    if (!offenses.TryGetValue(charge.NcicCode ?? charge.Description, out var offense))
+                    // Keyed by code and text together: a charge whose text is "5404" is not the charge coded 5404.
+                    if (!classified.TryGetValue((charge.NcicCode, charge.Description), out var classification))
                     {
-                        offense = charge.NcicCode is { } code ? reference.OffenseOfCode(code) : reference.MatchOffense(charge.Description);
-                        offenses[charge.NcicCode ?? charge.Description] = offense;
+                        classification = reference.ClassifyStoredCharge(charge.Description, charge.NcicCode);
+                        if (classified.Count < MaxClassified)
+                        {
+                            classified[(charge.NcicCode, charge.Description)] = classification;
+                        }
                     }
                     var written = new Charge
                     {
                         Description = charge.Description,
                         Status = charge.Status,
-                        NcicCode = offense?.Code,
-                        Category = reference.ClassifyCharge(charge.Description, offense),
+                        NcicCode = classification.Code,
+                        Category = classification.Category,
                         Ordinal = ++ordinal,
                     };
                     if (!bulk)

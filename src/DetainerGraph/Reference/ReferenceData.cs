@@ -114,6 +114,18 @@ public sealed partial class ReferenceData
     public string? ClassifyCharge(string description, NcicOffense? offense) =>
         offense?.Category ?? Search.Analysis.ChargeReader.For(DataDirectory).Classify(description);
 
+    /// <summary>
+    /// The NCIC code and category a stored charge carries, the one rule the import, a correction and the re-derivation at
+    /// start (<see cref="Data.ChargeClassifications"/>) share: the offense of the file's own code when the catalog knows it,
+    /// else the offense its text matches; the category that offense's, else the one its words give
+    /// (<see cref="ClassifyCharge"/>).
+    /// </summary>
+    public (string? Code, string? Category) ClassifyStoredCharge(string description, string? fileCode)
+    {
+        var offense = (fileCode is null ? null : OffenseOfCode(fileCode)) ?? MatchOffense(description);
+        return (offense?.Code, ClassifyCharge(description, offense));
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"\((?>[^()]+|\((?<d>)|\)(?<-d>))*\)|\[[^\]]*\]")]
     private static partial System.Text.RegularExpressions.Regex Parenthetical();
 

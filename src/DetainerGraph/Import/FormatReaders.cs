@@ -444,10 +444,17 @@ public sealed class FormatReaders(ReferenceData reference)
 
     /// <summary>
     /// Texas offense codes have eight digits, the first four of them the NCIC offense code ("54040009" is
-    /// 5404, DUI alcohol); shorter local codes say nothing, and the description is matched instead.
+    /// 5404, DUI alcohol); shorter local codes say nothing, and the description is matched instead. A preparatory
+    /// offense is the offense's code with a letter after it, A for an attempt, C for a conspiracy, S for a solicitation
+    /// ("11990004A", <c>ATTM/AGG SEX ASLT CHILD</c>; "09990020S", <c>SOLIC/COMM CAPITAL MURDER</c>): its eight digits
+    /// name the offense as well. Read as a local code, such a charge was classified by its abbreviated text alone, which
+    /// filed 7 of Travis County's 180 of them in a block their code contradicts (the aggravated sexual assault of a
+    /// child under Assault) and gave none of them an NCIC code.
     /// </summary>
     private string? NcicCodeOf(string? chargeCode) =>
-        chargeCode is { Length: 8 } && chargeCode.All(char.IsAsciiDigit) && reference.OffenseOfCode(chargeCode[..4]) is { } offense
+        chargeCode is { Length: 8 or 9 } && chargeCode[..8].All(char.IsAsciiDigit)
+            && (chargeCode.Length == 8 || chargeCode[8] is 'A' or 'C' or 'S')
+            && reference.OffenseOfCode(chargeCode[..4]) is { } offense
             ? offense.Code
             : null;
 }

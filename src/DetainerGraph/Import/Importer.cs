@@ -184,6 +184,10 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         // continuation on top of its own frames, which may still hold the array, and SQLite's statements complete
         // synchronously, so the write could run to its commit without ever leaving that stack.
         var released = content.Release();
+        if (existing is not null)
+        {
+            return await AlreadyImportedAsync(fileName, sha256, existing, ct);
+        }
         if (released >= CollectAfterReleasingBytes)
         {
             // The collector keeps the memory it has (the array's, and the parse's garbage) committed for its next
@@ -192,10 +196,6 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
         await Task.Yield();
-        if (existing is not null)
-        {
-            return await AlreadyImportedAsync(fileName, sha256, existing, ct);
-        }
         if (AfterLookup is not null)
         {
             await AfterLookup();

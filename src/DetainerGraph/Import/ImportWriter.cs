@@ -434,11 +434,14 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
             await DetainerCountRollup.DeferForBulkInsertAsync(db, ct);
         }
         var keys = new RowKeys(jurisdictions, facilities);
+        // Each written detainer's rollup group counted as it is written (SQLite), so that no row is read after its chunk.
+        var groups = bulk ? new SourceRollupGroups(db.Model) : null;
         var done = 0;
-        foreach (var chunk in file.Detainers.Chunk(ChunkSize))
+        for (var start = 0; start < file.Detainers.Count; start += ChunkSize)
         {
-            var chunkDocuments = documents is null ? null : new List<ChargeDocument>(Math.Min(chunk.Length * 2, DocumentBatchSize));
-            var chunkDetainers = new List<Detainer>(copiers is null ? 0 : chunk.Length);
+            var chunk = file.Detainers.GetRange(start, Math.Min(ChunkSize, file.Detainers.Count - start));
+            var chunkDocuments = documents is null ? null : new List<ChargeDocument>(Math.Min(chunk.Count * 2, DocumentBatchSize));
+            var chunkDetainers = new List<Detainer>(copiers is null ? 0 : chunk.Count);
             foreach (var row in chunk)
             {
                 var detainer = new Detainer
@@ -466,6 +469,7 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 {
                     detainer.Id = ++nextDetainerId;
                     detainerInserter!.Insert(detainer);
+                    groups!.Add(RollupKeyOf(detainer));
                 }
                 var ordinal = 0;
                 foreach (var charge in row.Charges)
@@ -534,8 +538,14 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 await documents!.AddAsync(chunkDocuments, ct);
             }
             ct.ThrowIfCancellationRequested();
-            done += chunk.Length;
+            done += chunk.Count;
             progress?.Report(new ImportProgress(file.FileName, done, file.Detainers.Count));
+            if (bulk)
+            {
+                // Written and counted: the chunk's rows are let go (see ParsedFile.ReleaseDetainers). Only here: SQLite's
+                // execution strategy never retries, where another provider's might run the write again from the rows.
+                file.ReleaseDetainers(start, chunk.Count);
+            }
         }
         // The index's commit is prepared while the database rebuilds its indexes, sums its rollups and commits.
         documents?.CompleteAdding();
@@ -543,13 +553,12 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         {
             return;
         }
-        // The rollup groups are counted (and summed for the totals and the coarse rollups) on another thread meanwhile: the
-        // rebuild keeps one core busy, the other is then idle.
-        var groups = new SourceRollupGroups(db.Model);
+        // The rollup groups (counted as the rows were written) are sorted and summed for the totals and the coarse rollups on
+        // another thread meanwhile: the rebuild keeps one core busy, the other is then idle.
         var counting = Task.Run(() =>
         {
             WhileCountingRollupGroups?.Invoke();
-            CountRollupGroups(file, jurisdictions, facilities, groups, ct);
+            groups!.Sort(ct);
             groups.Summarize(_jurisdictionRegions, ct);
         }, ct);
         try
@@ -567,48 +576,29 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         }
         catch (Exception)
         {
-            // The count reads the parsed rows only; it is waited for (its own failure observed and dropped: the rebuild's
+            // The sort reads the counted groups only; it is waited for (its own failure observed and dropped: the rebuild's
             // is the one reported) so that nothing of a failed import keeps running after it.
             await counting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
         await counting;
-        await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, source.Kind == SourceKind.Synthetic, groups, ct);
+        await DetainerCountRollup.AddImportedSourceAsync(db, source.Id, source.Kind == SourceKind.Synthetic, groups!, ct);
     }
 
-    /// <summary>
-    /// Each written detainer's <see cref="DetainerCount"/> key counted, from the parsed rows and the keys the write gave
-    /// their jurisdictions and facilities (the same lookups; these dictionaries are only read once the write is done),
-    /// then sorted. Runs on a pool thread with caches of its own.
-    /// </summary>
-    private static void CountRollupGroups(
-        ParsedFile file, Dictionary<(string, string), int> jurisdictions, Dictionary<(string, string, string), int> facilities,
-        SourceRollupGroups groups, CancellationToken ct)
-    {
-        var keys = new RowKeys(jurisdictions, facilities);
-        var done = 0;
-        foreach (var row in file.Detainers)
-        {
-            if (++done % ChunkSize == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-            groups.Add(new SourceRollupKey(
-                keys.Jurisdiction(row.Jurisdiction),
-                keys.Facility(row.Facility),
-                row.WeekStart,
-                row.Outcome,
-                row.DetainerType,
-                row.Citizenship,
-                SourceRollupKey.MonthOf(row.IssuedOn),
-                SourceRollupKey.MonthOf(row.OutcomeRecordedOn)));
-        }
-        groups.Sort(ct);
-    }
+    /// <summary>The <see cref="DetainerCount"/> group of a detainer as written (its keys are the write's own).</summary>
+    private static SourceRollupKey RollupKeyOf(Detainer detainer) => new(
+        detainer.JurisdictionId,
+        detainer.FacilityId,
+        detainer.WeekStart,
+        detainer.Outcome,
+        detainer.DetainerType,
+        detainer.Citizenship,
+        SourceRollupKey.MonthOf(detainer.IssuedOn),
+        SourceRollupKey.MonthOf(detainer.OutcomeRecordedOn));
 
     /// <summary>
     /// The keys the write gave the rows' jurisdictions and facilities: by the readers' shared instances first (a reference
-    /// lookup), by name otherwise. Its caches are its own, so each thread that looks keys up makes one.
+    /// lookup), by name otherwise. Its caches are its own (not thread-safe).
     /// </summary>
     private sealed class RowKeys(Dictionary<(string, string), int> jurisdictions, Dictionary<(string, string, string), int> facilities)
     {

@@ -33,6 +33,12 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// </summary>
     internal Func<Task>? AfterLookup { get; init; }
 
+    /// <summary>
+    /// The fewest bytes of a source after whose parse the garbage collector is asked to return its memory to the system
+    /// (see <see cref="ImportOnceAsync"/>): below it the collection is not worth its pause.
+    /// </summary>
+    internal const int CollectAfterReleasingBytes = 64 << 20;
+
     /// <summary>The most bytes a source may hold, a pipe's as a regular file's: what one array holds (about 2 GB). Tests lower it.</summary>
     internal long MaxSourceBytes { get; init; } = Array.MaxLength;
 
@@ -45,8 +51,8 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     public async Task<ImportResult> ImportAsync(string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         var fileName = SourceName(path);
-        var bytes = await ReadSourceAsync(path, fileName, ct);
-        return await ImportAsync(fileName, bytes, progress, ct);
+        var content = new SourceContent(await ReadSourceAsync(path, fileName, ct));
+        return await ImportAsync(fileName, content, progress, ct);
     }
 
     /// <summary>
@@ -141,11 +147,14 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     public async Task<Source?> FindImportedAsync(string sha256, CancellationToken ct) =>
         await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.ContentSha256 == sha256, ct);
 
-    public async Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    public Task<ImportResult> ImportAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress = null, CancellationToken ct = default) =>
+        ImportAsync(fileName, new SourceContent(bytes), progress, ct);
+
+    private async Task<ImportResult> ImportAsync(string fileName, SourceContent content, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         try
         {
-            return await ImportOnceAsync(fileName, bytes, progress, ct);
+            return await ImportOnceAsync(fileName, content, progress, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException && ct.IsCancellationRequested && SqliteInterrupt.IsInterrupt(e))
         {
@@ -156,22 +165,37 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
     }
 
-    private async Task<ImportResult> ImportOnceAsync(string fileName, byte[] bytes, IProgress<ImportProgress>? progress, CancellationToken ct)
+    private async Task<ImportResult> ImportOnceAsync(string fileName, SourceContent content, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var sha256 = ContentIdentity.Of(bytes);
+        var sha256 = ContentIdentity.Of(content.Bytes);
         ContentSha256 = sha256;
-        // The same text under other line endings or a byte-order mark is the same content (ContentIdentity).
+        // The same text under other line endings or a byte-order mark is the same content (ContentIdentity). Worked out
+        // at the first lookup, which comes before the parse is done: the lookup inside the write needs no bytes.
         string[]? spellings = null;
         Task<Source?> LookUpAsync(CancellationToken token)
         {
-            spellings ??= ContentIdentity.Spellings(bytes, sha256);
+            spellings ??= ContentIdentity.Spellings(content.Bytes, sha256);
             return db.Sources.AsNoTracking().Where(s => spellings.Contains(s.ContentSha256)).OrderBy(s => s.Id).FirstOrDefaultAsync(token);
         }
-        var (existing, parsed) = await ParseBesideAsync(fileName, bytes, () => LookUpAsync(ct), ct);
+        var (existing, parsed) = await ParseBesideAsync(fileName, content, () => LookUpAsync(ct), ct);
+        // Hashed, looked up and parsed: the rows hold all the write needs, and the file's bytes (as large as the file,
+        // up to 2 GB) are let go before it rather than held to its commit beside the rows and the index's buffer. The
+        // rest runs from the thread pool, on a stack of its own: the parse's task finished on a pool thread and ran this
+        // continuation on top of its own frames, which may still hold the array, and SQLite's statements complete
+        // synchronously, so the write could run to its commit without ever leaving that stack.
+        var released = content.Release();
         if (existing is not null)
         {
             return await AlreadyImportedAsync(fileName, sha256, existing, ct);
         }
+        if (released >= CollectAfterReleasingBytes)
+        {
+            // The collector keeps the memory it has (the array's, and the parse's garbage) committed for its next
+            // allocations, and would hold it through the write beside the index's buffer and SQLite's page cache: one
+            // blocking collection returns it, a few hundred milliseconds for a file of hundreds of megabytes.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+        await Task.Yield();
         if (AfterLookup is not null)
         {
             await AfterLookup();
@@ -208,10 +232,10 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
     /// about as much as parsing 100,000 rows. The source found, or the parsed file; the parse is stopped and waited for
     /// when the content was imported or the lookup failed, so nothing of it runs on after this returns.
     /// </summary>
-    private async Task<(Source? Existing, ParsedFile? File)> ParseBesideAsync(string fileName, byte[] bytes, Func<Task<Source?>> lookUp, CancellationToken ct)
+    private async Task<(Source? Existing, ParsedFile? File)> ParseBesideAsync(string fileName, SourceContent content, Func<Task<Source?>> lookUp, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var parsing = Task.Run(() => Parse(fileName, bytes, stop.Token), CancellationToken.None);
+        var parsing = Task.Run(() => Parse(fileName, content.Bytes, stop.Token), CancellationToken.None);
         Source? existing;
         try
         {

@@ -70,4 +70,12 @@ public sealed class ParsedFile(string fileName, ImportFormat format)
     public int? SyntheticSeed { get; set; }
 
     public int RowCount => Detainers.Count + Policies.Count + SectionOne.Count + Reports.Count + Corrections.Count;
+
+    /// <summary>
+    /// Lets go of the detainer rows from <paramref name="start"/> on (<paramref name="count"/> of them) once they are
+    /// written: a million parsed detainers with their charges are some 300 MB, and the write needs each chunk only while
+    /// it writes it. The list keeps its count (what was read), and the released entries are null from then on.
+    /// </summary>
+    internal void ReleaseDetainers(int start, int count) =>
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Detainers).Slice(start, count).Clear();
 }

@@ -46,7 +46,26 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
             throw new SearchQueryException("SEARCH_QUERY_TOO_LONG",
                 $"The search query is {text.Length} characters long; at most {MaxLength} are allowed.");
         }
-        var clean = Clean(text);
+        var clauses = Read(Clean(text));
+        if (clauses.Count > MaxClauses)
+        {
+            throw new SearchQueryException("SEARCH_QUERY_TOO_COMPLEX",
+                $"The search query has {clauses.Count} words or phrases; at most {MaxClauses} are allowed.");
+        }
+        return new ChargeQuery(text, clauses);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Parse"/> refuses <paramref name="text"/> (longer than <see cref="MaxLength"/>, or more than
+    /// <see cref="MaxClauses"/> words and phrases), without throwing: the cost analysis prices such a search as the field
+    /// that fails before it searches, so that the client is told <c>SEARCH_QUERY_TOO_LONG</c>, not <c>COMPLEXITY</c>.
+    /// </summary>
+    public static bool Refuses(string? text) =>
+        text is not null && (text.Length > MaxLength || Read(Clean(text)).Count > MaxClauses);
+
+    /// <summary>The clauses of a cleaned text, however many.</summary>
+    private static List<QueryClause> Read(string clean)
+    {
         var clauses = new List<QueryClause>();
         var i = 0;
         while (i < clean.Length)
@@ -93,12 +112,7 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
                 clauses.Add(new QueryClause(QueryClauseKind.Word, word));
             }
         }
-        if (clauses.Count > MaxClauses)
-        {
-            throw new SearchQueryException("SEARCH_QUERY_TOO_COMPLEX",
-                $"The search query has {clauses.Count} words or phrases; at most {MaxClauses} are allowed.");
-        }
-        return new ChargeQuery(text, clauses);
+        return clauses;
     }
 
     /// <summary>The shortest word allowed one edit: <see cref="AutoEdits"/>.</summary>

@@ -32,8 +32,9 @@ namespace DetainerGraph.Api;
 /// and all under it free), and a facet's <c>buckets</c> as many times as the field can have values
 /// (<see cref="FacetBuckets"/>), since a bucket's jurisdiction and what is asked of it (its detainers, its stats) run per
 /// bucket; a bucket's own values (<c>value</c>, <c>count</c>...) are in memory and cost nothing.</item>
-/// <item>A field given a page size it refuses (<c>first</c> or <c>last</c> past its maximum, or negative) is priced without
-/// its selection: it fails with <c>PAGE_SIZE_OUT_OF_RANGE</c> before it reads anything, and that, not <c>COMPLEXITY</c>, is
+/// <item>A field given a page size it refuses (<c>first</c> or <c>last</c> past its maximum, or negative), or a search query it
+/// refuses (<see cref="ChargeQuery.Refuses"/>), is priced without
+/// its selection: it fails with <c>PAGE_SIZE_OUT_OF_RANGE</c> (or the search's own code) before it reads anything, and that, not <c>COMPLEXITY</c>, is
 /// the answer the client needs (<see cref="Paging.WithPageSizeLimit"/>).</item>
 /// </list>
 /// On the sample data 50,000 units are roughly one to two seconds of database work on one core. The rate limiter charges
@@ -140,6 +141,12 @@ public static class CostModel
             }
             switch (root ? context.FieldAst.Name.StringValue : null)
             {
+                // A query the field refuses (too long, too many words) fails it before it searches: priced like a refused page
+                // size, by nothing it would have done. Priced by its words and letters, 3,000 characters of words were refused
+                // as COMPLEXITY instead of SEARCH_QUERY_TOO_LONG, and six aliases of a 33-word query instead of SEARCH_QUERY_TOO_COMPLEX.
+                case "searchCharges" when arguments.TryGetValue("query", out var query) && query.Value is string text && ChargeQuery.Refuses(text):
+                    multiplier = 0;
+                    break;
                 case "searchCharges" when arguments.TryGetValue("query", out var query) && query.Value is string text:
                     impact += SearchCost(text);
                     break;

@@ -10,12 +10,18 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DetainerGraph.Charges;
 
-/// <summary>One page of search hits (its total exact, from the engine), with what is needed to count facets over all hits on demand.</summary>
+/// <summary>
+/// One page of search hits (its total exact, from the engine), with what is needed to count facets over all hits on demand.
+/// A next page exists when more hits follow within <see cref="ChargeSearchRequest.MaxResultWindow"/>: past it every page is
+/// refused, so the page that reaches the window's end says <c>hasNextPage: false</c> (a client following it got
+/// <c>SEARCH_WINDOW_TOO_LARGE</c>); <c>totalCount</c> still counts every hit.
+/// </summary>
 public sealed class ChargeSearchPage(
     ChargeSearchResult result,
     int offset,
     Func<IReadOnlyList<SearchFacet>, CancellationToken, Task<IReadOnlyList<FacetResult>>> facets)
-    : Connection<ChargeSearchHit>(result.Hits, offset, offset + result.Hits.Count < result.TotalCount, _ => Task.FromResult(result.TotalCount))
+    : Connection<ChargeSearchHit>(result.Hits, offset,
+        offset + result.Hits.Count < Math.Min(result.TotalCount, ChargeSearchRequest.MaxResultWindow), _ => Task.FromResult(result.TotalCount))
 {
     public string? Suggestion => result.Suggestion;
     public Task<IReadOnlyList<FacetResult>> FacetsAsync(IReadOnlyList<SearchFacet> fields, CancellationToken ct) => facets(fields, ct);

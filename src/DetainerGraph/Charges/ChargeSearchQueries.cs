@@ -208,6 +208,13 @@ public static partial class ChargeSearchQueries
             var window = await Paging.WindowAsync(pageArguments, paging, async countCt =>
                 (await search.SearchAsync(new ChargeSearchRequest(query, filter, 0, 0, [], Highlight: false), countCt)).TotalCount, ct);
             var (offset, limit) = (window.Offset, window.Limit);
+            // A page that starts inside the window and reaches past it ends at the window: `first: 30` after the hit at
+            // position 9,989 was refused whole (SEARCH_WINDOW_TOO_LARGE), though its first ten hits are in the window and
+            // reachable by no other page of that size. A page that starts past the window is still refused.
+            if (!window.Backward && offset < ChargeSearchRequest.MaxResultWindow)
+            {
+                limit = Math.Min(limit, ChargeSearchRequest.MaxResultWindow - offset);
+            }
             var result = await search.SearchAsync(new ChargeSearchRequest(query, filter, offset, limit, [], Highlight: SelectsHighlight(context)), ct);
             Func<CancellationToken, Task<int>>? countExcluded = null;
             if (excludesSynthetic)

@@ -5,11 +5,16 @@ public sealed record ImportError(string File, int Line, string? Column, string? 
 {
     public override string ToString()
     {
-        var at = Column is null ? $"{File}:{Line}" : $"{File}:{Line} [{Column}]";
-        return Value is null ? $"{at}: expected {Expected}" : $"{at}: '{Truncate(Value)}': expected {Expected}";
+        var at = Column is null ? $"{File}:{Line}" : $"{File}:{Line} [{Shorten(Column)}]";
+        return Value is null ? $"{at}: expected {Expected}" : $"{at}: '{Shorten(Value)}': expected {Expected}";
     }
 
-    private static string Truncate(string value) => value.Length <= 80 ? value : value[..77] + "...";
+    /// <summary>
+    /// Text of the file (a cell, or a column name from its header) as a message quotes it: at most 80 characters. A file
+    /// may hold a header cell of a megabyte (a record holds up to <see cref="CsvReader.MaxRecordChars"/>), and a warning
+    /// naming it was printed whole: a 1 MB line on the console.
+    /// </summary>
+    public static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 }
 
 /// <summary>A file refused whole. Nothing from it was written.</summary>

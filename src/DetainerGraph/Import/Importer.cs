@@ -391,11 +391,16 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
 
             var columns = new Dictionary<string, int>(StringComparer.Ordinal);
             var ignored = new List<string>();
+            // A name given many times is one problem, reported once (5,000 copies of one name were 4,999 "bad rows").
+            var repeated = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < header.Count; i++)
             {
                 if (!columns.TryAdd(header[i], i))
                 {
-                    parsed.Errors.Add(new ImportError(fileName, headerRecord.Line, header[i], null, "each column named once"));
+                    if (repeated.Add(header[i]))
+                    {
+                        parsed.Errors.Add(new ImportError(fileName, headerRecord.Line, header[i], null, "each column named once"));
+                    }
                 }
                 else if (!spec.Required.Contains(header[i]) && !spec.Optional.Contains(header[i]))
                 {
@@ -456,9 +461,9 @@ public sealed class Importer(DetainerDbContext db, ReferenceData reference, Sear
         }
         if (ignored.Count == 1)
         {
-            return $"{fileName}: column '{ignored[0]}' is not part of the {format} format and was ignored";
+            return $"{fileName}: column '{ImportError.Shorten(ignored[0])}' is not part of the {format} format and was ignored";
         }
-        var named = string.Join(", ", ignored.Take(MaxIgnoredColumnsNamed).Select(c => $"'{c}'"));
+        var named = string.Join(", ", ignored.Take(MaxIgnoredColumnsNamed).Select(c => $"'{ImportError.Shorten(c)}'"));
         var more = ignored.Count > MaxIgnoredColumnsNamed
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" and {ignored.Count - MaxIgnoredColumnsNamed:N0} more")
             : "";

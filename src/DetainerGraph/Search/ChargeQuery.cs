@@ -13,7 +13,13 @@ public enum QueryClauseKind
     Phrase,
 }
 
-public sealed record QueryClause(QueryClauseKind Kind, string Text);
+/// <summary>
+/// One clause of the query. <see cref="Quoted"/>: written in quotes. A quoted single word (<c>"of"</c>, <c>"thft"</c>) is a
+/// <see cref="QueryClauseKind.Word"/> like an unquoted one, and keeps what quotes promise: it is required even when a
+/// connective, and matched without typo tolerance. Read as a plain word, <c>jumping "of"</c> found the 49 charges of
+/// <c>jumping</c>, none of which says "of", and <c>"thfet"</c> 425 thefts.
+/// </summary>
+public sealed record QueryClause(QueryClauseKind Kind, string Text, bool Quoted = false);
 
 /// <summary>
 /// The user's query text, read by our own small grammar, never by an engine's query parser: words are
@@ -25,8 +31,12 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
     public const int MaxLength = 500;
     public const int MaxClauses = 32;
 
-    /// <summary>True when the text held no words at all (blank): every document matches.</summary>
-    public bool MatchesAll => Clauses.Count == 0 && string.IsNullOrWhiteSpace(Text);
+    /// <summary>
+    /// True when the text held no words at all (blank): every document matches. Blank as the grammar reads it: the
+    /// control and format characters it reads as spaces count as spaces, so a query of a NUL, a zero-width space or a
+    /// byte-order mark (pasted text) matches every charge as an empty one does, not nothing as a symbol does.
+    /// </summary>
+    public bool MatchesAll => Clauses.Count == 0 && string.IsNullOrWhiteSpace(Clean(Text));
 
     public static ChargeQuery Parse(string? text)
     {
@@ -36,7 +46,26 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
             throw new SearchQueryException("SEARCH_QUERY_TOO_LONG",
                 $"The search query is {text.Length} characters long; at most {MaxLength} are allowed.");
         }
-        var clean = Clean(text);
+        var clauses = Read(Clean(text));
+        if (clauses.Count > MaxClauses)
+        {
+            throw new SearchQueryException("SEARCH_QUERY_TOO_COMPLEX",
+                $"The search query has {clauses.Count} words or phrases; at most {MaxClauses} are allowed.");
+        }
+        return new ChargeQuery(text, clauses);
+    }
+
+    /// <summary>
+    /// Whether <see cref="Parse"/> refuses <paramref name="text"/> (longer than <see cref="MaxLength"/>, or more than
+    /// <see cref="MaxClauses"/> words and phrases), without throwing: the cost analysis prices such a search as the field
+    /// that fails before it searches, so that the client is told <c>SEARCH_QUERY_TOO_LONG</c>, not <c>COMPLEXITY</c>.
+    /// </summary>
+    public static bool Refuses(string? text) =>
+        text is not null && (text.Length > MaxLength || Read(Clean(text)).Count > MaxClauses);
+
+    /// <summary>The clauses of a cleaned text, however many.</summary>
+    private static List<QueryClause> Read(string clean)
+    {
         var clauses = new List<QueryClause>();
         var i = 0;
         while (i < clean.Length)
@@ -54,7 +83,7 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
                     var phrase = clean[(i + 1)..close].Trim();
                     if (phrase.Length > 0)
                     {
-                        clauses.Add(new QueryClause(phrase.Contains(' ', StringComparison.Ordinal) ? QueryClauseKind.Phrase : QueryClauseKind.Word, phrase));
+                        clauses.Add(new QueryClause(phrase.Contains(' ', StringComparison.Ordinal) ? QueryClauseKind.Phrase : QueryClauseKind.Word, phrase, Quoted: true));
                     }
                     i = close + 1;
                     continue;
@@ -83,12 +112,7 @@ public sealed record ChargeQuery(string Text, IReadOnlyList<QueryClause> Clauses
                 clauses.Add(new QueryClause(QueryClauseKind.Word, word));
             }
         }
-        if (clauses.Count > MaxClauses)
-        {
-            throw new SearchQueryException("SEARCH_QUERY_TOO_COMPLEX",
-                $"The search query has {clauses.Count} words or phrases; at most {MaxClauses} are allowed.");
-        }
-        return new ChargeQuery(text, clauses);
+        return clauses;
     }
 
     /// <summary>The shortest word allowed one edit: <see cref="AutoEdits"/>.</summary>

@@ -19,7 +19,7 @@ public sealed record PlannedClause(QueryClauseKind Kind, IReadOnlyList<string> T
 /// <summary>
 /// How a parsed <see cref="ChargeQuery"/> is read, decided once for both engines: which analysis each clause
 /// gets (stemmed words and phrases, unstemmed prefixes), and which words are fuzzy. A word is fuzzy only when
-/// it is a single term, <see cref="ChargeQuery.TypoEdits"/> allows edits, and the index does not hold it in
+/// it is a single term outside quotes, <see cref="ChargeQuery.TypoEdits"/> allows edits, and the index does not hold it in
 /// the description: a word the index knows is taken as meant (otherwise <c>sex</c> also finds "INA SEC.101",
 /// <c>traffic</c> "Drug Trafficking"). Lucene answers "does the index hold it?" from its term dictionary,
 /// Elasticsearch with one batched lookup (<see cref="FuzzCandidates"/>). Connectives outside quotes (<c>of</c>,
@@ -55,7 +55,7 @@ public sealed record ChargeQueryPlan(bool MatchesAll, IReadOnlyList<PlannedClaus
     }
 
     private static bool IsConnective(QueryClause clause) =>
-        clause.Kind == QueryClauseKind.Word && !clause.Text.Any(char.IsDigit)
+        clause.Kind == QueryClauseKind.Word && !clause.Quoted && !clause.Text.Any(char.IsDigit)
         && Analysis.ChargeLexicon.Words(clause.Text).ToList() is { Count: > 0 } words && words.All(Connectives.Contains);
 
     private static readonly Analyzer Stemmed = ChargeAnalysis.QueryAnalyzer();
@@ -77,7 +77,7 @@ public sealed record ChargeQueryPlan(bool MatchesAll, IReadOnlyList<PlannedClaus
     /// </summary>
     public static IReadOnlyList<string> FuzzCandidates(ChargeQuery query) =>
     [
-        .. RequiredClauses(query).Where(c => c.Kind == QueryClauseKind.Word)
+        .. RequiredClauses(query).Where(c => c.Kind == QueryClauseKind.Word && !c.Quoted)
             .Select(Terms)
             .Where(t => t.Count == 1 && ChargeQuery.TypoEdits(t[0]) > 0)
             .Select(t => t[0])
@@ -100,7 +100,8 @@ public sealed record ChargeQueryPlan(bool MatchesAll, IReadOnlyList<PlannedClaus
                 continue;
             }
             var edits = 0;
-            if (clause.Kind == QueryClauseKind.Word && terms.Count == 1 && ChargeQuery.TypoEdits(terms[0]) > 0)
+            // A quoted word is taken as typed, as a phrase is.
+            if (clause.Kind == QueryClauseKind.Word && !clause.Quoted && terms.Count == 1 && ChargeQuery.TypoEdits(terms[0]) > 0)
             {
                 var holds = indexHolds(terms[0]);
                 if (holds)

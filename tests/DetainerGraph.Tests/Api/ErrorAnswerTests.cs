@@ -206,6 +206,28 @@ public sealed class ErrorAnswerTests : IDisposable
         Assert.Equal(JsonValueKind.Number, result.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").ValueKind);
     }
 
+    /// <summary>
+    /// A search query the field refuses is named as such, however costly its words would be to search: priced by its words
+    /// and letters, 3,000 characters of words were refused as <c>COMPLEXITY</c>, and so were six aliases of a 33-word query.
+    /// </summary>
+    [Theory]
+    [InlineData(1500, 1, "SEARCH_QUERY_TOO_LONG")]
+    [InlineData(5000, 1, "SEARCH_QUERY_TOO_LONG")]
+    [InlineData(33, 6, "SEARCH_QUERY_TOO_COMPLEX")]
+    public async Task A_search_query_the_field_refuses_is_its_own_code_however_costly_its_words(int words, int aliases, string code)
+    {
+        var q = string.Join(' ', Enumerable.Repeat(words > 100 ? "x" : "assault", words));
+        var fields = string.Join(' ', Enumerable.Range(0, aliases).Select(i =>
+            $"a{i}: searchCharges(query: $q, first: 100) {{ totalCount nodes {{ why {{ word }} charge {{ description }} detainer {{ id }} }} }}"));
+        var result = await _app.QueryAsync($"query($q: String!) {{ weeks {{ totalCount }} {fields} }}", new { q });
+
+        var errors = result.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal(aliases, errors.Count);
+        Assert.All(errors, e => Assert.Equal(code, e.Code()));
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("data").GetProperty("a0").ValueKind);
+        Assert.Equal(JsonValueKind.Number, result.GetProperty("data").GetProperty("weeks").GetProperty("totalCount").ValueKind);
+    }
+
     [Fact]
     public async Task A_nested_connection_past_the_maximum_is_page_size_out_of_range_for_each_parent()
     {

@@ -179,6 +179,33 @@ public sealed class ImportFormatTests : IDisposable
         Assert.Equal(2, (await _app.CountsAsync())["reports"]);
     }
 
+    /// <summary>
+    /// A header's names are the file's text, and a message quotes each at most 80 characters: a column named by a
+    /// megabyte was printed whole in the warning (a 1 MB line), and a name repeated a thousand times was as many errors.
+    /// </summary>
+    [Fact]
+    public async Task Huge_or_repeated_column_names_are_quoted_short_and_reported_once()
+    {
+        var huge = new string('y', 500_000);
+        var named = Enumerable.Range(1, 20).Select(i => $"z{i}" + new string('w', 20_000)).ToList();
+        var content = SampleRows.Reports.Replace("source_notes\n", $"source_notes,{huge},{string.Join(",", named)}\n", StringComparison.Ordinal)
+            .Replace(",first\n", ",first" + string.Concat(Enumerable.Repeat(",", 21)) + "\n", StringComparison.Ordinal)
+            .Replace(",second\n", ",second" + string.Concat(Enumerable.Repeat(",", 21)) + "\n", StringComparison.Ordinal);
+
+        var result = await _app.ImportAsync("reports.csv", content);
+
+        Assert.Equal(ImportOutcome.Imported, result.Outcome);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("21 columns are not part of the ddor-reports format", warning, StringComparison.Ordinal);
+        Assert.Contains("'" + new string('y', 77) + "...'", warning, StringComparison.Ordinal);
+        Assert.InRange(warning.Length, 1, 21 * 90 + 200);
+
+        var repeated = SampleRows.Reports.Replace("source_notes\n", "source_notes" + string.Concat(Enumerable.Repeat("," + huge[..500], 1_000)) + "\n", StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<ImportRejectedException>(() => _app.ImportAsync("repeated.csv", repeated));
+        var error = Assert.Single(refused.Errors, e => e.Expected == "each column named once");
+        Assert.InRange(error.ToString().Length, 1, 200);
+    }
+
     [Fact]
     public async Task Importing_the_same_file_twice_changes_nothing()
     {

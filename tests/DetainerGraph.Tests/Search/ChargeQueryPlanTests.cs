@@ -108,6 +108,28 @@ public sealed class ChargeQueryPlanTests
     }
 
     [Theory]
+    [InlineData("jumping \"of\"", "jump|of")]
+    [InlineData("\"with\" \"of\"", "with|of")]
+    [InlineData("theft \"the\" of", "theft|the")]
+    public void A_quoted_connective_is_required(string text, string terms)
+    {
+        Assert.Equal(terms, string.Join('|', Plan(text).Clauses.Select(c => string.Join(' ', c.Terms))));
+    }
+
+    [Theory]
+    [InlineData("\"asault\"", "asault")]
+    [InlineData("\"thft\"", "thft")]
+    [InlineData("\" Robbery \"", "robberi")]
+    public void A_quoted_word_is_never_fuzzy_and_never_looked_up(string text, string term)
+    {
+        Assert.Empty(ChargeQueryPlan.FuzzCandidates(ChargeQuery.Parse(text)));
+        var clause = Assert.Single(Plan(text).Clauses);
+        Assert.Equal(QueryClauseKind.Word, clause.Kind);
+        Assert.Equal([term], clause.Terms);
+        Assert.Equal(0, clause.FuzzyEdits);
+    }
+
+    [Theory]
     [InlineData("drunk", "drunk", 0)]
     [InlineData("drunk", "", 1)]
     [InlineData("asault", "", 2)]
@@ -136,5 +158,23 @@ public sealed class ChargeQueryPlanTests
         Assert.True(Plan(new string('x', 70)).MatchesNothing);
         Assert.True(Plan("").MatchesAll);
         Assert.False(Plan("").MatchesNothing);
+    }
+
+    /// <summary>
+    /// The grammar reads control and format characters as spaces, so text of nothing else is blank like an empty query (a
+    /// NUL, a zero-width space or a byte-order mark pasted into a search box matched nothing, an empty query everything);
+    /// symbols are not blank.
+    /// </summary>
+    [Theory]
+    [InlineData("\u0000")]
+    [InlineData("\u200B")]
+    [InlineData("\uFEFF \u00A0")]
+    [InlineData("\u001B\t\u202E")]
+    public void Control_and_format_characters_alone_are_blank(string text)
+    {
+        Assert.True(Plan(text).MatchesAll);
+        Assert.False(Plan(text).MatchesNothing);
+        Assert.True(Plan("\"\"").MatchesNothing);
+        Assert.True(Plan("* -").MatchesNothing);
     }
 }

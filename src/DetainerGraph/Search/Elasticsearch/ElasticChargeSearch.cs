@@ -275,7 +275,7 @@ public sealed partial class ElasticChargeSearch : IChargeSearch, IDisposable
             var text = string.Join(' ', words);
             parts.Add(clause.Kind switch
             {
-                QueryClauseKind.Phrase => $"\"{text}\"",
+                _ when clause.Quoted => $"\"{text}\"",
                 QueryClauseKind.Prefix => text + "*",
                 _ => text,
             });

@@ -52,7 +52,7 @@ public sealed partial class LuceneChargeSearch
             var text = string.Join(' ', fixedTokens);
             words.Add(clause.Kind switch
             {
-                QueryClauseKind.Phrase => $"\"{text}\"",
+                _ when clause.Quoted => $"\"{text}\"",
                 QueryClauseKind.Prefix => text + "*",
                 _ => text,
             });

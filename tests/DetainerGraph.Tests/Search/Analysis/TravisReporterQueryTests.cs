@@ -83,6 +83,24 @@ public sealed class TravisReporterQueryTests : IAsyncLifetime, IDisposable
         Assert.Equal(["burglary habitation"], why);
     }
 
+    /// <summary>
+    /// A quoted single word keeps what quotes promise, as a quoted phrase does: a connective in quotes is required, and a
+    /// quoted word is matched as typed. Read as plain words, <c>jumping "of"</c> found BAIL JUMPING AND FAIL TO APPEAR
+    /// (which has no "of") and <c>"thfet"</c> the thefts by a typo's edits.
+    /// </summary>
+    [Fact]
+    public async Task A_quoted_word_is_required_even_as_a_connective_and_matched_as_typed()
+    {
+        Assert.Equal(["BAIL JUMPING AND FAIL TO APPEAR"], await HitsAsync("jumping"));
+        Assert.Empty(await HitsAsync("jumping \"of\""));
+        Assert.Equal(["BURGLARY OF HABITATION", "BURGLARY OF VEHICLE"], await HitsAsync("burglary \"of\""));
+        Assert.NotEmpty(await HitsAsync("thfet"));
+        var quoted = await SearchAsync("\"thfet\"");
+        Assert.Equal(0, quoted.GetProperty("totalCount").GetInt32());
+        // "Did you mean" still corrects it, and keeps the quotes.
+        Assert.Equal("\"theft\"", quoted.GetProperty("suggestion").GetString());
+    }
+
     [Theory]
     [InlineData("fail to identify")]
     [InlineData("failure to identify")]

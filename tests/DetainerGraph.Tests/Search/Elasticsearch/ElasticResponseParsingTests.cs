@@ -122,6 +122,29 @@ public sealed class ElasticResponseParsingTests
         Assert.Equal("robbery xqzzqq \"cocaine sel\" theft assa*", result.Suggestion);
     }
 
+    // A quoted word is taken as typed: never looked up, never fuzzy, and a connective in quotes is required (in the query
+    // as a clause of its own). "Did you mean" may still correct it, keeping its quotes.
+    [Fact]
+    public async Task A_quoted_word_is_not_fuzzy_keeps_its_connective_and_its_suggestion_keeps_the_quotes()
+    {
+        var fake = new FakeElasticsearch().On("POST", SearchPath, 200, """
+            { "took": 1, "timed_out": false, "_shards": { "total": 1, "successful": 1, "skipped": 0, "failed": 0 },
+              "hits": { "total": { "value": 0, "relation": "eq" }, "max_score": null, "hits": [] },
+              "suggest": {
+                "term#did_you_mean_1": [ { "text": "thft", "offset": 0, "length": 4, "options": [ { "text": "theft", "score": 0.75, "freq": 90 } ] },
+                                         { "text": "of", "offset": 5, "length": 2, "options": [] } ],
+                "term#did_you_mean_2": [ { "text": "thft", "offset": 0, "length": 4, "options": [] },
+                                         { "text": "of", "offset": 5, "length": 2, "options": [] } ] } }
+            """);
+        var result = await SearchAsync(fake, Request("\"thft\" \"of\""));
+        Assert.Equal("\"theft\" \"of\"", result.Suggestion);
+        var search = Assert.Single(fake.Requests).Body;
+        var query = Newtonsoft.Json.Linq.JObject.Parse(search)["query"]!.ToString(Newtonsoft.Json.Formatting.None);
+        Assert.Equal(0, CountOf(query, "\"fuzzy\""));
+        Assert.Contains("\"value\":\"thft\"", query, StringComparison.Ordinal);
+        Assert.Contains("\"value\":\"of\"", query, StringComparison.Ordinal);
+    }
+
     // "drunk" is held by the description (a synonym of the drunk-driving charges), not by the unstemmed words field the
     // suggester reads: its option "drug" must not replace a word the search knows ("zzqx" is what matched nothing).
     [Fact]

@@ -28,12 +28,6 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
     private const int MaxCachedKeys = 65_536;
 
     /// <summary>
-    /// The most distinct (file code, charge text) pairs an import keeps classified: a real file repeats a few thousand
-    /// texts, and a file of a million distinct texts classifies the rest as it meets them rather than holding them all.
-    /// </summary>
-    private const int MaxClassified = 65_536;
-
-    /// <summary>
     /// The fewest detainers for which a SQLite import drops the secondary indexes of the detainer and charge tables
     /// and builds them again before its commit (see <see cref="SqliteDeferredIndexes"/>); the import must also hold
     /// at least as many detainers as the store. Also the fewest for which it drops and restores the detainer table's
@@ -406,7 +400,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
         SearchSync.ImportSession? documents,
         CancellationToken ct)
     {
-        var classified = new Dictionary<(string? Code, string Text), (string? Code, string? Category)>();
+        // Each distinct (file code, charge text) classified once: a real file repeats a few thousand texts.
+        var classified = new BoundedCache<(string? Code, string Text), (string? Code, string? Category)>(MaxCachedKeys);
         var bulk = db.Database.IsSqlite();
         if (documents is not null && !bulk)
         {
@@ -475,14 +470,8 @@ public sealed class ImportWriter(DetainerDbContext db, ReferenceData reference)
                 foreach (var charge in row.Charges)
                 {
                     // Keyed by code and text together: a charge whose text is "5404" is not the charge coded 5404.
-                    if (!classified.TryGetValue((charge.NcicCode, charge.Description), out var classification))
-                    {
-                        classification = reference.ClassifyStoredCharge(charge.Description, charge.NcicCode);
-                        if (classified.Count < MaxClassified)
-                        {
-                            classified[(charge.NcicCode, charge.Description)] = classification;
-                        }
-                    }
+                    var classification = classified.GetOrAdd((charge.NcicCode, charge.Description), reference,
+                        static (key, reference) => reference.ClassifyStoredCharge(key.Text, key.Code));
                     var written = new Charge
                     {
                         Description = charge.Description,

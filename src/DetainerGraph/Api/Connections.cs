@@ -292,11 +292,9 @@ public static class Paging
     /// </summary>
     internal static Func<CancellationToken, Task<int>> CountRows<T>(IQueryable<T> rows, IResolveFieldContext context)
     {
-        // Decided now: the count runs later, from totalCount's resolver, when GraphQL.NET has reused this context for it.
-        var root = context.ParentType is { Name: "Query" };
+        var admit = ScanAdmission.ForRootField(context);
         return token => rows is IQueryable<DetainerGraph.Data.Detainer> detainers
-            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, token,
-                root ? t => ScanAdmission.EnterAsync(context, t) : null)
+            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, token, admit)
             : rows.CountAsync(token);
     }
 

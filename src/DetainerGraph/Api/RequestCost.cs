@@ -8,7 +8,7 @@ namespace DetainerGraph.Api;
 /// client's token bucket for it before anything runs; the endpoint reports it (<c>extensions.cost</c>) and, for
 /// <c>GraphQL-Cost: validate</c>, stops after validation. An operation that scans holds its <see cref="ScanGate"/> slot until
 /// the endpoint disposes this, when the operation is done; so does one whose resolver finds, as it runs, that it reads the table
-/// after all (<see cref="ScanAdmission.EnterAsync"/>).
+/// after all (<see cref="ScanAdmission.ForRootField"/>).
 /// </summary>
 public sealed class RequestCost(string client, bool validateOnly, ClientLimiters? limiters) : IDisposable
 {
@@ -64,7 +64,10 @@ public sealed class RequestCost(string client, bool validateOnly, ClientLimiters
             _scanSlot = await gate.EnterAsync(ct);
             if (_scanSlot is null)
             {
-                BusyRetryAfterSeconds = running ? BusyRetryAfterSeconds : ScanGate.RetryAfterSeconds;
+                if (!running)
+                {
+                    BusyRetryAfterSeconds = ScanGate.RetryAfterSeconds;
+                }
                 return false;
             }
             return true;

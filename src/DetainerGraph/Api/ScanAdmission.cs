@@ -120,16 +120,24 @@ public sealed class ScanGate : IDisposable
 /// </summary>
 public static class ScanAdmission
 {
-    public const string BusyMessage =
+    public static readonly string BusyMessage =
         "This field counts the detainers row by row (its filter or grouping is one no count rollup holds), and the server is " +
-        "running and queueing as many such reads as it allows; retry after 1 s.";
+        $"running and queueing as many such reads as it allows; retry after {ScanGate.RetryAfterSeconds} s.";
+
+    /// <summary>
+    /// The admission of <paramref name="c"/>'s reads when it is a root field (<see cref="EnterAsync"/>), null for a nested one,
+    /// which reaches its parent's rows by index. Decided now: a count called later (from <c>totalCount</c>'s resolver) finds
+    /// the context reused by GraphQL.NET for another field.
+    /// </summary>
+    public static Func<CancellationToken, ValueTask>? ForRootField(IResolveFieldContext c) =>
+        c.ParentType is { Name: "Query" } ? ct => EnterAsync(c, ct) : null;
 
     /// <summary>
     /// Waits for the operation's scan slot when the store is larger than <see cref="CostModel.ScanRows"/>; throws
     /// <c>SERVER_BUSY</c> when the gate's queue is full (that field fails; the others keep their data). Does nothing outside
     /// the HTTP endpoint (no <see cref="RequestCost"/>).
     /// </summary>
-    public static async ValueTask EnterAsync(IResolveFieldContext c, CancellationToken ct)
+    private static async ValueTask EnterAsync(IResolveFieldContext c, CancellationToken ct)
     {
         if (c.RequestServices is not { } services || !c.UserContext.TryGetValue(RequestCost.Key, out var state) || state is not RequestCost cost
             || CostModel.ScanScale(services.GetRequiredService<StoreSize>().Detainers) <= 1)

@@ -41,9 +41,7 @@ public static class DetainerStatsQueries
             .ResolveAsync(async c =>
             {
                 var (shown, excluded) = c.Db().Detainers.ExceptRetractedUnlessAsked(c).SplitSynthetic(c.ExcludesSynthetic());
-                var groups = c.StatsGroups(shown);
-                await c.AdmitRowByRowAsync(groups);
-                var connection = await groups
+                var connection = await (await c.StatsGroupsAsync(shown))
                     .ToConnectionAsync(c, pageSizes: new PagingOptions { DefaultPageSize = DefaultGroupPageSize, MaxPageSize = DetainerStats.MaxGroups });
                 if (excluded is not null)
                 {
@@ -103,9 +101,7 @@ public static class DetainerStatsQueries
     {
         var first = (c.FieldDefinition.Arguments?.Find("first") is null ? null : c.GetPageSizeArgument("first", DetainerStats.MaxGroups)) ?? DetainerStats.MaxGroups;
         var (shown, excluded) = detainers.SplitSynthetic(c.ExcludesSynthetic());
-        var query = c.StatsGroups(shown);
-        await c.AdmitRowByRowAsync(query);
-        var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), query, first, c.CancellationToken);
+        var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), await c.StatsGroupsAsync(shown), first, c.CancellationToken);
         if (signalsSyntheticExcluded && excluded is not null && groups.Count == 0 && first > 0)
         {
             var left = await DetainerCountRollup.CountAsync(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), c.CancellationToken);
@@ -133,19 +129,21 @@ public static class DetainerStatsQueries
     }
 
     /// <summary>
-    /// Before a root grouped count runs: one that reads the detainer table or the finest rollup
-    /// (<see cref="DetainerCountRollup.ReadsRowByRow"/>) waits for a scan slot on a large store (<see cref="ScanAdmission"/>). A
-    /// place's own stats (<c>Jurisdiction.stats</c>, <c>Facility.stats</c>) reach its rows by index and never wait.
+    /// The field's groups of <paramref name="detainers"/> after its <c>where</c>, per its <c>groupBy</c> and <c>order</c>. A root
+    /// field's that reads the detainer table or the finest rollup (<see cref="DetainerCountRollup.ReadsRowByRow"/>) first waits
+    /// for a scan slot on a large store (<see cref="ScanAdmission"/>); a place's own stats (<c>Jurisdiction.stats</c>,
+    /// <c>Facility.stats</c>) reach its rows by index and never wait.
     /// </summary>
-    private static ValueTask AdmitRowByRowAsync(this IResolveFieldContext c, IQueryable<DetainerStatsGroup> groups) =>
-        c.ParentType is { Name: "Query" } && DetainerCountRollup.ReadsRowByRow(groups) ? ScanAdmission.EnterAsync(c, c.CancellationToken) : ValueTask.CompletedTask;
-
-    /// <summary>The field's groups of <paramref name="detainers"/> after its <c>where</c>, per its <c>groupBy</c> and <c>order</c>.</summary>
-    public static IQueryable<DetainerStatsGroup> StatsGroups(this IResolveFieldContext c, IQueryable<Detainer> detainers)
+    public static async Task<IQueryable<DetainerStatsGroup>> StatsGroupsAsync(this IResolveFieldContext c, IQueryable<Detainer> detainers)
     {
         var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
         var order = c.GetArgument("order", DetainerStatsOrder.CountDesc);
-        return DetainerStats.Groups(c.Db(), detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, order, c.SelectsField("outcomes"));
+        var groups = DetainerStats.Groups(c.Db(), detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, order, c.SelectsField("outcomes"));
+        if (ScanAdmission.ForRootField(c) is { } admit && DetainerCountRollup.ReadsRowByRow(groups))
+        {
+            await admit(c.CancellationToken);
+        }
+        return groups;
     }
 
     /// <summary>Whether the field's selection asks, at any depth (fragments included), for a field called <paramref name="name"/>.</summary>

@@ -68,6 +68,9 @@ public sealed class DetainerStatsKey
     public string? PlaceOfBirth { get; set; }
     public int? IssuedOnOrAfterYear { get; set; }
 
+    /// <summary>A copy with the same members (a group's key taken from the one key object grouping in memory reuses).</summary>
+    internal DetainerStatsKey Copy() => (DetainerStatsKey)MemberwiseClone();
+
     /// <summary>The same keys as one value: groups of published and synthetic records are matched on it.</summary>
     public string Identity => string.Join('\u001f', new object?[]
     {
@@ -180,14 +183,21 @@ public static class DetainerStats
     /// The groups of <paramref name="detainers"/>, ordered in SQL (ties broken by every key), ready to page
     /// with Skip/Take, to count with CountAsync or to stream. Outcome counts are computed only when asked for:
     /// they add one conditional count per outcome to the SELECT.
+    /// With <paramref name="resident"/>, a grouping only the finest rollup holds is summed from its copy in memory.
     /// </summary>
     public static IQueryable<DetainerStatsGroup> Groups(
         DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions,
-        DetainerStatsOrder order, bool withOutcomes)
+        DetainerStatsOrder order, bool withOutcomes, ResidentSnapshot? resident = null)
     {
+        var key = dimensions.Count == 0 ? null : KeySelector<Detainer>(dimensions, d => d);
         if (!dimensions.Contains(DetainerStatsDimension.ChargeCategory)
-            && DetainerCountRollup.TryGroups(db, detainers, dimensions.Count == 0 ? null : KeySelector<Detainer>(dimensions, d => d), withOutcomes) is { } summed)
+            && DetainerCountRollup.TryGroups(db, detainers, key, withOutcomes) is { } summed)
         {
+            // Only the finest rollup holds the question and it is held in memory: summed and ordered there, when the filter runs exactly.
+            if (resident is not null && DetainerCountRollup.ReadsRowByRow(summed) && resident.TryGroups(detainers, key, dimensions, order, withOutcomes) is { } inMemory)
+            {
+                return inMemory;
+            }
             // From the DetainerCounts/DetainerTotals rollups: the same groups, summed from far fewer rows.
             return dimensions.Count == 0 ? summed : Ordered(summed, dimensions, order);
         }

@@ -16,8 +16,9 @@ namespace DetainerGraph.Detainers;
 /// not a scan of the list per row). Only a short list of node kinds is accepted: comparisons, <c>and</c>/<c>or</c>,
 /// conversions, members of the row and of its navigations, <c>Enumerable.Contains</c> over a value list, conditionals,
 /// arithmetic and the key's initializer. Anything else (a text method such as <c>ToLower</c>, whose casing rules differ
-/// from SQLite's; a collection; a nested navigation) is refused. So is a <c>not</c> over an ordering comparison or an
-/// <c>in</c> of a value that may be missing: SQL's NULL stays NULL under NOT where C#'s false turns true.</para>
+/// from SQLite's; a collection; a nested navigation) is refused. So is a <c>not</c> over an ordering comparison of a value
+/// that may be missing: SQL's NULL stays NULL under NOT where C#'s false turns true (EF Core makes <c>==</c>, <c>!=</c> and
+/// <c>IN</c> under NOT mean what C# means, not <c>&lt;</c> or <c>&gt;</c>).</para>
 /// The property test (<c>DetainerCountRollupTests</c>) compares every answer with a count of the rows themselves.
 /// </summary>
 internal static class ResidentExpressions
@@ -172,8 +173,9 @@ internal static class ResidentExpressions
                 {
                     return Refuse(node);
                 }
+                // Null-sensitive only under an ordering comparison (VisitBinary counts it there): EF Core gives a LEFT JOIN's NULL
+                // C#'s meaning under == and IN.
                 var lifted = Lifted(type);
-                _nullSensitive += lifted != type ? 1 : 0;
                 return Expression.Condition(
                     Expression.Equal(navigation, Expression.Constant(null, navigation.Type)),
                     Expression.Constant(null, lifted),
@@ -321,16 +323,12 @@ internal static class ResidentExpressions
             {
                 return Refuse(node);
             }
+            // Not null-sensitive: EF Core writes IN with C#'s meaning for a missing value (NOT IN holds for it unless the list has null).
             if (item.Type == element)
             {
-                if (IsNullable(element))
-                {
-                    _nullSensitive++;
-                }
                 return Expression.Call(Expression.Constant(set), contains, item);
             }
-            // A lifted item (a navigation's value): missing is in no list.
-            _nullSensitive++;
+            // A lifted item (a navigation's value, null with the navigation): in no list.
             return Nullable.GetUnderlyingType(item.Type) == element
                 ? Expression.AndAlso(Expression.Property(item, nameof(Nullable<int>.HasValue)),
                     Expression.Call(Expression.Constant(set), contains, Expression.Property(item, nameof(Nullable<int>.Value))))

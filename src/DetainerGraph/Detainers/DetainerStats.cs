@@ -194,7 +194,7 @@ public static class DetainerStats
             && DetainerCountRollup.TryGroups(db, detainers, key, withOutcomes) is { } summed)
         {
             // Only the finest rollup holds the question and it is held in memory: summed and ordered there, when the filter runs exactly.
-            if (resident is not null && DetainerCountRollup.ReadsRowByRow(summed) && resident.TryGroups(detainers, key, dimensions, order, withOutcomes) is { } inMemory)
+            if (resident is not null && DetainerCountRollup.ReadsRowByRow(summed) && resident.TryGroups(detainers, dimensions, order, withOutcomes) is { } inMemory)
             {
                 return inMemory;
             }
@@ -339,7 +339,7 @@ public static class DetainerStats
     }
 
     /// <summary><c>x => new DetainerStatsKey { State = x...State, ... }</c> with only the asked-for members bound.</summary>
-    private static Expression<Func<T, DetainerStatsKey>> KeySelector<T>(IEnumerable<DetainerStatsDimension> dimensions, Expression<Func<T, Detainer>> detainerOf)
+    internal static Expression<Func<T, DetainerStatsKey>> KeySelector<T>(IEnumerable<DetainerStatsDimension> dimensions, Expression<Func<T, Detainer>> detainerOf)
     {
         var parameter = Expression.Parameter(typeof(T), "x");
         var detainer = Expressions.Inline(detainerOf, parameter);

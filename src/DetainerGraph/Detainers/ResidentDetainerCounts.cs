@@ -191,18 +191,19 @@ public sealed class ResidentDetainerCountsLoader(ResidentDetainerCounts resident
 }
 
 /// <summary>
-/// One consistent copy of the <c>DetainerCounts</c> rows, with what they name; immutable once loaded. A grouping is worked out
-/// once per snapshot and set of dimensions (<see cref="Grouping"/>: each row's group, each group's key and its place in key
-/// order), so a question then costs one pass over the rows that sums the matching ones into their groups.
+/// One consistent copy of the <c>DetainerCounts</c> rows, with what they name; immutable once loaded. Each dimension is worked
+/// out once per snapshot, on first use (<see cref="Column"/>: each row's value as a small number, the distinct values, their
+/// key order), so a grouping by any of them together is one pass that sums the matching rows under a number made of their
+/// values' numbers, whatever the combination.
 /// </summary>
 public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
 {
-    /// <summary>How many groupings (sets of dimensions) one snapshot keeps: each is an int per row (1.4 MB at 352,359 rows).</summary>
-    public const int MaxGroupings = 24;
-
     private static readonly int Outcomes = Enum.GetValues<DetainerOutcome>().Length;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Grouping> _groupings = new(StringComparer.Ordinal);
+    /// <summary>Combinations with at most this many possible groups are summed in arrays; more, in a dictionary of the groups found.</summary>
+    private const long DenseGroups = 1 << 16;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DetainerStatsDimension, Lazy<Column?>> _columns = new();
 
     public long Version { get; } = version;
     public int Rows => rows.Length;
@@ -230,18 +231,37 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
 
     /// <summary>
     /// The groups <see cref="DetainerStats.Groups"/> would read from the rollup, summed and ordered here as the SQL orders them
-    /// (<see cref="GroupOrder"/>); null when the filter or the key cannot be run exactly in memory.
+    /// (<see cref="GroupOrder"/>); null when the filter or a dimension cannot be run exactly in memory.
     /// </summary>
     public IQueryable<DetainerStatsGroup>? TryGroups(
-        IQueryable<Detainer> detainers, Expression<Func<Detainer, DetainerStatsKey>>? key, IReadOnlyList<DetainerStatsDimension> dimensions,
-        DetainerStatsOrder order, bool withOutcomes)
+        IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions, DetainerStatsOrder order, bool withOutcomes)
     {
-        if (Matcher(detainers) is not { } matches || GroupingOf(key, dimensions) is not { } grouping)
+        if (Matcher(detainers) is not { } matches)
         {
             return null;
         }
-        var counts = new long[grouping.Keys.Length];
-        var outcomes = withOutcomes ? new long[grouping.Keys.Length * Outcomes] : null;
+        var columns = new Column[dimensions.Count];
+        long possible = 1;
+        for (var d = 0; d < columns.Length; d++)
+        {
+            if (ColumnOf(dimensions[d]) is not { } column)
+            {
+                return null;
+            }
+            columns[d] = column;
+            // A group's number: its values' numbers in mixed radix, which also sorts as the keys do when each digit is a rank.
+            possible = checked(possible * Math.Max(1, column.Values.Length));
+            if (possible > long.MaxValue / 4096)
+            {
+                return null;
+            }
+        }
+        var dense = possible <= DenseGroups;
+        var index = dense ? null : new Dictionary<long, int>();
+        var counts = new List<long>();
+        var codes = new List<long>();
+        var outcomes = withOutcomes ? new List<long[]>() : null;
+        var slotOfCode = dense ? new int[possible] : null;
         for (var i = 0; i < rows.Length; i++)
         {
             var row = rows[i];
@@ -249,103 +269,152 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
             {
                 continue;
             }
-            var group = grouping.GroupOfRow[i];
-            counts[group] += row.Count;
+            long code = 0;
+            foreach (var column in columns)
+            {
+                code = code * column.Values.Length + column.CodeOfRow[i];
+            }
+            int slot;
+            if (dense)
+            {
+                slot = slotOfCode![code] - 1;
+                if (slot < 0)
+                {
+                    slotOfCode[code] = (slot = counts.Count) + 1;
+                }
+            }
+            else if (!index!.TryGetValue(code, out slot))
+            {
+                index.Add(code, slot = counts.Count);
+            }
+            if (slot == counts.Count)
+            {
+                counts.Add(0);
+                codes.Add(code);
+                outcomes?.Add(new long[Outcomes]);
+            }
+            counts[slot] += row.Count;
             if (outcomes is not null)
             {
-                outcomes[group * Outcomes + (int)row.Outcome] += row.Count;
+                outcomes[slot][(int)row.Outcome] += row.Count;
             }
         }
-        var found = new List<int>();
-        for (var g = 0; g < counts.Length; g++)
+        // Each group's place in key order: its values' ranks in the same mixed radix.
+        var ranks = new long[codes.Count];
+        var digits = new int[columns.Length];
+        for (var g = 0; g < codes.Count; g++)
         {
-            // Every rollup row counts at least one detainer, so a group with a matching row has a count.
-            if (counts[g] > 0)
+            Decode(codes[g], columns, digits);
+            long rank = 0;
+            for (var d = 0; d < columns.Length; d++)
             {
-                found.Add(g);
+                rank = rank * columns[d].Values.Length + columns[d].RankOfValue[digits[d]];
             }
+            ranks[g] = rank;
         }
-        var rank = grouping.RankOfGroup;
-        found.Sort(order switch
+        var found = Enumerable.Range(0, codes.Count).ToArray();
+        Array.Sort(found, order switch
         {
-            DetainerStatsOrder.CountDesc => (x, y) => counts[x] != counts[y] ? counts[y].CompareTo(counts[x]) : rank[x] - rank[y],
-            DetainerStatsOrder.CountAsc => (x, y) => counts[x] != counts[y] ? counts[x].CompareTo(counts[y]) : rank[x] - rank[y],
-            DetainerStatsOrder.KeyDesc => (x, y) => rank[y] - rank[x],
-            _ => (x, y) => rank[x] - rank[y],
+            DetainerStatsOrder.CountDesc => (x, y) => counts[x] != counts[y] ? counts[y].CompareTo(counts[x]) : ranks[x].CompareTo(ranks[y]),
+            DetainerStatsOrder.CountAsc => (x, y) => counts[x] != counts[y] ? counts[x].CompareTo(counts[y]) : ranks[x].CompareTo(ranks[y]),
+            DetainerStatsOrder.KeyDesc => (x, y) => ranks[y].CompareTo(ranks[x]),
+            _ => (x, y) => ranks[x].CompareTo(ranks[y]),
         });
-        var result = found.Select(g => new DetainerStatsGroup
+        var result = new List<DetainerStatsGroup>(found.Length);
+        foreach (var g in found)
         {
-            Keys = grouping.Keys[g].Copy(),
-            Count = (int)counts[g],
-            Outcomes = outcomes is null ? null : OutcomesOf(outcomes, g),
-        }).ToList();
+            Decode(codes[g], columns, digits);
+            var keys = new DetainerStatsKey();
+            for (var d = 0; d < columns.Length; d++)
+            {
+                columns[d].CopyValue(columns[d].Values[digits[d]], keys);
+            }
+            result.Add(new DetainerStatsGroup
+            {
+                Keys = keys,
+                Count = (int)counts[g],
+                Outcomes = outcomes is null ? null : OutcomesOf(outcomes[g]),
+            });
+        }
         return new ResidentQueryable<DetainerStatsGroup>(result.AsQueryable());
     }
 
-    /// <summary>The snapshot's grouping by <paramref name="dimensions"/>, made on first use; null when its key cannot be run in memory.</summary>
-    private Grouping? GroupingOf(Expression<Func<Detainer, DetainerStatsKey>>? key, IReadOnlyList<DetainerStatsDimension> dimensions)
+    private static void Decode(long code, Column[] columns, int[] digits)
     {
-        var name = string.Join(',', dimensions);
-        if (_groupings.TryGetValue(name, out var known))
+        for (var d = columns.Length - 1; d >= 0; d--)
         {
-            return known;
+            var radix = columns[d].Values.Length;
+            digits[d] = (int)(code % radix);
+            code /= radix;
         }
-        Action<DetainerCount, DetainerStatsKey>? write = null;
-        if (key is not null && (DetainerCountRollup.RewriteKey<DetainerCount>(key) is not { } rowKey || (write = ResidentExpressions.TryKeyWriter(rowKey)) is null))
-        {
-            return null;
-        }
-        var grouping = Grouping.Make(rows, write, dimensions);
-        if (_groupings.Count < MaxGroupings)
-        {
-            _groupings.TryAdd(name, grouping);
-        }
-        return grouping;
     }
 
-    private static DetainerOutcomeCounts OutcomesOf(long[] sums, int group)
+    /// <summary>The snapshot's column for <paramref name="dimension"/>, made once on first use; null when its key cannot be run in memory.</summary>
+    private Column? ColumnOf(DetainerStatsDimension dimension) =>
+        _columns.GetOrAdd(dimension, d => new Lazy<Column?>(() => Column.Make(rows, d))).Value;
+
+    private static DetainerOutcomeCounts OutcomesOf(long[] sums)
     {
         var counts = new DetainerOutcomeCounts();
         foreach (var (outcome, property) in DetainerOutcomeCounts.Properties)
         {
-            property.SetValue(counts, (int)sums[group * Outcomes + (int)outcome]);
+            property.SetValue(counts, (int)sums[(int)outcome]);
         }
         return counts;
     }
 
-    /// <summary>Each row's group under one set of dimensions, the groups' keys, and each group's place in ascending key order.</summary>
-    private sealed class Grouping(int[] groupOfRow, DetainerStatsKey[] keys, int[] rankOfGroup)
+    /// <summary>
+    /// One dimension over the snapshot's rows: each row's value as a number, the distinct values (keys with only this dimension's
+    /// members set), each value's rank in ascending key order, and how to copy its members into a group's key.
+    /// </summary>
+    private sealed class Column(int[] codeOfRow, DetainerStatsKey[] values, int[] rankOfValue, Action<DetainerStatsKey, DetainerStatsKey> copyValue)
     {
-        public int[] GroupOfRow { get; } = groupOfRow;
-        public DetainerStatsKey[] Keys { get; } = keys;
-        public int[] RankOfGroup { get; } = rankOfGroup;
+        public int[] CodeOfRow { get; } = codeOfRow;
+        public DetainerStatsKey[] Values { get; } = values;
+        public int[] RankOfValue { get; } = rankOfValue;
+        public Action<DetainerStatsKey, DetainerStatsKey> CopyValue { get; } = copyValue;
 
-        public static Grouping Make(DetainerCount[] rows, Action<DetainerCount, DetainerStatsKey>? write, IReadOnlyList<DetainerStatsDimension> dimensions)
+        public static Column? Make(DetainerCount[] rows, DetainerStatsDimension dimension)
         {
+            // The same key selector the SQL groups by, rewritten onto the rollup and compiled (or refused).
+            if (DetainerCountRollup.RewriteKey<DetainerCount>(DetainerStats.KeySelector<Detainer>([dimension], d => d)) is not { } rowKey
+                || ResidentExpressions.TryKeyWriter(rowKey) is not { } write)
+            {
+                return null;
+            }
             var index = new Dictionary<DetainerStatsKey, int>(DetainerStatsKeyComparer.Instance);
-            var keys = new List<DetainerStatsKey>();
-            var groupOfRow = new int[rows.Length];
+            var values = new List<DetainerStatsKey>();
+            var codeOfRow = new int[rows.Length];
             var scratch = new DetainerStatsKey();
             for (var i = 0; i < rows.Length; i++)
             {
-                write?.Invoke(rows[i], scratch);
-                if (!index.TryGetValue(scratch, out var group))
+                write(rows[i], scratch);
+                if (!index.TryGetValue(scratch, out var code))
                 {
-                    var copy = scratch.Copy();
-                    group = keys.Count;
-                    index.Add(copy, group);
-                    keys.Add(copy);
+                    var value = scratch.Copy();
+                    index.Add(value, code = values.Count);
+                    values.Add(value);
                 }
-                groupOfRow[i] = group;
+                codeOfRow[i] = code;
             }
-            var byKey = Enumerable.Range(0, keys.Count).ToArray();
-            Array.Sort(byKey, GroupOrder.ByKey(dimensions, keys));
-            var rank = new int[keys.Count];
+            var byKey = Enumerable.Range(0, values.Count).ToArray();
+            Array.Sort(byKey, GroupOrder.ByKey([dimension], values));
+            var rank = new int[values.Count];
             for (var r = 0; r < byKey.Length; r++)
             {
                 rank[byKey[r]] = r;
             }
-            return new Grouping(groupOfRow, [.. keys], rank);
+            return new Column(codeOfRow, [.. values], rank, Copier(dimension));
+        }
+
+        /// <summary><c>(from, to) => { to.M = from.M; ... }</c> for the dimension's members.</summary>
+        private static Action<DetainerStatsKey, DetainerStatsKey> Copier(DetainerStatsDimension dimension)
+        {
+            var from = Expression.Parameter(typeof(DetainerStatsKey), "from");
+            var to = Expression.Parameter(typeof(DetainerStatsKey), "to");
+            var copies = DetainerStats.Members(dimension)
+                .Select(m => (Expression)Expression.Assign(Expression.Property(to, m), Expression.Property(from, m)));
+            return Expression.Lambda<Action<DetainerStatsKey, DetainerStatsKey>>(Expression.Block(copies), from, to).Compile();
         }
     }
 }

@@ -244,7 +244,7 @@ public static class Paging
     public static async Task<Connection<T>> ToConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, PagingOptions? pageSizes = null)
     {
         var options = pageSizes ?? context.RequestServices!.GetRequiredService<PagingOptions>();
-        var window = await context.GetPageWindowAsync(options, token => CountRowsAsync(ordered, context, token));
+        var window = await context.GetPageWindowAsync(options, CountRows(ordered, context));
         var offset = window.Offset;
         // Forward, one row more than the page says whether another follows (unless `before` ends the page first).
         // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count) reads no row at all.
@@ -260,9 +260,9 @@ public static class Paging
             rows.RemoveAt(rows.Count - 1);
         }
         hasNext |= window.End is not null && (window.Backward || offset + rows.Count < window.End);
-        return new Connection<T>(rows, offset, hasNext, token => CountRowsAsync(ordered, context, token))
+        return new Connection<T>(rows, offset, hasNext, CountRows(ordered, context))
         {
-            CountSyntheticExcluded = syntheticExcluded is null ? null : token => CountRowsAsync(syntheticExcluded, context, token),
+            CountSyntheticExcluded = syntheticExcluded is null ? null : CountRows(syntheticExcluded, context),
         };
     }
 
@@ -275,7 +275,7 @@ public static class Paging
         context.SubFields is { } fields && fields.Values.Any(f => f.FieldType.Name == "totalCount");
 
     /// <summary>
-    /// The count <see cref="CountRowsAsync"/> would return, as a parameter-free <c>long</c> expression to read inside
+    /// The count <see cref="CountRows"/> would return, as a parameter-free <c>long</c> expression to read inside
     /// another statement (a scalar subquery): for detainers when a rollup answers it
     /// (<see cref="DetainerGraph.Detainers.DetainerCountRollup.TryCountInStatement"/>); else null.
     /// </summary>
@@ -287,11 +287,16 @@ public static class Paging
     /// <summary>
     /// The count behind <c>totalCount</c> and <c>syntheticExcluded</c>: for detainers, from the maintained rollups
     /// when the filter allows (<see cref="DetainerGraph.Detainers.DetainerCountRollup"/>, exact either way); else a COUNT.
+    /// A root list's count of the detainer table (no rollup holds its filter) waits for a scan slot on a large store
+    /// (<see cref="ScanAdmission"/>); a nested list's reaches its parent's rows by index.
     /// </summary>
-    internal static Task<int> CountRowsAsync<T>(IQueryable<T> rows, IResolveFieldContext context, CancellationToken ct) =>
-        rows is IQueryable<DetainerGraph.Data.Detainer> detainers
-            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, ct)
-            : rows.CountAsync(ct);
+    internal static Func<CancellationToken, Task<int>> CountRows<T>(IQueryable<T> rows, IResolveFieldContext context)
+    {
+        var admit = ScanAdmission.ForRootField(context);
+        return token => rows is IQueryable<DetainerGraph.Data.Detainer> detainers
+            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, token, admit)
+            : rows.CountAsync(token);
+    }
 
     /// <summary>
     /// The connection's <c>first</c>, <c>last</c>, <c>after</c> and <c>before</c>, checked: the sizes within the

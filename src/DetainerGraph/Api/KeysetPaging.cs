@@ -478,7 +478,7 @@ public static class KeysetPaging
         var ct = context.CancellationToken;
         var backward = last is not null;
         var limit = last ?? first ?? options.DefaultPageSize;
-        var excludedCount = syntheticExcluded is null ? null : (Func<CancellationToken, Task<int>>)(token => Paging.CountRowsAsync(syntheticExcluded, context, token));
+        var excludedCount = syntheticExcluded is null ? null : Paging.CountRows(syntheticExcluded, context);
 
         var afterValues = after is { } a ? await ValuesAsync(order, a, ct) : null;
         var beforeValues = before is { } b ? await ValuesAsync(order, b, ct) : null;
@@ -542,7 +542,7 @@ public static class KeysetPaging
         }
         Func<CancellationToken, Task<int>> countTotal = total is { } known
             ? _ => Task.FromResult(known)
-            : token => Paging.CountRowsAsync(ordered, context, token);
+            : Paging.CountRows(ordered, context);
         var more = rows.Count > limit;
         if (more)
         {

@@ -7,11 +7,15 @@ namespace DetainerGraph.Api;
 /// <c>ExecutionOptions.UserContext</c>: the analyzer records the cost (<see cref="CostModel"/>) and charges the
 /// client's token bucket for it before anything runs; the endpoint reports it (<c>extensions.cost</c>) and, for
 /// <c>GraphQL-Cost: validate</c>, stops after validation. An operation that scans holds its <see cref="ScanGate"/> slot until
-/// the endpoint disposes this, when the operation is done.
+/// the endpoint disposes this, when the operation is done; so does one whose resolver finds, as it runs, that it reads the table
+/// after all (<see cref="ScanAdmission.ForRootField"/>).
 /// </summary>
 public sealed class RequestCost(string client, bool validateOnly, ClientLimiters? limiters) : IDisposable
 {
     private IDisposable? _scanSlot;
+    // Root fields resolve in parallel: two of them may ask for the operation's one slot at once.
+    private readonly SemaphoreSlim _entering = new(1, 1);
+    private bool _disposed;
 
     public const string Key = "DetainerGraph.RequestCost";
 
@@ -43,28 +47,51 @@ public sealed class RequestCost(string client, bool validateOnly, ClientLimiters
 
     /// <summary>
     /// Takes a slot of <paramref name="gate"/> for this operation, waiting in its queue if need be, held until
-    /// <see cref="Dispose"/>. False (and <see cref="BusyRetryAfterSeconds"/>) when the queue is full: the operation is
-    /// refused before it runs.
+    /// <see cref="Dispose"/>. False when the queue is full: before execution (<paramref name="running"/> false) the operation
+    /// is refused before it runs, answered 503 (<see cref="BusyRetryAfterSeconds"/>); while it runs, only the field that
+    /// asked fails, and the answer keeps the other fields' data (so a 200, as GraphQL over HTTP requires of an answer with data).
     /// </summary>
-    public async ValueTask<bool> EnterScanAsync(ScanGate gate, CancellationToken ct)
+    public async ValueTask<bool> EnterScanAsync(ScanGate gate, CancellationToken ct, bool running = false)
     {
-        if (_scanSlot is not null)
+        await _entering.WaitAsync(ct);
+        try
         {
+            if (_scanSlot is not null)
+            {
+                return true;
+            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _scanSlot = await gate.EnterAsync(ct);
+            if (_scanSlot is null)
+            {
+                if (!running)
+                {
+                    BusyRetryAfterSeconds = ScanGate.RetryAfterSeconds;
+                }
+                return false;
+            }
             return true;
         }
-        _scanSlot = await gate.EnterAsync(ct);
-        if (_scanSlot is null)
+        finally
         {
-            BusyRetryAfterSeconds = ScanGate.RetryAfterSeconds;
-            return false;
+            _entering.Release();
         }
-        return true;
     }
 
     public void Dispose()
     {
-        _scanSlot?.Dispose();
-        _scanSlot = null;
+        // Waits for an entry in progress, so that a slot it takes is not left held.
+        _entering.Wait();
+        try
+        {
+            _disposed = true;
+            _scanSlot?.Dispose();
+            _scanSlot = null;
+        }
+        finally
+        {
+            _entering.Release();
+        }
     }
 
     /// <summary>

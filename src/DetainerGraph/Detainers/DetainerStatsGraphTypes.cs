@@ -41,7 +41,7 @@ public static class DetainerStatsQueries
             .ResolveAsync(async c =>
             {
                 var (shown, excluded) = c.Db().Detainers.ExceptRetractedUnlessAsked(c).SplitSynthetic(c.ExcludesSynthetic());
-                var connection = await c.StatsGroups(shown)
+                var connection = await (await c.StatsGroupsAsync(shown))
                     .ToConnectionAsync(c, pageSizes: new PagingOptions { DefaultPageSize = DefaultGroupPageSize, MaxPageSize = DetainerStats.MaxGroups });
                 if (excluded is not null)
                 {
@@ -101,7 +101,7 @@ public static class DetainerStatsQueries
     {
         var first = (c.FieldDefinition.Arguments?.Find("first") is null ? null : c.GetPageSizeArgument("first", DetainerStats.MaxGroups)) ?? DetainerStats.MaxGroups;
         var (shown, excluded) = detainers.SplitSynthetic(c.ExcludesSynthetic());
-        var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), c.StatsGroups(shown), first, c.CancellationToken);
+        var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), await c.StatsGroupsAsync(shown), first, c.CancellationToken);
         if (signalsSyntheticExcluded && excluded is not null && groups.Count == 0 && first > 0)
         {
             var left = await DetainerCountRollup.CountAsync(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), c.CancellationToken);
@@ -128,12 +128,22 @@ public static class DetainerStatsQueries
         return groups;
     }
 
-    /// <summary>The field's groups of <paramref name="detainers"/> after its <c>where</c>, per its <c>groupBy</c> and <c>order</c>.</summary>
-    public static IQueryable<DetainerStatsGroup> StatsGroups(this IResolveFieldContext c, IQueryable<Detainer> detainers)
+    /// <summary>
+    /// The field's groups of <paramref name="detainers"/> after its <c>where</c>, per its <c>groupBy</c> and <c>order</c>. A root
+    /// field's that reads the detainer table or the finest rollup (<see cref="DetainerCountRollup.ReadsRowByRow"/>) first waits
+    /// for a scan slot on a large store (<see cref="ScanAdmission"/>); a place's own stats (<c>Jurisdiction.stats</c>,
+    /// <c>Facility.stats</c>) reach its rows by index and never wait.
+    /// </summary>
+    public static async Task<IQueryable<DetainerStatsGroup>> StatsGroupsAsync(this IResolveFieldContext c, IQueryable<Detainer> detainers)
     {
         var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
         var order = c.GetArgument("order", DetainerStatsOrder.CountDesc);
-        return DetainerStats.Groups(c.Db(), detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, order, c.SelectsField("outcomes"));
+        var groups = DetainerStats.Groups(c.Db(), detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, order, c.SelectsField("outcomes"));
+        if (ScanAdmission.ForRootField(c) is { } admit && DetainerCountRollup.ReadsRowByRow(groups))
+        {
+            await admit(c.CancellationToken);
+        }
+        return groups;
     }
 
     /// <summary>Whether the field's selection asks, at any depth (fragments included), for a field called <paramref name="name"/>.</summary>

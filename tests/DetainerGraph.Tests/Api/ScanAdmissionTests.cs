@@ -128,6 +128,62 @@ public sealed class ScanAdmissionTests
     }
 
     [Fact]
+    public async Task On_a_large_store_a_root_count_that_reads_the_table_or_the_finest_rollup_waits_for_the_gate_and_the_rest_do_not()
+    {
+        using var app = new TestApp(settings: new Dictionary<string, string?> { ["GraphQL:MaxConcurrentScans"] = "1", ["GraphQL:MaxQueuedScans"] = "0" });
+        var services = app.Started();
+        var gate = services.GetRequiredService<ScanGate>();
+        var size = services.GetRequiredService<StoreSize>();
+        const string Indexed = "lifted: detainers(first: 0, where: { outcome: { eq: LIFTED } }) { totalCount }";
+        // A day-level date bound: no rollup holds it, so the table is read; the cost model sees only an indexed comparison.
+        const string TableStats = """detainerStats(groupBy: [STATE], where: { issuedOn: { gte: "2017-03-15" } }) { count }""";
+        const string TableCount = """detainers(first: 0, where: { issuedOn: { gte: "2017-03-15" } }) { totalCount }""";
+        // By jurisdiction: only the finest rollup holds it.
+        const string FinestStats = "detainerGroups(groupBy: [JURISDICTION], first: 5) { totalCount nodes { count } }";
+        // By state and week: a coarse rollup; a place's own stats reach its rows by index.
+        const string CoarseStats = "detainerStats(groupBy: [STATE, WEEK]) { count }";
+        const string PlaceStats = "jurisdictions(first: 1) { nodes { stats(groupBy: [WEEK]) { count } } }";
+
+        size.Pin(1_000_000);
+        using (var held = gate.TryEnter())
+        {
+            Assert.NotNull(held);
+            foreach (var (query, field) in new[] { (TableStats, "detainerStats"), (TableCount, "detainers"), (FinestStats, "detainerGroups") })
+            {
+                var (status, _, body) = await PostAsync(app, $"{{ {query} {Indexed} }}", costMode: null);
+                // Only that field fails: the answer keeps the other's data, so it is a 200.
+                Assert.Equal(200, status);
+                Assert.True(body.TryGetProperty("errors", out _), $"{field}: {body}");
+                Assert.Equal(ScanGate.BusyCode, body.FirstErrorCode());
+                Assert.Equal(field, body.GetProperty("errors")[0].GetProperty("path")[0].GetString());
+                Assert.Equal(JsonValueKind.Number, body.GetProperty("data").GetProperty("lifted").GetProperty("totalCount").ValueKind);
+            }
+            foreach (var query in new[] { CoarseStats, PlaceStats, Indexed })
+            {
+                var (status, _, body) = await PostAsync(app, $"{{ {query} }}", costMode: null);
+                Assert.Equal(200, status);
+                Assert.False(body.TryGetProperty("errors", out _), body.ToString());
+            }
+
+            // On a store no larger than the sample data the same reads never wait.
+            size.Pin(1_000);
+            var (smallStatus, _, small) = await PostAsync(app, $"{{ {TableStats} {FinestStats} }}", costMode: null);
+            Assert.Equal(200, smallStatus);
+            Assert.False(small.TryGetProperty("errors", out _), small.ToString());
+            size.Pin(1_000_000);
+        }
+
+        // Free again: each runs, two such fields of one operation on its one slot, and every slot is given back.
+        var (freeStatus, _, free) = await PostAsync(app, $"{{ {TableStats} {TableCount} {FinestStats} }}", costMode: null);
+        Assert.Equal(200, freeStatus);
+        Assert.False(free.TryGetProperty("errors", out _), free.ToString());
+        Assert.Equal(JsonValueKind.Array, free.GetProperty("data").GetProperty("detainerStats").ValueKind);
+        Assert.Equal(JsonValueKind.Number, free.GetProperty("data").GetProperty("detainers").GetProperty("totalCount").ValueKind);
+        using var again = gate.TryEnter();
+        Assert.NotNull(again);
+    }
+
+    [Fact]
     public async Task A_scan_past_the_slots_waits_in_the_queue_and_runs_when_one_is_free()
     {
         using var app = new TestApp(settings: new Dictionary<string, string?> { ["GraphQL:MaxConcurrentScans"] = "1" });

@@ -36,11 +36,12 @@ public sealed class KeysetOrder<T>
 {
     private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
 
-    private KeysetOrder(IQueryable<T> source, ParameterExpression parameter, IReadOnlyList<SortKey> keys)
+    private KeysetOrder(IQueryable<T> source, ParameterExpression parameter, IReadOnlyList<SortKey> keys, IReadOnlySet<PropertyInfo> readApart)
     {
         Source = source;
         Parameter = parameter;
         Keys = keys;
+        _readApart = readApart;
         _signature = new Lazy<string>(() =>
         {
             var text = typeof(T).Name + "|" + string.Join("|", keys.Select(k => k.Body + (k.Descending ? " desc" : " asc")));
@@ -60,14 +61,21 @@ public sealed class KeysetOrder<T>
 
     private readonly Lazy<string> _signature;
 
+    /// <summary>The nullable columns whose two runs a page reads apart when one leads the order (<see cref="SplitsMissing"/>).</summary>
+    private readonly IReadOnlySet<PropertyInfo> _readApart;
+
     /// <summary>
     /// A short hash of the entity and the keys with their directions: a cursor names the order it was made in. Made
     /// only when a cursor is read or written: a count, or a page whose selection reads no cursor, needs none.
     /// </summary>
     public string Signature => _signature.Value;
 
-    /// <summary>The keys of <paramref name="ordered"/>, which must end in its ordering calls (as <c>Sorted</c> and default orders do).</summary>
-    public static KeysetOrder<T> Of(IQueryable<T> ordered)
+    /// <summary>
+    /// The keys of <paramref name="ordered"/>, which must end in its ordering calls (as <c>Sorted</c> and default orders do).
+    /// <paramref name="readApart"/>: the nullable columns of <typeparamref name="T"/> whose rows with a value and rows
+    /// without one a page reads apart when the column leads the order (<see cref="SplitsMissing"/>); none when null.
+    /// </summary>
+    public static KeysetOrder<T> Of(IQueryable<T> ordered, IReadOnlySet<PropertyInfo>? readApart = null)
     {
         var calls = new List<MethodCallExpression>();
         var expression = ordered.Expression;
@@ -97,7 +105,7 @@ public sealed class KeysetOrder<T>
             var canBeNull = !body.Type.IsValueType || System.Nullable.GetUnderlyingType(body.Type) is not null || ThroughNavigation(body, parameter);
             keys.Add(new SortKey(body, nullable, calls[i].Method.Name.EndsWith("Descending", StringComparison.Ordinal), canBeNull));
         }
-        return new KeysetOrder<T>(ordered.Provider.CreateQuery<T>(expression), parameter, keys);
+        return new KeysetOrder<T>(ordered.Provider.CreateQuery<T>(expression), parameter, keys, readApart ?? NoneReadApart);
     }
 
     /// <summary><paramref name="query"/> in this order, or in the reverse order (every direction flipped, missing values at the other end).</summary>
@@ -178,6 +186,17 @@ public sealed class KeysetOrder<T>
         return getters;
     }
 
+    private static readonly IReadOnlySet<PropertyInfo> NoneReadApart = new HashSet<PropertyInfo>();
+
+    /// <summary>The columns of <typeparamref name="T"/> that <paramref name="columns"/> read (<c>x => x.Column</c>), for <see cref="Of"/>'s <c>readApart</c>.</summary>
+    public static IReadOnlySet<PropertyInfo> Columns(params Expression<Func<T, object?>>[] columns) =>
+        columns.Select(column =>
+            (column.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : column.Body) is MemberExpression { Member: PropertyInfo property } member
+                && member.Expression == column.Parameters[0]
+                ? property
+                : throw new ArgumentException($"Not a column of {typeof(T).Name}: {column}", nameof(columns)))
+        .ToHashSet();
+
     /// <summary>Each property's boxed value, compiled once per property (not per request).</summary>
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<PropertyInfo, Func<T, object?>> Getters = new();
 
@@ -250,15 +269,19 @@ public sealed class KeysetOrder<T>
 
     /// <summary>
     /// Whether a page's rows missing the first key are read apart from those that have it, wherever they start: the
-    /// first key is a nullable column of the row itself (a date: <c>issuedOnOrAfter</c>, which most rows lack). Each run
-    /// then has an index that gives it in the page's order (the dates' own, and, for the rows missing the key, one on
-    /// the same leading columns in id order), where the order over both runs at once has none: the database sorted every
-    /// row of the scope (a state's 43,886 at a million, 100-120 ms) for a first page. Not a key read through a navigation
-    /// (a jurisdiction's name), nor a text column (citizenship): no index holds them, and their missing run found apart
-    /// is one more scan of the table.
+    /// first key is a nullable column of the row itself that the list names as read in runs (<c>issuedOnOrAfter</c>,
+    /// which most detainers lack). Each run then has an index that gives it in the page's order (the dates' own, filtered
+    /// to the rows that have one, and, for the rows missing it, one on the same leading columns in id order), where the
+    /// order over both runs at once has none: the database sorted every row of the scope (a state's 43,886 at a million,
+    /// 100-120 ms) for a first page. Any other key is read in one run: a date whose index holds every row
+    /// (<c>issuedOn</c>: the missing values sort last descending, first ascending, as in the index) already gives the
+    /// whole order, and a second statement would only cost a round trip whenever the dated run is shorter than the page;
+    /// an unindexed date (<c>outcomeRecordedOn</c>) sorts either way; a key read through a navigation (a jurisdiction's
+    /// name) or a text column (citizenship) has no index to hold it, and its missing run found apart is one more scan of
+    /// the table.
     /// </summary>
-    public bool SplitsMissing => Keys[0] is { CanBeNull: true, Body: MemberExpression { Expression: var owner } body } && owner == Parameter
-        && System.Nullable.GetUnderlyingType(body.Type) is not null;
+    public bool SplitsMissing => Keys[0] is { CanBeNull: true, Body: MemberExpression { Expression: var owner, Member: PropertyInfo property } body } && owner == Parameter
+        && System.Nullable.GetUnderlyingType(body.Type) is not null && _readApart.Contains(property);
 
     /// <summary>The rows missing the first key (<paramref name="missing"/>) or those that have it.</summary>
     public Expression<Func<T, bool>> Missing(bool missing) =>
@@ -459,9 +482,10 @@ public static class KeysetPaging
     /// total is counted only when <c>totalCount</c> is selected: when a rollup answers it, as a column of the page's
     /// first statement (an uncorrelated scalar subquery, <see cref="Paging.CountInStatement"/>), else, or when that
     /// statement returns no row, by a statement of its own. <paramref name="projection"/>, when given, narrows the rows
-    /// read (counts never see it).
+    /// read (counts never see it). <paramref name="readApart"/>: the nullable columns whose runs are read apart when one
+    /// leads the order (<see cref="KeysetOrder{T}.SplitsMissing"/>).
     /// </summary>
-    public static async Task<Connection<T>> ToKeysetConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, Expression<Func<T, T>>? projection = null)
+    public static async Task<Connection<T>> ToKeysetConnectionAsync<T>(this IQueryable<T> ordered, IResolveFieldContext context, IQueryable<T>? syntheticExcluded = null, Expression<Func<T, T>>? projection = null, IReadOnlySet<PropertyInfo>? readApart = null)
     {
         var options = context.RequestServices!.GetRequiredService<PagingOptions>();
         var first = context.GetPageSizeArgument("first", options.MaxPageSize);
@@ -470,7 +494,7 @@ public static class KeysetPaging
         {
             throw new ExecutionError("Give `first` or `last`, not both.") { Code = "INVALID_PAGING_ARGUMENTS" };
         }
-        var order = KeysetOrder<T>.Of(ordered);
+        var order = KeysetOrder<T>.Of(ordered, readApart);
         var afterText = context.GetArgument<string?>("after");
         var beforeText = context.GetArgument<string?>("before");
         var after = afterText is null ? (KeysetCursor.Decoded?)null : KeysetCursor.Decode(order, afterText);

@@ -54,7 +54,7 @@ public sealed class IssuedOnOrAfterPlanTests(IssuedOnOrAfterPlanTests.Store stor
             "state" => filtered.Where(DetainerFilterInputGraphType.ToPredicate(Texas)),
             _ => filtered,
         };
-        return KeysetOrder<Detainer>.Of(DetainerSortInputGraphType.Apply(filtered, [new Dictionary<string, object?> { ["issuedOnOrAfter"] = direction }], d => d.Id));
+        return KeysetOrder<Detainer>.Of(DetainerSortInputGraphType.Apply(filtered, [new Dictionary<string, object?> { ["issuedOnOrAfter"] = direction }], d => d.Id), DetainerLists.ReadApart);
     }
 
     private static Dictionary<string, object?> Texas => new()

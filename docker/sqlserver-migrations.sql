@@ -1679,3 +1679,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203103754_IssuedOnOrAfterRuns'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203103754_IssuedOnOrAfterRuns'
+)
+BEGIN
+    DROP INDEX [IX_Detainers_IssuedOnOrAfter_Ascending] ON [Detainers];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203103754_IssuedOnOrAfterRuns'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers] ([IssuedOnOrAfter] DESC) WHERE [IssuedOnOrAfter] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203103754_IssuedOnOrAfterRuns'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_Detainers_JurisdictionId_Id_Retracted_Outcome_IssuedOnOrAfterMissing] ON [Detainers] ([JurisdictionId], [Id], [Retracted], [Outcome]) WHERE [IssuedOnOrAfter] IS NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261203103754_IssuedOnOrAfterRuns'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261203103754_IssuedOnOrAfterRuns', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

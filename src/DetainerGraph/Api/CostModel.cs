@@ -184,7 +184,7 @@ public static class CostModel
     }
 
     /// <summary>
-    /// The detainer sort keys an index serves (<c>IX_Detainers_IssuedOn</c>, the two <c>IssuedOnOrAfter</c> indexes, the outcome and week indexes); any other key (a
+    /// The detainer sort keys an index serves (<c>IX_Detainers_IssuedOn</c>, the <c>IssuedOnOrAfter</c> indexes, the outcome and week indexes); any other key (a
     /// citizenship, a jurisdiction's or facility's name) sorts every row the filter lets through.
     /// </summary>
     private static readonly IReadOnlySet<string> IndexedSortKeys = new HashSet<string>(StringComparer.Ordinal) { "issuedOn", "issuedOnOrAfter", "outcome", "week.start" };

@@ -33,7 +33,7 @@ internal sealed class SqliteDeferredIndexes
     /// </summary>
     public static bool Worthwhile(long existing, long incoming, long minimum) => incoming >= minimum && incoming >= existing;
 
-    /// <summary>Drops the tables' non-unique indexes created by the schema, remembering each one's definition.</summary>
+    /// <summary>Drops the tables' non-unique indexes created by the schema (filtered ones included), remembering each one's definition.</summary>
     public static async Task<SqliteDeferredIndexes> DropAsync(DetainerDbContext db, CancellationToken ct)
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
@@ -42,10 +42,11 @@ internal sealed class SqliteDeferredIndexes
         var dropped = new List<(string Name, string Sql)>();
         foreach (var table in Tables)
         {
-            // origin 'c': created by CREATE INDEX (not a primary key or UNIQUE constraint's automatic index).
+            // origin 'c': created by CREATE INDEX (not a primary key or UNIQUE constraint's automatic index). Partial (filtered)
+            // indexes too: their stored definition keeps the filter, and one holds the rows without issuedOnOrAfter, nearly all.
             await using var list = SqliteSchemaCommand.Create(connection, transaction, """
                 SELECT il."name", m."sql" FROM pragma_index_list($table) il JOIN sqlite_master m ON m."name" = il."name"
-                WHERE il."unique" = 0 AND il."origin" = 'c' AND il."partial" = 0 AND m."sql" IS NOT NULL
+                WHERE il."unique" = 0 AND il."origin" = 'c' AND m."sql" IS NOT NULL
                 ORDER BY il."name"
                 """);
             var parameter = list.CreateParameter();

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using DetainerGraph.Api;
 using DetainerGraph.Api.Filtering;
 using DetainerGraph.Corrections;
@@ -12,7 +13,16 @@ namespace DetainerGraph.Detainers;
 /// <summary>Every field that lists detainers (the root list, and those of a jurisdiction, facility, week and weekly report).</summary>
 public static class DetainerLists
 {
-    private static readonly ListOf<DetainerGraphType, Detainer, DetainerFilterInputGraphType, DetainerSortInputGraphType, long> Detainers = new(d => d.Id);
+    /// <summary>
+    /// The column whose rows with a value and rows without one a page ordered by it reads apart
+    /// (<see cref="KeysetOrder{T}.SplitsMissing"/>): <c>issuedOnOrAfter</c>, whose indexes hold one run each
+    /// (Data/Configurations/DetainerConfiguration.cs), so that no index gives both at once. Any other date's page is one
+    /// read: issuedOn's indexes hold every row in the page's order, and a split would cost a second statement whenever the
+    /// dated rows do not fill the page.
+    /// </summary>
+    internal static readonly IReadOnlySet<PropertyInfo> ReadApart = KeysetOrder<Detainer>.Columns(d => d.IssuedOnOrAfter);
+
+    private static readonly ListOf<DetainerGraphType, Detainer, DetainerFilterInputGraphType, DetainerSortInputGraphType, long> Detainers = new(d => d.Id, ReadApart);
 
     /// <summary>
     /// Declares a detainer connection field: the detainers <paramref name="scope"/> selects (all of them when null),

@@ -181,7 +181,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
                 .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id)
                 .Select(d => new object?[] { d.Jurisdiction!.Name, (DateOnly?)d.IssuedOn, (long?)d.Id }).FirstAsync();
             var order = DetainerGraph.Api.KeysetOrder<Detainer>.Of(db.Detainers.OrderBy(d => d.Jurisdiction!.Name).ThenByDescending(d => d.IssuedOn).ThenBy(d => d.Id));
-            var (after, _) = order.After(cursor, reversed: false, splitNullTail: true);
+            var (after, _) = order.After(cursor, reversed: false, splitMissing: true);
 
             var plan = await PlanAsync(db, order.Order(order.Source.Where(after), reversed: false).Take(51));
 

@@ -19,7 +19,8 @@ public sealed class DeferredIndexTests : IDisposable
     private static readonly string[] SecondaryIndexes =
     [
         "IX_Charges_Category_DetainerId", "IX_Charges_NcicCode", "IX_Detainers_FacilityId", "IX_Detainers_IssuedOn",
-        "IX_Detainers_IssuedOnOrAfter", "IX_Detainers_IssuedOnOrAfter_Ascending", "IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome",
+        "IX_Detainers_IssuedOnOrAfter", "IX_Detainers_JurisdictionId_Id_Retracted_Outcome_IssuedOnOrAfterMissing",
+        "IX_Detainers_JurisdictionId_IssuedOnOrAfter_Id_Retracted_Outcome", "IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome",
         "IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId",
         "IX_Detainers_WeekStart_Outcome",
     ];

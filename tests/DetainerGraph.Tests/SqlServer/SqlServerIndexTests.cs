@@ -18,10 +18,11 @@ public sealed class SqlServerIndexTests
         "CREATE INDEX [IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId] ON [Detainers] ([Outcome], [IssuedOn] DESC, [Id], [Retracted], [JurisdictionId])",
         // Issued date.
         "CREATE INDEX [IX_Detainers_IssuedOn] ON [Detainers] ([IssuedOn])",
-        // Booking date (issuedOnOrAfter): the sort over all detainers, and a jurisdiction's in a page's order.
-        "CREATE INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers] ([IssuedOnOrAfter] DESC)",
-        "CREATE INDEX [IX_Detainers_IssuedOnOrAfter_Ascending] ON [Detainers] ([IssuedOnOrAfter])",
+        // Booking date (issuedOnOrAfter): the sort over all detainers, and a jurisdiction's in a page's order (its rows with
+        // the date, and those without it).
+        "CREATE INDEX [IX_Detainers_IssuedOnOrAfter] ON [Detainers] ([IssuedOnOrAfter] DESC) WHERE [IssuedOnOrAfter] IS NOT NULL",
         "CREATE INDEX [IX_Detainers_JurisdictionId_IssuedOnOrAfter_Id_Retracted_Outcome] ON [Detainers] ([JurisdictionId], [IssuedOnOrAfter] DESC, [Id], [Retracted], [Outcome]) WHERE [IssuedOnOrAfter] IS NOT NULL",
+        "CREATE INDEX [IX_Detainers_JurisdictionId_Id_Retracted_Outcome_IssuedOnOrAfterMissing] ON [Detainers] ([JurisdictionId], [Id], [Retracted], [Outcome]) WHERE [IssuedOnOrAfter] IS NULL",
         // Charges of a detainer, and by category.
         "CREATE UNIQUE INDEX [IX_Charges_DetainerId_Ordinal] ON [Charges] ([DetainerId], [Ordinal])",
         "CREATE INDEX [IX_Charges_Category_DetainerId] ON [Charges] ([Category], [DetainerId])",

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using System.Reflection;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
@@ -9,8 +10,11 @@ namespace DetainerGraph.Api.Filtering;
 /// How a list of <typeparamref name="T"/> is filtered, sorted and paged, declared once per entity: every field that
 /// lists it is declared and resolved by <see cref="Field"/>, so its <c>where</c>, <c>order</c> and paging arguments
 /// and the way they are applied cannot drift apart. <paramref name="tieBreaker"/> is the unique key that ends every order.
+/// <paramref name="readApart"/> names the nullable columns whose rows with a value and rows without one a page ordered by
+/// the column reads apart, each run from an index of its own (<see cref="KeysetOrder{T}.SplitsMissing"/>): only columns
+/// whose indexes are built for it, filtered to one run or the other.
 /// </summary>
-public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<Func<T, TKey>> tieBreaker)
+public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<Func<T, TKey>> tieBreaker, IReadOnlySet<PropertyInfo>? readApart = null)
     where TNodeGraphType : IGraphType
     where TFilter : FilterInputGraphType<T, TFilter>, new()
     where TSort : SortInputGraphType<T, TSort>, new()
@@ -38,6 +42,6 @@ public sealed class ListOf<TNodeGraphType, T, TFilter, TSort, TKey>(Expression<F
             {
                 var matching = items(c).Filtered<T, TFilter>(c);
                 var (shown, excluded) = split?.Invoke(c, matching) ?? (matching, null);
-                return await shown.Sorted<T, TSort, TKey>(c, tieBreaker, defaultOrder).ToKeysetConnectionAsync(c, excluded, rowsRead?.Invoke(c));
+                return await shown.Sorted<T, TSort, TKey>(c, tieBreaker, defaultOrder).ToKeysetConnectionAsync(c, excluded, rowsRead?.Invoke(c), readApart);
             });
 }

@@ -33,11 +33,13 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.HasIndex(d => d.IssuedOn).IsDescending();
         // The issuedOnOrAfter sort (a jail booking's date, the only date Travis County's records have): over all detainers,
         // descending as issuedOn's, so that a first or a deep keyset page is read in its order (date, then id) with no sort.
-        builder.HasIndex(d => d.IssuedOnOrAfter).IsDescending();
-        // And ascending: most detainers lack the date, and ascending they come first, in id order. Read backwards, the
-        // descending index gives them in the reverse id order, and SQLite sorted that whole run for a first page (1.4 s
-        // at a million, where an unindexed key's top-N sort of the table took 0.3-0.5 s).
-        builder.HasIndex(d => d.IssuedOnOrAfter, "IX_Detainers_IssuedOnOrAfter_Ascending");
+        // Only the rows that have the date: a page by it reads them apart from those without it (KeysetOrder.SplitsMissing),
+        // ascending too (read backwards, SQLite sorts only each run of equal dates by id). With every row in it (and an
+        // ascending twin), SQLite took it for the rows without the date of a state (`IssuedOnOrAfter IS NULL`: its statistics
+        // say a date value holds a few hundred rows, where the missing value holds nearly all) and walked every one of them
+        // for a state with few rows (Rhode Island's two: 0.3 s at a million). The rows without the date of all detainers are
+        // read in id order from the table itself, most rows lacking it.
+        builder.HasIndex(d => d.IssuedOnOrAfter).IsDescending().HasFilter("[IssuedOnOrAfter] IS NOT NULL");
         // A jurisdiction's (or a state's) pages by that date after a cursor, in the page's order, holding only the rows that
         // have the date. Filtered so that no other query can take it: with every row in it, it ties with the issuedOn
         // jurisdiction index for a state's page (same leading column, same statistics), and SQLite takes whichever it lists
@@ -47,6 +49,14 @@ internal sealed class DetainerConfiguration : IEntityTypeConfiguration<Detainer>
         builder.HasIndex(d => new { d.JurisdictionId, d.IssuedOnOrAfter, d.Id, d.Retracted, d.Outcome })
             .IsDescending(false, true, false, false, false)
             .HasFilter("[IssuedOnOrAfter] IS NOT NULL");
+        // And the rows without that date, in id order (the order of a page by it among them), for the same reason: a state's
+        // page by issuedOnOrAfter reads its dated rows from the index above and the rest from this one, each run in the
+        // page's order (KeysetOrder.SplitsMissing). Without it a state whose rows all lack the date (California's 43,886 at
+        // a million) sorted all of them for every page, first or deep (55-120 ms). Filtered so that it is taken only by a
+        // query that says it wants those rows (`IssuedOnOrAfter IS NULL`): every row of most stores is in it, and unfiltered
+        // it would tie with the issuedOn jurisdiction index for a state's page by issuedOn, as the index above would.
+        builder.HasIndex(d => new { d.JurisdictionId, d.Id, d.Retracted, d.Outcome }, "IX_Detainers_JurisdictionId_Id_Retracted_Outcome_IssuedOnOrAfterMissing")
+            .HasFilter("[IssuedOnOrAfter] IS NULL");
         // Outcome filters over all weeks (e.g. every decline), sorted by date (newest first, as above). Retracted and
         // JurisdictionId ride along for the same reason: every decline in jurisdiction-name order sorts all 7,062
         // declines at a million, and with them in the index only the page's rows are read from the table. The id

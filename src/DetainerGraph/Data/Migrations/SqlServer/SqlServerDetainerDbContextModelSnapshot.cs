@@ -260,7 +260,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                         .IsDescending();
 
                     b.HasIndex("IssuedOnOrAfter")
-                        .IsDescending();
+                        .IsDescending()
+                        .HasFilter("[IssuedOnOrAfter] IS NOT NULL");
 
                     b.HasIndex("SourceId", "SourceLine")
                         .IsUnique();
@@ -277,7 +278,8 @@ namespace DetainerGraph.Data.Migrations.SqlServer
                     b.HasIndex("Outcome", "IssuedOn", "Id", "Retracted", "JurisdictionId")
                         .IsDescending(false, true, false, false, false);
 
-                    b.HasIndex(new[] { "IssuedOnOrAfter" }, "IX_Detainers_IssuedOnOrAfter_Ascending");
+                    b.HasIndex(new[] { "JurisdictionId", "Id", "Retracted", "Outcome" }, "IX_Detainers_JurisdictionId_Id_Retracted_Outcome_IssuedOnOrAfterMissing")
+                        .HasFilter("[IssuedOnOrAfter] IS NULL");
 
                     b.ToTable("Detainers");
                 });

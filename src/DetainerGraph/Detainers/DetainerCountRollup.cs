@@ -155,20 +155,30 @@ public static class DetainerCountRollup
     /// third as many rows as detainers at a million generated ones) rather than only the small rollups: at a million
     /// detainers such a grouped count takes 0.1-1 s, or seconds from the table, against milliseconds.
     /// </summary>
-    public static bool ReadsRowByRow(IQueryable query)
+    public static bool ReadsRowByRow(IQueryable query) => Reads(query, typeof(Detainer), typeof(DetainerCount));
+
+    /// <summary>
+    /// Whether <paramref name="query"/> reads the finest rollup or one of the region rollups (tens of thousands of rows at a
+    /// million generated detainers; grouping them in SQLite took up to 36 ms), rather than the totals or the state-week and
+    /// citizenship-week rollups: such groups are better summed in memory when <see cref="ResidentSnapshot"/> can.
+    /// </summary>
+    public static bool ReadsLargeRollup(IQueryable query) =>
+        Reads(query, typeof(DetainerCount), typeof(DetainerRegionWeekCount), typeof(DetainerRegionMonthCount));
+
+    private static bool Reads(IQueryable query, params Type[] sources)
     {
-        var finder = new LargeSourceFinder();
+        var finder = new SourceFinder(sources);
         finder.Visit(query.Expression);
         return finder.Found;
     }
 
-    private sealed class LargeSourceFinder : ExpressionVisitor
+    private sealed class SourceFinder(Type[] sources) : ExpressionVisitor
     {
         public bool Found { get; private set; }
 
         protected override Expression VisitExtension(Expression node)
         {
-            if (node is QueryRootExpression root && (root.ElementType == typeof(Detainer) || root.ElementType == typeof(DetainerCount)))
+            if (node is QueryRootExpression root && sources.Contains(root.ElementType))
             {
                 Found = true;
                 return node;

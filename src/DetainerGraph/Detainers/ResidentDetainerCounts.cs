@@ -33,7 +33,7 @@ public sealed partial class ResidentDetainerCounts : IDisposable
     private readonly Lock _watchLock = new();
     private readonly Lock _loadLock = new();
     private readonly TimeSpan _reloadInterval;
-    private ResidentSnapshot? _snapshot;
+    private volatile ResidentSnapshot? _snapshot;
     private Task? _loading;
     private long _lastLoadStarted = long.MinValue;
     private bool _disposed;
@@ -146,17 +146,21 @@ public sealed partial class ResidentDetainerCounts : IDisposable
             var facilities = await db.Facilities.AsNoTracking().ToDictionaryAsync(f => f.Id, ct);
             var weeks = await db.Weeks.AsNoTracking().ToDictionaryAsync(w => w.Start, ct);
             var sources = await db.Sources.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
-            var rows = new List<DetainerCount>((int)size);
+            var (columns, add) = RollupColumns.Create((int)size);
+            foreach (var entity in jurisdictions.Values.Concat<object>(facilities.Values).Concat(weeks.Values).Concat(sources.Values))
+            {
+                columns.KeepTexts(entity);
+            }
             await foreach (var row in db.Set<DetainerCount>().AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
             {
                 row.Jurisdiction = row.JurisdictionId is { } j ? jurisdictions[j] : null;
                 row.Facility = row.FacilityId is { } f ? facilities[f] : null;
                 row.Week = row.WeekStart is { } w ? weeks[w] : null;
                 row.Source = sources[row.SourceId];
-                rows.Add(row);
+                add(row);
             }
-            _snapshot = new ResidentSnapshot([.. rows], version);
-            LogLoaded(_logger, rows.Count, started.ElapsedMilliseconds);
+            _snapshot = new ResidentSnapshot(columns, version);
+            LogLoaded(_logger, columns.Length, started.ElapsedMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -196,7 +200,7 @@ public sealed class ResidentDetainerCountsLoader(ResidentDetainerCounts resident
 /// key order), so a grouping by any of them together is one pass that sums the matching rows under a number made of their
 /// values' numbers, whatever the combination.
 /// </summary>
-public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
+public sealed class ResidentSnapshot(RollupColumns rows, long version)
 {
     private static readonly int Outcomes = Enum.GetValues<DetainerOutcome>().Length;
 
@@ -216,18 +220,19 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
             return null;
         }
         long total = 0;
-        foreach (var row in rows)
+        var counts = rows.Count;
+        for (var i = 0; i < counts.Length; i++)
         {
-            if (matches(row))
+            if (matches(i))
             {
-                total += row.Count;
+                total += counts[i];
             }
         }
         return total;
     }
 
-    private static Func<DetainerCount, bool>? Matcher(IQueryable<Detainer> detainers) =>
-        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers) is { } predicates ? ResidentExpressions.TryPredicate(predicates) : null;
+    private Func<int, bool>? Matcher(IQueryable<Detainer> detainers) =>
+        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers) is { } predicates ? ResidentExpressions.TryPredicate(predicates, rows) : null;
 
     /// <summary>
     /// The groups <see cref="DetainerStats.Groups"/> would read from the rollup, summed and ordered here as the SQL orders them
@@ -262,10 +267,11 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
         var codes = new List<long>();
         var outcomes = withOutcomes ? new List<long[]>() : null;
         var slotOfCode = dense ? new int[possible] : null;
-        for (var i = 0; i < rows.Length; i++)
+        var rowCounts = rows.Count;
+        var rowOutcomes = rows.Outcome;
+        for (var i = 0; i < rowCounts.Length; i++)
         {
-            var row = rows[i];
-            if (!matches(row))
+            if (!matches(i))
             {
                 continue;
             }
@@ -293,10 +299,10 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
                 codes.Add(code);
                 outcomes?.Add(new long[Outcomes]);
             }
-            counts[slot] += row.Count;
+            counts[slot] += rowCounts[i];
             if (outcomes is not null)
             {
-                outcomes[slot][(int)row.Outcome] += row.Count;
+                outcomes[slot][(int)rowOutcomes[i]] += rowCounts[i];
             }
         }
         // Each group's place in key order: its values' ranks in the same mixed radix.
@@ -374,11 +380,11 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
         public int[] RankOfValue { get; } = rankOfValue;
         public Action<DetainerStatsKey, DetainerStatsKey> CopyValue { get; } = copyValue;
 
-        public static Column? Make(DetainerCount[] rows, DetainerStatsDimension dimension)
+        public static Column? Make(RollupColumns rows, DetainerStatsDimension dimension)
         {
             // The same key selector the SQL groups by, rewritten onto the rollup and compiled (or refused).
             if (DetainerCountRollup.RewriteKey<DetainerCount>(DetainerStats.KeySelector<Detainer>([dimension], d => d)) is not { } rowKey
-                || ResidentExpressions.TryKeyWriter(rowKey) is not { } write)
+                || ResidentExpressions.TryKeyWriter(rowKey, rows) is not { } write)
             {
                 return null;
             }
@@ -388,7 +394,7 @@ public sealed class ResidentSnapshot(DetainerCount[] rows, long version)
             var scratch = new DetainerStatsKey();
             for (var i = 0; i < rows.Length; i++)
             {
-                write(rows[i], scratch);
+                write(i, scratch);
                 if (!index.TryGetValue(scratch, out var code))
                 {
                     var value = scratch.Copy();

@@ -8,7 +8,7 @@ namespace DetainerGraph.Detainers;
 /// <summary>
 /// Turns a predicate or a stats key written for the <c>DetainerCounts</c> rollup (by <see cref="DetainerCountRollup"/>'s
 /// rewrite, the one that writes its SQL) into a delegate over the rows <see cref="ResidentDetainerCounts"/> keeps in
-/// memory, giving the answer the SQL gives; or refuses it (null), and the caller asks the database as before.
+/// memory (by row number, reading the columns it names: <see cref="RollupColumns"/>), giving the answer the SQL gives; or refuses it (null), and the caller asks the database as before.
 /// <para>It is no second filter language: the same expression runs, compiled by .NET instead of translated by EF Core,
 /// whose translation keeps C#'s meaning of <c>==</c>, <c>!=</c> and <c>IN</c> with nulls. What differs is made the same
 /// or refused: a navigation's member is read as null when the navigation is (a LEFT JOIN), <c>x.Value</c> of a missing
@@ -23,45 +23,45 @@ namespace DetainerGraph.Detainers;
 /// </summary>
 internal static class ResidentExpressions
 {
-    /// <summary>The conjunction of <paramref name="predicates"/> as a delegate over rollup rows, or null when one is refused.</summary>
-    public static Func<DetainerCount, bool>? TryPredicate(IReadOnlyList<Expression<Func<DetainerCount, bool>>> predicates)
+    /// <summary>The conjunction of <paramref name="predicates"/> as a delegate over row numbers of <paramref name="columns"/>, or null when one is refused.</summary>
+    public static Func<int, bool>? TryPredicate(IReadOnlyList<Expression<Func<DetainerCount, bool>>> predicates, RollupColumns columns)
     {
-        var row = Expression.Parameter(typeof(DetainerCount), "r");
+        var index = Expression.Parameter(typeof(int), "i");
         Expression? body = null;
         foreach (var predicate in predicates)
         {
-            if (TryTranslate(Inline(predicate, row), row) is not { } part)
+            if (TryTranslate(predicate.Body, predicate.Parameters[0], columns, index) is not { } part)
             {
                 return null;
             }
             body = body is null ? part : Expression.AndAlso(body, part);
         }
-        return Expression.Lambda<Func<DetainerCount, bool>>(body ?? Expression.Constant(true), row).Compile();
+        return Expression.Lambda<Func<int, bool>>(body ?? Expression.Constant(true), index).Compile();
     }
 
     /// <summary>
-    /// A stats key selector (<c>r => new DetainerStatsKey { State = ..., Week = ... }</c>) as a delegate that writes the
-    /// row's key into a key object it is given (so grouping allocates a key per group, not per row); null when refused.
+    /// A stats key selector (<c>r => new DetainerStatsKey { State = ..., Week = ... }</c>) as a delegate that writes a row's key
+    /// into a key object it is given (so grouping allocates a key per value, not per row); null when refused.
     /// </summary>
-    public static Action<DetainerCount, DetainerStatsKey>? TryKeyWriter(Expression<Func<DetainerCount, DetainerStatsKey>> key)
+    public static Action<int, DetainerStatsKey>? TryKeyWriter(Expression<Func<DetainerCount, DetainerStatsKey>> key, RollupColumns columns)
     {
         if (key.Body is not MemberInitExpression { NewExpression.Arguments.Count: 0 } init)
         {
             return null;
         }
-        var row = key.Parameters[0];
+        var index = Expression.Parameter(typeof(int), "i");
         var target = Expression.Parameter(typeof(DetainerStatsKey), "k");
         var assignments = new List<Expression>();
         foreach (var binding in init.Bindings)
         {
             if (binding is not MemberAssignment { Member: PropertyInfo property } assignment
-                || TryTranslate(assignment.Expression, row) is not { } value)
+                || TryTranslate(assignment.Expression, key.Parameters[0], columns, index) is not { } value)
             {
                 return null;
             }
             if (value.Type != property.PropertyType)
             {
-                if (Nullable.GetUnderlyingType(property.PropertyType) != value.Type && !(property.PropertyType.IsAssignableFrom(value.Type)))
+                if (Nullable.GetUnderlyingType(property.PropertyType) != value.Type && !property.PropertyType.IsAssignableFrom(value.Type))
                 {
                     return null;
                 }
@@ -73,15 +73,12 @@ internal static class ResidentExpressions
         {
             return null;
         }
-        return Expression.Lambda<Action<DetainerCount, DetainerStatsKey>>(Expression.Block(assignments), row, target).Compile();
+        return Expression.Lambda<Action<int, DetainerStatsKey>>(Expression.Block(assignments), index, target).Compile();
     }
 
-    private static Expression Inline(LambdaExpression lambda, ParameterExpression row) =>
-        new Replace(lambda.Parameters[0], row).Visit(lambda.Body)!;
-
-    private static Expression? TryTranslate(Expression body, ParameterExpression row)
+    private static Expression? TryTranslate(Expression body, ParameterExpression row, RollupColumns columns, ParameterExpression index)
     {
-        var translator = new Translator(row);
+        var translator = new Translator(row, columns, index);
         try
         {
             var result = translator.Visit(body);
@@ -99,11 +96,6 @@ internal static class ResidentExpressions
     private static bool IsNullable(Type type) => !type.IsValueType || Nullable.GetUnderlyingType(type) is not null;
 
     private static Type Lifted(Type type) => IsNullable(type) ? type : typeof(Nullable<>).MakeGenericType(type);
-
-    private sealed class Replace(ParameterExpression from, Expression to) : ExpressionVisitor
-    {
-        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
-    }
 
     /// <summary>Whether <paramref name="e"/> holds no parameter at all: a captured value, evaluated as EF Core evaluates it.</summary>
     private static bool IsClosed(Expression e)
@@ -124,8 +116,12 @@ internal static class ResidentExpressions
         }
     }
 
-    private sealed class Translator(ParameterExpression row) : ExpressionVisitor
+    /// <summary>Translates over <c>r</c>, a rollup row, into an expression over <c>i</c>, its number: <c>r.X</c> reads column X at i.</summary>
+    private sealed class Translator(ParameterExpression row, RollupColumns columns, ParameterExpression index) : ExpressionVisitor
     {
+        private Expression? Column(string name) =>
+            columns.Of(name) is { } array ? Expression.ArrayIndex(Expression.Constant(array), index) : null;
+
         public bool Refused { get; private set; }
 
         /// <summary>The nullable values whose <c>.Value</c> the operand being translated reads (see <see cref="Guarded"/>); null outside one.</summary>
@@ -157,17 +153,22 @@ internal static class ResidentExpressions
             };
         }
 
-        protected override Expression VisitParameter(ParameterExpression node) => node == row ? node : Refuse(node);
+        // The row itself only through its members (VisitMember); passed whole to anything, refused.
+        protected override Expression VisitParameter(ParameterExpression node) => Refuse(node);
 
         protected override Expression VisitMember(MemberExpression node)
         {
             if (node.Expression == row)
             {
                 // The row's own column; a navigation alone only beside null (VisitBinary) or as an owner (below).
-                return Navigations.Contains(node.Type) ? Refuse(node) : node;
+                return Navigations.Contains(node.Type) || Column(node.Member.Name) is not { } own ? Refuse(node) : own;
             }
-            if (node.Expression is MemberExpression { Expression: var owner } navigation && owner == row && Navigations.Contains(navigation.Type))
+            if (node.Expression is MemberExpression { Expression: var owner } member && owner == row && Navigations.Contains(member.Type))
             {
+                if (Column(member.Member.Name) is not { } navigation)
+                {
+                    return Refuse(node);
+                }
                 // A LEFT JOIN's column: null when the navigation is.
                 if (node.Member is not PropertyInfo { PropertyType: var type } || Navigations.Contains(type) || typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string))
                 {
@@ -176,10 +177,11 @@ internal static class ResidentExpressions
                 // Null-sensitive only under an ordering comparison (VisitBinary counts it there): EF Core gives a LEFT JOIN's NULL
                 // C#'s meaning under == and IN.
                 var lifted = Lifted(type);
+                var read = Expression.Property(navigation, (PropertyInfo)node.Member);
                 return Expression.Condition(
                     Expression.Equal(navigation, Expression.Constant(null, navigation.Type)),
                     Expression.Constant(null, lifted),
-                    lifted == type ? node : Expression.Convert(node, lifted));
+                    lifted == type ? read : Expression.Convert(read, lifted));
             }
             if (node.Expression is { } value && Nullable.GetUnderlyingType(value.Type) is not null)
             {
@@ -239,8 +241,10 @@ internal static class ResidentExpressions
             {
                 case ExpressionType.AndAlso or ExpressionType.OrElse:
                     return Expression.MakeBinary(node.NodeType, Visit(node.Left)!, Visit(node.Right)!);
-                case ExpressionType.Equal or ExpressionType.NotEqual when IsNavigationAgainstNull(node):
-                    return node;
+                case ExpressionType.Equal or ExpressionType.NotEqual when NavigationAgainstNull(node) is { } navigation:
+                    return Column(navigation.Member.Name) is { } column
+                        ? Expression.MakeBinary(node.NodeType, column, Expression.Constant(null, column.Type))
+                        : Refuse(node);
                 case ExpressionType.Equal or ExpressionType.NotEqual or ExpressionType.LessThan or ExpressionType.LessThanOrEqual
                     or ExpressionType.GreaterThan or ExpressionType.GreaterThanOrEqual:
                     var left = Guarded(node.Left);
@@ -265,11 +269,16 @@ internal static class ResidentExpressions
             }
         }
 
-        private bool IsNavigationAgainstNull(BinaryExpression node)
+        /// <summary>Whether <paramref name="e"/> is a row's text column or a text member of one of its navigations, as stored (not computed).</summary>
+        private bool ReadsKeptText(Expression e) => e is MemberExpression { Expression: var owner }
+            && (owner == row || owner is MemberExpression { Expression: var navigationOwner } && navigationOwner == row);
+
+        /// <summary>The navigation of <c>r.Navigation == null</c> (either side), else null.</summary>
+        private MemberExpression? NavigationAgainstNull(BinaryExpression node)
         {
             static bool IsNull(Expression e) => e is ConstantExpression { Value: null };
-            bool IsNavigation(Expression e) => e is MemberExpression { Expression: var owner } m && owner == row && Navigations.Contains(m.Type);
-            return IsNavigation(node.Left) && IsNull(node.Right) || IsNavigation(node.Right) && IsNull(node.Left);
+            MemberExpression? Navigation(Expression e) => e is MemberExpression { Expression: var owner } m && owner == row && Navigations.Contains(m.Type) ? m : null;
+            return IsNull(node.Right) ? Navigation(node.Left) : IsNull(node.Left) ? Navigation(node.Right) : null;
         }
 
         protected override Expression VisitUnary(UnaryExpression node)
@@ -316,7 +325,29 @@ internal static class ResidentExpressions
             }
             var element = node.Method.GetGenericArguments()[0];
             var values = Expression.Lambda<Func<object>>(Expression.Convert(node.Arguments[0], typeof(object))).Compile()();
-            var set = Activator.CreateInstance(typeof(HashSet<>).MakeGenericType(element), values)!;
+            object set;
+            if (element == typeof(string) && ReadsKeptText(node.Arguments[1]))
+            {
+                // A column's or a navigation's own text: every one is the kept instance (RollupColumns.Texts), so the list is the
+                // kept instances of its values, compared by reference; a value no row holds is in no row's list, null stays null.
+                var kept = new HashSet<string?>(ReferenceEqualityComparer.Instance);
+                foreach (var value in (IEnumerable<string?>)values)
+                {
+                    if (value is null)
+                    {
+                        kept.Add(null);
+                    }
+                    else if (columns.Texts.TryGetValue(value, out var instance))
+                    {
+                        kept.Add(instance);
+                    }
+                }
+                set = kept;
+            }
+            else
+            {
+                set = Activator.CreateInstance(typeof(HashSet<>).MakeGenericType(element), values)!;
+            }
             var contains = set.GetType().GetMethod(nameof(HashSet<int>.Contains))!;
             var item = Guarded(node.Arguments[1]);
             if (item is null)

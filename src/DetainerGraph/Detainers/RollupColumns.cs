@@ -121,6 +121,7 @@ public sealed class RollupColumns
             columns.Retracted[i] = row.Retracted;
             columns.IsSynthetic[i] = row.IsSynthetic;
             columns.Count[i] = row.Count;
-        });
+        }
+        );
     }
 }

@@ -189,9 +189,8 @@ public static class DetainerStats
         DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions,
         DetainerStatsOrder order, bool withOutcomes, ResidentSnapshot? resident = null)
     {
-        var key = dimensions.Count == 0 ? null : KeySelector<Detainer>(dimensions, d => d);
         if (!dimensions.Contains(DetainerStatsDimension.ChargeCategory)
-            && DetainerCountRollup.TryGroups(db, detainers, key, withOutcomes) is { } summed)
+            && DetainerCountRollup.TryGroups(db, detainers, dimensions.Count == 0 ? null : KeySelector<Detainer>(dimensions, d => d), withOutcomes) is { } summed)
         {
             // Only the finest rollup or a region rollup holds the question, and the finest is held in memory: summed and ordered
             // there (a pass over its columns, 5-10 ms at a million detainers), when the filter runs exactly.

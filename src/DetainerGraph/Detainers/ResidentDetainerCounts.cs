@@ -70,9 +70,14 @@ public sealed partial class ResidentDetainerCounts : IDisposable
             // A store that cannot be read right now (being created, locked for a migration): the database decides.
             return null;
         }
-        if (_snapshot is { } snapshot && snapshot.Version == version)
+        if (_snapshot is { } snapshot)
         {
-            return snapshot;
+            if (snapshot.Version == version)
+            {
+                return snapshot;
+            }
+            // Older than a commit: never used again, so its memory goes now rather than beside the next copy's.
+            _snapshot = null;
         }
         StartLoad(force: false);
         return null;
@@ -326,22 +331,24 @@ public sealed class ResidentSnapshot(RollupColumns rows, long version)
             DetainerStatsOrder.KeyDesc => (x, y) => ranks[y].CompareTo(ranks[x]),
             _ => (x, y) => ranks[x].CompareTo(ranks[y]),
         });
-        var result = new List<DetainerStatsGroup>(found.Length);
-        foreach (var g in found)
+        // Made when read: a page of 100 groups out of 300,000 builds 100 (LINQ's Skip/Take and Count index a list).
+        var result = new LazyList<DetainerStatsGroup>(found.Length, n =>
         {
-            Decode(codes[g], columns, digits);
+            var g = found[n];
+            var groupDigits = new int[columns.Length];
+            Decode(codes[g], columns, groupDigits);
             var keys = new DetainerStatsKey();
             for (var d = 0; d < columns.Length; d++)
             {
-                columns[d].CopyValue(columns[d].Values[digits[d]], keys);
+                columns[d].CopyValue(columns[d].Values[groupDigits[d]], keys);
             }
-            result.Add(new DetainerStatsGroup
+            return new DetainerStatsGroup
             {
                 Keys = keys,
                 Count = (int)counts[g],
                 Outcomes = outcomes is null ? null : OutcomesOf(outcomes[g]),
-            });
-        }
+            };
+        });
         return new ResidentQueryable<DetainerStatsGroup>(result.AsQueryable());
     }
 

@@ -57,3 +57,43 @@ internal sealed class ResidentQueryProvider(IQueryProvider rows) : IAsyncQueryPr
 
     private static readonly MethodInfo FromResultMethod = typeof(Task).GetMethod(nameof(Task.FromResult))!;
 }
+
+/// <summary>A read-only list whose items are made when read (each time: callers read a page once).</summary>
+internal sealed class LazyList<T>(int count, Func<int, T> make) : IList<T>, IReadOnlyList<T>
+{
+    public int Count => count;
+    public bool IsReadOnly => true;
+
+    public T this[int index]
+    {
+        get => (uint)index < (uint)count ? make(index) : throw new ArgumentOutOfRangeException(nameof(index));
+        set => throw new NotSupportedException();
+    }
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return make(i);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public int IndexOf(T item) => throw new NotSupportedException();
+    public bool Contains(T item) => throw new NotSupportedException();
+
+    public void CopyTo(T[] array, int arrayIndex)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            array[arrayIndex + i] = make(i);
+        }
+    }
+
+    public void Add(T item) => throw new NotSupportedException();
+    public void Clear() => throw new NotSupportedException();
+    public void Insert(int index, T item) => throw new NotSupportedException();
+    public bool Remove(T item) => throw new NotSupportedException();
+    public void RemoveAt(int index) => throw new NotSupportedException();
+}

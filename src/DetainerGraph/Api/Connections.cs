@@ -281,7 +281,7 @@ public static class Paging
     /// </summary>
     internal static System.Linq.Expressions.Expression? CountInStatement<T>(IQueryable<T> rows, IResolveFieldContext context) =>
         rows is IQueryable<DetainerGraph.Data.Detainer> detainers
-            ? DetainerGraph.Detainers.DetainerCountRollup.TryCountInStatement(context.Db(), detainers)
+            ? DetainerGraph.Detainers.DetainerCountRollup.TryCountInStatement(context.Db(), detainers, context.ResidentCounts())
             : null;
 
     /// <summary>
@@ -294,7 +294,7 @@ public static class Paging
     {
         var admit = ScanAdmission.ForRootField(context);
         return token => rows is IQueryable<DetainerGraph.Data.Detainer> detainers
-            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, token, admit)
+            ? DetainerGraph.Detainers.DetainerCountRollup.CountAsync(context.Db(), detainers, token, admit, context.ResidentCounts())
             : rows.CountAsync(token);
     }
 

@@ -21,6 +21,7 @@ public static class GraphQLServiceExtensions
         services.AddSingleton<GraphQLHttpEndpoint>();
         services.AddSingleton<StoreSize>();
         services.AddHostedService<StoreSizeCounter>();
+        services.AddHostedService<Detainers.ResidentDetainerCountsLoader>();
         services.AddSingleton<ScanGate>();
         services.AddSingleton<DocumentCache>();
         services.AddSingleton<AutomaticPersistedQueries>();

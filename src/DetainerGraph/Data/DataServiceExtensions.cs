@@ -64,6 +64,7 @@ public static partial class DataServiceExtensions
         services.AddScoped<DetainerDbContext>(sp => sp.GetRequiredService<StorageOptions>().Provider == DatabaseProvider.SqlServer
             ? sp.GetRequiredService<SqlServerDetainerDbContext>()
             : sp.GetRequiredService<SqliteDetainerDbContext>());
+        services.AddSingleton<Detainers.ResidentDetainerCounts>();
         services.AddScoped<Importer>();
         services.AddScoped<SampleData>();
         return builder;

@@ -125,12 +125,18 @@ public static class DetainerCountRollup
     /// the table, after <paramref name="beforeTable"/> (which may wait for a scan slot, <see cref="Api.ScanAdmission"/>).
     /// </summary>
     public static async Task<int> CountAsync(
-        DetainerDbContext db, IQueryable<Detainer> detainers, CancellationToken ct, Func<CancellationToken, ValueTask>? beforeTable = null)
+        DetainerDbContext db, IQueryable<Detainer> detainers, CancellationToken ct, Func<CancellationToken, ValueTask>? beforeTable = null,
+        ResidentSnapshot? resident = null)
     {
         foreach (var rollup in SmallestFirst)
         {
             if (rollup.TryCounts(db, detainers) is { } counts)
             {
+                // The finest rollup, when it is held in memory and the filter runs there exactly: summed in memory.
+                if (resident is not null && ReadsRowByRow(counts) && resident.TryCount(detainers) is { } summed)
+                {
+                    return (int)summed;
+                }
                 // A plain SUM over the matching rows, on both providers. EF Core writes it COALESCE(SUM(Count), 0): SUM over
                 // no rows is NULL in SQL, and the count of nothing is 0. A GROUP BY on a constant key (the form this
                 // replaced) made SQLite sort the rows into its one group first, for twice the time.
@@ -149,20 +155,30 @@ public static class DetainerCountRollup
     /// third as many rows as detainers at a million generated ones) rather than only the small rollups: at a million
     /// detainers such a grouped count takes 0.1-1 s, or seconds from the table, against milliseconds.
     /// </summary>
-    public static bool ReadsRowByRow(IQueryable query)
+    public static bool ReadsRowByRow(IQueryable query) => Reads(query, typeof(Detainer), typeof(DetainerCount));
+
+    /// <summary>
+    /// Whether <paramref name="query"/> reads the finest rollup or one of the region rollups (tens of thousands of rows at a
+    /// million generated detainers; grouping them in SQLite took up to 36 ms), rather than the totals or the state-week and
+    /// citizenship-week rollups: such groups are better summed in memory when <see cref="ResidentSnapshot"/> can.
+    /// </summary>
+    public static bool ReadsLargeRollup(IQueryable query) =>
+        Reads(query, typeof(DetainerCount), typeof(DetainerRegionWeekCount), typeof(DetainerRegionMonthCount));
+
+    private static bool Reads(IQueryable query, params Type[] sources)
     {
-        var finder = new LargeSourceFinder();
+        var finder = new SourceFinder(sources);
         finder.Visit(query.Expression);
         return finder.Found;
     }
 
-    private sealed class LargeSourceFinder : ExpressionVisitor
+    private sealed class SourceFinder(Type[] sources) : ExpressionVisitor
     {
         public bool Found { get; private set; }
 
         protected override Expression VisitExtension(Expression node)
         {
-            if (node is QueryRootExpression root && (root.ElementType == typeof(Detainer) || root.ElementType == typeof(DetainerCount)))
+            if (node is QueryRootExpression root && sources.Contains(root.ElementType))
             {
                 Found = true;
                 return node;
@@ -176,12 +192,17 @@ public static class DetainerCountRollup
     /// <c>Queryable.Sum</c> over the same rollup rows (a scalar subquery in SQL, <c>COALESCE(SUM(Count), 0)</c>, the
     /// same sum <see cref="CountAsync"/> runs as a statement of its own); null when no rollup covers <paramref name="detainers"/>.
     /// </summary>
-    public static Expression? TryCountInStatement(DetainerDbContext db, IQueryable<Detainer> detainers)
+    public static Expression? TryCountInStatement(DetainerDbContext db, IQueryable<Detainer> detainers, ResidentSnapshot? resident = null)
     {
         foreach (var rollup in SmallestFirst)
         {
             if (rollup.TryCounts(db, detainers) is { } counts)
             {
+                // Summed in memory (see CountAsync), the count is a parameter of the statement instead of a subquery in it.
+                if (resident is not null && ReadsRowByRow(counts) && resident.TryCount(detainers) is { } summed)
+                {
+                    return Api.Filtering.Expressions.Parameter(summed, typeof(long));
+                }
                 return Expression.Call(SumOfCounts, counts.Expression);
             }
         }
@@ -281,6 +302,20 @@ public static class DetainerCountRollup
     /// <summary>The rows of <paramref name="rollup"/> matching the same filters as <paramref name="detainers"/>, or null.</summary>
     public static IQueryable<TRow>? TryRewrite<TRow>(IQueryable<Detainer> detainers, IQueryable<TRow> rollup)
     {
+        if (TryRewritePredicates<TRow>(detainers) is not { } predicates)
+        {
+            return null;
+        }
+        foreach (var predicate in predicates)
+        {
+            rollup = rollup.Where(predicate);
+        }
+        return rollup;
+    }
+
+    /// <summary><paramref name="detainers"/>' filters, each rewritten onto the rollup's rows; null when one (or anything but a filter or an order) cannot be.</summary>
+    public static List<Expression<Func<TRow, bool>>>? TryRewritePredicates<TRow>(IQueryable<Detainer> detainers)
+    {
         var predicates = new List<LambdaExpression>();
         var expression = detainers.Expression;
         while (expression is MethodCallExpression call && call.Method.DeclaringType == typeof(Queryable))
@@ -301,16 +336,20 @@ public static class DetainerCountRollup
         {
             return null;
         }
+        var rewritten = new List<Expression<Func<TRow, bool>>>(predicates.Count);
         foreach (var predicate in predicates)
         {
-            if (Rewrite<TRow, bool>((Expression<Func<Detainer, bool>>)predicate) is not { } rewritten)
+            if (Rewrite<TRow, bool>((Expression<Func<Detainer, bool>>)predicate) is not { } onRollup)
             {
                 return null;
             }
-            rollup = rollup.Where(rewritten);
+            rewritten.Add(onRollup);
         }
-        return rollup;
+        return rewritten;
     }
+
+    /// <summary>A stats key selector over detainers rewritten onto the rollup's rows, or null.</summary>
+    public static Expression<Func<TRow, DetainerStatsKey>>? RewriteKey<TRow>(Expression<Func<Detainer, DetainerStatsKey>> key) => Rewrite<TRow, DetainerStatsKey>(key);
 
     /// <summary>
     /// A rollup's rows (on SQL Server, the indexed views read through their index; the coarse ones are plain views over them).

@@ -68,6 +68,9 @@ public sealed class DetainerStatsKey
     public string? PlaceOfBirth { get; set; }
     public int? IssuedOnOrAfterYear { get; set; }
 
+    /// <summary>A copy with the same members (a group's key taken from the one key object grouping in memory reuses).</summary>
+    internal DetainerStatsKey Copy() => (DetainerStatsKey)MemberwiseClone();
+
     /// <summary>The same keys as one value: groups of published and synthetic records are matched on it.</summary>
     public string Identity => string.Join('\u001f', new object?[]
     {
@@ -180,14 +183,21 @@ public static class DetainerStats
     /// The groups of <paramref name="detainers"/>, ordered in SQL (ties broken by every key), ready to page
     /// with Skip/Take, to count with CountAsync or to stream. Outcome counts are computed only when asked for:
     /// they add one conditional count per outcome to the SELECT.
+    /// With <paramref name="resident"/>, a grouping only the finest rollup holds is summed from its copy in memory.
     /// </summary>
     public static IQueryable<DetainerStatsGroup> Groups(
         DetainerDbContext db, IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions,
-        DetainerStatsOrder order, bool withOutcomes)
+        DetainerStatsOrder order, bool withOutcomes, ResidentSnapshot? resident = null)
     {
         if (!dimensions.Contains(DetainerStatsDimension.ChargeCategory)
             && DetainerCountRollup.TryGroups(db, detainers, dimensions.Count == 0 ? null : KeySelector<Detainer>(dimensions, d => d), withOutcomes) is { } summed)
         {
+            // Only the finest rollup or a region rollup holds the question, and the finest is held in memory: summed and ordered
+            // there (a pass over its columns, 5-10 ms at a million detainers), when the filter runs exactly.
+            if (resident is not null && DetainerCountRollup.ReadsLargeRollup(summed) && resident.TryGroups(detainers, dimensions, order, withOutcomes) is { } inMemory)
+            {
+                return inMemory;
+            }
             // From the DetainerCounts/DetainerTotals rollups: the same groups, summed from far fewer rows.
             return dimensions.Count == 0 ? summed : Ordered(summed, dimensions, order);
         }
@@ -329,7 +339,7 @@ public static class DetainerStats
     }
 
     /// <summary><c>x => new DetainerStatsKey { State = x...State, ... }</c> with only the asked-for members bound.</summary>
-    private static Expression<Func<T, DetainerStatsKey>> KeySelector<T>(IEnumerable<DetainerStatsDimension> dimensions, Expression<Func<T, Detainer>> detainerOf)
+    internal static Expression<Func<T, DetainerStatsKey>> KeySelector<T>(IEnumerable<DetainerStatsDimension> dimensions, Expression<Func<T, Detainer>> detainerOf)
     {
         var parameter = Expression.Parameter(typeof(T), "x");
         var detainer = Expressions.Inline(detainerOf, parameter);

@@ -46,7 +46,7 @@ public static class DetainerStatsQueries
                 if (excluded is not null)
                 {
                     var left = excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c);
-                    connection.CountSyntheticExcluded = token => DetainerCountRollup.CountAsync(c.Db(), left, token);
+                    connection.CountSyntheticExcluded = token => DetainerCountRollup.CountAsync(c.Db(), left, token, resident: c.ResidentCounts());
                     if (c.SelectsField("syntheticExcluded"))
                     {
                         await c.CountSyntheticExcludedAsync(connection.Nodes, excluded);
@@ -70,7 +70,7 @@ public static class DetainerStatsQueries
             return;
         }
         var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
-        var synthetic = DetainerStats.Groups(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, DetainerStatsOrder.CountDesc, withOutcomes: false);
+        var synthetic = DetainerStats.Groups(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, DetainerStatsOrder.CountDesc, withOutcomes: false, c.ResidentCounts());
         var left = (await synthetic.Take(SyntheticGroupsRead).ToListAsync(c.CancellationToken))
             .GroupBy(g => g.Keys.Identity).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
         foreach (var group in groups)
@@ -104,7 +104,7 @@ public static class DetainerStatsQueries
         var (groups, truncated) = await DetainerStats.FirstAsync(c.Db(), await c.StatsGroupsAsync(shown), first, c.CancellationToken);
         if (signalsSyntheticExcluded && excluded is not null && groups.Count == 0 && first > 0)
         {
-            var left = await DetainerCountRollup.CountAsync(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), c.CancellationToken);
+            var left = await DetainerCountRollup.CountAsync(c.Db(), excluded.Filtered<Detainer, DetainerFilterInputGraphType>(c), c.CancellationToken, resident: c.ResidentCounts());
             if (left > 0)
             {
                 c.Warn(SyntheticExcludedCode,
@@ -138,7 +138,7 @@ public static class DetainerStatsQueries
     {
         var dimensions = c.GetArgument<List<DetainerStatsDimension>>("groupBy").Distinct().ToList();
         var order = c.GetArgument("order", DetainerStatsOrder.CountDesc);
-        var groups = DetainerStats.Groups(c.Db(), detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, order, c.SelectsField("outcomes"));
+        var groups = DetainerStats.Groups(c.Db(), detainers.Filtered<Detainer, DetainerFilterInputGraphType>(c), dimensions, order, c.SelectsField("outcomes"), c.ResidentCounts());
         if (ScanAdmission.ForRootField(c) is { } admit && DetainerCountRollup.ReadsRowByRow(groups))
         {
             await admit(c.CancellationToken);

@@ -24,25 +24,28 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
 {
     private readonly TestApp _app = new();
 
-    private static readonly string[] Outcomes = ["OPEN", "BOOKED_INTO_DETENTION", "DECLINED_BY_LEA", "LIFTED", "CASE_CLOSED", "TRANSFERRED"];
-    private static readonly string[] Citizenships = ["Mexico", "Guatemala", "Honduras", "Poland"];
-    private static readonly string[] Dimensions =
+    internal static readonly string[] Outcomes = ["OPEN", "BOOKED_INTO_DETENTION", "DECLINED_BY_LEA", "LIFTED", "CASE_CLOSED", "TRANSFERRED"];
+    internal static readonly string[] Citizenships = ["Mexico", "Guatemala", "Honduras", "Poland"];
+    internal static readonly string[] Dimensions =
     [
         "STATE", "JURISDICTION", "FIELD_OFFICE", "WEEK", "OUTCOME", "DETAINER_TYPE", "SOURCE_KIND", "ISSUED_YEAR", "ISSUED_QUARTER", "ISSUED_MONTH",
         "OUTCOME_MONTH", "CITIZENSHIP",
     ];
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => FillAsync(_app);
+
+    /// <summary>The fixture's store: the sample rows, 1,200 generated (synthetic) detainers and 900 more as a published file.</summary>
+    internal static async Task FillAsync(TestApp app)
     {
-        await _app.ImportAsync("detainers.csv", SampleRows.Detainers);
+        await app.ImportAsync("detainers.csv", SampleRows.Detainers);
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 1_200, 17, new DateOnly(2017, 1, 28), 6);
-        await _app.ImportAsync("generated.csv", writer.ToString());
+        await app.ImportAsync("generated.csv", writer.ToString());
         // Published records in number too: generated rows as a user's own file would hold them (AsPublished).
         using var published = new StringWriter(CultureInfo.InvariantCulture);
         new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(published, 900, 23, new DateOnly(2017, 1, 28), 6);
-        await _app.ImportAsync("published.csv", AsPublished(published.ToString()));
-        var (synthetic, all) = await _app.WithDbAsync(async db => (await db.Detainers.CountAsync(d => d.IsSynthetic), await db.Detainers.CountAsync()));
+        await app.ImportAsync("published.csv", AsPublished(published.ToString()));
+        var (synthetic, all) = await app.WithDbAsync(async db => (await db.Detainers.CountAsync(d => d.IsSynthetic), await db.Detainers.CountAsync()));
         Assert.True(synthetic >= 1_000 && all - synthetic >= 800, $"{synthetic} synthetic of {all}: the fixture needs both kinds in number");
     }
 
@@ -52,7 +55,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
     /// Generated rows as a user's own published file would hold them: without the synthetic_seed column, and with keys of
     /// their own (the import refuses the generator's syn-SEED-N keys without their seed).
     /// </summary>
-    private static string AsPublished(string generated) =>
+    internal static string AsPublished(string generated) =>
         string.Join('\n', generated.Split('\n').Where(l => l.Length > 0).Select(l => l.TrimEnd('\r')[..l.TrimEnd('\r').LastIndexOf(',')]))
             .Replace("syn-", "own-", StringComparison.Ordinal) + "\n";
 
@@ -574,10 +577,12 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
                 .Select(g => $"{g.GetProperty("keys").GetProperty("jurisdictionResolution").GetString()} = {g.GetProperty("count").GetInt32()}").Order(StringComparer.Ordinal));
     }
 
-    private sealed record Row(long Id, string? State, int? JurisdictionId, string? FieldOffice, DateOnly? Week, string Outcome, string DetainerType,
+    internal sealed record Row(long Id, string? State, int? JurisdictionId, string? FieldOffice, DateOnly? Week, string Outcome, string DetainerType,
         string? Citizenship, DateOnly? IssuedOn, bool Retracted, bool IsSynthetic, DateOnly? OutcomeRecordedOn = null);
 
-    private Task<List<Row>> LoadRowsAsync() => _app.WithDbAsync(async db =>
+    private Task<List<Row>> LoadRowsAsync() => LoadRowsAsync(_app);
+
+    internal static Task<List<Row>> LoadRowsAsync(TestApp app) => app.WithDbAsync(async db =>
         (await db.Detainers.AsNoTracking().Select(d => new
         {
             d.Id,
@@ -602,7 +607,7 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
 
     /// <summary>A random condition on one or two dimensions (sometimes or-ed), as the API takes it and as a predicate.</summary>
-    private static (object Where, Func<Row, bool> Matches, string[] Dimensions) RandomFilter(Random random, List<Row> rows)
+    internal static (object Where, Func<Row, bool> Matches, string[] Dimensions) RandomFilter(Random random, List<Row> rows)
     {
         var named = new HashSet<string>();
         (object, Func<Row, bool>) One()
@@ -666,11 +671,14 @@ public sealed class DetainerCountRollupTests : IAsyncLifetime, IDisposable
         }
     }
 
-    private async Task CorrectAtRandomAsync(Random random, int corrections)
+    private Task CorrectAtRandomAsync(Random random, int corrections) => CorrectAtRandomAsync(_app, random, corrections);
+
+    /// <summary>Random corrections, retractions and restorations through the real correction writer (the same ones on two equal stores).</summary>
+    internal static async Task CorrectAtRandomAsync(TestApp app, Random random, int corrections)
     {
-        var rows = await LoadRowsAsync();
+        var rows = await LoadRowsAsync(app);
         var jurisdictions = rows.Where(r => r.JurisdictionId is not null).Select(r => r.JurisdictionId!.Value).Distinct().ToList();
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = app.Services.CreateAsyncScope();
         var writer = scope.ServiceProvider.GetRequiredService<CorrectionWriter>();
         // Synthetic records cannot be corrected (the writer refuses them); their rows change only by import.
         var open = rows.Where(r => !r.Retracted && !r.IsSynthetic).ToList();

@@ -1,0 +1,534 @@
+using System.Diagnostics;
+using System.Linq.Expressions;
+using DetainerGraph.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace DetainerGraph.Detainers;
+
+/// <summary>
+/// The <c>DetainerCounts</c> rollup kept in memory on the embedded store, so that a count or a grouping only the finest rollup
+/// holds (a citizenship with a field office, a jurisdiction by week...) is summed from an array instead of read and sorted by
+/// SQLite: at a million generated detainers that rollup has 352,359 rows, which SQLite scans in 60-120 ms and groups in up to
+/// 0.6 s; the same rows in memory take a few milliseconds. The smaller rollups stay in SQL, where they answer in about a
+/// millisecond.
+/// <para><b>Exact, or not used.</b> A snapshot is the rollup's rows (and the jurisdictions, facilities, weeks and sources they
+/// name) read in one read transaction. It is used only while SQLite's <c>PRAGMA data_version</c>, asked on a connection of
+/// its own that never writes, is the one read before it was loaded: any commit by any other connection (this server's
+/// corrections, an <c>import</c> command in another process, the sample data) changes it. A request that finds it changed
+/// is answered by the database as before and starts a new load in the background; no answer ever comes from rows older
+/// than the last commit. The filter is the same expression the SQL is written from, run compiled (<see cref="ResidentExpressions"/>),
+/// and one it cannot run exactly is answered by the database.</para>
+/// <para>SQL Server keeps its rollup as an indexed view and is never read from here. <c>Storage:ResidentCounts=false</c> turns it
+/// off; a rollup larger than <see cref="MaxRows"/> is not kept (about 130 bytes a row).</para>
+/// </summary>
+public sealed partial class ResidentDetainerCounts : IDisposable
+{
+    /// <summary>The most rollup rows kept in memory (about 400 MB); past it, every count is the database's again.</summary>
+    public const int MaxRows = 3_000_000;
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<ResidentDetainerCounts> _logger;
+    private readonly SqliteConnection? _watch;
+    private readonly Lock _watchLock = new();
+    private readonly Lock _loadLock = new();
+    private readonly TimeSpan _reloadInterval;
+    private volatile ResidentSnapshot? _snapshot;
+    private Task? _loading;
+    private long _lastLoadStarted = long.MinValue;
+    private bool _disposed;
+
+    public ResidentDetainerCounts(StorageOptions storage, IConfiguration configuration, IServiceScopeFactory scopes, ILogger<ResidentDetainerCounts> logger)
+    {
+        _scopes = scopes;
+        _logger = logger;
+        // After a load, the next one waits this long: a stream of corrections, each a commit, re-reads the rollup at most this often
+        // (meanwhile the database answers).
+        _reloadInterval = TimeSpan.FromSeconds(configuration.GetValue("Storage:ResidentCountsReloadSeconds", 5.0));
+        if (storage.Provider == DatabaseProvider.Sqlite && configuration.GetValue("Storage:ResidentCounts", true))
+        {
+            _watch = new SqliteConnection(storage.ConnectionString);
+        }
+    }
+
+    public bool Enabled => _watch is not null;
+
+    /// <summary>The snapshot when it is as current as the store; else null (the caller asks the database) and a load starts.</summary>
+    public ResidentSnapshot? Current()
+    {
+        if (_watch is null || _disposed)
+        {
+            return null;
+        }
+        long version;
+        try
+        {
+            version = DataVersion();
+        }
+        catch (SqliteException)
+        {
+            // A store that cannot be read right now (being created, locked for a migration): the database decides.
+            return null;
+        }
+        if (_snapshot is { } snapshot)
+        {
+            if (snapshot.Version == version)
+            {
+                return snapshot;
+            }
+            // Older than a commit: never used again, so its memory goes now rather than beside the next copy's.
+            _snapshot = null;
+        }
+        StartLoad(force: false);
+        return null;
+    }
+
+    /// <summary>Loads a snapshot now (at start-up, and in tests) and returns it; null when the rollup is too large to keep.</summary>
+    public async Task<ResidentSnapshot?> LoadAsync(CancellationToken ct)
+    {
+        if (_watch is null)
+        {
+            return null;
+        }
+        Task loading;
+        lock (_loadLock)
+        {
+            loading = _loading is { IsCompleted: false } running ? running : _loading = LoadCoreAsync(ct);
+        }
+        await loading;
+        return _snapshot;
+    }
+
+    private void StartLoad(bool force)
+    {
+        lock (_loadLock)
+        {
+            if (_loading is { IsCompleted: false }
+                || !force && Stopwatch.GetElapsedTime(_lastLoadStarted) < _reloadInterval && _lastLoadStarted != long.MinValue)
+            {
+                return;
+            }
+            _loading = Task.Run(() => LoadCoreAsync(CancellationToken.None));
+        }
+    }
+
+    private long DataVersion()
+    {
+        lock (_watchLock)
+        {
+            if (_watch!.State != System.Data.ConnectionState.Open)
+            {
+                _watch.Open();
+            }
+            using var command = _watch.CreateCommand();
+            command.CommandText = "PRAGMA data_version";
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    private async Task LoadCoreAsync(CancellationToken ct)
+    {
+        _lastLoadStarted = Stopwatch.GetTimestamp();
+        var started = Stopwatch.StartNew();
+        try
+        {
+            // The version first: a commit after this point changes it, so a snapshot that may have missed it is never used.
+            var version = DataVersion();
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SqliteDetainerDbContext>();
+            await db.Database.OpenConnectionAsync(ct);
+            // One read transaction (deferred: it takes no write lock), so the rollup and the rows it names agree.
+            await using var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
+            await db.Database.UseTransactionAsync(transaction, ct);
+            var size = await db.Set<DetainerCount>().LongCountAsync(ct);
+            if (size > MaxRows)
+            {
+                _snapshot = null;
+                LogTooLarge(_logger, size, MaxRows);
+                return;
+            }
+            var jurisdictions = await db.Jurisdictions.AsNoTracking().ToDictionaryAsync(j => j.Id, ct);
+            var facilities = await db.Facilities.AsNoTracking().ToDictionaryAsync(f => f.Id, ct);
+            var weeks = await db.Weeks.AsNoTracking().ToDictionaryAsync(w => w.Start, ct);
+            var sources = await db.Sources.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
+            var (columns, add) = RollupColumns.Create((int)size);
+            foreach (var entity in jurisdictions.Values.Concat<object>(facilities.Values).Concat(weeks.Values).Concat(sources.Values))
+            {
+                columns.KeepTexts(entity);
+            }
+            await foreach (var row in db.Set<DetainerCount>().AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
+            {
+                row.Jurisdiction = row.JurisdictionId is { } j ? jurisdictions[j] : null;
+                row.Facility = row.FacilityId is { } f ? facilities[f] : null;
+                row.Week = row.WeekStart is { } w ? weeks[w] : null;
+                row.Source = sources[row.SourceId];
+                add(row);
+            }
+            _snapshot = new ResidentSnapshot(columns, version);
+            LogLoaded(_logger, columns.Length, started.ElapsedMilliseconds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // The database answers meanwhile; the next request that finds the store changed tries again.
+            LogLoadFailed(_logger, e);
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        lock (_watchLock)
+        {
+            _watch?.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Counts in memory: {Rows} rollup rows loaded in {Milliseconds} ms")]
+    private static partial void LogLoaded(ILogger logger, int rows, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counts in memory: the rollup has {Rows} rows, more than the {Max} kept; counts are read from the database")]
+    private static partial void LogTooLarge(ILogger logger, long rows, int max);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counts in memory: the rollup could not be loaded; counts are read from the database")]
+    private static partial void LogLoadFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Loads the snapshot when serving starts, so the first counts need not wait for a request to ask.</summary>
+public sealed class ResidentDetainerCountsLoader(ResidentDetainerCounts resident) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => resident.Enabled ? resident.LoadAsync(stoppingToken) : Task.CompletedTask;
+}
+
+/// <summary>
+/// One consistent copy of the <c>DetainerCounts</c> rows, with what they name; immutable once loaded. Each dimension is worked
+/// out once per snapshot, on first use (<see cref="Column"/>: each row's value as a small number, the distinct values, their
+/// key order), so a grouping by any of them together is one pass that sums the matching rows under a number made of their
+/// values' numbers, whatever the combination.
+/// </summary>
+public sealed class ResidentSnapshot(RollupColumns rows, long version)
+{
+    private static readonly int Outcomes = Enum.GetValues<DetainerOutcome>().Length;
+
+    /// <summary>Combinations with at most this many possible groups are summed in arrays; more, in a dictionary of the groups found.</summary>
+    private const long DenseGroups = 1 << 16;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DetainerStatsDimension, Lazy<Column?>> _columns = new();
+
+    public long Version { get; } = version;
+    public int Rows => rows.Length;
+
+    /// <summary>How many detainers <paramref name="detainers"/> holds, summed here; null when its filter cannot be run exactly in memory.</summary>
+    public long? TryCount(IQueryable<Detainer> detainers)
+    {
+        if (Matcher(detainers) is not { } matches)
+        {
+            return null;
+        }
+        long total = 0;
+        var counts = rows.Count;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (matches(i))
+            {
+                total += counts[i];
+            }
+        }
+        return total;
+    }
+
+    private Func<int, bool>? Matcher(IQueryable<Detainer> detainers) =>
+        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers) is { } predicates ? ResidentExpressions.TryPredicate(predicates, rows) : null;
+
+    /// <summary>
+    /// The groups <see cref="DetainerStats.Groups"/> would read from the rollup, summed and ordered here as the SQL orders them
+    /// (<see cref="GroupOrder"/>); null when the filter or a dimension cannot be run exactly in memory.
+    /// </summary>
+    public IQueryable<DetainerStatsGroup>? TryGroups(
+        IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions, DetainerStatsOrder order, bool withOutcomes)
+    {
+        if (Matcher(detainers) is not { } matches)
+        {
+            return null;
+        }
+        var columns = new Column[dimensions.Count];
+        long possible = 1;
+        for (var d = 0; d < columns.Length; d++)
+        {
+            if (ColumnOf(dimensions[d]) is not { } column)
+            {
+                return null;
+            }
+            columns[d] = column;
+            // A group's number: its values' numbers in mixed radix, which also sorts as the keys do when each digit is a rank.
+            possible = checked(possible * Math.Max(1, column.Values.Length));
+            if (possible > long.MaxValue / 4096)
+            {
+                return null;
+            }
+        }
+        var dense = possible <= DenseGroups;
+        var index = dense ? null : new Dictionary<long, int>();
+        var counts = new List<long>();
+        var codes = new List<long>();
+        var outcomes = withOutcomes ? new List<long[]>() : null;
+        var slotOfCode = dense ? new int[possible] : null;
+        var rowCounts = rows.Count;
+        var rowOutcomes = rows.Outcome;
+        for (var i = 0; i < rowCounts.Length; i++)
+        {
+            if (!matches(i))
+            {
+                continue;
+            }
+            long code = 0;
+            foreach (var column in columns)
+            {
+                code = code * column.Values.Length + column.CodeOfRow[i];
+            }
+            int slot;
+            if (dense)
+            {
+                slot = slotOfCode![code] - 1;
+                if (slot < 0)
+                {
+                    slotOfCode[code] = (slot = counts.Count) + 1;
+                }
+            }
+            else if (!index!.TryGetValue(code, out slot))
+            {
+                index.Add(code, slot = counts.Count);
+            }
+            if (slot == counts.Count)
+            {
+                counts.Add(0);
+                codes.Add(code);
+                outcomes?.Add(new long[Outcomes]);
+            }
+            counts[slot] += rowCounts[i];
+            if (outcomes is not null)
+            {
+                outcomes[slot][(int)rowOutcomes[i]] += rowCounts[i];
+            }
+        }
+        // Each group's place in key order: its values' ranks in the same mixed radix.
+        var ranks = new long[codes.Count];
+        var digits = new int[columns.Length];
+        for (var g = 0; g < codes.Count; g++)
+        {
+            Decode(codes[g], columns, digits);
+            long rank = 0;
+            for (var d = 0; d < columns.Length; d++)
+            {
+                rank = rank * columns[d].Values.Length + columns[d].RankOfValue[digits[d]];
+            }
+            ranks[g] = rank;
+        }
+        var found = Enumerable.Range(0, codes.Count).ToArray();
+        Array.Sort(found, order switch
+        {
+            DetainerStatsOrder.CountDesc => (x, y) => counts[x] != counts[y] ? counts[y].CompareTo(counts[x]) : ranks[x].CompareTo(ranks[y]),
+            DetainerStatsOrder.CountAsc => (x, y) => counts[x] != counts[y] ? counts[x].CompareTo(counts[y]) : ranks[x].CompareTo(ranks[y]),
+            DetainerStatsOrder.KeyDesc => (x, y) => ranks[y].CompareTo(ranks[x]),
+            _ => (x, y) => ranks[x].CompareTo(ranks[y]),
+        });
+        // Made when read: a page of 100 groups out of 300,000 builds 100 (LINQ's Skip/Take and Count index a list).
+        var result = new LazyList<DetainerStatsGroup>(found.Length, n =>
+        {
+            var g = found[n];
+            var groupDigits = new int[columns.Length];
+            Decode(codes[g], columns, groupDigits);
+            var keys = new DetainerStatsKey();
+            for (var d = 0; d < columns.Length; d++)
+            {
+                columns[d].CopyValue(columns[d].Values[groupDigits[d]], keys);
+            }
+            return new DetainerStatsGroup
+            {
+                Keys = keys,
+                Count = (int)counts[g],
+                Outcomes = outcomes is null ? null : OutcomesOf(outcomes[g]),
+            };
+        });
+        return new ResidentQueryable<DetainerStatsGroup>(result.AsQueryable());
+    }
+
+    private static void Decode(long code, Column[] columns, int[] digits)
+    {
+        for (var d = columns.Length - 1; d >= 0; d--)
+        {
+            var radix = columns[d].Values.Length;
+            digits[d] = (int)(code % radix);
+            code /= radix;
+        }
+    }
+
+    /// <summary>The snapshot's column for <paramref name="dimension"/>, made once on first use; null when its key cannot be run in memory.</summary>
+    private Column? ColumnOf(DetainerStatsDimension dimension) =>
+        _columns.GetOrAdd(dimension, d => new Lazy<Column?>(() => Column.Make(rows, d))).Value;
+
+    private static DetainerOutcomeCounts OutcomesOf(long[] sums)
+    {
+        var counts = new DetainerOutcomeCounts();
+        foreach (var (outcome, property) in DetainerOutcomeCounts.Properties)
+        {
+            property.SetValue(counts, (int)sums[(int)outcome]);
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// One dimension over the snapshot's rows: each row's value as a number, the distinct values (keys with only this dimension's
+    /// members set), each value's rank in ascending key order, and how to copy its members into a group's key.
+    /// </summary>
+    private sealed class Column(int[] codeOfRow, DetainerStatsKey[] values, int[] rankOfValue, Action<DetainerStatsKey, DetainerStatsKey> copyValue)
+    {
+        public int[] CodeOfRow { get; } = codeOfRow;
+        public DetainerStatsKey[] Values { get; } = values;
+        public int[] RankOfValue { get; } = rankOfValue;
+        public Action<DetainerStatsKey, DetainerStatsKey> CopyValue { get; } = copyValue;
+
+        public static Column? Make(RollupColumns rows, DetainerStatsDimension dimension)
+        {
+            // The same key selector the SQL groups by, rewritten onto the rollup and compiled (or refused).
+            if (DetainerCountRollup.RewriteKey<DetainerCount>(DetainerStats.KeySelector<Detainer>([dimension], d => d)) is not { } rowKey
+                || ResidentExpressions.TryKeyWriter(rowKey, rows) is not { } write)
+            {
+                return null;
+            }
+            var index = new Dictionary<DetainerStatsKey, int>(DetainerStatsKeyComparer.Instance);
+            var values = new List<DetainerStatsKey>();
+            var codeOfRow = new int[rows.Length];
+            var scratch = new DetainerStatsKey();
+            for (var i = 0; i < rows.Length; i++)
+            {
+                write(i, scratch);
+                if (!index.TryGetValue(scratch, out var code))
+                {
+                    var value = scratch.Copy();
+                    index.Add(value, code = values.Count);
+                    values.Add(value);
+                }
+                codeOfRow[i] = code;
+            }
+            var byKey = Enumerable.Range(0, values.Count).ToArray();
+            Array.Sort(byKey, GroupOrder.ByKey([dimension], values));
+            var rank = new int[values.Count];
+            for (var r = 0; r < byKey.Length; r++)
+            {
+                rank[byKey[r]] = r;
+            }
+            return new Column(codeOfRow, [.. values], rank, Copier(dimension));
+        }
+
+        /// <summary><c>(from, to) => { to.M = from.M; ... }</c> for the dimension's members.</summary>
+        private static Action<DetainerStatsKey, DetainerStatsKey> Copier(DetainerStatsDimension dimension)
+        {
+            var from = Expression.Parameter(typeof(DetainerStatsKey), "from");
+            var to = Expression.Parameter(typeof(DetainerStatsKey), "to");
+            var copies = DetainerStats.Members(dimension)
+                .Select(m => (Expression)Expression.Assign(Expression.Property(to, m), Expression.Property(from, m)));
+            return Expression.Lambda<Action<DetainerStatsKey, DetainerStatsKey>>(Expression.Block(copies), from, to).Compile();
+        }
+    }
+}
+
+/// <summary>Two stats keys are the same group when every member is equal (text ordinally, as the stores' binary collation).</summary>
+internal sealed class DetainerStatsKeyComparer : IEqualityComparer<DetainerStatsKey>
+{
+    public static readonly DetainerStatsKeyComparer Instance = new();
+
+    public bool Equals(DetainerStatsKey? x, DetainerStatsKey? y) =>
+        ReferenceEquals(x, y) || x is not null && y is not null
+        && string.Equals(x.State, y.State, StringComparison.Ordinal) && x.JurisdictionId == y.JurisdictionId
+        && string.Equals(x.FieldOffice, y.FieldOffice, StringComparison.Ordinal) && x.FacilityId == y.FacilityId && x.Week == y.Week
+        && x.IssuedYear == y.IssuedYear && x.IssuedQuarterYear == y.IssuedQuarterYear && x.IssuedQuarter == y.IssuedQuarter
+        && x.IssuedMonthYear == y.IssuedMonthYear && x.IssuedMonth == y.IssuedMonth && x.OutcomeYear == y.OutcomeYear
+        && x.OutcomeQuarterYear == y.OutcomeQuarterYear && x.OutcomeQuarter == y.OutcomeQuarter && x.OutcomeMonthYear == y.OutcomeMonthYear
+        && x.OutcomeMonth == y.OutcomeMonth && x.Outcome == y.Outcome && x.DetainerType == y.DetainerType
+        && string.Equals(x.Citizenship, y.Citizenship, StringComparison.Ordinal) && string.Equals(x.ChargeCategory, y.ChargeCategory, StringComparison.Ordinal)
+        && x.SourceKind == y.SourceKind && x.JurisdictionResolution == y.JurisdictionResolution
+        && string.Equals(x.PlaceOfBirth, y.PlaceOfBirth, StringComparison.Ordinal) && x.IssuedOnOrAfterYear == y.IssuedOnOrAfterYear;
+
+    public int GetHashCode(DetainerStatsKey k)
+    {
+        var hash = new HashCode();
+        hash.Add(k.State, StringComparer.Ordinal);
+        hash.Add(k.JurisdictionId);
+        hash.Add(k.FieldOffice, StringComparer.Ordinal);
+        hash.Add(k.FacilityId);
+        hash.Add(k.Week);
+        hash.Add(k.IssuedYear);
+        hash.Add(k.IssuedQuarterYear);
+        hash.Add(k.IssuedQuarter);
+        hash.Add(k.IssuedMonthYear);
+        hash.Add(k.IssuedMonth);
+        hash.Add(k.OutcomeYear);
+        hash.Add(k.OutcomeQuarterYear);
+        hash.Add(k.OutcomeQuarter);
+        hash.Add(k.OutcomeMonthYear);
+        hash.Add(k.OutcomeMonth);
+        hash.Add(k.Outcome);
+        hash.Add(k.DetainerType);
+        hash.Add(k.Citizenship, StringComparer.Ordinal);
+        hash.Add(k.ChargeCategory, StringComparer.Ordinal);
+        hash.Add(k.SourceKind);
+        hash.Add(k.JurisdictionResolution);
+        hash.Add(k.PlaceOfBirth, StringComparer.Ordinal);
+        hash.Add(k.IssuedOnOrAfterYear);
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>
+/// The key order <c>DetainerStats</c> writes in SQL (after the count, unless ordering by key), in memory: every key member in
+/// <c>groupBy</c> order (<see cref="ResidentSnapshot"/> reverses it for <see cref="DetainerStatsOrder.KeyDesc"/>). Values compare as the stores compare the
+/// columns: NULL below everything, text by code point (SQLite's BINARY, SQL Server's BIN2 collation, both UTF-8/code point
+/// orders, unlike .NET's UTF-16 ordinal past U+D7FF), enums by their stored names, dates and numbers by value.
+/// </summary>
+internal static class GroupOrder
+{
+    /// <summary>Ascending key order of groups given by index into <paramref name="keys"/>.</summary>
+    public static Comparison<int> ByKey(IReadOnlyList<DetainerStatsDimension> dimensions, IReadOnlyList<DetainerStatsKey> keys)
+    {
+        var members = dimensions.SelectMany(DetainerStats.Members).Select(m => typeof(DetainerStatsKey).GetProperty(m)!).ToArray();
+        return (a, b) =>
+        {
+            foreach (var member in members)
+            {
+                var c = Compare(member.GetValue(keys[a]), member.GetValue(keys[b]));
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+            return 0;
+        };
+    }
+
+    internal static int Compare(object? x, object? y) => (x, y) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        (string a, string b) => CodePointOrder(a, b),
+        (Enum a, Enum b) => string.CompareOrdinal(a.ToString(), b.ToString()),
+        (IComparable a, _) => a.CompareTo(y),
+        _ => 0,
+    };
+
+    /// <summary>Text by Unicode code point: UTF-16 ordinal, with surrogates (code points past U+FFFF) above U+E000-U+FFFF.</summary>
+    internal static int CodePointOrder(string a, string b)
+    {
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                return Fixup(a[i]) - Fixup(b[i]);
+            }
+        }
+        return a.Length - b.Length;
+
+        static int Fixup(char c) => c >= 0xD800 && c <= 0xDFFF ? c + 0x2000 : c >= 0xE000 ? c - 0x800 : c;
+    }
+}

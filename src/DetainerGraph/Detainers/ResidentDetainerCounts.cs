@@ -24,8 +24,8 @@ namespace DetainerGraph.Detainers;
 /// </summary>
 public sealed partial class ResidentDetainerCounts : IDisposable
 {
-    /// <summary>The most rollup rows kept in memory (about 400 MB); past it, every count is the database's again.</summary>
-    public const int MaxRows = 3_000_000;
+    /// <summary>The most rollup rows kept in memory (about 150-200 MB as columns); past it, every count is the database's again.</summary>
+    public const int MaxRows = 1_500_000;
 
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<ResidentDetainerCounts> _logger;
@@ -33,7 +33,7 @@ public sealed partial class ResidentDetainerCounts : IDisposable
     private readonly Lock _watchLock = new();
     private readonly Lock _loadLock = new();
     private readonly TimeSpan _reloadInterval;
-    private volatile ResidentSnapshot? _snapshot;
+    private ResidentSnapshot? _snapshot;
     private Task? _loading;
     private long _lastLoadStarted = long.MinValue;
     private bool _disposed;
@@ -70,16 +70,17 @@ public sealed partial class ResidentDetainerCounts : IDisposable
             // A store that cannot be read right now (being created, locked for a migration): the database decides.
             return null;
         }
-        if (_snapshot is { } snapshot)
+        if (Volatile.Read(ref _snapshot) is { } snapshot)
         {
             if (snapshot.Version == version)
             {
                 return snapshot;
             }
-            // Older than a commit: never used again, so its memory goes now rather than beside the next copy's.
-            _snapshot = null;
+            // Older than a commit: never used again, so its memory goes now rather than beside the next copy's (only this one:
+            // a load that just finished may have put a current one in its place).
+            Interlocked.CompareExchange(ref _snapshot, null, snapshot);
         }
-        StartLoad(force: false);
+        StartLoad();
         return null;
     }
 
@@ -96,15 +97,15 @@ public sealed partial class ResidentDetainerCounts : IDisposable
             loading = _loading is { IsCompleted: false } running ? running : _loading = LoadCoreAsync(ct);
         }
         await loading;
-        return _snapshot;
+        return Volatile.Read(ref _snapshot);
     }
 
-    private void StartLoad(bool force)
+    private void StartLoad()
     {
         lock (_loadLock)
         {
             if (_loading is { IsCompleted: false }
-                || !force && Stopwatch.GetElapsedTime(_lastLoadStarted) < _reloadInterval && _lastLoadStarted != long.MinValue)
+                || _lastLoadStarted != long.MinValue && Stopwatch.GetElapsedTime(_lastLoadStarted) < _reloadInterval)
             {
                 return;
             }
@@ -143,7 +144,7 @@ public sealed partial class ResidentDetainerCounts : IDisposable
             var size = await db.Set<DetainerCount>().LongCountAsync(ct);
             if (size > MaxRows)
             {
-                _snapshot = null;
+                Volatile.Write(ref _snapshot, null);
                 LogTooLarge(_logger, size, MaxRows);
                 return;
             }
@@ -164,7 +165,7 @@ public sealed partial class ResidentDetainerCounts : IDisposable
                 row.Source = sources[row.SourceId];
                 add(row);
             }
-            _snapshot = new ResidentSnapshot(columns, version);
+            Volatile.Write(ref _snapshot, new ResidentSnapshot(columns, version));
             LogLoaded(_logger, columns.Length, started.ElapsedMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -375,6 +375,9 @@ public static class DetainerCountRollup
     }
 
     /// <summary>Maps a detainer's members onto the rollup's; sets <see cref="Failed"/> on anything it cannot.</summary>
+    /// <summary>The value of a parameter-free expression (a filter's captured value), read without compiling it; <paramref name="known"/> false otherwise.</summary>
+    internal static object? ValueOf(Expression e, out bool known) => Rewriter.Evaluate(e, out known);
+
     private sealed class Rewriter(ParameterExpression detainer, Type rowType) : ExpressionVisitor
     {
         // Detainer members with a rollup column of the same name and meaning (navigations join small tables).
@@ -540,7 +543,7 @@ public static class DetainerCountRollup
         };
 
         /// <summary>The value of a parameter-free expression: constants, captured values and conversions of them.</summary>
-        private static object? Evaluate(Expression e, out bool known)
+        internal static object? Evaluate(Expression e, out bool known)
         {
             switch (e)
             {

@@ -260,12 +260,15 @@ public sealed class ResidentSnapshot(RollupColumns rows, long version)
                 return null;
             }
             columns[d] = column;
-            // A group's number: its values' numbers in mixed radix, which also sorts as the keys do when each digit is a rank.
-            possible = checked(possible * Math.Max(1, column.Values.Length));
-            if (possible > long.MaxValue / 4096)
+            // A group's number: its values' numbers in mixed radix, which also sorts as the keys do when each digit is a rank. A
+            // combination with more possible groups than a long numbers (many fine dimensions at once) is the database's: checked
+            // before multiplying (a checked product threw, which answered INTERNAL_SERVER_ERROR).
+            var radix = Math.Max(1, column.Values.Length);
+            if (possible > long.MaxValue / radix)
             {
                 return null;
             }
+            possible *= radix;
         }
         var dense = possible <= DenseGroups;
         var index = dense ? null : new Dictionary<long, int>();

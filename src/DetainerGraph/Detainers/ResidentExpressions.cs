@@ -324,7 +324,11 @@ internal static class ResidentExpressions
                 return Refuse(node);
             }
             var element = node.Method.GetGenericArguments()[0];
-            var values = Expression.Lambda<Func<object>>(Expression.Convert(node.Arguments[0], typeof(object))).Compile()();
+            // The list is a filter's captured value, read as the rollup rewrite reads one (no compilation per question).
+            if (DetainerCountRollup.ValueOf(node.Arguments[0], out var known) is not { } values || !known)
+            {
+                return Refuse(node);
+            }
             object set;
             if (element == typeof(string) && ReadsKeptText(node.Arguments[1]))
             {

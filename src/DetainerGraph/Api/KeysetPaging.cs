@@ -513,6 +513,12 @@ public static class KeysetPaging
         var take = limit == 0 && !Paging.SelectsPageInfo(context) ? 0 : limit + 1;
         var rows = new List<KeyedRow<T>>();
         int? total = null;
+        // A list the in-memory counts know to be empty reads nothing, and counts 0 (Paging.KnownEmpty).
+        if (take > 0 && !pastTheEnd && Paging.KnownEmpty(ordered, context))
+        {
+            take = 0;
+            total = 0;
+        }
         if (take > 0 && !pastTheEnd)
         {
             var (seek, bound) = backward ? (beforeValues, afterValues) : (afterValues, beforeValues);

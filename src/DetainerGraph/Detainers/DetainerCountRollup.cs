@@ -313,8 +313,13 @@ public static class DetainerCountRollup
         return rollup;
     }
 
-    /// <summary><paramref name="detainers"/>' filters, each rewritten onto the rollup's rows; null when one (or anything but a filter or an order) cannot be.</summary>
-    public static List<Expression<Func<TRow, bool>>>? TryRewritePredicates<TRow>(IQueryable<Detainer> detainers)
+    /// <summary>
+    /// <paramref name="detainers"/>' filters, each rewritten onto the rollup's rows; null when one (or anything but a filter or
+    /// an order) cannot be. With <paramref name="necessaryOnly"/>, each filter's conjuncts (<c>a &amp;&amp; b</c>) are rewritten one
+    /// by one and those that cannot be are left out: the rows the rest match are then a superset of the detainers', enough to
+    /// tell that none match (<see cref="ResidentSnapshot.KnownEmpty"/>) but never to count them.
+    /// </summary>
+    public static List<Expression<Func<TRow, bool>>>? TryRewritePredicates<TRow>(IQueryable<Detainer> detainers, bool necessaryOnly = false)
     {
         var predicates = new List<LambdaExpression>();
         var expression = detainers.Expression;
@@ -337,16 +342,25 @@ public static class DetainerCountRollup
             return null;
         }
         var rewritten = new List<Expression<Func<TRow, bool>>>(predicates.Count);
-        foreach (var predicate in predicates)
+        foreach (var predicate in necessaryOnly ? predicates.SelectMany(Conjuncts) : predicates)
         {
-            if (Rewrite<TRow, bool>((Expression<Func<Detainer, bool>>)predicate) is not { } onRollup)
+            if (Rewrite<TRow, bool>((Expression<Func<Detainer, bool>>)predicate) is { } onRollup)
+            {
+                rewritten.Add(onRollup);
+            }
+            else if (!necessaryOnly)
             {
                 return null;
             }
-            rewritten.Add(onRollup);
         }
         return rewritten;
     }
+
+    /// <summary>The parts of a predicate that must all hold (<c>a &amp;&amp; b</c>, at any depth), each as a predicate of its own.</summary>
+    private static IEnumerable<LambdaExpression> Conjuncts(LambdaExpression predicate) =>
+        predicate.Body is BinaryExpression { NodeType: ExpressionType.AndAlso } both
+            ? Conjuncts(Expression.Lambda(both.Left, predicate.Parameters)).Concat(Conjuncts(Expression.Lambda(both.Right, predicate.Parameters)))
+            : [predicate];
 
     /// <summary>A stats key selector over detainers rewritten onto the rollup's rows, or null.</summary>
     public static Expression<Func<TRow, DetainerStatsKey>>? RewriteKey<TRow>(Expression<Func<Detainer, DetainerStatsKey>> key) => Rewrite<TRow, DetainerStatsKey>(key);

@@ -237,6 +237,29 @@ public sealed class ResidentSnapshot(RollupColumns rows, long version)
         return total;
     }
 
+    /// <summary>
+    /// Whether it is certain here that <paramref name="detainers"/> holds no detainer: no row matches the parts of its filter
+    /// that can be run exactly in memory (the others are left out, so a row that matches these may still not match; false
+    /// then). Stops at the first row that may match, so it costs a whole pass only when nothing or almost nothing does.
+    /// </summary>
+    public bool KnownEmpty(IQueryable<Detainer> detainers)
+    {
+        if (DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers, necessaryOnly: true) is not { } predicates
+            || ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly: true) is not { } mayMatch)
+        {
+            return false;
+        }
+        var counts = rows.Count;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] > 0 && mayMatch(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Func<int, bool>? Matcher(IQueryable<Detainer> detainers) =>
         DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers) is { } predicates ? ResidentExpressions.TryPredicate(predicates, rows) : null;
 

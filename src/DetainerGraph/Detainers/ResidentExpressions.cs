@@ -23,8 +23,12 @@ namespace DetainerGraph.Detainers;
 /// </summary>
 internal static class ResidentExpressions
 {
-    /// <summary>The conjunction of <paramref name="predicates"/> as a delegate over row numbers of <paramref name="columns"/>, or null when one is refused.</summary>
-    public static Func<int, bool>? TryPredicate(IReadOnlyList<Expression<Func<DetainerCount, bool>>> predicates, RollupColumns columns)
+    /// <summary>
+    /// The conjunction of <paramref name="predicates"/> as a delegate over row numbers of <paramref name="columns"/>, or null
+    /// when one is refused; with <paramref name="necessaryOnly"/>, of those not refused (a superset of the rows, see
+    /// <see cref="DetainerCountRollup.TryRewritePredicates{TRow}"/>).
+    /// </summary>
+    public static Func<int, bool>? TryPredicate(IReadOnlyList<Expression<Func<DetainerCount, bool>>> predicates, RollupColumns columns, bool necessaryOnly = false)
     {
         var index = Expression.Parameter(typeof(int), "i");
         Expression? body = null;
@@ -32,6 +36,10 @@ internal static class ResidentExpressions
         {
             if (TryTranslate(predicate.Body, predicate.Parameters[0], columns, index) is not { } part)
             {
+                if (necessaryOnly)
+                {
+                    continue;
+                }
                 return null;
             }
             body = body is null ? part : Expression.AndAlso(body, part);

@@ -6,7 +6,7 @@ using DetainerGraph.Data;
 namespace DetainerGraph.Detainers;
 
 /// <summary>
-/// Turns a predicate or a stats key written for the <c>DetainerCounts</c> rollup (by <see cref="DetainerCountRollup"/>'s
+/// Turns a predicate or a stats key written for a count rollup, <c>DetainerCounts</c> or a coarser one (by <see cref="DetainerCountRollup"/>'s
 /// rewrite, the one that writes its SQL) into a delegate over the rows <see cref="ResidentDetainerCounts"/> keeps in
 /// memory (by row number, reading the columns it names: <see cref="RollupColumns"/>), giving the answer the SQL gives; or refuses it (null), and the caller asks the database as before.
 /// <para>It is no second filter language: the same expression runs, compiled by .NET instead of translated by EF Core,
@@ -28,7 +28,7 @@ internal static class ResidentExpressions
     /// when one is refused; with <paramref name="necessaryOnly"/>, of those not refused (a superset of the rows, see
     /// <see cref="DetainerCountRollup.TryRewritePredicates{TRow}"/>).
     /// </summary>
-    public static Func<int, bool>? TryPredicate(IReadOnlyList<Expression<Func<DetainerCount, bool>>> predicates, RollupColumns columns, bool necessaryOnly = false)
+    public static Func<int, bool>? TryPredicate<TRow>(IReadOnlyList<Expression<Func<TRow, bool>>> predicates, RollupColumns columns, bool necessaryOnly = false)
     {
         var index = Expression.Parameter(typeof(int), "i");
         Expression? body = null;
@@ -51,7 +51,7 @@ internal static class ResidentExpressions
     /// A stats key selector (<c>r => new DetainerStatsKey { State = ..., Week = ... }</c>) as a delegate that writes a row's key
     /// into a key object it is given (so grouping allocates a key per value, not per row); null when refused.
     /// </summary>
-    public static Action<int, DetainerStatsKey>? TryKeyWriter(Expression<Func<DetainerCount, DetainerStatsKey>> key, RollupColumns columns)
+    public static Action<int, DetainerStatsKey>? TryKeyWriter<TRow>(Expression<Func<TRow, DetainerStatsKey>> key, RollupColumns columns)
     {
         if (key.Body is not MemberInitExpression { NewExpression.Arguments.Count: 0 } init)
         {

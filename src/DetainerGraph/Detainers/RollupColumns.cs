@@ -56,6 +56,40 @@ public sealed class RollupColumns
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Array, Lazy<(int[] CodeOfRow, Array Values)>> _codes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// <paramref name="column"/> (one of this table's) as numbers: each row's value's number, and the distinct values in the order
+    /// first seen (equal as the column's type compares them: texts ordinally, navigations' objects by reference, each shared).
+    /// Made once per table and column, on first use.
+    /// </summary>
+    public (int[] CodeOfRow, Array Values) Codes(Array column) =>
+        _codes.GetOrAdd(column, c => new Lazy<(int[], Array)>(() =>
+            ((int[], Array))EncodeMethod.MakeGenericMethod(c.GetType().GetElementType()!).Invoke(null, [c])!)).Value;
+
+    private static readonly MethodInfo EncodeMethod = typeof(RollupColumns).GetMethod(nameof(Encode), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static (int[], Array) Encode<T>(T[] column)
+    {
+        var numbers = new Dictionary<Box<T>, int>();
+        var values = new List<T>();
+        var codeOfRow = new int[column.Length];
+        for (var i = 0; i < column.Length; i++)
+        {
+            var key = new Box<T>(column[i]);
+            if (!numbers.TryGetValue(key, out var code))
+            {
+                numbers.Add(key, code = values.Count);
+                values.Add(column[i]);
+            }
+            codeOfRow[i] = code;
+        }
+        return (codeOfRow, values.ToArray());
+    }
+
+    /// <summary>A value as a dictionary key, null included (a dictionary refuses a null key).</summary>
+    private readonly record struct Box<T>(T Value);
+
     /// <summary>The column of a row member by its name (its element type is the member's), or null.</summary>
     public Array? Of(string member) => _byName.GetValueOrDefault(member);
 

@@ -165,7 +165,8 @@ public sealed partial class ResidentDetainerCounts : IDisposable
                 row.Source = sources[row.SourceId];
                 add(row);
             }
-            Volatile.Write(ref _snapshot, new ResidentSnapshot(columns, version));
+            var idSpans = await PublishedIdSpans.LoadAsync(db, columns, ct);
+            Volatile.Write(ref _snapshot, new ResidentSnapshot(columns, version, idSpans));
             LogLoaded(_logger, columns.Length, started.ElapsedMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -206,7 +207,7 @@ public sealed class ResidentDetainerCountsLoader(ResidentDetainerCounts resident
 /// key order), so a grouping by any of them together is one pass that sums the matching rows under a number made of their
 /// values' numbers, whatever the combination.
 /// </summary>
-public sealed class ResidentSnapshot(RollupColumns rows, long version)
+public sealed class ResidentSnapshot(RollupColumns rows, long version, PublishedIdSpans? idSpans = null)
 {
     private static readonly int Outcomes = Enum.GetValues<DetainerOutcome>().Length;
 
@@ -259,6 +260,50 @@ public sealed class ResidentSnapshot(RollupColumns rows, long version)
         }
         return true;
     }
+
+    /// <summary>
+    /// The ids the rows of a published-only list (<paramref name="shown"/>, which holds no synthetic row) lie between, when they
+    /// are few and the list leaves many synthetic rows out (<paramref name="excluded"/>), as a condition to add to its page's read (<see cref="PublishedIdSpans.Narrowing"/>);
+    /// else null.
+    /// </summary>
+    public Expression<Func<Detainer, bool>>? PublishedIdRange(IQueryable<Detainer> shown, IQueryable<Detainer> excluded)
+    {
+        if (idSpans is null || MayMatch(shown) is not { } shownMay || MayMatch(excluded) is not { } excludedMay)
+        {
+            return null;
+        }
+        // One pass, each row tried once: a published row against the list's conditions, a synthetic one against those of what
+        // it leaves out, until enough of those are found to decide (PublishedIdSpans.MinExcluded).
+        var sources = new HashSet<int>();
+        long left = 0;
+        var counts = rows.Count;
+        var synthetic = rows.IsSynthetic;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] == 0)
+            {
+                continue;
+            }
+            if (synthetic[i])
+            {
+                if (left < PublishedIdSpans.MinExcluded && excludedMay(i))
+                {
+                    left += counts[i];
+                }
+            }
+            else if (shownMay(i))
+            {
+                sources.Add(rows.SourceId[i]);
+            }
+        }
+        return idSpans.Narrowing(sources, left);
+    }
+
+    /// <summary>The rows that may match the parts of the filter that run exactly in memory (a superset of those that match).</summary>
+    private Func<int, bool>? MayMatch(IQueryable<Detainer> detainers) =>
+        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers, necessaryOnly: true) is { } predicates
+            ? ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly: true)
+            : null;
 
     private Func<int, bool>? Matcher(IQueryable<Detainer> detainers) =>
         DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers) is { } predicates ? ResidentExpressions.TryPredicate(predicates, rows) : null;

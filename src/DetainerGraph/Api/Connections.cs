@@ -247,9 +247,10 @@ public static class Paging
         var window = await context.GetPageWindowAsync(options, CountRows(ordered, context));
         var offset = window.Offset;
         // Forward, one row more than the page says whether another follows (unless `before` ends the page first).
-        // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count) reads no row at all.
+        // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count), or a selection that reads no row
+        // (`{ totalCount }`), reads no row at all.
         var take = window.Backward || window.End - offset <= window.Limit ? window.Limit : window.Limit + 1;
-        if (window.Limit == 0 && !SelectsPageInfo(context))
+        if (window.Limit == 0 && !SelectsPageInfo(context) || !SelectsRows(context))
         {
             take = 0;
         }
@@ -269,6 +270,13 @@ public static class Paging
     /// <summary>Whether the connection's selection asks for <c>pageInfo</c> (true when the selection is unknown).</summary>
     internal static bool SelectsPageInfo(IResolveFieldContext context) =>
         context.SubFields is not { } fields || fields.Values.Any(f => f.FieldType.Name == "pageInfo");
+
+    /// <summary>
+    /// Whether the connection's selection reads its rows: <c>nodes</c>, <c>edges</c> or <c>pageInfo</c> (true when the selection
+    /// is unknown). A selection of <c>totalCount</c> (or <c>syntheticExcluded</c>) alone reads none, whatever the page size.
+    /// </summary>
+    internal static bool SelectsRows(IResolveFieldContext context) =>
+        context.SubFields is not { } fields || fields.Values.Any(f => f.FieldType.Name is "nodes" or "edges" or "pageInfo");
 
     /// <summary>Whether the connection's selection asks for <c>totalCount</c> (false when the selection is unknown).</summary>
     internal static bool SelectsTotalCount(IResolveFieldContext context) =>

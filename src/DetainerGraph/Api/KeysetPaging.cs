@@ -509,8 +509,9 @@ public static class KeysetPaging
         // An earlier version's `after` past the last row: nothing follows it.
         var pastTheEnd = after is { LegacyOffset: not null } && afterValues is null;
 
-        // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count) reads no row at all.
-        var take = limit == 0 && !Paging.SelectsPageInfo(context) ? 0 : limit + 1;
+        // An empty page whose `pageInfo` is not selected (`first: 0 { totalCount }`, a count), or a selection that reads no row
+        // (`{ totalCount }`), reads no row at all.
+        var take = limit == 0 && !Paging.SelectsPageInfo(context) || !Paging.SelectsRows(context) ? 0 : limit + 1;
         var rows = new List<KeyedRow<T>>();
         int? total = null;
         // A list the in-memory counts know to be empty reads nothing, and counts 0 (Paging.KnownEmpty).

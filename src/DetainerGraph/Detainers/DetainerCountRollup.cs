@@ -128,15 +128,16 @@ public static class DetainerCountRollup
         DetainerDbContext db, IQueryable<Detainer> detainers, CancellationToken ct, Func<CancellationToken, ValueTask>? beforeTable = null,
         ResidentSnapshot? resident = null)
     {
+        // Every rollup is held in memory on the embedded store: summed there from the smallest that holds the filter, when it
+        // runs exactly (ResidentSnapshot).
+        if (resident?.TryCount(detainers) is { } summed)
+        {
+            return (int)summed;
+        }
         foreach (var rollup in SmallestFirst)
         {
             if (rollup.TryCounts(db, detainers) is { } counts)
             {
-                // The finest rollup, when it is held in memory and the filter runs there exactly: summed in memory.
-                if (resident is not null && ReadsRowByRow(counts) && resident.TryCount(detainers) is { } summed)
-                {
-                    return (int)summed;
-                }
                 // A plain SUM over the matching rows, on both providers. EF Core writes it COALESCE(SUM(Count), 0): SUM over
                 // no rows is NULL in SQL, and the count of nothing is 0. A GROUP BY on a constant key (the form this
                 // replaced) made SQLite sort the rows into its one group first, for twice the time.
@@ -156,14 +157,6 @@ public static class DetainerCountRollup
     /// detainers such a grouped count takes 0.1-1 s, or seconds from the table, against milliseconds.
     /// </summary>
     public static bool ReadsRowByRow(IQueryable query) => Reads(query, typeof(Detainer), typeof(DetainerCount));
-
-    /// <summary>
-    /// Whether <paramref name="query"/> reads the finest rollup or one of the region rollups (tens of thousands of rows at a
-    /// million generated detainers; grouping them in SQLite took up to 36 ms), rather than the totals or the state-week and
-    /// citizenship-week rollups: such groups are better summed in memory when <see cref="ResidentSnapshot"/> can.
-    /// </summary>
-    public static bool ReadsLargeRollup(IQueryable query) =>
-        Reads(query, typeof(DetainerCount), typeof(DetainerRegionWeekCount), typeof(DetainerRegionMonthCount));
 
     private static bool Reads(IQueryable query, params Type[] sources)
     {
@@ -194,15 +187,15 @@ public static class DetainerCountRollup
     /// </summary>
     public static Expression? TryCountInStatement(DetainerDbContext db, IQueryable<Detainer> detainers, ResidentSnapshot? resident = null)
     {
+        // Summed in memory (see CountAsync), the count is a parameter of the statement instead of a subquery in it.
+        if (resident?.TryCount(detainers) is { } summed)
+        {
+            return Api.Filtering.Expressions.Parameter(summed, typeof(long));
+        }
         foreach (var rollup in SmallestFirst)
         {
             if (rollup.TryCounts(db, detainers) is { } counts)
             {
-                // Summed in memory (see CountAsync), the count is a parameter of the statement instead of a subquery in it.
-                if (resident is not null && ReadsRowByRow(counts) && resident.TryCount(detainers) is { } summed)
-                {
-                    return Api.Filtering.Expressions.Parameter(summed, typeof(long));
-                }
                 return Expression.Call(SumOfCounts, counts.Expression);
             }
         }

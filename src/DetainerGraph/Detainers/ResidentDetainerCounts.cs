@@ -7,12 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace DetainerGraph.Detainers;
 
 /// <summary>
-/// The <c>DetainerCounts</c> rollup kept in memory on the embedded store, so that a count or a grouping only the finest rollup
-/// holds (a citizenship with a field office, a jurisdiction by week...) is summed from an array instead of read and sorted by
-/// SQLite: at a million generated detainers that rollup has 352,359 rows, which SQLite scans in 60-120 ms and groups in up to
-/// 0.6 s; the same rows in memory take a few milliseconds. The smaller rollups stay in SQL, where they answer in about a
-/// millisecond.
-/// <para><b>Exact, or not used.</b> A snapshot is the rollup's rows (and the jurisdictions, facilities, weeks and sources they
+/// The count rollups kept in memory on the embedded store, so that a count or a grouping is summed from arrays instead of read
+/// and sorted by SQLite: at a million generated detainers the finest rollup (<c>DetainerCounts</c>: a citizenship with a field
+/// office, a jurisdiction by week...) has 352,359 rows, which SQLite scans in 60-120 ms and groups in up to 0.6 s, and the
+/// coarse ones (a state by week, a citizenship by week...) 7,000-30,000, which it sums in 10-30 ms; the same rows in memory
+/// take 0.1-5 ms. Each question is summed from the smallest rollup that holds it, as in SQL (<see cref="ResidentSnapshot"/>).
+/// <para><b>Exact, or not used.</b> A snapshot is the rollups' rows (and the jurisdictions, facilities, weeks and sources they
 /// name) read in one read transaction. It is used only while SQLite's <c>PRAGMA data_version</c>, asked on a connection of
 /// its own that never writes, is the one read before it was loaded: any commit by any other connection (this server's
 /// corrections, an <c>import</c> command in another process, the sample data) changes it. A request that finds it changed
@@ -152,7 +152,7 @@ public sealed partial class ResidentDetainerCounts : IDisposable
             var facilities = await db.Facilities.AsNoTracking().ToDictionaryAsync(f => f.Id, ct);
             var weeks = await db.Weeks.AsNoTracking().ToDictionaryAsync(w => w.Start, ct);
             var sources = await db.Sources.AsNoTracking().ToDictionaryAsync(s => s.Id, ct);
-            var (columns, add) = RollupColumns.Create((int)size);
+            var (columns, add) = RollupColumns.Create<DetainerCount>((int)size);
             foreach (var entity in jurisdictions.Values.Concat<object>(facilities.Values).Concat(weeks.Values).Concat(sources.Values))
             {
                 columns.KeepTexts(entity);
@@ -165,14 +165,45 @@ public sealed partial class ResidentDetainerCounts : IDisposable
                 row.Source = sources[row.SourceId];
                 add(row);
             }
-            Volatile.Write(ref _snapshot, new ResidentSnapshot(columns, version));
-            LogLoaded(_logger, columns.Length, started.ElapsedMilliseconds);
+            // The coarse rollups, smallest first as DetainerCountRollup reads them; bounded by design (states, weeks, months,
+            // citizenships and the kinds, not detainers), 7,000-30,000 rows each at a million generated detainers.
+            var totals = await CoarseAsync<DetainerTotal>(db, columns, row => row.Source = sources[row.SourceId], ct);
+            var smallestFirst = new[]
+            {
+                totals,
+                await CoarseAsync<DetainerCitizenshipWeekCount>(db, columns, null, ct),
+                await CoarseAsync<DetainerStateWeekCount>(db, columns, null, ct),
+                await CoarseAsync<DetainerRegionMonthCount>(db, columns, null, ct),
+                await CoarseAsync<DetainerRegionWeekCount>(db, columns, null, ct),
+                ResidentRollup.Of<DetainerCount>(columns),
+            };
+            Volatile.Write(ref _snapshot, new ResidentSnapshot(smallestFirst, version));
+            var coarseRows = 0;
+            foreach (var rollup in smallestFirst[..^1])
+            {
+                coarseRows += rollup.Rows;
+            }
+            LogLoaded(_logger, columns.Length, coarseRows, started.ElapsedMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // The database answers meanwhile; the next request that finds the store changed tries again.
             LogLoadFailed(_logger, e);
         }
+    }
+
+    /// <summary>A coarse rollup's rows, read in the same transaction, as columns that share the finest's kept texts.</summary>
+    private static async Task<ResidentRollup> CoarseAsync<TRow>(SqliteDetainerDbContext db, RollupColumns finest, Action<TRow>? navigate, CancellationToken ct)
+        where TRow : class
+    {
+        var rows = await db.Set<TRow>().AsNoTracking().ToListAsync(ct);
+        var (columns, add) = RollupColumns.Create<TRow>(rows.Count, texts: finest);
+        foreach (var row in rows)
+        {
+            navigate?.Invoke(row);
+            add(row);
+        }
+        return ResidentRollup.Of<TRow>(columns);
     }
 
     public void Dispose()
@@ -184,8 +215,8 @@ public sealed partial class ResidentDetainerCounts : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Counts in memory: {Rows} rollup rows loaded in {Milliseconds} ms")]
-    private static partial void LogLoaded(ILogger logger, int rows, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Counts in memory: {Rows} rollup rows and {CoarseRows} rows of the coarser rollups loaded in {Milliseconds} ms")]
+    private static partial void LogLoaded(ILogger logger, int rows, int coarseRows, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Counts in memory: the rollup has {Rows} rows, more than the {Max} kept; counts are read from the database")]
     private static partial void LogTooLarge(ILogger logger, long rows, int max);
@@ -201,261 +232,62 @@ public sealed class ResidentDetainerCountsLoader(ResidentDetainerCounts resident
 }
 
 /// <summary>
-/// One consistent copy of the <c>DetainerCounts</c> rows, with what they name; immutable once loaded. Each dimension is worked
-/// out once per snapshot, on first use (<see cref="Column"/>: each row's value as a small number, the distinct values, their
-/// key order), so a grouping by any of them together is one pass that sums the matching rows under a number made of their
-/// values' numbers, whatever the combination.
+/// One consistent copy of every count rollup on the embedded store (the finest, <c>DetainerCounts</c>, and the coarser ones),
+/// taken in one read transaction, with the version of the store it was read at. A question is answered by the smallest
+/// rollup that holds it, as <see cref="DetainerCountRollup"/> chooses in SQL: the coarse ones have 7,000-30,000 rows at a
+/// million generated detainers against the finest's 352,359, so a pass over them takes a tenth of the time.
 /// </summary>
-public sealed class ResidentSnapshot(RollupColumns rows, long version)
+public sealed class ResidentSnapshot(IReadOnlyList<ResidentRollup> smallestFirst, long version)
 {
-    private static readonly int Outcomes = Enum.GetValues<DetainerOutcome>().Length;
-
-    /// <summary>Combinations with at most this many possible groups are summed in arrays; more, in a dictionary of the groups found.</summary>
-    private const long DenseGroups = 1 << 16;
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<DetainerStatsDimension, Lazy<Column?>> _columns = new();
-
     public long Version { get; } = version;
-    public int Rows => rows.Length;
 
-    /// <summary>How many detainers <paramref name="detainers"/> holds, summed here; null when its filter cannot be run exactly in memory.</summary>
+    /// <summary>The finest rollup's rows.</summary>
+    public int Rows => smallestFirst[^1].Rows;
+
+    /// <summary>How many detainers <paramref name="detainers"/> holds, summed from the smallest rollup that holds its filter; null when none can run it exactly in memory.</summary>
     public long? TryCount(IQueryable<Detainer> detainers)
     {
-        if (Matcher(detainers) is not { } matches)
+        foreach (var rollup in smallestFirst)
         {
-            return null;
-        }
-        long total = 0;
-        var counts = rows.Count;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (matches(i))
+            if (rollup.TryCount(detainers) is { } count)
             {
-                total += counts[i];
+                return count;
             }
         }
-        return total;
+        return null;
     }
 
     /// <summary>
-    /// Whether it is certain here that <paramref name="detainers"/> holds no detainer: no row matches the parts of its filter
-    /// that can be run exactly in memory (the others are left out, so a row that matches these may still not match; false
-    /// then). Stops at the first row that may match, so it costs a whole pass only when nothing or almost nothing does.
+    /// Whether it is certain that <paramref name="detainers"/> holds no detainer: counted exactly by a coarse rollup that holds
+    /// its filter, else seen in the finest from the parts of its filter that can be run there (<see cref="ResidentRollup.KnownEmpty"/>).
     /// </summary>
     public bool KnownEmpty(IQueryable<Detainer> detainers)
     {
-        if (DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers, necessaryOnly: true) is not { } predicates
-            || ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly: true) is not { } mayMatch)
+        for (var r = 0; r < smallestFirst.Count - 1; r++)
         {
-            return false;
-        }
-        var counts = rows.Count;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (counts[i] > 0 && mayMatch(i))
+            if (smallestFirst[r].TryCount(detainers) is { } count)
             {
-                return false;
+                return count == 0;
             }
         }
-        return true;
+        return smallestFirst[^1].KnownEmpty(detainers);
     }
 
-    private Func<int, bool>? Matcher(IQueryable<Detainer> detainers) =>
-        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers) is { } predicates ? ResidentExpressions.TryPredicate(predicates, rows) : null;
-
     /// <summary>
-    /// The groups <see cref="DetainerStats.Groups"/> would read from the rollup, summed and ordered here as the SQL orders them
-    /// (<see cref="GroupOrder"/>); null when the filter or a dimension cannot be run exactly in memory.
+    /// The groups <see cref="DetainerStats.Groups"/> would read from a rollup, summed and ordered here as the SQL orders them,
+    /// from the smallest rollup that holds the filter and every dimension; null when none can run them exactly in memory.
     /// </summary>
     public IQueryable<DetainerStatsGroup>? TryGroups(
         IQueryable<Detainer> detainers, IReadOnlyList<DetainerStatsDimension> dimensions, DetainerStatsOrder order, bool withOutcomes)
     {
-        if (Matcher(detainers) is not { } matches)
+        foreach (var rollup in smallestFirst)
         {
-            return null;
-        }
-        var columns = new Column[dimensions.Count];
-        long possible = 1;
-        for (var d = 0; d < columns.Length; d++)
-        {
-            if (ColumnOf(dimensions[d]) is not { } column)
+            if (rollup.TryGroups(detainers, dimensions, order, withOutcomes) is { } groups)
             {
-                return null;
-            }
-            columns[d] = column;
-            // A group's number: its values' numbers in mixed radix, which also sorts as the keys do when each digit is a rank. A
-            // combination with more possible groups than a long numbers (many fine dimensions at once) is the database's: checked
-            // before multiplying (a checked product threw, which answered INTERNAL_SERVER_ERROR).
-            var radix = Math.Max(1, column.Values.Length);
-            if (possible > long.MaxValue / radix)
-            {
-                return null;
-            }
-            possible *= radix;
-        }
-        var dense = possible <= DenseGroups;
-        var index = dense ? null : new Dictionary<long, int>();
-        var counts = new List<long>();
-        var codes = new List<long>();
-        var outcomes = withOutcomes ? new List<long[]>() : null;
-        var slotOfCode = dense ? new int[possible] : null;
-        var rowCounts = rows.Count;
-        var rowOutcomes = rows.Outcome;
-        for (var i = 0; i < rowCounts.Length; i++)
-        {
-            if (!matches(i))
-            {
-                continue;
-            }
-            long code = 0;
-            foreach (var column in columns)
-            {
-                code = code * column.Values.Length + column.CodeOfRow[i];
-            }
-            int slot;
-            if (dense)
-            {
-                slot = slotOfCode![code] - 1;
-                if (slot < 0)
-                {
-                    slotOfCode[code] = (slot = counts.Count) + 1;
-                }
-            }
-            else if (!index!.TryGetValue(code, out slot))
-            {
-                index.Add(code, slot = counts.Count);
-            }
-            if (slot == counts.Count)
-            {
-                counts.Add(0);
-                codes.Add(code);
-                outcomes?.Add(new long[Outcomes]);
-            }
-            counts[slot] += rowCounts[i];
-            if (outcomes is not null)
-            {
-                outcomes[slot][(int)rowOutcomes[i]] += rowCounts[i];
+                return groups;
             }
         }
-        // Each group's place in key order: its values' ranks in the same mixed radix.
-        var ranks = new long[codes.Count];
-        var digits = new int[columns.Length];
-        for (var g = 0; g < codes.Count; g++)
-        {
-            Decode(codes[g], columns, digits);
-            long rank = 0;
-            for (var d = 0; d < columns.Length; d++)
-            {
-                rank = rank * columns[d].Values.Length + columns[d].RankOfValue[digits[d]];
-            }
-            ranks[g] = rank;
-        }
-        var found = Enumerable.Range(0, codes.Count).ToArray();
-        Array.Sort(found, order switch
-        {
-            DetainerStatsOrder.CountDesc => (x, y) => counts[x] != counts[y] ? counts[y].CompareTo(counts[x]) : ranks[x].CompareTo(ranks[y]),
-            DetainerStatsOrder.CountAsc => (x, y) => counts[x] != counts[y] ? counts[x].CompareTo(counts[y]) : ranks[x].CompareTo(ranks[y]),
-            DetainerStatsOrder.KeyDesc => (x, y) => ranks[y].CompareTo(ranks[x]),
-            _ => (x, y) => ranks[x].CompareTo(ranks[y]),
-        });
-        // Made when read: a page of 100 groups out of 300,000 builds 100 (LINQ's Skip/Take and Count index a list).
-        var result = new LazyList<DetainerStatsGroup>(found.Length, n =>
-        {
-            var g = found[n];
-            var groupDigits = new int[columns.Length];
-            Decode(codes[g], columns, groupDigits);
-            var keys = new DetainerStatsKey();
-            for (var d = 0; d < columns.Length; d++)
-            {
-                columns[d].CopyValue(columns[d].Values[groupDigits[d]], keys);
-            }
-            return new DetainerStatsGroup
-            {
-                Keys = keys,
-                Count = (int)counts[g],
-                Outcomes = outcomes is null ? null : OutcomesOf(outcomes[g]),
-            };
-        });
-        return new ResidentQueryable<DetainerStatsGroup>(result.AsQueryable());
-    }
-
-    private static void Decode(long code, Column[] columns, int[] digits)
-    {
-        for (var d = columns.Length - 1; d >= 0; d--)
-        {
-            var radix = columns[d].Values.Length;
-            digits[d] = (int)(code % radix);
-            code /= radix;
-        }
-    }
-
-    /// <summary>The snapshot's column for <paramref name="dimension"/>, made once on first use; null when its key cannot be run in memory.</summary>
-    private Column? ColumnOf(DetainerStatsDimension dimension) =>
-        _columns.GetOrAdd(dimension, d => new Lazy<Column?>(() => Column.Make(rows, d))).Value;
-
-    private static DetainerOutcomeCounts OutcomesOf(long[] sums)
-    {
-        var counts = new DetainerOutcomeCounts();
-        foreach (var (outcome, property) in DetainerOutcomeCounts.Properties)
-        {
-            property.SetValue(counts, (int)sums[(int)outcome]);
-        }
-        return counts;
-    }
-
-    /// <summary>
-    /// One dimension over the snapshot's rows: each row's value as a number, the distinct values (keys with only this dimension's
-    /// members set), each value's rank in ascending key order, and how to copy its members into a group's key.
-    /// </summary>
-    private sealed class Column(int[] codeOfRow, DetainerStatsKey[] values, int[] rankOfValue, Action<DetainerStatsKey, DetainerStatsKey> copyValue)
-    {
-        public int[] CodeOfRow { get; } = codeOfRow;
-        public DetainerStatsKey[] Values { get; } = values;
-        public int[] RankOfValue { get; } = rankOfValue;
-        public Action<DetainerStatsKey, DetainerStatsKey> CopyValue { get; } = copyValue;
-
-        public static Column? Make(RollupColumns rows, DetainerStatsDimension dimension)
-        {
-            // The same key selector the SQL groups by, rewritten onto the rollup and compiled (or refused).
-            if (DetainerCountRollup.RewriteKey<DetainerCount>(DetainerStats.KeySelector<Detainer>([dimension], d => d)) is not { } rowKey
-                || ResidentExpressions.TryKeyWriter(rowKey, rows) is not { } write)
-            {
-                return null;
-            }
-            var index = new Dictionary<DetainerStatsKey, int>(DetainerStatsKeyComparer.Instance);
-            var values = new List<DetainerStatsKey>();
-            var codeOfRow = new int[rows.Length];
-            var scratch = new DetainerStatsKey();
-            for (var i = 0; i < rows.Length; i++)
-            {
-                write(i, scratch);
-                if (!index.TryGetValue(scratch, out var code))
-                {
-                    var value = scratch.Copy();
-                    index.Add(value, code = values.Count);
-                    values.Add(value);
-                }
-                codeOfRow[i] = code;
-            }
-            var byKey = Enumerable.Range(0, values.Count).ToArray();
-            Array.Sort(byKey, GroupOrder.ByKey([dimension], values));
-            var rank = new int[values.Count];
-            for (var r = 0; r < byKey.Length; r++)
-            {
-                rank[byKey[r]] = r;
-            }
-            return new Column(codeOfRow, [.. values], rank, Copier(dimension));
-        }
-
-        /// <summary><c>(from, to) => { to.M = from.M; ... }</c> for the dimension's members.</summary>
-        private static Action<DetainerStatsKey, DetainerStatsKey> Copier(DetainerStatsDimension dimension)
-        {
-            var from = Expression.Parameter(typeof(DetainerStatsKey), "from");
-            var to = Expression.Parameter(typeof(DetainerStatsKey), "to");
-            var copies = DetainerStats.Members(dimension)
-                .Select(m => (Expression)Expression.Assign(Expression.Property(to, m), Expression.Property(from, m)));
-            return Expression.Lambda<Action<DetainerStatsKey, DetainerStatsKey>>(Expression.Block(copies), from, to).Compile();
-        }
+        return null;
     }
 }
 

@@ -1,74 +1,39 @@
+using System.Linq.Expressions;
+using System.Reflection;
 using DetainerGraph.Data;
 
 namespace DetainerGraph.Detainers;
 
 /// <summary>
-/// The rows of the <c>DetainerCounts</c> rollup held in memory as one array per column (row i is element i of each), so a
-/// filter reads only the columns it names, in order: as objects, every question touched every row's whole object (about
-/// 45 MB at a million generated detainers), 17 ms a pass; as columns, a few of 0.4-3 MB each. The navigations are arrays of
-/// shared objects (a jurisdiction's row is one object however many rows name it); every text is kept once (<see cref="Texts"/>).
+/// The rows of one count rollup (<c>DetainerCounts</c>, or a coarser one such as <c>DetainerStateWeekCounts</c>) held in
+/// memory as one array per member (row i is element i of each), so a filter reads only the columns it names, in order: as
+/// objects, every question touched every row's whole object (about 45 MB at a million generated detainers), 17 ms a pass;
+/// as columns, a few of 0.4-3 MB each. The navigations are arrays of shared objects (a jurisdiction's row is one object
+/// however many rows name it); every text is kept once (<see cref="Texts"/>).
 /// </summary>
 public sealed class RollupColumns
 {
     private readonly Dictionary<string, Array> _byName;
 
-    private RollupColumns(int length)
+    private RollupColumns(Type rowType, int length, Dictionary<string, Array> byName)
     {
+        RowType = rowType;
         Length = length;
-        JurisdictionId = new int?[length];
-        Jurisdiction = new Jurisdiction?[length];
-        FacilityId = new int?[length];
-        Facility = new Facility?[length];
-        WeekStart = new DateOnly?[length];
-        Week = new Week?[length];
-        Outcome = new DetainerOutcome[length];
-        DetainerType = new DetainerType[length];
-        Citizenship = new string?[length];
-        SourceId = new int[length];
-        Source = new Source[length];
-        IssuedMonth = new DateOnly?[length];
-        OutcomeMonth = new DateOnly?[length];
-        Retracted = new bool[length];
-        IsSynthetic = new bool[length];
-        Count = new long[length];
-        _byName = new Dictionary<string, Array>(StringComparer.Ordinal)
-        {
-            [nameof(DetainerCount.JurisdictionId)] = JurisdictionId,
-            [nameof(DetainerCount.Jurisdiction)] = Jurisdiction,
-            [nameof(DetainerCount.FacilityId)] = FacilityId,
-            [nameof(DetainerCount.Facility)] = Facility,
-            [nameof(DetainerCount.WeekStart)] = WeekStart,
-            [nameof(DetainerCount.Week)] = Week,
-            [nameof(DetainerCount.Outcome)] = Outcome,
-            [nameof(DetainerCount.DetainerType)] = DetainerType,
-            [nameof(DetainerCount.Citizenship)] = Citizenship,
-            [nameof(DetainerCount.SourceId)] = SourceId,
-            [nameof(DetainerCount.Source)] = Source,
-            [nameof(DetainerCount.IssuedMonth)] = IssuedMonth,
-            [nameof(DetainerCount.OutcomeMonth)] = OutcomeMonth,
-            [nameof(DetainerCount.Retracted)] = Retracted,
-            [nameof(DetainerCount.IsSynthetic)] = IsSynthetic,
-            [nameof(DetainerCount.Count)] = Count,
-        };
+        _byName = byName;
+        Count = (long[])byName[nameof(DetainerCount.Count)];
+        Outcome = byName.GetValueOrDefault(nameof(DetainerCount.Outcome)) as DetainerOutcome[];
     }
 
+    /// <summary>The rollup's row type (<see cref="DetainerCount"/>, <see cref="DetainerStateWeekCount"/>, ...).</summary>
+    public Type RowType { get; }
+
     public int Length { get; }
-    public int?[] JurisdictionId { get; }
-    public Jurisdiction?[] Jurisdiction { get; }
-    public int?[] FacilityId { get; }
-    public Facility?[] Facility { get; }
-    public DateOnly?[] WeekStart { get; }
-    public Week?[] Week { get; }
-    public DetainerOutcome[] Outcome { get; }
-    public DetainerType[] DetainerType { get; }
-    public string?[] Citizenship { get; }
-    public int[] SourceId { get; }
-    public Source[] Source { get; }
-    public DateOnly?[] IssuedMonth { get; }
-    public DateOnly?[] OutcomeMonth { get; }
-    public bool[] Retracted { get; }
-    public bool[] IsSynthetic { get; }
+
+    /// <summary>How many detainers each row stands for.</summary>
     public long[] Count { get; }
+
+    /// <summary>Each row's outcome; null for a rollup without one.</summary>
+    public DetainerOutcome[]? Outcome { get; }
 
     /// <summary>
     /// Every text the columns and the navigations' objects hold, each kept once: equal texts are the same object, so a list
@@ -91,37 +56,82 @@ public sealed class RollupColumns
         }
     }
 
-    /// <summary>The column of a <see cref="DetainerCount"/> member by its name (its element type is the member's), or null.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Array, Lazy<(int[] CodeOfRow, Array Values)>> _codes = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// <paramref name="column"/> (one of this table's) as numbers: each row's value's number, and the distinct values in the order
+    /// first seen (equal as the column's type compares them: texts ordinally, navigations' objects by reference, each shared).
+    /// Made once per table and column, on first use.
+    /// </summary>
+    public (int[] CodeOfRow, Array Values) Codes(Array column) =>
+        _codes.GetOrAdd(column, c => new Lazy<(int[], Array)>(() =>
+            ((int[], Array))EncodeMethod.MakeGenericMethod(c.GetType().GetElementType()!).Invoke(null, [c])!)).Value;
+
+    private static readonly MethodInfo EncodeMethod = typeof(RollupColumns).GetMethod(nameof(Encode), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static (int[], Array) Encode<T>(T[] column)
+    {
+        var numbers = new Dictionary<Box<T>, int>();
+        var values = new List<T>();
+        var codeOfRow = new int[column.Length];
+        for (var i = 0; i < column.Length; i++)
+        {
+            var key = new Box<T>(column[i]);
+            if (!numbers.TryGetValue(key, out var code))
+            {
+                numbers.Add(key, code = values.Count);
+                values.Add(column[i]);
+            }
+            codeOfRow[i] = code;
+        }
+        return (codeOfRow, values.ToArray());
+    }
+
+    /// <summary>A value as a dictionary key, null included (a dictionary refuses a null key).</summary>
+    private readonly record struct Box<T>(T Value);
+
+    /// <summary>The column of a row member by its name (its element type is the member's), or null.</summary>
     public Array? Of(string member) => _byName.GetValueOrDefault(member);
 
     /// <summary>
-    /// An empty table of <paramref name="length"/> rows and the writer that fills row after row from rollup rows (with their
-    /// navigations set); more rows than <paramref name="length"/> throw.
+    /// An empty table of <paramref name="length"/> rows of <typeparamref name="TRow"/> (a column per public member) and the
+    /// writer that fills row after row from rollup rows (with their navigations set, texts kept once); more rows than
+    /// <paramref name="length"/> throw. <paramref name="texts"/>, when given, is another table whose kept texts these share.
     /// </summary>
-    public static (RollupColumns Columns, Action<DetainerCount> Add) Create(int length)
+    public static (RollupColumns Columns, Action<TRow> Add) Create<TRow>(int length, RollupColumns? texts = null)
     {
-        var columns = new RollupColumns(length);
-        var next = 0;
-        return (columns, row =>
+        var properties = typeof(TRow).GetProperties().Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
+        var byName = properties.ToDictionary(p => p.Name, p => Array.CreateInstance(p.PropertyType, length), StringComparer.Ordinal);
+        var columns = new RollupColumns(typeof(TRow), length, byName);
+        if (texts is not null)
         {
-            var i = next++;
-            columns.JurisdictionId[i] = row.JurisdictionId;
-            columns.Jurisdiction[i] = row.Jurisdiction;
-            columns.FacilityId[i] = row.FacilityId;
-            columns.Facility[i] = row.Facility;
-            columns.WeekStart[i] = row.WeekStart;
-            columns.Week[i] = row.Week;
-            columns.Outcome[i] = row.Outcome;
-            columns.DetainerType[i] = row.DetainerType;
-            columns.Citizenship[i] = row.Citizenship is { } text ? columns.Keep(text) : null;
-            columns.SourceId[i] = row.SourceId;
-            columns.Source[i] = row.Source;
-            columns.IssuedMonth[i] = row.IssuedMonth;
-            columns.OutcomeMonth[i] = row.OutcomeMonth;
-            columns.Retracted[i] = row.Retracted;
-            columns.IsSynthetic[i] = row.IsSynthetic;
-            columns.Count[i] = row.Count;
+            foreach (var (text, kept) in texts.Texts)
+            {
+                columns.Texts[text] = kept;
+            }
         }
-        );
+        var write = Writer<TRow>(properties, byName, columns);
+        var next = 0;
+        return (columns, row => write(row, next++));
+    }
+
+    /// <summary><c>(row, i) => { Col1[i] = row.M1; Col2[i] = Keep(row.Text); ... }</c>, compiled once per table.</summary>
+    private static Action<TRow, int> Writer<TRow>(PropertyInfo[] properties, Dictionary<string, Array> byName, RollupColumns columns)
+    {
+        var row = Expression.Parameter(typeof(TRow), "row");
+        var index = Expression.Parameter(typeof(int), "i");
+        var keep = typeof(RollupColumns).GetMethod(nameof(Keep))!;
+        var writes = properties.Select(p =>
+        {
+            Expression value = Expression.Property(row, p);
+            if (p.PropertyType == typeof(string))
+            {
+                // A missing text stays null; any other is the kept instance.
+                value = Expression.Condition(Expression.Equal(value, Expression.Constant(null, typeof(string))),
+                    Expression.Constant(null, typeof(string)), Expression.Call(Expression.Constant(columns), keep, value));
+            }
+            return (Expression)Expression.Assign(Expression.ArrayAccess(Expression.Constant(byName[p.Name]), index), value);
+        });
+        return Expression.Lambda<Action<TRow, int>>(Expression.Block(writes), row, index).Compile();
     }
 }

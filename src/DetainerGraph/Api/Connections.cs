@@ -303,6 +303,18 @@ public static class Paging
         rows is IQueryable<DetainerGraph.Data.Detainer> detainers && context.ResidentCounts()?.KnownEmpty(detainers) == true;
 
     /// <summary>
+    /// <paramref name="rows"/> (a list's rows before its order) narrowed to the ids its published rows lie between, when the
+    /// in-memory counts know them to be few beside the synthetic ones <paramref name="excluded"/> leaves out
+    /// (<see cref="DetainerGraph.Detainers.PublishedIdSpans"/>): a page reads that span instead of walking its order's index past
+    /// every synthetic row. The same rows otherwise (not detainers, synthetic records included, no current copy).
+    /// </summary>
+    internal static IQueryable<T> NarrowedToPublished<T>(IQueryable<T> rows, IQueryable<T>? excluded, IResolveFieldContext context) =>
+        rows is IQueryable<DetainerGraph.Data.Detainer> detainers && excluded is IQueryable<DetainerGraph.Data.Detainer> left
+            && context.ResidentCounts()?.PublishedIdRange(detainers, left) is { } range
+            ? (IQueryable<T>)detainers.Where(range)
+            : rows;
+
+    /// <summary>
     /// The count behind <c>totalCount</c> and <c>syntheticExcluded</c>: for detainers, from the maintained rollups
     /// when the filter allows (<see cref="DetainerGraph.Detainers.DetainerCountRollup"/>, exact either way); else a COUNT.
     /// A root list's count of the detainer table (no rollup holds its filter) waits for a scan slot on a large store

@@ -523,7 +523,8 @@ public static class KeysetPaging
         if (take > 0 && !pastTheEnd)
         {
             var (seek, bound) = backward ? (beforeValues, afterValues) : (afterValues, beforeValues);
-            var query = order.Source;
+            // A published-only list whose rows are few among synthetic ones reads only the ids they lie between (Paging.NarrowedToPublished).
+            var query = Paging.NarrowedToPublished(order.Source, syntheticExcluded, context);
             if (bound is not null)
             {
                 query = query.Where(order.After(bound, reversed: !backward, splitMissing: false).Where);

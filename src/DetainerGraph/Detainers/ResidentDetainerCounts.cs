@@ -177,7 +177,8 @@ public sealed partial class ResidentDetainerCounts : IDisposable
                 await CoarseAsync<DetainerRegionWeekCount>(db, columns, null, ct),
                 ResidentRollup.Of<DetainerCount>(columns),
             };
-            Volatile.Write(ref _snapshot, new ResidentSnapshot(smallestFirst, version));
+            var idSpans = await PublishedIdSpans.LoadAsync(db, columns, ct);
+            Volatile.Write(ref _snapshot, new ResidentSnapshot(smallestFirst, version, idSpans));
             var coarseRows = 0;
             foreach (var rollup in smallestFirst[..^1])
             {
@@ -237,7 +238,7 @@ public sealed class ResidentDetainerCountsLoader(ResidentDetainerCounts resident
 /// rollup that holds it, as <see cref="DetainerCountRollup"/> chooses in SQL: the coarse ones have 7,000-30,000 rows at a
 /// million generated detainers against the finest's 352,359, so a pass over them takes a tenth of the time.
 /// </summary>
-public sealed class ResidentSnapshot(IReadOnlyList<ResidentRollup> smallestFirst, long version)
+public sealed class ResidentSnapshot(IReadOnlyList<ResidentRollup> smallestFirst, long version, PublishedIdSpans? idSpans = null)
 {
     public long Version { get; } = version;
 
@@ -272,6 +273,52 @@ public sealed class ResidentSnapshot(IReadOnlyList<ResidentRollup> smallestFirst
         }
         return smallestFirst[^1].KnownEmpty(detainers);
     }
+
+    /// <summary>
+    /// The ids the rows of a published-only list (<paramref name="shown"/>, which holds no synthetic row) lie between, when they
+    /// are few and the list leaves many synthetic rows out (<paramref name="excluded"/>), as a condition to add to its page's read (<see cref="PublishedIdSpans.Narrowing"/>);
+    /// else null.
+    /// </summary>
+    public Expression<Func<Detainer, bool>>? PublishedIdRange(IQueryable<Detainer> shown, IQueryable<Detainer> excluded)
+    {
+        if (idSpans is null || MayMatch(shown) is not { } shownMay || MayMatch(excluded) is not { } excludedMay)
+        {
+            return null;
+        }
+        // One pass, each row tried once: a published row against the list's conditions, a synthetic one against those of what
+        // it leaves out, until enough of those are found to decide (PublishedIdSpans.MinExcluded).
+        var rows = smallestFirst[^1].Columns;
+        var sources = new HashSet<int>();
+        long left = 0;
+        var counts = rows.Count;
+        var synthetic = (bool[])rows.Of(nameof(DetainerCount.IsSynthetic))!;
+        var sourceOf = (int[])rows.Of(nameof(DetainerCount.SourceId))!;
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] == 0)
+            {
+                continue;
+            }
+            if (synthetic[i])
+            {
+                if (left < PublishedIdSpans.MinExcluded && excludedMay(i))
+                {
+                    left += counts[i];
+                }
+            }
+            else if (shownMay(i))
+            {
+                sources.Add(sourceOf[i]);
+            }
+        }
+        return idSpans.Narrowing(sources, left);
+    }
+
+    /// <summary>The rows that may match the parts of the filter that run exactly in memory (a superset of those that match).</summary>
+    private Func<int, bool>? MayMatch(IQueryable<Detainer> detainers) =>
+        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers, necessaryOnly: true) is { } predicates
+            ? ResidentExpressions.TryPredicate(predicates, smallestFirst[^1].Columns, necessaryOnly: true)
+            : null;
 
     /// <summary>
     /// The groups <see cref="DetainerStats.Groups"/> would read from a rollup, summed and ordered here as the SQL orders them,

@@ -17,6 +17,9 @@ public abstract class ResidentRollup
 
     public abstract int Rows { get; }
 
+    /// <summary>The rollup's rows as columns.</summary>
+    public abstract RollupColumns Columns { get; }
+
     /// <summary>How many detainers <paramref name="detainers"/> holds, summed here.</summary>
     public abstract long? TryCount(IQueryable<Detainer> detainers);
 
@@ -45,6 +48,8 @@ internal sealed class ResidentRollup<TRow>(RollupColumns rows) : ResidentRollup
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DetainerStatsDimension, Lazy<Column?>> _columns = new();
 
     public override int Rows => rows.Length;
+
+    public override RollupColumns Columns => rows;
 
     public override long? TryCount(IQueryable<Detainer> detainers)
     {

@@ -514,8 +514,10 @@ public static class KeysetPaging
         var take = limit == 0 && !Paging.SelectsPageInfo(context) || !Paging.SelectsRows(context) ? 0 : limit + 1;
         var rows = new List<KeyedRow<T>>();
         int? total = null;
-        // A list the in-memory counts know to be empty reads nothing, and counts 0 (Paging.KnownEmpty).
-        if (take > 0 && !pastTheEnd && Paging.KnownEmpty(ordered, context))
+        // A list the in-memory counts know to be empty reads nothing, and counts 0 (Paging.KnownEmpty). Asked only of a list that
+        // leaves rows out (a `where`, or synthetic records left out): the whole of one is found at once, and the question costs
+        // about 0.3 ms.
+        if (take > 0 && !pastTheEnd && (syntheticExcluded is not null || Filtered(context)) && Paging.KnownEmpty(ordered, context))
         {
             take = 0;
             total = 0;
@@ -593,6 +595,10 @@ public static class KeysetPaging
             CountSyntheticExcluded = excludedCount,
         };
     }
+
+    /// <summary>Whether the field was given a <c>where</c>.</summary>
+    private static bool Filtered(IResolveFieldContext context) =>
+        context.Arguments?.TryGetValue("where", out var where) == true && where.Value is not null;
 
     private static IQueryable<T> Rows<T>(IQueryable<T> ordered, Expression<Func<T, T>>? projection) =>
         projection is null ? ordered : ordered.Select(projection);

@@ -315,10 +315,7 @@ public sealed class ResidentSnapshot(IReadOnlyList<ResidentRollup> smallestFirst
     }
 
     /// <summary>The rows that may match the parts of the filter that run exactly in memory (a superset of those that match).</summary>
-    private Func<int, bool>? MayMatch(IQueryable<Detainer> detainers) =>
-        DetainerCountRollup.TryRewritePredicates<DetainerCount>(detainers, necessaryOnly: true) is { } predicates
-            ? ResidentExpressions.TryPredicate(predicates, smallestFirst[^1].Columns, necessaryOnly: true)
-            : null;
+    private Func<int, bool>? MayMatch(IQueryable<Detainer> detainers) => smallestFirst[^1].Matcher(detainers, necessaryOnly: true);
 
     /// <summary>
     /// The groups <see cref="DetainerStats.Groups"/> would read from a rollup, summed and ordered here as the SQL orders them,

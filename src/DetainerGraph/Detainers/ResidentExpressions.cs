@@ -48,6 +48,69 @@ internal static class ResidentExpressions
     }
 
     /// <summary>
+    /// A text that names <paramref name="predicates"/> exactly: their expression with every captured value (a filter's
+    /// constant, an <c>in</c> list) written out with its type and length, so two filters share a key only when they are the
+    /// same filter; null when a value cannot be read without running it.
+    /// </summary>
+    public static string? Key<TRow>(IReadOnlyList<Expression<Func<TRow, bool>>> predicates, bool necessaryOnly)
+    {
+        var writer = new ValueWriter();
+        writer.Text.Append(necessaryOnly ? "necessary" : "exact");
+        foreach (var predicate in predicates)
+        {
+            // The shape (a captured value prints as the member it is read from), then the values in the order visited.
+            writer.Text.Append('\n').Append(predicate.ToString()).Append('\n');
+            writer.Visit(predicate);
+            if (writer.Unknown)
+            {
+                return null;
+            }
+        }
+        return writer.Text.ToString();
+    }
+
+    /// <summary>Writes each captured value of an expression, in visiting order, with its type and length (<see cref="Key"/>).</summary>
+    private sealed class ValueWriter : ExpressionVisitor
+    {
+        public System.Text.StringBuilder Text { get; } = new();
+
+        public bool Unknown { get; private set; }
+
+        public override Expression? Visit(Expression? node)
+        {
+            if (node is null || Unknown || node is ParameterExpression or LambdaExpression || !IsClosed(node))
+            {
+                return base.Visit(node);
+            }
+            var value = DetainerCountRollup.ValueOf(node, out var known);
+            if (!known)
+            {
+                Unknown = true;
+                return node;
+            }
+            Text.Append('<').Append(node.Type.FullName).Append('>');
+            if (value is IEnumerable items and not string)
+            {
+                foreach (var item in items)
+                {
+                    Spell(item);
+                }
+            }
+            else
+            {
+                Spell(value);
+            }
+            return node;
+        }
+
+        private void Spell(object? value)
+        {
+            var spelled = value is null ? "" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            Text.Append(value is null ? "null" : value.GetType().Name).Append(':').Append(spelled.Length).Append(':').Append(spelled).Append(';');
+        }
+    }
+
+    /// <summary>
     /// Each part of a translated predicate that reads one column only (<c>set.Contains(DetainerType[i])</c>, a jurisdiction's name
     /// against a text) worked out once per distinct value of that column instead of once per row: it becomes
     /// <c>table[code[i]]</c>, the column's number for the row's value (<see cref="RollupColumns.Codes"/>) indexing the part's

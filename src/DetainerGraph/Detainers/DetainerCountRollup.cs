@@ -381,10 +381,10 @@ public static class DetainerCountRollup
         return visitor.Failed || body is null ? null : Expression.Lambda<Func<TRow, T>>(body, visitor.Row);
     }
 
-    /// <summary>Maps a detainer's members onto the rollup's; sets <see cref="Failed"/> on anything it cannot.</summary>
     /// <summary>The value of a parameter-free expression (a filter's captured value), read without compiling it; <paramref name="known"/> false otherwise.</summary>
     internal static object? ValueOf(Expression e, out bool known) => Rewriter.Evaluate(e, out known);
 
+    /// <summary>Maps a detainer's members onto the rollup's; sets <see cref="Failed"/> on anything it cannot.</summary>
     private sealed class Rewriter(ParameterExpression detainer, Type rowType) : ExpressionVisitor
     {
         // Detainer members with a rollup column of the same name and meaning (navigations join small tables).

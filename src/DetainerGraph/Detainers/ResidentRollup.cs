@@ -62,6 +62,9 @@ internal sealed class ResidentRollup<TRow>(RollupColumns rows) : ResidentRollup
     /// <summary>The most compiled filters kept per copy.</summary>
     private const int MaxMatchers = 256;
 
+    /// <summary>The longest key of a kept filter, so the kept keys stay under about 2 MB per copy.</summary>
+    private const int MaxKeyLength = 4_096;
+
     public override int Rows => rows.Length;
 
     public override RollupColumns Columns => rows;
@@ -107,8 +110,10 @@ internal sealed class ResidentRollup<TRow>(RollupColumns rows) : ResidentRollup
         {
             return null;
         }
-        if (ResidentExpressions.Key(predicates, necessaryOnly) is not { } key)
+        if (ResidentExpressions.Key(predicates, necessaryOnly) is not { Length: <= MaxKeyLength } key)
         {
+            // Not kept: a filter whose values cannot be read, or one of long lists (1,000 texts of 30 letters make a key of
+            // about 40,000 characters; 256 of them would hold some 20 MB per rollup).
             return ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly);
         }
         if (_matchers.TryGetValue(key, out var known))

@@ -15,17 +15,13 @@ public sealed class RollupColumns
 {
     private readonly Dictionary<string, Array> _byName;
 
-    private RollupColumns(Type rowType, int length, Dictionary<string, Array> byName)
+    private RollupColumns(int length, Dictionary<string, Array> byName)
     {
-        RowType = rowType;
         Length = length;
         _byName = byName;
         Count = (long[])byName[nameof(DetainerCount.Count)];
         Outcome = byName.GetValueOrDefault(nameof(DetainerCount.Outcome)) as DetainerOutcome[];
     }
-
-    /// <summary>The rollup's row type (<see cref="DetainerCount"/>, <see cref="DetainerStateWeekCount"/>, ...).</summary>
-    public Type RowType { get; }
 
     public int Length { get; }
 
@@ -102,7 +98,7 @@ public sealed class RollupColumns
     {
         var properties = typeof(TRow).GetProperties().Where(p => p.CanRead && p.GetIndexParameters().Length == 0).ToArray();
         var byName = properties.ToDictionary(p => p.Name, p => Array.CreateInstance(p.PropertyType, length), StringComparer.Ordinal);
-        var columns = new RollupColumns(typeof(TRow), length, byName);
+        var columns = new RollupColumns(length, byName);
         if (texts is not null)
         {
             foreach (var (text, kept) in texts.Texts)

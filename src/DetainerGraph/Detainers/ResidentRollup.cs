@@ -54,10 +54,12 @@ internal sealed class ResidentRollup<TRow>(RollupColumns rows) : ResidentRollup
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DetainerStatsDimension, Lazy<Column?>> _columns = new();
 
     /// <summary>
-    /// The filters compiled for this copy, by their text with every captured value written out (<see cref="ResidentExpressions.Key"/>):
-    /// compiling one costs 0.3-1.5 ms, more than a pass over a coarse rollup, and a page asks twice (is it empty, and its count).
+    /// The filters compiled for this copy, by their text with every captured value written out (<see cref="ResidentExpressions.Key"/>),
+    /// each with what has been summed with it: compiling one costs 0.3-1.5 ms, more than a pass over a coarse rollup, and a page
+    /// asks twice (is it empty, and its count). The copy never changes, so a count once summed is the count of every later
+    /// question of the same filter on it.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int, bool>?> _matchers = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Compiled?> _compiled = new(StringComparer.Ordinal);
 
     /// <summary>The most compiled filters kept per copy.</summary>
     private const int MaxMatchers = 256;
@@ -69,42 +71,13 @@ internal sealed class ResidentRollup<TRow>(RollupColumns rows) : ResidentRollup
 
     public override RollupColumns Columns => rows;
 
-    public override long? TryCount(IQueryable<Detainer> detainers)
-    {
-        if (Matcher(detainers) is not { } matches)
-        {
-            return null;
-        }
-        long total = 0;
-        var counts = rows.Count;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (matches(i))
-            {
-                total += counts[i];
-            }
-        }
-        return total;
-    }
+    public override long? TryCount(IQueryable<Detainer> detainers) => Compile(detainers, necessaryOnly: false)?.Count(rows.Count);
 
-    public override bool KnownEmpty(IQueryable<Detainer> detainers)
-    {
-        if (Matcher(detainers, necessaryOnly: true) is not { } mayMatch)
-        {
-            return false;
-        }
-        var counts = rows.Count;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            if (counts[i] > 0 && mayMatch(i))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    public override bool KnownEmpty(IQueryable<Detainer> detainers) => Compile(detainers, necessaryOnly: true)?.NoneMay(rows.Count) == true;
 
-    public override Func<int, bool>? Matcher(IQueryable<Detainer> detainers, bool necessaryOnly = false)
+    public override Func<int, bool>? Matcher(IQueryable<Detainer> detainers, bool necessaryOnly = false) => Compile(detainers, necessaryOnly)?.Matches;
+
+    private Compiled? Compile(IQueryable<Detainer> detainers, bool necessaryOnly)
     {
         if (DetainerCountRollup.TryRewritePredicates<TRow>(detainers, necessaryOnly) is not { } predicates)
         {
@@ -114,20 +87,76 @@ internal sealed class ResidentRollup<TRow>(RollupColumns rows) : ResidentRollup
         {
             // Not kept: a filter whose values cannot be read, or one of long lists (1,000 texts of 30 letters make a key of
             // about 40,000 characters; 256 of them would hold some 20 MB per rollup).
-            return ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly);
+            return Compiled.Of(ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly));
         }
-        if (_matchers.TryGetValue(key, out var known))
+        if (_compiled.TryGetValue(key, out var known))
         {
             return known;
         }
-        var matcher = ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly);
-        if (_matchers.Count >= MaxMatchers)
+        var compiled = Compiled.Of(ResidentExpressions.TryPredicate(predicates, rows, necessaryOnly));
+        if (_compiled.Count >= MaxMatchers)
         {
             // Many different filters (a client, or an attacker, asking each once): start again rather than grow.
-            _matchers.Clear();
+            _compiled.Clear();
         }
-        _matchers[key] = matcher;
-        return matcher;
+        _compiled[key] = compiled;
+        return compiled;
+    }
+
+    /// <summary>
+    /// A filter compiled over this copy's row numbers, with its sum and whether any counted row may match, each worked out on
+    /// first use. Two requests that ask at once may both work one out; they find the same.
+    /// </summary>
+    private sealed class Compiled(Func<int, bool> matches)
+    {
+        private const long Unknown = -1;
+        private long _count = Unknown;
+        private int _noneMay = -1;
+
+        public Func<int, bool> Matches { get; } = matches;
+
+        public static Compiled? Of(Func<int, bool>? matches) => matches is null ? null : new Compiled(matches);
+
+        /// <summary>The sum of the counts of the rows it matches.</summary>
+        public long Count(long[] counts)
+        {
+            var known = Volatile.Read(ref _count);
+            if (known != Unknown)
+            {
+                return known;
+            }
+            long total = 0;
+            for (var i = 0; i < counts.Length; i++)
+            {
+                if (Matches(i))
+                {
+                    total += counts[i];
+                }
+            }
+            Volatile.Write(ref _count, total);
+            return total;
+        }
+
+        /// <summary>Whether no row that counts a detainer matches (stops at the first that does).</summary>
+        public bool NoneMay(long[] counts)
+        {
+            var known = Volatile.Read(ref _noneMay);
+            if (known >= 0)
+            {
+                return known == 1;
+            }
+            var none = true;
+            for (var i = 0; i < counts.Length; i++)
+            {
+                if (counts[i] > 0 && Matches(i))
+                {
+                    none = false;
+                    break;
+                }
+            }
+            Volatile.Write(ref _noneMay, none ? 1 : 0);
+            return none;
+        }
     }
 
     public override IQueryable<DetainerStatsGroup>? TryGroups(

@@ -86,6 +86,14 @@ public sealed class ResidentCountsTests : IAsyncLifetime, IDisposable
         var orders = new[] { "COUNT_DESC", "COUNT_ASC", "KEY_ASC", "KEY_DESC" };
         var fromMemory = 0;
         var refusedAsked = 0;
+        var asked = new List<object>();
+        async Task AssertSameAsync(object variables)
+        {
+            var expected = await _database.DataAsync(Question, variables);
+            var actual = await _memory.DataAsync(Question, variables);
+            Assert.True(JsonSerializer.Serialize(expected) == JsonSerializer.Serialize(actual),
+                $"{JsonSerializer.Serialize(variables)}\ndatabase: {expected}\nmemory:   {actual}");
+        }
         for (var round = 0; round < 3; round++)
         {
             if (round > 0)
@@ -95,6 +103,13 @@ public sealed class ResidentCountsTests : IAsyncLifetime, IDisposable
                 await DetainerCountRollupTests.CorrectAtRandomAsync(_memory, new Random(seed), 30);
                 await DetainerCountRollupTests.CorrectAtRandomAsync(_database, new Random(seed), 30);
                 await LoadAsync();
+                // The last round's questions again, on the new copy: what was summed on the old one (the counts each filter
+                // keeps once summed) must not answer them.
+                foreach (var again in asked)
+                {
+                    await AssertSameAsync(again);
+                }
+                asked.Clear();
             }
             var rows = await DetainerCountRollupTests.LoadRowsAsync(_database);
             Assert.Equal(rows, await DetainerCountRollupTests.LoadRowsAsync(_memory));
@@ -121,10 +136,11 @@ public sealed class ResidentCountsTests : IAsyncLifetime, IDisposable
                 };
                 _memory.Sql.Clear();
                 _database.Sql.Clear();
-                var expected = await _database.DataAsync(Question, variables);
-                var actual = await _memory.DataAsync(Question, variables);
-                Assert.True(JsonSerializer.Serialize(expected) == JsonSerializer.Serialize(actual),
-                    $"{JsonSerializer.Serialize(variables)}\ndatabase: {expected}\nmemory:   {actual}");
+                await AssertSameAsync(variables);
+                if (i % 4 == 0)
+                {
+                    asked.Add(variables);
+                }
                 var databaseReadIt = ReadsAnyRollup(_database);
                 var memoryReadIt = ReadsAnyRollup(_memory);
                 if (kind == 2)

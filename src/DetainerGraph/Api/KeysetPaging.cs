@@ -589,6 +589,15 @@ public static class KeysetPaging
         var hasNext = backward ? before is not null : more;
         var hasPrevious = backward ? more || after is not null : after is not null;
         var nodes = rows.Select(r => r.Row).ToList();
+        // A first page left empty only because synthetic records were left out says so, as detainerStats does: without it the
+        // answer was [] with no word (a store of generated records answers every published-only list so).
+        if (nodes.Count == 0 && excludedCount is not null && after is null && before is null && limit > 0 && Paging.SelectsRows(context)
+            && await excludedCount(ct) is > 0 and var left)
+        {
+            DetainerGraph.Detainers.DetainerStatsQueries.Warn(context, DetainerGraph.Detainers.DetainerStatsQueries.SyntheticExcludedCode,
+                $"No published record matches; {left:N0} synthetic (generated demo) records do and were left out. Pass `includeSynthetic: true` to include them.",
+                ("syntheticExcluded", left));
+        }
         // Cursors are made only for what the selection reads (edges, pageInfo's start and end).
         return new Connection<T>(nodes, i => KeysetCursor.Encode(order, rows[i].Keys), hasNext, hasPrevious, countTotal)
         {

@@ -589,9 +589,14 @@ public static class KeysetPaging
         var hasNext = backward ? before is not null : more;
         var hasPrevious = backward ? more || after is not null : after is not null;
         var nodes = rows.Select(r => r.Row).ToList();
-        // A first page left empty only because synthetic records were left out says so, as detainerStats does: without it the
-        // answer was [] with no word (a store of generated records answers every published-only list so).
-        if (nodes.Count == 0 && excludedCount is not null && after is null && before is null && limit > 0 && Paging.SelectsRows(context)
+        // A first page of a root list left empty only because synthetic records were left out says so, as detainerStats does:
+        // without it the answer was [] with no word (a store of generated records answers every published-only list so). Only
+        // when a rollup counts what was left out (in memory, or one statement of the rollup): a filter on charges or a text
+        // method would count the table for a warning. Not a nested list (a week's, a jurisdiction's): one count for each empty
+        // one. `syntheticExcluded`, when selected, says the number in every case.
+        if (nodes.Count == 0 && syntheticExcluded is not null && excludedCount is not null && after is null && before is null && limit > 0
+            && context.ParentType == context.Schema.Query && Paging.SelectsRows(context)
+            && Paging.CountInStatement(syntheticExcluded, context) is not null
             && await excludedCount(ct) is > 0 and var left)
         {
             DetainerGraph.Detainers.DetainerStatsQueries.Warn(context, DetainerGraph.Detainers.DetainerStatsQueries.SyntheticExcludedCode,

@@ -589,6 +589,20 @@ public static class KeysetPaging
         var hasNext = backward ? before is not null : more;
         var hasPrevious = backward ? more || after is not null : after is not null;
         var nodes = rows.Select(r => r.Row).ToList();
+        // A first page of a root list left empty only because synthetic records were left out says so, as detainerStats does:
+        // without it the answer was [] with no word (a store of generated records answers every published-only list so). Only
+        // when a rollup counts what was left out (in memory, or one statement of the rollup): a filter on charges or a text
+        // method would count the table for a warning. Not a nested list (a week's, a jurisdiction's): one count for each empty
+        // one. `syntheticExcluded`, when selected, says the number in every case.
+        if (nodes.Count == 0 && syntheticExcluded is not null && excludedCount is not null && after is null && before is null && limit > 0
+            && context.ParentType == context.Schema.Query && Paging.SelectsRows(context)
+            && Paging.CountInStatement(syntheticExcluded, context) is not null
+            && await excludedCount(ct) is > 0 and var left)
+        {
+            DetainerGraph.Detainers.DetainerStatsQueries.Warn(context, DetainerGraph.Detainers.DetainerStatsQueries.SyntheticExcludedCode,
+                $"No published record matches; {left:N0} synthetic (generated demo) records do and were left out. Pass `includeSynthetic: true` to include them.",
+                ("syntheticExcluded", left));
+        }
         // Cursors are made only for what the selection reads (edges, pageInfo's start and end).
         return new Connection<T>(nodes, i => KeysetCursor.Encode(order, rows[i].Keys), hasNext, hasPrevious, countTotal)
         {

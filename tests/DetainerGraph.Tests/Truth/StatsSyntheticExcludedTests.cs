@@ -95,4 +95,51 @@ public sealed class StatsSyntheticExcludedTests(SampleDataApp sample) : IClassFi
         Assert.Equal(2, TestApp.SqlStatements(response));
         Assert.All(App.Sql.Commands, sql => Assert.DoesNotContain("FROM \"Detainers\"", sql, StringComparison.Ordinal));
     }
+
+    private const string List = """
+        query($where: DetainerFilterInput, $after: String, $synthetic: Boolean) {
+          detainers(first: 5, where: $where, after: $after, includeSynthetic: $synthetic) { nodes { id } pageInfo { endCursor } }
+          all: detainers(first: 0, where: $where, includeSynthetic: true) { totalCount }
+        }
+        """;
+
+    [Fact]
+    public async Task A_list_empty_only_because_the_demo_was_left_out_says_how_many_detainers_were_left_out()
+    {
+        var where = Where("""{ "week": { "start": { "eq": "2017-01-28" } } }""");
+        var response = await App.QueryAsync(List, new { where });
+
+        Assert.False(response.TryGetProperty("errors", out _), response.GetRawText());
+        Assert.Equal(0, response.GetProperty("data").GetProperty("detainers").GetProperty("nodes").GetArrayLength());
+        var left = Total(response, "all");
+        Assert.True(left > 0, "the demo matches the filter");
+        var warning = Assert.Single(Warnings(response));
+        Assert.Equal(left, warning.GetProperty("syntheticExcluded").GetInt32());
+        Assert.Equal(["detainers"], warning.GetProperty("path").EnumerateArray().Select(p => p.GetString()));
+        Assert.Contains("includeSynthetic", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        // Asked for, the demo's rows are listed and nothing is said; a later page past the published rows says nothing either.
+        var included = await App.QueryAsync(List, new { where, synthetic = true });
+        Assert.Equal(5, included.GetProperty("data").GetProperty("detainers").GetProperty("nodes").GetArrayLength());
+        Assert.Empty(Warnings(included));
+        var published = await App.QueryAsync(List, new { where = Where("""{ "jurisdiction": { "state": { "eq": "PA" } } }""") });
+        Assert.Equal(5, published.GetProperty("data").GetProperty("detainers").GetProperty("nodes").GetArrayLength());
+        Assert.Empty(Warnings(published));
+        var cursor = published.GetProperty("data").GetProperty("detainers").GetProperty("pageInfo").GetProperty("endCursor").GetString();
+        var later = await App.QueryAsync(List, new { where, after = cursor });
+        Assert.False(later.TryGetProperty("errors", out _), later.GetRawText());
+        Assert.Empty(Warnings(later));
+
+        // A nested list says nothing (each empty one would cost a count): the root list is where a reader asks.
+        var nested = await App.QueryAsync(Nested);
+        Assert.False(nested.TryGetProperty("errors", out _), nested.GetRawText());
+        var week = nested.GetProperty("data").GetProperty("week").GetProperty("detainers");
+        Assert.Equal(0, week.GetProperty("nodes").GetArrayLength());
+        Assert.True(week.GetProperty("syntheticExcluded").GetInt32() > 0, "the week's list leaves the demo out");
+        Assert.Empty(Warnings(nested));
+    }
+
+    private const string Nested = """
+        { week(start: "2017-01-28") { detainers(first: 5) { nodes { id } syntheticExcluded } } }
+        """;
 }

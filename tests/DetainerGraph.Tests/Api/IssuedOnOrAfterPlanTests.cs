@@ -95,10 +95,10 @@ public sealed class IssuedOnOrAfterPlanTests(IssuedOnOrAfterPlanTests.Store stor
             foreach (var cursor in cursors)
             {
                 var (after, next) = order.After(cursor, reversed: false, splitMissing: true);
-                var plans = new List<List<string>> { await PlanAsync(db, order.Order(order.Source.Where(after), reversed: false).Take(51)) };
+                var plans = new List<List<string>> { await QueryPlans.OfAsync(db, order.Order(order.Source.Where(after), reversed: false).Take(51)) };
                 if (next is not null)
                 {
-                    plans.Add(await PlanAsync(db, order.Order(order.Source.Where(next), reversed: false).Take(51)));
+                    plans.Add(await QueryPlans.OfAsync(db, order.Order(order.Source.Where(next), reversed: false).Take(51)));
                 }
                 foreach (var plan in plans)
                 {
@@ -150,8 +150,8 @@ public sealed class IssuedOnOrAfterPlanTests(IssuedOnOrAfterPlanTests.Store stor
             var order = Order(db, "all", withSynthetic, direction == "DESC" ? SortDirection.Desc : SortDirection.Asc, 0);
             var runs = order.FirstRuns(reversed: false);
             Assert.NotNull(runs);
-            var first = await PlanAsync(db, order.Order(order.Source.Where(runs.Value.Where), reversed: false).Take(51));
-            var next = await PlanAsync(db, order.Order(order.Source.Where(runs.Value.Next), reversed: false).Take(51));
+            var first = await QueryPlans.OfAsync(db, order.Order(order.Source.Where(runs.Value.Where), reversed: false).Take(51));
+            var next = await QueryPlans.OfAsync(db, order.Order(order.Source.Where(runs.Value.Next), reversed: false).Take(51));
             var (dated, missing) = direction == "DESC" ? (first, next) : (next, first);
 
             Assert.Contains(dated, step => step.Contains(GlobalIndex + " ", StringComparison.Ordinal));
@@ -192,7 +192,7 @@ public sealed class IssuedOnOrAfterPlanTests(IssuedOnOrAfterPlanTests.Store stor
         {
             foreach (var statement in statements)
             {
-                var plan = await PlanAsync(db, statement, state);
+                var plan = await QueryPlans.OfLoggedAsync(db, statement, state);
                 var label = $"{state} {direction}: {string.Join(" | ", plan)}";
                 Assert.True(plan.Any(step => step.Contains(JurisdictionIndex, StringComparison.Ordinal) || step.Contains(MissingIndex, StringComparison.Ordinal)
                     || step.Contains(GlobalIndex + " ", StringComparison.Ordinal)), label);
@@ -217,51 +217,10 @@ public sealed class IssuedOnOrAfterPlanTests(IssuedOnOrAfterPlanTests.Store stor
             await db.Database.ExecuteSqlRawAsync(recreate);
             var texas = db.Detainers.Where(d => !d.Retracted).Where(DetainerFilterInputGraphType.ToPredicate(Texas));
 
-            var plan = await PlanAsync(db, texas.OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Take(51));
+            var plan = await QueryPlans.OfAsync(db, texas.OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Take(51));
 
             Assert.Contains(plan, step => step.Contains("IX_Detainers_JurisdictionId_IssuedOn_Id_Retracted_Outcome", StringComparison.Ordinal));
             return 0;
         });
-    }
-
-    /// <summary>
-    /// The steps of SQLite's plan for a statement EF Core logged (its text after the log line, its parameters named there
-    /// without their values): a page's size (the one <c>Int32</c>) is bound to 51, every other parameter to <paramref name="text"/>.
-    /// </summary>
-    private static async Task<List<string>> PlanAsync(DetainerDbContext db, string logged, string text)
-    {
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + logged[(logged.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-        foreach (System.Text.RegularExpressions.Match parameter in System.Text.RegularExpressions.Regex.Matches(logged, @"(@\w+)='\?'( \(DbType = Int32\))?"))
-        {
-            var bound = command.CreateParameter();
-            bound.ParameterName = parameter.Groups[1].Value;
-            bound.Value = parameter.Groups[2].Success ? 51 : text;
-            command.Parameters.Add(bound);
-        }
-        var steps = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            steps.Add(reader.GetString(3));
-        }
-        return steps;
-    }
-
-    /// <summary>The steps of SQLite's plan for a query, with its parameters bound, as the connection would run it.</summary>
-    private static async Task<List<string>> PlanAsync(DetainerDbContext db, IQueryable<Detainer> query)
-    {
-        await db.Database.OpenConnectionAsync();
-        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Detainers\" LIMIT 1");
-        await using var command = query.CreateDbCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-        var steps = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            steps.Add(reader.GetString(3));
-        }
-        return steps;
     }
 }

@@ -86,7 +86,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             var outcomes = await db.Detainers.Select(d => d.Outcome).Distinct().CountAsync();
             Assert.Equal($"{rows} {(rows + outcomes - 1) / outcomes}", string.Join(' ', (await StatAsync(db, "IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId")).Split(' ').Take(2)));
 
-            var plan = await PlanAsync(db, Page(new()
+            var plan = await QueryPlans.OfAsync(db, Page(new()
             {
                 ["jurisdiction"] = new Dictionary<string, object?> { ["state"] = new Dictionary<string, object?> { ["eq"] = "TX" } },
                 ["outcome"] = new Dictionary<string, object?> { ["in"] = new List<object?> { DetainerOutcome.BookedIntoDetention, DetainerOutcome.Open } },
@@ -118,7 +118,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             await stale.Database.ExecuteSqlRawAsync(
                 "UPDATE sqlite_stat1 SET stat = {0} WHERE idx = {1}; ANALYZE sqlite_schema; PRAGMA user_version = 0;",
                 string.Join(' ', outcome.Split(' ').Select((figure, i) => i == 0 ? figure : "1")), OutcomeIndex);
-            Assert.Contains(await PlanAsync(stale, Page(texas, stale)), step => step.Contains(OutcomeIndex, StringComparison.Ordinal));
+            Assert.Contains(await QueryPlans.OfAsync(stale, Page(texas, stale)), step => step.Contains(OutcomeIndex, StringComparison.Ordinal));
 
             Assert.True(await _app.WithDbAsync(db => PlannerStatistics.RefreshIfStaleAsync(db)));
         }
@@ -134,7 +134,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
         {
             foreach (var db in scopes.Select(s => s.ServiceProvider.GetRequiredService<DetainerDbContext>()).Prepend(stale))
             {
-                var plan = await PlanAsync(db, Page(texas, db));
+                var plan = await QueryPlans.OfAsync(db, Page(texas, db));
                 Assert.Contains(plan, step => step.Contains(JurisdictionIndex, StringComparison.Ordinal));
                 Assert.DoesNotContain(plan, step => step.Contains(OutcomeIndex, StringComparison.Ordinal));
             }
@@ -157,8 +157,8 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             // date), SQLite sorted each run of equal dates by id ("USE TEMP B-TREE FOR RIGHT PART OF ORDER BY").
             var jurisdiction = await db.Detainers.Where(d => d.JurisdictionId != null).GroupBy(d => d.JurisdictionId)
                 .OrderByDescending(g => g.Count()).Select(g => g.Key).FirstAsync();
-            var declined = await PlanAsync(db, Page(new() { ["outcome"] = new Dictionary<string, object?> { ["eq"] = DetainerOutcome.DeclinedByLea } }, db));
-            var ofJurisdiction = await PlanAsync(db, db.Detainers.Where(d => !d.Retracted && d.JurisdictionId == jurisdiction)
+            var declined = await QueryPlans.OfAsync(db, Page(new() { ["outcome"] = new Dictionary<string, object?> { ["eq"] = DetainerOutcome.DeclinedByLea } }, db));
+            var ofJurisdiction = await QueryPlans.OfAsync(db, db.Detainers.Where(d => !d.Retracted && d.JurisdictionId == jurisdiction)
                 .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Take(51));
 
             Assert.Contains(declined, step => step.Contains("IX_Detainers_Outcome_IssuedOn_Id_Retracted_JurisdictionId", StringComparison.Ordinal));
@@ -183,7 +183,7 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
             var order = DetainerGraph.Api.KeysetOrder<Detainer>.Of(db.Detainers.OrderBy(d => d.Jurisdiction!.Name).ThenByDescending(d => d.IssuedOn).ThenBy(d => d.Id));
             var (after, _) = order.After(cursor, reversed: false, splitMissing: true);
 
-            var plan = await PlanAsync(db, order.Order(order.Source.Where(after), reversed: false).Take(51));
+            var plan = await QueryPlans.OfAsync(db, order.Order(order.Source.Where(after), reversed: false).Take(51));
 
             Assert.Contains(plan, step => step.Contains("IX_Jurisdictions_Name", StringComparison.Ordinal));
             return 0;
@@ -255,24 +255,6 @@ public sealed class SqlTranslationTests(SqlTranslationTests.LargeStore store) : 
     private static IQueryable<Detainer> Page(Dictionary<string, object?> where, DetainerDbContext db) =>
         db.Detainers.Where(d => !d.Retracted).Where(DetainerGraph.Detainers.DetainerFilterInputGraphType.ToPredicate(where))
             .OrderByDescending(d => d.IssuedOn).ThenBy(d => d.Id).Skip(0).Take(51);
-
-    /// <summary>The steps of SQLite's plan for a query, with its parameters bound, as the connection would run it.</summary>
-    private static async Task<List<string>> PlanAsync(DetainerDbContext db, IQueryable<Detainer> query)
-    {
-        await db.Database.OpenConnectionAsync();
-        // A statement that reads first: a connection notices a changed schema (and takes the statistics read with it)
-        // when a statement runs, which EXPLAIN alone does not do; a query run for real would plan after that check.
-        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Detainers\" LIMIT 1");
-        await using var command = query.CreateDbCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
-        var steps = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            steps.Add(reader.GetString(3));
-        }
-        return steps;
-    }
 
     private static async Task<string> StatAsync(DetainerDbContext db, string index) =>
         await db.Database.SqlQueryRaw<string>("SELECT stat AS \"Value\" FROM sqlite_stat1 WHERE idx = {0}", index).SingleAsync();

@@ -19,13 +19,7 @@ namespace DetainerGraph.Tests.Data;
 /// </summary>
 public sealed partial class PublishedSpanTests : IAsyncLifetime, IDisposable
 {
-    private static readonly Dictionary<string, string?> InMemory = new()
-    {
-        ["Storage:ResidentCounts"] = "true",
-        ["Storage:ResidentCountsReloadSeconds"] = "0",
-    };
-
-    private readonly TestApp _memory = new(settings: InMemory);
+    private readonly TestApp _memory = new(settings: ResidentStores.InMemory);
     private readonly TestApp _database = new();
 
     public async Task InitializeAsync()
@@ -34,9 +28,9 @@ public sealed partial class PublishedSpanTests : IAsyncLifetime, IDisposable
         {
             // Generated records of 2017 on both sides of a published file of 2015 in the id order: the published ids are one
             // run in the middle of the table.
-            await app.ImportAsync("generated.csv", Generated(1_500, 31, new DateOnly(2017, 1, 28)));
-            await app.ImportAsync("published.csv", DetainerCountRollupTests.AsPublished(Generated(120, 37, new DateOnly(2015, 6, 6))));
-            await app.ImportAsync("generated-more.csv", Generated(400, 41, new DateOnly(2017, 3, 4)));
+            await app.ImportAsync("generated.csv", ResidentStores.Generated(1_500, 31, new DateOnly(2017, 1, 28)));
+            await app.ImportAsync("published.csv", DetainerCountRollupTests.AsPublished(ResidentStores.Generated(120, 37, new DateOnly(2015, 6, 6))));
+            await app.ImportAsync("generated-more.csv", ResidentStores.Generated(400, 41, new DateOnly(2017, 3, 4)));
         }
         Assert.NotNull(await _memory.Services.GetRequiredService<ResidentDetainerCounts>().LoadAsync(CancellationToken.None));
     }
@@ -47,13 +41,6 @@ public sealed partial class PublishedSpanTests : IAsyncLifetime, IDisposable
     {
         _memory.Dispose();
         _database.Dispose();
-    }
-
-    private static string Generated(int detainers, int seed, DateOnly firstWeek)
-    {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        new DetainerGenerator(new ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, detainers, seed, firstWeek, 4);
-        return writer.ToString();
     }
 
     private const string Page = """
@@ -163,7 +150,7 @@ public sealed partial class PublishedSpanTests : IAsyncLifetime, IDisposable
         Assert.Equal(JsonSerializer.Serialize(await _database.DataAsync(newest)), JsonSerializer.Serialize(actual));
         Assert.Equal(120, actual.GetProperty("detainers").GetProperty("totalCount").GetInt32());
         var read = Assert.Single(_memory.Sql.Commands, PageRead);
-        var plan = await PlanAsync(_memory, read);
+        var plan = await _memory.WithDbAsync(db => QueryPlans.OfLoggedAsync(db, read, 1L));
         Assert.Contains(plan, step => step.Contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.Contains("IX_Detainers_IssuedOn", StringComparison.Ordinal));
     }
@@ -177,33 +164,11 @@ public sealed partial class PublishedSpanTests : IAsyncLifetime, IDisposable
         Assert.False(Narrowed(_memory), "a list with synthetic records was narrowed");
 
         // A store of published records only (every real store): nothing is left out, and nothing is loaded for it.
-        using var published = new TestApp(settings: InMemory);
-        await published.ImportAsync("published.csv", DetainerCountRollupTests.AsPublished(Generated(300, 43, new DateOnly(2015, 6, 6))));
+        using var published = new TestApp(settings: ResidentStores.InMemory);
+        await published.ImportAsync("published.csv", DetainerCountRollupTests.AsPublished(ResidentStores.Generated(300, 43, new DateOnly(2015, 6, 6))));
         Assert.NotNull(await published.Services.GetRequiredService<ResidentDetainerCounts>().LoadAsync(CancellationToken.None));
         published.Sql.Clear();
         Assert.Equal(300, (await published.DataAsync(list, new { s = false })).GetProperty("detainers").GetProperty("totalCount").GetInt32());
         Assert.False(Narrowed(published), "a list on a store without synthetic records was narrowed");
     }
-
-    /// <summary>SQLite's plan for a statement EF Core logged (its text after the log line): the page size bound to 51, ids to 1.</summary>
-    private static Task<List<string>> PlanAsync(TestApp app, string logged) => app.WithDbAsync(async db =>
-    {
-        await db.Database.OpenConnectionAsync();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + logged[(logged.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-        foreach (Match parameter in Regex.Matches(logged, @"(@\w+)='\?' \(DbType = (\w+)\)"))
-        {
-            var bound = command.CreateParameter();
-            bound.ParameterName = parameter.Groups[1].Value;
-            bound.Value = parameter.Groups[2].Value == "Int32" ? 51 : 1L;
-            command.Parameters.Add(bound);
-        }
-        var steps = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            steps.Add(reader.GetString(3));
-        }
-        return steps;
-    });
 }

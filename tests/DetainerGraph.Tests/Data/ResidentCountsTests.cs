@@ -16,13 +16,7 @@ namespace DetainerGraph.Tests.Data;
 /// </summary>
 public sealed class ResidentCountsTests : IAsyncLifetime, IDisposable
 {
-    private static readonly Dictionary<string, string?> InMemory = new()
-    {
-        ["Storage:ResidentCounts"] = "true",
-        ["Storage:ResidentCountsReloadSeconds"] = "0",
-    };
-
-    private readonly TestApp _memory = new(settings: InMemory);
+    private readonly TestApp _memory = new(settings: ResidentStores.InMemory);
     private readonly TestApp _database = new();
 
     public async Task InitializeAsync()
@@ -279,10 +273,8 @@ public sealed class ResidentCountsTests : IAsyncLifetime, IDisposable
     public async Task A_published_only_list_on_a_store_of_generated_records_reads_no_row()
     {
         // The benchmark's and the peer comparison's store: a generated file and nothing else, every record synthetic.
-        using var app = new TestApp(settings: InMemory);
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        new DetainerGraph.Import.DetainerGenerator(new DetainerGraph.Reference.ReferenceData(Path.Combine(AppContext.BaseDirectory, "data"))).Write(writer, 500, 5, new DateOnly(2017, 1, 28), 4);
-        await app.ImportAsync("generated.csv", writer.ToString());
+        using var app = new TestApp(settings: ResidentStores.InMemory);
+        await app.ImportAsync("generated.csv", ResidentStores.Generated(500, 5, new DateOnly(2017, 1, 28)));
         Assert.NotNull(await app.Services.GetRequiredService<ResidentDetainerCounts>().LoadAsync(CancellationToken.None));
         app.Sql.Clear();
         var published = await app.DataAsync(Pages, new { w = new { outcome = new { neq = "DECLINED_BY_LEA" } }, s = false });
